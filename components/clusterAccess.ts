@@ -1,0 +1,101 @@
+// Azure RBAC for Kubernetes authorization: who may do what on the cluster and in each namespace.
+import type * as authorization from "@pulumi/azure-native/authorization";
+import * as pulumi from "@pulumi/pulumi";
+import { assignRole, type PrincipalType } from "./roleAssignment";
+import { ACCESS_ROLE_GUIDS, type AccessRole, AKS_ROLES, namespaceScope } from "./roles";
+
+export interface Principal {
+    /**
+     * Identifies the principal in URNs and de-duplicates it: the object id where config gives one,
+     * else a fixed name (`admins`, `pipeline-<name>`). Never contains `/`.
+     */
+    readonly key: string;
+    /** What people call it: the alias from aks-entra:groups, or the object id. */
+    readonly label: string;
+    readonly objectId: pulumi.Input<string>;
+    readonly type: PrincipalType;
+}
+
+export interface AccessGrant {
+    readonly principal: Principal;
+    readonly role: AccessRole;
+    /** Namespace the grant is limited to. Defaults to the whole cluster. */
+    readonly namespace?: string;
+}
+
+export interface ClusterAccessArgs {
+    readonly clusterId: pulumi.Input<string>;
+    readonly grants: readonly AccessGrant[];
+    /**
+     * Principals that need a kubeconfig but no Azure RBAC role: the admin groups, whom AKS binds
+     * to cluster-admin itself. Defaults to none.
+     */
+    readonly kubeconfigOnly?: readonly Principal[];
+    readonly subscriptionId: pulumi.Input<string>;
+}
+
+/**
+ * One AKS RBAC role assignment per grant (scope: the cluster, or `<cluster>/namespaces/<ns>`), and
+ * *Azure Kubernetes Service Cluster User Role* once per principal so it can fetch a kubeconfig
+ * (the RBAC Reader/Writer roles do not include listClusterUserCredential; azure-facts.md).
+ */
+export class ClusterAccess extends pulumi.ComponentResource {
+    /** Every assignment, keyed by logical name. */
+    public readonly assignments: Record<string, authorization.RoleAssignment> = {};
+
+    constructor(name: string, args: ClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-entra:access:ClusterAccess", name, {}, opts);
+
+        const grant = (
+            logical: string,
+            principal: Principal,
+            roleGuid: string,
+            scope: pulumi.Input<string>,
+            why: string,
+        ) => {
+            this.assignments[logical] = assignRole(
+                `${name}-${logical}`,
+                {
+                    scope,
+                    roleGuid,
+                    principalId: principal.objectId,
+                    principalType: principal.type,
+                    description: why,
+                    defaultSubscriptionId: args.subscriptionId,
+                },
+                { parent: this },
+            );
+        };
+
+        const kubeconfigUsers = new Map<string, Principal>();
+        for (const g of args.grants) {
+            const where = g.namespace ?? "cluster";
+            const scope =
+                g.namespace === undefined
+                    ? args.clusterId
+                    : pulumi.output(args.clusterId).apply((id) => namespaceScope(id, g.namespace!));
+            grant(
+                `${g.principal.key}/${where}/${g.role}`,
+                g.principal,
+                ACCESS_ROLE_GUIDS[g.role],
+                scope,
+                `${g.role} on ${g.namespace === undefined ? "the cluster" : `namespace ${g.namespace}`}`,
+            );
+            kubeconfigUsers.set(g.principal.key, g.principal);
+        }
+        for (const p of args.kubeconfigOnly ?? []) {
+            kubeconfigUsers.set(p.key, p);
+        }
+        for (const p of [...kubeconfigUsers.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+            grant(
+                `${p.key}/cluster/cluster-user`,
+                p,
+                AKS_ROLES.clusterUser,
+                args.clusterId,
+                "fetch the user kubeconfig",
+            );
+        }
+
+        this.registerOutputs({});
+    }
+}

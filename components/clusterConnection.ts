@@ -1,0 +1,85 @@
+// How this stack itself talks to the cluster's Kubernetes API, with local accounts off.
+import type * as authorization from "@pulumi/azure-native/authorization";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import { assignRole, type PrincipalType } from "./roleAssignment";
+import { AKS_ROLES } from "./roles";
+
+export interface ClusterConnectionArgs {
+    /** Resource id of the cluster. */
+    readonly clusterId: pulumi.Input<string>;
+    /** User kubeconfig with a non-interactive kubelogin login (secret). */
+    readonly kubeconfig: pulumi.Input<string>;
+    /** The principal running `pulumi up`. */
+    readonly deployer: { objectId: pulumi.Input<string>; principalType: PrincipalType };
+    /**
+     * Grant the deployer AKS RBAC Cluster Admin so it can create namespaces and RBAC objects.
+     * Defaults to true; turn off when the deployer is already in an admin group.
+     */
+    readonly grantDeployerClusterAdmin?: boolean;
+    /**
+     * Seconds to wait after creating the deployer's grant before the first Kubernetes call: the AKS
+     * authorizer can take up to five minutes to honour a new assignment (azure-facts.md, failure
+     * mode 7). Waits only when the grant is created or replaced. Defaults to 300; 0 turns it off.
+     */
+    readonly rbacWaitSeconds?: number;
+    readonly subscriptionId: pulumi.Input<string>;
+}
+
+export class ClusterConnection extends pulumi.ComponentResource {
+    /** Kubernetes provider for this cluster; every Kubernetes object of the stack uses it. */
+    public readonly provider: k8s.Provider;
+    /** The deployer's AKS RBAC Cluster Admin grant, when made. */
+    public readonly deployerGrant?: authorization.RoleAssignment;
+    /** The bounded wait for that grant to propagate, when made. */
+    public readonly propagationWait?: time.Sleep;
+
+    constructor(name: string, args: ClusterConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-entra:connection:ClusterConnection", name, {}, opts);
+
+        const waitFor: pulumi.Resource[] = [];
+        if (args.grantDeployerClusterAdmin ?? true) {
+            this.deployerGrant = assignRole(
+                `${name}-deployer-cluster-admin`,
+                {
+                    scope: args.clusterId,
+                    roleGuid: AKS_ROLES.rbacClusterAdmin,
+                    principalId: args.deployer.objectId,
+                    principalType: args.deployer.principalType,
+                    description: "the principal running pulumi up manages namespaces and RBAC",
+                    defaultSubscriptionId: args.subscriptionId,
+                },
+                { parent: this },
+            );
+            waitFor.push(this.deployerGrant);
+            const seconds = args.rbacWaitSeconds ?? 300;
+            if (seconds > 0) {
+                this.propagationWait = new time.Sleep(
+                    `${name}-rbac-propagation`,
+                    {
+                        createDuration: `${seconds}s`,
+                        // A new grant (new cluster, new deployer) waits again; an unchanged one never.
+                        triggers: { grant: this.deployerGrant.id },
+                    },
+                    { parent: this },
+                );
+                waitFor.push(this.propagationWait);
+            }
+        }
+
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            {
+                kubeconfig: args.kubeconfig,
+                enableServerSideApply: true,
+                // Replace the provider (and so its objects) only when the cluster itself changes,
+                // not when AKS re-issues the kubeconfig (CA rotation).
+                clusterIdentifier: args.clusterId,
+            },
+            { parent: this, dependsOn: waitFor },
+        );
+
+        this.registerOutputs({});
+    }
+}

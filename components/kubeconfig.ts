@@ -1,0 +1,104 @@
+// Rewrites the user kubeconfig that AKS returns into one that logs in without a person.
+// Pure module. AKS's `listManagedClusterUserCredentials` (format exec) returns a kubeconfig whose
+// exec plugin runs `kubelogin get-token ... --login devicecode`: interactive, so useless for the
+// Kubernetes provider or CI (azure-facts.md, failure mode 6). Setting AAD_LOGIN_METHOD does not
+// override a flag already in the args, so the args themselves are rewritten, the way
+// `kubelogin convert-kubeconfig -l <mode>` writes them.
+import { parse, stringify } from "yaml";
+import type { KubeloginMode } from "./config";
+
+/** AKS Microsoft Entra server app: token audience, kubelogin `--server-id` (azure-facts.md). */
+export const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+/** AKS Microsoft Entra client app: kubelogin's public client for interactive/device code. */
+export const AKS_CLIENT_APP_ID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";
+
+/** Flags each mode keeps from the AKS-issued args (after `get-token`), as convert-kubeconfig does. */
+const KEPT_FLAGS: Record<KubeloginMode, string[]> = {
+    azurecli: ["--server-id"],
+    workloadidentity: ["--server-id"],
+    msi: ["--server-id"],
+    spn: ["--environment", "--server-id", "--client-id", "--tenant-id"],
+    interactive: ["--environment", "--server-id", "--client-id", "--tenant-id"],
+    devicecode: ["--environment", "--server-id", "--client-id", "--tenant-id"],
+};
+
+/** Modes that need no person at a keyboard: what the Kubernetes provider and CI can use. */
+export const NON_INTERACTIVE_MODES: readonly KubeloginMode[] = [
+    "azurecli",
+    "workloadidentity",
+    "spn",
+    "msi",
+];
+
+interface ExecUser {
+    name: string;
+    user: { exec?: { command?: string; args?: string[]; env?: unknown; [k: string]: unknown } };
+}
+
+/** Parses `--flag value` pairs after the subcommand. */
+function flagPairs(args: string[]): Map<string, string> {
+    const pairs = new Map<string, string>();
+    for (let i = 1; i < args.length; i++) {
+        const flag = args[i];
+        const next = args[i + 1];
+        if (flag.startsWith("--") && next !== undefined && !next.startsWith("--")) {
+            pairs.set(flag, next);
+            i++;
+        }
+    }
+    return pairs;
+}
+
+/** The exec args for `mode`, derived from the AKS-issued args. */
+export function kubeloginArgs(aksArgs: string[], mode: KubeloginMode): string[] {
+    if (aksArgs[0] !== "get-token") {
+        throw new Error(
+            `aks-entra: unexpected kubeconfig exec args (no get-token): ${aksArgs.join(" ")}`,
+        );
+    }
+    const pairs = flagPairs(aksArgs);
+    if (!pairs.has("--server-id")) {
+        throw new Error(
+            "aks-entra: the AKS kubeconfig has no --server-id; is AKS-managed Entra integration on?",
+        );
+    }
+    const out = ["get-token", "--login", mode];
+    for (const flag of KEPT_FLAGS[mode]) {
+        const value = pairs.get(flag);
+        if (value !== undefined) {
+            out.push(flag, value);
+        }
+    }
+    return out;
+}
+
+/** Rewrites every exec user of a kubeconfig (YAML text) to `mode`; returns YAML text. */
+export function rewriteKubeconfig(kubeconfigYaml: string, mode: KubeloginMode): string {
+    const doc = parse(kubeconfigYaml) as { users?: ExecUser[] };
+    const users = doc.users ?? [];
+    if (users.length === 0 || users.some((u) => u.user.exec === undefined)) {
+        throw new Error(
+            "aks-entra: the AKS user kubeconfig has no exec (kubelogin) user; request it with format exec",
+        );
+    }
+    for (const u of users) {
+        const exec = u.user.exec!;
+        exec.command = "kubelogin";
+        exec.args = kubeloginArgs(exec.args ?? [], mode);
+        // A non-interactive login must never wait on a terminal (CI has none).
+        exec.interactiveMode = NON_INTERACTIVE_MODES.includes(mode) ? "Never" : "IfAvailable";
+    }
+    return stringify(doc);
+}
+
+/** Decodes the base64 kubeconfig of `listManagedClusterUserCredentials` and rewrites it. */
+export function userKubeconfig(
+    kubeconfigs: { name?: string; value?: string }[],
+    mode: KubeloginMode,
+): string {
+    const first = kubeconfigs[0]?.value;
+    if (first === undefined) {
+        throw new Error("aks-entra: AKS returned no user kubeconfig");
+    }
+    return rewriteKubeconfig(Buffer.from(first, "base64").toString("utf8"), mode);
+}

@@ -1,0 +1,84 @@
+// A namespace and the Kubernetes RBAC inside it.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { NamespaceRole } from "./config";
+
+export interface TeamNamespaceArgs {
+    /** Namespace name (RFC 1123 label, validated in config). */
+    readonly namespace: string;
+    /**
+     * Roles of the namespace: each one with `rules` becomes a Role plus a RoleBinding of the same
+     * name; each with `clusterRole` becomes a RoleBinding of that existing ClusterRole (e.g. view).
+     * Subjects are Entra groups, by object id. Defaults to none.
+     */
+    readonly roles?: readonly NamespaceRole[];
+    /** Labels for every object. Defaults to none. */
+    readonly labels?: Record<string, string>;
+    /** Kubernetes provider of this stack's cluster. */
+    readonly provider: k8s.Provider;
+}
+
+export class TeamNamespace extends pulumi.ComponentResource {
+    public readonly namespace: k8s.core.v1.Namespace;
+    /** The namespace's name, known only once the namespace exists: depend on it through this. */
+    public readonly name: pulumi.Output<string>;
+    public readonly roles: k8s.rbac.v1.Role[] = [];
+    public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
+
+    constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-entra:kubernetes:TeamNamespace", name, {}, opts);
+        const child = { parent: this, provider: args.provider };
+        const labels = args.labels ?? {};
+
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}`,
+            { metadata: { name: args.namespace, labels } },
+            child,
+        );
+        this.name = this.namespace.metadata.name;
+
+        for (const role of args.roles ?? []) {
+            let roleRef: { apiGroup: string; kind: string; name: pulumi.Input<string> };
+            if (role.rules !== undefined) {
+                const created = new k8s.rbac.v1.Role(
+                    `${name}/${role.name}`,
+                    {
+                        metadata: { name: role.name, namespace: this.name, labels },
+                        rules: role.rules,
+                    },
+                    child,
+                );
+                this.roles.push(created);
+                roleRef = {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "Role",
+                    name: created.metadata.name,
+                };
+            } else {
+                roleRef = {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: role.clusterRole!,
+                };
+            }
+            this.roleBindings.push(
+                new k8s.rbac.v1.RoleBinding(
+                    `${name}/${role.name}`,
+                    {
+                        metadata: { name: role.name, namespace: this.name, labels },
+                        roleRef,
+                        // With AKS-managed Entra, a group subject is the group's object id.
+                        subjects: role.groups.map((g) => ({
+                            apiGroup: "rbac.authorization.k8s.io",
+                            kind: "Group",
+                            name: g.objectId,
+                        })),
+                    },
+                    child,
+                ),
+            );
+        }
+
+        this.registerOutputs({ name: this.name });
+    }
+}

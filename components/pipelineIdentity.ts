@@ -1,0 +1,83 @@
+// A CI pipeline's Entra identity, trusted for exact GitHub Actions subjects.
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as pulumi from "@pulumi/pulumi";
+import { type AzureRoleGrant, type GitHubSubject, githubSubject } from "./config";
+import { chainedFederatedCredentials, GITHUB_ISSUER } from "./federatedCredentials";
+import { federatedCredentialName } from "./naming";
+import { assignRole, grantLogicalName } from "./roleAssignment";
+
+export interface PipelineIdentityArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: pulumi.Input<string>;
+    /** Azure name of the identity. */
+    readonly identityName: string;
+    /** Pipeline name from config (used in descriptions). */
+    readonly pipeline: string;
+    /** GitHub subjects the identity trusts, one federated credential each (at most 20). */
+    readonly github: readonly GitHubSubject[];
+    /** Azure roles of the identity. Defaults to none. */
+    readonly azureRoleAssignments?: readonly AzureRoleGrant[];
+    readonly subscriptionId: pulumi.Input<string>;
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * A user-assigned identity that GitHub Actions logs in as (`azure/login` with client-id, tenant-id,
+ * subscription-id), trusted only for the exact repository/environment/branch/tag/pull-request
+ * subjects configured. Its cluster and namespace access is granted by ClusterAccess.
+ */
+export class PipelineIdentity extends pulumi.ComponentResource {
+    public readonly identity: managedidentity.UserAssignedIdentity;
+    public readonly federatedCredentials: managedidentity.FederatedIdentityCredential[];
+    public readonly clientId: pulumi.Output<string>;
+    public readonly principalId: pulumi.Output<string>;
+
+    constructor(name: string, args: PipelineIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-entra:pipelines:PipelineIdentity", name, {}, opts);
+
+        this.identity = new managedidentity.UserAssignedIdentity(
+            `${name}`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                resourceName: args.identityName,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.clientId = this.identity.clientId;
+        this.principalId = this.identity.principalId;
+
+        this.federatedCredentials = chainedFederatedCredentials(
+            name,
+            { resourceGroupName: args.resourceGroupName, identityName: this.identity.name },
+            args.github.map((s) => {
+                const subject = githubSubject(s);
+                const label = `gh-${s.repository}-${s.environment ?? s.branch ?? s.tag ?? "pr"}`;
+                return {
+                    name: federatedCredentialName(label, subject),
+                    issuer: GITHUB_ISSUER,
+                    subject,
+                };
+            }),
+            { parent: this },
+        );
+
+        for (const g of args.azureRoleAssignments ?? []) {
+            assignRole(
+                grantLogicalName(name, g),
+                {
+                    scope: g.scope,
+                    roleGuid: g.roleGuid,
+                    principalId: this.identity.principalId,
+                    principalType: "ServicePrincipal",
+                    description: `pipeline ${args.pipeline}: ${g.role}`,
+                    defaultSubscriptionId: args.subscriptionId,
+                },
+                { parent: this },
+            );
+        }
+
+        this.registerOutputs({ clientId: this.clientId, principalId: this.principalId });
+    }
+}

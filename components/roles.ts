@@ -1,0 +1,128 @@
+// Azure built-in role definitions and deterministic role-assignment names.
+// Pure module: no Pulumi resources, so tests use it without mocks.
+// GUIDs: ../shared/notes/azure-facts.md ("Built-in Azure role definition GUIDs") and Microsoft's
+// "Azure built-in roles" reference; each one is pinned by test/roles.test.ts.
+import { v5 as uuidv5 } from "uuid";
+
+/** The AKS-specific roles this project assigns itself. */
+export const AKS_ROLES = {
+    clusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+    clusterAdminLocal: "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+    rbacReader: "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+    rbacWriter: "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+    rbacAdmin: "3498e952-d568-435e-9b2c-8d77e338d7f7",
+    rbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
+    aksContributor: "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+} as const;
+
+/** Access levels a group or pipeline can be given on the cluster or in a namespace. */
+export const ACCESS_ROLES = ["reader", "writer", "admin", "cluster-admin"] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
+export const NAMESPACE_ACCESS_ROLES = ["reader", "writer", "admin"] as const;
+export type NamespaceAccessRole = (typeof NAMESPACE_ACCESS_ROLES)[number];
+
+/** Access level -> AKS RBAC role GUID (Azure RBAC for Kubernetes authorization). */
+export const ACCESS_ROLE_GUIDS: Record<AccessRole, string> = {
+    reader: AKS_ROLES.rbacReader,
+    writer: AKS_ROLES.rbacWriter,
+    admin: AKS_ROLES.rbacAdmin,
+    "cluster-admin": AKS_ROLES.rbacClusterAdmin,
+};
+
+/**
+ * Built-in roles a workload or pipeline identity may be given by name. Any other built-in role can
+ * be given by GUID. Names are matched case-insensitively.
+ */
+export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
+    Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    "Storage Queue Data Reader": "19e7f393-937e-4f77-808e-94535e297925",
+    "Storage Queue Data Contributor": "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+    "Key Vault Reader": "21090545-7ca7-4776-b22c-e363652d74d2",
+    "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+    "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
+    "Key Vault Certificate User": "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
+    AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
+    "Azure Service Bus Data Sender": "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+    "Azure Service Bus Data Receiver": "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
+    "Azure Service Bus Data Owner": "090c5cfd-751d-490a-894a-3ce6f1109419",
+    "Azure Event Hubs Data Sender": "2b629674-e913-4c01-ae53-ef4638d8f975",
+    "Azure Event Hubs Data Receiver": "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",
+    "App Configuration Data Reader": "516239f1-63e1-4d78-a4de-a74fb236a071",
+    "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
+    "Cognitive Services OpenAI User": "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
+    "Azure Kubernetes Service Cluster User Role": AKS_ROLES.clusterUser,
+    "Azure Kubernetes Service RBAC Reader": AKS_ROLES.rbacReader,
+    "Azure Kubernetes Service RBAC Writer": AKS_ROLES.rbacWriter,
+    "Azure Kubernetes Service RBAC Admin": AKS_ROLES.rbacAdmin,
+    "Azure Kubernetes Service Contributor Role": AKS_ROLES.aksContributor,
+};
+
+/**
+ * Roles this stack never grants: they hand out control of access itself or of whole resource
+ * trees (Owner, Contributor, User Access Administrator, RBAC Administrator), or local cluster
+ * credentials that are useless and unwanted with local accounts off (azure-facts.md).
+ */
+export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+    [AKS_ROLES.clusterAdminLocal]: "Azure Kubernetes Service Cluster Admin Role",
+};
+
+/** Every role GUID this module can name, for display: GUID -> role name. */
+export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
+    ...Object.entries(BUILT_IN_ROLES).map(([name, guid]) => [guid, name] as const),
+    ...Object.entries(FORBIDDEN_ROLES),
+    [AKS_ROLES.managedIdentityOperator, "Managed Identity Operator"],
+    [AKS_ROLES.rbacClusterAdmin, "Azure Kubernetes Service RBAC Cluster Admin"],
+]);
+
+export const GUID_PATTERN =
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Resolves a role given by built-in name (case-insensitive) or GUID; undefined when unknown. */
+export function resolveRole(role: string): string | undefined {
+    if (GUID_PATTERN.test(role)) {
+        return role.toLowerCase();
+    }
+    const wanted = role.trim().toLowerCase();
+    const hit = Object.entries(BUILT_IN_ROLES).find(([name]) => name.toLowerCase() === wanted);
+    return hit?.[1];
+}
+
+/**
+ * The full role definition id. Built-in roles exist in every subscription; the id uses the
+ * subscription of the scope being granted so cross-subscription grants resolve there.
+ */
+export function roleDefinitionId(subscriptionId: string, roleGuid: string): string {
+    return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+}
+
+/** The subscription id an ARM scope lives in, or undefined for a scope above subscriptions. */
+export function subscriptionOfScope(scope: string): string | undefined {
+    return /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1]?.toLowerCase();
+}
+
+/** Namespace scope for the AKS RBAC roles: `<clusterResourceId>/namespaces/<namespace>`. */
+export function namespaceScope(clusterId: string, namespace: string): string {
+    return `${clusterId}/namespaces/${namespace}`;
+}
+
+// Fixed namespace for role-assignment names, so the same (scope, role, principal) always gives the
+// same GUID: re-runs and re-creates never duplicate an assignment (RoleAssignmentExists).
+const ASSIGNMENT_NAMESPACE = "8f0f4d1e-6a3c-5b7e-9c2d-1a4b6e8f0c3d";
+
+/** Deterministic role-assignment name (a GUID) derived from scope, role and principal. */
+export function roleAssignmentName(scope: string, roleGuid: string, principalId: string): string {
+    return uuidv5(
+        `${scope.toLowerCase()}|${roleGuid.toLowerCase()}|${principalId.toLowerCase()}`,
+        ASSIGNMENT_NAMESPACE,
+    );
+}

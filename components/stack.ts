@@ -1,0 +1,251 @@
+// The whole stack as one component: what `index.ts` builds from the validated config.
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import * as pulumi from "@pulumi/pulumi";
+import { AdminGroup } from "./adminGroup";
+import { AksCluster } from "./cluster";
+import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
+import { ClusterConnection } from "./clusterConnection";
+import { deployerPrincipalType, type StackConfig } from "./config";
+import { ClusterIdentities } from "./identities";
+import { TeamNamespace } from "./namespace";
+import type { StackNames } from "./naming";
+import { PipelineIdentity } from "./pipelineIdentity";
+import { WorkloadIdentity } from "./workloadIdentity";
+
+export interface AksEntraArgs {
+    /** Validated configuration (config.ts). */
+    readonly config: StackConfig;
+    /** Physical names for this project and stack (naming.ts). */
+    readonly names: StackNames;
+}
+
+export interface IdentityOutput {
+    clientId: pulumi.Output<string>;
+    principalId: pulumi.Output<string>;
+    resourceId: pulumi.Output<string>;
+}
+
+/**
+ * Resource group, admin group, identities, cluster, Azure and Kubernetes RBAC, namespaces,
+ * workload identities and pipeline identities of one stack, wired together.
+ */
+export class AksEntra extends pulumi.ComponentResource {
+    public readonly tenantId: pulumi.Output<string>;
+    public readonly subscriptionId: pulumi.Output<string>;
+    public readonly resourceGroup: resources.ResourceGroup;
+    public readonly identities: ClusterIdentities;
+    public readonly admins: AdminGroup;
+    public readonly cluster: AksCluster;
+    public readonly connection: ClusterConnection;
+    public readonly access: ClusterAccess;
+    public readonly namespaces: Record<string, TeamNamespace> = {};
+    /** Keyed by `namespace/serviceAccount`. */
+    public readonly workloads: Record<string, WorkloadIdentity> = {};
+    /** Keyed by pipeline name. */
+    public readonly pipelines: Record<string, PipelineIdentity> = {};
+
+    constructor(name: string, args: AksEntraArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-entra:index:AksEntra", name, {}, opts);
+        const { config, names } = args;
+        const parent = { parent: this };
+
+        const client = authorization.getClientConfigOutput(parent);
+        this.tenantId = client.tenantId;
+        this.subscriptionId = client.subscriptionId;
+        const tags = {
+            "managed-by": "pulumi",
+            "aks-entra-project": names.project,
+            "aks-entra-stack": names.stack,
+            ...config.tags,
+        };
+        const labels = {
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/part-of": "aks-entra",
+        };
+
+        this.resourceGroup = new resources.ResourceGroup(
+            `${name}-rg`,
+            { resourceGroupName: names.resourceGroup, location: config.location, tags },
+            parent,
+        );
+        const inGroup = {
+            resourceGroupName: this.resourceGroup.name,
+            location: config.location,
+            tags,
+        };
+
+        this.identities = new ClusterIdentities(
+            `${name}-identities`,
+            {
+                ...inGroup,
+                controlPlaneName: names.controlPlaneIdentity,
+                kubeletName: names.kubeletIdentity,
+                subscriptionId: this.subscriptionId,
+            },
+            parent,
+        );
+
+        this.admins = new AdminGroup(
+            `${name}-admins`,
+            {
+                create: config.admins.createGroup,
+                displayName: names.adminGroupDisplayName,
+                mailNickname: names.adminGroupMailNickname,
+                members: config.admins.members,
+                owners: config.admins.owners,
+                deployerObjectId: client.objectId,
+                existingGroupObjectIds: config.admins.existingGroups.map((g) => g.objectId),
+                protect: config.protect,
+            },
+            parent,
+        );
+
+        this.cluster = new AksCluster(
+            `${name}-cluster`,
+            {
+                ...inGroup,
+                clusterName: names.cluster,
+                dnsPrefix: names.dnsPrefix,
+                nodeResourceGroup: names.nodeResourceGroup,
+                kubernetesVersion: config.kubernetesVersion,
+                settings: config.cluster,
+                tenantId: this.tenantId,
+                adminGroupObjectIds: this.admins.objectIds,
+                controlPlaneIdentityId: this.identities.controlPlane.id,
+                kubeletIdentity: {
+                    resourceId: this.identities.kubelet.id,
+                    clientId: this.identities.kubelet.clientId,
+                    objectId: this.identities.kubelet.principalId,
+                },
+                kubeletOperatorGrant: this.identities.operatorAssignment,
+                kubeloginMode: config.kubeloginMode,
+                protect: config.protect,
+            },
+            parent,
+        );
+
+        this.connection = new ClusterConnection(
+            `${name}-connection`,
+            {
+                clusterId: this.cluster.id,
+                kubeconfig: this.cluster.kubeconfig,
+                deployer: {
+                    objectId: client.objectId,
+                    principalType: deployerPrincipalType(config),
+                },
+                grantDeployerClusterAdmin: config.deployer.clusterAdmin,
+                rbacWaitSeconds: config.deployer.rbacWaitSeconds,
+                subscriptionId: this.subscriptionId,
+            },
+            parent,
+        );
+        const provider = this.connection.provider;
+
+        const grants: AccessGrant[] = [];
+        const group = (ref: { objectId: string; label: string }): Principal => ({
+            key: ref.objectId,
+            label: ref.label,
+            objectId: ref.objectId,
+            type: "Group",
+        });
+        for (const g of config.clusterAccess) {
+            grants.push({ principal: group(g.group), role: g.role });
+        }
+
+        for (const ns of config.namespaces) {
+            const team = new TeamNamespace(
+                `${name}-ns-${ns.name}`,
+                { namespace: ns.name, roles: ns.roles, labels, provider },
+                parent,
+            );
+            this.namespaces[ns.name] = team;
+            for (const g of ns.access) {
+                grants.push({ principal: group(g.group), role: g.role, namespace: ns.name });
+            }
+            for (const w of ns.workloads) {
+                this.workloads[`${w.namespace}/${w.serviceAccount}`] = new WorkloadIdentity(
+                    `${name}-wl/${w.namespace}/${w.serviceAccount}`,
+                    {
+                        ...inGroup,
+                        identityName: names.workloadIdentity(w.namespace, w.serviceAccount),
+                        namespace: team.name,
+                        namespaceName: w.namespace,
+                        serviceAccount: w.serviceAccount,
+                        issuerUrl: this.cluster.oidcIssuerUrl,
+                        tenantId: this.tenantId,
+                        azureRoleAssignments: w.azureRoleAssignments,
+                        subscriptionId: this.subscriptionId,
+                        provider,
+                        labels,
+                    },
+                    parent,
+                );
+            }
+        }
+
+        for (const pl of config.pipelines) {
+            const identity = new PipelineIdentity(
+                `${name}-ci-${pl.name}`,
+                {
+                    ...inGroup,
+                    identityName: names.pipelineIdentity(pl.name),
+                    pipeline: pl.name,
+                    github: pl.github,
+                    azureRoleAssignments: pl.azureRoleAssignments,
+                    subscriptionId: this.subscriptionId,
+                },
+                parent,
+            );
+            this.pipelines[pl.name] = identity;
+            const principal: Principal = {
+                key: `pipeline-${pl.name}`,
+                label: `pipeline ${pl.name}`,
+                objectId: identity.principalId,
+                type: "ServicePrincipal",
+            };
+            if (pl.clusterAccess !== undefined) {
+                grants.push({ principal, role: pl.clusterAccess });
+            }
+            for (const g of pl.namespaceAccess) {
+                grants.push({ principal, role: g.role, namespace: g.namespace });
+            }
+        }
+
+        // Admin groups get cluster-admin from AKS itself; they still need a kubeconfig.
+        const adminPrincipals: Principal[] = config.admins.existingGroups.map(group);
+        if (this.admins.group !== undefined) {
+            adminPrincipals.unshift({
+                key: "admins",
+                label: "admins (created)",
+                objectId: this.admins.group.objectId,
+                type: "Group",
+            });
+        }
+        this.access = new ClusterAccess(
+            `${name}-access`,
+            {
+                clusterId: this.cluster.id,
+                grants,
+                kubeconfigOnly: adminPrincipals,
+                subscriptionId: this.subscriptionId,
+            },
+            parent,
+        );
+
+        this.registerOutputs({});
+    }
+}
+
+/** Outputs of one user-assigned identity in the shape the stack exports. */
+export function identityOutput(identity: {
+    clientId: pulumi.Output<string>;
+    principalId: pulumi.Output<string>;
+    id: pulumi.Output<string>;
+}): IdentityOutput {
+    return {
+        clientId: identity.clientId,
+        principalId: identity.principalId,
+        resourceId: identity.id,
+    };
+}

@@ -1,0 +1,310 @@
+// Fake Azure, Microsoft Graph and Kubernetes: answers the program's registrations and invokes the
+// way the real services would (id shapes, GUIDs, the OIDC issuer URL, the exec kubeconfig AKS
+// returns). One implementation, used by the tests and by the offline plan.
+//
+// Every GUID is derived from what identifies the object (its resource id), so two runs of the same
+// config produce byte-identical plans. Unknown invokes fail loudly.
+import type * as pulumi from "@pulumi/pulumi";
+import { v5 as uuidv5 } from "uuid";
+import { stringify } from "yaml";
+import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
+
+/** Who is running `pulumi up` in the fake world. */
+export interface FakeDeployer {
+    tenantId: string;
+    subscriptionId: string;
+    /** Object id of the deploying user or service principal. */
+    objectId: string;
+    clientId: string;
+}
+
+const FAKE_NAMESPACE = "3b241101-e2bb-4255-8caf-4136c566a962";
+
+/** A deterministic GUID for `seed`. */
+export function fakeGuid(seed: string): string {
+    return uuidv5(seed, FAKE_NAMESPACE);
+}
+
+export const DEFAULT_DEPLOYER: FakeDeployer = {
+    tenantId: fakeGuid("tenant"),
+    subscriptionId: fakeGuid("subscription"),
+    objectId: fakeGuid("deployer"),
+    clientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", // Azure CLI's public client app id
+};
+
+type Props = Record<string, unknown>;
+
+/** What the fake saw of one registration. */
+export interface FakeResource {
+    type: string;
+    name: string;
+    id: string;
+    inputs: Props;
+    state: Props;
+}
+
+/** What the fake answered for one invoke. */
+export interface FakeInvoke {
+    token: string;
+    inputs: Props;
+}
+
+function str(value: unknown, what: string): string {
+    if (typeof value !== "string" || value.length === 0) {
+        throw new Error(`fake azure: ${what} is missing`);
+    }
+    return value;
+}
+
+export class AzureFakes implements pulumi.runtime.Mocks {
+    readonly resources: FakeResource[] = [];
+    readonly invokes: FakeInvoke[] = [];
+    /** Problems found while answering; asserted empty by the harness (throwing would hang). */
+    readonly errors: string[] = [];
+
+    constructor(readonly deployer: FakeDeployer = DEFAULT_DEPLOYER) {}
+
+    private rgId(rg: unknown): string {
+        return `/subscriptions/${this.deployer.subscriptionId}/resourceGroups/${str(rg, "resourceGroupName")}`;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
+        const inputs = args.inputs as Props;
+        if (args.custom === false) {
+            // Component resources exist only in Pulumi's state, not in Azure.
+            return { id: undefined, state: {} };
+        }
+        let id: string;
+        let state: Props = { ...inputs };
+        try {
+            ({ id, state } = this.answer(args.type, args.name, inputs));
+        } catch (e) {
+            this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
+            id = `${args.name}_id`;
+        }
+        this.resources.push({ type: args.type, name: args.name, id, inputs, state });
+        return { id, state };
+    }
+
+    private answer(type: string, name: string, inputs: Props): { id: string; state: Props } {
+        const sub = this.deployer.subscriptionId;
+        switch (type) {
+            case "azure-native:resources:ResourceGroup": {
+                const rg = str(inputs.resourceGroupName, "resourceGroupName");
+                return {
+                    id: this.rgId(rg),
+                    state: { ...inputs, name: rg, provisioningState: "Succeeded" },
+                };
+            }
+            case "azure-native:managedidentity:UserAssignedIdentity": {
+                const n = str(inputs.resourceName, "resourceName");
+                const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        name: n,
+                        type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+                        clientId: fakeGuid(`${id}#client`),
+                        principalId: fakeGuid(`${id}#principal`),
+                        tenantId: this.deployer.tenantId,
+                    },
+                };
+            }
+            case "azure-native:managedidentity:FederatedIdentityCredential": {
+                const n = str(
+                    inputs.federatedIdentityCredentialResourceName,
+                    "federatedIdentityCredentialResourceName",
+                );
+                const identityId = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs.resourceName, "resourceName")}`;
+                return {
+                    id: `${identityId}/federatedIdentityCredentials/${n}`,
+                    state: { ...inputs, name: n },
+                };
+            }
+            case "azure-native:authorization:RoleAssignment": {
+                const n = str(inputs.roleAssignmentName, "roleAssignmentName");
+                const scope = str(inputs.scope, "scope");
+                return {
+                    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
+                    state: { ...inputs, name: n, type: "Microsoft.Authorization/roleAssignments" },
+                };
+            }
+            case "azure-native:containerservice:ManagedCluster":
+                return this.cluster(inputs, sub);
+            case "azuread:index/group:Group": {
+                const objectId = fakeGuid(`group#${str(inputs.displayName, "displayName")}`);
+                return { id: objectId, state: { ...inputs, objectId } };
+            }
+            case "time:index/sleep:Sleep":
+                return { id: new Date(0).toISOString(), state: { ...inputs } };
+            case "pulumi:providers:kubernetes":
+                return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
+            default:
+                if (type.startsWith("kubernetes:")) {
+                    return this.kubernetesObject(type, inputs);
+                }
+                if (type.startsWith("pulumi:providers:")) {
+                    return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
+                }
+                throw new Error(`no fake for resource type ${type}`);
+        }
+    }
+
+    private cluster(inputs: Props, sub: string): { id: string; state: Props } {
+        const n = str(inputs.resourceName, "resourceName");
+        const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${n}`;
+        const location = str(inputs.location, "location");
+        const dnsPrefix = str(inputs.dnsPrefix, "dnsPrefix");
+        const suffix = fakeGuid(`${id}#fqdn`).slice(0, 8);
+        const identity = inputs.identity as
+            { type?: string; userAssignedIdentities?: string[] } | undefined;
+        const userAssigned = Object.fromEntries(
+            (identity?.userAssignedIdentities ?? []).map((uai) => [
+                uai,
+                { clientId: fakeGuid(`${uai}#client`), principalId: fakeGuid(`${uai}#principal`) },
+            ]),
+        );
+        const api = (inputs.apiServerAccessProfile ?? {}) as { enablePrivateCluster?: boolean };
+        const fqdn = `${dnsPrefix}-${suffix}.hcp.${location}.azmk8s.io`;
+        return {
+            id,
+            state: {
+                ...inputs,
+                name: n,
+                type: "Microsoft.ContainerService/ManagedClusters",
+                provisioningState: "Succeeded",
+                powerState: { code: "Running" },
+                kubernetesVersion: inputs.kubernetesVersion ?? "1.33.5",
+                currentKubernetesVersion: inputs.kubernetesVersion ?? "1.33.5",
+                fqdn: api.enablePrivateCluster ? undefined : fqdn,
+                privateFQDN: api.enablePrivateCluster
+                    ? `${dnsPrefix}-${suffix}.${fakeGuid(id).slice(0, 8)}.privatelink.${location}.azmk8s.io`
+                    : undefined,
+                azurePortalFQDN: `${dnsPrefix}-${suffix}.portal.hcp.${location}.azmk8s.io`,
+                identity: {
+                    type: identity?.type,
+                    userAssignedIdentities: userAssigned,
+                    tenantId: this.deployer.tenantId,
+                },
+                oidcIssuerProfile: {
+                    enabled: true,
+                    // Real shape: https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/ (trailing slash).
+                    issuerURL: `https://${location}.oic.prod-aks.azure.com/${this.deployer.tenantId}/${fakeGuid(`${id}#oidc`)}/`,
+                },
+                maxAgentPools: 100,
+                resourceUID: fakeGuid(`${id}#uid`).replace(/-/g, "").slice(0, 24),
+                subscription: sub,
+            },
+        };
+    }
+
+    private kubernetesObject(type: string, inputs: Props): { id: string; state: Props } {
+        const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+        const n = str(metadata.name, `${type} metadata.name`);
+        const id = metadata.namespace ? `${metadata.namespace}/${n}` : n;
+        return {
+            id,
+            state: { ...inputs, metadata: { ...metadata, uid: fakeGuid(`${type}#${id}`) } },
+        };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Props {
+        const inputs = args.inputs as Props;
+        this.invokes.push({ token: args.token, inputs });
+        switch (args.token) {
+            case "azure-native:authorization:getClientConfig":
+                return { ...this.deployer };
+            case "azuread:index/getClientConfig:getClientConfig":
+                return {
+                    tenantId: this.deployer.tenantId,
+                    objectId: this.deployer.objectId,
+                    clientId: this.deployer.clientId,
+                };
+            case "azure-native:containerservice:listManagedClusterUserCredentials":
+                return this.userCredentials(inputs);
+            default:
+                // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
+                throw new Error(
+                    `fake azure: no answer for invoke ${args.token}; add it to offline/fakes.ts`,
+                );
+        }
+    }
+
+    /** The exec-format user kubeconfig AKS returns: kubelogin with an interactive device-code login. */
+    private userCredentials(inputs: Props): Props {
+        const rg = str(inputs.resourceGroupName, "resourceGroupName");
+        const n = str(inputs.resourceName, "resourceName");
+        if (inputs.format !== "exec") {
+            throw new Error(
+                "fake azure: listManagedClusterUserCredentials without format exec returns an azure auth-provider kubeconfig; ask for exec",
+            );
+        }
+        const cluster = this.resources.find(
+            (r) =>
+                r.type === "azure-native:containerservice:ManagedCluster" &&
+                r.state.name === n &&
+                r.inputs.resourceGroupName === rg,
+        );
+        if (!cluster) {
+            throw new Error(`fake azure: ResourceNotFound: managed cluster ${rg}/${n}`);
+        }
+        const server = `https://${String(cluster.state.fqdn ?? cluster.state.privateFQDN)}:443`;
+        const user = `clusterUser_${rg}_${n}`;
+        const kubeconfig = {
+            apiVersion: "v1",
+            clusters: [
+                {
+                    cluster: {
+                        "certificate-authority-data": Buffer.from(`fake CA of ${n}`).toString(
+                            "base64",
+                        ),
+                        server,
+                    },
+                    name: n,
+                },
+            ],
+            contexts: [{ context: { cluster: n, user }, name: n }],
+            "current-context": n,
+            kind: "Config",
+            preferences: {},
+            users: [
+                {
+                    name: user,
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            args: [
+                                "get-token",
+                                "--environment",
+                                "AzurePublicCloud",
+                                "--server-id",
+                                AKS_SERVER_APP_ID,
+                                "--client-id",
+                                AKS_CLIENT_APP_ID,
+                                "--tenant-id",
+                                this.deployer.tenantId,
+                                "--login",
+                                "devicecode",
+                            ],
+                            command: "kubelogin",
+                            env: null,
+                            installHint:
+                                "\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n",
+                            interactiveMode: "IfAvailable",
+                            provideClusterInfo: false,
+                        },
+                    },
+                },
+            ],
+        };
+        return {
+            kubeconfigs: [
+                {
+                    name: "clusterUser",
+                    value: Buffer.from(stringify(kubeconfig)).toString("base64"),
+                },
+            ],
+        };
+    }
+}

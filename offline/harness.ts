@@ -1,0 +1,192 @@
+// Runs the real program (index.ts, the file `pulumi up` runs) in-process under Pulumi's mock
+// runtime with the fakes, and records what the engine would have seen: every registration with its
+// parent, dependencies, provider and options, every invoke, and the stack outputs.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { AzureFakes, DEFAULT_DEPLOYER, type FakeDeployer, type FakeInvoke } from "./fakes";
+
+export const PROGRAM = path.resolve(__dirname, "..", "index.ts");
+export const PROJECT = "aks-entra";
+
+/** One resource registration as the engine receives it. */
+export interface Registration {
+    urn: string;
+    type: string;
+    name: string;
+    /** false for component resources. */
+    custom: boolean;
+    /** URN of the parent; "" at the top. */
+    parent: string;
+    /** URNs this resource waits for: explicit dependsOn plus resources its inputs come from. */
+    dependencies: string[];
+    /** Provider reference (`<urn>::<id>`) for resources of an explicit provider, else "". */
+    provider: string;
+    protect: boolean;
+    ignoreChanges: string[];
+    id: string;
+    inputs: Record<string, unknown>;
+    state: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    /** Stack config as in `Pulumi.<stack>.yaml` under `config:` (`namespace:key` -> YAML value). */
+    config: Readonly<Record<string, unknown>>;
+    stack?: string;
+    project?: string;
+    organization?: string;
+    deployer?: FakeDeployer;
+    /** Module to run. Defaults to this project's index.ts. */
+    program?: string;
+}
+
+export interface RunResult {
+    registrations: Registration[];
+    invokes: FakeInvoke[];
+    /** Stack outputs, fully resolved (secrets unwrapped: see `secretOutputs`). */
+    outputs: Record<string, unknown>;
+    /** Names of outputs that Pulumi would store encrypted. */
+    secretOutputs: string[];
+    deployer: FakeDeployer;
+}
+
+/** The program failed; `registrations` says what it had registered by then (ideally nothing). */
+export class ProgramFailure extends Error {
+    constructor(
+        readonly cause: unknown,
+        readonly registrations: Registration[],
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramFailure";
+    }
+}
+
+/** Pulumi's config map holds text: structured YAML values arrive as JSON. */
+export function pulumiConfigMap(config: Readonly<Record<string, unknown>>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getCustom(): boolean;
+    getParent(): string;
+    getDependenciesList(): string[];
+    getProvider(): string;
+    getProtect(): boolean;
+    getIgnorechangesList(): string[];
+}
+type Callback = (err: unknown, resp?: { getUrn(): string; getId(): string }) => void;
+interface Monitor {
+    registerResource(req: RegisterRequest, cb: Callback): void;
+}
+
+/**
+ * Evaluates the program once. Runs are sequential (the Pulumi runtime is process-global); each
+ * starts from fresh fakes and a fresh module load of the program.
+ */
+export async function runProgram(options: RunOptions): Promise<RunResult> {
+    const deployer = options.deployer ?? DEFAULT_DEPLOYER;
+    const fakes = new AzureFakes(deployer);
+    pulumi.runtime.setAllConfig(pulumiConfigMap(options.config), []);
+    await pulumi.runtime.setMocks(
+        fakes,
+        options.project ?? PROJECT,
+        options.stack ?? "dev",
+        false,
+        options.organization ?? "organization",
+    );
+
+    const registrations: Registration[] = [];
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) =>
+        register(req, (err, resp) => {
+            if (!err && resp) {
+                const fake = fakes.resources.find(
+                    (r) =>
+                        r.type === req.getType() &&
+                        r.name === req.getName() &&
+                        r.id === resp.getId(),
+                );
+                registrations.push({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    parent: req.getParent(),
+                    dependencies: [...req.getDependenciesList()].sort(),
+                    provider: req.getProvider(),
+                    protect: req.getProtect(),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    id: resp.getId(),
+                    inputs: fake?.inputs ?? {},
+                    state: fake?.state ?? {},
+                });
+            }
+            cb(err, resp);
+        });
+
+    const program = options.program ?? PROGRAM;
+    delete require.cache[require.resolve(program)];
+    let exported: Record<string, unknown>;
+    try {
+        exported = require(program) as Record<string, unknown>;
+    } catch (e) {
+        await waitForRegistrations();
+        throw new ProgramFailure(unwrapRunError(e), registrations);
+    }
+
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    try {
+        for (const key of Object.keys(exported).sort()) {
+            const value = exported[key];
+            if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) {
+                secretOutputs.push(key);
+            }
+            outputs[key] = await resolveDeep(value);
+        }
+        await waitForRegistrations();
+    } catch (e) {
+        throw new ProgramFailure(e, registrations);
+    }
+    if (fakes.errors.length > 0) {
+        throw new ProgramFailure(new Error(fakes.errors.join("\n")), registrations);
+    }
+    return { registrations, invokes: fakes.invokes, outputs, secretOutputs, deployer };
+}
+
+async function waitForRegistrations(): Promise<void> {
+    const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    await wait?.();
+}
+
+function unwrapRunError(e: unknown): unknown {
+    return e;
+}
+
+/** The value of an Output, awaited without `apply` (secret or not). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+        (output as unknown as { promise(): Promise<T> }).promise().then(resolve, reject);
+    });
+}
+
+async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        return resolveDeep(await promiseOf(value));
+    }
+    if (Array.isArray(value)) {
+        return Promise.all(value.map(resolveDeep));
+    }
+    if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+            out[k] = await resolveDeep(v);
+        }
+        return out;
+    }
+    return value;
+}
