@@ -1,0 +1,80 @@
+// Shared test helpers: run the real program under the fakes and look registrations up.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { type Registration, type RunOptions, type RunResult, runProgram } from "../offline/harness";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** The `config:` map of `Pulumi.<stack>.yaml`. */
+export function stackConfig(stack = "dev"): Record<string, unknown> {
+    const doc = parse(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+    };
+    return doc.config;
+}
+
+/** A minimal valid config map; `extra` keys (without namespace) override. */
+export function minimalConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+        "aks-entra:location": "westeurope",
+        ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`aks-entra:${k}`, v])),
+    };
+}
+
+export function run(options: Partial<RunOptions> = {}): Promise<RunResult> {
+    return runProgram({ config: stackConfig("dev"), ...options });
+}
+
+/** Custom resources of one type (optionally with a logical name). */
+export function ofType(r: RunResult, type: string): Registration[] {
+    return r.registrations.filter((x) => x.custom && x.type === type);
+}
+
+/** The single registration of `type` named `name`; fails when absent or ambiguous. */
+export function one(r: RunResult, type: string, name: string): Registration {
+    const hits = r.registrations.filter((x) => x.type === type && x.name === name);
+    if (hits.length !== 1) {
+        const known = ofType(r, type).map((x) => x.name);
+        throw new Error(
+            `expected one ${type} named ${name}, found ${hits.length}; known: ${known.join(", ")}`,
+        );
+    }
+    return hits[0]!;
+}
+
+export function byUrn(r: RunResult, urn: string): Registration {
+    const hit = r.registrations.find((x) => x.urn === urn);
+    if (!hit) throw new Error(`no registration with urn ${urn}`);
+    return hit;
+}
+
+/** Transitive dependencies (URNs) of a registration, following dependencies and parents' deps. */
+export function dependsOnTransitively(r: RunResult, from: Registration, to: Registration): boolean {
+    const seen = new Set<string>();
+    const stack = [...from.dependencies];
+    while (stack.length > 0) {
+        const urn = stack.pop()!;
+        if (urn === to.urn) return true;
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        const reg = r.registrations.find((x) => x.urn === urn);
+        if (reg) stack.push(...reg.dependencies);
+    }
+    return false;
+}
+
+export const TYPES = {
+    resourceGroup: "azure-native:resources:ResourceGroup",
+    identity: "azure-native:managedidentity:UserAssignedIdentity",
+    fic: "azure-native:managedidentity:FederatedIdentityCredential",
+    roleAssignment: "azure-native:authorization:RoleAssignment",
+    cluster: "azure-native:containerservice:ManagedCluster",
+    group: "azuread:index/group:Group",
+    sleep: "time:index/sleep:Sleep",
+    k8sProvider: "pulumi:providers:kubernetes",
+    namespace: "kubernetes:core/v1:Namespace",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
+    role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+} as const;
