@@ -5,6 +5,7 @@ import {
     ConfigError,
     configFromPulumi,
     identityOutput as identity,
+    personLoginMode,
     StackNames,
     type StackConfig,
 } from "./components";
@@ -40,6 +41,6 @@ export const pipelineIdentities = Object.fromEntries(
     Object.entries(stack.pipelines).map(([key, p]) => [key, identity(p.identity)]),
 );
 /** What a person runs to reach the cluster. */
-export const getCredentialsCommand = pulumi.interpolate`az aks get-credentials --resource-group ${stack.resourceGroup.name} --name ${stack.cluster.name} --overwrite-existing && kubelogin convert-kubeconfig -l azurecli`;
-/** User kubeconfig, kubelogin exec with a non-interactive login (aks-entra:kubeloginMode). Secret. */
+export const getCredentialsCommand = pulumi.interpolate`az aks get-credentials --resource-group ${stack.resourceGroup.name} --name ${stack.cluster.name} --overwrite-existing && kubelogin convert-kubeconfig -l ${personLoginMode(config)}`;
+/** User kubeconfig, kubelogin exec with a non-interactive login (automationLoginMode). Secret. */
 export const kubeconfig = pulumi.secret(stack.cluster.kubeconfig);

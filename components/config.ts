@@ -307,11 +307,9 @@ const KEY_SCHEMAS = {
     location: z
         .string()
         .regex(/^[a-z][a-z0-9]*$/, { error: "is not an Azure region name (e.g. westeurope)" }),
-    kubernetesVersion: z
-        .string()
-        .regex(/^\d+\.\d+(\.\d+)?$/, {
-            error: 'is not a Kubernetes version (e.g. "1.33" or "1.33.2")',
-        }),
+    kubernetesVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, {
+        error: 'is not a Kubernetes version (e.g. "1.33" or "1.33.2")',
+    }),
     cluster: clusterSchema,
     groups: z.record(
         z
@@ -876,6 +874,24 @@ export function deployerPrincipalType(config: StackConfig): "User" | "ServicePri
     return ["spn", "msi", "workloadidentity"].includes(config.kubeloginMode)
         ? "ServicePrincipal"
         : "User";
+}
+
+/**
+ * The login the Kubernetes provider and the exported kubeconfig use: the configured mode when it
+ * needs no person, else azurecli. `interactive` and `devicecode` are for people only (device code
+ * also fails under Conditional Access: azure-facts.md, failure mode 8).
+ */
+export function automationLoginMode(config: StackConfig): KubeloginMode {
+    return config.kubeloginMode === "interactive" || config.kubeloginMode === "devicecode"
+        ? "azurecli"
+        : config.kubeloginMode;
+}
+
+/** The login a person uses with `kubelogin convert-kubeconfig -l <mode>`. */
+export function personLoginMode(config: StackConfig): KubeloginMode {
+    return config.kubeloginMode === "interactive" || config.kubeloginMode === "devicecode"
+        ? config.kubeloginMode
+        : "azurecli";
 }
 
 function knownRoleList(): string {

@@ -6,7 +6,7 @@ import { AdminGroup } from "./adminGroup";
 import { AksCluster } from "./cluster";
 import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
 import { ClusterConnection } from "./clusterConnection";
-import { deployerPrincipalType, type StackConfig } from "./config";
+import { automationLoginMode, deployerPrincipalType, type StackConfig } from "./config";
 import { ClusterIdentities } from "./identities";
 import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
@@ -119,7 +119,7 @@ export class AksEntra extends pulumi.ComponentResource {
                     objectId: this.identities.kubelet.principalId,
                 },
                 kubeletOperatorGrant: this.identities.operatorAssignment,
-                kubeloginMode: config.kubeloginMode,
+                kubeloginMode: automationLoginMode(config),
                 protect: config.protect,
             },
             parent,

@@ -23,6 +23,8 @@ export interface Registration {
     provider: string;
     protect: boolean;
     ignoreChanges: string[];
+    /** Top-level input names whose values Pulumi treats as secret (unwrapped in `inputs`). */
+    secretInputs: string[];
     id: string;
     inputs: Record<string, unknown>;
     state: Record<string, unknown>;
@@ -110,6 +112,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
                         r.name === req.getName() &&
                         r.id === resp.getId(),
                 );
+                const rawInputs = fake?.inputs ?? {};
                 registrations.push({
                     urn: resp.getUrn(),
                     type: req.getType(),
@@ -120,8 +123,11 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
                     provider: req.getProvider(),
                     protect: req.getProtect(),
                     ignoreChanges: req.getIgnorechangesList(),
+                    secretInputs: Object.keys(rawInputs)
+                        .filter((k) => isSecretValue(rawInputs[k]))
+                        .sort(),
                     id: resp.getId(),
-                    inputs: fake?.inputs ?? {},
+                    inputs: unwrapSecrets(rawInputs) as Record<string, unknown>,
                     state: fake?.state ?? {},
                 });
             }
@@ -165,6 +171,29 @@ async function waitForRegistrations(): Promise<void> {
 
 function unwrapRunError(e: unknown): unknown {
     return e;
+}
+
+/** Mock inputs carry secrets as Pulumi's wire form `{<sigKey>: <secretSig>, value}`. */
+function isSecretValue(value: unknown): value is { value: unknown } {
+    return (
+        value !== null &&
+        typeof value === "object" &&
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] ===
+            pulumi.runtime.specialSecretSig
+    );
+}
+
+function unwrapSecrets(value: unknown): unknown {
+    if (isSecretValue(value)) {
+        return unwrapSecrets(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
 }
 
 /** The value of an Output, awaited without `apply` (secret or not). */

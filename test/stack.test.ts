@@ -1,0 +1,445 @@
+// The dev stack (Pulumi.dev.yaml) as the engine would receive it: every resource's security-relevant
+// inputs, role GUIDs and scopes, principal types, trusts, providers and outputs.
+// Facts cited: ../shared/notes/azure-facts.md.
+import { strict as assert } from "node:assert";
+import { parse } from "yaml";
+import { AKS_ROLES, parseConfig, roleAssignmentName, StackNames } from "../components";
+import type { RunResult } from "../offline/harness";
+import { ofType, one, run, stackConfig, TYPES } from "./helpers";
+
+const DEV = stackConfig("dev");
+const RBAC = "rbac.authorization.k8s.io";
+const sub = (r: RunResult) => r.deployer.subscriptionId;
+const roleDef = (subscription: string, guid: string) =>
+    `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+
+// Config values of the dev stack, read back from the YAML so the test follows the file.
+const groups = DEV["aks-entra:groups"] as Record<string, string>;
+const admins = DEV["aks-entra:admins"] as { members: string[]; owners: string[] };
+
+describe("dev stack", function () {
+    let r: RunResult;
+    const names = new StackNames("aks-entra", "dev");
+
+    before(async function () {
+        r = await run();
+    });
+
+    const clusterReg = () => one(r, TYPES.cluster, "aks-entra-cluster");
+    const identity = (name: string) => one(r, TYPES.identity, name);
+
+    it("creates the resource group with the stack's deterministic name and tags", function () {
+        const rg = one(r, TYPES.resourceGroup, "aks-entra-rg");
+        assert.equal(rg.inputs.resourceGroupName, names.resourceGroup);
+        assert.equal(rg.inputs.location, "westeurope");
+        assert.deepEqual(rg.inputs.tags, {
+            "managed-by": "pulumi",
+            "aks-entra-project": "aks-entra",
+            "aks-entra-stack": "dev",
+            "cost-center": "platform",
+            environment: "dev",
+        });
+    });
+
+    it("creates a security-enabled admin group, unique in the tenant, owned by the deployer", function () {
+        const g = one(r, TYPES.group, "aks-entra-admins-group");
+        assert.equal(g.inputs.displayName, names.adminGroupDisplayName);
+        assert.equal(g.inputs.securityEnabled, true);
+        assert.equal(g.inputs.mailEnabled, false);
+        assert.equal(g.inputs.preventDuplicateNames, true);
+        assert.deepEqual(g.inputs.owners, [r.deployer.objectId, ...admins.owners].sort());
+        assert.deepEqual(g.inputs.members, admins.members);
+    });
+
+    it("creates distinct user-assigned control-plane and kubelet identities", function () {
+        const cp = identity("aks-entra-identities-control-plane");
+        const kubelet = identity("aks-entra-identities-kubelet");
+        assert.equal(cp.inputs.resourceName, names.controlPlaneIdentity);
+        assert.equal(kubelet.inputs.resourceName, names.kubeletIdentity);
+        assert.notEqual(cp.id, kubelet.id);
+    });
+
+    it("grants the control plane Managed Identity Operator on the kubelet identity (failure mode 4)", function () {
+        const cp = identity("aks-entra-identities-control-plane");
+        const kubelet = identity("aks-entra-identities-kubelet");
+        const mio = one(r, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator");
+        assert.equal(mio.inputs.scope, kubelet.id);
+        assert.equal(
+            mio.inputs.roleDefinitionId,
+            roleDef(sub(r), "f1a07417-d97a-45cb-824c-7a7467783830"),
+        );
+        assert.equal(mio.inputs.principalId, cp.state.principalId);
+        assert.equal(mio.inputs.principalType, "ServicePrincipal");
+    });
+
+    it("configures AKS-managed Entra with Azure RBAC, admin groups and the tenant, and no legacy fields", function () {
+        const c = clusterReg();
+        const created = one(r, TYPES.group, "aks-entra-admins-group");
+        assert.deepEqual(c.inputs.aadProfile, {
+            managed: true,
+            enableAzureRBAC: true,
+            adminGroupObjectIDs: [created.state.objectId, groups["platform-admins"]],
+            tenantID: r.deployer.tenantId,
+        });
+    });
+
+    it("turns local accounts off, Kubernetes RBAC on, OIDC issuer and workload identity on", function () {
+        const c = clusterReg().inputs;
+        assert.equal(c.disableLocalAccounts, true);
+        assert.equal(c.enableRBAC, true);
+        assert.deepEqual(c.oidcIssuerProfile, { enabled: true });
+        assert.deepEqual(c.securityProfile, { workloadIdentity: { enabled: true } });
+    });
+
+    it("runs the control plane as the user-assigned identity and nodes as the kubelet identity", function () {
+        const c = clusterReg().inputs;
+        const cp = identity("aks-entra-identities-control-plane");
+        const kubelet = identity("aks-entra-identities-kubelet");
+        // Input is an array of resource ids (azure-facts.md, item 10).
+        assert.deepEqual(c.identity, { type: "UserAssigned", userAssignedIdentities: [cp.id] });
+        assert.deepEqual(c.identityProfile, {
+            kubeletidentity: {
+                resourceId: kubelet.id,
+                clientId: kubelet.state.clientId,
+                objectId: kubelet.state.principalId,
+            },
+        });
+    });
+
+    it("applies the cluster settings of the config", function () {
+        const c = clusterReg().inputs;
+        assert.equal(c.resourceName, names.cluster);
+        assert.equal(c.dnsPrefix, names.dnsPrefix);
+        assert.equal(c.nodeResourceGroup, names.nodeResourceGroup);
+        assert.equal(c.kubernetesVersion, "1.33");
+        assert.deepEqual(c.sku, { name: "Base", tier: "Standard" });
+        assert.deepEqual(c.apiServerAccessProfile, {
+            enablePrivateCluster: false,
+            authorizedIPRanges: ["203.0.113.0/24", "198.51.100.17/32"],
+            disableRunCommand: true,
+        });
+        assert.deepEqual(c.autoUpgradeProfile, {
+            upgradeChannel: "patch",
+            nodeOSUpgradeChannel: "NodeImage",
+        });
+        const [pool] = c.agentPoolProfiles as Record<string, unknown>[];
+        assert.deepEqual(
+            {
+                name: pool!.name,
+                mode: pool!.mode,
+                vmSize: pool!.vmSize,
+                count: pool!.count,
+                enableAutoScaling: pool!.enableAutoScaling,
+                minCount: pool!.minCount,
+                maxCount: pool!.maxCount,
+                availabilityZones: pool!.availabilityZones,
+            },
+            {
+                name: "system",
+                mode: "System",
+                vmSize: "Standard_D4ds_v5",
+                count: 3,
+                enableAutoScaling: true,
+                minCount: 3,
+                maxCount: 5,
+                availabilityZones: ["1", "2", "3"],
+            },
+        );
+        assert.deepEqual(clusterReg().ignoreChanges, ["agentPoolProfiles[0].count"]);
+    });
+
+    it("grants exactly the configured Azure RBAC, plus Cluster User Role once per principal", function () {
+        const clusterId = clusterReg().id;
+        const adminGroupId = one(r, TYPES.group, "aks-entra-admins-group").state.objectId as string;
+        const pipeline = identity("aks-entra-ci-payments-deploy").state.principalId as string;
+        const ns = (n: string) => `${clusterId}/namespaces/${n}`;
+        const G = groups;
+        const expected = [
+            // clusterAccess
+            [G.sre, "Group", AKS_ROLES.rbacWriter, clusterId],
+            [G.auditors, "Group", AKS_ROLES.rbacReader, clusterId],
+            // namespaces[].access
+            [G["payments-devs"], "Group", AKS_ROLES.rbacAdmin, ns("payments")],
+            [G.developers, "Group", AKS_ROLES.rbacReader, ns("payments")],
+            [G.sre, "Group", AKS_ROLES.rbacAdmin, ns("observability")],
+            // pipelines[].namespaceAccess
+            [pipeline, "ServicePrincipal", AKS_ROLES.rbacWriter, ns("payments")],
+            // Cluster User Role: every principal above, and every admin group
+            ...[
+                G.sre,
+                G.auditors,
+                G["payments-devs"],
+                G.developers,
+                G["platform-admins"],
+                adminGroupId,
+            ].map((p) => [p, "Group", AKS_ROLES.clusterUser, clusterId]),
+            [pipeline, "ServicePrincipal", AKS_ROLES.clusterUser, clusterId],
+        ].map(([p, t, role, scope]) => `${p} ${t} ${role} ${scope}`);
+        const actual = ofType(r, TYPES.roleAssignment)
+            .filter((a) => a.name.startsWith("aks-entra-access-"))
+            .map((a) => {
+                const guid = String(a.inputs.roleDefinitionId).split("/").pop();
+                assert.equal(a.inputs.roleDefinitionId, roleDef(sub(r), guid!));
+                return `${String(a.inputs.principalId)} ${String(a.inputs.principalType)} ${guid} ${String(a.inputs.scope)}`;
+            });
+        assert.deepEqual(actual.sort(), expected.sort());
+    });
+
+    it("names every role assignment by the GUID of (scope, role, principal)", function () {
+        for (const a of ofType(r, TYPES.roleAssignment)) {
+            const guid = String(a.inputs.roleDefinitionId).split("/").pop()!;
+            assert.equal(
+                a.inputs.roleAssignmentName,
+                roleAssignmentName(String(a.inputs.scope), guid, String(a.inputs.principalId)),
+                a.name,
+            );
+        }
+    });
+
+    it("gives the deployer AKS RBAC Cluster Admin, as a User, and waits for it before Kubernetes calls", function () {
+        const grant = one(r, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin");
+        assert.equal(grant.inputs.principalId, r.deployer.objectId);
+        assert.equal(grant.inputs.principalType, "User");
+        assert.equal(grant.inputs.roleDefinitionId, roleDef(sub(r), AKS_ROLES.rbacClusterAdmin));
+        assert.equal(grant.inputs.scope, clusterReg().id);
+        const wait = one(r, TYPES.sleep, "aks-entra-connection-rbac-propagation");
+        assert.equal(wait.inputs.createDuration, "300s");
+        assert.deepEqual(wait.inputs.triggers, { grant: grant.id });
+        assert.ok(wait.dependencies.includes(grant.urn));
+        const provider = one(r, TYPES.k8sProvider, "aks-entra-connection-k8s");
+        assert.ok(provider.dependencies.includes(wait.urn), "provider waits for RBAC propagation");
+        assert.equal(provider.inputs.clusterIdentifier, clusterReg().id);
+    });
+
+    it("creates the namespaces, a pod-reader Role bound to a group, and view bound in one namespace", function () {
+        const nsNames = ofType(r, TYPES.namespace).map(
+            (n) => (n.inputs.metadata as { name: string }).name,
+        );
+        assert.deepEqual(nsNames.sort(), ["observability", "payments"]);
+
+        const role = one(r, TYPES.role, "aks-entra-ns-payments/pod-reader");
+        assert.equal((role.inputs.metadata as { namespace: string }).namespace, "payments");
+        assert.deepEqual(role.inputs.rules, [
+            { apiGroups: [""], resources: ["pods"], verbs: ["get", "watch", "list"] },
+        ]);
+
+        const podReader = one(r, TYPES.roleBinding, "aks-entra-ns-payments/pod-reader");
+        assert.deepEqual(podReader.inputs.roleRef, {
+            apiGroup: RBAC,
+            kind: "Role",
+            name: "pod-reader",
+        });
+        assert.deepEqual(podReader.inputs.subjects, [
+            { apiGroup: RBAC, kind: "Group", name: groups.developers },
+        ]);
+        assert.ok(podReader.dependencies.includes(role.urn), "binding waits for its Role");
+
+        const view = one(r, TYPES.roleBinding, "aks-entra-ns-payments/auditors-view");
+        assert.deepEqual(view.inputs.roleRef, {
+            apiGroup: RBAC,
+            kind: "ClusterRole",
+            name: "view",
+        });
+        assert.deepEqual(view.inputs.subjects, [
+            { apiGroup: RBAC, kind: "Group", name: groups.auditors },
+        ]);
+        assert.equal((view.inputs.metadata as { namespace: string }).namespace, "payments");
+    });
+
+    it("creates every Kubernetes object through this cluster's provider", function () {
+        const provider = one(r, TYPES.k8sProvider, "aks-entra-connection-k8s");
+        const k8sObjects = r.registrations.filter(
+            (x) => x.custom && x.type.startsWith("kubernetes:"),
+        );
+        assert.equal(k8sObjects.length, 9);
+        for (const o of k8sObjects) {
+            assert.equal(o.provider, `${provider.urn}::${provider.id}`, o.name);
+        }
+    });
+
+    it("trusts each workload's service account and nothing else, with the cluster's issuer", function () {
+        const issuer = (clusterReg().state.oidcIssuerProfile as { issuerURL: string }).issuerURL;
+        assert.match(
+            issuer,
+            /^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/$/,
+        );
+        const fics = ofType(r, TYPES.fic).filter((f) => f.name.startsWith("aks-entra-wl/"));
+        const trusts = fics.map((f) => ({
+            identity: f.inputs.resourceName,
+            issuer: f.inputs.issuer,
+            subject: f.inputs.subject,
+            audiences: f.inputs.audiences,
+        }));
+        const expect = (ns: string, sa: string) => ({
+            identity: names.workloadIdentity(ns, sa),
+            issuer,
+            subject: `system:serviceaccount:${ns}:${sa}`,
+            audiences: ["api://AzureADTokenExchange"],
+        });
+        assert.deepEqual(trusts, [
+            expect("payments", "payments-api"),
+            expect("payments", "payments-worker"),
+            expect("observability", "metrics-exporter"),
+        ]);
+    });
+
+    it("annotates each service account with its identity's client id and the tenant", function () {
+        const wl = identity("aks-entra-wl/payments/payments-api");
+        const sa = one(r, TYPES.serviceAccount, "aks-entra-wl/payments/payments-api");
+        const ns = one(r, TYPES.namespace, "aks-entra-ns-payments");
+        assert.deepEqual(sa.inputs.metadata, {
+            name: "payments-api",
+            namespace: "payments",
+            labels: {
+                "app.kubernetes.io/managed-by": "pulumi",
+                "app.kubernetes.io/part-of": "aks-entra",
+            },
+            annotations: {
+                "azure.workload.identity/client-id": wl.state.clientId,
+                "azure.workload.identity/tenant-id": r.deployer.tenantId,
+            },
+        });
+        assert.ok(sa.dependencies.includes(ns.urn), "service account waits for its namespace");
+    });
+
+    it("grants workload and pipeline identities their Azure roles on the named scopes", function () {
+        const kv =
+            "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod";
+        const api = identity("aks-entra-wl/payments/payments-api");
+        const hit = ofType(r, TYPES.roleAssignment).filter((a) => a.inputs.scope === kv);
+        assert.equal(hit.length, 1);
+        assert.equal(hit[0]!.inputs.principalId, api.state.principalId);
+        assert.equal(hit[0]!.inputs.principalType, "ServicePrincipal");
+        // Role definition id in the scope's own subscription, not the deployer's.
+        assert.equal(
+            hit[0]!.inputs.roleDefinitionId,
+            roleDef("11111111-2222-4333-8444-555555555555", "4633458b-17de-408a-b874-0445c86b69e6"),
+        );
+        const acr = ofType(r, TYPES.roleAssignment).filter((a) =>
+            String(a.inputs.scope).endsWith("/registries/crcontoso"),
+        );
+        assert.equal(acr.length, 1);
+        assert.equal(
+            acr[0]!.inputs.principalId,
+            identity("aks-entra-ci-payments-deploy").state.principalId,
+        );
+        assert.match(
+            String(acr[0]!.inputs.roleDefinitionId),
+            /8311e382-0749-4cb8-b61a-304f252e45ec$/,
+        );
+    });
+
+    it("trusts the pipeline identity for exactly the configured GitHub subjects", function () {
+        const fics = ofType(r, TYPES.fic).filter((f) =>
+            f.name.startsWith("aks-entra-ci-payments-deploy-"),
+        );
+        assert.deepEqual(
+            fics.map((f) => [f.inputs.issuer, f.inputs.subject, f.inputs.audiences]),
+            [
+                "repo:contoso/payments:environment:production",
+                "repo:contoso/payments:ref:refs/heads/main",
+                "repo:contoso/payments:pull_request",
+            ].map((s) => [
+                "https://token.actions.githubusercontent.com",
+                s,
+                ["api://AzureADTokenExchange"],
+            ]),
+        );
+    });
+
+    it("exports the outputs people and other stacks need, with the kubeconfig secret", function () {
+        assert.deepEqual(Object.keys(r.outputs).sort(), [
+            "adminGroupObjectIds",
+            "clusterId",
+            "clusterName",
+            "controlPlaneIdentity",
+            "getCredentialsCommand",
+            "kubeconfig",
+            "kubeletIdentity",
+            "oidcIssuerUrl",
+            "pipelineIdentities",
+            "resourceGroupName",
+            "subscriptionId",
+            "tenantId",
+            "workloadIdentities",
+        ]);
+        assert.deepEqual(r.secretOutputs, ["kubeconfig"]);
+        assert.equal(r.outputs.clusterName, names.cluster);
+        assert.equal(
+            r.outputs.oidcIssuerUrl,
+            (clusterReg().state.oidcIssuerProfile as { issuerURL: string }).issuerURL,
+        );
+        assert.equal(
+            r.outputs.getCredentialsCommand,
+            `az aks get-credentials --resource-group ${names.resourceGroup} --name ${names.cluster} --overwrite-existing && kubelogin convert-kubeconfig -l azurecli`,
+        );
+        const wl = r.outputs.workloadIdentities as Record<string, { clientId: string }>;
+        assert.deepEqual(Object.keys(wl).sort(), [
+            "observability/metrics-exporter",
+            "payments/payments-api",
+            "payments/payments-worker",
+        ]);
+        assert.equal(
+            wl["payments/payments-api"]!.clientId,
+            identity("aks-entra-wl/payments/payments-api").state.clientId,
+        );
+        const kubelet = r.outputs.kubeletIdentity as Record<string, string>;
+        assert.equal(
+            kubelet.principalId,
+            identity("aks-entra-identities-kubelet").state.principalId,
+        );
+    });
+
+    it("exports a kubeconfig that logs in with azurecli and never asks a person", function () {
+        const kc = parse(String(r.outputs.kubeconfig)) as {
+            users: {
+                user: { exec: { command: string; args: string[]; interactiveMode: string } };
+            }[];
+        };
+        const exec = kc.users[0]!.user.exec;
+        assert.equal(exec.command, "kubelogin");
+        assert.deepEqual(exec.args, [
+            "get-token",
+            "--login",
+            "azurecli",
+            "--server-id",
+            "6dae42f8-4368-4678-94ff-3960e28e3630",
+        ]);
+        assert.equal(exec.interactiveMode, "Never");
+        const provider = one(r, TYPES.k8sProvider, "aks-entra-connection-k8s");
+        assert.equal(provider.inputs.kubeconfig, r.outputs.kubeconfig);
+        assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
+    });
+
+    it("protects nothing by default and the cluster and admin group when protect is true", async function () {
+        assert.equal(clusterReg().protect, false);
+        const protectedRun = await run({ config: { ...DEV, "aks-entra:protect": true } });
+        assert.equal(one(protectedRun, TYPES.cluster, "aks-entra-cluster").protect, true);
+        assert.equal(one(protectedRun, TYPES.group, "aks-entra-admins-group").protect, true);
+        assert.equal(one(protectedRun, TYPES.resourceGroup, "aks-entra-rg").protect, false);
+    });
+
+    it("matches the dev config's own validation (Pulumi.dev.yaml exercises every key)", function () {
+        const raw = Object.fromEntries(
+            Object.entries(DEV)
+                .filter(([k]) => k.startsWith("aks-entra:"))
+                .map(([k, v]) => [k.slice("aks-entra:".length), v]),
+        );
+        const cfg = parseConfig(raw);
+        assert.deepEqual(Object.keys(raw).sort(), [
+            "admins",
+            "cluster",
+            "clusterAccess",
+            "deployer",
+            "groups",
+            "kubeloginMode",
+            "kubernetesVersion",
+            "location",
+            "namespaces",
+            "pipelines",
+            "protect",
+            "tags",
+        ]);
+        assert.deepEqual(cfg.defaultsUsed, []);
+    });
+});
