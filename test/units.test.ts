@@ -1,0 +1,184 @@
+// Pure helpers, without mocks: role GUIDs, role resolution, kubeconfig rewrite, CIDR checks.
+import { strict as assert } from "node:assert";
+import { parse, stringify } from "yaml";
+import {
+    ACCESS_ROLE_GUIDS,
+    AKS_ROLES,
+    cidrProblem,
+    FORBIDDEN_ROLES,
+    kubeloginArgs,
+    namespaceScope,
+    resolveRole,
+    rewriteKubeconfig,
+    roleAssignmentName,
+    roleDefinitionId,
+} from "../components";
+
+describe("roles (azure-facts.md: Built-in Azure role definition GUIDs)", function () {
+    it("pins the AKS role GUIDs", function () {
+        assert.deepEqual(AKS_ROLES, {
+            clusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+            clusterAdminLocal: "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+            rbacReader: "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+            rbacWriter: "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+            rbacAdmin: "3498e952-d568-435e-9b2c-8d77e338d7f7",
+            rbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+            managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
+            aksContributor: "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+        });
+        assert.deepEqual(ACCESS_ROLE_GUIDS, {
+            reader: "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+            writer: "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+            admin: "3498e952-d568-435e-9b2c-8d77e338d7f7",
+            "cluster-admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+        });
+    });
+
+    it("resolves built-in roles by name (any case) or GUID, and nothing else", function () {
+        assert.equal(resolveRole("Key Vault Secrets User"), "4633458b-17de-408a-b874-0445c86b69e6");
+        assert.equal(resolveRole("acrpull"), "7f951dda-4ed3-4680-a7ca-43fe172d538d");
+        assert.equal(
+            resolveRole("2A2B9908-6EA1-4AE2-8E65-A410DF84E7D1"),
+            "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+        );
+        assert.equal(resolveRole("Key Vault Secret User"), undefined);
+    });
+
+    it("forbids Owner, Contributor, User Access Administrator, RBAC Administrator and local admin", function () {
+        assert.deepEqual(Object.keys(FORBIDDEN_ROLES).sort(), [
+            "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+            "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            "b24988ac-6180-42a0-ab88-20f7382dd24c",
+            "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+        ]);
+    });
+
+    it("builds full role definition ids, namespace scopes and stable assignment GUIDs", function () {
+        assert.equal(
+            roleDefinitionId("s", AKS_ROLES.clusterUser),
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+        );
+        assert.equal(
+            namespaceScope("/x/managedClusters/c", "payments"),
+            "/x/managedClusters/c/namespaces/payments",
+        );
+        const a = roleAssignmentName("/S/c", AKS_ROLES.rbacReader, "P");
+        assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.equal(
+            roleAssignmentName("/s/C", AKS_ROLES.rbacReader, "p"),
+            a,
+            "case-insensitive, like ARM",
+        );
+        assert.notEqual(roleAssignmentName("/s/c", AKS_ROLES.rbacWriter, "p"), a);
+    });
+});
+
+describe("kubeconfig rewrite (azure-facts.md, failure mode 6)", function () {
+    const aksArgs = [
+        "get-token",
+        "--environment",
+        "AzurePublicCloud",
+        "--server-id",
+        "6dae42f8-4368-4678-94ff-3960e28e3630",
+        "--client-id",
+        "80faf920-1908-4b52-b5ef-a8e7bedfc67a",
+        "--tenant-id",
+        "t-1",
+        "--login",
+        "devicecode",
+    ];
+    const table: [string, string[]][] = [
+        [
+            "azurecli",
+            [
+                "get-token",
+                "--login",
+                "azurecli",
+                "--server-id",
+                "6dae42f8-4368-4678-94ff-3960e28e3630",
+            ],
+        ],
+        [
+            "workloadidentity",
+            [
+                "get-token",
+                "--login",
+                "workloadidentity",
+                "--server-id",
+                "6dae42f8-4368-4678-94ff-3960e28e3630",
+            ],
+        ],
+        [
+            "msi",
+            ["get-token", "--login", "msi", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"],
+        ],
+        [
+            "spn",
+            [
+                "get-token",
+                "--login",
+                "spn",
+                "--environment",
+                "AzurePublicCloud",
+                "--server-id",
+                "6dae42f8-4368-4678-94ff-3960e28e3630",
+                "--client-id",
+                "80faf920-1908-4b52-b5ef-a8e7bedfc67a",
+                "--tenant-id",
+                "t-1",
+            ],
+        ],
+    ];
+    for (const [mode, expected] of table) {
+        it(`writes the args kubelogin convert-kubeconfig -l ${mode} writes`, function () {
+            assert.deepEqual(kubeloginArgs(aksArgs, mode as "azurecli"), expected);
+        });
+    }
+
+    it("rewrites every exec user and refuses a kubeconfig without one", function () {
+        const kc = stringify({
+            users: [{ name: "u", user: { exec: { command: "kubelogin", args: aksArgs } } }],
+        });
+        const out = parse(rewriteKubeconfig(kc, "azurecli")) as {
+            users: { user: { exec: { args: string[]; interactiveMode: string } } }[];
+        };
+        assert.equal(out.users[0]!.user.exec.args[2], "azurecli");
+        assert.equal(out.users[0]!.user.exec.interactiveMode, "Never");
+        assert.throws(
+            () =>
+                rewriteKubeconfig(
+                    stringify({ users: [{ name: "u", user: { token: "x" } }] }),
+                    "azurecli",
+                ),
+            /has no exec \(kubelogin\) user; request it with format exec/,
+        );
+        assert.throws(
+            () => kubeloginArgs(["get-token", "--login", "devicecode"], "azurecli"),
+            /no --server-id/,
+        );
+    });
+});
+
+describe("authorized IP ranges", function () {
+    const cases: [string, string | undefined][] = [
+        ["203.0.113.0/24", undefined],
+        ["198.51.100.17/32", undefined],
+        ["198.51.100.17", undefined],
+        ["2001:db8::/32", undefined],
+        ["10.0.0.1/8", "has host bits set; did you mean 10.0.0.0/8?"],
+        [
+            "0.0.0.0/0",
+            "opens the API server to the whole Internet; remove authorizedIpRanges instead",
+        ],
+        ["300.1.1.1/32", "is not an IP range in CIDR notation (e.g. 203.0.113.0/24)"],
+        ["10.0.0.0/33", "is not an IP range in CIDR notation (prefix must be 0-32)"],
+        ["10.0.0.0/x", "is not an IP range in CIDR notation (prefix must be 0-32)"],
+        ["10.0.0.0/8/8", "is not an IP range in CIDR notation (e.g. 203.0.113.0/24)"],
+    ];
+    for (const [value, problem] of cases) {
+        it(`${value} -> ${problem ?? "valid"}`, function () {
+            assert.equal(cidrProblem(value), problem);
+        });
+    }
+});
