@@ -385,7 +385,7 @@ function describeIssue(key: string, raw: unknown, issue: z.core.$ZodIssue): stri
     const value = valueAt(raw, issue.path);
     switch (issue.code) {
         case "unrecognized_keys":
-            return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowedKeys(key, raw, issue.path)}`;
+            return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${allowedKeys(key, issue.path)}`;
         case "invalid_type":
             return `${path} ${show(value)} is ${value === undefined ? "required" : `not ${article(issue.expected)}`}`;
         case "invalid_value":
@@ -427,7 +427,7 @@ const NESTED_KEYS: Record<string, string[]> = {
     deployer: ["principalType", "clusterAdmin", "rbacWaitSeconds"],
 };
 
-function allowedKeys(key: string, raw: unknown, path: readonly PropertyKey[]): string {
+function allowedKeys(key: string, path: readonly PropertyKey[]): string {
     const named = [key, ...path.filter((p) => typeof p === "string")].join(".");
     const known = NESTED_KEYS[named];
     if (known) {
@@ -436,7 +436,6 @@ function allowedKeys(key: string, raw: unknown, path: readonly PropertyKey[]): s
     // Arrays of objects: read the allowed keys off the schema of that element.
     const schema = elementSchema(KEY_SCHEMAS[key as ConfigKey], path);
     return schema ? Object.keys(schema.shape).join(", ") : "see README";
-    void raw;
 }
 
 function elementSchema(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject | undefined {

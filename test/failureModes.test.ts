@@ -45,7 +45,7 @@ describe("Azure failure modes (azure-facts.md)", function () {
                 const p = a.inputs.principalId;
                 const expected = identities.has(p)
                     ? "ServicePrincipal"
-                    : groupIds.has(p as string)
+                    : groupIds.has(p)
                       ? "Group"
                       : p === dev.deployer.objectId
                         ? "User"
@@ -173,7 +173,7 @@ describe("Azure failure modes (azure-facts.md)", function () {
                     i.token === "azure-native:containerservice:listManagedClusterUserCredentials",
             );
             assert.equal(user.length, 1);
-            assert.equal(user[0]!.inputs.format, "exec");
+            assert.equal(user[0].inputs.format, "exec");
             assert.equal(
                 one(dev, TYPES.cluster, "aks-entra-cluster").inputs.disableLocalAccounts,
                 true,
@@ -196,14 +196,14 @@ describe("Azure failure modes (azure-facts.md)", function () {
                 const kc = parse(String(provider.inputs.kubeconfig)) as {
                     users: { user: { exec: { args: string[]; interactiveMode: string } } }[];
                 };
-                const args = kc.users[0]!.user.exec.args;
+                const args = kc.users[0].user.exec.args;
                 const login = args[args.indexOf("--login") + 1];
                 const expected =
                     mode === "interactive" || mode === "devicecode" ? "azurecli" : mode;
                 assert.equal(login, expected);
                 assert.equal(args.filter((a) => a === "--login").length, 1);
                 assert.ok(!args.includes("devicecode") && !args.includes("interactive"));
-                assert.equal(kc.users[0]!.user.exec.interactiveMode, "Never");
+                assert.equal(kc.users[0].user.exec.interactiveMode, "Never");
                 assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
                 assert.match(
                     String(r.outputs.getCredentialsCommand),

@@ -40,7 +40,7 @@ export function one(r: RunResult, type: string, name: string): Registration {
             `expected one ${type} named ${name}, found ${hits.length}; known: ${known.join(", ")}`,
         );
     }
-    return hits[0]!;
+    return hits[0];
 }
 
 export function byUrn(r: RunResult, urn: string): Registration {

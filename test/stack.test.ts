@@ -125,14 +125,14 @@ describe("dev stack", function () {
         const [pool] = c.agentPoolProfiles as Record<string, unknown>[];
         assert.deepEqual(
             {
-                name: pool!.name,
-                mode: pool!.mode,
-                vmSize: pool!.vmSize,
-                count: pool!.count,
-                enableAutoScaling: pool!.enableAutoScaling,
-                minCount: pool!.minCount,
-                maxCount: pool!.maxCount,
-                availabilityZones: pool!.availabilityZones,
+                name: pool.name,
+                mode: pool.mode,
+                vmSize: pool.vmSize,
+                count: pool.count,
+                enableAutoScaling: pool.enableAutoScaling,
+                minCount: pool.minCount,
+                maxCount: pool.maxCount,
+                availabilityZones: pool.availabilityZones,
             },
             {
                 name: "system",
@@ -308,11 +308,11 @@ describe("dev stack", function () {
         const api = identity("aks-entra-wl/payments/payments-api");
         const hit = ofType(r, TYPES.roleAssignment).filter((a) => a.inputs.scope === kv);
         assert.equal(hit.length, 1);
-        assert.equal(hit[0]!.inputs.principalId, api.state.principalId);
-        assert.equal(hit[0]!.inputs.principalType, "ServicePrincipal");
+        assert.equal(hit[0].inputs.principalId, api.state.principalId);
+        assert.equal(hit[0].inputs.principalType, "ServicePrincipal");
         // Role definition id in the scope's own subscription, not the deployer's.
         assert.equal(
-            hit[0]!.inputs.roleDefinitionId,
+            hit[0].inputs.roleDefinitionId,
             roleDef("11111111-2222-4333-8444-555555555555", "4633458b-17de-408a-b874-0445c86b69e6"),
         );
         const acr = ofType(r, TYPES.roleAssignment).filter((a) =>
@@ -320,11 +320,11 @@ describe("dev stack", function () {
         );
         assert.equal(acr.length, 1);
         assert.equal(
-            acr[0]!.inputs.principalId,
+            acr[0].inputs.principalId,
             identity("aks-entra-ci-payments-deploy").state.principalId,
         );
         assert.match(
-            String(acr[0]!.inputs.roleDefinitionId),
+            String(acr[0].inputs.roleDefinitionId),
             /8311e382-0749-4cb8-b61a-304f252e45ec$/,
         );
     });
@@ -380,7 +380,7 @@ describe("dev stack", function () {
             "payments/payments-worker",
         ]);
         assert.equal(
-            wl["payments/payments-api"]!.clientId,
+            wl["payments/payments-api"].clientId,
             identity("aks-entra-wl/payments/payments-api").state.clientId,
         );
         const kubelet = r.outputs.kubeletIdentity as Record<string, string>;
@@ -396,7 +396,7 @@ describe("dev stack", function () {
                 user: { exec: { command: string; args: string[]; interactiveMode: string } };
             }[];
         };
-        const exec = kc.users[0]!.user.exec;
+        const exec = kc.users[0].user.exec;
         assert.equal(exec.command, "kubelogin");
         assert.deepEqual(exec.args, [
             "get-token",

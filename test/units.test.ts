@@ -143,8 +143,8 @@ describe("kubeconfig rewrite (azure-facts.md, failure mode 6)", function () {
         const out = parse(rewriteKubeconfig(kc, "azurecli")) as {
             users: { user: { exec: { args: string[]; interactiveMode: string } } }[];
         };
-        assert.equal(out.users[0]!.user.exec.args[2], "azurecli");
-        assert.equal(out.users[0]!.user.exec.interactiveMode, "Never");
+        assert.equal(out.users[0].user.exec.args[2], "azurecli");
+        assert.equal(out.users[0].user.exec.interactiveMode, "Never");
         assert.throws(
             () =>
                 rewriteKubeconfig(
