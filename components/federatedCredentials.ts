@@ -1,7 +1,8 @@
 // Federated identity credentials of one managed identity, written one after another.
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_FEDERATED_CREDENTIALS } from "./config";
+import { type AzureRoleGrant, MAX_FEDERATED_CREDENTIALS } from "./config";
+import { assignRole, grantLogicalName } from "./roleAssignment";
 
 /** The only audience Entra accepts for workload identity federation (azure-facts.md, item 3). */
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
@@ -52,4 +53,66 @@ export function chainedFederatedCredentials(
         );
     }
     return created;
+}
+
+export interface TrustedIdentityArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location: pulumi.Input<string>;
+    /** Azure name of the identity. */
+    readonly identityName: string;
+    /** The subjects it trusts, one credential each, chained. */
+    readonly credentials: readonly FederatedCredentialSpec[];
+    /** Its Azure roles. */
+    readonly azureRoleAssignments: readonly AzureRoleGrant[];
+    /** Who it is, for role-assignment descriptions ("workload payments/api"). */
+    readonly describedAs: string;
+    readonly subscriptionId: pulumi.Input<string>;
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export interface TrustedIdentity {
+    identity: managedidentity.UserAssignedIdentity;
+    federatedCredentials: managedidentity.FederatedIdentityCredential[];
+}
+
+/**
+ * A user-assigned identity, its chained federated credentials and its Azure role assignments
+ * (principalType ServicePrincipal): what workload and pipeline identities have in common.
+ */
+export function trustedIdentity(
+    name: string,
+    args: TrustedIdentityArgs,
+    opts: pulumi.CustomResourceOptions,
+): TrustedIdentity {
+    const identity = new managedidentity.UserAssignedIdentity(
+        name,
+        {
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            resourceName: args.identityName,
+            tags: args.tags,
+        },
+        opts,
+    );
+    const federatedCredentials = chainedFederatedCredentials(
+        name,
+        { resourceGroupName: args.resourceGroupName, identityName: identity.name },
+        args.credentials,
+        opts,
+    );
+    for (const g of args.azureRoleAssignments) {
+        assignRole(
+            grantLogicalName(name, g),
+            {
+                scope: g.scope,
+                roleGuid: g.roleGuid,
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                description: `${args.describedAs}: ${g.role}`,
+                defaultSubscriptionId: args.subscriptionId,
+            },
+            opts,
+        );
+    }
+    return { identity, federatedCredentials };
 }

@@ -2,9 +2,8 @@
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import { type AzureRoleGrant, type GitHubSubject, githubSubject } from "./config";
-import { chainedFederatedCredentials, GITHUB_ISSUER } from "./federatedCredentials";
+import { GITHUB_ISSUER, trustedIdentity } from "./federatedCredentials";
 import { federatedCredentialName } from "./naming";
-import { assignRole, grantLogicalName } from "./roleAssignment";
 
 export interface PipelineIdentityArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -35,48 +34,32 @@ export class PipelineIdentity extends pulumi.ComponentResource {
     constructor(name: string, args: PipelineIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:pipelines:PipelineIdentity", name, {}, opts);
 
-        this.identity = new managedidentity.UserAssignedIdentity(
-            `${name}`,
+        const trusted = trustedIdentity(
+            name,
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
-                resourceName: args.identityName,
+                identityName: args.identityName,
+                credentials: args.github.map((s) => {
+                    const subject = githubSubject(s);
+                    const label = `gh-${s.repository}-${s.environment ?? s.branch ?? s.tag ?? "pr"}`;
+                    return {
+                        name: federatedCredentialName(label, subject),
+                        issuer: GITHUB_ISSUER,
+                        subject,
+                    };
+                }),
+                azureRoleAssignments: args.azureRoleAssignments ?? [],
+                describedAs: `pipeline ${args.pipeline}`,
+                subscriptionId: args.subscriptionId,
                 tags: args.tags,
             },
             { parent: this },
         );
+        this.identity = trusted.identity;
+        this.federatedCredentials = trusted.federatedCredentials;
         this.clientId = this.identity.clientId;
         this.principalId = this.identity.principalId;
-
-        this.federatedCredentials = chainedFederatedCredentials(
-            name,
-            { resourceGroupName: args.resourceGroupName, identityName: this.identity.name },
-            args.github.map((s) => {
-                const subject = githubSubject(s);
-                const label = `gh-${s.repository}-${s.environment ?? s.branch ?? s.tag ?? "pr"}`;
-                return {
-                    name: federatedCredentialName(label, subject),
-                    issuer: GITHUB_ISSUER,
-                    subject,
-                };
-            }),
-            { parent: this },
-        );
-
-        for (const g of args.azureRoleAssignments ?? []) {
-            assignRole(
-                grantLogicalName(name, g),
-                {
-                    scope: g.scope,
-                    roleGuid: g.roleGuid,
-                    principalId: this.identity.principalId,
-                    principalType: "ServicePrincipal",
-                    description: `pipeline ${args.pipeline}: ${g.role}`,
-                    defaultSubscriptionId: args.subscriptionId,
-                },
-                { parent: this },
-            );
-        }
 
         this.registerOutputs({ clientId: this.clientId, principalId: this.principalId });
     }

@@ -3,9 +3,8 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureRoleGrant } from "./config";
-import { chainedFederatedCredentials } from "./federatedCredentials";
+import { trustedIdentity } from "./federatedCredentials";
 import { federatedCredentialName } from "./naming";
-import { assignRole, grantLogicalName } from "./roleAssignment";
 
 export interface WorkloadIdentityArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -48,35 +47,34 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
     constructor(name: string, args: WorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:workloads:WorkloadIdentity", name, {}, opts);
 
-        this.identity = new managedidentity.UserAssignedIdentity(
-            `${name}`,
+        const subject = serviceAccountSubject(args.namespaceName, args.serviceAccount);
+        const trusted = trustedIdentity(
+            name,
             {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
-                resourceName: args.identityName,
+                identityName: args.identityName,
+                credentials: [
+                    {
+                        name: federatedCredentialName(
+                            `k8s-${args.namespaceName}-${args.serviceAccount}`,
+                            subject,
+                        ),
+                        issuer: args.issuerUrl,
+                        subject,
+                    },
+                ],
+                azureRoleAssignments: args.azureRoleAssignments ?? [],
+                describedAs: `workload ${args.namespaceName}/${args.serviceAccount}`,
+                subscriptionId: args.subscriptionId,
                 tags: args.tags,
             },
             { parent: this },
         );
+        this.identity = trusted.identity;
+        this.federatedCredentials = trusted.federatedCredentials;
         this.clientId = this.identity.clientId;
         this.principalId = this.identity.principalId;
-
-        const subject = serviceAccountSubject(args.namespaceName, args.serviceAccount);
-        this.federatedCredentials = chainedFederatedCredentials(
-            name,
-            { resourceGroupName: args.resourceGroupName, identityName: this.identity.name },
-            [
-                {
-                    name: federatedCredentialName(
-                        `k8s-${args.namespaceName}-${args.serviceAccount}`,
-                        subject,
-                    ),
-                    issuer: args.issuerUrl,
-                    subject,
-                },
-            ],
-            { parent: this },
-        );
 
         this.serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}`,
@@ -93,21 +91,6 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
             },
             { parent: this, provider: args.provider },
         );
-
-        for (const g of args.azureRoleAssignments ?? []) {
-            assignRole(
-                grantLogicalName(name, g),
-                {
-                    scope: g.scope,
-                    roleGuid: g.roleGuid,
-                    principalId: this.identity.principalId,
-                    principalType: "ServicePrincipal",
-                    description: `workload ${args.namespaceName}/${args.serviceAccount}: ${g.role}`,
-                    defaultSubscriptionId: args.subscriptionId,
-                },
-                { parent: this },
-            );
-        }
 
         this.registerOutputs({ clientId: this.clientId, principalId: this.principalId });
     }
