@@ -178,7 +178,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const GROUP_ALIAS = /^[A-Za-z0-9][-_.A-Za-z0-9]{0,63}$/;
 const ARM_SCOPE =
-    /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\/resourceGroups\/[-\w.()]+(\/providers\/[A-Za-z0-9.]+\/[^/]+\/[^/]+(\/[^/]+\/[^/]+)*)?)?$/;
+    /^\/subscriptions\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\/resourceGroups\/[-\w.()]+(\/providers\/[A-Za-z0-9.]+\/[^/]+\/[^/]+(\/[^/]+\/[^/]+)*)?)?$/i; // ARM ids are case-insensitive
 const GITHUB_REPO = /^[A-Za-z0-9][-A-Za-z0-9]{0,38}\/[-_.A-Za-z0-9]{1,100}$/;
 const GIT_REF_PART = /^[^\s*?[\]~^:\\]+$/;
 
@@ -600,8 +600,8 @@ function buildConfig(
     const resolveGrants = (
         path: string,
         grants: { role: string; scope: string }[] | undefined,
-    ): AzureRoleGrant[] =>
-        (grants ?? []).flatMap((g, i) => {
+    ): AzureRoleGrant[] => {
+        const resolved = (grants ?? []).flatMap((g, i) => {
             const at = `${path}[${i}].role`;
             const guidOfRole = resolveRole(g.role);
             if (guidOfRole === undefined) {
@@ -619,6 +619,12 @@ function buildConfig(
             }
             return [{ role: g.role, roleGuid: guidOfRole, scope: g.scope }];
         });
+        findDuplicates(resolved.map((g) => `${g.roleGuid} on ${g.scope.toLowerCase()}`)).forEach(
+            (dup) =>
+                problems.push(`${path} grants role ${dup} twice; list each role and scope once`),
+        );
+        return resolved;
+    };
 
     // cluster
     const c = p.cluster ?? {};
@@ -806,6 +812,11 @@ function buildConfig(
                 );
             }
         });
+        findDuplicates(namespaceAccess.map((g) => g.namespace)).forEach((ns) =>
+            problems.push(
+                `${at}.namespaceAccess lists namespace ${show(ns)} more than once; give the pipeline one role per namespace`,
+            ),
+        );
         return {
             name: pl.name,
             github: pl.github,

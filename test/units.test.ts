@@ -8,6 +8,7 @@ import {
     FORBIDDEN_ROLES,
     kubeloginArgs,
     namespaceScope,
+    parseConfig,
     resolveRole,
     rewriteKubeconfig,
     roleAssignmentName,
@@ -181,4 +182,61 @@ describe("authorized IP ranges", function () {
             assert.equal(cidrProblem(value), problem);
         });
     }
+});
+
+describe("config cross-checks that keep logical names unique", function () {
+    const kv =
+        "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+    it("rejects the same role on the same scope twice for one identity (by name and by GUID)", function () {
+        assert.throws(
+            () =>
+                parseConfig({
+                    location: "westeurope",
+                    namespaces: [
+                        {
+                            name: "payments",
+                            workloads: [
+                                {
+                                    serviceAccount: "api",
+                                    azureRoleAssignments: [
+                                        { role: "Key Vault Secrets User", scope: kv },
+                                        {
+                                            role: "4633458b-17de-408a-b874-0445c86b69e6",
+                                            scope: kv
+                                                .toUpperCase()
+                                                .replace("/SUBSCRIPTIONS", "/subscriptions"),
+                                        },
+                                    ],
+                                },
+                            ],
+                        },
+                    ],
+                }),
+            (e: Error) =>
+                e.message.includes(
+                    `aks-entra:namespaces[0].workloads[0].azureRoleAssignments grants role 4633458b-17de-408a-b874-0445c86b69e6 on ${kv.toLowerCase()} twice; list each role and scope once`,
+                ),
+        );
+    });
+
+    it("rejects a pipeline listing one namespace twice", function () {
+        assert.throws(
+            () =>
+                parseConfig({
+                    location: "westeurope",
+                    namespaces: [{ name: "payments" }],
+                    pipelines: [
+                        {
+                            name: "deploy",
+                            github: [{ repository: "contoso/app", branch: "main" }],
+                            namespaceAccess: [
+                                { namespace: "payments", role: "reader" },
+                                { namespace: "payments", role: "writer" },
+                            ],
+                        },
+                    ],
+                }),
+            /aks-entra:pipelines\[0\]\.namespaceAccess lists namespace "payments" more than once; give the pipeline one role per namespace/,
+        );
+    });
 });
