@@ -1,0 +1,75 @@
+// Builds the plan from one evaluation of the program (offline/harness.ts runProgram).
+// Pure module: everything comes from the registrations; the validated config lends names only.
+import type { StackConfig } from "../components/config";
+import type { Registration } from "../offline/harness";
+import { deriveAccess } from "./access";
+import { deriveFindings } from "./findings";
+import { type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from "./model";
+import { RegistrationIndex } from "./registrations";
+import { orderChecks } from "./order";
+import { planResources } from "./resources";
+
+export interface PlanInput {
+    project: string;
+    stack: string;
+    registrations: readonly Registration[];
+    outputs: Record<string, unknown>;
+    secretOutputs: readonly string[];
+    /** Object id of whoever runs `pulumi up` (the harness's fake deployer). */
+    deployerObjectId: string;
+    config: StackConfig;
+}
+
+export const SECRET = "[secret]";
+
+export function buildPlan(input: PlanInput): Plan {
+    const index = new RegistrationIndex(input.registrations);
+    const access = deriveAccess({
+        index,
+        config: input.config,
+        project: input.project,
+        stack: input.stack,
+        deployerObjectId: input.deployerObjectId,
+    });
+    const resources = planResources({ index, access });
+    const order = orderChecks({ index, access });
+    const findings = deriveFindings({ index, access, order, config: input.config });
+
+    const byType: Record<string, number> = {};
+    for (const r of resources.filter((x) => x.custom)) {
+        byType[r.type] = (byType[r.type] ?? 0) + 1;
+    }
+    const severities = Object.fromEntries(
+        SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    ) as Record<Severity, number>;
+    const outputs = Object.fromEntries(
+        Object.entries(input.outputs).map(([k, v]) => [
+            k,
+            input.secretOutputs.includes(k) ? SECRET : v,
+        ]),
+    );
+
+    return {
+        schemaVersion: SCHEMA_VERSION,
+        project: input.project,
+        stack: input.stack,
+        summary: {
+            resources: resources.length,
+            customResources: resources.filter((r) => r.custom).length,
+            byType,
+            principals: access.principals.length,
+            scopes: access.scopes.length,
+            grants: access.grants.length,
+            trusts: access.trusts.length,
+            findings: severities,
+        },
+        resources,
+        order,
+        principals: access.principals,
+        scopes: access.scopes,
+        grants: access.grants,
+        trusts: access.trusts,
+        findings,
+        outputs,
+    };
+}

@@ -1,0 +1,277 @@
+// `npm run plan`: evaluates the real program (index.ts) for a stack's config under the offline
+// engine (offline/harness.ts with offline/fakes.ts) and prints the resource tree, the dependency
+// order, the access matrix, the federated trusts and the findings. No Azure credentials, no Pulumi
+// backend.
+//
+// The config is validated first, with the same parser `pulumi up` uses (components/config.ts),
+// before the Pulumi SDK is loaded: a bad config fails in a fraction of a second with every problem
+// listed, exit code 1, no stack trace.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, configFromPulumi, type StackConfig } from "../components/config";
+import type * as Harness from "../offline/harness";
+import { buildPlan } from "./build";
+import {
+    BasePlanError,
+    diffPlans,
+    parseBasePlan,
+    renderDiffMarkdown,
+    renderDiffText,
+} from "./diff";
+import { renderMarkdown } from "./markdown";
+import { type Plan, stableJson } from "./model";
+import { renderText } from "./render";
+import { style, wantColour } from "./text";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+export const EXIT = { ok: 0, usage: 1, accessChanged: 2, programFailed: 3 } as const;
+
+export const USAGE = `Usage: npm run plan -- [options]
+
+Evaluates index.ts offline for a stack's config and prints what it would create and who would
+get access to what. No Azure credentials or Pulumi backend needed.
+
+Options:
+  --stack NAME        stack to plan (default: dev); reads Pulumi.NAME.yaml
+  --config FILE       read the config from FILE (same form: a top-level "config:" map);
+                      the stack name is still --stack (default dev) or NAME of Pulumi.NAME.yaml
+  --json FILE         write the full plan as stable JSON (schemaVersion 1, sorted, no timestamps)
+  --markdown FILE     write the plan as Markdown with a Mermaid diagram (for a PR comment)
+  --diff BASE.json    compare with an earlier --json plan and print only the changes;
+                      exit code 2 when access (grants or trusts) changes
+  -h, --help          show this help
+
+Exit codes: 0 ok, 1 bad config or usage, 2 access changed (--diff), 3 the program failed.`;
+
+/** A problem the user can fix: printed without a stack trace, exit code 1. */
+export class UsageError extends Error {}
+
+export interface Options {
+    stack: string;
+    stackGiven: boolean;
+    config?: string;
+    json?: string;
+    markdown?: string;
+    diff?: string;
+    help: boolean;
+}
+
+const VALUE_FLAGS = ["--stack", "--config", "--json", "--markdown", "--diff"] as const;
+
+export function parseArgs(argv: readonly string[]): Options {
+    const o: Options = { stack: "dev", stackGiven: false, help: false };
+    const seen = new Set<string>();
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "-h" || arg === "--help") {
+            o.help = true;
+            continue;
+        }
+        const eq = arg.indexOf("=");
+        const flag = eq > 0 && arg.startsWith("--") ? arg.slice(0, eq) : arg;
+        if (!(VALUE_FLAGS as readonly string[]).includes(flag)) {
+            throw new UsageError(
+                arg.startsWith("-")
+                    ? `unknown option ${arg}`
+                    : `unexpected argument ${JSON.stringify(arg)}`,
+            );
+        }
+        const value = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : argv[++i];
+        if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) {
+            throw new UsageError(`${flag} needs a value`);
+        }
+        if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
+        seen.add(flag);
+        const key = flag.slice(2) as "stack" | "config" | "json" | "markdown" | "diff";
+        o[key] = value;
+        if (key === "stack") {
+            if (!/^[A-Za-z0-9][-_.A-Za-z0-9]*$/.test(value)) {
+                throw new UsageError(
+                    `--stack ${JSON.stringify(value)} is not a stack name (letters, digits, - _ .)`,
+                );
+            }
+            o.stackGiven = true;
+        }
+    }
+    return o;
+}
+
+/** The `config:` map of a Pulumi stack file. */
+export function readStackConfig(file: string): Record<string, unknown> {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(
+            `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    let doc: unknown;
+    try {
+        doc = parseYaml(text);
+    } catch (e) {
+        throw new UsageError(`${file} is not valid YAML: ${(e as Error).message}`);
+    }
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc !== "object" || Array.isArray(doc)) {
+        throw new UsageError(`${file} must be a YAML map with a "config:" key`);
+    }
+    const config = (doc as Record<string, unknown>).config;
+    if (config === undefined || config === null) return {};
+    if (typeof config !== "object" || Array.isArray(config)) {
+        throw new UsageError(`${file}: "config:" must be a map of namespace:key to value`);
+    }
+    return config as Record<string, unknown>;
+}
+
+/** Pulumi hands config to programs as text: structured values as JSON (as harness.pulumiConfigMap). */
+function configText(config: Readonly<Record<string, unknown>>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+}
+
+function projectName(): string {
+    try {
+        const doc = parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+            name?: unknown;
+        };
+        return typeof doc.name === "string" ? doc.name : "aks-entra";
+    } catch {
+        return "aks-entra";
+    }
+}
+
+export interface Io {
+    stdout: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean };
+    stderr: { write(s: string): boolean };
+    env: NodeJS.ProcessEnv;
+}
+
+function writeFile(file: string, text: string): void {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+}
+
+function seconds(ms: number): string {
+    return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Runs the plan; returns the exit code. Throws UsageError for problems the user can fix. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+    const started = performance.now();
+    const o = parseArgs(argv);
+    if (o.help) {
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT.ok;
+    }
+    const file = o.config ?? path.join(ROOT, `Pulumi.${o.stack}.yaml`);
+    const fromName = /^Pulumi\.([^/\\]+)\.yaml$/.exec(path.basename(file))?.[1];
+    const stack = o.stackGiven ? o.stack : (fromName ?? o.stack);
+    const raw = readStackConfig(file);
+    const project = projectName();
+
+    let config: StackConfig;
+    try {
+        config = configFromPulumi(configText(raw));
+    } catch (e) {
+        if (e instanceof ConfigError)
+            throw new UsageError(`${path.relative(process.cwd(), file) || file}: ${e.message}`);
+        throw e;
+    }
+    const base = o.diff ? parseBasePlanFile(o.diff) : undefined;
+    const validated = performance.now();
+    io.stderr.write(
+        `plan: ${stack}: config valid (${seconds(validated - started)}); evaluating index.ts offline...\n`,
+    );
+
+    // Loaded only now: the SDK takes a second or two to load, a bad config should not wait for it.
+    const harness = require("../offline/harness") as typeof Harness;
+    const loaded = performance.now();
+    let result: Harness.RunResult;
+    try {
+        result = await harness.runProgram({ config: raw, stack, project });
+    } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        io.stderr.write(`plan: the program failed for stack ${stack}:\n${message}\n`);
+        if (io.env.PLAN_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
+        return message.startsWith("aks-entra: invalid configuration")
+            ? EXIT.usage
+            : EXIT.programFailed;
+    }
+    const evaluated = performance.now();
+    const plan = buildPlan({
+        project,
+        stack,
+        registrations: result.registrations,
+        outputs: result.outputs,
+        secretOutputs: result.secretOutputs,
+        deployerObjectId: result.deployer.objectId,
+        config,
+    });
+    const st = style(wantColour(io.stdout, io.env));
+    const diff = base ? diffPlans(base.plan, plan) : undefined;
+    if (base && diff) {
+        io.stdout.write(renderDiffText(diff, base.file, st));
+    } else {
+        io.stdout.write(renderText(plan, st));
+    }
+    if (o.json) writeFile(o.json, stableJson(plan));
+    if (o.markdown)
+        writeFile(
+            o.markdown,
+            renderMarkdown(plan, base && diff ? renderDiffMarkdown(diff, base.file) : ""),
+        );
+    const done = performance.now();
+    io.stderr.write(
+        `plan: ${stack}: ${plan.summary.customResources} resources, ${plan.summary.grants} grants in ${seconds(done - started)} ` +
+            `(validate ${seconds(validated - started)}, load SDK ${seconds(loaded - validated)}, evaluate ${seconds(evaluated - loaded)}, ` +
+            `report ${seconds(done - evaluated)})${o.json ? `; wrote ${o.json}` : ""}${o.markdown ? `; wrote ${o.markdown}` : ""}\n`,
+    );
+    return diff?.accessChanged ? EXIT.accessChanged : EXIT.ok;
+}
+
+function parseBasePlanFile(file: string): { file: string; plan: Plan } {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(
+            `cannot read --diff base ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    try {
+        return { file, plan: parseBasePlan(text, file) };
+    } catch (e) {
+        if (e instanceof BasePlanError) throw new UsageError(e.message);
+        throw e;
+    }
+}
+
+/** Entry point: exit codes, and no stack traces for problems the user can fix. */
+export async function main(argv: readonly string[]): Promise<number> {
+    const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+    try {
+        return await run(argv, io);
+    } catch (e) {
+        if (e instanceof UsageError) {
+            io.stderr.write(`plan: ${e.message}\n`);
+            if (/^(unknown option|unexpected argument|--\w+ (needs|given))/.test(e.message)) {
+                io.stderr.write(`\n${USAGE}\n`);
+            }
+            return EXIT.usage;
+        }
+        io.stderr.write(`plan: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        if (process.env.PLAN_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
+        return EXIT.programFailed;
+    }
+}
+
+if (require.main === module) {
+    void main(process.argv.slice(2)).then((code) => {
+        // Exit once stdout has drained (a pipe to `head` or a CI log must get everything).
+        process.stdout.write("", () => process.exit(code));
+    });
+}

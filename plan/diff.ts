@@ -1,0 +1,309 @@
+// `--diff BASE.json`: what changes in access (grants added, removed, widened, narrowed; trusts added,
+// removed) and in resources between an earlier plan and this one. Pure module.
+import { describePrincipal } from "./labels";
+import {
+    type Finding,
+    type Grant,
+    type Plan,
+    SCHEMA_VERSION,
+    sortBy,
+    stableJson,
+    type Trust,
+    trustKey,
+} from "./model";
+import { markdownTable, type Style } from "./text";
+
+export type AccessChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
+
+/**
+ * What changed in the roles one principal holds on one scope. Roles only gained: added; only lost:
+ * removed; some swapped: widened or narrowed by the highest level gained vs lost (reader -> admin
+ * is widened), changed when equal.
+ */
+export interface AccessChange {
+    kind: AccessChangeKind;
+    principal: string;
+    scope: string;
+    /** Roles lost. */
+    removed: string[];
+    /** Roles gained. */
+    added: string[];
+    /** Every role held after the change. */
+    after: string[];
+}
+
+export interface TrustChange {
+    kind: "added" | "removed";
+    identity: string;
+    issuer: string;
+    subject: string;
+}
+
+export interface ResourceChange {
+    kind: "added" | "removed" | "changed";
+    urn: string;
+    type: string;
+    /** Property names that changed. */
+    properties: string[];
+}
+
+export interface PlanDiff {
+    accessChanged: boolean;
+    access: AccessChange[];
+    trusts: TrustChange[];
+    resources: ResourceChange[];
+    findings: { added: Finding[]; resolved: Finding[] };
+}
+
+/** A base plan that cannot be compared. */
+export class BasePlanError extends Error {}
+
+export function parseBasePlan(text: string, file: string): Plan {
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (e) {
+        throw new BasePlanError(
+            `${file} is not JSON (${(e as Error).message}); pass a file written by --json`,
+        );
+    }
+    const plan = value as Partial<Plan> | null;
+    if (plan === null || typeof plan !== "object" || plan.schemaVersion !== SCHEMA_VERSION) {
+        throw new BasePlanError(
+            `${file} has schemaVersion ${JSON.stringify(plan?.schemaVersion)}; this plan writes ${SCHEMA_VERSION}: regenerate the base with --json`,
+        );
+    }
+    for (const key of [
+        "resources",
+        "principals",
+        "scopes",
+        "grants",
+        "trusts",
+        "findings",
+    ] as const) {
+        if (!Array.isArray(plan[key])) {
+            throw new BasePlanError(`${file} has no "${key}" list; pass a file written by --json`);
+        }
+    }
+    return plan as Plan;
+}
+
+const maxLevel = (gs: Grant[]) => Math.max(-1, ...gs.map((g) => g.level));
+const roleId = (g: Grant) => `${g.roleKey}|${g.level}|${g.detail ?? ""}`;
+
+export function diffPlans(base: Plan, current: Plan): PlanDiff {
+    const label = (plan: Plan, key: string) => {
+        const p = plan.principals.find((x) => x.key === key);
+        return p ? describePrincipal(p) : key;
+    };
+    const scopeLabel = (plan: Plan, key: string) =>
+        plan.scopes.find((s) => s.key === key)?.label ?? key;
+
+    const pairs = (plan: Plan) => {
+        const m = new Map<string, Grant[]>();
+        for (const g of plan.grants) {
+            const key = `${g.principal}\u0000${g.scope}`;
+            m.set(key, [...(m.get(key) ?? []), g]);
+        }
+        return m;
+    };
+    const before = pairs(base);
+    const after = pairs(current);
+    const access: AccessChange[] = [];
+    for (const key of new Set([...before.keys(), ...after.keys()])) {
+        const b = before.get(key) ?? [];
+        const a = after.get(key) ?? [];
+        const bIds = new Set(b.map(roleId));
+        const aIds = new Set(a.map(roleId));
+        const lost = b.filter((g) => !aIds.has(roleId(g)));
+        const gained = a.filter((g) => !bIds.has(roleId(g)));
+        if (lost.length === 0 && gained.length === 0) continue;
+        const [principal, scope] = key.split("\u0000") as [string, string];
+        const kind: AccessChangeKind =
+            lost.length === 0
+                ? "added"
+                : gained.length === 0
+                  ? "removed"
+                  : maxLevel(gained) > maxLevel(lost)
+                    ? "widened"
+                    : maxLevel(gained) < maxLevel(lost)
+                      ? "narrowed"
+                      : "changed";
+        const where = a.length ? current : base;
+        access.push({
+            kind,
+            principal: label(where, principal),
+            scope: scopeLabel(where, scope),
+            removed: lost.map(roleText).sort(),
+            added: gained.map(roleText).sort(),
+            after: a.map(roleText).sort(),
+        });
+    }
+
+    const trustMap = (plan: Plan) => new Map(plan.trusts.map((t) => [trustKey(t), t]));
+    const tb = trustMap(base);
+    const ta = trustMap(current);
+    const trustChange = (kind: TrustChange["kind"], plan: Plan, t: Trust): TrustChange => ({
+        kind,
+        identity: label(plan, t.identity),
+        issuer: t.issuerLabel,
+        subject: t.subject,
+    });
+    const trusts = [
+        ...[...ta].filter(([k]) => !tb.has(k)).map(([, t]) => trustChange("added", current, t)),
+        ...[...tb].filter(([k]) => !ta.has(k)).map(([, t]) => trustChange("removed", base, t)),
+    ];
+
+    const rb = new Map(base.resources.map((r) => [r.urn, r]));
+    const ra = new Map(current.resources.map((r) => [r.urn, r]));
+    const resources: ResourceChange[] = [];
+    for (const [urn, r] of ra) {
+        const old = rb.get(urn);
+        if (!old) {
+            resources.push({ kind: "added", urn, type: r.type, properties: [] });
+            continue;
+        }
+        const keys = new Set([...Object.keys(old.properties), ...Object.keys(r.properties)]);
+        const changed = [...keys].filter((k) => old.properties[k] !== r.properties[k]).sort();
+        if (changed.length)
+            resources.push({ kind: "changed", urn, type: r.type, properties: changed });
+    }
+    for (const [urn, r] of rb) {
+        if (!ra.has(urn)) resources.push({ kind: "removed", urn, type: r.type, properties: [] });
+    }
+
+    const findingKey = (f: Finding) => `${f.code}|${f.subject}|${f.message}`;
+    const fb = new Set(base.findings.map(findingKey));
+    const fa = new Set(current.findings.map(findingKey));
+
+    const kinds: AccessChangeKind[] = ["widened", "added", "changed", "narrowed", "removed"];
+    return {
+        accessChanged: access.length > 0 || trusts.length > 0,
+        access: sortBy(
+            access,
+            (c) => kinds.indexOf(c.kind),
+            (c) => c.principal,
+            (c) => c.scope,
+        ),
+        trusts: sortBy(
+            trusts,
+            (t) => t.kind,
+            (t) => t.identity,
+            (t) => t.subject,
+        ),
+        resources: sortBy(
+            resources,
+            (r) => r.kind,
+            (r) => r.urn,
+        ),
+        findings: {
+            added: current.findings.filter((f) => !fb.has(findingKey(f))),
+            resolved: base.findings.filter((f) => !fa.has(findingKey(f))),
+        },
+    };
+}
+
+function roleText(g: Grant): string {
+    return g.detail ? `${g.role} (${g.detail})` : g.role;
+}
+
+const SIGN: Record<string, string> = {
+    added: "+",
+    removed: "-",
+    widened: "^",
+    narrowed: "v",
+    changed: "~",
+};
+
+function accessLine(c: AccessChange): string {
+    const roles =
+        c.kind === "added"
+            ? c.added.join(", ")
+            : c.kind === "removed"
+              ? c.removed.join(", ")
+              : `${c.removed.join(", ")} -> ${c.added.join(", ")}`;
+    return `${c.principal} on ${c.scope}: ${roles}`;
+}
+
+function urnTail(urn: string): string {
+    return urn.split("::").slice(-1)[0] ?? urn;
+}
+
+export function renderDiffText(d: PlanDiff, base: string, st: Style): string {
+    const lines = [st.bold(st.cyan(`Changes since ${base}`))];
+    const paint = (kind: string) =>
+        kind === "added" || kind === "widened"
+            ? st.yellow
+            : kind === "removed" || kind === "narrowed"
+              ? st.green
+              : (s: string) => s;
+    lines.push(
+        st.bold(
+            `Access: ${d.accessChanged ? `${d.access.length} grant changes, ${d.trusts.length} trust changes` : "unchanged"}`,
+        ),
+    );
+    for (const c of d.access)
+        lines.push(`  ${paint(c.kind)(`${SIGN[c.kind]} ${c.kind.padEnd(8)}`)} ${accessLine(c)}`);
+    for (const t of d.trusts)
+        lines.push(
+            `  ${paint(t.kind)(`${SIGN[t.kind]} trust ${t.kind.padEnd(7)}`)} ${t.identity} <- ${t.issuer} ${t.subject}`,
+        );
+    const counts = ["added", "removed", "changed"].map(
+        (k) => `${d.resources.filter((r) => r.kind === k).length} ${k}`,
+    );
+    lines.push(st.bold(`Resources: ${counts.join(", ")}`));
+    for (const r of d.resources) {
+        lines.push(
+            `  ${SIGN[r.kind]} ${r.kind.padEnd(8)} ${r.type} ${urnTail(r.urn)}${r.properties.length ? ` (${r.properties.join(", ")})` : ""}`,
+        );
+    }
+    if (d.findings.added.length + d.findings.resolved.length > 0) {
+        lines.push(st.bold("Findings:"));
+        for (const f of d.findings.added) lines.push(`  + ${f.severity} ${f.code}: ${f.message}`);
+        for (const f of d.findings.resolved)
+            lines.push(`  - ${f.severity} ${f.code}: ${f.message}`);
+    }
+    return lines.join("\n") + "\n";
+}
+
+export function renderDiffMarkdown(d: PlanDiff, base: string): string {
+    const out = [`## Changes since \`${base}\``, ""];
+    if (!d.accessChanged) {
+        out.push("**Access: unchanged.**", "");
+    } else {
+        out.push(
+            `**Access changes: ${d.access.length} grant, ${d.trusts.length} trust.** Review before merging.`,
+            "",
+        );
+        const rows = [
+            ...d.access.map((c) => [
+                c.kind,
+                c.principal,
+                c.scope,
+                c.removed.join(", ") || "-",
+                c.added.join(", ") || "-",
+            ]),
+            ...d.trusts.map((t) => [
+                `trust ${t.kind}`,
+                t.identity,
+                `${t.issuer}`,
+                t.kind === "removed" ? t.subject : "-",
+                t.kind === "added" ? t.subject : "-",
+            ]),
+        ];
+        out.push(
+            markdownTable(["change", "principal", "scope / issuer", "lost", "gained"], rows),
+            "",
+        );
+    }
+    const counts = ["added", "removed", "changed"].map(
+        (k) => `${d.resources.filter((r) => r.kind === k).length} ${k}`,
+    );
+    out.push(`Resources: ${counts.join(", ")}.`, "");
+    return out.join("\n");
+}
+
+/** The diff in the plan's JSON style (for tools). */
+export function diffJson(d: PlanDiff): string {
+    return stableJson({ schemaVersion: SCHEMA_VERSION, ...d });
+}

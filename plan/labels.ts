@@ -1,0 +1,143 @@
+// How principals, roles and scopes read: names, display order and how much a role allows.
+// Pure module.
+import { AKS_ROLES, ROLE_NAMES } from "../components/roles";
+import type { Principal, PrincipalKind, Scope } from "./model";
+
+/**
+ * GitHub Actions' OIDC issuer. Same value as components/federatedCredentials.ts GITHUB_ISSUER, which
+ * cannot be imported here: that module loads the Azure SDK, and this one must stay cheap.
+ */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+
+const WORDS: Record<PrincipalKind, string> = {
+    group: "group",
+    user: "user",
+    deployer: "",
+    workload: "workload",
+    pipeline: "pipeline",
+    "control-plane": "identity",
+    kubelet: "identity",
+    "managed-identity": "identity",
+    "service-account": "service account",
+};
+
+const KIND_ORDER: PrincipalKind[] = [
+    "deployer",
+    "group",
+    "user",
+    "pipeline",
+    "workload",
+    "service-account",
+    "managed-identity",
+    "control-plane",
+    "kubelet",
+];
+
+/** Display order: people and groups first, then automation, then the cluster's own identities. */
+export function principalRank(p: Principal): number {
+    return KIND_ORDER.indexOf(p.kind);
+}
+
+/** How a principal reads in prose and tables: `group sre`, `workload payments/api`, `deployer`. */
+export function describePrincipal(p: Principal): string {
+    const word = WORDS[p.kind];
+    return word ? `${word} ${p.label}` : p.label;
+}
+
+/** `Azure Kubernetes Service RBAC Writer` -> `AKS RBAC Writer`; unknown GUIDs stay GUIDs. */
+export function roleName(guid: string): string {
+    const name = ROLE_NAMES[guid.toLowerCase()];
+    return name ? name.replace(/^Azure Kubernetes Service /, "AKS ") : `role ${guid}`;
+}
+
+const GUID_LEVELS: Record<string, number> = {
+    [AKS_ROLES.clusterUser]: 0,
+    [AKS_ROLES.rbacReader]: 1,
+    [AKS_ROLES.rbacWriter]: 2,
+    [AKS_ROLES.rbacAdmin]: 3,
+    [AKS_ROLES.rbacClusterAdmin]: 4,
+    [AKS_ROLES.managedIdentityOperator]: 3,
+    [AKS_ROLES.aksContributor]: 2,
+};
+
+/** How much an Azure role allows (see Grant.level); built-in names follow Azure's wording. */
+export function azureRoleLevel(guid: string): number {
+    const known = GUID_LEVELS[guid.toLowerCase()];
+    if (known !== undefined) {
+        return known;
+    }
+    const name = ROLE_NAMES[guid.toLowerCase()] ?? "";
+    if (/Owner|Administrator|Admin\b/.test(name)) return 3;
+    if (/Contributor|Writer|Officer|Push|Sender|Receiver|Publisher|Operator/.test(name)) return 2;
+    if (/Reader|User|Pull|Viewer/.test(name)) return 1;
+    return 0;
+}
+
+export const CLUSTER_ROLE_LEVELS: Record<string, number> = {
+    view: 1,
+    edit: 2,
+    admin: 3,
+    "cluster-admin": 4,
+};
+const ADMIN_VERBS = ["*", "escalate", "bind", "impersonate"];
+const WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"];
+
+export interface Rule {
+    apiGroups?: string[];
+    resources?: string[];
+    verbs?: string[];
+    resourceNames?: string[];
+}
+
+export function rulesLevel(rules: Rule[]): number {
+    const verbs = rules.flatMap((r) => r.verbs ?? []);
+    if (verbs.some((v) => ADMIN_VERBS.includes(v))) return 3;
+    if (verbs.some((v) => WRITE_VERBS.includes(v))) return 2;
+    return verbs.length > 0 ? 1 : 0;
+}
+
+/** `pods: get,watch,list; apps/deployments: get` */
+export function rulesSummary(rules: Rule[]): string {
+    return rules
+        .map((r) => {
+            const groups = (r.apiGroups ?? []).filter((g) => g !== "");
+            const res = (r.resources ?? []).map((x) =>
+                groups.length ? `${groups.join(",")}/${x}` : x,
+            );
+            const names = r.resourceNames?.length ? ` [${r.resourceNames.join(",")}]` : "";
+            return `${res.join(",")}${names}: ${(r.verbs ?? []).join(",")}`;
+        })
+        .join("; ");
+}
+
+/** Short label of an ARM scope: `vault kv-payments-prod`, `resource group rg-x`, `subscription <id>`. */
+export function armScopeLabel(id: string): string {
+    const parts = id.split("/").filter((p) => p.length > 0);
+    const providers = parts.findIndex((p) => p.toLowerCase() === "providers");
+    if (providers < 0) {
+        const rg = parts.findIndex((p) => p.toLowerCase() === "resourcegroups");
+        if (rg >= 0 && parts[rg + 1]) return `resource group ${parts[rg + 1]}`;
+        if (parts[0]?.toLowerCase() === "subscriptions") return `subscription ${parts[1] ?? ""}`;
+        return id;
+    }
+    const namespace = (parts[providers + 1] ?? "").toLowerCase();
+    const type = (parts[parts.length - 2] ?? "").toLowerCase();
+    const name = parts[parts.length - 1] ?? "";
+    const known: Record<string, string> = {
+        "microsoft.keyvault/vaults": "vault",
+        "microsoft.storage/storageaccounts": "storage",
+        "microsoft.servicebus/namespaces": "servicebus",
+        "microsoft.eventhub/namespaces": "eventhubs",
+        "microsoft.containerregistry/registries": "acr",
+        "microsoft.managedidentity/userassignedidentities": "identity",
+        "microsoft.containerservice/managedclusters": "aks",
+        "microsoft.appconfiguration/configurationstores": "appconfig",
+        "microsoft.cognitiveservices/accounts": "cognitive",
+    };
+    return `${known[`${namespace}/${type}`] ?? type} ${name}`;
+}
+
+/** Cluster first, then namespaces, then Azure resources. */
+export function scopeRank(s: Scope): number {
+    return s.kind === "cluster" ? 0 : s.kind === "namespace" ? 1 : 2;
+}

@@ -1,0 +1,204 @@
+// The offline plan's data model: what `npm run plan` derives from the program's registrations, and
+// the stable JSON form (`--json`) that two runs, or two commits, can diff byte for byte.
+// Pure module: no Pulumi import, so the CLI can load it before the SDK.
+
+/** Bumped on any incompatible change of the JSON form; `--diff` refuses other versions. */
+export const SCHEMA_VERSION = 1;
+
+export type PrincipalKind =
+    | "group"
+    | "user"
+    | "deployer"
+    | "workload"
+    | "pipeline"
+    | "control-plane"
+    | "kubelet"
+    | "managed-identity"
+    | "service-account";
+
+/** Someone (a person, a group, an identity) who receives access. */
+export interface Principal {
+    /**
+     * Stable across runs and stacks where the config gives a name: `group:<objectId>`,
+     * `group:admins`, `workload:<ns>/<sa>`, `pipeline:<name>`, `deployer`, `control-plane`, ...
+     */
+    key: string;
+    kind: PrincipalKind;
+    /** The config name: group alias, `namespace/serviceAccount`, pipeline name, ... */
+    label: string;
+    objectId: string;
+    /** Entra principal type as the role assignments state it (Group, User, ServicePrincipal). */
+    principalType: string;
+    /** Client id of a managed identity (what azure/login and the webhook use). */
+    clientId?: string;
+    /** URN of the resource that creates the principal, when this stack creates it. */
+    createdBy?: string;
+    /** True for groups AKS binds to Kubernetes cluster-admin (aadProfile.adminGroupObjectIDs). */
+    clusterAdminGroup?: boolean;
+}
+
+export type ScopeKind = "cluster" | "namespace" | "azure";
+
+/** Where access applies. */
+export interface Scope {
+    /** `cluster`, `namespace:<ns>`, `azure:<lowercased resource id>`. */
+    key: string;
+    kind: ScopeKind;
+    /** Short form: `cluster`, `namespace payments`, `vault kv-payments-prod`. */
+    label: string;
+    /** Full id: the ARM id for Azure scopes and the cluster, the namespace name otherwise. */
+    id: string;
+}
+
+export type GrantVia = "azure-rbac" | "kubernetes-rbac" | "aks-admin-group";
+
+/** One principal holding one role on one scope. */
+export interface Grant {
+    principal: string;
+    scope: string;
+    /** Display name: `AKS RBAC Writer`, `ClusterRole view`, `Role pod-reader`, `cluster-admin`. */
+    role: string;
+    /** Identity of the role for diffs: `azure:<guid>`, `k8s:ClusterRole/view`, `aks:cluster-admin`. */
+    roleKey: string;
+    /**
+     * How much the role allows, for widened/narrowed: 0 unknown or kubeconfig only, 1 read,
+     * 2 write, 3 admin, 4 cluster-admin.
+     */
+    level: number;
+    via: GrantVia;
+    /** URN of the resource that makes the grant. */
+    source: string;
+    /** Rules of a Role this stack creates, summarised. */
+    detail?: string;
+}
+
+/** A federated credential: tokens from `issuer` with `subject` sign in as `identity`. */
+export interface Trust {
+    identity: string;
+    issuer: string;
+    /** `cluster OIDC issuer`, `GitHub Actions`, or the issuer URL. */
+    issuerLabel: string;
+    subject: string;
+    audiences: string[];
+    source: string;
+}
+
+export type Severity = "high" | "medium" | "low" | "info";
+export const SEVERITIES: readonly Severity[] = ["high", "medium", "low", "info"];
+
+export interface Finding {
+    code: string;
+    severity: Severity;
+    /** Principal key, URN or config key the finding is about. */
+    subject: string;
+    message: string;
+}
+
+/** One registration, reduced to what a reviewer reads. Secret inputs never appear. */
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** URN of the parent; "" for the stack's top component. */
+    parent: string;
+    custom: boolean;
+    /** Name in Azure, Entra or Kubernetes; "" for components and providers. */
+    physicalName: string;
+    /** URN of the explicit provider, "" when the default one. */
+    provider: string;
+    /** URNs this resource waits for (explicit dependsOn and input sources). */
+    dependsOn: string[];
+    /** 1 for resources with nothing to wait for; components have 0. */
+    wave: number;
+    /** Security-relevant properties, as text. */
+    properties: Record<string, string>;
+    protect: boolean;
+}
+
+/** A dependency that must hold for a first `pulumi up` to succeed. */
+export interface OrderCheck {
+    code: string;
+    ok: boolean;
+    /** URN of the resource that must wait. */
+    resource: string;
+    waitsFor: string[];
+    message: string;
+}
+
+export interface Plan {
+    schemaVersion: number;
+    project: string;
+    stack: string;
+    summary: {
+        resources: number;
+        customResources: number;
+        byType: Record<string, number>;
+        principals: number;
+        scopes: number;
+        grants: number;
+        trusts: number;
+        findings: Record<Severity, number>;
+    };
+    resources: PlanResource[];
+    order: OrderCheck[];
+    principals: Principal[];
+    scopes: Scope[];
+    grants: Grant[];
+    trusts: Trust[];
+    findings: Finding[];
+    /** Stack outputs; secret ones are replaced by "[secret]". */
+    outputs: Record<string, unknown>;
+}
+
+/** JSON with object keys sorted at every level, two-space indent, trailing newline. */
+export function stableJson(value: unknown): string {
+    return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(sortKeys);
+    }
+    if (value !== null && typeof value === "object") {
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(value).sort()) {
+            const v = (value as Record<string, unknown>)[key];
+            if (v !== undefined) {
+                out[key] = sortKeys(v);
+            }
+        }
+        return out;
+    }
+    return value;
+}
+
+/** Plain code-point comparison: the same order on every machine and locale. */
+export function compareText(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts by the given keys, in order. */
+export function sortBy<T>(items: T[], ...keys: ((item: T) => string | number)[]): T[] {
+    return items.sort((x, y) => {
+        for (const key of keys) {
+            const a = key(x);
+            const b = key(y);
+            const c =
+                typeof a === "number" && typeof b === "number"
+                    ? a - b
+                    : compareText(String(a), String(b));
+            if (c !== 0) {
+                return c;
+            }
+        }
+        return 0;
+    });
+}
+
+export function grantKey(g: Pick<Grant, "principal" | "scope" | "roleKey">): string {
+    return `${g.principal}|${g.scope}|${g.roleKey}`;
+}
+
+export function trustKey(t: Pick<Trust, "identity" | "issuerLabel" | "subject">): string {
+    return `${t.identity}|${t.issuerLabel}|${t.subject}`;
+}

@@ -1,0 +1,233 @@
+// The plan as text for a terminal: resource tree, dependency order, principals, access matrix,
+// federated trusts and findings. Pure module.
+import { describePrincipal, principalRank, scopeRank } from "./labels";
+import {
+    compareText,
+    type Grant,
+    type Plan,
+    type PlanResource,
+    type Principal,
+    sortBy,
+} from "./model";
+import { shortType } from "./resources";
+import { counted, type Style, table } from "./text";
+
+const VIA: Record<Grant["via"], string> = {
+    "azure-rbac": "Azure RBAC",
+    "kubernetes-rbac": "Kubernetes RBAC",
+    "aks-admin-group": "AKS admin group",
+};
+
+/** Properties printed one per line; others share one line. */
+const MULTILINE = new Set(["azure-native:containerservice:ManagedCluster"]);
+
+export function principalIndex(plan: Plan): Map<string, Principal> {
+    return new Map(plan.principals.map((p) => [p.key, p]));
+}
+
+export function renderText(plan: Plan, st: Style): string {
+    return (
+        [
+            header(plan, st),
+            section("Resource tree", st, tree(plan, st)),
+            section("Dependency order that matters", st, order(plan, st)),
+            section(`Principals (${plan.principals.length})`, st, principals(plan, st)),
+            section(
+                `Access matrix (${plan.grants.length} grants: ${plan.principals.length} principals x ${plan.scopes.length} scopes)`,
+                st,
+                matrix(plan, st),
+            ),
+            section(
+                `Federated trusts (${plan.trusts.length}): tokens that sign in as an identity`,
+                st,
+                trusts(plan, st),
+            ),
+            section(`Findings (${plan.findings.length})`, st, findings(plan, st)),
+        ].join("\n\n") + "\n"
+    );
+}
+
+function header(plan: Plan, st: Style): string {
+    const s = plan.summary;
+    const f = s.findings;
+    return [
+        st.bold(`aks-entra plan: stack ${plan.stack} (project ${plan.project})`),
+        `${s.customResources} resources in ${s.resources - s.customResources} components, ${s.grants} grants to ${s.principals} principals, ${s.trusts} federated trusts; findings: ${f.high} high, ${f.medium} medium, ${f.low} low, ${f.info} info`,
+        st.dim(
+            "Evaluated offline: the real index.ts under fake Azure, Entra and Kubernetes; no credentials used, ids are placeholders.",
+        ),
+    ].join("\n");
+}
+
+function section(title: string, st: Style, body: string): string {
+    return `${st.bold(st.cyan(title))}\n${body}`;
+}
+
+function tree(plan: Plan, st: Style): string {
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+    const children = new Map<string, PlanResource[]>();
+    const roots: PlanResource[] = [];
+    for (const r of plan.resources) {
+        if (byUrn.has(r.parent)) {
+            children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+        } else {
+            roots.push(r);
+        }
+    }
+    // Components sort by their first child's wave, so the tree reads in creation order.
+    const firstWave = new Map<string, number>();
+    const waveOf = (r: PlanResource): number => {
+        if (r.custom) return r.wave;
+        const known = firstWave.get(r.urn);
+        if (known !== undefined) return known;
+        const kids = children.get(r.urn) ?? [];
+        const w = kids.length ? Math.min(...kids.map(waveOf)) : 0;
+        firstWave.set(r.urn, w);
+        return w;
+    };
+    const order = (list: PlanResource[]) =>
+        sortBy(
+            [...list],
+            waveOf,
+            (r) => (r.custom ? 0 : 1),
+            (r) => shortType(r.type),
+            (r) => r.physicalName || r.name,
+        );
+
+    const lines: string[] = [];
+    const walk = (r: PlanResource, prefix: string, last: boolean, root: boolean) => {
+        const branch = root ? "" : last ? "└─ " : "├─ ";
+        const name = r.custom ? r.physicalName || r.name : r.name;
+        const logical =
+            r.custom && r.physicalName && r.physicalName !== r.name ? st.dim(`  (${r.name})`) : "";
+        const protect = r.protect ? st.yellow(" [protected]") : "";
+        lines.push(
+            `${prefix}${branch}${r.custom ? shortType(r.type) : st.bold(shortType(r.type))}  ${name}${logical}${protect}`,
+        );
+        const inner = prefix + (root ? "" : last ? "   " : "│  ");
+        const kids = order(children.get(r.urn) ?? []);
+        const bar = kids.length ? "│  " : "   ";
+        const props = Object.entries(r.properties).filter(([, v]) => v !== "");
+        if (props.length > 0) {
+            if (MULTILINE.has(r.type)) {
+                const width = Math.max(...props.map(([k]) => k.length));
+                props.forEach(([k, v]) =>
+                    lines.push(
+                        `${inner}${bar}  ${st.dim(`${k.padEnd(width)}`)}  ${paintValue(v, st)}`,
+                    ),
+                );
+            } else {
+                lines.push(
+                    `${inner}${bar}  ${props.map(([k, v]) => `${st.dim(`${k}:`)} ${paintValue(v, st)}`).join("  ")}`,
+                );
+            }
+        }
+        kids.forEach((k, n) => walk(k, inner, n === kids.length - 1, false));
+    };
+    order(roots).forEach((r) => walk(r, "", true, true));
+    return lines.join("\n");
+}
+
+/** Shouts what weakens the cluster, quietly confirms what protects it. */
+function paintValue(v: string, st: Style): string {
+    if (/\b(ENABLED|NOT|LEGACY|open to any IP)\b/.test(v)) return st.red(v);
+    return v;
+}
+
+function order(plan: Plan, st: Style): string {
+    const lines = plan.order.map((c) => `${c.ok ? st.green("ok ") : st.red("NO ")} ${c.message}`);
+    const waves = new Map<number, Map<string, number>>();
+    for (const r of plan.resources.filter((x) => x.custom)) {
+        const types = waves.get(r.wave) ?? new Map<string, number>();
+        types.set(shortType(r.type), (types.get(shortType(r.type)) ?? 0) + 1);
+        waves.set(r.wave, types);
+    }
+    lines.push(st.dim("Creation waves (a resource starts once everything it waits for exists):"));
+    for (const w of [...waves.keys()].sort((a, b) => a - b)) {
+        const types = [...waves.get(w)!].sort((a, b) => compareText(a[0], b[0]));
+        lines.push(
+            `  ${String(w).padStart(2)}  ${types.map(([t, n]) => counted(t, n)).join(", ")}`,
+        );
+    }
+    return lines.join("\n");
+}
+
+/** Principals in display order (see principalRank). */
+export function displayOrder(plan: Plan): Principal[] {
+    return sortBy(
+        [...plan.principals],
+        principalRank,
+        (p) => p.label,
+        (p) => p.key,
+    );
+}
+
+function principals(plan: Plan, st: Style): string {
+    const rows = displayOrder(plan).map((p) => [
+        describePrincipal(p),
+        p.principalType,
+        p.objectId || "-",
+        [
+            p.clusterAdminGroup ? "AKS admin group" : "",
+            p.clientId ? `clientId ${p.clientId}` : "",
+            p.createdBy ? "created by this stack" : "",
+        ]
+            .filter(Boolean)
+            .join(", "),
+    ]);
+    return table(["PRINCIPAL", "TYPE", "OBJECT ID", "NOTES"], rows, st);
+}
+
+function matrix(plan: Plan, st: Style): string {
+    const who = principalIndex(plan);
+    const scopes = new Map(plan.scopes.map((s) => [s.key, s]));
+    const rank = new Map(displayOrder(plan).map((p, n) => [p.key, n]));
+    const grants = sortBy(
+        [...plan.grants],
+        (g) => rank.get(g.principal) ?? 0,
+        (g) => scopeRank(scopes.get(g.scope)!),
+        (g) => scopes.get(g.scope)!.label,
+        (g) => -g.level,
+        (g) => g.role,
+    );
+    let previous = "";
+    const rows = grants.map((g) => {
+        const name = describePrincipal(who.get(g.principal)!);
+        const shown = name === previous ? "" : name;
+        previous = name;
+        return [
+            shown,
+            scopes.get(g.scope)!.label,
+            g.role + (g.detail ? ` (${g.detail})` : ""),
+            VIA[g.via],
+        ];
+    });
+    return table(["PRINCIPAL", "SCOPE", "ROLE", "VIA"], rows, st, (row, col, cell) =>
+        col === 2 && grants[row].level >= 4
+            ? st.red(cell)
+            : col === 2 && grants[row].level === 3
+              ? st.yellow(cell)
+              : cell,
+    );
+}
+
+function trusts(plan: Plan, st: Style): string {
+    const who = principalIndex(plan);
+    const rows = plan.trusts.map((t) => [
+        who.get(t.identity) ? describePrincipal(who.get(t.identity)!) : t.identity,
+        t.issuerLabel,
+        t.subject,
+    ]);
+    return rows.length ? table(["IDENTITY", "ISSUER", "SUBJECT"], rows, st) : st.dim("none");
+}
+
+function findings(plan: Plan, st: Style): string {
+    if (plan.findings.length === 0) return st.dim("none");
+    const paint = { high: st.red, medium: st.yellow, low: (s: string) => s, info: st.dim };
+    return plan.findings
+        .map(
+            (f) =>
+                `${paint[f.severity](f.severity.toUpperCase().padEnd(6))}  ${f.code}: ${f.message}`,
+        )
+        .join("\n");
+}

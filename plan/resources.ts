@@ -1,0 +1,253 @@
+// The resource side of the plan: every registration with its physical name and the properties a
+// security reviewer reads, the creation waves, and the orderings a first `pulumi up` relies on.
+// Pure module.
+import type { Registration } from "../offline/harness";
+import { type Access, accessLookups } from "./access";
+import { describePrincipal, rulesSummary } from "./labels";
+import { compareText, type PlanResource, sortBy } from "./model";
+import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
+
+export interface ResourceContext {
+    index: RegistrationIndex;
+    access: Access;
+}
+
+/** `azure-native:managedidentity:UserAssignedIdentity` -> `azure-native:UserAssignedIdentity`. */
+export function shortType(type: string): string {
+    if (type.startsWith("pulumi:providers:")) return `provider:${type.slice(17)}`;
+    const parts = type.split(":");
+    return parts.length >= 3 ? `${parts[0]}:${parts[parts.length - 1]}` : type;
+}
+
+export function physicalName(r: Registration): string {
+    if (!r.custom) return "";
+    switch (r.type) {
+        case TYPES.resourceGroup:
+            return text(r.inputs.resourceGroupName);
+        case TYPES.identity:
+        case TYPES.cluster:
+            return text(r.inputs.resourceName);
+        case TYPES.fic:
+            return text(r.inputs.federatedIdentityCredentialResourceName);
+        case TYPES.roleAssignment:
+            return text(r.inputs.roleAssignmentName);
+        case TYPES.group:
+            return text(r.inputs.displayName);
+        default:
+            if (r.type.startsWith("kubernetes:")) return k8sName(r);
+            return "";
+    }
+}
+
+function onOff(value: unknown, on = "enabled", off = "disabled"): string {
+    return value === true ? on : off;
+}
+
+/** The kubelogin login mode written in a kubeconfig, without revealing anything else of it. */
+export function loginMode(kubeconfig: string): string {
+    return /--login["']?\s*(?:\n\s*-\s*)?["']?([a-z]+)/.exec(kubeconfig)?.[1] ?? "";
+}
+
+function clusterProperties(r: Registration, ctx: ResourceContext): Record<string, string> {
+    const i = r.inputs;
+    const who = (oid: string) => {
+        const p = ctx.access.byObjectId.get(oid.toLowerCase());
+        return p ? p.label : oid;
+    };
+    const identity = (id: string) => {
+        const p = ctx.access.byIdentityId.get(id.toLowerCase());
+        return p ? `${describePrincipal(p)} (${id.split("/").pop() ?? id})` : id;
+    };
+    const legacy = ["clientAppID", "serverAppID", "serverAppSecret"].filter(
+        (k) => at(i, "aadProfile", k) !== undefined,
+    );
+    const api = (i.apiServerAccessProfile ?? {}) as Record<string, unknown>;
+    const ranges = strings(api.authorizedIPRanges);
+    const pool = ((i.agentPoolProfiles ?? []) as Record<string, unknown>[])[0] ?? {};
+    const zones = strings(pool.availabilityZones);
+    const autoscale =
+        pool.enableAutoScaling === true
+            ? `, autoscale ${String(pool.minCount)}-${String(pool.maxCount)}`
+            : "";
+    const adminGroups = strings(at(i, "aadProfile", "adminGroupObjectIDs")).map(who);
+    return {
+        entra:
+            at(i, "aadProfile", "managed") === true
+                ? `AKS-managed Entra ID, tenant ${text(at(i, "aadProfile", "tenantID"))}` +
+                  (legacy.length ? `; LEGACY fields set: ${legacy.join(", ")}` : "")
+                : "NOT integrated with Entra ID",
+        azureRbac: onOff(
+            at(i, "aadProfile", "enableAzureRBAC"),
+            "enabled (Azure RBAC authorizes Kubernetes)",
+        ),
+        localAccounts:
+            i.disableLocalAccounts === true ? "disabled" : "ENABLED (static admin credentials)",
+        kubernetesRbac: onOff(i.enableRBAC),
+        adminGroups: adminGroups.length ? `${adminGroups.join(", ")} -> cluster-admin` : "none",
+        identity: `${text(at(i, "identity", "type"))}: ${strings(
+            at(i, "identity", "userAssignedIdentities"),
+        )
+            .map(identity)
+            .join(", ")}`,
+        kubeletIdentity: identity(text(at(i, "identityProfile", "kubeletidentity", "resourceId"))),
+        oidcIssuer:
+            at(i, "oidcIssuerProfile", "enabled") === true
+                ? `enabled, ${text(at(r.state, "oidcIssuerProfile", "issuerURL"))}`
+                : "disabled",
+        workloadIdentity: onOff(at(i, "securityProfile", "workloadIdentity", "enabled")),
+        apiServer:
+            api.enablePrivateCluster === true
+                ? `private (${text(r.state.privateFQDN)})`
+                : ranges.length > 0
+                  ? `public ${text(r.state.fqdn)}, authorized IP ranges ${ranges.join(", ")}`
+                  : `public ${text(r.state.fqdn)}, open to any IP`,
+        runCommand: onOff(api.disableRunCommand !== true),
+        kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
+        tier: text(at(i, "sku", "tier")),
+        systemPool: `${String(pool.count)} x ${text(pool.vmSize)}${autoscale}, ${zones.length ? `zones ${zones.join(",")}` : "no availability zones"}`,
+        upgrades: `${text(at(i, "autoUpgradeProfile", "upgradeChannel"))}, node OS ${text(at(i, "autoUpgradeProfile", "nodeOSUpgradeChannel"))}`,
+        network: `${text(at(i, "networkProfile", "networkPlugin"))} ${text(at(i, "networkProfile", "networkPluginMode"))}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
+    };
+}
+
+function properties(r: Registration, ctx: ResourceContext): Record<string, string> {
+    const { access } = ctx;
+    const l = accessLookups(access);
+    const i = r.inputs;
+    const principal = (oid: string) => {
+        const p = access.byObjectId.get(oid.toLowerCase());
+        return p ? `${describePrincipal(p)} (${oid})` : oid;
+    };
+    const out: Record<string, string> = {};
+    const secret = (r.secretInputs ?? []).filter((k) => k in i);
+    if (secret.length > 0) out.secretInputs = secret.join(", ");
+    switch (r.type) {
+        case TYPES.cluster:
+            return { ...out, ...clusterProperties(r, ctx) };
+        case TYPES.resourceGroup:
+            return { ...out, location: text(i.location) };
+        case TYPES.identity: {
+            const p = access.byIdentityId.get(r.id.toLowerCase());
+            return {
+                ...out,
+                for: p ? describePrincipal(p) : "",
+                clientId: text(r.state.clientId),
+                principalId: text(r.state.principalId),
+            };
+        }
+        case TYPES.fic: {
+            const t = l.trustBySource.get(r.urn);
+            const p = t && l.principal.get(t.identity);
+            return {
+                ...out,
+                identity: p ? describePrincipal(p) : text(i.resourceName),
+                issuer: t?.issuerLabel ?? text(i.issuer),
+                subject: text(i.subject),
+                audiences: strings(i.audiences).join(", "),
+            };
+        }
+        case TYPES.roleAssignment: {
+            const g = l.grantBySource.get(r.urn);
+            const scope = g && l.scope.get(g.scope);
+            return {
+                ...out,
+                principal: principal(text(i.principalId)),
+                principalType: text(i.principalType),
+                role: g?.role ?? text(i.roleDefinitionId),
+                scope: scope?.label ?? text(i.scope),
+            };
+        }
+        case TYPES.group:
+            return {
+                ...out,
+                securityEnabled: String(i.securityEnabled === true),
+                preventDuplicateNames: String(i.preventDuplicateNames === true),
+                owners: strings(i.owners).map(principal).join(", "),
+                members: strings(i.members).map(principal).join(", ") || "none",
+            };
+        case TYPES.sleep:
+            return {
+                ...out,
+                wait: `${text(i.createDuration)} after a new deployer grant (RBAC propagation)`,
+            };
+        case TYPES.k8sProvider: {
+            const mode = loginMode(text(i.kubeconfig));
+            return {
+                ...out,
+                kubeconfig: `user kubeconfig, kubelogin --login ${mode || "?"} (secret)`,
+                cluster: access.scopeOf(text(i.clusterIdentifier)).label,
+            };
+        }
+        case TYPES.serviceAccount: {
+            const clientId = text(
+                at(i, "metadata", "annotations", "azure.workload.identity/client-id"),
+            );
+            const p = l.principalByClientId.get(clientId.toLowerCase());
+            return {
+                ...out,
+                workloadIdentity: clientId
+                    ? `client-id ${clientId} (${p ? describePrincipal(p) : "unknown identity"})`
+                    : "none",
+            };
+        }
+        case TYPES.role:
+        case TYPES.clusterRole:
+            return { ...out, rules: rulesSummary((i.rules ?? []) as []) };
+        case TYPES.roleBinding:
+        case TYPES.clusterRoleBinding: {
+            const subjects = (i.subjects ?? []) as { kind?: string; name?: string }[];
+            return {
+                ...out,
+                roleRef: `${text(at(i, "roleRef", "kind"))} ${text(at(i, "roleRef", "name"))}`,
+                subjects: subjects.map((s) => principal(s.name ?? "")).join(", "),
+            };
+        }
+        default:
+            return out;
+    }
+}
+
+/** Creation waves: 1 + the highest wave of what a resource waits for (inputs, dependsOn, provider). */
+function waves(index: RegistrationIndex): Map<string, number> {
+    const wave = new Map<string, number>();
+    const visiting = new Set<string>();
+    const visit = (r: Registration): number => {
+        if (!r.custom) return 0;
+        const known = wave.get(r.urn);
+        if (known !== undefined) return known;
+        if (visiting.has(r.urn)) return 0;
+        visiting.add(r.urn);
+        const deps = [...r.dependencies];
+        if (r.provider) deps.push(RegistrationIndex.providerUrn(r.provider));
+        let max = 0;
+        for (const d of deps) {
+            const dep = index.byUrn.get(d);
+            if (dep) max = Math.max(max, visit(dep));
+        }
+        visiting.delete(r.urn);
+        wave.set(r.urn, max + 1);
+        return max + 1;
+    };
+    index.registrations.forEach(visit);
+    return wave;
+}
+
+export function planResources(ctx: ResourceContext): PlanResource[] {
+    const w = waves(ctx.index);
+    return sortBy(
+        ctx.index.registrations.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            custom: r.custom,
+            physicalName: physicalName(r),
+            provider: r.provider ? RegistrationIndex.providerUrn(r.provider) : "",
+            dependsOn: [...r.dependencies].sort(compareText),
+            wave: w.get(r.urn) ?? 0,
+            properties: properties(r, ctx),
+            protect: r.protect,
+        })),
+        (r) => r.urn,
+    );
+}
