@@ -2,6 +2,7 @@
 // cluster's registration; config is consulted only for the keys left at their defaults.
 // Pure module.
 import type { StackConfig } from "../components/config";
+import { AKS_ROLES } from "../components/roles";
 import type { Access } from "./access";
 import { describePrincipal } from "./labels";
 import { type Finding, type OrderCheck, type Principal, SEVERITIES, sortBy } from "./model";
@@ -92,6 +93,33 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
                 writes.length > 0
                     ? `pull_request workflows of ${t.subject.replace(/^repo:|:pull_request$/g, "")} sign in as ${name(t.identity)}, which has write access: ${roles.join(", ")}; use a separate read-only pipeline for pull requests`
                     : `pull_request workflows of ${t.subject.replace(/^repo:|:pull_request$/g, "")} sign in as ${name(t.identity)} (read-only access)`,
+        });
+    }
+
+    // Kubernetes access without a way to fetch a kubeconfig: listClusterUserCredential comes with
+    // Cluster User Role, RBAC Admin or RBAC Cluster Admin on the cluster (azure-facts.md).
+    const kubeconfigRoles = [
+        AKS_ROLES.clusterUser,
+        AKS_ROLES.rbacAdmin,
+        AKS_ROLES.rbacClusterAdmin,
+    ].map((g) => `azure:${g}`);
+    const inCluster = access.grants.filter((g) => scopes.get(g.scope)?.kind !== "azure");
+    for (const key of [...new Set(inCluster.map((g) => g.principal))]) {
+        const p = principals.get(key);
+        if (!p || !["group", "user", "pipeline"].includes(p.kind) || p.clusterAdminGroup) continue;
+        const mine = access.grants.filter((g) => g.principal === key);
+        if (mine.some((g) => g.scope === "cluster" && kubeconfigRoles.includes(g.roleKey)))
+            continue;
+        out.push({
+            code: "no-kubeconfig-access",
+            severity: "low",
+            subject: key,
+            message: `${name(key)} has Kubernetes access (${inCluster
+                .filter((g) => g.principal === key)
+                .map((g) => `${g.role} in ${scopes.get(g.scope)?.label ?? g.scope}`)
+                .join(
+                    ", ",
+                )}) but no Cluster User Role, so az aks get-credentials fails for it; give it namespace access in config too, or hand it the kubeconfig (it holds no secret)`,
         });
     }
 
