@@ -1,0 +1,82 @@
+// What the guardrails know about Azure, Entra and AKS, restated here on purpose: a policy must not
+// inherit a bug from the code it polices. test/policy.test.ts cross-checks these values against
+// components/roles.ts so the two never drift apart silently.
+// Sources: Microsoft's "Azure built-in roles" reference, "Use Azure RBAC for Kubernetes
+// authorization", "Workload identity federation" (../shared/notes/azure-facts.md lists them).
+
+/** Roles that control access itself or whole resource trees: never granted by this stack. */
+export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+};
+
+/** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
+export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";
+
+/** Azure RBAC for Kubernetes authorization: data-plane roles, valid on a cluster or a namespace. */
+export const AKS_RBAC_ROLES: Readonly<Record<string, string>> = {
+    "7f6c6a51-bcf8-42ba-9220-52d62157d7db": "Azure Kubernetes Service RBAC Reader",
+    "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb": "Azure Kubernetes Service RBAC Writer",
+    "3498e952-d568-435e-9b2c-8d77e338d7f7": "Azure Kubernetes Service RBAC Admin",
+    "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "Azure Kubernetes Service RBAC Cluster Admin",
+};
+export const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+
+/** Values Azure accepts for a role assignment's principalType. */
+export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"];
+
+/** The only audience Entra accepts for workload identity federation. */
+export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+/** GitHub Actions' OIDC issuer: the default allowed external issuer. */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+/** Shape of an AKS cluster's OIDC issuer URL, trailing slash included. */
+export const AKS_ISSUER_PATTERN =
+    "^https://[a-z0-9-]+\\.oic\\.prod-aks\\.azure\\.com/[0-9a-fA-F-]{36}/[0-9a-fA-F-]{36}/$";
+
+/** The workload identity webhook's service-account annotation. */
+export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** `<cluster id>` or `<cluster id>/namespaces/<namespace>`; groups: cluster name, namespace. */
+export const AKS_SCOPE =
+    /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]+\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)(?:\/namespaces\/([a-z0-9]([-a-z0-9]*[a-z0-9])?))?$/i;
+
+/** Resource type tokens, with or without an explicit API version (`containerservice/v20250101`). */
+export const TYPE = {
+    cluster: /^azure-native:containerservice(\/v[^:]+)?:ManagedCluster$/,
+    roleAssignment: /^azure-native:authorization(\/v[^:]+)?:RoleAssignment$/,
+    identity: /^azure-native:managedidentity(\/v[^:]+)?:UserAssignedIdentity$/,
+    fic: /^azure-native:managedidentity(\/v[^:]+)?:FederatedIdentityCredential$/,
+    namespace: /^kubernetes:core\/v1:Namespace$/,
+    serviceAccount: /^kubernetes:core\/v1:ServiceAccount$/,
+    role: /^kubernetes:rbac\.authorization\.k8s\.io\/v1\w*:(Role|ClusterRole)$/,
+    binding: /^kubernetes:rbac\.authorization\.k8s\.io\/v1\w*:(RoleBinding|ClusterRoleBinding)$/,
+} as const;
+
+/** The aks-entra component that makes the deployer's cluster-admin grant (deployer.clusterAdmin). */
+export const DEPLOYER_GRANT_PARENT = "aks-entra:connection:ClusterConnection";
+
+/** The role GUID at the end of a role definition id, lowercased. */
+export function roleGuidOf(roleDefinitionId: string): string {
+    const last = roleDefinitionId.split("/").pop() ?? "";
+    return last.toLowerCase();
+}
+
+/** Display name of a role GUID this pack knows. */
+export function roleName(guid: string): string {
+    return (
+        PRIVILEGED_ROLES[guid] ??
+        AKS_RBAC_ROLES[guid] ??
+        (guid === AKS_CLUSTER_ADMIN_ROLE ? "Azure Kubernetes Service Cluster Admin Role" : guid)
+    );
+}
+
+/** Parent type of a resource, read from its URN (`...$<parent type>$<type>::<name>`). */
+export function parentTypeFromUrn(urn: string): string | undefined {
+    const qualified = urn.split("::")[2] ?? "";
+    const chain = qualified.split("$");
+    return chain.length >= 2 ? chain[chain.length - 2] : undefined;
+}

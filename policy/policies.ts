@@ -1,0 +1,18 @@
+// The aks-entra guardrails, as one array: the pack (index.ts) serves them, tests and other tools
+// call each policy's validation directly. A plain module: importing it starts nothing.
+import type { Policies } from "@pulumi/policy";
+import { clusterPolicies } from "./cluster";
+import { federatedCredentialPolicies } from "./federatedCredentials";
+import { kubernetesPolicies } from "./kubernetes";
+import { roleAssignmentPolicies } from "./roleAssignments";
+import { stackPolicies } from "./stack";
+
+export const PACK_NAME = "aks-entra-guardrails";
+
+export const policies: Policies = [
+    ...clusterPolicies,
+    ...roleAssignmentPolicies,
+    ...federatedCredentialPolicies,
+    ...kubernetesPolicies,
+    ...stackPolicies,
+];

@@ -1,0 +1,93 @@
+// Policies on Azure role assignments: who the stack grants what, and where.
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    AKS_CLUSTER_ADMIN_ROLE,
+    AKS_RBAC_ROLES,
+    AKS_SCOPE,
+    PRINCIPAL_TYPES,
+    PRIVILEGED_ROLES,
+    roleGuidOf,
+    TYPE,
+} from "./azure";
+import { onType } from "./cluster";
+import { isUnknown, read, show, str } from "./read";
+
+/** The role GUID of a role assignment's props; undefined while unknown or absent. */
+export function assignedRole(props: Record<string, unknown>): string | undefined {
+    const id = read(props, "roleDefinitionId");
+    return typeof id === "string" ? roleGuidOf(id) : undefined;
+}
+
+export const principalTypeSet: ResourceValidationPolicy = {
+    name: "role-assignment-principal-type",
+    description:
+        "Every role assignment sets principalType, so Azure does not look a just-created principal up in Graph (PrincipalNotFound).",
+    enforcementLevel: "mandatory",
+    validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
+        const type = read(props, "principalType");
+        if (isUnknown(type)) return;
+        if (type === undefined || type === null || type === "") {
+            report(
+                'principalType is not set; set it ("ServicePrincipal" for managed identities, "Group" or "User") or a grant to a just-created principal fails with PrincipalNotFound',
+            );
+        } else if (typeof type !== "string" || !PRINCIPAL_TYPES.includes(type)) {
+            report(`principalType ${show(type)} is not one of ${PRINCIPAL_TYPES.join(", ")}`);
+        }
+    }),
+};
+
+export const noPrivilegedRoles: ResourceValidationPolicy = {
+    name: "role-assignment-no-privileged-roles",
+    description:
+        "The stack never grants Owner, Contributor, User Access Administrator or Role Based Access Control Administrator.",
+    enforcementLevel: "mandatory",
+    validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
+        const guid = assignedRole(props);
+        const role = guid && PRIVILEGED_ROLES[guid];
+        if (role) {
+            report(
+                `roleDefinitionId grants ${role} (${guid}), which controls access or whole resource trees; grant a narrower data-plane role`,
+            );
+        }
+    }),
+};
+
+export const noAksLocalAdmin: ResourceValidationPolicy = {
+    name: "role-assignment-no-aks-local-admin",
+    description:
+        "The stack never grants Azure Kubernetes Service Cluster Admin Role (local admin credentials).",
+    enforcementLevel: "mandatory",
+    validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
+        if (assignedRole(props) === AKS_CLUSTER_ADMIN_ROLE) {
+            report(
+                `roleDefinitionId grants Azure Kubernetes Service Cluster Admin Role (${AKS_CLUSTER_ADMIN_ROLE}), which hands out the local admin kubeconfig; use Azure Kubernetes Service RBAC Cluster Admin (an Entra login) instead`,
+            );
+        }
+    }),
+};
+
+export const aksRbacScope: ResourceValidationPolicy = {
+    name: "aks-rbac-role-scope",
+    description:
+        "AKS RBAC roles (Reader, Writer, Admin, Cluster Admin) are granted only on a cluster or on one of its namespaces.",
+    enforcementLevel: "mandatory",
+    validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
+        const guid = assignedRole(props);
+        const role = guid && AKS_RBAC_ROLES[guid];
+        if (!role) return;
+        const scope = read(props, "scope");
+        if (isUnknown(scope)) return;
+        if (!AKS_SCOPE.test(str(scope) ?? "")) {
+            report(
+                `${role} is granted at scope ${show(scope)}; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)`,
+            );
+        }
+    }),
+};
+
+export const roleAssignmentPolicies: ResourceValidationPolicy[] = [
+    principalTypeSet,
+    noPrivilegedRoles,
+    noAksLocalAdmin,
+    aksRbacScope,
+];

@@ -1,0 +1,276 @@
+// Stack policies: relationships between resources that no single resource shows.
+// They see resource outputs; values not known yet (a first preview) skip the check they feed.
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import {
+    AKS_RBAC_CLUSTER_ADMIN,
+    CLIENT_ID_ANNOTATION,
+    DEPLOYER_GRANT_PARENT,
+    parentTypeFromUrn,
+    roleName,
+    TYPE,
+} from "./azure";
+import { SERVICE_ACCOUNT_SUBJECT } from "./federatedCredentials";
+import { isUnknown, items, read, show, str } from "./read";
+import { assignedRole } from "./roleAssignments";
+
+const ofType = (resources: PolicyResource[], type: RegExp) =>
+    resources.filter((r) => type.test(r.type));
+
+/** Known string values of `path` across resources, and whether any was unknown. */
+function known(
+    resources: PolicyResource[],
+    ...path: string[]
+): { values: string[]; someUnknown: boolean } {
+    const values: string[] = [];
+    let someUnknown = false;
+    for (const r of resources) {
+        const v = read(r.props, ...path);
+        if (isUnknown(v)) someUnknown = true;
+        else if (typeof v === "string") values.push(v);
+    }
+    return { values, someUnknown };
+}
+
+/** Azure name of an azure-native resource: `name` in outputs, the name input otherwise. */
+function azureName(r: PolicyResource, input: string): string | undefined {
+    const name = read(r.props, "name");
+    const fallback = read(r.props, input);
+    return str(name) ?? str(fallback);
+}
+
+/**
+ * The user-assigned identity a federated credential belongs to: the identity its `resourceName`
+ * comes from, else the one identity it depends on, else the identity with that name.
+ */
+export function identityOf(
+    fic: PolicyResource,
+    identities: PolicyResource[],
+): PolicyResource | undefined {
+    const byInput = (fic.propertyDependencies?.resourceName ?? []).filter((d) =>
+        TYPE.identity.test(d.type),
+    );
+    if (byInput.length === 1) return byInput[0];
+    const deps = (fic.dependencies ?? []).filter((d) => TYPE.identity.test(d.type));
+    if (deps.length === 1) return identities.find((i) => i.urn === deps[0].urn) ?? deps[0];
+    const name = str(read(fic.props, "resourceName"))?.toLowerCase();
+    const rg = str(read(fic.props, "resourceGroupName"))?.toLowerCase();
+    const hits = identities.filter(
+        (i) =>
+            name !== undefined &&
+            azureName(i, "resourceName")?.toLowerCase() === name &&
+            (rg === undefined ||
+                str(read(i.props, "resourceGroupName")) === undefined ||
+                str(read(i.props, "resourceGroupName"))!.toLowerCase() === rg),
+    );
+    return hits.length === 1 ? hits[0] : undefined;
+}
+
+export const namespaceGrants: StackValidationPolicy = {
+    name: "stack-namespace-grants-target-stack-namespaces",
+    description:
+        "Every namespace-scoped role assignment (<cluster>/namespaces/<ns>) points at a cluster and a namespace this stack creates.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const namespaces = known(ofType(args.resources, TYPE.namespace), "metadata", "name");
+        const clusters = ofType(args.resources, TYPE.cluster).map((c) =>
+            azureName(c, "resourceName")?.toLowerCase(),
+        );
+        for (const ra of ofType(args.resources, TYPE.roleAssignment)) {
+            const scope = str(read(ra.props, "scope"));
+            const m =
+                scope &&
+                /\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)\/namespaces\/([^/]+)$/i.exec(
+                    scope,
+                );
+            if (!m) continue;
+            const [, cluster, ns] = m as unknown as [string, string, string];
+            if (clusters.length > 0 && !clusters.includes(cluster.toLowerCase())) {
+                if (clusters.includes(undefined)) continue;
+                report(
+                    `scope ${show(scope)} grants on cluster "${cluster}", which this stack does not create (created: ${clusters.join(", ")})`,
+                    ra.urn,
+                );
+            } else if (!namespaces.values.includes(ns) && !namespaces.someUnknown) {
+                report(
+                    `scope ${show(scope)} grants on namespace "${ns}", which this stack does not create (created: ${namespaces.values.join(", ") || "none"}); declare it in aks-entra:namespaces or grant at another scope`,
+                    ra.urn,
+                );
+            }
+        }
+    },
+};
+
+export const workloadServiceAccounts: StackValidationPolicy = {
+    name: "stack-workload-identity-service-account",
+    description:
+        "Every workload identity (an identity trusted for a system:serviceaccount subject) has exactly one matching ServiceAccount, annotated with the identity's clientId.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const identities = ofType(args.resources, TYPE.identity);
+        const accounts = ofType(args.resources, TYPE.serviceAccount);
+        for (const fic of ofType(args.resources, TYPE.fic)) {
+            const m = SERVICE_ACCOUNT_SUBJECT.exec(str(read(fic.props, "subject")) ?? "");
+            const identity = m && identityOf(fic, identities);
+            if (!m || !identity) continue;
+            const [, ns, sa] = m as unknown as [string, string, string];
+            const idName = azureName(identity, "resourceName") ?? identity.name;
+            const matching = accounts.filter(
+                (a) =>
+                    read(a.props, "metadata", "namespace") === ns &&
+                    read(a.props, "metadata", "name") === sa,
+            );
+            if (matching.length !== 1) {
+                report(
+                    matching.length === 0
+                        ? `workload identity "${idName}" trusts system:serviceaccount:${ns}:${sa} but this stack creates no ServiceAccount ${ns}/${sa}; create it, annotated with ${CLIENT_ID_ANNOTATION}`
+                        : `workload identity "${idName}" trusts system:serviceaccount:${ns}:${sa} and this stack creates ${matching.length} ServiceAccounts ${ns}/${sa}; keep exactly one`,
+                    identity.urn,
+                );
+                continue;
+            }
+            const account = matching[0];
+            const annotation = read(account.props, "metadata", "annotations", CLIENT_ID_ANNOTATION);
+            const clientId = read(identity.props, "clientId");
+            if (isUnknown(annotation) || isUnknown(clientId)) continue;
+            if (
+                typeof annotation !== "string" ||
+                annotation.toLowerCase() !== String(clientId).toLowerCase()
+            ) {
+                report(
+                    `ServiceAccount ${ns}/${sa} has ${CLIENT_ID_ANNOTATION} ${show(annotation)} but the workload identity "${idName}" that trusts it has clientId ${show(clientId)}; annotate it with that clientId`,
+                    account.urn,
+                );
+            }
+        }
+    },
+};
+
+export const serviceAccountClientIds: StackValidationPolicy = {
+    name: "stack-service-account-client-id",
+    description: `Every ServiceAccount annotated with ${CLIENT_ID_ANNOTATION} names the clientId of an identity this stack creates.`,
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const ids = known(ofType(args.resources, TYPE.identity), "clientId");
+        if (ids.someUnknown) return;
+        const clientIds = ids.values.map((v) => v.toLowerCase());
+        for (const account of ofType(args.resources, TYPE.serviceAccount)) {
+            const value = read(account.props, "metadata", "annotations", CLIENT_ID_ANNOTATION);
+            if (value === undefined || isUnknown(value)) continue;
+            if (typeof value !== "string" || !clientIds.includes(value.toLowerCase())) {
+                const where = `${String(read(account.props, "metadata", "namespace"))}/${String(read(account.props, "metadata", "name"))}`;
+                report(
+                    `ServiceAccount ${where} has ${CLIENT_ID_ANNOTATION} ${show(value)}, which is not the clientId of an identity this stack creates; pods would act as an identity nobody here manages`,
+                    account.urn,
+                );
+            }
+        }
+    },
+};
+
+export interface ClusterAdminConfig {
+    /** Object ids allowed to hold AKS RBAC Cluster Admin besides the admin groups. */
+    allowedClusterAdminPrincipals?: string[];
+    /** Allow the admin groups of the stack's clusters (they are cluster-admin through AKS anyway). */
+    allowAdminGroups?: boolean;
+    /** Allow the deployer's grant made by aks-entra (deployer.clusterAdmin). */
+    allowDeployerGrant?: boolean;
+}
+
+export const clusterAdminPrincipals: StackValidationPolicy = {
+    name: "stack-cluster-admin-principals",
+    description:
+        "AKS RBAC Cluster Admin goes only to the clusters' admin groups, the deployer's own grant, or principals listed in allowedClusterAdminPrincipals.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowedClusterAdminPrincipals: {
+                type: "array",
+                items: {
+                    type: "string",
+                    pattern:
+                        "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+                },
+                default: [],
+                description: "Object ids allowed to hold AKS RBAC Cluster Admin.",
+            },
+            allowAdminGroups: { type: "boolean", default: true },
+            allowDeployerGrant: { type: "boolean", default: true },
+        },
+    },
+    validateStack: (args, report) => {
+        const config = args.getConfig<ClusterAdminConfig>();
+        const allowed = (config.allowedClusterAdminPrincipals ?? []).map((p) => p.toLowerCase());
+        const adminGroups = ofType(args.resources, TYPE.cluster).flatMap((c) =>
+            items(read(c.props, "aadProfile", "adminGroupObjectIDs"))
+                .filter((g): g is string => typeof g === "string")
+                .map((g) => g.toLowerCase()),
+        );
+        for (const ra of ofType(args.resources, TYPE.roleAssignment)) {
+            if (assignedRole(ra.props) !== AKS_RBAC_CLUSTER_ADMIN) continue;
+            const principal = read(ra.props, "principalId");
+            if (isUnknown(principal)) continue;
+            const id = String(principal).toLowerCase();
+            const parentType = ra.parent?.type ?? parentTypeFromUrn(ra.urn);
+            if (parentType === DEPLOYER_GRANT_PARENT && (config.allowDeployerGrant ?? true)) {
+                continue;
+            }
+            if (allowed.includes(id)) continue;
+            if ((config.allowAdminGroups ?? true) && adminGroups.includes(id)) continue;
+            report(
+                `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to ${String(read(ra.props, "principalType"))} ${show(principal)}, which is not an admin group of a cluster in this stack, not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, or list the principal in the policy config`,
+                ra.urn,
+            );
+        }
+    },
+};
+
+export interface StackIssuerConfig {
+    /** Issuers of clusters outside this stack whose service accounts may be trusted. */
+    allowedClusterIssuers?: string[];
+}
+
+export const ficIssuerIsStackCluster: StackValidationPolicy = {
+    name: "stack-fic-issuer-is-stack-cluster",
+    description:
+        "Every service-account federated credential trusts the OIDC issuer of a cluster in this stack, verbatim.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowedClusterIssuers: {
+                type: "array",
+                items: { type: "string", pattern: "^https://" },
+                default: [],
+                description: "Issuers of clusters outside this stack that may be trusted.",
+            },
+        },
+    },
+    validateStack: (args, report) => {
+        const issuers = known(
+            ofType(args.resources, TYPE.cluster),
+            "oidcIssuerProfile",
+            "issuerURL",
+        );
+        if (issuers.someUnknown) return;
+        const allowed = args.getConfig<StackIssuerConfig>().allowedClusterIssuers ?? [];
+        for (const fic of ofType(args.resources, TYPE.fic)) {
+            const subject = str(read(fic.props, "subject")) ?? "";
+            const issuer = read(fic.props, "issuer");
+            if (!SERVICE_ACCOUNT_SUBJECT.test(subject) || isUnknown(issuer)) continue;
+            const url = str(issuer) ?? "";
+            if (!issuers.values.includes(url) && !allowed.includes(url)) {
+                report(
+                    `federated credential for ${subject} trusts issuer ${show(issuer)}, which is not the OIDC issuer of a cluster in this stack (${issuers.values.join(", ") || "none"}); use the cluster's oidcIssuerProfile.issuerURL verbatim (trailing slash included) or list the issuer in allowedClusterIssuers`,
+                    fic.urn,
+                );
+            }
+        }
+    },
+};
+
+export const stackPolicies: StackValidationPolicy[] = [
+    namespaceGrants,
+    workloadServiceAccounts,
+    serviceAccountClientIds,
+    clusterAdminPrincipals,
+    ficIssuerIsStackCluster,
+];
