@@ -191,6 +191,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const harness = require("../offline/harness") as typeof Harness;
     const loaded = performance.now();
     let result: Harness.RunResult;
+    // Pulumi's runtime records `new Error().stack` for every promise it creates (leak debugging),
+    // and under tsx every stack is source-mapped: that is most of the evaluation time and memory of
+    // a large stack. Nothing reads those stacks offline, so capture none (PLAN_DEBUG keeps them).
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!io.env.PLAN_DEBUG) Error.stackTraceLimit = 0;
     try {
         result = await harness.runProgram({ config: raw, stack, project });
     } catch (e) {
@@ -200,6 +205,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return message.startsWith("aks-entra: invalid configuration")
             ? EXIT.usage
             : EXIT.programFailed;
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
     }
     const evaluated = performance.now();
     const plan = buildPlan({
