@@ -1,0 +1,782 @@
+// Bad input: malformed stack configs fail before anything is registered, from `pulumi up` (the real
+// program under the harness) and from `npm run plan`, with messages that name the key path, the
+// value and what is allowed. Table-driven; every message is asserted exactly.
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { ConfigError, configFromPulumi } from "../components/config";
+import { ProgramFailure, pulumiConfigMap, runProgram } from "../offline/harness";
+import { ROOT, stackConfig } from "./helpers";
+
+// Stack config is free-form YAML that cases build and edit.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Config = Record<string, any>;
+
+interface BadInput {
+    what: string;
+    config: Config;
+    /** Every problem line, exactly, in the order reported. */
+    problems: string[];
+}
+
+const SRE = "0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90";
+const RESERVED =
+    "reserved: default, gatekeeper-system, app-routing-system, aks-command, calico-system, tigera-operator, kube-*";
+const NOT_A_ROLE =
+    "use a role GUID or one of: Reader, Storage Blob Data Reader, Key Vault Secrets User, AcrPull, ... (README: Configuration reference)";
+
+/** A config with only a location, plus `extra` keys (without the aks-entra: namespace). */
+function min(extra: Config = {}): Config {
+    return {
+        "aks-entra:location": "westeurope",
+        ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`aks-entra:${k}`, v])),
+    };
+}
+
+/** Pulumi.dev.yaml's config (complete and valid) with one edit. */
+function dev(edit: (c: Config) => unknown): Config {
+    const config = structuredClone(stackConfig("dev")) as Config;
+    edit(config);
+    return config;
+}
+
+const pipeline = (extra: Config = {}): Config => ({
+    name: "deploy",
+    github: [{ repository: "contoso/payments", branch: "main" }],
+    ...extra,
+});
+
+const CASES: BadInput[] = [
+    // --- missing keys and wrong types
+    {
+        what: "no location anywhere",
+        config: { "aks-entra:protect": false },
+        problems: [
+            "aks-entra:location is required (or azure-native:location): the Azure region, e.g. pulumi config set aks-entra:location westeurope",
+        ],
+    },
+    {
+        what: "a region's display name instead of its name",
+        config: min({ location: "West Europe" }),
+        problems: [
+            'aks-entra:location "West Europe" is not an Azure region name (e.g. westeurope)',
+        ],
+    },
+    {
+        what: "kubernetesVersion: latest",
+        config: min({ kubernetesVersion: "latest" }),
+        problems: [
+            'aks-entra:kubernetesVersion "latest" is not a Kubernetes version (e.g. "1.33" or "1.33.2")',
+        ],
+    },
+    {
+        what: "cluster given as a string",
+        config: min({ cluster: "big" }),
+        problems: ['aks-entra:cluster "big" is not a map'],
+    },
+    {
+        what: "namespaces given as a string",
+        config: min({ namespaces: "payments" }),
+        problems: ['aks-entra:namespaces "payments" is not a list'],
+    },
+    {
+        what: "clusterAccess given as a map",
+        config: min({ clusterAccess: { group: SRE, role: "reader" } }),
+        problems: [`aks-entra:clusterAccess {"group":"${SRE}","role":"reader"} is not a list`],
+    },
+    {
+        what: "tags given as a list",
+        config: min({ tags: ["env=dev"] }),
+        problems: ['aks-entra:tags ["env=dev"] is not a map'],
+    },
+    {
+        what: "protect: yes (a string)",
+        config: min({ protect: "yes" }),
+        problems: ['aks-entra:protect "yes" is not a boolean (true or false)'],
+    },
+    {
+        what: "a pool count as a string",
+        config: min({ cluster: { systemPool: { count: "3" } } }),
+        problems: ['aks-entra:cluster.systemPool.count "3" is not a number'],
+    },
+    {
+        what: "a namespace without a name",
+        config: min({ namespaces: [{ access: [] }] }),
+        problems: ["aks-entra:namespaces[0].name (missing) is required"],
+    },
+    {
+        what: "a clusterAccess entry without a role",
+        config: min({ clusterAccess: [{ group: SRE }] }),
+        problems: [
+            "aks-entra:clusterAccess[0].role (missing) is required; allowed: reader | writer | admin | cluster-admin",
+        ],
+    },
+    {
+        what: "a role without groups",
+        config: min({
+            namespaces: [{ name: "payments", roles: [{ name: "view", clusterRole: "view" }] }],
+        }),
+        problems: ["aks-entra:namespaces[0].roles[0].groups (missing) is required"],
+    },
+    {
+        what: "a pipeline without GitHub subjects",
+        config: min({ pipelines: [{ name: "deploy" }] }),
+        problems: ["aks-entra:pipelines[0].github (missing) is required"],
+    },
+    // --- unknown keys and typos
+    {
+        what: "a typo in a top-level key (namespace)",
+        config: min({ namespace: [{ name: "payments" }] }),
+        problems: [
+            "aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, kubeloginMode, deployer, protect, tags",
+        ],
+    },
+    {
+        what: "a typo in cluster (privateClsuter)",
+        config: min({ cluster: { privateClsuter: true } }),
+        problems: [
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand',
+        ],
+    },
+    {
+        what: "a wrongly cased key in systemPool (vmsize)",
+        config: min({ cluster: { systemPool: { vmsize: "Standard_D4ds_v5" } } }),
+        problems: [
+            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones',
+        ],
+    },
+    {
+        what: "a typo in a namespace (workload)",
+        config: dev((c) => {
+            const ns = c["aks-entra:namespaces"][1];
+            ns.workload = ns.workloads;
+            delete ns.workloads;
+        }),
+        problems: [
+            'aks-entra:namespaces[1] has unknown key "workload"; allowed: name, access, roles, workloads',
+        ],
+    },
+    // --- cluster values
+    {
+        what: "an unknown tier",
+        config: min({ cluster: { tier: "Gold" } }),
+        problems: [
+            'aks-entra:cluster.tier "Gold" is not allowed; allowed: Free | Standard | Premium',
+        ],
+    },
+    {
+        what: "an unknown upgrade channel",
+        config: min({ cluster: { autoUpgradeChannel: "weekly" } }),
+        problems: [
+            'aks-entra:cluster.autoUpgradeChannel "weekly" is not allowed; allowed: none | patch | stable | rapid | node-image',
+        ],
+    },
+    {
+        what: "a VM size without its Standard_ prefix",
+        config: min({ cluster: { systemPool: { vmSize: "D4s_v5" } } }),
+        problems: [
+            'aks-entra:cluster.systemPool.vmSize "D4s_v5" is not an Azure VM size (Standard_...)',
+        ],
+    },
+    {
+        what: "pool count 0",
+        config: min({ cluster: { systemPool: { count: 0 } } }),
+        problems: ["aks-entra:cluster.systemPool.count 0 is below the minimum 1"],
+    },
+    {
+        what: "pool count 101",
+        config: min({ cluster: { systemPool: { count: 101 } } }),
+        problems: ["aks-entra:cluster.systemPool.count 101 is above the maximum 100"],
+    },
+    {
+        what: "a fractional pool count",
+        config: min({ cluster: { systemPool: { count: 2.5 } } }),
+        problems: ["aks-entra:cluster.systemPool.count 2.5 is not a whole number"],
+    },
+    {
+        what: "minCount above maxCount",
+        config: dev((c) => {
+            Object.assign(c["aks-entra:cluster"].systemPool, {
+                count: 4,
+                minCount: 5,
+                maxCount: 3,
+            });
+        }),
+        problems: ["aks-entra:cluster.systemPool.minCount 5 is above maxCount 3"],
+    },
+    {
+        what: "minCount without maxCount",
+        config: dev((c) => delete c["aks-entra:cluster"].systemPool.maxCount),
+        problems: [
+            'aks-entra:cluster.systemPool needs both minCount and maxCount to autoscale (got {"minCount":3})',
+        ],
+    },
+    {
+        what: "count outside minCount..maxCount",
+        config: dev((c) => (c["aks-entra:cluster"].systemPool.count = 10)),
+        problems: ["aks-entra:cluster.systemPool.count 10 is outside minCount..maxCount (3..5)"],
+    },
+    {
+        what: "availability zone 4",
+        config: min({ cluster: { systemPool: { zones: ["4"] } } }),
+        problems: ['aks-entra:cluster.systemPool.zones[0] "4" is not allowed; allowed: 1 | 2 | 3'],
+    },
+    {
+        what: "a zone listed twice",
+        config: min({ cluster: { systemPool: { zones: ["1", "1"] } } }),
+        problems: ['aks-entra:cluster.systemPool.zones ["1","1"] lists a zone twice'],
+    },
+    {
+        what: "an invalid CIDR",
+        config: min({ cluster: { authorizedIpRanges: ["10.0.0.300/24"] } }),
+        problems: [
+            'aks-entra:cluster.authorizedIpRanges[0] "10.0.0.300/24" is not an IP range in CIDR notation (e.g. 203.0.113.0/24)',
+        ],
+    },
+    {
+        what: "a CIDR with host bits set",
+        config: dev((c) => {
+            c["aks-entra:cluster"].authorizedIpRanges.push("10.0.0.1/8");
+        }),
+        problems: [
+            'aks-entra:cluster.authorizedIpRanges[2] "10.0.0.1/8" has host bits set; did you mean 10.0.0.0/8?',
+        ],
+    },
+    {
+        what: "0.0.0.0/0 as an authorized range",
+        config: min({ cluster: { authorizedIpRanges: ["0.0.0.0/0"] } }),
+        problems: [
+            'aks-entra:cluster.authorizedIpRanges[0] "0.0.0.0/0" opens the API server to the whole Internet; remove authorizedIpRanges instead',
+        ],
+    },
+    {
+        what: "an authorized range listed twice",
+        config: dev((c) => {
+            c["aks-entra:cluster"].authorizedIpRanges.push("203.0.113.0/24");
+        }),
+        problems: ['aks-entra:cluster.authorizedIpRanges lists "203.0.113.0/24" twice'],
+    },
+    {
+        what: "a private cluster with authorized ranges",
+        config: dev((c) => (c["aks-entra:cluster"].privateCluster = true)),
+        problems: [
+            "aks-entra:cluster.authorizedIpRanges cannot be combined with cluster.privateCluster: true (a private API server has no public endpoint to restrict); remove one",
+        ],
+    },
+    // --- groups, admins, access
+    {
+        what: "createGroup: false and no existing admin group",
+        config: min({ admins: { createGroup: false } }),
+        problems: [
+            "aks-entra:admins.createGroup is false and admins.existingGroupObjectIds is empty; the cluster needs at least one admin group: set createGroup: true or list an existing group",
+        ],
+    },
+    {
+        what: "members of a group the stack does not create",
+        config: dev((c) => (c["aks-entra:admins"].createGroup = false)),
+        problems: [
+            "aks-entra:admins.members/owners are set but admins.createGroup is false; they only apply to the group this stack creates",
+        ],
+    },
+    {
+        what: "a member given by e-mail instead of object id",
+        config: dev((c) => {
+            c["aks-entra:admins"].members.push("alice@contoso.com");
+        }),
+        problems: ['aks-entra:admins.members[1] "alice@contoso.com" is not an object id (a GUID)'],
+    },
+    {
+        what: "a group alias mapped to a name instead of a GUID",
+        config: min({ groups: { sre: "sre-group" } }),
+        problems: ['aks-entra:groups.sre "sre-group" is not an object id (a GUID)'],
+    },
+    {
+        what: "a group alias with a space",
+        config: min({ groups: { "platform admins": SRE } }),
+        problems: [
+            'aks-entra:groups key "platform admins" is not a group name (letters, digits, - _ ., max 64)',
+        ],
+    },
+    {
+        what: "an existing admin group that is neither a GUID nor an alias",
+        config: dev((c) => {
+            c["aks-entra:admins"].existingGroupObjectIds.push("ops");
+        }),
+        problems: [
+            'aks-entra:admins.existingGroupObjectIds[1] "ops" is neither an object id (GUID) nor a name from aks-entra:groups (known: platform-admins, sre, developers, payments-devs, auditors)',
+        ],
+    },
+    {
+        what: "an unknown cluster role (owner)",
+        config: dev((c) => (c["aks-entra:clusterAccess"][0].role = "owner")),
+        problems: [
+            'aks-entra:clusterAccess[0].role "owner" is not allowed; allowed: reader | writer | admin | cluster-admin',
+        ],
+    },
+    {
+        what: "one group given two cluster roles (case differs)",
+        config: min({
+            clusterAccess: [
+                { group: SRE, role: "reader" },
+                { group: SRE.toUpperCase(), role: "writer" },
+            ],
+        }),
+        problems: [
+            `aks-entra:clusterAccess lists group "${SRE}" more than once; give each group one role (the widest it needs)`,
+        ],
+    },
+    {
+        what: "a cluster grant to something that is not a group",
+        config: min({ clusterAccess: [{ group: "not-a-guid", role: "reader" }] }),
+        problems: [
+            'aks-entra:clusterAccess[0].group "not-a-guid" is neither an object id (GUID) nor a name from aks-entra:groups (none defined)',
+        ],
+    },
+    // --- namespaces
+    {
+        what: "an uppercase namespace name",
+        config: dev((c) => (c["aks-entra:namespaces"][0].name = "Payments")),
+        problems: [
+            'aks-entra:namespaces[0].name "Payments" is not a valid Kubernetes namespace (lowercase RFC 1123 label, max 63 chars)',
+            // The pipeline's grant on "payments" no longer finds its namespace either.
+            'aks-entra:pipelines[0].namespaceAccess[0].namespace "payments" is not declared in aks-entra:namespaces (declared: Payments, observability)',
+        ],
+    },
+    {
+        what: "a 64-character namespace name",
+        config: min({ namespaces: [{ name: "a".repeat(64) }] }),
+        problems: [
+            `aks-entra:namespaces[0].name "${"a".repeat(64)}" is not a valid Kubernetes namespace (lowercase RFC 1123 label, max 63 chars)`,
+        ],
+    },
+    {
+        what: "a namespace declared twice",
+        config: dev((c) => (c["aks-entra:namespaces"][1].name = "payments")),
+        problems: [
+            'aks-entra:namespaces declares "payments" more than once; namespace names must be unique',
+        ],
+    },
+    {
+        what: "the default namespace",
+        config: min({ namespaces: [{ name: "default" }] }),
+        problems: [
+            `aks-entra:namespaces[0].name "default" is a namespace AKS already owns; choose another name (${RESERVED})`,
+        ],
+    },
+    {
+        what: "kube-system",
+        config: min({ namespaces: [{ name: "kube-system" }] }),
+        problems: [
+            `aks-entra:namespaces[0].name "kube-system" is a namespace AKS already owns; choose another name (${RESERVED})`,
+        ],
+    },
+    {
+        what: "cluster-admin inside a namespace",
+        config: dev((c) => (c["aks-entra:namespaces"][0].access[0].role = "cluster-admin")),
+        problems: [
+            'aks-entra:namespaces[0].access[0].role "cluster-admin" is not allowed; allowed: reader | writer | admin',
+        ],
+    },
+    {
+        what: "namespace access for a group alias nobody defined",
+        config: dev((c) => (c["aks-entra:namespaces"][0].access[0].group = "payment-devs")),
+        problems: [
+            'aks-entra:namespaces[0].access[0].group "payment-devs" is neither an object id (GUID) nor a name from aks-entra:groups (known: platform-admins, sre, developers, payments-devs, auditors)',
+        ],
+    },
+    {
+        what: "a role with both rules and clusterRole",
+        config: dev((c) => (c["aks-entra:namespaces"][0].roles[0].clusterRole = "view")),
+        problems: [
+            'aks-entra:namespaces[0].roles[0] "pod-reader" needs exactly one of rules (to create a Role) or clusterRole (to bind an existing ClusterRole such as view)',
+        ],
+    },
+    {
+        what: "a role with neither rules nor clusterRole",
+        config: dev((c) => delete c["aks-entra:namespaces"][0].roles[1].clusterRole),
+        problems: [
+            'aks-entra:namespaces[0].roles[1] "auditors-view" needs exactly one of rules (to create a Role) or clusterRole (to bind an existing ClusterRole such as view)',
+        ],
+    },
+    {
+        what: "an unknown RBAC verb",
+        config: dev((c) => (c["aks-entra:namespaces"][0].roles[0].rules[0].verbs = ["read"])),
+        problems: [
+            'aks-entra:namespaces[0].roles[0].rules[0].verbs[0] "read" is not allowed; allowed: get | list | watch | create | update | patch | delete | deletecollection | impersonate | bind | escalate | use | *',
+        ],
+    },
+    // --- workloads and Azure roles
+    {
+        what: "a workload declared twice",
+        config: dev(
+            (c) => (c["aks-entra:namespaces"][0].workloads[1].serviceAccount = "payments-api"),
+        ),
+        problems: [
+            'aks-entra:namespaces[0].workloads declares service account "payments-api" more than once',
+        ],
+    },
+    {
+        what: "the default service account",
+        config: min({
+            namespaces: [{ name: "payments", workloads: [{ serviceAccount: "default" }] }],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].workloads[0].serviceAccount "default" already exists in every namespace; give the workload its own service account',
+        ],
+    },
+    {
+        what: "a camel-case service account",
+        config: min({
+            namespaces: [{ name: "payments", workloads: [{ serviceAccount: "PaymentsApi" }] }],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].workloads[0].serviceAccount "PaymentsApi" is not a valid service account name (lowercase RFC 1123 label, max 63 chars)',
+        ],
+    },
+    {
+        what: "an unknown Azure role",
+        config: dev(
+            (c) =>
+                (c["aks-entra:namespaces"][0].workloads[0].azureRoleAssignments[0].role =
+                    "Super Reader"),
+        ),
+        problems: [
+            `aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "Super Reader" is not a known built-in role; ${NOT_A_ROLE}`,
+        ],
+    },
+    {
+        what: "Owner, by name",
+        config: dev(
+            (c) =>
+                (c["aks-entra:namespaces"][0].workloads[0].azureRoleAssignments[0].role = "Owner"),
+        ),
+        problems: [
+            'aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "Owner" (Owner) is never granted by aks-entra; grant a narrower data-plane role',
+        ],
+    },
+    {
+        what: "Contributor, by GUID",
+        config: dev(
+            (c) =>
+                (c["aks-entra:pipelines"][0].azureRoleAssignments[0].role =
+                    "b24988ac-6180-42a0-ab88-20f7382dd24c"),
+        ),
+        problems: [
+            'aks-entra:pipelines[0].azureRoleAssignments[0].role "b24988ac-6180-42a0-ab88-20f7382dd24c" (Contributor) is never granted by aks-entra; grant a narrower data-plane role',
+        ],
+    },
+    {
+        what: "AKS Cluster Admin Role (local credentials), by GUID",
+        config: dev(
+            (c) =>
+                (c["aks-entra:namespaces"][1].workloads[0].azureRoleAssignments[0].role =
+                    "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8"),
+        ),
+        problems: [
+            'aks-entra:namespaces[1].workloads[0].azureRoleAssignments[0].role "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8" (Azure Kubernetes Service Cluster Admin Role) is never granted by aks-entra; grant a narrower data-plane role',
+        ],
+    },
+    {
+        what: "a scope that is a resource name, not an id",
+        config: dev(
+            (c) =>
+                (c["aks-entra:namespaces"][0].workloads[0].azureRoleAssignments[0].scope =
+                    "kv-payments-prod"),
+        ),
+        problems: [
+            'aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].scope "kv-payments-prod" is not an Azure resource id (/subscriptions/<guid>[/resourceGroups/<name>[/providers/...]])',
+        ],
+    },
+    // --- pipelines
+    {
+        what: "pipeline access to a namespace that is not declared",
+        config: dev((c) => (c["aks-entra:pipelines"][0].namespaceAccess[0].namespace = "billing")),
+        problems: [
+            'aks-entra:pipelines[0].namespaceAccess[0].namespace "billing" is not declared in aks-entra:namespaces (declared: payments, observability)',
+        ],
+    },
+    {
+        what: "21 federated credentials on one pipeline identity",
+        config: dev((c) => {
+            c["aks-entra:pipelines"][0].github = Array.from({ length: 21 }, (_, i) => ({
+                repository: "contoso/payments",
+                environment: `env-${i + 1}`,
+            }));
+        }),
+        problems: [
+            "aks-entra:pipelines[0].github has 21 subjects; Azure allows at most 20 federated credentials per identity: split the pipeline in two",
+        ],
+    },
+    {
+        what: "a subject with both a branch and an environment",
+        config: min({
+            pipelines: [
+                pipeline({
+                    github: [
+                        { repository: "contoso/payments", branch: "main", environment: "prod" },
+                    ],
+                }),
+            ],
+        }),
+        problems: [
+            'aks-entra:pipelines[0].github[0] {"repository":"contoso/payments","environment":"prod","branch":"main"} needs exactly one of environment, branch, tag or pullRequest: true (one exact subject per credential, never a wildcard)',
+        ],
+    },
+    {
+        what: "a subject for a whole repository",
+        config: min({ pipelines: [pipeline({ github: [{ repository: "contoso/payments" }] })] }),
+        problems: [
+            'aks-entra:pipelines[0].github[0] {"repository":"contoso/payments"} needs exactly one of environment, branch, tag or pullRequest: true (one exact subject per credential, never a wildcard)',
+        ],
+    },
+    {
+        what: "a wildcard branch",
+        config: dev((c) => (c["aks-entra:pipelines"][0].github[1].branch = "release/*")),
+        problems: [
+            'aks-entra:pipelines[0].github[1].branch "release/*" is not a branch name (no wildcards or spaces)',
+        ],
+    },
+    {
+        what: "pullRequest: false",
+        config: min({
+            pipelines: [
+                pipeline({ github: [{ repository: "contoso/payments", pullRequest: false }] }),
+            ],
+        }),
+        problems: [
+            "aks-entra:pipelines[0].github[0].pullRequest false is not allowed; allowed: true",
+        ],
+    },
+    {
+        what: "a repository without its owner",
+        config: min({
+            pipelines: [pipeline({ github: [{ repository: "payments", branch: "main" }] })],
+        }),
+        problems: [
+            'aks-entra:pipelines[0].github[0].repository "payments" is not a GitHub repository (<owner>/<repo>)',
+        ],
+    },
+    {
+        what: "the same subject twice",
+        config: dev((c) => {
+            c["aks-entra:pipelines"][0].github.push({
+                repository: "contoso/payments",
+                branch: "main",
+            });
+        }),
+        problems: [
+            'aks-entra:pipelines[0].github lists subject "repo:contoso/payments:ref:refs/heads/main" twice; issuer+subject must be unique per identity',
+        ],
+    },
+    {
+        what: "two pipelines with one name",
+        config: min({
+            pipelines: [
+                pipeline(),
+                pipeline({ github: [{ repository: "contoso/payments", tag: "v1" }] }),
+            ],
+        }),
+        problems: [
+            'aks-entra:pipelines declares "deploy" more than once; pipeline names must be unique',
+        ],
+    },
+    // --- login and deployer
+    {
+        what: "an unknown kubelogin mode",
+        config: min({ kubeloginMode: "browser" }),
+        problems: [
+            'aks-entra:kubeloginMode "browser" is not allowed; allowed: azurecli | workloadidentity | spn | msi | interactive | devicecode',
+        ],
+    },
+    {
+        what: "a deployer of type Group",
+        config: dev((c) => (c["aks-entra:deployer"].principalType = "Group")),
+        problems: [
+            'aks-entra:deployer.principalType "Group" is not allowed; allowed: User | ServicePrincipal',
+        ],
+    },
+    {
+        what: "an hour-long RBAC wait",
+        config: dev((c) => (c["aks-entra:deployer"].rbacWaitSeconds = 3600)),
+        problems: ["aks-entra:deployer.rbacWaitSeconds 3600 is above the maximum 900"],
+    },
+];
+
+/** Several problems in one config: every one is reported, in one run. */
+const SEVERAL: BadInput = {
+    what: "six problems in one config",
+    config: dev((c) => {
+        c["aks-entra:location"] = "West Europe";
+        c["aks-entra:clusterAccess"][1].role = "owner";
+        c["aks-entra:namespaces"][1].name = "kube-observability";
+        c["aks-entra:pipelines"][0].namespaceAccess[0].namespace = "billing";
+        c["aks-entra:kubeloginMode"] = "browser";
+        c["aks-entra:protect"] = "no";
+    }),
+    problems: [
+        'aks-entra:location "West Europe" is not an Azure region name (e.g. westeurope)',
+        'aks-entra:clusterAccess[1].role "owner" is not allowed; allowed: reader | writer | admin | cluster-admin',
+        'aks-entra:kubeloginMode "browser" is not allowed; allowed: azurecli | workloadidentity | spn | msi | interactive | devicecode',
+        'aks-entra:protect "no" is not a boolean (true or false)',
+        `aks-entra:namespaces[1].name "kube-observability" is a namespace AKS already owns; choose another name (${RESERVED})`,
+        'aks-entra:pipelines[0].namespaceAccess[0].namespace "billing" is not declared in aks-entra:namespaces (declared: payments, kube-observability)',
+    ],
+};
+
+const ALL = [...CASES, SEVERAL];
+
+// ---------------------------------------------------------------------------------------------
+// `npm run plan -- --config FILE`, run as the package.json script runs it.
+
+interface CliResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+function spawnCollect(command: string, args: string[]): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, {
+            cwd: ROOT,
+            env: {
+                ...process.env,
+                PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+                NO_COLOR: "1",
+            },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += String(d)));
+        child.stderr.on("data", (d) => (stderr += String(d)));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
+
+/** The `plan` script of package.json (`tsx plan/cli.ts`), with `--config FILE` appended. */
+function planScript(file: string): [string, string[]] {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+    };
+    const [command, ...args] = pkg.scripts.plan.split(/\s+/);
+    return [command, [...args, "--config", file]];
+}
+
+/**
+ * The same module and loader without the tsx CLI's relaying parent process: half the start-up
+ * cost (0.6 s instead of 1.3 s here), which matters for 70+ spawns. One case below runs the
+ * literal script, and one goes through npm itself.
+ */
+function planDirect(file: string): [string, string[]] {
+    const [, args] = planScript(file);
+    return [process.execPath, ["--require", "tsx/cjs", ...args]];
+}
+
+/** Runs `work` over `items`, at most `limit` at a time; one promise per item, in order. */
+function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R>[] {
+    const settle: { resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+    const promises = items.map(
+        () => new Promise<R>((resolve, reject) => settle.push({ resolve, reject })),
+    );
+    let next = 0;
+    const lane = async (): Promise<void> => {
+        while (next < items.length) {
+            const i = next++;
+            await work(items[i]).then(settle[i].resolve, settle[i].reject);
+        }
+    };
+    for (let k = 0; k < Math.min(limit, items.length); k++) void lane();
+    return promises;
+}
+
+const messageOf = (problems: string[]) => new ConfigError(problems).message;
+
+describe("bad input: rejected before any resource, with every problem named", function () {
+    this.timeout(180_000);
+    let dir: string;
+    const cli = new Map<BadInput, Promise<CliResult>>();
+
+    before(() => {
+        dir = mkdtempSync(path.join(tmpdir(), "aks-entra-bad-input-"));
+        const files = ALL.map((c, i) => {
+            const file = path.join(dir, `case-${String(i).padStart(2, "0")}.yaml`);
+            writeFileSync(file, stringify({ config: c.config }));
+            return file;
+        });
+        // Started now, awaited case by case: the spawns overlap the in-process cases. At most four
+        // at a time (fewer on a smaller machine): each is a Node start plus tsx.
+        const lanes = Math.max(2, Math.min(4, availableParallelism()));
+        const results = pool(files, lanes, (file) => spawnCollect(...planDirect(file)));
+        ALL.forEach((c, i) => cli.set(c, results[i]));
+    });
+
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it(`has at least 40 malformed configs (${CASES.length}), each named once`, () => {
+        assert.ok(CASES.length >= 40);
+        assert.equal(new Set(ALL.map((c) => c.what)).size, ALL.length);
+        for (const c of ALL) {
+            for (const p of c.problems) {
+                assert.match(p, /^aks-entra:[a-zA-Z]+/, `${c.what}: names the key path`);
+            }
+        }
+    });
+
+    for (const c of ALL) {
+        describe(c.what, () => {
+            it("config validation lists exactly these problems", () => {
+                assert.throws(
+                    () => configFromPulumi(pulumiConfigMap(c.config)),
+                    (e: unknown) => {
+                        assert.ok(e instanceof ConfigError, String(e));
+                        assert.deepEqual(e.problems, c.problems);
+                        return true;
+                    },
+                );
+            });
+
+            it("the program fails with that message and registers nothing", async () => {
+                const failure = await runProgram({ config: c.config }).then(
+                    () => assert.fail("the program accepted a bad config"),
+                    (e: unknown) => e,
+                );
+                assert.ok(failure instanceof ProgramFailure, String(failure));
+                assert.equal(failure.message, messageOf(c.problems));
+                assert.deepEqual(failure.registrations, []);
+            });
+
+            it("npm run plan exits 1 and prints the message, no stack trace", async () => {
+                const result = await cli.get(c)!;
+                assert.equal(result.code, 1, result.stderr);
+                assert.equal(result.stdout, "");
+                assert.ok(result.stderr.startsWith("plan: "), result.stderr);
+                assert.ok(result.stderr.endsWith(`${messageOf(c.problems)}\n`), result.stderr);
+                assert.doesNotMatch(result.stderr, /^\s+at /m);
+            });
+        });
+    }
+
+    it("the literal plan script (tsx plan/cli.ts) exits 1 for the several-problems config", async () => {
+        const file = path.join(dir, "several-script.yaml");
+        writeFileSync(file, stringify({ config: SEVERAL.config }));
+        const result = await spawnCollect(...planScript(file));
+        assert.equal(result.code, 1, result.stderr);
+        assert.ok(result.stderr.endsWith(`${messageOf(SEVERAL.problems)}\n`), result.stderr);
+    });
+
+    it("npm run plan itself (through npm) exits non-zero for the several-problems config", async () => {
+        const file = path.join(dir, "several-npm.yaml");
+        writeFileSync(file, stringify({ config: SEVERAL.config }));
+        const npm = process.env.npm_execpath;
+        const [command, args] = npm
+            ? [process.execPath, [npm, "run", "--silent", "plan", "--", "--config", file]]
+            : ["npm", ["run", "--silent", "plan", "--", "--config", file]];
+        const result = await spawnCollect(command, args);
+        assert.notEqual(result.code, 0);
+        assert.ok(result.stderr.includes(messageOf(SEVERAL.problems)), result.stderr);
+    });
+});
