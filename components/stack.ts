@@ -212,10 +212,16 @@ export class AksEntra extends pulumi.ComponentResource {
             }
         }
 
-        // Admin groups get cluster-admin from AKS itself; they still need a kubeconfig.
-        const adminPrincipals: Principal[] = config.admins.existingGroups.map(group);
+        // Admin groups get cluster-admin from AKS itself, and groups bound only by a RoleBinding get
+        // their rights from Kubernetes RBAC: they still need Cluster User Role to fetch a kubeconfig.
+        const kubeconfigOnly: Principal[] = [
+            ...config.admins.existingGroups.map(group),
+            ...config.namespaces.flatMap((ns) =>
+                ns.roles.flatMap((role) => role.groups.map(group)),
+            ),
+        ];
         if (this.admins.group !== undefined) {
-            adminPrincipals.unshift({
+            kubeconfigOnly.unshift({
                 key: "admins",
                 label: "admins (created)",
                 objectId: this.admins.group.objectId,
@@ -227,7 +233,7 @@ export class AksEntra extends pulumi.ComponentResource {
             {
                 clusterId: this.cluster.id,
                 grants,
-                kubeconfigOnly: adminPrincipals,
+                kubeconfigOnly,
                 subscriptionId: this.subscriptionId,
             },
             parent,

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { AKS_ROLES, parseConfig, roleAssignmentName, StackNames } from "../components";
 import type { RunResult } from "../offline/harness";
-import { ofType, one, run, stackConfig, TYPES } from "./helpers";
+import { minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
 
 const DEV = stackConfig("dev");
 const RBAC = "rbac.authorization.k8s.io";
@@ -183,6 +183,33 @@ describe("dev stack", function () {
                 return `${String(a.inputs.principalId)} ${String(a.inputs.principalType)} ${guid} ${String(a.inputs.scope)}`;
             });
         assert.deepEqual(actual.sort(), expected.sort());
+    });
+
+    it("gives a group bound only by a RoleBinding Cluster User Role, so it can fetch a kubeconfig", async function () {
+        const releaseManagers = "4d3c2b1a-0f9e-4d8c-b7a6-958473625140";
+        const r2 = await run({
+            config: minimalConfig({
+                namespaces: [
+                    {
+                        name: "payments",
+                        roles: [
+                            { name: "releases", clusterRole: "edit", groups: [releaseManagers] },
+                        ],
+                    },
+                ],
+            }),
+        });
+        const grants = ofType(r2, TYPES.roleAssignment).filter(
+            (a) => a.inputs.principalId === releaseManagers,
+        );
+        assert.deepEqual(
+            grants.map((a) => [
+                a.inputs.principalType,
+                String(a.inputs.roleDefinitionId).split("/").pop(),
+                a.inputs.scope,
+            ]),
+            [["Group", AKS_ROLES.clusterUser, one(r2, TYPES.cluster, "aks-entra-cluster").id]],
+        );
     });
 
     it("names every role assignment by the GUID of (scope, role, principal)", function () {
