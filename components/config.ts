@@ -864,6 +864,11 @@ function buildConfig(
     };
 }
 
+/** GitHub Actions' OIDC issuer (azure-facts.md, Formats). */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+/** The only audience Entra accepts for workload identity federation (azure-facts.md, item 3). */
+export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+
 /** The GitHub Actions OIDC subject for one configured credential (azure-facts.md, Formats). */
 export function githubSubject(s: GitHubSubject): string {
     const repo = `repo:${s.repository}`;
@@ -923,6 +928,16 @@ function findDuplicates<T>(values: T[]): T[] {
         (seen.has(v) ? dupes : seen).add(v);
     }
     return [...dupes];
+}
+
+/**
+ * Pulumi's config map holds text: a `Pulumi.<stack>.yaml` `config:` map (YAML values) becomes
+ * `namespace:key` -> string, structured values as JSON, the way the CLI hands them to programs.
+ */
+export function pulumiConfigMap(config: Readonly<Record<string, unknown>>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
 }
 
 /**

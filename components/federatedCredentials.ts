@@ -1,13 +1,10 @@
 // Federated identity credentials of one managed identity, written one after another.
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import { type AzureRoleGrant, MAX_FEDERATED_CREDENTIALS } from "./config";
+import { type AzureRoleGrant, MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./config";
 import { assignRole, grantLogicalName } from "./roleAssignment";
 
-/** The only audience Entra accepts for workload identity federation (azure-facts.md, item 3). */
-export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
-/** GitHub Actions' OIDC issuer. */
-export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+export { GITHUB_ISSUER, TOKEN_EXCHANGE_AUDIENCE } from "./config";
 
 export interface FederatedCredentialSpec {
     /** Credential name: 3-120 chars of [A-Za-z0-9_-] (see naming.federatedCredentialName). */

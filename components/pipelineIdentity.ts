@@ -1,8 +1,8 @@
 // A CI pipeline's Entra identity, trusted for exact GitHub Actions subjects.
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import { type AzureRoleGrant, type GitHubSubject, githubSubject } from "./config";
-import { GITHUB_ISSUER, trustedIdentity } from "./federatedCredentials";
+import { type AzureRoleGrant, GITHUB_ISSUER, type GitHubSubject, githubSubject } from "./config";
+import { trustedIdentity } from "./federatedCredentials";
 import { federatedCredentialName } from "./naming";
 
 export interface PipelineIdentityArgs {

@@ -58,6 +58,7 @@ function str(value: unknown, what: string): string {
 
 export class AzureFakes implements pulumi.runtime.Mocks {
     readonly resources: FakeResource[] = [];
+    private readonly byKey = new Map<string, FakeResource>();
     readonly invokes: FakeInvoke[] = [];
     /** Problems found while answering; asserted empty by the harness (throwing would hang). */
     readonly errors: string[] = [];
@@ -82,7 +83,9 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
             id = `${args.name}_id`;
         }
-        this.resources.push({ type: args.type, name: args.name, id, inputs, state });
+        const resource = { type: args.type, name: args.name, id, inputs, state };
+        this.resources.push(resource);
+        this.byKey.set(`${args.type}|${args.name}|${id}`, resource);
         return { id, state };
     }
 
@@ -207,6 +210,11 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             id,
             state: { ...inputs, metadata: { ...metadata, uid: fakeGuid(`${type}#${id}`) } },
         };
+    }
+
+    /** The resource registered with this type, logical name and id. */
+    find(type: string, name: string, id: string): FakeResource | undefined {
+        return this.byKey.get(`${type}|${name}|${id}`);
     }
 
     call(args: pulumi.runtime.MockCallArgs): Props {

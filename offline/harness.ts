@@ -3,10 +3,12 @@
 // parent, dependencies, provider and options, every invoke, and the stack outputs.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { pulumiConfigMap } from "../components/config";
 import { AzureFakes, DEFAULT_DEPLOYER, type FakeDeployer, type FakeInvoke } from "./fakes";
 
 export const PROGRAM = path.resolve(__dirname, "..", "index.ts");
 export const PROJECT = "aks-entra";
+export { pulumiConfigMap };
 
 /** One resource registration as the engine receives it. */
 export interface Registration {
@@ -39,6 +41,12 @@ export interface RunOptions {
     deployer?: FakeDeployer;
     /** Module to run. Defaults to this project's index.ts. */
     program?: string;
+    /**
+     * Keep JavaScript stack traces while the program runs. Defaults to false: Pulumi's runtime
+     * records `new Error().stack` for every promise it makes, and under tsx each is source-mapped,
+     * which is most of the time and memory of a large stack; nothing offline reads them.
+     */
+    keepStackTraces?: boolean;
 }
 
 export interface RunResult {
@@ -62,13 +70,6 @@ export class ProgramFailure extends Error {
     }
 }
 
-/** Pulumi's config map holds text: structured YAML values arrive as JSON. */
-export function pulumiConfigMap(config: Readonly<Record<string, unknown>>): Record<string, string> {
-    return Object.fromEntries(
-        Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-    );
-}
-
 interface RegisterRequest {
     getType(): string;
     getName(): string;
@@ -89,6 +90,18 @@ interface Monitor {
  * starts from fresh fakes and a fresh module load of the program.
  */
 export async function runProgram(options: RunOptions): Promise<RunResult> {
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (options.keepStackTraces !== true) {
+        Error.stackTraceLimit = 0;
+    }
+    try {
+        return await evaluate(options);
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+
+async function evaluate(options: RunOptions): Promise<RunResult> {
     const deployer = options.deployer ?? DEFAULT_DEPLOYER;
     const fakes = new AzureFakes(deployer);
     pulumi.runtime.setAllConfig(pulumiConfigMap(options.config), []);
@@ -106,12 +119,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     monitor.registerResource = (req, cb) =>
         register(req, (err, resp) => {
             if (!err && resp) {
-                const fake = fakes.resources.find(
-                    (r) =>
-                        r.type === req.getType() &&
-                        r.name === req.getName() &&
-                        r.id === resp.getId(),
-                );
+                const fake = fakes.find(req.getType(), req.getName(), resp.getId());
                 const rawInputs = fake?.inputs ?? {};
                 registrations.push({
                     urn: resp.getUrn(),

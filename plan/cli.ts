@@ -9,7 +9,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, configFromPulumi, type StackConfig } from "../components/config";
+import {
+    ConfigError,
+    configFromPulumi,
+    pulumiConfigMap,
+    type StackConfig,
+} from "../components/config";
 import type * as Harness from "../offline/harness";
 import { buildPlan } from "./build";
 import {
@@ -126,13 +131,6 @@ export function readStackConfig(file: string): Record<string, unknown> {
     return config as Record<string, unknown>;
 }
 
-/** Pulumi hands config to programs as text: structured values as JSON (as harness.pulumiConfigMap). */
-function configText(config: Readonly<Record<string, unknown>>): Record<string, string> {
-    return Object.fromEntries(
-        Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-    );
-}
-
 function projectName(): string {
     try {
         const doc = parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
@@ -175,7 +173,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
     let config: StackConfig;
     try {
-        config = configFromPulumi(configText(raw));
+        config = configFromPulumi(pulumiConfigMap(raw));
     } catch (e) {
         if (e instanceof ConfigError)
             throw new UsageError(`${path.relative(process.cwd(), file) || file}: ${e.message}`);
@@ -191,13 +189,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const harness = require("../offline/harness") as typeof Harness;
     const loaded = performance.now();
     let result: Harness.RunResult;
-    // Pulumi's runtime records `new Error().stack` for every promise it creates (leak debugging),
-    // and under tsx every stack is source-mapped: that is most of the evaluation time and memory of
-    // a large stack. Nothing reads those stacks offline, so capture none (PLAN_DEBUG keeps them).
-    const stackTraceLimit = Error.stackTraceLimit;
-    if (!io.env.PLAN_DEBUG) Error.stackTraceLimit = 0;
     try {
-        result = await harness.runProgram({ config: raw, stack, project });
+        // Stack traces cost most of a large stack's evaluation; PLAN_DEBUG keeps them.
+        result = await harness.runProgram({
+            config: raw,
+            stack,
+            project,
+            keepStackTraces: !!io.env.PLAN_DEBUG,
+        });
     } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         io.stderr.write(`plan: the program failed for stack ${stack}:\n${message}\n`);
@@ -205,8 +204,6 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return message.startsWith("aks-entra: invalid configuration")
             ? EXIT.usage
             : EXIT.programFailed;
-    } finally {
-        Error.stackTraceLimit = stackTraceLimit;
     }
     const evaluated = performance.now();
     const plan = buildPlan({

@@ -3,11 +3,7 @@
 import { AKS_ROLES, ROLE_NAMES } from "../components/roles";
 import type { Principal, PrincipalKind, Scope } from "./model";
 
-/**
- * GitHub Actions' OIDC issuer. Same value as components/federatedCredentials.ts GITHUB_ISSUER, which
- * cannot be imported here: that module loads the Azure SDK, and this one must stay cheap.
- */
-export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+export { GITHUB_ISSUER } from "../components/config";
 
 const WORDS: Record<PrincipalKind, string> = {
     group: "group",
