@@ -18,8 +18,10 @@ import type {
     ResourceValidation,
 } from "@pulumi/policy";
 import { FORBIDDEN_ROLES, ACCESS_ROLE_GUIDS, AKS_ROLES } from "../components/roles";
-import { GITHUB_ISSUER as STACK_GITHUB_ISSUER } from "../components/federatedCredentials";
-import { TOKEN_EXCHANGE_AUDIENCE as STACK_AUDIENCE } from "../components/federatedCredentials";
+import {
+    GITHUB_ISSUER as STACK_GITHUB_ISSUER,
+    TOKEN_EXCHANGE_AUDIENCE as STACK_AUDIENCE,
+} from "../components/config";
 import type { Registration, RunResult } from "../offline/harness";
 import {
     AKS_CLUSTER_ADMIN_ROLE,
