@@ -389,7 +389,7 @@ function describeIssue(key: string, raw: unknown, issue: z.core.$ZodIssue): stri
         case "invalid_type":
             return `${path} ${show(value)} is ${value === undefined ? "required" : `not ${article(issue.expected)}`}`;
         case "invalid_value":
-            return `${path} ${show(value)} is not allowed; allowed: ${issue.values.map((v) => String(v)).join(" | ")}`;
+            return `${path} ${show(value)} ${value === undefined ? "is required" : "is not allowed"}; allowed: ${issue.values.map((v) => String(v)).join(" | ")}`;
         case "too_small":
             return Array.isArray(value)
                 ? `${path} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`
@@ -401,7 +401,8 @@ function describeIssue(key: string, raw: unknown, issue: z.core.$ZodIssue): stri
                   ? `${path} ${show(value)} ${issue.message.startsWith("is ") ? issue.message : `is longer than ${issue.maximum} chars`}`
                   : `${path} ${show(value)} is above the maximum ${issue.maximum}`;
         case "invalid_key":
-            return `${path} key ${show(issue.path.length ? undefined : value)} ${issue.issues.map((i) => i.message).join("; ")}`;
+            // The path ends with the bad key itself: name the map, then the key.
+            return `${keyPath(key, issue.path.slice(0, -1))} key ${show(issue.path.at(-1))} ${issue.issues.map((i) => i.message).join("; ")}`;
         default:
             return `${path} ${show(value)} ${issue.message}`;
     }
@@ -603,7 +604,11 @@ function buildConfig(
     ): AzureRoleGrant[] => {
         const resolved = (grants ?? []).flatMap((g, i) => {
             const at = `${path}[${i}].role`;
-            const guidOfRole = resolveRole(g.role);
+            // A forbidden role by name is named as forbidden, not as unknown (which would invite its GUID).
+            const forbiddenByName = Object.entries(FORBIDDEN_ROLES).find(
+                ([, name]) => name.toLowerCase() === g.role.trim().toLowerCase(),
+            );
+            const guidOfRole = resolveRole(g.role) ?? forbiddenByName?.[0];
             if (guidOfRole === undefined) {
                 problems.push(
                     `${at} ${show(g.role)} is not a known built-in role; use a role GUID or one of: ${knownRoleList()}`,

@@ -106,13 +106,17 @@ export class StackNames {
 
     private scoped(kind: string, tail: string): string {
         const max = NAME_RULES.userAssignedIdentity.max;
-        const head = compose("id", this.base, this.hash, kind, max);
+        const tailHash = shortHash(tail);
+        // Leave the tail room for up to 24 readable chars plus its hash: a long stack name is cut
+        // first (the stack hash keeps it unique), never the whole budget.
+        const reserve = 1 + Math.min(tail.length, 24 + 1 + tailHash.length);
+        const head = compose("id", this.base, this.hash, kind, max - reserve);
         const full = `${head}-${tail}`;
         if (full.length <= max) {
             return full;
         }
-        const tailHash = shortHash(tail);
-        return `${head}-${tail.slice(0, max - head.length - tailHash.length - 2).replace(/[-_]+$/, "")}-${tailHash}`;
+        const room = max - head.length - tailHash.length - 2;
+        return `${head}-${tail.slice(0, room).replace(/[-_]+$/, "")}-${tailHash}`;
     }
 }
 
