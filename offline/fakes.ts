@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { stringify } from "yaml";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
+import { TYPES } from "./types";
 
 /** Who is running `pulumi up` in the fake world. */
 export interface FakeDeployer {
@@ -92,14 +93,14 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     private answer(type: string, name: string, inputs: Props): { id: string; state: Props } {
         const sub = this.deployer.subscriptionId;
         switch (type) {
-            case "azure-native:resources:ResourceGroup": {
+            case TYPES.resourceGroup: {
                 const rg = str(inputs.resourceGroupName, "resourceGroupName");
                 return {
                     id: this.rgId(rg),
                     state: { ...inputs, name: rg, provisioningState: "Succeeded" },
                 };
             }
-            case "azure-native:managedidentity:UserAssignedIdentity": {
+            case TYPES.identity: {
                 const n = str(inputs.resourceName, "resourceName");
                 const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
                 return {
@@ -114,7 +115,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     },
                 };
             }
-            case "azure-native:managedidentity:FederatedIdentityCredential": {
+            case TYPES.fic: {
                 const n = str(
                     inputs.federatedIdentityCredentialResourceName,
                     "federatedIdentityCredentialResourceName",
@@ -125,7 +126,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     state: { ...inputs, name: n },
                 };
             }
-            case "azure-native:authorization:RoleAssignment": {
+            case TYPES.roleAssignment: {
                 const n = str(inputs.roleAssignmentName, "roleAssignmentName");
                 const scope = str(inputs.scope, "scope");
                 return {
@@ -133,15 +134,15 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     state: { ...inputs, name: n, type: "Microsoft.Authorization/roleAssignments" },
                 };
             }
-            case "azure-native:containerservice:ManagedCluster":
+            case TYPES.cluster:
                 return this.cluster(inputs, sub);
-            case "azuread:index/group:Group": {
+            case TYPES.group: {
                 const objectId = fakeGuid(`group#${str(inputs.displayName, "displayName")}`);
                 return { id: objectId, state: { ...inputs, objectId } };
             }
-            case "time:index/sleep:Sleep":
+            case TYPES.sleep:
                 return { id: new Date(0).toISOString(), state: { ...inputs } };
-            case "pulumi:providers:kubernetes":
+            case TYPES.k8sProvider:
                 return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
             default:
                 if (type.startsWith("kubernetes:")) {
@@ -250,9 +251,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         }
         const cluster = this.resources.find(
             (r) =>
-                r.type === "azure-native:containerservice:ManagedCluster" &&
-                r.state.name === n &&
-                r.inputs.resourceGroupName === rg,
+                r.type === TYPES.cluster && r.state.name === n && r.inputs.resourceGroupName === rg,
         );
         if (!cluster) {
             throw new Error(`fake azure: ResourceNotFound: managed cluster ${rg}/${n}`);

@@ -2,22 +2,8 @@
 // Pure module (types only from the harness).
 import type { Registration } from "../offline/harness";
 
-export const TYPES = {
-    resourceGroup: "azure-native:resources:ResourceGroup",
-    identity: "azure-native:managedidentity:UserAssignedIdentity",
-    fic: "azure-native:managedidentity:FederatedIdentityCredential",
-    roleAssignment: "azure-native:authorization:RoleAssignment",
-    cluster: "azure-native:containerservice:ManagedCluster",
-    group: "azuread:index/group:Group",
-    sleep: "time:index/sleep:Sleep",
-    k8sProvider: "pulumi:providers:kubernetes",
-    namespace: "kubernetes:core/v1:Namespace",
-    serviceAccount: "kubernetes:core/v1:ServiceAccount",
-    role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
-    roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
-    clusterRole: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
-    clusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
-} as const;
+export { TYPES } from "../offline/types";
+import { TYPES } from "../offline/types";
 
 export type Props = Record<string, unknown>;
 
