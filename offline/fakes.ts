@@ -138,7 +138,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 return this.cluster(inputs, sub);
             case TYPES.group: {
                 const objectId = fakeGuid(`group#${str(inputs.displayName, "displayName")}`);
-                return { id: objectId, state: { ...inputs, objectId } };
+                // azuread 6.x: the id is /groups/<objectId> (the import format).
+                return { id: `/groups/${objectId}`, state: { ...inputs, objectId } };
             }
             case TYPES.sleep:
                 return { id: new Date(0).toISOString(), state: { ...inputs } };
@@ -156,6 +157,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     }
 
     private cluster(inputs: Props, sub: string): { id: string; state: Props } {
+        const problems = managedClusterProblems(inputs);
+        if (problems.length > 0) {
+            throw new Error(`BadRequest: ${problems.join("; ")}`);
+        }
         const n = str(inputs.resourceName, "resourceName");
         const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${n}`;
         const location = str(inputs.location, "location");
@@ -314,4 +319,88 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             ],
         };
     }
+}
+
+/**
+ * The ManagedCluster requests AKS refuses, so that a design that sends one fails offline too. Each
+ * is a documented AKS rule; the messages paraphrase AKS's errors.
+ */
+export function managedClusterProblems(inputs: Props): string[] {
+    const problems: string[] = [];
+    const aad = (inputs.aadProfile ?? {}) as Props;
+    const api = (inputs.apiServerAccessProfile ?? {}) as Props;
+    const upgrade = (inputs.autoUpgradeProfile ?? {}) as Props;
+    const net = (inputs.networkProfile ?? {}) as Props;
+    const identity = (inputs.identity ?? {}) as Props;
+    const pools = (inputs.agentPoolProfiles ?? []) as Props[];
+    const security = (inputs.securityProfile ?? {}) as { workloadIdentity?: { enabled?: boolean } };
+    const oidc = (inputs.oidcIssuerProfile ?? {}) as { enabled?: boolean };
+
+    if (inputs.disableLocalAccounts === true && aad.managed !== true) {
+        problems.push(
+            "local accounts can only be disabled on a cluster with AKS-managed Entra integration",
+        );
+    }
+    if (aad.enableAzureRBAC === true && aad.managed !== true) {
+        problems.push("Azure RBAC for Kubernetes needs AKS-managed Entra integration");
+    }
+    if (
+        aad.managed === true &&
+        ["clientAppID", "serverAppID", "serverAppSecret"].some((k) => aad[k] !== undefined)
+    ) {
+        problems.push(
+            "legacy Entra (client/server app) fields cannot be set with managed integration",
+        );
+    }
+    if (
+        api.enablePrivateCluster === true &&
+        Array.isArray(api.authorizedIPRanges) &&
+        api.authorizedIPRanges.length > 0
+    ) {
+        problems.push("authorized IP ranges are not supported on a private cluster");
+    }
+    if (
+        upgrade.upgradeChannel === "node-image" &&
+        upgrade.nodeOSUpgradeChannel !== undefined &&
+        upgrade.nodeOSUpgradeChannel !== "NodeImage"
+    ) {
+        problems.push("nodeOSUpgradeChannel must be NodeImage when upgradeChannel is node-image");
+    }
+    if (net.networkPolicy === "cilium" && net.networkDataplane !== "cilium") {
+        problems.push("network policy cilium requires networkDataplane cilium");
+    }
+    if (net.networkDataplane === "cilium" && net.networkPlugin !== "azure") {
+        problems.push("the cilium dataplane requires the azure network plugin");
+    }
+    if (security.workloadIdentity?.enabled === true && oidc.enabled !== true) {
+        problems.push("workload identity requires the OIDC issuer to be enabled");
+    }
+    const profile = inputs.identityProfile as { kubeletidentity?: unknown } | undefined;
+    if (profile?.kubeletidentity !== undefined && identity.type !== "UserAssigned") {
+        problems.push("a custom kubelet identity requires a user-assigned control-plane identity");
+    }
+    if (
+        identity.type === "UserAssigned" &&
+        (!Array.isArray(identity.userAssignedIdentities) ||
+            identity.userAssignedIdentities.length !== 1)
+    ) {
+        problems.push("a user-assigned control plane takes exactly one identity resource id");
+    }
+    if (!pools.some((p) => p.mode === "System")) {
+        problems.push("a cluster needs at least one System mode agent pool");
+    }
+    for (const p of pools) {
+        if (typeof p.name !== "string" || !/^[a-z][a-z0-9]{0,11}$/.test(p.name)) {
+            problems.push(
+                `agent pool name ${String(p.name)} must be 1-12 lowercase letters and digits, starting with a letter`,
+            );
+        }
+        if (
+            p.enableAutoScaling === true &&
+            (typeof p.minCount !== "number" || typeof p.maxCount !== "number")
+        ) {
+            problems.push(`agent pool ${String(p.name)} autoscales without minCount and maxCount`);
+        }
+    }
+    return problems;
 }

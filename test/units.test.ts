@@ -14,6 +14,7 @@ import {
     roleAssignmentName,
     roleDefinitionId,
 } from "../components";
+import { managedClusterProblems } from "../offline/fakes";
 
 describe("roles (azure-facts.md: Built-in Azure role definition GUIDs)", function () {
     it("pins the AKS role GUIDs", function () {
@@ -45,12 +46,14 @@ describe("roles (azure-facts.md: Built-in Azure role definition GUIDs)", functio
         assert.equal(resolveRole("Key Vault Secret User"), undefined);
     });
 
-    it("forbids Owner, Contributor, User Access Administrator, RBAC Administrator and local admin", function () {
+    it("forbids Owner, Contributor, User Access Administrator, RBAC Administrator, local admin, AKS Contributor and Key Vault Data Access Administrator", function () {
         assert.deepEqual(Object.keys(FORBIDDEN_ROLES).sort(), [
             "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
             "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+            "8b54135c-b56d-4d72-a534-26097cfdc8d8",
             "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
             "b24988ac-6180-42a0-ab88-20f7382dd24c",
+            "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
             "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
         ]);
     });
@@ -239,4 +242,81 @@ describe("config cross-checks that keep logical names unique", function () {
             /aks-entra:pipelines\[0\]\.namespaceAccess lists namespace "payments" more than once; give the pipeline one role per namespace/,
         );
     });
+});
+
+describe("the fake AKS refuses what AKS refuses (offline/fakes.ts)", function () {
+    const valid = {
+        aadProfile: { managed: true, enableAzureRBAC: true },
+        disableLocalAccounts: true,
+        identity: { type: "UserAssigned", userAssignedIdentities: ["/id/cp"] },
+        identityProfile: { kubeletidentity: { resourceId: "/id/k" } },
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true } },
+        networkProfile: {
+            networkPlugin: "azure",
+            networkDataplane: "cilium",
+            networkPolicy: "cilium",
+        },
+        agentPoolProfiles: [{ name: "system", mode: "System" }],
+    };
+    const table: [string, Record<string, unknown>, string][] = [
+        [
+            "legacy AAD fields",
+            { aadProfile: { managed: true, serverAppID: "x" } },
+            "legacy Entra (client/server app) fields cannot be set with managed integration",
+        ],
+        [
+            "local accounts off without managed Entra",
+            { aadProfile: {} },
+            "local accounts can only be disabled on a cluster with AKS-managed Entra integration",
+        ],
+        [
+            "ranges on a private cluster",
+            {
+                apiServerAccessProfile: {
+                    enablePrivateCluster: true,
+                    authorizedIPRanges: ["203.0.113.0/24"],
+                },
+            },
+            "authorized IP ranges are not supported on a private cluster",
+        ],
+        [
+            "node-image with SecurityPatch",
+            {
+                autoUpgradeProfile: {
+                    upgradeChannel: "node-image",
+                    nodeOSUpgradeChannel: "SecurityPatch",
+                },
+            },
+            "nodeOSUpgradeChannel must be NodeImage when upgradeChannel is node-image",
+        ],
+        [
+            "cilium policy without the cilium dataplane",
+            { networkProfile: { networkPlugin: "azure", networkPolicy: "cilium" } },
+            "network policy cilium requires networkDataplane cilium",
+        ],
+        [
+            "workload identity without OIDC",
+            { oidcIssuerProfile: { enabled: false } },
+            "workload identity requires the OIDC issuer to be enabled",
+        ],
+        [
+            "a kubelet identity with a system-assigned control plane",
+            { identity: { type: "SystemAssigned" } },
+            "a custom kubelet identity requires a user-assigned control-plane identity",
+        ],
+        [
+            "no System pool",
+            { agentPoolProfiles: [{ name: "user", mode: "User" }] },
+            "a cluster needs at least one System mode agent pool",
+        ],
+    ];
+    it("accepts what this stack sends", function () {
+        assert.deepEqual(managedClusterProblems(valid), []);
+    });
+    for (const [what, change, problem] of table) {
+        it(`refuses ${what}`, function () {
+            assert.ok(managedClusterProblems({ ...valid, ...change }).includes(problem));
+        });
+    }
 });
