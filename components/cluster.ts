@@ -1,7 +1,8 @@
 // The AKS cluster: every door is Microsoft Entra ID.
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import type * as types from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterSettings, KubeloginMode } from "./config";
+import type { ClusterSettings, KubeloginMode, SystemPool } from "./config";
 import { userKubeconfig } from "./kubeconfig";
 
 export interface AksClusterArgs {
@@ -51,7 +52,17 @@ export class AksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:cluster:AksCluster", name, {}, opts);
         const s = args.settings;
-        const autoscale = s.systemPool.minCount !== undefined;
+        // With a user pool, only system pods run on the system pool (CriticalAddonsOnly); without
+        // one, applications must be able to run there, so it stays untainted.
+        const pools = [
+            nodePool(
+                "system",
+                "System",
+                s.systemPool,
+                s.userPool ? ["CriticalAddonsOnly=true:NoSchedule"] : [],
+            ),
+            ...(s.userPool ? [nodePool("user", "User", s.userPool, [])] : []),
+        ];
 
         this.cluster = new containerservice.ManagedCluster(
             `${name}`,
@@ -91,8 +102,9 @@ export class AksCluster extends pulumi.ComponentResource {
                 securityProfile: { workloadIdentity: { enabled: true } },
                 apiServerAccessProfile: {
                     enablePrivateCluster: s.privateCluster,
-                    authorizedIPRanges:
-                        s.authorizedIpRanges.length > 0 ? s.authorizedIpRanges : undefined,
+                    // [] on a public cluster clears ranges removed from config; a private API
+                    // server has none.
+                    authorizedIPRanges: s.privateCluster ? undefined : s.authorizedIpRanges,
                     disableRunCommand: s.disableRunCommand,
                 },
                 autoUpgradeProfile: {
@@ -106,32 +118,17 @@ export class AksCluster extends pulumi.ComponentResource {
                     networkPolicy: "cilium",
                     loadBalancerSku: "standard",
                 },
-                agentPoolProfiles: [
-                    {
-                        name: "system",
-                        mode: "System",
-                        type: "VirtualMachineScaleSets",
-                        osType: "Linux",
-                        osSKU: "AzureLinux",
-                        vmSize: s.systemPool.vmSize,
-                        count: s.systemPool.count,
-                        enableAutoScaling: autoscale,
-                        minCount: s.systemPool.minCount,
-                        maxCount: s.systemPool.maxCount,
-                        availabilityZones:
-                            s.systemPool.zones.length > 0 ? s.systemPool.zones : undefined,
-                        // Keep application pods off the system pool.
-                        nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
-                    },
-                ],
+                agentPoolProfiles: pools.map((p) => p.profile),
                 tags: args.tags,
             },
             {
                 parent: this,
                 dependsOn: [args.kubeletOperatorGrant],
                 protect: args.protect ?? false,
-                // Autoscaler moves the count; Pulumi should not fight it.
-                ignoreChanges: autoscale ? ["agentPoolProfiles[0].count"] : [],
+                // The autoscaler moves the count of autoscaled pools; Pulumi should not fight it.
+                ignoreChanges: pools.flatMap((p, i) =>
+                    p.autoscale ? [`agentPoolProfiles[${i}].count`] : [],
+                ),
             },
         );
 
@@ -167,4 +164,34 @@ export class AksCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
         });
     }
+}
+
+/** An agent pool profile: Azure Linux on scale sets, autoscaled when min and max are given. */
+function nodePool(
+    name: string,
+    mode: "System" | "User",
+    pool: SystemPool,
+    nodeTaints: string[],
+): {
+    autoscale: boolean;
+    profile: types.input.containerservice.ManagedClusterAgentPoolProfileArgs;
+} {
+    const autoscale = pool.minCount !== undefined;
+    return {
+        autoscale,
+        profile: {
+            name,
+            mode,
+            type: "VirtualMachineScaleSets",
+            osType: "Linux",
+            osSKU: "AzureLinux",
+            vmSize: pool.vmSize,
+            count: pool.count,
+            enableAutoScaling: autoscale,
+            minCount: pool.minCount,
+            maxCount: pool.maxCount,
+            availabilityZones: pool.zones.length > 0 ? pool.zones : undefined,
+            nodeTaints: nodeTaints.length > 0 ? nodeTaints : undefined,
+        },
+    };
 }

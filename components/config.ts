@@ -3,6 +3,7 @@
 // the same message everywhere, before any resource is declared. Every problem is collected and
 // reported at once: key path, the bad value, what is allowed.
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import {
     ACCESS_ROLES,
@@ -12,6 +13,7 @@ import {
     NAMESPACE_ACCESS_ROLES,
     type NamespaceAccessRole,
     resolveRole,
+    AKS_DATA_PLANE_ROLES,
 } from "./roles";
 
 export const NAMESPACE = "aks-entra";
@@ -80,6 +82,12 @@ export interface SystemPool {
 export interface ClusterSettings {
     tier: (typeof TIERS)[number];
     systemPool: SystemPool;
+    /**
+     * Pool for applications. When present, the system pool is tainted CriticalAddonsOnly so only
+     * system pods run there; when absent, applications run on the system pool (AKS allows it when
+     * it is the only pool).
+     */
+    userPool?: SystemPool;
     authorizedIpRanges: string[];
     privateCluster: boolean;
     autoUpgradeChannel: (typeof UPGRADE_CHANNELS)[number];
@@ -160,6 +168,11 @@ export interface StackConfig {
     pipelines: Pipeline[];
     kubeloginMode: KubeloginMode;
     deployer: {
+        /**
+         * The principal that runs `pulumi up`, fixed in config so a change of operator does not move
+         * the grants. Undefined: whoever is logged in (getClientConfig).
+         */
+        objectId?: string;
         /** Undefined: derived from kubeloginMode by the caller (see deployerPrincipalType). */
         principalType?: (typeof PRINCIPAL_TYPES)[number];
         clusterAdmin: boolean;
@@ -211,25 +224,26 @@ const cidr = z.string().refine((v) => cidrProblem(v) === undefined, {
     error: (iss) => cidrProblem(String(iss.input)) ?? "is not a CIDR",
 });
 
-const clusterSchema = z.strictObject({
-    tier: z.enum(TIERS).optional(),
-    systemPool: z
-        .strictObject({
-            vmSize: z
-                .string()
-                .regex(/^Standard_[A-Za-z0-9_]+$/, {
-                    error: "is not an Azure VM size (Standard_...)",
-                })
-                .optional(),
-            count: z.int().min(1).max(100).optional(),
-            minCount: z.int().min(1).max(1000).optional(),
-            maxCount: z.int().min(1).max(1000).optional(),
-            zones: z
-                .array(z.enum(["1", "2", "3"]))
-                .min(1)
-                .optional(),
+const poolSchema = z.strictObject({
+    vmSize: z
+        .string()
+        .regex(/^Standard_[A-Za-z0-9_]+$/, {
+            error: "is not an Azure VM size (Standard_...)",
         })
         .optional(),
+    count: z.int().min(1).max(100).optional(),
+    minCount: z.int().min(1).max(1000).optional(),
+    maxCount: z.int().min(1).max(1000).optional(),
+    zones: z
+        .array(z.enum(["1", "2", "3"]))
+        .min(1)
+        .optional(),
+});
+
+const clusterSchema = z.strictObject({
+    tier: z.enum(TIERS).optional(),
+    systemPool: poolSchema.optional(),
+    userPool: poolSchema.optional(),
     authorizedIpRanges: z.array(cidr).max(MAX_AUTHORIZED_RANGES).optional(),
     privateCluster: z.boolean().optional(),
     autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
@@ -254,7 +268,13 @@ const namespaceSchema = z.strictObject({
             z.strictObject({
                 name: k8sName("Kubernetes Role name"),
                 rules: z.array(policyRule).min(1).optional(),
-                clusterRole: k8sName("ClusterRole name").optional(),
+                clusterRole: z
+                    .string()
+                    .max(253)
+                    .regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, {
+                        error: "is not a valid ClusterRole name (lowercase letters, digits, - . :)",
+                    })
+                    .optional(),
                 groups: z.array(groupRef).min(1),
             }),
         )
@@ -328,12 +348,23 @@ const KEY_SCHEMAS = {
     pipelines: z.array(pipelineSchema),
     kubeloginMode: z.enum(KUBELOGIN_MODES),
     deployer: z.strictObject({
+        objectId: guid.optional(),
         principalType: z.enum(PRINCIPAL_TYPES).optional(),
         clusterAdmin: z.boolean().optional(),
         rbacWaitSeconds: z.int().min(0).max(900).optional(),
     }),
     protect: z.boolean(),
-    tags: z.record(z.string().min(1).max(512), z.string().max(256)),
+    // Azure tag names: at most 512 chars, none of < > % & \\ ? /
+    tags: z.record(
+        z
+            .string()
+            .min(1)
+            .max(512)
+            .regex(/^[^<>%&\\?/]+$/, {
+                error: "is not a valid Azure tag name (no < > % & \\ ? /)",
+            }),
+        z.string().max(256),
+    ),
 } as const;
 
 export type ConfigKey = keyof typeof KEY_SCHEMAS;
@@ -424,8 +455,9 @@ function article(expected: string): string {
 const NESTED_KEYS: Record<string, string[]> = {
     cluster: Object.keys(clusterSchema.shape),
     "cluster.systemPool": ["vmSize", "count", "minCount", "maxCount", "zones"],
+    "cluster.userPool": ["vmSize", "count", "minCount", "maxCount", "zones"],
     admins: ["createGroup", "members", "owners", "existingGroupObjectIds"],
-    deployer: ["principalType", "clusterAdmin", "rbacWaitSeconds"],
+    deployer: ["objectId", "principalType", "clusterAdmin", "rbacWaitSeconds"],
 };
 
 function allowedKeys(key: string, path: readonly PropertyKey[]): string {
@@ -492,30 +524,24 @@ export function decodeConfigValue(key: string, text: string): unknown {
 
 /** Validates one IPv4/IPv6 CIDR (or bare address); returns the problem or undefined. */
 export function cidrProblem(value: string): string | undefined {
-    const [address, prefix, ...rest] = value.split("/");
-    const family = isIP(address ?? "");
+    const [address = "", prefix, ...rest] = value.split("/");
+    // node's isIP is strict (no octal or short forms); ipaddr.js does the network arithmetic.
+    const family = isIP(address);
     if (rest.length > 0 || family === 0) {
         return "is not an IP range in CIDR notation (e.g. 203.0.113.0/24)";
     }
     const bits = family === 4 ? 32 : 128;
-    if (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) {
+    if (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits)) {
         return `is not an IP range in CIDR notation (prefix must be 0-${bits})`;
     }
     const length = prefix === undefined ? bits : Number(prefix);
-    if (length > bits) {
-        return `is not an IP range in CIDR notation (prefix must be 0-${bits})`;
+    if (length === 0) {
+        return "opens the API server to the whole Internet; remove authorizedIpRanges instead";
     }
-    if (family === 4) {
-        const n = address.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-        const hostBits = n % 2 ** (32 - length);
-        if (hostBits !== 0) {
-            const net = n - hostBits;
-            const dotted = [24, 16, 8, 0].map((s) => Math.floor(net / 2 ** s) % 256).join(".");
-            return `has host bits set; did you mean ${dotted}/${length}?`;
-        }
-        if (length === 0) {
-            return "opens the API server to the whole Internet; remove authorizedIpRanges instead";
-        }
+    const kind = family === 4 ? ipaddr.IPv4 : ipaddr.IPv6;
+    const network = kind.networkAddressFromCIDR(`${address}/${length}`).toString();
+    if (network !== ipaddr.parse(address).toString()) {
+        return `has host bits set; did you mean ${network}/${length}?`;
     }
     return undefined;
 }
@@ -615,6 +641,12 @@ function buildConfig(
                 );
                 return [];
             }
+            if (AKS_DATA_PLANE_ROLES.includes(guidOfRole)) {
+                problems.push(
+                    `${at} ${show(g.role)} is an AKS access role; give cluster access with clusterAccess, namespaces[].access or pipelines[].clusterAccess/namespaceAccess instead`,
+                );
+                return [];
+            }
             const forbidden = FORBIDDEN_ROLES[guidOfRole];
             if (forbidden !== undefined) {
                 problems.push(
@@ -637,26 +669,27 @@ function buildConfig(
     if (p.cluster === undefined) defaultsUsed.push("cluster");
     if (c.tier === undefined) defaultsUsed.push("cluster.tier");
     if (pool.zones === undefined) defaultsUsed.push("cluster.systemPool.zones");
-    const count = pool.count ?? pool.minCount ?? 3;
-    if ((pool.minCount === undefined) !== (pool.maxCount === undefined)) {
+    const systemPool = checkPool("cluster.systemPool", pool, problems);
+    const userPool = c.userPool ? checkPool("cluster.userPool", c.userPool, problems) : undefined;
+    if (c.userPool === undefined) defaultsUsed.push("cluster.userPool");
+    const autoUpgradeChannel = c.autoUpgradeChannel ?? "patch";
+    const nodeOsUpgradeChannel = c.nodeOsUpgradeChannel ?? "NodeImage";
+    if (autoUpgradeChannel === "node-image" && nodeOsUpgradeChannel !== "NodeImage") {
         problems.push(
-            `${NAMESPACE}:cluster.systemPool needs both minCount and maxCount to autoscale (got ${show({ minCount: pool.minCount, maxCount: pool.maxCount })})`,
+            `${NAMESPACE}:cluster.nodeOsUpgradeChannel ${show(nodeOsUpgradeChannel)} cannot be combined with autoUpgradeChannel "node-image" (AKS then upgrades node images itself); use NodeImage or another autoUpgradeChannel`,
         );
-    } else if (pool.minCount !== undefined && pool.maxCount !== undefined) {
-        if (pool.minCount > pool.maxCount) {
+    }
+    if (p.kubernetesVersion !== undefined) {
+        const patchPinned = /^\d+\.\d+\.\d+$/.test(p.kubernetesVersion);
+        if (autoUpgradeChannel === "stable" || autoUpgradeChannel === "rapid") {
             problems.push(
-                `${NAMESPACE}:cluster.systemPool.minCount ${pool.minCount} is above maxCount ${pool.maxCount}`,
+                `${NAMESPACE}:kubernetesVersion ${show(p.kubernetesVersion)} is pinned but cluster.autoUpgradeChannel ${show(autoUpgradeChannel)} moves the minor version; the next pulumi up would try to downgrade. Remove kubernetesVersion or use autoUpgradeChannel patch/none`,
             );
-        } else if (count < pool.minCount || count > pool.maxCount) {
+        } else if (patchPinned && autoUpgradeChannel === "patch") {
             problems.push(
-                `${NAMESPACE}:cluster.systemPool.count ${count} is outside minCount..maxCount (${pool.minCount}..${pool.maxCount})`,
+                `${NAMESPACE}:kubernetesVersion ${show(p.kubernetesVersion)} pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "${p.kubernetesVersion.split(".").slice(0, 2).join(".")}") or use autoUpgradeChannel none`,
             );
         }
-    }
-    if (pool.zones && new Set(pool.zones).size !== pool.zones.length) {
-        problems.push(
-            `${NAMESPACE}:cluster.systemPool.zones ${show(pool.zones)} lists a zone twice`,
-        );
     }
     const ranges = c.authorizedIpRanges ?? [];
     if (c.privateCluster === true && ranges.length > 0) {
@@ -669,17 +702,12 @@ function buildConfig(
     );
     const cluster: ClusterSettings = {
         tier: c.tier ?? "Standard",
-        systemPool: {
-            vmSize: pool.vmSize ?? "Standard_D4ds_v5",
-            count,
-            minCount: pool.minCount,
-            maxCount: pool.maxCount,
-            zones: pool.zones ?? [],
-        },
+        systemPool,
+        userPool,
         authorizedIpRanges: ranges,
         privateCluster: c.privateCluster ?? false,
-        autoUpgradeChannel: c.autoUpgradeChannel ?? "patch",
-        nodeOsUpgradeChannel: c.nodeOsUpgradeChannel ?? "NodeImage",
+        autoUpgradeChannel,
+        nodeOsUpgradeChannel,
         disableRunCommand: c.disableRunCommand ?? true,
     };
 
@@ -807,6 +835,23 @@ function buildConfig(
             );
         }
         const namespaceAccess = pl.namespaceAccess ?? [];
+        if (pl.github.some((s) => s.pullRequest === true)) {
+            // Anyone who can push a branch runs pull_request workflows. Such a pipeline may read the
+            // cluster and deploy into namespaces (PR previews; the plan flags it), never administer.
+            const wider = [
+                ...(pl.clusterAccess !== undefined && pl.clusterAccess !== "reader"
+                    ? [`clusterAccess ${pl.clusterAccess}`]
+                    : []),
+                ...namespaceAccess
+                    .filter((g) => g.role === "admin")
+                    .map((g) => `admin on namespace ${g.namespace}`),
+            ];
+            if (wider.length > 0) {
+                problems.push(
+                    `${at} trusts pull_request workflows yet has ${wider.join(", ")}; a pipeline that trusts pull requests gets at most clusterAccess reader and namespace writer: move the rest to a deploy pipeline that trusts an environment or branch`,
+                );
+            }
+        }
         namespaceAccess.forEach((g, j) => {
             if (!nsNames.includes(g.namespace)) {
                 problems.push(
@@ -859,6 +904,7 @@ function buildConfig(
         pipelines,
         kubeloginMode: p.kubeloginMode ?? "azurecli",
         deployer: {
+            objectId: d.objectId?.toLowerCase(),
             principalType: d.principalType,
             clusterAdmin: d.clusterAdmin ?? true,
             rbacWaitSeconds: d.rbacWaitSeconds ?? 300,
@@ -920,6 +966,40 @@ function knownRoleList(): string {
             ", ",
         ) + " (README: Configuration reference)"
     );
+}
+
+/** Defaults and cross-field rules of a node pool; messages name `path`. */
+function checkPool(
+    path: string,
+    pool: z.output<typeof poolSchema>,
+    problems: string[],
+): SystemPool {
+    const count = pool.count ?? pool.minCount ?? 3;
+    if ((pool.minCount === undefined) !== (pool.maxCount === undefined)) {
+        problems.push(
+            `${NAMESPACE}:${path} needs both minCount and maxCount to autoscale (got ${show({ minCount: pool.minCount, maxCount: pool.maxCount })})`,
+        );
+    } else if (pool.minCount !== undefined && pool.maxCount !== undefined) {
+        if (pool.minCount > pool.maxCount) {
+            problems.push(
+                `${NAMESPACE}:${path}.minCount ${pool.minCount} is above maxCount ${pool.maxCount}`,
+            );
+        } else if (count < pool.minCount || count > pool.maxCount) {
+            problems.push(
+                `${NAMESPACE}:${path}.count ${count} is outside minCount..maxCount (${pool.minCount}..${pool.maxCount})`,
+            );
+        }
+    }
+    if (pool.zones && new Set(pool.zones).size !== pool.zones.length) {
+        problems.push(`${NAMESPACE}:${path}.zones ${show(pool.zones)} lists a zone twice`);
+    }
+    return {
+        vmSize: pool.vmSize ?? "Standard_D4ds_v5",
+        count,
+        minCount: pool.minCount,
+        maxCount: pool.maxCount,
+        zones: pool.zones ?? [],
+    };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

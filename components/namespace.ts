@@ -16,6 +16,11 @@ export interface TeamNamespaceArgs {
     readonly labels?: Record<string, string>;
     /** Kubernetes provider of this stack's cluster. */
     readonly provider: k8s.Provider;
+    /**
+     * Protect the namespace from deletion: deleting it deletes everything in it, including what
+     * other tools deployed there. Defaults to false.
+     */
+    readonly protect?: boolean;
 }
 
 export class TeamNamespace extends pulumi.ComponentResource {
@@ -33,7 +38,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
         this.namespace = new k8s.core.v1.Namespace(
             `${name}`,
             { metadata: { name: args.namespace, labels } },
-            child,
+            { ...child, protect: args.protect ?? false },
         );
         this.name = this.namespace.metadata.name;
 

@@ -1,7 +1,7 @@
 // Azure built-in role definitions and deterministic role-assignment names.
 // Pure module: no Pulumi resources, so tests use it without mocks.
 // GUIDs: ../shared/notes/azure-facts.md ("Built-in Azure role definition GUIDs") and Microsoft's
-// "Azure built-in roles" reference; each one is pinned by test/roles.test.ts.
+// "Azure built-in roles" reference; each one is pinned by test/units.test.ts.
 import { v5 as uuidv5 } from "uuid";
 
 /** The AKS-specific roles this project assigns itself. */
@@ -60,8 +60,20 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
     "Azure Kubernetes Service RBAC Reader": AKS_ROLES.rbacReader,
     "Azure Kubernetes Service RBAC Writer": AKS_ROLES.rbacWriter,
     "Azure Kubernetes Service RBAC Admin": AKS_ROLES.rbacAdmin,
-    "Azure Kubernetes Service Contributor Role": AKS_ROLES.aksContributor,
+    "Azure Kubernetes Service RBAC Cluster Admin": AKS_ROLES.rbacClusterAdmin,
 };
+
+/**
+ * AKS roles that open the cluster: given to groups and pipelines through clusterAccess and
+ * namespace access (with Cluster User Role beside them), never as a workload's Azure role.
+ */
+export const AKS_DATA_PLANE_ROLES: readonly string[] = [
+    AKS_ROLES.clusterUser,
+    AKS_ROLES.rbacReader,
+    AKS_ROLES.rbacWriter,
+    AKS_ROLES.rbacAdmin,
+    AKS_ROLES.rbacClusterAdmin,
+];
 
 /**
  * Roles this stack never grants: they hand out control of access itself or of whole resource
@@ -74,6 +86,10 @@ export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = {
     "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
     "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
     [AKS_ROLES.clusterAdminLocal]: "Azure Kubernetes Service Cluster Admin Role",
+    // managedClusters/write can rewrite aadProfile.adminGroupObjectIDs: cluster-admin by another door.
+    [AKS_ROLES.aksContributor]: "Azure Kubernetes Service Contributor Role",
+    // roleAssignments/write on vaults: hands out Key Vault access.
+    "8b54135c-b56d-4d72-a534-26097cfdc8d8": "Key Vault Data Access Administrator",
 };
 
 /** Every role GUID this module can name, for display: GUID -> role name. */
@@ -81,7 +97,6 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
     ...Object.entries(BUILT_IN_ROLES).map(([name, guid]) => [guid, name] as const),
     ...Object.entries(FORBIDDEN_ROLES),
     [AKS_ROLES.managedIdentityOperator, "Managed Identity Operator"],
-    [AKS_ROLES.rbacClusterAdmin, "Azure Kubernetes Service RBAC Cluster Admin"],
 ]);
 
 export const GUID_PATTERN =

@@ -53,6 +53,17 @@ export class AksEntra extends pulumi.ComponentResource {
         const client = authorization.getClientConfigOutput(parent);
         this.tenantId = client.tenantId;
         this.subscriptionId = client.subscriptionId;
+        // Fixed in config, the deployer's grants do not move when another person runs pulumi up.
+        const deployerObjectId: pulumi.Input<string> =
+            config.deployer.objectId ??
+            client.objectId.apply((id) => {
+                if (!id) {
+                    throw new Error(
+                        "aks-entra: the Azure login reports no object id for the deployer (getClientConfig); set aks-entra:deployer.objectId",
+                    );
+                }
+                return id.toLowerCase();
+            });
         const tags = {
             "managed-by": "pulumi",
             "aks-entra-project": names.project,
@@ -94,7 +105,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 mailNickname: names.adminGroupMailNickname,
                 members: config.admins.members,
                 owners: config.admins.owners,
-                deployerObjectId: client.objectId,
+                deployerObjectId,
                 existingGroupObjectIds: config.admins.existingGroups.map((g) => g.objectId),
                 protect: config.protect,
             },
@@ -131,7 +142,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 clusterId: this.cluster.id,
                 kubeconfig: this.cluster.kubeconfig,
                 deployer: {
-                    objectId: client.objectId,
+                    objectId: deployerObjectId,
                     principalType: deployerPrincipalType(config),
                 },
                 grantDeployerClusterAdmin: config.deployer.clusterAdmin,
@@ -156,7 +167,7 @@ export class AksEntra extends pulumi.ComponentResource {
         for (const ns of config.namespaces) {
             const team = new TeamNamespace(
                 `${name}-ns-${ns.name}`,
-                { namespace: ns.name, roles: ns.roles, labels, provider },
+                { namespace: ns.name, roles: ns.roles, labels, provider, protect: config.protect },
                 parent,
             );
             this.namespaces[ns.name] = team;

@@ -4,12 +4,16 @@
 // Sources: Microsoft's "Azure built-in roles" reference, "Use Azure RBAC for Kubernetes
 // authorization", "Workload identity federation" (../shared/notes/azure-facts.md lists them).
 
-/** Roles that control access itself or whole resource trees: never granted by this stack. */
+/** Roles that control access itself, whole resource trees or the cluster's admin groups: never granted. */
 export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
     "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
     "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
     "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
     "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+    // managedClusters/write: can rewrite the cluster's admin groups.
+    "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8": "Azure Kubernetes Service Contributor Role",
+    // roleAssignments/write on Key Vault.
+    "8b54135c-b56d-4d72-a534-26097cfdc8d8": "Key Vault Data Access Administrator",
 };
 
 /** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */

@@ -49,6 +49,9 @@ const pipeline = (extra: Config = {}): Config => ({
     ...extra,
 });
 
+const KV =
+    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+
 const CASES: BadInput[] = [
     // --- missing keys and wrong types
     {
@@ -138,7 +141,7 @@ const CASES: BadInput[] = [
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand',
         ],
     },
     {
@@ -343,6 +346,7 @@ const CASES: BadInput[] = [
             'aks-entra:namespaces[0].name "Payments" is not a valid Kubernetes namespace (lowercase RFC 1123 label, max 63 chars)',
             // The pipeline's grant on "payments" no longer finds its namespace either.
             'aks-entra:pipelines[0].namespaceAccess[0].namespace "payments" is not declared in aks-entra:namespaces (declared: Payments, observability)',
+            'aks-entra:pipelines[1].namespaceAccess[0].namespace "payments" is not declared in aks-entra:namespaces (declared: Payments, observability)',
         ],
     },
     {
@@ -602,6 +606,134 @@ const CASES: BadInput[] = [
         what: "an hour-long RBAC wait",
         config: dev((c) => (c["aks-entra:deployer"].rbacWaitSeconds = 3600)),
         problems: ["aks-entra:deployer.rbacWaitSeconds 3600 is above the maximum 900"],
+    },
+    // Rules added after review: combinations Azure refuses, or that hand out more than they say.
+    {
+        what: "a user pool whose minCount is above maxCount",
+        config: min({ cluster: { userPool: { minCount: 5, maxCount: 2 } } }),
+        problems: ["aks-entra:cluster.userPool.minCount 5 is above maxCount 2"],
+    },
+    {
+        what: "a pinned version with the stable upgrade channel",
+        config: min({ kubernetesVersion: "1.33", cluster: { autoUpgradeChannel: "stable" } }),
+        problems: [
+            'aks-entra:kubernetesVersion "1.33" is pinned but cluster.autoUpgradeChannel "stable" moves the minor version; the next pulumi up would try to downgrade. Remove kubernetesVersion or use autoUpgradeChannel patch/none',
+        ],
+    },
+    {
+        what: "a pinned patch with the patch upgrade channel",
+        config: min({ kubernetesVersion: "1.33.2" }),
+        problems: [
+            'aks-entra:kubernetesVersion "1.33.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.33") or use autoUpgradeChannel none',
+        ],
+    },
+    {
+        what: "node-image upgrades with a SecurityPatch node OS channel",
+        config: min({
+            cluster: { autoUpgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" },
+        }),
+        problems: [
+            'aks-entra:cluster.nodeOsUpgradeChannel "SecurityPatch" cannot be combined with autoUpgradeChannel "node-image" (AKS then upgrades node images itself); use NodeImage or another autoUpgradeChannel',
+        ],
+    },
+    {
+        what: "a pull-request pipeline with cluster-admin and namespace admin",
+        config: min({
+            namespaces: [{ name: "web" }],
+            pipelines: [
+                pipeline({
+                    github: [{ repository: "contoso/web", pullRequest: true }],
+                    clusterAccess: "cluster-admin",
+                    namespaceAccess: [{ namespace: "web", role: "admin" }],
+                }),
+            ],
+        }),
+        problems: [
+            "aks-entra:pipelines[0] trusts pull_request workflows yet has clusterAccess cluster-admin, admin on namespace web; a pipeline that trusts pull requests gets at most clusterAccess reader and namespace writer: move the rest to a deploy pipeline that trusts an environment or branch",
+        ],
+    },
+    {
+        what: "an AKS access role as a workload's Azure role",
+        config: min({
+            namespaces: [
+                {
+                    name: "web",
+                    workloads: [
+                        {
+                            serviceAccount: "api",
+                            azureRoleAssignments: [
+                                { role: "Azure Kubernetes Service RBAC Cluster Admin", scope: KV },
+                            ],
+                        },
+                    ],
+                },
+            ],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "Azure Kubernetes Service RBAC Cluster Admin" is an AKS access role; give cluster access with clusterAccess, namespaces[].access or pipelines[].clusterAccess/namespaceAccess instead',
+        ],
+    },
+    {
+        what: "AKS Contributor (can rewrite the admin groups), by name",
+        config: min({
+            namespaces: [
+                {
+                    name: "web",
+                    workloads: [
+                        {
+                            serviceAccount: "api",
+                            azureRoleAssignments: [
+                                { role: "Azure Kubernetes Service Contributor Role", scope: KV },
+                            ],
+                        },
+                    ],
+                },
+            ],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "Azure Kubernetes Service Contributor Role" (Azure Kubernetes Service Contributor Role) is never granted by aks-entra; grant a narrower data-plane role',
+        ],
+    },
+    {
+        what: "Key Vault Data Access Administrator, by GUID",
+        config: min({
+            namespaces: [
+                {
+                    name: "web",
+                    workloads: [
+                        {
+                            serviceAccount: "api",
+                            azureRoleAssignments: [
+                                { role: "8b54135c-b56d-4d72-a534-26097cfdc8d8", scope: KV },
+                            ],
+                        },
+                    ],
+                },
+            ],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "8b54135c-b56d-4d72-a534-26097cfdc8d8" (Key Vault Data Access Administrator) is never granted by aks-entra; grant a narrower data-plane role',
+        ],
+    },
+    {
+        what: "a tag name Azure refuses",
+        config: min({ tags: { "team/owner": "payments" } }),
+        problems: [
+            'aks-entra:tags key "team/owner" is not a valid Azure tag name (no < > % & \\ ? /)',
+        ],
+    },
+    {
+        what: "IPv6 ranges: the whole Internet, and host bits set",
+        config: min({ cluster: { authorizedIpRanges: ["::/0", "2001:db8::1/32"] } }),
+        problems: [
+            'aks-entra:cluster.authorizedIpRanges[0] "::/0" opens the API server to the whole Internet; remove authorizedIpRanges instead',
+            'aks-entra:cluster.authorizedIpRanges[1] "2001:db8::1/32" has host bits set; did you mean 2001:db8::/32?',
+        ],
+    },
+    {
+        what: "a deployer object id that is not a GUID",
+        config: min({ deployer: { objectId: "me" } }),
+        problems: ['aks-entra:deployer.objectId "me" is not an object id (a GUID)'],
     },
 ];
 

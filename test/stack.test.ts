@@ -122,36 +122,84 @@ describe("dev stack", function () {
             upgradeChannel: "patch",
             nodeOSUpgradeChannel: "NodeImage",
         });
-        const [pool] = c.agentPoolProfiles as Record<string, unknown>[];
-        assert.deepEqual(
-            {
-                name: pool.name,
-                mode: pool.mode,
-                vmSize: pool.vmSize,
-                count: pool.count,
-                enableAutoScaling: pool.enableAutoScaling,
-                minCount: pool.minCount,
-                maxCount: pool.maxCount,
-                availabilityZones: pool.availabilityZones,
-            },
+        const pick = (p: Record<string, unknown>) => ({
+            name: p.name,
+            mode: p.mode,
+            osSKU: p.osSKU,
+            vmSize: p.vmSize,
+            count: p.count,
+            enableAutoScaling: p.enableAutoScaling,
+            minCount: p.minCount,
+            maxCount: p.maxCount,
+            availabilityZones: p.availabilityZones,
+            nodeTaints: p.nodeTaints,
+        });
+        assert.deepEqual((c.agentPoolProfiles as Record<string, unknown>[]).map(pick), [
             {
                 name: "system",
                 mode: "System",
+                osSKU: "AzureLinux",
                 vmSize: "Standard_D4ds_v5",
                 count: 3,
                 enableAutoScaling: true,
                 minCount: 3,
                 maxCount: 5,
                 availabilityZones: ["1", "2", "3"],
+                // A user pool exists, so only system pods run on the system pool.
+                nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
             },
+            {
+                name: "user",
+                mode: "User",
+                osSKU: "AzureLinux",
+                vmSize: "Standard_D8ds_v5",
+                count: 3,
+                enableAutoScaling: true,
+                minCount: 3,
+                maxCount: 10,
+                availabilityZones: ["1", "2", "3"],
+                nodeTaints: undefined,
+            },
+        ]);
+        assert.deepEqual(c.networkProfile, {
+            networkPlugin: "azure",
+            networkPluginMode: "overlay",
+            networkDataplane: "cilium",
+            networkPolicy: "cilium",
+            loadBalancerSku: "standard",
+            // Defaults the azure-native SDK fills in (the AKS API's own defaults).
+            dnsServiceIP: "10.0.0.10",
+            outboundType: "loadBalancer",
+            podCidr: "10.244.0.0/16",
+            serviceCidr: "10.0.0.0/16",
+        });
+        assert.equal(c.supportPlan, "KubernetesOfficial");
+        assert.deepEqual(clusterReg().ignoreChanges, [
+            "agentPoolProfiles[0].count",
+            "agentPoolProfiles[1].count",
+        ]);
+    });
+
+    it("leaves the only pool untainted so applications can run on it", async function () {
+        const r2 = await run({ config: minimalConfig() });
+        const c = one(r2, TYPES.cluster, "aks-entra-cluster").inputs;
+        const pools = c.agentPoolProfiles as Record<string, unknown>[];
+        assert.deepEqual(
+            pools.map((p) => [p.name, p.mode, p.nodeTaints]),
+            [["system", "System", undefined]],
         );
-        assert.deepEqual(clusterReg().ignoreChanges, ["agentPoolProfiles[0].count"]);
+        // A public API server with no ranges sends [] so removed ranges are cleared.
+        assert.deepEqual(
+            (c.apiServerAccessProfile as Record<string, unknown>).authorizedIPRanges,
+            [],
+        );
     });
 
     it("grants exactly the configured Azure RBAC, plus Cluster User Role once per principal", function () {
         const clusterId = clusterReg().id;
         const adminGroupId = one(r, TYPES.group, "aks-entra-admins-group").state.objectId as string;
         const pipeline = identity("aks-entra-ci-payments-deploy").state.principalId as string;
+        const prPipeline = identity("aks-entra-ci-payments-pr").state.principalId as string;
         const ns = (n: string) => `${clusterId}/namespaces/${n}`;
         const G = groups;
         const expected = [
@@ -164,6 +212,7 @@ describe("dev stack", function () {
             [G.sre, "Group", AKS_ROLES.rbacAdmin, ns("observability")],
             // pipelines[].namespaceAccess
             [pipeline, "ServicePrincipal", AKS_ROLES.rbacWriter, ns("payments")],
+            [prPipeline, "ServicePrincipal", AKS_ROLES.rbacReader, ns("payments")],
             // Cluster User Role: every principal above, and every admin group
             ...[
                 G.sre,
@@ -174,6 +223,7 @@ describe("dev stack", function () {
                 adminGroupId,
             ].map((p) => [p, "Group", AKS_ROLES.clusterUser, clusterId]),
             [pipeline, "ServicePrincipal", AKS_ROLES.clusterUser, clusterId],
+            [prPipeline, "ServicePrincipal", AKS_ROLES.clusterUser, clusterId],
         ].map(([p, t, role, scope]) => `${p} ${t} ${role} ${scope}`);
         const actual = ofType(r, TYPES.roleAssignment)
             .filter((a) => a.name.startsWith("aks-entra-access-"))
@@ -356,16 +406,24 @@ describe("dev stack", function () {
         );
     });
 
-    it("trusts the pipeline identity for exactly the configured GitHub subjects", function () {
-        const fics = ofType(r, TYPES.fic).filter((f) =>
-            f.name.startsWith("aks-entra-ci-payments-deploy-"),
-        );
+    it("trusts each pipeline identity for exactly its configured GitHub subjects", function () {
+        const trusts = (pipeline: string) =>
+            ofType(r, TYPES.fic)
+                .filter((f) => f.inputs.resourceName === names.pipelineIdentity(pipeline))
+                .map((f) => [f.inputs.issuer, f.inputs.subject, f.inputs.audiences]);
+        const gh = (subjects: string[]) =>
+            subjects.map((s) => [
+                "https://token.actions.githubusercontent.com",
+                s,
+                ["api://AzureADTokenExchange"],
+            ]);
+        assert.deepEqual(trusts("payments-pr"), gh(["repo:contoso/payments:pull_request"]));
         assert.deepEqual(
-            fics.map((f) => [f.inputs.issuer, f.inputs.subject, f.inputs.audiences]),
+            trusts("payments-deploy"),
             [
                 "repo:contoso/payments:environment:production",
+                "repo:contoso/payments:environment:staging",
                 "repo:contoso/payments:ref:refs/heads/main",
-                "repo:contoso/payments:pull_request",
             ].map((s) => [
                 "https://token.actions.githubusercontent.com",
                 s,
