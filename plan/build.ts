@@ -3,7 +3,7 @@
 import type { StackConfig } from "../components/config";
 import type { Registration } from "../offline/harness";
 import { deriveAccess } from "./access";
-import { deriveFindings } from "./findings";
+import { deriveFindings, type PolicyViolation } from "./findings";
 import { type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from "./model";
 import { RegistrationIndex } from "./registrations";
 import { orderChecks } from "./order";
@@ -18,6 +18,8 @@ export interface PlanInput {
     /** Object id of whoever runs `pulumi up` (the harness's fake deployer). */
     deployerObjectId: string;
     config: StackConfig;
+    /** Violations of the guardrails pack for these registrations. Defaults to none. */
+    policyViolations?: readonly PolicyViolation[];
 }
 
 export const SECRET = "[secret]";
@@ -33,7 +35,13 @@ export function buildPlan(input: PlanInput): Plan {
     });
     const resources = planResources({ index, access });
     const order = orderChecks({ index, access });
-    const findings = deriveFindings({ index, access, order, config: input.config });
+    const findings = deriveFindings({
+        index,
+        access,
+        order,
+        config: input.config,
+        policyViolations: input.policyViolations,
+    });
 
     const byType: Record<string, number> = {};
     for (const r of resources.filter((x) => x.custom)) {

@@ -16,6 +16,7 @@ import {
     type StackConfig,
 } from "../components/config";
 import type * as Harness from "../offline/harness";
+import type * as PolicyEvaluate from "../policy/evaluate";
 import { buildPlan } from "./build";
 import {
     BasePlanError,
@@ -46,6 +47,9 @@ Options:
   --markdown FILE     write the plan as Markdown with a Mermaid diagram (for a PR comment)
   --diff BASE.json    compare with an earlier --json plan and print only the changes;
                       exit code 2 when access (grants or trusts) changes
+  --policy-config FILE
+                      policy pack config (as pulumi preview --policy-pack-config) for the
+                      guardrails the plan runs on every resource; violations become findings
   -h, --help          show this help
 
 Exit codes: 0 ok, 1 bad config or usage, 2 access changed (--diff), 3 the program failed.`;
@@ -60,10 +64,18 @@ export interface Options {
     json?: string;
     markdown?: string;
     diff?: string;
+    policyConfig?: string;
     help: boolean;
 }
 
-const VALUE_FLAGS = ["--stack", "--config", "--json", "--markdown", "--diff"] as const;
+const VALUE_FLAGS = [
+    "--stack",
+    "--config",
+    "--json",
+    "--markdown",
+    "--diff",
+    "--policy-config",
+] as const;
 
 export function parseArgs(argv: readonly string[]): Options {
     const o: Options = { stack: "dev", stackGiven: false, help: false };
@@ -89,7 +101,10 @@ export function parseArgs(argv: readonly string[]): Options {
         }
         if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
         seen.add(flag);
-        const key = flag.slice(2) as "stack" | "config" | "json" | "markdown" | "diff";
+        const key =
+            flag === "--policy-config"
+                ? "policyConfig"
+                : (flag.slice(2) as "stack" | "config" | "json" | "markdown" | "diff");
         o[key] = value;
         if (key === "stack") {
             if (!/^[A-Za-z0-9][-_.A-Za-z0-9]*$/.test(value)) {
@@ -180,6 +195,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         throw e;
     }
     const base = o.diff ? parseBasePlanFile(o.diff) : undefined;
+    const policyConfig = o.policyConfig ? readPolicyConfig(o.policyConfig) : {};
     const validated = performance.now();
     io.stderr.write(
         `plan: ${stack}: config valid (${seconds(validated - started)}); evaluating index.ts offline...\n`,
@@ -205,8 +221,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
             ? EXIT.usage
             : EXIT.programFailed;
     }
+    // The guardrails pack, as `pulumi preview --policy-pack policy` runs it, with every id known.
+    const pack = require("../policy/evaluate") as typeof PolicyEvaluate;
+    const policyViolations = await pack.evaluatePack(result.registrations, policyConfig);
     const evaluated = performance.now();
     const plan = buildPlan({
+        policyViolations,
         project,
         stack,
         registrations: result.registrations,
@@ -235,6 +255,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
             `report ${seconds(done - evaluated)})${o.json ? `; wrote ${o.json}` : ""}${o.markdown ? `; wrote ${o.markdown}` : ""}\n`,
     );
     return diff?.accessChanged ? EXIT.accessChanged : EXIT.ok;
+}
+
+/** A policy config file, as `pulumi preview --policy-pack-config` takes it (JSON). */
+function readPolicyConfig(file: string): PolicyEvaluate.PackConfig {
+    let doc: unknown;
+    try {
+        doc = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new UsageError(
+            `cannot read --policy-config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+        throw new UsageError(
+            `--policy-config ${file} must be a JSON object of policy name -> settings`,
+        );
+    }
+    return doc as PolicyEvaluate.PackConfig;
 }
 
 function parseBasePlanFile(file: string): { file: string; plan: Plan } {

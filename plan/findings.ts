@@ -13,6 +13,16 @@ export interface FindingContext {
     access: Access;
     order: OrderCheck[];
     config: StackConfig;
+    /** What the guardrails pack (policy/) reports for these registrations. */
+    policyViolations?: readonly PolicyViolation[];
+}
+
+/** One violation of the policy pack (policy/evaluate.ts `Violation`). */
+export interface PolicyViolation {
+    policy: string;
+    enforcementLevel: string;
+    urn?: string;
+    message: string;
 }
 
 /** The value a key left at its default resolves to, for the message. */
@@ -195,6 +205,16 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
             severity: "high",
             subject: c.resource,
             message: c.message,
+        });
+    }
+
+    // The same pack `pulumi preview --policy-pack policy` runs, here with every id known.
+    for (const v of ctx.policyViolations ?? []) {
+        out.push({
+            code: `policy:${v.policy}`,
+            severity: v.enforcementLevel === "mandatory" ? "high" : "medium",
+            subject: v.urn ?? "stack",
+            message: `${v.message} (${v.enforcementLevel} rule ${v.policy}; pulumi preview --policy-pack policy would report it)`,
         });
     }
 

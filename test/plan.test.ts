@@ -437,4 +437,56 @@ describe("offline plan (npm run plan)", function () {
             assert.match(base.stderr, /schemaVersion 99; this plan writes 1/);
         });
     });
+
+    describe("guardrails in the plan (policy/ run on every registration)", () => {
+        it("reports a mandatory rule's violation as a HIGH finding, and honours --policy-config", async () => {
+            // A group that is not an admin group gets cluster-admin: valid config, but the pack's
+            // stack-cluster-admin-principals rule refuses it unless the team allows it.
+            const dev = parse(readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+                config: Record<string, unknown>;
+            };
+            dev.config["aks-entra:clusterAccess"] = [
+                { group: "developers", role: "cluster-admin" },
+            ];
+            const file = out("cluster-admin.yaml");
+            writeFileSync(file, stringify(dev));
+            const developers = (dev.config["aks-entra:groups"] as Record<string, string>)
+                .developers;
+            const allow = out("allow.json");
+            writeFileSync(
+                allow,
+                JSON.stringify({
+                    "stack-cluster-admin-principals": {
+                        allowedClusterAdminPrincipals: [developers],
+                    },
+                }),
+            );
+            const [flagged, allowed, unreadable] = await Promise.all([
+                plan("--config", file, "--json", out("ca.json")),
+                plan("--config", file, "--policy-config", allow, "--json", out("ca-allowed.json")),
+                plan("--config", file, "--policy-config", out("missing.json")),
+            ]);
+            assert.equal(flagged.code, 0, flagged.stderr);
+            const codes = (name: string) =>
+                readJson(name).findings.map((f) => `${f.severity} ${f.code}`);
+            assert.ok(
+                codes("ca.json").includes("high policy:stack-cluster-admin-principals"),
+                codes("ca.json").join("\n"),
+            );
+            assert.match(flagged.stdout, /^HIGH {4}policy:stack-cluster-admin-principals: /m);
+            assert.equal(allowed.code, 0, allowed.stderr);
+            assert.ok(
+                !codes("ca-allowed.json").some((c) => c.includes("stack-cluster-admin-principals")),
+            );
+            assert.equal(unreadable.code, 1);
+            assert.match(unreadable.stderr, /cannot read --policy-config .*missing\.json: ENOENT/);
+        });
+
+        it("finds no guardrail violation in the dev stack", () => {
+            const policyFindings = readJson("dev.json").findings.filter((f) =>
+                f.code.startsWith("policy:"),
+            );
+            assert.deepEqual(policyFindings, []);
+        });
+    });
 });
