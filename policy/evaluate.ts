@@ -79,7 +79,7 @@ const typeCheck = (type: string) => (cls: unknown) =>
 
 function providerOf(
     r: EvaluatedResource,
-    byUrn: Map<string, EvaluatedResource>,
+    byUrn: ReadonlyMap<string, EvaluatedResource>,
 ): PolicyProviderResource | undefined {
     if (!r.provider) return undefined;
     const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
@@ -90,10 +90,11 @@ function providerOf(
 /** The args a resource policy receives for `r`. */
 export function resourceArgs(
     r: EvaluatedResource,
-    all: EvaluatedResource[],
+    all: EvaluatedResource[] | ReadonlyMap<string, EvaluatedResource>,
     config: Record<string, unknown> = {},
 ): ResourceValidationArgs {
-    const byUrn = new Map(all.map((x) => [x.urn, x]));
+    // Callers evaluating many resources pass the index once (a list is indexed here).
+    const byUrn = Array.isArray(all) ? new Map(all.map((x) => [x.urn, x])) : all;
     const props = unknownCheckingProxy(r.state);
     return {
         type: r.type,
@@ -154,6 +155,7 @@ export async function evaluatePack(
     config: PackConfig = {},
 ): Promise<Violation[]> {
     const violations: Violation[] = [];
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
     for (const policy of policies) {
         const level = levelOf(policy, config);
         if (level === "disabled") continue;
@@ -166,7 +168,7 @@ export async function evaluatePack(
             for (const r of resources) {
                 for (const check of checks) {
                     await guard(() =>
-                        check(resourceArgs(r, resources, properties), (m) => record(m, r.urn)),
+                        check(resourceArgs(r, byUrn, properties), (m) => record(m, r.urn)),
                     );
                 }
             }
