@@ -39,14 +39,14 @@ export const principalTypeSet: ResourceValidationPolicy = {
 export const noPrivilegedRoles: ResourceValidationPolicy = {
     name: "role-assignment-no-privileged-roles",
     description:
-        "The stack never grants Owner, Contributor, User Access Administrator or Role Based Access Control Administrator.",
+        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator.",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
         const guid = assignedRole(props);
         const role = guid && PRIVILEGED_ROLES[guid];
         if (role) {
             report(
-                `roleDefinitionId grants ${role} (${guid}), which controls access or whole resource trees; grant a narrower data-plane role`,
+                `roleDefinitionId grants ${role} (${guid}), which controls access, whole resource trees or the cluster's admin groups; grant a narrower data-plane role`,
             );
         }
     }),

@@ -413,7 +413,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
                 find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
             mutate: (p) => (p.roleDefinitionId = roleId(guid)),
             expected: [
-                `roleDefinitionId grants ${name} (${guid}), which controls access or whole resource trees; grant a narrower data-plane role`,
+                `roleDefinitionId grants ${name} (${guid}), which controls access, whole resource trees or the cluster's admin groups; grant a narrower data-plane role`,
             ],
         })),
     ],
