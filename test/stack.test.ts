@@ -262,6 +262,17 @@ describe("dev stack", function () {
         );
     });
 
+    it("uses deployer.objectId, when set, for the deployer's grant and the group's owners", async function () {
+        const fixed = "0d9c8b7a-6f5e-4d3c-8b1a-0f9e8d7c6b5a";
+        const r2 = await run({
+            config: minimalConfig({ deployer: { objectId: fixed.toUpperCase() } }),
+        });
+        const grant = one(r2, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin");
+        assert.equal(grant.inputs.principalId, fixed);
+        assert.notEqual(fixed, r2.deployer.objectId, "not the logged-in principal");
+        assert.deepEqual(one(r2, TYPES.group, "aks-entra-admins-group").inputs.owners, [fixed]);
+    });
+
     it("names every role assignment by the GUID of (scope, role, principal)", function () {
         for (const a of ofType(r, TYPES.roleAssignment)) {
             const guid = String(a.inputs.roleDefinitionId).split("/").pop()!;
