@@ -92,11 +92,70 @@ export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = {
     "8b54135c-b56d-4d72-a534-26097cfdc8d8": "Key Vault Data Access Administrator",
 };
 
+/** Why a role is privileged, and where: `broad` roles are privileged at subscription or resource-group scope only. */
+export interface PrivilegedRole {
+    name: string;
+    /** What a holder can do that makes the role privileged, for findings. */
+    why: string;
+    /** True: privileged only over a whole subscription or resource group (identity administration). */
+    broadScopeOnly?: boolean;
+}
+
+/**
+ * Privileged built-in roles by GUID, so a role given by GUID is named and explained. GUIDs from
+ * Microsoft's "Azure built-in roles" reference
+ * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+ * Managed Identity Operator and Contributor are identity administration: over a resource group or a
+ * subscription they let a holder assign or rewrite any user-assigned identity there (and so act as
+ * it, with all its grants); on one identity (the control plane over the kubelet identity) they are
+ * what AKS needs.
+ */
+export const PRIVILEGED_ROLES: Readonly<Record<string, PrivilegedRole>> = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": {
+        name: "Owner",
+        why: "manages every resource and who has access to it",
+    },
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": {
+        name: "Contributor",
+        why: "manages every resource in scope",
+    },
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": {
+        name: "User Access Administrator",
+        why: "grants any role to anyone in scope",
+    },
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": {
+        name: "Role Based Access Control Administrator",
+        why: "grants roles to anyone in scope",
+    },
+    "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59": {
+        name: "Managed Identity Contributor",
+        why: "creates, rewrites and adds federated credentials to every user-assigned identity in scope, and so signs in as them",
+        broadScopeOnly: true,
+    },
+    [AKS_ROLES.managedIdentityOperator]: {
+        name: "Managed Identity Operator",
+        why: "assigns every user-assigned identity in scope to compute it controls, and so acts as them",
+        broadScopeOnly: true,
+    },
+    "00482a5a-887f-4fb3-b363-3b7fe8e74483": {
+        name: "Key Vault Administrator",
+        why: "reads and changes every secret, key and certificate in the vaults in scope",
+    },
+    "9980e02c-c2be-4d73-94e8-173b1dc7cf3c": {
+        name: "Virtual Machine Contributor",
+        why: "runs commands on the virtual machines in scope and attaches identities to them",
+    },
+    "17d1049b-9a84-46fb-8f53-869881c3d3ab": {
+        name: "Storage Account Contributor",
+        why: "lists the account keys of the storage accounts in scope: full access to their data",
+    },
+};
+
 /** Every role GUID this module can name, for display: GUID -> role name. */
 export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
     ...Object.entries(BUILT_IN_ROLES).map(([name, guid]) => [guid, name] as const),
+    ...Object.entries(PRIVILEGED_ROLES).map(([guid, r]) => [guid, r.name] as const),
     ...Object.entries(FORBIDDEN_ROLES),
-    [AKS_ROLES.managedIdentityOperator, "Managed Identity Operator"],
 ]);
 
 export const GUID_PATTERN =

@@ -16,6 +16,19 @@ export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
     "8b54135c-b56d-4d72-a534-26097cfdc8d8": "Key Vault Data Access Administrator",
 };
 
+/**
+ * Identity administration: over a whole subscription or resource group these assign or rewrite
+ * every user-assigned identity there (and so act as it); on one identity they are what AKS needs
+ * (the control plane over the kubelet identity). Privileged at broad scope only.
+ */
+export const IDENTITY_ADMIN_ROLES: Readonly<Record<string, string>> = {
+    "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59": "Managed Identity Contributor",
+    "f1a07417-d97a-45cb-824c-7a7467783830": "Managed Identity Operator",
+};
+
+/** A subscription or resource group (no provider segment): a scope that covers a whole tree. */
+export const BROAD_SCOPE = /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i;
+
 /** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
 export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";
 
@@ -73,6 +86,7 @@ export function roleGuidOf(roleDefinitionId: string): string {
 export function roleName(guid: string): string {
     return (
         PRIVILEGED_ROLES[guid] ??
+        IDENTITY_ADMIN_ROLES[guid] ??
         AKS_RBAC_ROLES[guid] ??
         (guid === AKS_CLUSTER_ADMIN_ROLE ? "Azure Kubernetes Service Cluster Admin Role" : guid)
     );

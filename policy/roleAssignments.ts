@@ -4,6 +4,8 @@ import {
     AKS_CLUSTER_ADMIN_ROLE,
     AKS_RBAC_ROLES,
     AKS_SCOPE,
+    BROAD_SCOPE,
+    IDENTITY_ADMIN_ROLES,
     PRINCIPAL_TYPES,
     PRIVILEGED_ROLES,
     roleGuidOf,
@@ -39,7 +41,7 @@ export const principalTypeSet: ResourceValidationPolicy = {
 export const noPrivilegedRoles: ResourceValidationPolicy = {
     name: "role-assignment-no-privileged-roles",
     description:
-        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator.",
+        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator, nor Managed Identity Contributor/Operator over a subscription or resource group.",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
         const guid = assignedRole(props);
@@ -48,7 +50,14 @@ export const noPrivilegedRoles: ResourceValidationPolicy = {
             report(
                 `roleDefinitionId grants ${role} (${guid}), which controls access, whole resource trees or the cluster's admin groups; grant a narrower data-plane role`,
             );
+            return;
         }
+        const identityAdmin = guid && IDENTITY_ADMIN_ROLES[guid];
+        const scope = read(props, "scope");
+        if (!identityAdmin || isUnknown(scope) || !BROAD_SCOPE.test(str(scope) ?? "")) return;
+        report(
+            `roleDefinitionId grants ${identityAdmin} (${guid}) on ${show(scope)}: every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it`,
+        );
     }),
 };
 

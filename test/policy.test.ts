@@ -17,7 +17,12 @@ import type {
     StackValidationPolicy,
     ResourceValidation,
 } from "@pulumi/policy";
-import { FORBIDDEN_ROLES, ACCESS_ROLE_GUIDS, AKS_ROLES } from "../components/roles";
+import {
+    FORBIDDEN_ROLES,
+    ACCESS_ROLE_GUIDS,
+    AKS_ROLES,
+    PRIVILEGED_ROLES as STACK_PRIVILEGED_ROLES,
+} from "../components/roles";
 import {
     GITHUB_ISSUER as STACK_GITHUB_ISSUER,
     TOKEN_EXCHANGE_AUDIENCE as STACK_AUDIENCE,
@@ -27,6 +32,7 @@ import {
     AKS_CLUSTER_ADMIN_ROLE,
     AKS_RBAC_ROLES,
     GITHUB_ISSUER,
+    IDENTITY_ADMIN_ROLES,
     PRIVILEGED_ROLES,
     TOKEN_EXCHANGE_AUDIENCE,
 } from "../policy/azure";
@@ -416,6 +422,36 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
                 `roleDefinitionId grants ${name} (${guid}), which controls access, whole resource trees or the cluster's admin groups; grant a narrower data-plane role`,
             ],
         })),
+        {
+            what: "the control plane's Managed Identity Operator on the kubelet identity alone",
+            from: (s) => find(s.dev, RA, "aks-entra-identities-kubelet-operator"),
+            expected: [],
+        },
+        {
+            what: "Managed Identity Contributor over a whole subscription",
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId("e40ec5ca-96e0-45a2-b4ff-59039f2c2b59");
+                p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555";
+            },
+            expected: [
+                'roleDefinitionId grants Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on "/subscriptions/11111111-2222-4333-8444-555555555555": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it',
+            ],
+        },
+        {
+            what: "Managed Identity Operator over a resource group",
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId("f1a07417-d97a-45cb-824c-7a7467783830");
+                p.scope =
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod";
+            },
+            expected: [
+                'roleDefinitionId grants Managed Identity Operator (f1a07417-d97a-45cb-824c-7a7467783830) on "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it',
+            ],
+        },
     ],
     "role-assignment-no-aks-local-admin": [
         {
@@ -1071,6 +1107,21 @@ describe("policy pack: each policy passes the real program and catches a violati
             Object.keys(AKS_RBAC_ROLES).sort(),
             Object.values(ACCESS_ROLE_GUIDS).sort(),
         );
+        // Identity administration: privileged at broad scope, in the stack's table and the pack's.
+        assert.deepEqual(
+            IDENTITY_ADMIN_ROLES,
+            Object.fromEntries(
+                Object.entries(STACK_PRIVILEGED_ROLES)
+                    .filter(([, r]) => r.broadScopeOnly === true)
+                    .map(([guid, r]) => [guid, r.name]),
+            ),
+        );
+        // Every role the pack refuses outright is named and explained in the stack's table too.
+        for (const [guid, name] of Object.entries(PRIVILEGED_ROLES).filter(
+            ([, n]) => !/Kubernetes|Key Vault Data Access/.test(n),
+        )) {
+            assert.equal(STACK_PRIVILEGED_ROLES[guid]?.name, name, guid);
+        }
         assert.equal(AKS_CLUSTER_ADMIN_ROLE, AKS_ROLES.clusterAdminLocal);
         assert.equal(TOKEN_EXCHANGE_AUDIENCE, STACK_AUDIENCE);
         assert.equal(GITHUB_ISSUER, STACK_GITHUB_ISSUER);
