@@ -49,6 +49,10 @@ const pipeline = (extra: Config = {}): Config => ({
     ...extra,
 });
 
+/** The form an Azure resource id takes, as messages state it. */
+const ARM_ID =
+    "/subscriptions/<guid>[/resourceGroups/<name>][/providers/<Namespace>/<type>/<name>[/<type>/<name>]...]";
+
 const KV =
     "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
 
@@ -134,21 +138,21 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            "aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, kubeloginMode, deployer, protect, tags",
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, kubeloginMode, deployer, protect, tags; did you mean "namespaces"?',
         ],
     },
     {
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand; did you mean "privateCluster"?',
         ],
     },
     {
         what: "a wrongly cased key in systemPool (vmsize)",
         config: min({ cluster: { systemPool: { vmsize: "Standard_D4ds_v5" } } }),
         problems: [
-            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones',
+            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones; did you mean "vmSize"?',
         ],
     },
     {
@@ -159,7 +163,7 @@ const CASES: BadInput[] = [
             delete ns.workloads;
         }),
         problems: [
-            'aks-entra:namespaces[1] has unknown key "workload"; allowed: name, access, roles, workloads',
+            'aks-entra:namespaces[1] has unknown key "workload"; allowed: name, access, roles, workloads; did you mean "workloads"?',
         ],
     },
     // --- cluster values
@@ -491,7 +495,7 @@ const CASES: BadInput[] = [
                     "kv-payments-prod"),
         ),
         problems: [
-            'aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].scope "kv-payments-prod" is not an Azure resource id (/subscriptions/<guid>[/resourceGroups/<name>[/providers/...]])',
+            `aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].scope "kv-payments-prod" is not an Azure resource id (it must start with /subscriptions/); expected ${ARM_ID}`,
         ],
     },
     // --- pipelines
@@ -540,7 +544,9 @@ const CASES: BadInput[] = [
         what: "a wildcard branch",
         config: dev((c) => (c["aks-entra:pipelines"][0].github[1].branch = "release/*")),
         problems: [
-            'aks-entra:pipelines[0].github[1].branch "release/*" is not a branch name (no wildcards or spaces)',
+            'aks-entra:pipelines[0].github[1].branch "release/*" is not a branch name git accepts (no spaces, wildcards or ~ ^ : ? * [ \\)',
+            // Pulumi.dev.yaml's second subject is an environment: with the branch it names two.
+            'aks-entra:pipelines[0].github[1] {"repository":"contoso/payments","environment":"staging","branch":"release/*"} needs exactly one of environment, branch, tag or pullRequest: true (one exact subject per credential, never a wildcard)',
         ],
     },
     {

@@ -1,0 +1,96 @@
+// Defaults and assembly: the typed StackConfig from values every schema and rule accepted.
+// Pure module; it checks nothing (parse.ts does), so a reference here always resolves.
+import { poolCount } from "./rules";
+import type { GroupAliases } from "./references";
+import { resolveGrants } from "./references";
+import type { Parsed } from "./schema";
+import type { NamespaceSettings, Pipeline, StackConfig, SystemPool } from "./types";
+
+type PoolInput = NonNullable<NonNullable<Parsed["cluster"]>["systemPool"]>;
+
+function pool(p: PoolInput): SystemPool {
+    return {
+        vmSize: p.vmSize ?? "Standard_D4ds_v5",
+        count: poolCount(p),
+        minCount: p.minCount,
+        maxCount: p.maxCount,
+        zones: p.zones ?? [],
+    };
+}
+
+export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
+    const defaultsUsed: string[] = [];
+    const used = (key: string, unset: boolean) => unset && defaultsUsed.push(key);
+    const c = p.cluster ?? {};
+    used("cluster", p.cluster === undefined);
+    used("cluster.tier", c.tier === undefined);
+    used("cluster.systemPool.zones", c.systemPool?.zones === undefined);
+    used("cluster.userPool", c.userPool === undefined);
+    const a = p.admins ?? {};
+    used("admins", p.admins === undefined);
+    const d = p.deployer ?? {};
+    used("kubeloginMode", p.kubeloginMode === undefined);
+    used("deployer.principalType", d.principalType === undefined);
+
+    const namespaces: NamespaceSettings[] = (p.namespaces ?? []).map((n) => ({
+        name: n.name,
+        access: (n.access ?? []).map((g) => ({ group: groups.resolve(g.group), role: g.role })),
+        roles: (n.roles ?? []).map((r) => ({
+            name: r.name,
+            rules: r.rules,
+            clusterRole: r.clusterRole,
+            groups: r.groups.map((g) => groups.resolve(g)),
+            allowPrivilegeEscalation: r.allowPrivilegeEscalation ?? false,
+        })),
+        workloads: (n.workloads ?? []).map((w) => ({
+            namespace: n.name,
+            serviceAccount: w.serviceAccount,
+            azureRoleAssignments: resolveGrants(w.azureRoleAssignments),
+        })),
+    }));
+    const pipelines: Pipeline[] = (p.pipelines ?? []).map((pl) => ({
+        name: pl.name,
+        github: pl.github,
+        clusterAccess: pl.clusterAccess,
+        namespaceAccess: pl.namespaceAccess ?? [],
+        azureRoleAssignments: resolveGrants(pl.azureRoleAssignments),
+    }));
+
+    return {
+        location: p.location ?? "",
+        kubernetesVersion: p.kubernetesVersion,
+        cluster: {
+            tier: c.tier ?? "Standard",
+            systemPool: pool(c.systemPool ?? {}),
+            userPool: c.userPool ? pool(c.userPool) : undefined,
+            authorizedIpRanges: c.authorizedIpRanges ?? [],
+            privateCluster: c.privateCluster ?? false,
+            autoUpgradeChannel: c.autoUpgradeChannel ?? "patch",
+            nodeOsUpgradeChannel: c.nodeOsUpgradeChannel ?? "NodeImage",
+            disableRunCommand: c.disableRunCommand ?? true,
+        },
+        groups: Object.fromEntries(groups.entries()),
+        admins: {
+            createGroup: a.createGroup ?? true,
+            members: (a.members ?? []).map((m) => m.toLowerCase()),
+            owners: (a.owners ?? []).map((o) => o.toLowerCase()),
+            existingGroups: (a.existingGroupObjectIds ?? []).map((g) => groups.resolve(g)),
+        },
+        clusterAccess: (p.clusterAccess ?? []).map((g) => ({
+            group: groups.resolve(g.group),
+            role: g.role,
+        })),
+        namespaces,
+        pipelines,
+        kubeloginMode: p.kubeloginMode ?? "azurecli",
+        deployer: {
+            objectId: d.objectId?.toLowerCase(),
+            principalType: d.principalType,
+            clusterAdmin: d.clusterAdmin ?? true,
+            rbacWaitSeconds: d.rbacWaitSeconds ?? 300,
+        },
+        protect: p.protect ?? false,
+        tags: { ...p.tags },
+        defaultsUsed,
+    };
+}

@@ -1,0 +1,75 @@
+// Names, limits and allowed values of the configuration. Pure module.
+
+/** The Pulumi config namespace of this project: every key is `aks-entra:<key>`. */
+export const NAMESPACE = "aks-entra";
+
+/** Azure's limit on federated identity credentials per managed identity (docs/azure-facts.md, item 3). */
+export const MAX_FEDERATED_CREDENTIALS = 20;
+/** AKS accepts at most 200 authorized IP ranges. */
+export const MAX_AUTHORIZED_RANGES = 200;
+/**
+ * Azure allows at most 50 tags on a resource
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations);
+ * the stack adds its own (STACK_TAG_NAMES) to every resource it tags.
+ */
+export const MAX_TAGS = 50;
+/** Tags the stack puts on every resource it tags (components/stack.ts); config may not set them. */
+export const STACK_TAG_NAMES = ["managed-by", "aks-entra-project", "aks-entra-stack"] as const;
+/**
+ * The oldest Kubernetes minor this project accepts. AKS has offered nothing older for years
+ * (https://learn.microsoft.com/azure/aks/supported-kubernetes-versions); below it a version is a
+ * typo or a YAML number (`1.30` unquoted arrives as 1.3).
+ */
+export const MIN_KUBERNETES_MINOR = 27;
+
+export const KUBELOGIN_MODES = [
+    "azurecli",
+    "workloadidentity",
+    "spn",
+    "msi",
+    "interactive",
+    "devicecode",
+] as const;
+export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
+
+export const TIERS = ["Free", "Standard", "Premium"] as const;
+export const UPGRADE_CHANNELS = ["none", "patch", "stable", "rapid", "node-image"] as const;
+export const NODE_OS_UPGRADE_CHANNELS = [
+    "None",
+    "Unmanaged",
+    "SecurityPatch",
+    "NodeImage",
+] as const;
+export const PRINCIPAL_TYPES = ["User", "ServicePrincipal"] as const;
+export const RBAC_VERBS = [
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "impersonate",
+    "bind",
+    "escalate",
+    "use",
+    "*",
+] as const;
+/** Verbs that let a Role holder grant or assume more than it holds (Kubernetes RBAC docs). */
+export const ESCALATING_VERBS = ["escalate", "bind", "impersonate"] as const;
+
+/** Namespaces that exist in every AKS cluster or belong to AKS add-ons: never created here. */
+export const RESERVED_NAMESPACES = [
+    "default",
+    "gatekeeper-system",
+    "app-routing-system",
+    "aks-command",
+    "calico-system",
+    "tigera-operator",
+];
+
+/** GitHub Actions' OIDC issuer (docs/azure-facts.md, Formats). */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+/** The only audience Entra accepts for workload identity federation (docs/azure-facts.md, item 3). */
+export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";

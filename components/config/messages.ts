@@ -1,0 +1,141 @@
+// How problems read: `aks-entra:<key path> <value> <what is wrong>; <what is allowed>`. Pure module.
+import type { z } from "zod";
+import { NAMESPACE } from "./constants";
+import { CONFIG_KEYS, type ConfigKey, schemaAt } from "./schema";
+
+/** All problems found in a stack's configuration. Its message lists every one, one per line. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(
+            `aks-entra: invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((p) => `  - ${p}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** A value as the user wrote it, cut to 80 characters. */
+export function show(value: unknown): string {
+    if (value === undefined) {
+        return "(missing)";
+    }
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** `aks-entra:namespaces[0].roles[1].name` */
+export function keyPath(key: string, path: readonly PropertyKey[]): string {
+    let out = `${NAMESPACE}:${key}`;
+    for (const p of path) {
+        out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+    }
+    return out;
+}
+
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let cur: unknown = root;
+    for (const p of path) {
+        if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, p)) {
+            return undefined;
+        }
+        cur = (cur as Record<PropertyKey, unknown>)[p];
+    }
+    return cur;
+}
+
+/** One schema issue as a problem line. */
+export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIssue): string {
+    const path = keyPath(key, issue.path);
+    const value = valueAt(raw, issue.path);
+    switch (issue.code) {
+        case "unrecognized_keys": {
+            const allowed = schemaAt(key, issue.path);
+            const names = allowed ? Object.keys(allowed.shape) : [];
+            return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${names.length ? names.join(", ") : "see README"}${didYouMean(issue.keys, names)}`;
+        }
+        case "invalid_type":
+            if (value === null) {
+                return `${path} is null; give ${article(issue.expected)}, or remove the key`;
+            }
+            if (issue.expected === "string" && isYamlScalar(value)) {
+                return `${path} ${show(value)} is a ${typeof value}, not text; quote it in the stack file`;
+            }
+            return `${path} ${show(value)} is ${value === undefined ? "required" : `not ${article(issue.expected)}`}`;
+        case "invalid_value":
+            if (isYamlScalar(value) && issue.values.includes(String(value))) {
+                return `${path} ${show(value)} is a ${typeof value}, not text; quote it in the stack file ("${String(value)}")`;
+            }
+            return `${path} ${show(value)} ${value === undefined ? "is required" : "is not allowed"}; allowed: ${issue.values.map((v) => String(v)).join(" | ")}`;
+        case "too_small":
+            return Array.isArray(value)
+                ? `${path} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`
+                : `${path} ${show(value)} is below the minimum ${issue.minimum}`;
+        case "too_big":
+            return Array.isArray(value)
+                ? `${path} has ${value.length} entries; at most ${issue.maximum} allowed`
+                : typeof value === "string"
+                  ? `${path} ${show(value)} ${issue.message.startsWith("is ") ? issue.message : `is longer than ${issue.maximum} chars`}`
+                  : `${path} ${show(value)} is above the maximum ${issue.maximum}`;
+        case "invalid_key":
+            // The path ends with the bad key itself: name the map, then the key.
+            return `${keyPath(key, issue.path.slice(0, -1))} key ${show(issue.path.at(-1))} ${issue.issues.map((i) => i.message).join("; ")}`;
+        default:
+            return `${path} ${show(value)} ${issue.message}`;
+    }
+}
+
+function isYamlScalar(value: unknown): value is number | boolean {
+    return typeof value === "number" || typeof value === "boolean";
+}
+
+function article(expected: string): string {
+    const words: Record<string, string> = {
+        string: "a string",
+        number: "a number",
+        int: "a whole number",
+        boolean: "a boolean (true or false)",
+        array: "a list",
+        object: "a map",
+        record: "a map",
+    };
+    return Object.hasOwn(words, expected) ? words[expected] : expected;
+}
+
+/** An `aks-entra:<key>` that is not a key of this project, with the fix when one is likely. */
+export function unknownKeyProblem(key: string): string {
+    const base = `${NAMESPACE}:${key} is not a known key; allowed: ${CONFIG_KEYS.join(", ")}`;
+    const [top, ...rest] = key.split(".");
+    if (rest.length > 0 && (CONFIG_KEYS as string[]).includes(top)) {
+        // `pulumi config set aks-entra:cluster.tier Free` without --path makes a key with a dot.
+        return `${base}; ${rest.join(".")} belongs inside ${NAMESPACE}:${top}: nest it in the stack file, or set it with pulumi config set --path '${NAMESPACE}:${key}' <value>`;
+    }
+    return base + didYouMean([key], CONFIG_KEYS);
+}
+
+/** `; did you mean "clusterAccess"?` for a near miss (case, or at most two edits). */
+function didYouMean(given: readonly string[], allowed: readonly string[]): string {
+    const hints = given.flatMap((g) => {
+        const near = allowed.find(
+            (a) => a.toLowerCase() === g.toLowerCase() || editDistance(a, g) <= 2,
+        );
+        return near === undefined ? [] : [`"${near}"`];
+    });
+    return hints.length ? `; did you mean ${hints.join(", ")}?` : "";
+}
+
+/** Levenshtein distance (short strings only: config key names). */
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            cur[j] = Math.min(
+                prev[j] + 1,
+                cur[j - 1] + 1,
+                prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
+        }
+        prev = cur;
+    }
+    return prev[b.length];
+}

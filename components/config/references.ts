@@ -1,0 +1,137 @@
+// References from one part of the config to another: group aliases and Azure roles. Lookups go
+// through Maps, never through plain objects, so a reference named `constructor` or `toString` is
+// an unknown alias, not a property of Object.prototype. Pure module.
+import { AKS_DATA_PLANE_ROLES, FORBIDDEN_ROLES, GUID_PATTERN, resolveRole } from "../roles";
+import { NAMESPACE } from "./constants";
+import { show } from "./messages";
+import type { AzureRoleGrant, GroupRef } from "./types";
+import { NIL_GUID } from "./values";
+
+/** The aliases of `aks-entra:groups`: those that are valid, and every name that was written. */
+export class GroupAliases {
+    private readonly ids = new Map<string, string>();
+    private readonly written: ReadonlySet<string>;
+
+    /**
+     * `valid`: the entries the schema accepted. `written`: every alias in the stack file, so a
+     * reference to an alias whose own entry is broken is not reported a second time.
+     */
+    constructor(valid: Iterable<[string, string]>, written: Iterable<string>) {
+        for (const [alias, id] of valid) this.ids.set(alias, id.toLowerCase());
+        this.written = new Set(written);
+    }
+
+    /** Alias -> object id, for the typed config (a plain object built from own entries). */
+    entries(): [string, string][] {
+        return [...this.ids];
+    }
+
+    /** The problem with a reference at `path`, or undefined when it resolves (or was reported). */
+    problem(path: string, ref: string): string | undefined {
+        if (GUID_PATTERN.test(ref)) {
+            return ref === NIL_GUID
+                ? `${path} ${show(ref)} is the nil GUID, which no Entra object has`
+                : undefined;
+        }
+        if (this.ids.has(ref) || this.written.has(ref)) return undefined;
+        const known = [...this.ids.keys()];
+        return (
+            `${path} ${show(ref)} is neither an object id (GUID) nor a name from ${NAMESPACE}:groups` +
+            (known.length ? ` (known: ${known.join(", ")})` : " (none defined)")
+        );
+    }
+
+    /** What a reference stands for, to find the same group given twice: its object id if known. */
+    key(ref: string): string {
+        if (GUID_PATTERN.test(ref)) return ref.toLowerCase();
+        return this.ids.get(ref) ?? ref;
+    }
+
+    /** A reference that `problem` accepted. */
+    resolve(ref: string): GroupRef {
+        if (GUID_PATTERN.test(ref))
+            return { objectId: ref.toLowerCase(), label: ref.toLowerCase() };
+        const id = this.ids.get(ref);
+        if (id === undefined) throw new Error(`aks-entra: unresolved group reference ${show(ref)}`);
+        return { objectId: id, label: ref };
+    }
+}
+
+function knownRoleList(): string {
+    return (
+        ["Reader", "Storage Blob Data Reader", "Key Vault Secrets User", "AcrPull", "..."].join(
+            ", ",
+        ) + " (README: Configuration reference)"
+    );
+}
+
+/** The role GUID of a grant's `role` (name or GUID), or its problem. */
+export function grantRole(
+    at: string,
+    role: string,
+): { guid: string; problem?: undefined } | { guid?: undefined; problem: string } {
+    // A forbidden role by name is named as forbidden, not as unknown (which would invite its GUID).
+    const forbiddenByName = Object.entries(FORBIDDEN_ROLES).find(
+        ([, name]) => name.toLowerCase() === role.trim().toLowerCase(),
+    );
+    const guid = resolveRole(role) ?? forbiddenByName?.[0];
+    if (guid === undefined) {
+        return {
+            problem: `${at} ${show(role)} is not a known built-in role; use a role GUID or one of: ${knownRoleList()}`,
+        };
+    }
+    if (AKS_DATA_PLANE_ROLES.includes(guid)) {
+        return {
+            problem: `${at} ${show(role)} is an AKS access role; give cluster access with clusterAccess, namespaces[].access or pipelines[].clusterAccess/namespaceAccess instead`,
+        };
+    }
+    if (Object.hasOwn(FORBIDDEN_ROLES, guid)) {
+        return {
+            problem: `${at} ${show(role)} (${FORBIDDEN_ROLES[guid]}) is never granted by aks-entra; grant a narrower data-plane role`,
+        };
+    }
+    return { guid };
+}
+
+/** Problems of a list of Azure role grants at `path` (entries the schema refused are holes). */
+export function grantProblems(
+    path: string,
+    grants: readonly ({ role?: string; scope?: string } | undefined)[] | undefined,
+): string[] {
+    const problems: string[] = [];
+    const keys: string[] = [];
+    (grants ?? []).forEach((g, i) => {
+        if (g?.role === undefined) return;
+        const role = grantRole(`${path}[${i}].role`, g.role);
+        if (role.problem !== undefined) {
+            problems.push(role.problem);
+        } else if (g.scope !== undefined) {
+            keys.push(`${role.guid} on ${g.scope.toLowerCase()}`);
+        }
+    });
+    for (const dup of duplicates(keys)) {
+        problems.push(`${path} grants role ${dup} twice; list each role and scope once`);
+    }
+    return problems;
+}
+
+/** Grants that `grantProblems` accepted. */
+export function resolveGrants(
+    grants: readonly { role: string; scope: string }[] | undefined,
+): AzureRoleGrant[] {
+    return (grants ?? []).map((g) => {
+        const role = grantRole("", g.role);
+        if (role.guid === undefined) throw new Error(`aks-entra: unresolved role ${show(g.role)}`);
+        return { role: g.role, roleGuid: role.guid, scope: g.scope };
+    });
+}
+
+/** The values that occur more than once, in order of their second occurrence. */
+export function duplicates<T>(values: readonly T[]): T[] {
+    const seen = new Set<T>();
+    const dupes = new Set<T>();
+    for (const v of values) {
+        (seen.has(v) ? dupes : seen).add(v);
+    }
+    return [...dupes];
+}

@@ -1,0 +1,67 @@
+// Cross-field rules of aks-entra:admins and aks-entra:clusterAccess. Pure module.
+import { NAMESPACE } from "../constants";
+import { show } from "../messages";
+import { duplicates } from "../references";
+import { entries, type RuleContext, rawAt } from "./context";
+
+/** Every group reference in `refs` (holes skipped) resolves; `at(i)` is its key path. */
+export function groupReferences(
+    ctx: RuleContext,
+    refs: readonly (string | undefined)[] | undefined,
+    at: (i: number) => string,
+): string[] {
+    return entries(refs).flatMap(([i, ref]) => ctx.groups.problem(at(i), ref) ?? []);
+}
+
+/** Groups given twice (by alias and by id, or twice by either), as object ids. */
+export function repeatedGroups(ctx: RuleContext, refs: readonly (string | undefined)[]): string[] {
+    return duplicates(refs.filter((r) => r !== undefined).map((r) => ctx.groups.key(r)));
+}
+
+export function admins(ctx: RuleContext): string[] {
+    const a = ctx.draft.admins ?? {};
+    const written = rawAt(ctx.raw, "admins");
+    const existing = a.existingGroupObjectIds ?? [];
+    const out = groupReferences(
+        ctx,
+        existing,
+        (i) => `${NAMESPACE}:admins.existingGroupObjectIds[${i}]`,
+    );
+    const createGroup = a.createGroup ?? true;
+    const listed = Array.isArray(written.existingGroupObjectIds)
+        ? written.existingGroupObjectIds.length
+        : 0;
+    if (!createGroup && listed === 0) {
+        out.push(
+            `${NAMESPACE}:admins.createGroup is false and admins.existingGroupObjectIds is empty; the cluster needs at least one admin group: set createGroup: true or list an existing group`,
+        );
+    }
+    const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
+    if (!createGroup && (nonEmpty(written.members) || nonEmpty(written.owners))) {
+        out.push(
+            `${NAMESPACE}:admins.members/owners are set but admins.createGroup is false; they only apply to the group this stack creates`,
+        );
+    }
+    for (const id of repeatedGroups(ctx, existing)) {
+        out.push(`${NAMESPACE}:admins.existingGroupObjectIds lists ${show(id)} twice`);
+    }
+    return out;
+}
+
+export function clusterAccess(ctx: RuleContext): string[] {
+    const grants = entries(ctx.draft.clusterAccess);
+    const out = grants.flatMap(([i, g]) =>
+        g.group === undefined
+            ? []
+            : (ctx.groups.problem(`${NAMESPACE}:clusterAccess[${i}].group`, g.group) ?? []),
+    );
+    for (const id of repeatedGroups(
+        ctx,
+        grants.map(([, g]) => g.group),
+    )) {
+        out.push(
+            `${NAMESPACE}:clusterAccess lists group ${show(id)} more than once; give each group one role (the widest it needs)`,
+        );
+    }
+    return out;
+}

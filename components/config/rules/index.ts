@@ -1,0 +1,25 @@
+// Every cross-field rule, in the order their problems are listed. Pure module.
+import { admins, clusterAccess } from "./access";
+import { apiServerAccess, nodePools, upgradeChannels, versionPin } from "./cluster";
+import type { Rule } from "./context";
+import { namespaces, uniqueNamespaces } from "./namespaces";
+import { pipelines, uniquePipelines } from "./pipelines";
+import { tags } from "./tags";
+
+export { clusterAdminPowers } from "./namespaces";
+export { poolCount } from "./cluster";
+export type { RuleContext } from "./context";
+
+export const RULES: readonly Rule[] = [
+    nodePools,
+    upgradeChannels,
+    versionPin,
+    apiServerAccess,
+    admins,
+    clusterAccess,
+    uniqueNamespaces,
+    namespaces,
+    pipelines,
+    uniquePipelines,
+    tags,
+];

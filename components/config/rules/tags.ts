@@ -1,0 +1,34 @@
+// Cross-field rules of aks-entra:tags. Pure module.
+import { MAX_TAGS, NAMESPACE, STACK_TAG_NAMES } from "../constants";
+import { show } from "../messages";
+import { duplicates } from "../references";
+import type { RuleContext } from "./context";
+
+/**
+ * Azure counts tag names case-insensitively and allows 50 on a resource, the stack's own included;
+ * a config tag with the name of one of the stack's own would silently replace it.
+ */
+export function tags({ draft }: RuleContext): string[] {
+    const names = Object.keys(draft.tags ?? {});
+    const out: string[] = [];
+    const own = names.filter((n) =>
+        (STACK_TAG_NAMES as readonly string[]).includes(n.toLowerCase()),
+    );
+    for (const n of own) {
+        out.push(
+            `${NAMESPACE}:tags key ${show(n)} is a tag aks-entra sets itself (${STACK_TAG_NAMES.join(", ")}); choose another name`,
+        );
+    }
+    for (const n of duplicates(names.map((x) => x.toLowerCase()))) {
+        out.push(
+            `${NAMESPACE}:tags lists ${show(n)} more than once in different cases; Azure tag names ignore case`,
+        );
+    }
+    const room = MAX_TAGS - STACK_TAG_NAMES.length;
+    if (names.length - own.length > room) {
+        out.push(
+            `${NAMESPACE}:tags has ${names.length} tags; Azure allows ${MAX_TAGS} on a resource and aks-entra sets ${STACK_TAG_NAMES.length} itself, so at most ${room}`,
+        );
+    }
+    return out;
+}

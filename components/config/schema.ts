@@ -1,0 +1,257 @@
+// The shape of every key: one zod schema per top-level key, checking each value on its own.
+// Cross-field checks live in rules/; a schema line plus at most one rule is a new key. Pure module.
+import { z } from "zod";
+import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
+import {
+    KUBELOGIN_MODES,
+    MAX_AUTHORIZED_RANGES,
+    NODE_OS_UPGRADE_CHANNELS,
+    PRINCIPAL_TYPES,
+    RBAC_VERBS,
+    TIERS,
+    UPGRADE_CHANNELS,
+} from "./constants";
+import {
+    armScopeProblem,
+    cidrProblem,
+    gitRefProblem,
+    githubRepositoryProblem,
+    kubernetesVersionProblem,
+    NIL_GUID,
+} from "./values";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const GROUP_ALIAS = /^[A-Za-z0-9][-_.A-Za-z0-9]{0,63}$/;
+const GIT_REF_PART = /^[^\s*?[\]~^:\\]+$/;
+
+/** A string checked by a function that returns its problem (values.ts). */
+const checked = (problem: (value: string) => string | undefined) =>
+    z.string().refine((v) => problem(v) === undefined, {
+        error: (iss) => problem(String(iss.input)) ?? "is not valid",
+    });
+
+const guid = z
+    .string()
+    .regex(GUID_PATTERN, { error: "is not an object id (a GUID)" })
+    .refine((v) => v !== NIL_GUID, { error: "is the nil GUID, which no Entra object has" });
+const dnsLabel = (what: string) =>
+    z
+        .string()
+        .max(63, { error: `is not a valid ${what} (lowercase RFC 1123 label, max 63 chars)` })
+        .regex(DNS_LABEL, {
+            error: `is not a valid ${what} (lowercase RFC 1123 label, max 63 chars)`,
+        });
+const k8sName = (what: string) =>
+    z
+        .string()
+        .max(253, { error: `is not a valid ${what} (lowercase RFC 1123 subdomain, max 253 chars)` })
+        .regex(DNS_SUBDOMAIN, {
+            error: `is not a valid ${what} (lowercase RFC 1123 subdomain, max 253 chars)`,
+        });
+const groupRef = z
+    .string()
+    .min(1, { error: "is empty; give an object id (GUID) or a name from aks-entra:groups" });
+const azureRoleAssignment = z.strictObject({
+    role: z.string().min(1),
+    scope: checked(armScopeProblem),
+});
+
+export const poolSchema = z.strictObject({
+    vmSize: z
+        .string()
+        .regex(/^Standard_[A-Za-z0-9_]+$/, {
+            error: "is not an Azure VM size (Standard_...)",
+        })
+        .optional(),
+    count: z.int().min(1).max(100).optional(),
+    minCount: z.int().min(1).max(1000).optional(),
+    maxCount: z.int().min(1).max(1000).optional(),
+    zones: z
+        .array(z.enum(["1", "2", "3"]))
+        .min(1)
+        .optional(),
+});
+
+const clusterSchema = z.strictObject({
+    tier: z.enum(TIERS).optional(),
+    systemPool: poolSchema.optional(),
+    userPool: poolSchema.optional(),
+    authorizedIpRanges: z.array(checked(cidrProblem)).max(MAX_AUTHORIZED_RANGES).optional(),
+    privateCluster: z.boolean().optional(),
+    autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
+    nodeOsUpgradeChannel: z.enum(NODE_OS_UPGRADE_CHANNELS).optional(),
+    disableRunCommand: z.boolean().optional(),
+});
+
+const policyRule = z.strictObject({
+    apiGroups: z.array(z.string()).min(1),
+    resources: z.array(z.string().min(1)).min(1),
+    verbs: z.array(z.enum(RBAC_VERBS)).min(1),
+    resourceNames: z.array(z.string().min(1)).optional(),
+});
+
+const namespaceSchema = z.strictObject({
+    name: dnsLabel("Kubernetes namespace"),
+    access: z
+        .array(z.strictObject({ group: groupRef, role: z.enum(NAMESPACE_ACCESS_ROLES) }))
+        .optional(),
+    roles: z
+        .array(
+            z.strictObject({
+                name: k8sName("Kubernetes Role name"),
+                rules: z.array(policyRule).min(1).optional(),
+                clusterRole: z
+                    .string()
+                    .max(253)
+                    .regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, {
+                        error: "is not a valid ClusterRole name (lowercase letters, digits, - . :)",
+                    })
+                    .optional(),
+                groups: z.array(groupRef).min(1),
+                allowPrivilegeEscalation: z.boolean().optional(),
+            }),
+        )
+        .optional(),
+    workloads: z
+        .array(
+            z.strictObject({
+                serviceAccount: dnsLabel("service account name"),
+                azureRoleAssignments: z.array(azureRoleAssignment).optional(),
+            }),
+        )
+        .optional(),
+});
+
+const githubSubjectSchema = z.strictObject({
+    repository: checked(githubRepositoryProblem),
+    environment: z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(GIT_REF_PART, { error: "is not a GitHub environment name" })
+        .optional(),
+    branch: z
+        .string()
+        .min(1)
+        .check(
+            z.refine((v) => gitRefProblem(v, "branch") === undefined, {
+                error: (iss) => gitRefProblem(String(iss.input), "branch"),
+            }),
+        )
+        .optional(),
+    tag: z
+        .string()
+        .min(1)
+        .check(
+            z.refine((v) => gitRefProblem(v, "tag") === undefined, {
+                error: (iss) => gitRefProblem(String(iss.input), "tag"),
+            }),
+        )
+        .optional(),
+    pullRequest: z.literal(true).optional(),
+});
+
+const pipelineSchema = z.strictObject({
+    name: dnsLabel("pipeline name"),
+    github: z.array(githubSubjectSchema).min(1),
+    clusterAccess: z.enum(ACCESS_ROLES).optional(),
+    namespaceAccess: z
+        .array(z.strictObject({ namespace: z.string(), role: z.enum(NAMESPACE_ACCESS_ROLES) }))
+        .optional(),
+    azureRoleAssignments: z.array(azureRoleAssignment).optional(),
+});
+
+/** One schema per top-level key, so a broken key never hides the problems of another. */
+export const KEY_SCHEMAS = {
+    location: z
+        .string()
+        .regex(/^[a-z][a-z0-9]*$/, { error: "is not an Azure region name (e.g. westeurope)" }),
+    kubernetesVersion: checked(kubernetesVersionProblem),
+    cluster: clusterSchema,
+    groups: z.record(
+        z
+            .string()
+            .regex(GROUP_ALIAS, { error: "is not a group name (letters, digits, - _ ., max 64)" })
+            .refine((alias) => !GUID_PATTERN.test(alias), {
+                error: "looks like an object id; a name that is a GUID makes every reference to it ambiguous: choose a name",
+            }),
+        guid,
+    ),
+    admins: z.strictObject({
+        createGroup: z.boolean().optional(),
+        members: z.array(guid).optional(),
+        owners: z.array(guid).optional(),
+        existingGroupObjectIds: z.array(groupRef).optional(),
+    }),
+    clusterAccess: z.array(z.strictObject({ group: groupRef, role: z.enum(ACCESS_ROLES) })),
+    namespaces: z.array(namespaceSchema),
+    pipelines: z.array(pipelineSchema),
+    kubeloginMode: z.enum(KUBELOGIN_MODES),
+    deployer: z.strictObject({
+        objectId: guid.optional(),
+        principalType: z.enum(PRINCIPAL_TYPES).optional(),
+        clusterAdmin: z.boolean().optional(),
+        rbacWaitSeconds: z.int().min(0).max(900).optional(),
+    }),
+    protect: z.boolean(),
+    // Azure tag names: at most 512 chars, none of < > % & \ ? /; values at most 256.
+    tags: z.record(
+        z
+            .string()
+            .min(1)
+            .max(512)
+            .regex(/^[^<>%&\\?/]+$/, {
+                error: "is not a valid Azure tag name (no < > % & \\ ? /)",
+            })
+            .refine((k) => k !== "__proto__", { error: "is not a tag name aks-entra can set" }),
+        z.string().max(256),
+    ),
+} as const;
+
+export type ConfigKey = keyof typeof KEY_SCHEMAS;
+export const CONFIG_KEYS = Object.keys(KEY_SCHEMAS) as ConfigKey[];
+
+/** A key's value once its schema accepted it. */
+export type Parsed = { [K in ConfigKey]?: z.output<(typeof KEY_SCHEMAS)[K]> };
+
+/**
+ * What survived a key's schema: every value that failed is gone (array entries become holes, so
+ * indexes in messages stay right), every value present is valid. Rules run on drafts, so a format
+ * error in one entry never hides the cross-field problems of the rest.
+ */
+export type Draft<T> = T extends readonly (infer U)[]
+    ? (Draft<U> | undefined)[]
+    : T extends object
+      ? { [K in keyof T]?: Draft<T[K]> }
+      : T;
+export type Drafts = { [K in ConfigKey]?: Draft<NonNullable<Parsed[K]>> };
+
+/** Allowed keys of each nested map, for "unknown key" messages. */
+export function schemaAt(key: ConfigKey, path: readonly PropertyKey[]): z.ZodObject | undefined {
+    let cur: z.ZodType = KEY_SCHEMAS[key];
+    for (const p of path) {
+        cur = unwrap(cur);
+        if (cur instanceof z.ZodArray && typeof p === "number") {
+            cur = cur.element as z.ZodType;
+        } else if (
+            cur instanceof z.ZodObject &&
+            typeof p === "string" &&
+            Object.hasOwn(cur.shape, p)
+        ) {
+            cur = (cur.shape as Record<string, z.ZodType>)[p];
+        } else {
+            return undefined;
+        }
+    }
+    cur = unwrap(cur);
+    return cur instanceof z.ZodObject ? cur : undefined;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+    let cur = schema;
+    while (cur instanceof z.ZodOptional) {
+        cur = cur.unwrap() as z.ZodType;
+    }
+    return cur;
+}

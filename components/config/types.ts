@@ -1,0 +1,127 @@
+// The validated configuration: what the components consume. Pure module (types only).
+import type { AccessRole, NamespaceAccessRole } from "../roles";
+import type {
+    KubeloginMode,
+    NODE_OS_UPGRADE_CHANNELS,
+    PRINCIPAL_TYPES,
+    TIERS,
+    UPGRADE_CHANNELS,
+} from "./constants";
+
+export interface SystemPool {
+    vmSize: string;
+    count: number;
+    minCount?: number;
+    maxCount?: number;
+    zones: string[];
+}
+
+export interface ClusterSettings {
+    tier: (typeof TIERS)[number];
+    systemPool: SystemPool;
+    /**
+     * Pool for applications. When present, the system pool is tainted CriticalAddonsOnly so only
+     * system pods run there; when absent, applications run on the system pool (AKS allows it when
+     * it is the only pool).
+     */
+    userPool?: SystemPool;
+    authorizedIpRanges: string[];
+    privateCluster: boolean;
+    autoUpgradeChannel: (typeof UPGRADE_CHANNELS)[number];
+    nodeOsUpgradeChannel: (typeof NODE_OS_UPGRADE_CHANNELS)[number];
+    disableRunCommand: boolean;
+}
+
+/** A principal reference resolved from config: object id plus the name the config gave it. */
+export interface GroupRef {
+    objectId: string;
+    /** Alias from `aks-entra:groups`, or the object id when given directly. */
+    label: string;
+}
+
+export interface AzureRoleGrant {
+    /** Role as written in config (name or GUID), for display. */
+    role: string;
+    roleGuid: string;
+    scope: string;
+}
+
+export interface PolicyRule {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+    resourceNames?: string[];
+}
+
+export interface NamespaceRole {
+    name: string;
+    rules?: PolicyRule[];
+    clusterRole?: string;
+    groups: GroupRef[];
+    /**
+     * The config's explicit acceptance of a Role equal to cluster-admin in its namespace (`*` on
+     * `*`, escalate/bind/impersonate, or the cluster-admin ClusterRole). False: such a Role is refused.
+     */
+    allowPrivilegeEscalation: boolean;
+}
+
+export interface Workload {
+    namespace: string;
+    serviceAccount: string;
+    azureRoleAssignments: AzureRoleGrant[];
+}
+
+export interface NamespaceSettings {
+    name: string;
+    access: { group: GroupRef; role: NamespaceAccessRole }[];
+    roles: NamespaceRole[];
+    workloads: Workload[];
+}
+
+export interface GitHubSubject {
+    repository: string;
+    environment?: string;
+    branch?: string;
+    tag?: string;
+    pullRequest?: boolean;
+}
+
+export interface Pipeline {
+    name: string;
+    github: GitHubSubject[];
+    clusterAccess?: AccessRole;
+    namespaceAccess: { namespace: string; role: NamespaceAccessRole }[];
+    azureRoleAssignments: AzureRoleGrant[];
+}
+
+export interface StackConfig {
+    location: string;
+    kubernetesVersion?: string;
+    cluster: ClusterSettings;
+    groups: Record<string, string>;
+    admins: {
+        createGroup: boolean;
+        members: string[];
+        owners: string[];
+        existingGroups: GroupRef[];
+    };
+    clusterAccess: { group: GroupRef; role: AccessRole }[];
+    namespaces: NamespaceSettings[];
+    pipelines: Pipeline[];
+    kubeloginMode: KubeloginMode;
+    deployer: {
+        /**
+         * The principal that runs `pulumi up`, fixed in config so a change of operator does not move
+         * the grants. Undefined: whoever is logged in (getClientConfig).
+         */
+        objectId?: string;
+        /** Undefined: derived from kubeloginMode by the caller (see deployerPrincipalType). */
+        principalType?: (typeof PRINCIPAL_TYPES)[number];
+        clusterAdmin: boolean;
+        rbacWaitSeconds: number;
+    };
+    protect: boolean;
+    tags: Record<string, string>;
+    /** Keys left at their defaults, for reviewers (the plan's findings). */
+    defaultsUsed: string[];
+}

@@ -1,0 +1,149 @@
+// Checks of single values that a regular expression cannot state well: IP ranges, ARM ids, git
+// refs, GitHub repositories, Kubernetes versions. Each returns the problem (text that follows the
+// key path and the value) or undefined. Pure module.
+import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
+import { MIN_KUBERNETES_MINOR } from "./constants";
+
+/** Validates one IPv4/IPv6 CIDR (or bare address); returns the problem or undefined. */
+export function cidrProblem(value: string): string | undefined {
+    const [address = "", prefix, ...rest] = value.split("/");
+    // node's isIP is strict (no octal or short forms); ipaddr.js does the network arithmetic.
+    const family = isIP(address);
+    if (rest.length > 0 || family === 0) {
+        return "is not an IP range in CIDR notation (e.g. 203.0.113.0/24)";
+    }
+    const bits = family === 4 ? 32 : 128;
+    if (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits)) {
+        return `is not an IP range in CIDR notation (prefix must be 0-${bits})`;
+    }
+    const length = prefix === undefined ? bits : Number(prefix);
+    if (length === 0) {
+        return "opens the API server to the whole Internet; remove authorizedIpRanges instead";
+    }
+    const kind = family === 4 ? ipaddr.IPv4 : ipaddr.IPv6;
+    const network = kind.networkAddressFromCIDR(`${address}/${length}`).toString();
+    if (network !== ipaddr.parse(address).toString()) {
+        return `has host bits set; did you mean ${network}/${length}?`;
+    }
+    return undefined;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PROVIDER_NAMESPACE = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/;
+const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9]*$/;
+// Resource group names: letters, digits, - _ . ( ), at most 90, not ending in a period.
+const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
+const ARM_ID_FORM =
+    "/subscriptions/<guid>[/resourceGroups/<name>][/providers/<Namespace>/<type>/<name>[/<type>/<name>]...]";
+
+/**
+ * A role-assignment scope must be a well-formed ARM id: a subscription, an optional resource
+ * group, then provider/type/name pairs (nested types and extension resources repeat them). ARM
+ * would refuse or, worse, normalise anything else (`..`, query strings, empty segments) into a
+ * scope nobody reviewed.
+ */
+export function armScopeProblem(scope: string): string | undefined {
+    const bad = (why: string) => `is not an Azure resource id (${why}); expected ${ARM_ID_FORM}`;
+    if (/[\s?#%\\]/.test(scope)) return bad("spaces, ?, #, % or \\ are not allowed");
+    if (!scope.startsWith("/")) return bad("it must start with /subscriptions/");
+    const parts = scope.slice(1).split("/");
+    if (parts.some((p) => p === "")) return bad("empty segment: // or a trailing /");
+    if (parts.some((p) => p === "." || p === "..")) return bad(". and .. segments are not allowed");
+    const [subscriptions, subscription, ...rest] = parts;
+    if (subscriptions.toLowerCase() !== "subscriptions" || !GUID.test(subscription ?? "")) {
+        return bad("it must start with /subscriptions/<subscription guid>");
+    }
+    let i = 0;
+    if (rest[0]?.toLowerCase() === "resourcegroups") {
+        if (rest[1] === undefined || !RESOURCE_GROUP.test(rest[1])) {
+            return bad(`${JSON.stringify(rest[1] ?? "")} is not a resource group name`);
+        }
+        i = 2;
+    }
+    while (i < rest.length) {
+        if (rest[i].toLowerCase() !== "providers") {
+            return bad(`expected "providers" where ${JSON.stringify(rest[i])} stands`);
+        }
+        const namespace = rest[i + 1];
+        if (namespace === undefined || !PROVIDER_NAMESPACE.test(namespace)) {
+            return bad(
+                `${JSON.stringify(namespace ?? "")} is not a resource provider (e.g. Microsoft.KeyVault)`,
+            );
+        }
+        i += 2;
+        let pairs = 0;
+        while (i < rest.length && rest[i].toLowerCase() !== "providers") {
+            if (!RESOURCE_TYPE.test(rest[i])) {
+                return bad(`${JSON.stringify(rest[i])} is not a resource type`);
+            }
+            if (rest[i + 1] === undefined) {
+                return bad(`resource type ${JSON.stringify(rest[i])} has no name after it`);
+            }
+            i += 2;
+            pairs++;
+        }
+        if (pairs === 0) return bad(`provider ${namespace} names no resource type and name`);
+    }
+    return undefined;
+}
+
+/**
+ * A branch or tag name as git accepts it (git check-ref-format), given without its refs/heads/ or
+ * refs/tags/ prefix: the subject GitHub emits adds the prefix itself.
+ */
+export function gitRefProblem(name: string, kind: "branch" | "tag"): string | undefined {
+    const prefix = kind === "branch" ? "refs/heads/" : "refs/tags/";
+    if (name.startsWith("refs/")) {
+        return `is a full ref; give the ${kind} name without ${prefix} (the subject adds it)`;
+    }
+    const bad = (why: string) => `is not a ${kind} name git accepts (${why})`;
+
+    if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return bad("no spaces, wildcards or ~ ^ : ? * [ \\");
+    if (name.startsWith("-")) return bad("it must not start with -");
+    if (name.includes("..") || name.includes("@{") || name === "@") return bad("no .., @{ or @");
+    if (name.includes("//") || name.endsWith("/") || name.endsWith(".")) {
+        return bad("no //, and no / or . at the end");
+    }
+    if (name.split("/").some((c) => c.startsWith(".") || c.endsWith(".lock"))) {
+        return bad("no part may start with . or end with .lock");
+    }
+    return undefined;
+}
+
+// Owners: letters, digits and single hyphens, not at either end, at most 39 (GitHub's rule for
+// account names). Repositories: letters, digits, - _ ., at most 100, never . or .. (GitHub refuses).
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const GITHUB_REPO_NAME = /^[-_.A-Za-z0-9]{1,100}$/;
+
+/** `<owner>/<repo>` as GitHub names repositories in its OIDC subjects. */
+export function githubRepositoryProblem(value: string): string | undefined {
+    const [owner = "", repo, ...rest] = value.split("/");
+    if (repo === undefined || rest.length > 0) {
+        return "is not a GitHub repository (<owner>/<repo>)";
+    }
+    if (!GITHUB_OWNER.test(owner)) {
+        return "is not a GitHub repository (<owner>/<repo>): the owner is letters, digits and single hyphens, at most 39";
+    }
+    if (!GITHUB_REPO_NAME.test(repo) || repo === "." || repo === "..") {
+        return "is not a GitHub repository (<owner>/<repo>): the name is letters, digits, - _ . (never . or ..), at most 100";
+    }
+    return undefined;
+}
+
+/** "1.33" or "1.33.2", and a minor AKS could offer. */
+export function kubernetesVersionProblem(value: string): string | undefined {
+    const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(value);
+    if (!m) return 'is not a Kubernetes version (e.g. "1.33" or "1.33.2")';
+    const [major, minor] = [Number(m[1]), Number(m[2])];
+    if (major !== 1 || minor < MIN_KUBERNETES_MINOR) {
+        const yaml =
+            m[3] === undefined && minor < 10
+                ? `; an unquoted ${major}.${minor}0 in YAML arrives as the number ${value}: quote the version ("${major}.${minor}0")`
+                : "";
+        return `is not a Kubernetes version AKS offers (1.${MIN_KUBERNETES_MINOR} or later)${yaml}`;
+    }
+    return undefined;
+}
+
+export const NIL_GUID = "00000000-0000-0000-0000-000000000000";
