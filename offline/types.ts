@@ -6,6 +6,8 @@ export const TYPES = {
     fic: "azure-native:managedidentity:FederatedIdentityCredential",
     roleAssignment: "azure-native:authorization:RoleAssignment",
     cluster: "azure-native:containerservice:ManagedCluster",
+    /** A node pool as its own resource (pools other than the first system pool belong there). */
+    agentPool: "azure-native:containerservice:AgentPool",
     group: "azuread:index/group:Group",
     sleep: "time:index/sleep:Sleep",
     k8sProvider: "pulumi:providers:kubernetes",

@@ -2,7 +2,7 @@
 // (role assignments, RoleBindings, federated credentials, the cluster's admin groups), never off
 // the config. The config only lends names: group aliases, pipeline names.
 // Pure module.
-import type { StackConfig } from "../components/config";
+import { deployerPrincipalType, type StackConfig } from "../components/config";
 import { StackNames } from "../components/naming";
 import {
     type Grant,
@@ -30,7 +30,7 @@ export interface AccessContext {
     config: StackConfig;
     project: string;
     stack: string;
-    /** Object id of the principal running `pulumi up` (the fake deployer offline). */
+    /** Object id of the deployer: deployer.objectId, else the login (the fake one offline). */
     deployerObjectId: string;
 }
 
@@ -71,7 +71,7 @@ export function deriveAccess(ctx: AccessContext): Access {
         kind: "deployer",
         label: "deployer",
         objectId: ctx.deployerObjectId.toLowerCase(),
-        principalType: config.deployer.principalType ?? "User",
+        principalType: deployerPrincipalType(config),
     });
     for (const g of index.ofType(TYPES.group)) {
         add({

@@ -15,7 +15,10 @@ export interface PlanInput {
     registrations: readonly Registration[];
     outputs: Record<string, unknown>;
     secretOutputs: readonly string[];
-    /** Object id of whoever runs `pulumi up` (the harness's fake deployer). */
+    /**
+     * Object id of whoever runs `pulumi up` (the harness's fake login). Used only when the config
+     * does not fix the deployer with deployer.objectId.
+     */
     deployerObjectId: string;
     config: StackConfig;
     /** Violations of the guardrails pack for these registrations. Defaults to none. */
@@ -31,7 +34,8 @@ export function buildPlan(input: PlanInput): Plan {
         config: input.config,
         project: input.project,
         stack: input.stack,
-        deployerObjectId: input.deployerObjectId,
+        // deployer.objectId, when set, is who the stack grants to; the login only fills in for it.
+        deployerObjectId: input.config.deployer.objectId ?? input.deployerObjectId,
     });
     const resources = planResources({ index, access });
     const order = orderChecks({ index, access });

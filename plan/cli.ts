@@ -16,23 +16,38 @@ import {
     type StackConfig,
 } from "../components/config";
 import type * as Harness from "../offline/harness";
+import type * as PolicyConfigCheck from "../policy/configCheck";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { buildPlan } from "./build";
 import {
     BasePlanError,
     diffPlans,
     parseBasePlan,
+    type PlanDiff,
     renderDiffMarkdown,
     renderDiffText,
 } from "./diff";
 import { renderMarkdown } from "./markdown";
-import { type Plan, stableJson } from "./model";
+import { type Plan, SEVERITIES, stableJson } from "./model";
 import { renderText } from "./render";
 import { style, wantColour } from "./text";
 
 export const ROOT = path.resolve(__dirname, "..");
 
-export const EXIT = { ok: 0, usage: 1, accessChanged: 2, programFailed: 3 } as const;
+/**
+ * Exit codes. When several apply the most urgent wins: refused (4) > findings (5) > access
+ * changed (2) > ok; stderr names every one that applied.
+ */
+export const EXIT = {
+    ok: 0,
+    usage: 1,
+    accessChanged: 2,
+    programFailed: 3,
+    refused: 4,
+    findings: 5,
+} as const;
+
+export const FAIL_ON = ["high", "medium", "low"] as const;
 
 export const USAGE = `Usage: npm run plan -- [options]
 
@@ -41,18 +56,26 @@ get access to what. No Azure credentials or Pulumi backend needed.
 
 Options:
   --stack NAME        stack to plan (default: dev); reads Pulumi.NAME.yaml
-  --config FILE       read the config from FILE (same form: a top-level "config:" map);
-                      the stack name is still --stack (default dev) or NAME of Pulumi.NAME.yaml
-  --json FILE         write the full plan as stable JSON (schemaVersion 1, sorted, no timestamps)
+  --config FILE       read the config from FILE (same form: a top-level "config:" map); the
+                      stack name (physical names derive from it) is --stack, else NAME of a
+                      Pulumi.NAME.yaml file, else dev: stderr says which
+  --json FILE         write the full plan as stable JSON (schemaVersion 2, sorted, no timestamps)
   --markdown FILE     write the plan as Markdown with a Mermaid diagram (for a PR comment)
   --diff BASE.json    compare with an earlier --json plan and print only the changes;
-                      exit code 2 when access (grants or trusts) changes
+                      exit 2 when access (grants or trusts) changes, 4 when a change is one
+                      Azure refuses in place or that replaces a resource
+  --fail-on LEVEL     exit 5 when a finding is LEVEL or more severe (high, medium or low)
   --policy-config FILE
                       policy pack config (as pulumi preview --policy-pack-config) for the
-                      guardrails the plan runs on every resource; violations become findings
+                      guardrails the plan runs on every resource; violations become findings.
+                      Unknown rules, options and levels are refused
   -h, --help          show this help
 
-Exit codes: 0 ok, 1 bad config or usage, 2 access changed (--diff), 3 the program failed.`;
+Exit codes (the first that applies, in this order, wins; stderr lists every one):
+  1  bad config or usage            3  the program failed
+  4  --diff: a change Azure refuses in place, or that replaces a resource
+  5  --fail-on: a finding at or above LEVEL
+  2  --diff: access changed         0  ok`;
 
 /** A problem the user can fix: printed without a stack trace, exit code 1. */
 export class UsageError extends Error {}
@@ -65,6 +88,7 @@ export interface Options {
     markdown?: string;
     diff?: string;
     policyConfig?: string;
+    failOn?: (typeof FAIL_ON)[number];
     help: boolean;
 }
 
@@ -75,6 +99,7 @@ const VALUE_FLAGS = [
     "--markdown",
     "--diff",
     "--policy-config",
+    "--fail-on",
 ] as const;
 
 export function parseArgs(argv: readonly string[]): Options {
@@ -101,6 +126,15 @@ export function parseArgs(argv: readonly string[]): Options {
         }
         if (seen.has(flag)) throw new UsageError(`${flag} given twice`);
         seen.add(flag);
+        if (flag === "--fail-on") {
+            if (!(FAIL_ON as readonly string[]).includes(value)) {
+                throw new UsageError(
+                    `--fail-on ${JSON.stringify(value)} is not a severity; use ${FAIL_ON.join(", ")}`,
+                );
+            }
+            o.failOn = value as (typeof FAIL_ON)[number];
+            continue;
+        }
         const key =
             flag === "--policy-config"
                 ? "policyConfig"
@@ -183,6 +217,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const file = o.config ?? path.join(ROOT, `Pulumi.${o.stack}.yaml`);
     const fromName = /^Pulumi\.([^/\\]+)\.yaml$/.exec(path.basename(file))?.[1];
     const stack = o.stackGiven ? o.stack : (fromName ?? o.stack);
+    if (o.config !== undefined) {
+        // Physical names (resource group, cluster, identities) derive from the stack name: say
+        // which one a file that is not Pulumi.<stack>.yaml is planned as.
+        const why = o.stackGiven
+            ? "from --stack"
+            : fromName !== undefined
+              ? "from the file name"
+              : "the default; set it with --stack NAME";
+        io.stderr.write(`plan: ${o.config}: planning as stack "${stack}" (${why})\n`);
+    }
     const raw = readStackConfig(file);
     const project = projectName();
 
@@ -254,7 +298,37 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
             `(validate ${seconds(validated - started)}, load SDK ${seconds(loaded - validated)}, evaluate ${seconds(evaluated - loaded)}, ` +
             `report ${seconds(done - evaluated)})${o.json ? `; wrote ${o.json}` : ""}${o.markdown ? `; wrote ${o.markdown}` : ""}\n`,
     );
-    return diff?.accessChanged ? EXIT.accessChanged : EXIT.ok;
+    return exitCode(io, plan, diff, o.failOn);
+}
+
+/** The exit code (see EXIT), with every reason that applied on stderr. */
+function exitCode(
+    io: Io,
+    plan: Plan,
+    diff: PlanDiff | undefined,
+    failOn: Options["failOn"],
+): number {
+    const reasons: [number, string][] = [];
+    if (diff && diff.refused.length > 0) {
+        reasons.push([
+            EXIT.refused,
+            `${diff.refused.length} change${diff.refused.length === 1 ? "" : "s"} Azure refuses in place or that replace${diff.refused.length === 1 ? "s" : ""} a resource`,
+        ]);
+    }
+    if (failOn) {
+        const worst = SEVERITIES.indexOf(failOn);
+        const hits = plan.findings.filter((f) => SEVERITIES.indexOf(f.severity) <= worst);
+        if (hits.length > 0) {
+            reasons.push([
+                EXIT.findings,
+                `${hits.length} finding${hits.length === 1 ? "" : "s"} at or above ${failOn} (--fail-on ${failOn})`,
+            ]);
+        }
+    }
+    if (diff?.accessChanged) reasons.push([EXIT.accessChanged, "access changed"]);
+    if (reasons.length === 0) return EXIT.ok;
+    io.stderr.write(`plan: exit ${reasons[0][0]}: ${reasons.map((r) => r[1]).join("; ")}\n`);
+    return reasons[0][0];
 }
 
 /** A policy config file, as `pulumi preview --policy-pack-config` takes it (JSON). */
@@ -270,6 +344,14 @@ function readPolicyConfig(file: string): PolicyEvaluate.PackConfig {
     if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
         throw new UsageError(
             `--policy-config ${file} must be a JSON object of policy name -> settings`,
+        );
+    }
+    // Pulumi ignores what it does not know; an exception with a typo would silently not apply.
+    const check = require("../policy/configCheck") as typeof PolicyConfigCheck;
+    const problems = check.policyConfigProblems(doc as Record<string, unknown>);
+    if (problems.length > 0) {
+        throw new UsageError(
+            `--policy-config ${file} is not a config of the guardrails pack (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
         );
     }
     return doc as PolicyEvaluate.PackConfig;

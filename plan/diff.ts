@@ -1,5 +1,6 @@
 // `--diff BASE.json`: what changes in access (grants added, removed, widened, narrowed; trusts added,
 // removed) and in resources between an earlier plan and this one. Pure module.
+import { type ImmutableChange, immutableChanges } from "./immutable";
 import { describePrincipal } from "./labels";
 import {
     type Finding,
@@ -49,6 +50,8 @@ export interface ResourceChange {
 
 export interface PlanDiff {
     accessChanged: boolean;
+    /** Changes Azure refuses in place, or that replace a resource: `pulumi up` fails or recreates. */
+    refused: ImmutableChange[];
     access: AccessChange[];
     trusts: TrustChange[];
     resources: ResourceChange[];
@@ -157,12 +160,14 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
     const rb = new Map(base.resources.map((r) => [r.urn, r]));
     const ra = new Map(current.resources.map((r) => [r.urn, r]));
     const resources: ResourceChange[] = [];
+    const refused: ImmutableChange[] = [];
     for (const [urn, r] of ra) {
         const old = rb.get(urn);
         if (!old) {
             resources.push({ kind: "added", urn, type: r.type, properties: [] });
             continue;
         }
+        refused.push(...immutableChanges(urn, r.type, old.immutable, r.immutable));
         const keys = new Set([...Object.keys(old.properties), ...Object.keys(r.properties)]);
         const changed = [...keys].filter((k) => old.properties[k] !== r.properties[k]).sort();
         if (changed.length)
@@ -179,6 +184,12 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
     const kinds: AccessChangeKind[] = ["widened", "added", "changed", "narrowed", "removed"];
     return {
         accessChanged: access.length > 0 || trusts.length > 0,
+        refused: sortBy(
+            refused,
+            (c) => c.kind,
+            (c) => c.urn,
+            (c) => c.fact,
+        ),
         access: sortBy(
             access,
             (c) => kinds.indexOf(c.kind),
@@ -229,6 +240,11 @@ function urnTail(urn: string): string {
     return urn.split("::").slice(-1)[0] ?? urn;
 }
 
+/** `azure-native:containerservice:ManagedCluster aks-entra-cluster: pool system vmSize A -> B: why` */
+export function refusedLine(c: ImmutableChange): string {
+    return `${c.type} ${urnTail(c.urn)}: ${c.fact} ${c.before} -> ${c.after}: ${c.why}`;
+}
+
 export function renderDiffText(d: PlanDiff, base: string, st: Style): string {
     const lines = [st.bold(st.cyan(`Changes since ${base}`))];
     const paint = (kind: string) =>
@@ -248,6 +264,17 @@ export function renderDiffText(d: PlanDiff, base: string, st: Style): string {
         lines.push(
             `  ${paint(t.kind)(`${SIGN[t.kind]} trust ${t.kind.padEnd(7)}`)} ${t.identity} <- ${t.issuer} ${t.subject}`,
         );
+    if (d.refused.length > 0) {
+        lines.push(
+            st.bold(
+                st.red(
+                    `Refused or replacing: ${d.refused.length} change${d.refused.length === 1 ? "" : "s"} that pulumi up cannot make in place`,
+                ),
+            ),
+        );
+        for (const c of d.refused)
+            lines.push(`  ${st.red(`! ${c.kind.padEnd(8)}`)} ${refusedLine(c)}`);
+    }
     const counts = ["added", "removed", "changed"].map(
         (k) => `${d.resources.filter((r) => r.kind === k).length} ${k}`,
     );
@@ -293,6 +320,24 @@ export function renderDiffMarkdown(d: PlanDiff, base: string): string {
         ];
         out.push(
             markdownTable(["change", "principal", "scope / issuer", "lost", "gained"], rows),
+            "",
+        );
+    }
+    if (d.refused.length > 0) {
+        out.push(
+            `**Refused or replacing: ${d.refused.length}.** \`pulumi up\` would fail, or delete and recreate:`,
+            "",
+            markdownTable(
+                ["kind", "resource", "what", "before", "after", "why"],
+                d.refused.map((c) => [
+                    c.kind,
+                    `${c.type} ${urnTail(c.urn)}`,
+                    c.fact,
+                    c.before,
+                    c.after,
+                    c.why,
+                ]),
+            ),
             "",
         );
     }

@@ -2,8 +2,12 @@
 // the stable JSON form (`--json`) that two runs, or two commits, can diff byte for byte.
 // Pure module: no Pulumi import, so the CLI can load it before the SDK.
 
-/** Bumped on any incompatible change of the JSON form; `--diff` refuses other versions. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped on any incompatible change of the JSON form; `--diff` refuses other versions.
+ * 2: resources carry `immutable` (what Azure refuses to change in place or replaces), so `--diff`
+ * can flag refused and replacing changes; node pools are properties `pool <name>`.
+ */
+export const SCHEMA_VERSION = 2;
 
 export type PrincipalKind =
     | "group"
@@ -112,6 +116,11 @@ export interface PlanResource {
     wave: number;
     /** Security-relevant properties, as text. */
     properties: Record<string, string>;
+    /**
+     * Values Azure refuses to change in place, or whose change replaces the resource (names,
+     * location, node pools, private API server), for `--diff`. Only on types that have them.
+     */
+    immutable?: Record<string, string>;
     protect: boolean;
 }
 

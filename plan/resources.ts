@@ -4,7 +4,9 @@
 import type { Registration } from "../offline/harness";
 import { type Access, accessLookups } from "./access";
 import { describePrincipal, rulesSummary } from "./labels";
+import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
+import { agentPool, inlinePools, poolText } from "./pools";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
 
 export interface ResourceContext {
@@ -27,6 +29,8 @@ export function physicalName(r: Registration): string {
         case TYPES.identity:
         case TYPES.cluster:
             return text(r.inputs.resourceName);
+        case TYPES.agentPool:
+            return text(r.inputs.agentPoolName);
         case TYPES.fic:
             return text(r.inputs.federatedIdentityCredentialResourceName);
         case TYPES.roleAssignment:
@@ -63,12 +67,6 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
     );
     const api = (i.apiServerAccessProfile ?? {}) as Record<string, unknown>;
     const ranges = strings(api.authorizedIPRanges);
-    const pool = ((i.agentPoolProfiles ?? []) as Record<string, unknown>[])[0] ?? {};
-    const zones = strings(pool.availabilityZones);
-    const autoscale =
-        pool.enableAutoScaling === true
-            ? `, autoscale ${String(pool.minCount)}-${String(pool.maxCount)}`
-            : "";
     const adminGroups = strings(at(i, "aadProfile", "adminGroupObjectIDs")).map(who);
     return {
         entra:
@@ -104,7 +102,7 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
         runCommand: onOff(api.disableRunCommand !== true),
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
-        systemPool: `${String(pool.count)} x ${text(pool.vmSize)}${autoscale}, ${zones.length ? `zones ${zones.join(",")}` : "no availability zones"}`,
+        ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
         upgrades: `${text(at(i, "autoUpgradeProfile", "upgradeChannel"))}, node OS ${text(at(i, "autoUpgradeProfile", "nodeOSUpgradeChannel"))}`,
         network: `${text(at(i, "networkProfile", "networkPlugin"))} ${text(at(i, "networkProfile", "networkPluginMode"))}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
     };
@@ -126,6 +124,10 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
             return { ...out, ...clusterProperties(r, ctx) };
         case TYPES.resourceGroup:
             return { ...out, location: text(i.location) };
+        case TYPES.agentPool: {
+            const p = agentPool(r)!;
+            return { ...out, cluster: text(i.resourceName), [`pool ${p.name}`]: poolText(p) };
+        }
         case TYPES.identity: {
             const p = access.byIdentityId.get(r.id.toLowerCase());
             return {
@@ -246,6 +248,7 @@ export function planResources(ctx: ResourceContext): PlanResource[] {
             dependsOn: [...r.dependencies].sort(compareText),
             wave: w.get(r.urn) ?? 0,
             properties: properties(r, ctx),
+            immutable: immutableFacts(r),
             protect: r.protect,
         })),
         (r) => r.urn,

@@ -47,7 +47,7 @@ describe("Azure failure modes (azure-facts.md)", function () {
                     ? "ServicePrincipal"
                     : groupIds.has(p)
                       ? "Group"
-                      : p === dev.deployer.objectId
+                      : p === (DEV["aks-entra:deployer"] as { objectId: string }).objectId
                         ? "User"
                         : "unknown principal";
                 assert.equal(a.inputs.principalType, expected, a.name);

@@ -2,43 +2,12 @@
 // codes, stdout/stderr and the files written. Each evaluation costs ~2 s, so the runs happen once,
 // in parallel, in before() hooks, and the tests read their results.
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { Plan } from "../plan/model";
-
-const ROOT = path.resolve(__dirname, "..");
-const FIXTURES = path.join(ROOT, "test", "fixtures", "plan");
-// @pulumi/pulumi needs Node 22; the machine's own node may be older (package.json devDependency).
-const NODE =
-    Number(process.versions.node.split(".")[0]) >= 22
-        ? process.execPath
-        : path.join(ROOT, "node_modules", ".bin", "node");
-const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-
-interface Run {
-    code: number;
-    stdout: string;
-    stderr: string;
-    ms: number;
-}
-
-function plan(...args: string[]): Promise<Run> {
-    const started = Date.now();
-    return new Promise((resolve) => {
-        execFile(
-            NODE,
-            [TSX, "plan/cli.ts", ...args],
-            { cwd: ROOT, env: { ...process.env, NO_COLOR: "" }, maxBuffer: 64 * 1024 * 1024 },
-            (error, stdout, stderr) => {
-                const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-                resolve({ code, stdout, stderr, ms: Date.now() - started });
-            },
-        );
-    });
-}
+import { FIXTURES, plan, ROOT, type Run } from "./planRun";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-plan-"));
 const out = (name: string) => path.join(tmp, name);
@@ -193,7 +162,7 @@ describe("offline plan (npm run plan)", function () {
             const first = readFileSync(out("dev.json"), "utf8");
             assert.equal(readFileSync(out("dev-again.json"), "utf8"), first);
             const p = JSON.parse(first) as Plan;
-            assert.equal(p.schemaVersion, 1);
+            assert.equal(p.schemaVersion, 2);
             assert.equal(p.outputs.kubeconfig, "[secret]");
             assert.doesNotMatch(first, /certificate-authority-data|clusterUser_|T\d\d:\d\d:\d\d/);
             const keysSorted = (v: unknown): boolean =>
@@ -434,12 +403,12 @@ describe("offline plan (npm run plan)", function () {
             assert.equal(missing.code, 1);
             assert.match(missing.stderr, /cannot read .*Pulumi\.nope\.yaml: ENOENT/);
             assert.equal(base.code, 1);
-            assert.match(base.stderr, /schemaVersion 99; this plan writes 1/);
+            assert.match(base.stderr, /schemaVersion 99; this plan writes 2/);
         });
     });
 
     describe("guardrails in the plan (policy/ run on every registration)", () => {
-        it("reports a mandatory rule's violation as a HIGH finding, and honours --policy-config", async () => {
+        it("reports a mandatory rule's violation once, with the plan's finding of the same fact, and honours --policy-config", async () => {
             // A group that is not an admin group gets cluster-admin: valid config, but the pack's
             // stack-cluster-admin-principals rule refuses it unless the team allows it.
             const dev = parse(readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
@@ -467,17 +436,22 @@ describe("offline plan (npm run plan)", function () {
                 plan("--config", file, "--policy-config", out("missing.json")),
             ]);
             assert.equal(flagged.code, 0, flagged.stderr);
-            const codes = (name: string) =>
-                readJson(name).findings.map((f) => `${f.severity} ${f.code}`);
+            const adminFindings = (name: string) =>
+                readJson(name)
+                    .findings.filter((f) => f.subject === `group:${developers}`)
+                    .map((f) => `${f.severity} ${f.code}: ${f.message}`);
+            // One fact, one finding: the plan's own and the guardrail's agree.
+            assert.deepEqual(adminFindings("ca.json"), [
+                "high cluster-admin: group developers gets AKS RBAC Cluster Admin on the whole cluster (azure-rbac) (guardrail stack-cluster-admin-principals agrees; a mandatory rule: pulumi preview --policy-pack policy refuses it)",
+            ]);
             assert.ok(
-                codes("ca.json").includes("high policy:stack-cluster-admin-principals"),
-                codes("ca.json").join("\n"),
+                !readJson("ca.json").findings.some((f) => f.code.startsWith("policy:")),
+                "the guardrail's violation is folded into the plan's finding",
             );
-            assert.match(flagged.stdout, /^HIGH {4}policy:stack-cluster-admin-principals: /m);
             assert.equal(allowed.code, 0, allowed.stderr);
-            assert.ok(
-                !codes("ca-allowed.json").some((c) => c.includes("stack-cluster-admin-principals")),
-            );
+            assert.deepEqual(adminFindings("ca-allowed.json"), [
+                "high cluster-admin: group developers gets AKS RBAC Cluster Admin on the whole cluster (azure-rbac)",
+            ]);
             assert.equal(unreadable.code, 1);
             assert.match(unreadable.stderr, /cannot read --policy-config .*missing\.json: ENOENT/);
         });

@@ -47,7 +47,10 @@ describe("dev stack", function () {
         assert.equal(g.inputs.securityEnabled, true);
         assert.equal(g.inputs.mailEnabled, false);
         assert.equal(g.inputs.preventDuplicateNames, true);
-        assert.deepEqual(g.inputs.owners, [r.deployer.objectId, ...admins.owners].sort());
+        // Pulumi.dev.yaml fixes the deployer (deployer.objectId), not the logged-in principal.
+        const deployer = (DEV["aks-entra:deployer"] as { objectId: string }).objectId;
+        assert.notEqual(deployer, r.deployer.objectId);
+        assert.deepEqual(g.inputs.owners, [deployer, ...admins.owners].sort());
         assert.deepEqual(g.inputs.members, admins.members);
     });
 
@@ -286,7 +289,10 @@ describe("dev stack", function () {
 
     it("gives the deployer AKS RBAC Cluster Admin, as a User, and waits for it before Kubernetes calls", function () {
         const grant = one(r, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin");
-        assert.equal(grant.inputs.principalId, r.deployer.objectId);
+        assert.equal(
+            grant.inputs.principalId,
+            (DEV["aks-entra:deployer"] as { objectId: string }).objectId,
+        );
         assert.equal(grant.inputs.principalType, "User");
         assert.equal(grant.inputs.roleDefinitionId, roleDef(sub(r), AKS_ROLES.rbacClusterAdmin));
         assert.equal(grant.inputs.scope, clusterReg().id);

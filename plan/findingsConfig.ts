@@ -1,0 +1,135 @@
+// Findings about the configuration itself: keys left at their defaults (with the value the default
+// takes), documentation IP ranges and example object ids left over from a copied Pulumi.dev.yaml.
+// Pure module.
+import ipaddr from "ipaddr.js";
+import { deployerPrincipalType, type StackConfig } from "../components/config";
+import type { FactFinding } from "./dedupe";
+import { DOCUMENTATION_RANGES, EXAMPLE_OBJECT_IDS } from "./examples";
+import type { FindingContext } from "./findings";
+import { compareText } from "./model";
+import { strings } from "./registrations";
+
+/**
+ * The value a key left at its default takes, as a reviewer reads it. Keys not listed here show
+ * their value in the validated config.
+ */
+const DEFAULT_VALUES: Readonly<Record<string, (c: StackConfig) => string>> = {
+    admins: (c) =>
+        c.admins.createGroup
+            ? "a new admin group owned by the deployer, no other admin groups"
+            : "no new admin group",
+    cluster: (c) =>
+        `tier ${c.cluster.tier}, one system pool of ${c.cluster.systemPool.count} x ${c.cluster.systemPool.vmSize}`,
+    "cluster.tier": (c) => c.cluster.tier,
+    "cluster.systemPool.zones": (c) =>
+        c.cluster.systemPool.zones.length > 0
+            ? c.cluster.systemPool.zones.join(",")
+            : "none (the pool lives in one datacenter)",
+    "cluster.userPool": () => "none (applications run on the system pool)",
+    kubeloginMode: (c) => c.kubeloginMode,
+    "deployer.principalType": (c) =>
+        `${deployerPrincipalType(c)} (follows kubeloginMode ${c.kubeloginMode})`,
+};
+
+/** The value at a dotted key of the validated config, shown as JSON. */
+function configValue(config: StackConfig, key: string): string {
+    let cur: unknown = config;
+    for (const part of key.split(".")) {
+        cur =
+            cur !== null && typeof cur === "object"
+                ? (cur as Record<string, unknown>)[part]
+                : undefined;
+    }
+    return cur === undefined ? "(unset)" : JSON.stringify(cur);
+}
+
+export function defaultValue(config: StackConfig, key: string): string {
+    return DEFAULT_VALUES[key]?.(config) ?? configValue(config, key);
+}
+
+/** Every string in the validated config with its key path (`groups.sre`, `admins.members[0]`). */
+function strings_(value: unknown, path: string, out: [string, string][]): void {
+    if (typeof value === "string") {
+        out.push([path, value.toLowerCase()]);
+    } else if (Array.isArray(value)) {
+        value.forEach((v, i) => strings_(v, `${path}[${i}]`, out));
+    } else if (value !== null && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) strings_(v, path ? `${path}.${k}` : k, out);
+    }
+}
+
+export function configFindings(ctx: FindingContext): FactFinding[] {
+    const { config, index } = ctx;
+    const out: FactFinding[] = [];
+
+    for (const key of config.defaultsUsed) {
+        out.push({
+            code: "default-in-use",
+            severity: "info",
+            subject: `aks-entra:${key}`,
+            message: `aks-entra:${key} is not set; the default applies: ${defaultValue(config, key)}`,
+        });
+    }
+
+    // Documentation ranges (RFC 5737, RFC 3849) as authorized IP ranges: nobody can reach the API.
+    const ranges = strings(
+        (index.cluster?.inputs.apiServerAccessProfile as { authorizedIPRanges?: unknown })
+            ?.authorizedIPRanges,
+    );
+    for (const r of ranges) {
+        const doc = documentationRange(r);
+        if (!doc) continue;
+        out.push({
+            code: "documentation-ip-range",
+            severity: "high",
+            subject: "aks-entra:cluster.authorizedIpRanges",
+            message: `aks-entra:cluster.authorizedIpRanges lists ${r}, inside ${doc.range} (${doc.name}), a range reserved for documentation: no real client has such an address, so the API server is unreachable through it; list your own egress ranges`,
+        });
+    }
+
+    // Example object ids: a stack file copied from Pulumi.dev.yaml and not fully edited.
+    const found: [string, string][] = [];
+    strings_(config, "", found);
+    // One path per id, the one a reader edits: the alias under groups, else the object id itself.
+    const preference = (path: string) => [
+        path.startsWith("groups.") ? 0 : 1,
+        path.endsWith(".label") ? 1 : 0,
+    ];
+    const paths = new Map<string, string>();
+    for (const [path, value] of found.sort((a, b) => compareText(a[0], b[0]))) {
+        if (!EXAMPLE_OBJECT_IDS.includes(value)) continue;
+        const seen = paths.get(value);
+        const [p1, p2] = preference(path);
+        const [s1, s2] = seen === undefined ? [2, 2] : preference(seen);
+        if (p1 < s1 || (p1 === s1 && p2 < s2)) paths.set(value, path);
+    }
+    if (paths.size > 0) {
+        const where = [...paths.values()].sort();
+        out.push({
+            code: "example-object-ids",
+            severity: "medium",
+            subject: "stack",
+            message: `${paths.size} object id${paths.size === 1 ? " is an example id" : "s are the example ids"} of Pulumi.dev.yaml (aks-entra:${where.join(", aks-entra:")}): this stack file looks copied; use your tenant's groups and users`,
+        });
+    }
+    return out;
+}
+
+/** The documentation range `cidr` lies in, or undefined. */
+export function documentationRange(
+    cidr: string,
+): (typeof DOCUMENTATION_RANGES)[number] | undefined {
+    let address: ipaddr.IPv4 | ipaddr.IPv6;
+    let prefix: number;
+    try {
+        [address, prefix] = cidr.includes("/")
+            ? ipaddr.parseCIDR(cidr)
+            : [ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === "ipv4" ? 32 : 128];
+    } catch {
+        return undefined;
+    }
+    return DOCUMENTATION_RANGES.find((d) => {
+        const [net, bits] = ipaddr.parseCIDR(d.range);
+        return net.kind() === address.kind() && prefix >= bits && address.match(net, bits);
+    });
+}

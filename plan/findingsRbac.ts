@@ -1,0 +1,155 @@
+// Findings about the Kubernetes RBAC the stack creates in namespaces. The config refuses rules that
+// amount to cluster-admin inside a namespace (verb * on resource *, escalate/bind/impersonate, the
+// cluster-admin ClusterRole) unless the role opts in with allowPrivilegeEscalation: such a role is
+// HIGH. Lesser risks are MEDIUM: reading Secrets, exec/attach/port-forward into pods, every verb on
+// a resource, every resource, and the built-in admin/edit ClusterRoles
+// (https://kubernetes.io/docs/concepts/security/rbac-good-practices/). Each finding names the
+// namespace, the role and the rule. Pure module.
+import type { FactFinding } from "./dedupe";
+import type { FindingContext } from "./findings";
+import { describePrincipal, type Rule, rulesSummary } from "./labels";
+import { at, k8sName, text, TYPES } from "./registrations";
+
+const READ_VERBS = ["get", "list", "watch"];
+const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];
+const INTO_PODS = ["pods/exec", "pods/attach", "pods/portforward"];
+
+/** What makes one rule amount to cluster-admin in its namespace, or undefined. */
+export function escalation(rule: Rule): string | undefined {
+    const verbs = rule.verbs ?? [];
+    const resources = rule.resources ?? [];
+    if (verbs.includes("*") && resources.includes("*")) {
+        return "every verb on every resource amounts to cluster-admin inside the namespace";
+    }
+    const escalating = verbs.filter((v) => ESCALATING_VERBS.includes(v));
+    if (escalating.length > 0) {
+        return `${escalating.join("/")} lets its holders grant themselves any permission in the namespace`;
+    }
+    return undefined;
+}
+
+/** The lesser risks of one rule, worded for a reviewer; [] when none. */
+export function lesserRisks(rule: Rule): string[] {
+    const verbs = rule.verbs ?? [];
+    const resources = rule.resources ?? [];
+    const every = verbs.includes("*");
+    const out: string[] = [];
+    if (resources.includes("*")) {
+        out.push("every resource type, Secrets included, present and future");
+    } else if (
+        resources.includes("secrets") &&
+        (every || verbs.some((v) => READ_VERBS.includes(v)))
+    ) {
+        out.push("reads Secrets");
+    }
+    const into = resources.filter((r) => INTO_PODS.includes(r));
+    if (into.length > 0 && (every || verbs.includes("create"))) {
+        out.push(
+            `${into.map((r) => r.slice("pods/".length)).join("/")} into pods: runs commands in them and reads what they can`,
+        );
+    }
+    if (every && !resources.includes("*")) {
+        out.push("every verb, delete and verbs added later included");
+    }
+    return out;
+}
+
+const BUILT_IN: Readonly<Record<string, { severity: "high" | "medium"; what: string }>> = {
+    "cluster-admin": {
+        severity: "high",
+        what: "full control of the namespace, its Roles and RoleBindings included: cluster-admin inside it",
+    },
+    admin: {
+        severity: "medium",
+        what: "reads Secrets, execs into pods and manages the namespace's Roles and RoleBindings",
+    },
+    edit: {
+        severity: "medium",
+        what: "reads Secrets and execs into pods, and runs pods as any service account of the namespace",
+    },
+};
+
+export function rbacFindings(ctx: FindingContext): FactFinding[] {
+    const { index, access, config } = ctx;
+    const out: FactFinding[] = [];
+    const optIns = new Map<string, { path: string; allowed: boolean }>();
+    config.namespaces.forEach((ns, i) =>
+        ns.roles.forEach((role, j) =>
+            optIns.set(`${ns.name}/${role.name}`, {
+                path: `aks-entra:namespaces[${i}].roles[${j}].allowPrivilegeEscalation`,
+                // Read loosely: the key is new in the config (issue 7) and may be absent from the type.
+                allowed:
+                    (role as { allowPrivilegeEscalation?: boolean }).allowPrivilegeEscalation ===
+                    true,
+            }),
+        ),
+    );
+    const roles = new Map(index.ofType(TYPES.role).map((r) => [k8sName(r), r]));
+
+    for (const b of index.ofType(TYPES.roleBinding)) {
+        const ns = text(at(b.inputs, "metadata", "namespace"));
+        const bindingName = text(at(b.inputs, "metadata", "name"));
+        const kind = text(at(b.inputs, "roleRef", "kind"));
+        const ref = text(at(b.inputs, "roleRef", "name"));
+        const optIn = optIns.get(`${ns}/${bindingName}`);
+        const allowed = optIn?.allowed ? `; allowed by ${optIn.path}: true` : "";
+        const holders = ((b.inputs.subjects ?? []) as { name?: string }[])
+            .map((s) => {
+                const p = access.byObjectId.get((s.name ?? "").toLowerCase());
+                return p ? describePrincipal(p) : (s.name ?? "");
+            })
+            .join(", ");
+        const where = `namespace ${ns} role ${bindingName}`;
+        let escalates = false;
+
+        if (kind === "Role") {
+            const role = roles.get(`${ns}/${ref}`);
+            const rules = (role?.inputs.rules ?? []) as Rule[];
+            rules.forEach((rule, i) => {
+                const subject = role!.urn;
+                const facts = [`kubernetes-rule|${subject}|${i}`];
+                const admin = escalation(rule);
+                const ruleText = `rule ${JSON.stringify(rulesSummary([rule]))}`;
+                if (admin) {
+                    escalates = true;
+                    out.push({
+                        code: "kubernetes-rbac-escalation",
+                        severity: "high",
+                        subject,
+                        message: `${where} ${ruleText}: ${admin}${allowed}; held by ${holders}`,
+                        facts,
+                    });
+                    return;
+                }
+                const risks = lesserRisks(rule);
+                if (risks.length > 0) {
+                    out.push({
+                        code: "kubernetes-rbac-risk",
+                        severity: "medium",
+                        subject,
+                        message: `${where} ${ruleText}: ${risks.join("; ")}; held by ${holders}`,
+                        facts,
+                    });
+                }
+            });
+        } else if (kind === "ClusterRole" && BUILT_IN[ref]) {
+            const risk = BUILT_IN[ref];
+            escalates = risk.severity === "high";
+            out.push({
+                code: escalates ? "kubernetes-rbac-escalation" : "kubernetes-rbac-risk",
+                severity: risk.severity,
+                subject: b.urn,
+                message: `${where} binds ClusterRole ${ref}: ${risk.what}${escalates ? allowed : ""}; held by ${holders}`,
+            });
+        }
+        if (optIn?.allowed && !escalates) {
+            out.push({
+                code: "kubernetes-rbac-escalation",
+                severity: "high",
+                subject: b.urn,
+                message: `${where} has ${optIn.path}: true: the config lets it amount to cluster-admin inside the namespace; held by ${holders}`,
+            });
+        }
+    }
+    return out;
+}

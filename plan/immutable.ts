@@ -1,0 +1,166 @@
+// What Azure refuses to change in place, and what Pulumi changes only by replacing the resource:
+// the values the plan records per resource (PlanResource.immutable) and the rules `--diff` applies
+// to them. A refused change fails `pulumi up` halfway; a replacement of the cluster or an identity
+// deletes it (and every grant and trust on it) before creating it again. Pure module.
+import type { Registration } from "../offline/harness";
+import { agentPool, inlinePools, type Pool } from "./pools";
+import { at, text, TYPES } from "./registrations";
+
+export type ImmutableKind = "refused" | "replaces";
+
+interface Rule {
+    /** Resource type the rule applies to. */
+    type: string;
+    /** Fact name (see immutableFacts), `<pool>` for any pool name. */
+    fact: RegExp;
+    kind: ImmutableKind;
+    /** Why, with the source, and what to do instead. */
+    why: string;
+    /** Only these transitions (default: any change). */
+    applies?: (before: string, after: string) => boolean;
+}
+
+/** A fact that is absent on one side: a pool that does not exist yet, or no longer. */
+export const ABSENT = "(none)";
+
+// Sources:
+// - path properties (names, resource group) force replacement: pulumi/pulumi-azure-native#77.
+// - location cannot be updated: ARM answers InvalidResourceLocation (pulumi/pulumi-azure-native#3053).
+// - inline pools cannot be added or removed: azure-native managedCluster docs (agentPoolProfiles),
+//   pulumi/pulumi-azure-native#579, #2719.
+// - VM size: "You can't change the VM size of a node pool after you create it"
+//   (https://learn.microsoft.com/azure/aks/manage-node-pools, Limitations).
+// - zones: "Availability zone settings can't be updated after the cluster or node pool is created"
+//   (https://learn.microsoft.com/azure/aks/availability-zones).
+// - private <-> public: a Private Link cluster cannot be converted either way; only API Server VNet
+//   Integration, which this stack does not use, can (https://learn.microsoft.com/azure/aks/private-clusters,
+//   https://learn.microsoft.com/azure/aks/api-server-vnet-integration).
+// - AKS-managed Entra integration cannot be disabled once enabled, nor the OIDC issuer
+//   (https://learn.microsoft.com/azure/aks/enable-authentication-microsoft-entra-id,
+//   https://learn.microsoft.com/azure/aks/use-oidc-issuer).
+const RULES: Rule[] = [
+    ...[TYPES.cluster, TYPES.identity, TYPES.resourceGroup, TYPES.agentPool].flatMap((type) => [
+        {
+            type,
+            fact: /^(resourceName|resourceGroupName|agentPoolName)$/,
+            kind: "replaces" as const,
+            why: "a name in the resource's id: Pulumi deletes it and creates a new one (pulumi/pulumi-azure-native#77)",
+        },
+        {
+            type,
+            fact: /^location$/,
+            kind: "refused" as const,
+            why: "Azure cannot move a resource to another region (InvalidResourceLocation, pulumi/pulumi-azure-native#3053); create a new stack there",
+        },
+    ]),
+    {
+        type: TYPES.cluster,
+        fact: /^pool [^ ]+$/,
+        kind: "refused",
+        why: "AKS refuses adding or removing a pool through the cluster's agentPoolProfiles (pulumi/pulumi-azure-native#579, #2719); declare pools other than the system pool as AgentPool resources",
+    },
+    ...[TYPES.cluster, TYPES.agentPool].flatMap((type) => [
+        {
+            type,
+            fact: /^pool [^ ]+ vmSize$/,
+            kind: "refused" as const,
+            why: "AKS cannot change the VM size of an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools); add a pool with the new size, move the workloads, remove the old pool",
+        },
+        {
+            type,
+            fact: /^pool [^ ]+ zones$/,
+            kind: "refused" as const,
+            why: "AKS cannot change the availability zones of an existing node pool (learn.microsoft.com/azure/aks/availability-zones); add a pool with the new zones, move the workloads, remove the old pool",
+        },
+    ]),
+    {
+        type: TYPES.cluster,
+        fact: /^apiServer private$/,
+        kind: "refused",
+        why: "a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters); create a new cluster",
+    },
+    {
+        type: TYPES.cluster,
+        fact: /^(entra managed|oidcIssuer)$/,
+        kind: "refused",
+        why: "once enabled, AKS cannot turn it off (learn.microsoft.com/azure/aks/use-oidc-issuer, enable-authentication-microsoft-entra-id)",
+        applies: (before, after) => before === "true" && after !== "true",
+    },
+];
+
+function poolFacts(p: Pool, out: Record<string, string>): void {
+    if (p.inline) out[`pool ${p.name}`] = "present";
+    out[`pool ${p.name} vmSize`] = p.vmSize;
+    out[`pool ${p.name} zones`] = p.zones.join(",") || "none";
+}
+
+/** The values of `r` that Azure refuses to change in place or that replace it; undefined for other types. */
+export function immutableFacts(r: Registration): Record<string, string> | undefined {
+    if (!r.custom) return undefined;
+    const i = r.inputs;
+    const out: Record<string, string> = {};
+    switch (r.type) {
+        case TYPES.resourceGroup:
+        case TYPES.identity:
+            out.resourceGroupName = text(i.resourceGroupName);
+            if (r.type === TYPES.identity) out.resourceName = text(i.resourceName);
+            out.location = text(i.location);
+            return out;
+        case TYPES.cluster:
+            out.resourceGroupName = text(i.resourceGroupName);
+            out.resourceName = text(i.resourceName);
+            out.location = text(i.location);
+            out["apiServer private"] = String(
+                at(i, "apiServerAccessProfile", "enablePrivateCluster") === true,
+            );
+            out["entra managed"] = String(at(i, "aadProfile", "managed") === true);
+            out.oidcIssuer = String(at(i, "oidcIssuerProfile", "enabled") === true);
+            inlinePools(r).forEach((p) => poolFacts(p, out));
+            return out;
+        case TYPES.agentPool: {
+            const p = agentPool(r)!;
+            out.resourceGroupName = text(i.resourceGroupName);
+            out.resourceName = text(i.resourceName);
+            out.agentPoolName = p.name;
+            poolFacts(p, out);
+            return out;
+        }
+        default:
+            return undefined;
+    }
+}
+
+export interface ImmutableChange {
+    kind: ImmutableKind;
+    urn: string;
+    type: string;
+    fact: string;
+    before: string;
+    after: string;
+    why: string;
+}
+
+/** The refused or replacing changes between two versions of one resource's facts. */
+export function immutableChanges(
+    urn: string,
+    type: string,
+    before: Readonly<Record<string, string>> | undefined,
+    after: Readonly<Record<string, string>> | undefined,
+): ImmutableChange[] {
+    if (!before || !after) return [];
+    const out: ImmutableChange[] = [];
+    for (const fact of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+        const b = before[fact] ?? ABSENT;
+        const a = after[fact] ?? ABSENT;
+        if (b === a) continue;
+        // A pool's own facts only compare while the pool exists on both sides; its arrival or
+        // departure is the change.
+        if ((b === ABSENT || a === ABSENT) && / (vmSize|zones)$/.test(fact)) continue;
+        const rule = RULES.find(
+            (x) => x.type === type && x.fact.test(fact) && (x.applies?.(b, a) ?? true),
+        );
+        if (rule)
+            out.push({ kind: rule.kind, urn, type, fact, before: b, after: a, why: rule.why });
+    }
+    return out;
+}

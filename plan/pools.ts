@@ -1,0 +1,63 @@
+// Node pools, wherever the program declares them: inline in the cluster's agentPoolProfiles or as
+// separate AgentPool resources (pools added after creation must be: azure-native's managedCluster
+// docs, "Adding agent pools to an existing cluster is not allowed through managed cluster
+// operations", pulumi/pulumi-azure-native#579 and #2719). One description for both, so the tree,
+// the JSON and --diff treat every pool alike. Pure module.
+import type { Registration } from "../offline/harness";
+import { type Props, strings, text, TYPES } from "./registrations";
+
+export interface Pool {
+    name: string;
+    mode: string;
+    vmSize: string;
+    count: string;
+    autoscale?: { min: string; max: string };
+    zones: string[];
+    taints: string[];
+    /** True when declared inside the cluster's agentPoolProfiles. */
+    inline: boolean;
+}
+
+function pool(p: Props, name: string, inline: boolean): Pool {
+    return {
+        name,
+        mode: text(p.mode) || "User",
+        vmSize: text(p.vmSize),
+        count: typeof p.count === "number" ? String(p.count) : "?",
+        autoscale:
+            p.enableAutoScaling === true
+                ? { min: JSON.stringify(p.minCount), max: JSON.stringify(p.maxCount) }
+                : undefined,
+        zones: strings(p.availabilityZones),
+        taints: strings(p.nodeTaints),
+        inline,
+    };
+}
+
+/** The pools declared inline in a ManagedCluster registration. */
+export function inlinePools(cluster: Registration): Pool[] {
+    return ((cluster.inputs.agentPoolProfiles ?? []) as Props[]).map((p, i) =>
+        pool(p, text(p.name) || `#${i}`, true),
+    );
+}
+
+/** The pool of an AgentPool registration. */
+export function agentPool(r: Registration): Pool | undefined {
+    if (r.type !== TYPES.agentPool) return undefined;
+    return pool(r.inputs, text(r.inputs.agentPoolName) || r.name, false);
+}
+
+/** `System, 3 x Standard_D4ds_v5, autoscale 3-5, zones 1,2,3, taint CriticalAddonsOnly=true:NoSchedule` */
+export function poolText(p: Pool): string {
+    return [
+        `${p.mode}, ${p.count} x ${p.vmSize}`,
+        ...(p.autoscale ? [`autoscale ${p.autoscale.min}-${p.autoscale.max}`] : []),
+        p.zones.length ? `zones ${p.zones.join(",")}` : "no availability zones",
+        ...p.taints.map((t) => `taint ${t}`),
+    ].join(", ");
+}
+
+/** The cluster's first System pool (AKS needs one): where add-ons run. */
+export function systemPool(cluster: Registration): Pool | undefined {
+    return inlinePools(cluster).find((p) => p.mode === "System");
+}

@@ -1,0 +1,59 @@
+// Runs the offline plan as a user runs it (`tsx plan/cli.ts ...` in a child process) for the plan
+// tests, and writes edited copies of the stack files they start from.
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import type { Plan } from "../plan/model";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const FIXTURES = path.join(ROOT, "test", "fixtures", "plan");
+// @pulumi/pulumi needs Node 22; the machine's own node may be older (package.json devDependency).
+const NODE =
+    Number(process.versions.node.split(".")[0]) >= 22
+        ? process.execPath
+        : path.join(ROOT, "node_modules", ".bin", "node");
+const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+export interface Run {
+    code: number;
+    stdout: string;
+    stderr: string;
+    ms: number;
+}
+
+export function plan(...args: string[]): Promise<Run> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+        execFile(
+            NODE,
+            [TSX, "plan/cli.ts", ...args],
+            { cwd: ROOT, env: { ...process.env, NO_COLOR: "" }, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) => {
+                const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+                resolve({ code, stdout, stderr, ms: Date.now() - started });
+            },
+        );
+    });
+}
+
+// Stack config is free-form YAML that tests edit in place.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Config = Record<string, any>;
+
+/** The `config:` map of a stack file (Pulumi.dev.yaml or a fixture). */
+export function readConfig(file: string): Config {
+    return (parse(readFileSync(file, "utf8")) as { config: Config }).config;
+}
+
+/** `from` with one edit, written to `to`; returns `to`. */
+export function variant(from: string, to: string, edit: (config: Config) => void): string {
+    const config = structuredClone(readConfig(from));
+    edit(config);
+    writeFileSync(to, stringify({ config }));
+    return to;
+}
+
+export function readPlan(file: string): Plan {
+    return JSON.parse(readFileSync(file, "utf8")) as Plan;
+}

@@ -1,0 +1,270 @@
+// The offline plan tells the truth (issue 7), part 1: the configured deployer, every node pool,
+// changes Azure refuses or that replace a resource, --fail-on and exit codes, the stack name of
+// --config, the values defaults take. Part 2 (findings) is planFindings.test.ts. Runs the CLI as
+// a user does (test/planRun.ts); the runs happen once, in parallel, in before() hooks.
+import * as assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { type Config, FIXTURES, plan, readPlan, ROOT, type Run, variant } from "./planRun";
+
+const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-truth-"));
+const out = (name: string) => path.join(tmp, name);
+const DEV_FILE = path.join(ROOT, "Pulumi.dev.yaml");
+const TEAMS_FILE = path.join(FIXTURES, "teams.yaml");
+const teams = ["--config", TEAMS_FILE, "--stack", "teams"];
+const DEPLOYER = "4b1d2c3e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
+const CLUSTER = "azure-native:containerservice:ManagedCluster aks-entra-cluster";
+
+/** The findings section of a text plan, one line each. */
+const findingLines = (r: Run) =>
+    r.stdout
+        .slice(r.stdout.indexOf("\nFindings ("))
+        .split("\n")
+        .filter((l) => /^(HIGH|MEDIUM|LOW|INFO) /.test(l));
+
+describe("offline plan tells the truth: deployer, pools, refused changes, exit codes", function () {
+    this.timeout(300_000);
+    const runs: Record<string, Run> = {};
+
+    before(async () => {
+        const dev = (name: string, edit: (c: Config) => void) => variant(DEV_FILE, out(name), edit);
+        writeFileSync(
+            out("minimal.yaml"),
+            stringify({ config: { "aks-entra:location": "westeurope" } }),
+        );
+        // A copy of the dev stack named like a stack file, with real-looking ranges.
+        const prod = dev("Pulumi.prod.yaml", (c) => {
+            c["aks-entra:cluster"].authorizedIpRanges = ["20.50.100.0/24"];
+        });
+        [runs.dev, runs.teams, runs.minimal, runs.prodHigh, runs.prodMedium, runs.badFailOn] =
+            await Promise.all([
+                plan("--json", out("dev.json")),
+                plan(...teams, "--json", out("teams.json"), "--fail-on", "high"),
+                plan("--config", out("minimal.yaml")),
+                plan("--config", prod, "--fail-on", "high"),
+                plan("--config", prod, "--fail-on", "medium"),
+                plan("--fail-on", "critical"),
+            ]);
+        assert.equal(runs.dev.code, 0, runs.dev.stderr);
+        assert.equal(runs.teams.code, 5, runs.teams.stderr);
+
+        // Second wave: diffs against those plans.
+        const maxCount = dev("max-count.yaml", (c) => {
+            c["aks-entra:cluster"].userPool.maxCount = 12;
+        });
+        const refused = dev("refused.yaml", (c) => {
+            const cluster = c["aks-entra:cluster"];
+            cluster.systemPool.vmSize = "Standard_D8ds_v5";
+            cluster.systemPool.zones = ["1", "2"];
+            cluster.privateCluster = true;
+            delete cluster.authorizedIpRanges;
+        });
+        const userPoolAdded = variant(TEAMS_FILE, out("user-pool.yaml"), (c) => {
+            c["aks-entra:cluster"].userPool = { vmSize: "Standard_D8ds_v5", count: 2 };
+            c["aks-entra:namespaces"][2].access.push({ group: "release-managers", role: "reader" });
+        });
+        [runs.maxCount, runs.refused, runs.userPoolAdded] = await Promise.all([
+            plan("--config", maxCount, "--stack", "dev", "--diff", out("dev.json")),
+            plan("--config", refused, "--stack", "dev", "--diff", out("dev.json")),
+            plan(
+                "--config",
+                userPoolAdded,
+                "--stack",
+                "teams",
+                "--diff",
+                out("teams.json"),
+                "--markdown",
+                out("user-pool.md"),
+            ),
+        ]);
+    });
+
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    describe("deployer.objectId", () => {
+        it("is the deployer the plan shows, not the harness's placeholder login", () => {
+            const p = readPlan(out("dev.json"));
+            const deployer = p.principals.find((x) => x.key === "deployer")!;
+            assert.equal(deployer.objectId, DEPLOYER);
+            assert.equal(deployer.principalType, "User");
+            // Not also an ordinary user with a grant of its own.
+            assert.deepEqual(
+                p.principals.filter((x) => x.kind === "user").map((x) => x.objectId),
+                [],
+            );
+            assert.deepEqual(
+                p.grants.filter((g) => g.principal === "deployer").map((g) => g.role),
+                ["AKS RBAC Cluster Admin"],
+            );
+            assert.ok(
+                findingLines(runs.dev).includes(
+                    `MEDIUM  cluster-admin: the deployer (${DEPLOYER}, aks-entra:deployer.objectId) gets AKS RBAC Cluster Admin on the cluster so it can manage namespaces and RBAC; set aks-entra:deployer.clusterAdmin false once it is in an admin group`,
+                ),
+            );
+            assert.ok(!findingLines(runs.dev).some((l) => l.startsWith("HIGH    cluster-admin")));
+            assert.match(
+                runs.dev.stdout,
+                /^ok +Kubernetes provider waits for the deployer's AKS RBAC Cluster Admin and a 300s RBAC propagation wait$/m,
+            );
+            assert.doesNotMatch(runs.dev.stdout, /no deployer grant/);
+            assert.match(runs.dev.stdout, new RegExp(`owners: deployer \\(${DEPLOYER}\\), `));
+        });
+
+        it("takes the deployer's principal type from the config (teams: ServicePrincipal)", () => {
+            const p = readPlan(out("teams.json"));
+            assert.equal(
+                p.principals.find((x) => x.key === "deployer")!.principalType,
+                "ServicePrincipal",
+            );
+        });
+    });
+
+    describe("node pools", () => {
+        it("shows every pool in the tree and the JSON, with what Azure will not change in place", () => {
+            assert.match(
+                runs.dev.stdout,
+                /^│ {10}pool system {8}System, 3 x Standard_D4ds_v5, autoscale 3-5, zones 1,2,3, taint CriticalAddonsOnly=true:NoSchedule$/m,
+            );
+            assert.match(
+                runs.dev.stdout,
+                /^│ {10}pool user {10}User, 3 x Standard_D8ds_v5, autoscale 3-10, zones 1,2,3$/m,
+            );
+            const cluster = readPlan(out("dev.json")).resources.find(
+                (r) => r.type === "azure-native:containerservice:ManagedCluster",
+            )!;
+            assert.equal(
+                cluster.properties["pool user"],
+                "User, 3 x Standard_D8ds_v5, autoscale 3-10, zones 1,2,3",
+            );
+            assert.deepEqual(cluster.immutable, {
+                "apiServer private": "false",
+                "entra managed": "true",
+                location: "westeurope",
+                oidcIssuer: "true",
+                "pool system": "present",
+                "pool system vmSize": "Standard_D4ds_v5",
+                "pool system zones": "1,2,3",
+                "pool user": "present",
+                "pool user vmSize": "Standard_D8ds_v5",
+                "pool user zones": "1,2,3",
+                resourceGroupName: "rg-aks-entra-dev-5ff3bbad",
+                resourceName: "aks-aks-entra-dev-5ff3bbad",
+            });
+        });
+
+        it("--diff reports a user pool's maxCount change as a plain change, exit 0", () => {
+            const r = runs.maxCount;
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stdout, /^Access: unchanged$/m);
+            assert.match(r.stdout, /^Resources: 0 added, 0 removed, 1 changed$/m);
+            assert.match(r.stdout, new RegExp(`^  ~ changed  ${CLUSTER} \\(pool user\\)$`, "m"));
+            assert.doesNotMatch(r.stdout, /Refused/);
+        });
+    });
+
+    describe("--diff: changes Azure refuses in place or that replace a resource", () => {
+        it("flags system pool VM size and zones and private <-> public as refused, exit 4", () => {
+            const r = runs.refused;
+            assert.equal(r.code, 4, r.stderr);
+            const lines = r.stdout.split("\n");
+            const at = lines.indexOf(
+                "Refused or replacing: 3 changes that pulumi up cannot make in place",
+            );
+            assert.ok(at > 0, r.stdout);
+            assert.deepEqual(lines.slice(at + 1, at + 4), [
+                `  ! refused  ${CLUSTER}: apiServer private false -> true: a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters); create a new cluster`,
+                `  ! refused  ${CLUSTER}: pool system vmSize Standard_D4ds_v5 -> Standard_D8ds_v5: AKS cannot change the VM size of an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools); add a pool with the new size, move the workloads, remove the old pool`,
+                `  ! refused  ${CLUSTER}: pool system zones 1,2,3 -> 1,2: AKS cannot change the availability zones of an existing node pool (learn.microsoft.com/azure/aks/availability-zones); add a pool with the new zones, move the workloads, remove the old pool`,
+            ]);
+            assert.match(
+                r.stderr,
+                /^plan: exit 4: 3 changes Azure refuses in place or that replace a resource$/m,
+            );
+        });
+
+        it("flags a pool added to the cluster's inline pools; refused wins over access changed", () => {
+            const r = runs.userPoolAdded;
+            assert.equal(r.code, 4, r.stderr);
+            assert.match(
+                r.stdout,
+                /^ {2}! refused {2}azure-native:containerservice:ManagedCluster aks-entra-cluster: pool user \(none\) -> present: AKS refuses adding or removing a pool through the cluster's agentPoolProfiles \(pulumi\/pulumi-azure-native#579, #2719\); declare pools other than the system pool as AgentPool resources$/m,
+            );
+            assert.match(
+                r.stdout,
+                /^ {2}\+ added {4}group release-managers on namespace batch: AKS RBAC Reader$/m,
+            );
+            assert.match(
+                r.stderr,
+                /^plan: exit 4: 1 change Azure refuses in place or that replaces a resource; access changed$/m,
+            );
+        });
+    });
+
+    describe("--fail-on", () => {
+        it("exits 5 when a finding is at or above the level, and says how many", () => {
+            assert.match(
+                runs.teams.stderr,
+                /^plan: exit 5: 3 findings at or above high \(--fail-on high\)$/m,
+            );
+            assert.equal(runs.prodMedium.code, 5, runs.prodMedium.stderr);
+            assert.match(
+                runs.prodMedium.stderr,
+                /^plan: exit 5: 5 findings at or above medium \(--fail-on medium\)$/m,
+            );
+        });
+
+        it("exits 0 when every finding is below the level", () => {
+            assert.equal(runs.prodHigh.code, 0, runs.prodHigh.stderr);
+            assert.doesNotMatch(runs.prodHigh.stdout, /^HIGH /m);
+            assert.doesNotMatch(runs.prodHigh.stderr, /exit/);
+        });
+
+        it("refuses a level that is not a severity, exit 1", () => {
+            assert.equal(runs.badFailOn.code, 1);
+            assert.match(
+                runs.badFailOn.stderr,
+                /^plan: --fail-on "critical" is not a severity; use high, medium, low$/m,
+            );
+        });
+    });
+
+    it("--config says which stack name it plans as", () => {
+        assert.match(
+            runs.minimal.stderr,
+            new RegExp(
+                `^plan: ${out("minimal.yaml")}: planning as stack "dev" \\(the default; set it with --stack NAME\\)$`,
+                "m",
+            ),
+        );
+        assert.match(
+            runs.teams.stderr,
+            new RegExp(`^plan: ${TEAMS_FILE}: planning as stack "teams" \\(from --stack\\)$`, "m"),
+        );
+        assert.match(
+            runs.prodHigh.stderr,
+            new RegExp(
+                `^plan: ${out("Pulumi.prod.yaml")}: planning as stack "prod" \\(from the file name\\)$`,
+                "m",
+            ),
+        );
+        assert.match(runs.prodHigh.stdout, /^aks-entra plan: stack prod \(project aks-entra\)$/m);
+    });
+
+    it("shows the value each default takes", () => {
+        assert.equal(runs.minimal.code, 0, runs.minimal.stderr);
+        assert.deepEqual(
+            findingLines(runs.minimal).filter((l) => l.startsWith("INFO")),
+            [
+                "INFO    default-in-use: aks-entra:admins is not set; the default applies: a new admin group owned by the deployer, no other admin groups",
+                "INFO    default-in-use: aks-entra:cluster is not set; the default applies: tier Standard, one system pool of 3 x Standard_D4ds_v5",
+                "INFO    default-in-use: aks-entra:cluster.systemPool.zones is not set; the default applies: none (the pool lives in one datacenter)",
+                "INFO    default-in-use: aks-entra:cluster.tier is not set; the default applies: Standard",
+                "INFO    default-in-use: aks-entra:cluster.userPool is not set; the default applies: none (applications run on the system pool)",
+                "INFO    default-in-use: aks-entra:deployer.principalType is not set; the default applies: User (follows kubeloginMode azurecli)",
+                "INFO    default-in-use: aks-entra:kubeloginMode is not set; the default applies: azurecli",
+            ],
+        );
+    });
+});
