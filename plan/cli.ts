@@ -16,17 +16,12 @@ import {
     type StackConfig,
 } from "../components/config";
 import type * as Harness from "../offline/harness";
-import type * as PolicyConfigCheck from "../policy/configCheck";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { buildPlan } from "./build";
-import {
-    BasePlanError,
-    diffPlans,
-    parseBasePlan,
-    type PlanDiff,
-    renderDiffMarkdown,
-    renderDiffText,
-} from "./diff";
+import { diffPlans, type PlanDiff, renderDiffMarkdown, renderDiffText } from "./diff";
+import { parseBasePlanFile, readPolicyConfig, readStackConfig, UsageError } from "./files";
+
+export { readStackConfig, UsageError };
 import { renderMarkdown } from "./markdown";
 import { type Plan, SEVERITIES, stableJson } from "./model";
 import { renderText } from "./render";
@@ -76,9 +71,6 @@ Exit codes (the first that applies, in this order, wins; stderr lists every one)
   4  --diff: a change Azure refuses in place, or that replaces a resource
   5  --fail-on: a finding at or above LEVEL
   2  --diff: access changed         0  ok`;
-
-/** A problem the user can fix: printed without a stack trace, exit code 1. */
-export class UsageError extends Error {}
 
 export interface Options {
     stack: string;
@@ -150,34 +142,6 @@ export function parseArgs(argv: readonly string[]): Options {
         }
     }
     return o;
-}
-
-/** The `config:` map of a Pulumi stack file. */
-export function readStackConfig(file: string): Record<string, unknown> {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (e) {
-        throw new UsageError(
-            `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        );
-    }
-    let doc: unknown;
-    try {
-        doc = parseYaml(text);
-    } catch (e) {
-        throw new UsageError(`${file} is not valid YAML: ${(e as Error).message}`);
-    }
-    if (doc === null || doc === undefined) return {};
-    if (typeof doc !== "object" || Array.isArray(doc)) {
-        throw new UsageError(`${file} must be a YAML map with a "config:" key`);
-    }
-    const config = (doc as Record<string, unknown>).config;
-    if (config === undefined || config === null) return {};
-    if (typeof config !== "object" || Array.isArray(config)) {
-        throw new UsageError(`${file}: "config:" must be a map of namespace:key to value`);
-    }
-    return config as Record<string, unknown>;
 }
 
 function projectName(): string {
@@ -329,49 +293,6 @@ function exitCode(
     if (reasons.length === 0) return EXIT.ok;
     io.stderr.write(`plan: exit ${reasons[0][0]}: ${reasons.map((r) => r[1]).join("; ")}\n`);
     return reasons[0][0];
-}
-
-/** A policy config file, as `pulumi preview --policy-pack-config` takes it (JSON). */
-function readPolicyConfig(file: string): PolicyEvaluate.PackConfig {
-    let doc: unknown;
-    try {
-        doc = JSON.parse(readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new UsageError(
-            `cannot read --policy-config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        );
-    }
-    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
-        throw new UsageError(
-            `--policy-config ${file} must be a JSON object of policy name -> settings`,
-        );
-    }
-    // Pulumi ignores what it does not know; an exception with a typo would silently not apply.
-    const check = require("../policy/configCheck") as typeof PolicyConfigCheck;
-    const problems = check.policyConfigProblems(doc as Record<string, unknown>);
-    if (problems.length > 0) {
-        throw new UsageError(
-            `--policy-config ${file} is not a config of the guardrails pack (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-        );
-    }
-    return doc as PolicyEvaluate.PackConfig;
-}
-
-function parseBasePlanFile(file: string): { file: string; plan: Plan } {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (e) {
-        throw new UsageError(
-            `cannot read --diff base ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        );
-    }
-    try {
-        return { file, plan: parseBasePlan(text, file) };
-    } catch (e) {
-        if (e instanceof BasePlanError) throw new UsageError(e.message);
-        throw e;
-    }
 }
 
 /** Entry point: exit codes, and no stack traces for problems the user can fix. */

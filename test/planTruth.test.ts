@@ -3,10 +3,12 @@
 // --config, the values defaults take. Part 2 (findings) is planFindings.test.ts. Runs the CLI as
 // a user does (test/planRun.ts); the runs happen once, in parallel, in before() hooks.
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { TYPES } from "../offline/types";
+import { immutableChanges } from "../plan/immutable";
 import { type Config, FIXTURES, plan, readPlan, ROOT, type Run, variant } from "./planRun";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-truth-"));
@@ -199,7 +201,67 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                 r.stderr,
                 /^plan: exit 4: 1 change Azure refuses in place or that replaces a resource; access changed$/m,
             );
+            assert.match(
+                readFileSync(out("user-pool.md"), "utf8"),
+                /^\| refused \| azure-native:containerservice:ManagedCluster aks-entra-cluster \| pool user \| \(none\) \| present \| AKS refuses adding or removing a pool /m,
+            );
         });
+    });
+
+    it("applies the same rules to every pool, and tells refused from replacing", () => {
+        const urn = "urn:pulumi:dev::aks-entra::azure-native:containerservice:ManagedCluster::c";
+        const before = {
+            resourceName: "aks-a",
+            "pool system": "present",
+            "pool system vmSize": "Standard_D4ds_v5",
+            "pool user": "present",
+            "pool user vmSize": "Standard_D8ds_v5",
+            "pool user zones": "1,2,3",
+        };
+        const after = {
+            resourceName: "aks-b",
+            "pool system": "present",
+            "pool system vmSize": "Standard_D4ds_v5",
+            "pool apps": "present",
+            "pool apps vmSize": "Standard_D8ds_v5",
+            "pool apps zones": "1,2,3",
+        };
+        const changes = (b: Record<string, string>, a: Record<string, string>) =>
+            immutableChanges(urn, TYPES.cluster, b, a).map(
+                (c) => `${c.kind} ${c.fact}: ${c.before} -> ${c.after}`,
+            );
+        // A renamed pool is one pool removed and one added; its own facts are not compared.
+        assert.deepEqual(changes(before, after), [
+            "refused pool apps: (none) -> present",
+            "refused pool user: present -> (none)",
+            "replaces resourceName: aks-a -> aks-b",
+        ]);
+        assert.deepEqual(
+            changes(before, {
+                ...before,
+                "pool user vmSize": "Standard_E8ds_v5",
+                "pool user zones": "none",
+            }),
+            [
+                "refused pool user vmSize: Standard_D8ds_v5 -> Standard_E8ds_v5",
+                "refused pool user zones: 1,2,3 -> none",
+            ],
+        );
+        // Turning the OIDC issuer on is allowed; off, refused.
+        assert.deepEqual(changes({ oidcIssuer: "false" }, { oidcIssuer: "true" }), []);
+        assert.deepEqual(changes({ oidcIssuer: "true" }, { oidcIssuer: "false" }), [
+            "refused oidcIssuer: true -> false",
+        ]);
+        // A user pool as its own AgentPool resource gets the same pool rules.
+        assert.deepEqual(
+            immutableChanges(
+                urn,
+                TYPES.agentPool,
+                { "pool user vmSize": "Standard_D8ds_v5" },
+                { "pool user vmSize": "Standard_D16ds_v5" },
+            ).map((c) => c.kind),
+            ["refused"],
+        );
     });
 
     describe("--fail-on", () => {

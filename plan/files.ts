@@ -1,0 +1,82 @@
+// The files the plan reads: a stack's config, a policy config, a base plan for --diff. Each problem
+// the user can fix is a UsageError (exit 1, no stack trace).
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import type * as PolicyConfigCheck from "../policy/configCheck";
+import type * as PolicyEvaluate from "../policy/evaluate";
+import { BasePlanError, parseBasePlan } from "./diff";
+import type { Plan } from "./model";
+
+/** A problem the user can fix: printed without a stack trace, exit code 1. */
+export class UsageError extends Error {}
+
+/** The `config:` map of a Pulumi stack file. */
+export function readStackConfig(file: string): Record<string, unknown> {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(
+            `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    let doc: unknown;
+    try {
+        doc = parseYaml(text);
+    } catch (e) {
+        throw new UsageError(`${file} is not valid YAML: ${(e as Error).message}`);
+    }
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc !== "object" || Array.isArray(doc)) {
+        throw new UsageError(`${file} must be a YAML map with a "config:" key`);
+    }
+    const config = (doc as Record<string, unknown>).config;
+    if (config === undefined || config === null) return {};
+    if (typeof config !== "object" || Array.isArray(config)) {
+        throw new UsageError(`${file}: "config:" must be a map of namespace:key to value`);
+    }
+    return config as Record<string, unknown>;
+}
+
+/** A policy config file, as `pulumi preview --policy-pack-config` takes it (JSON). */
+export function readPolicyConfig(file: string): PolicyEvaluate.PackConfig {
+    let doc: unknown;
+    try {
+        doc = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new UsageError(
+            `cannot read --policy-config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+        throw new UsageError(
+            `--policy-config ${file} must be a JSON object of policy name -> settings`,
+        );
+    }
+    // Pulumi ignores what it does not know; an exception with a typo would silently not apply.
+    const check = require("../policy/configCheck") as typeof PolicyConfigCheck;
+    const problems = check.policyConfigProblems(doc as Record<string, unknown>);
+    if (problems.length > 0) {
+        throw new UsageError(
+            `--policy-config ${file} is not a config of the guardrails pack (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        );
+    }
+    return doc as PolicyEvaluate.PackConfig;
+}
+
+export function parseBasePlanFile(file: string): { file: string; plan: Plan } {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(
+            `cannot read --diff base ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    try {
+        return { file, plan: parseBasePlan(text, file) };
+    } catch (e) {
+        if (e instanceof BasePlanError) throw new UsageError(e.message);
+        throw e;
+    }
+}
