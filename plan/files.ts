@@ -53,7 +53,8 @@ export function readPolicyConfig(file: string): PolicyEvaluate.PackConfig {
             `--policy-config ${file} must be a JSON object of policy name -> settings`,
         );
     }
-    // Pulumi ignores what it does not know; an exception with a typo would silently not apply.
+    // The plan itself would ignore an unknown name, and an exception with a typo would silently
+    // not apply: refuse the file instead.
     const check = require("../policy/configCheck") as typeof PolicyConfigCheck;
     const problems = check.policyConfigProblems(doc as Record<string, unknown>);
     if (problems.length > 0) {

@@ -1,7 +1,8 @@
 // Checks a policy config (the file `pulumi preview --policy-pack-config` takes) against the pack:
-// rule names, enforcement levels and each rule's own options (its configSchema). Pulumi ignores an
-// unknown name or a misspelled option, so an exception meant to narrow a rule silently does not;
-// the offline plan refuses such a file instead. A plain module: importing it starts nothing.
+// rule names, enforcement levels and each rule's own options (its configSchema). The pack reads
+// only the names it knows, so a misspelled rule or option would leave an exception silently
+// unapplied; the offline plan refuses such a file instead. A plain module: importing it starts
+// nothing.
 import type { Policy } from "@pulumi/policy";
 import { policies } from "./policies";
 
