@@ -9,52 +9,19 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { ConfigError, configFromPulumi } from "../components/config";
 import { ProgramFailure, pulumiConfigMap, runProgram } from "../offline/harness";
-import { ROOT, stackConfig } from "./helpers";
-
-// Stack config is free-form YAML that cases build and edit.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Config = Record<string, any>;
-
-interface BadInput {
-    what: string;
-    config: Config;
-    /** Every problem line, exactly, in the order reported. */
-    problems: string[];
-}
-
-const SRE = "0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90";
-const RESERVED =
-    "reserved: default, gatekeeper-system, app-routing-system, aks-command, calico-system, tigera-operator, kube-*";
-const NOT_A_ROLE =
-    "use a role GUID or one of: Reader, Storage Blob Data Reader, Key Vault Secrets User, AcrPull, ... (README: Configuration reference)";
-
-/** A config with only a location, plus `extra` keys (without the aks-entra: namespace). */
-function min(extra: Config = {}): Config {
-    return {
-        "aks-entra:location": "westeurope",
-        ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`aks-entra:${k}`, v])),
-    };
-}
-
-/** Pulumi.dev.yaml's config (complete and valid) with one edit. */
-function dev(edit: (c: Config) => unknown): Config {
-    const config = structuredClone(stackConfig("dev")) as Config;
-    edit(config);
-    return config;
-}
-
-const pipeline = (extra: Config = {}): Config => ({
-    name: "deploy",
-    github: [{ repository: "contoso/payments", branch: "main" }],
-    ...extra,
-});
-
-/** The form an Azure resource id takes, as messages state it. */
-const ARM_ID =
-    "/subscriptions/<guid>[/resourceGroups/<name>][/providers/<Namespace>/<type>/<name>[/<type>/<name>]...]";
-
-const KV =
-    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+import {
+    ARM_ID,
+    type BadInput,
+    dev,
+    KV,
+    min,
+    NOT_A_ROLE,
+    pipeline,
+    RESERVED,
+    SRE,
+} from "./configCases";
+import { ROOT } from "./helpers";
+import { HOSTILE } from "./hostileConfigs";
 
 const CASES: BadInput[] = [
     // --- missing keys and wrong types
@@ -764,7 +731,7 @@ const SEVERAL: BadInput = {
     ],
 };
 
-const ALL = [...CASES, SEVERAL];
+const ALL = [...CASES, ...HOSTILE, SEVERAL];
 
 // ---------------------------------------------------------------------------------------------
 // `npm run plan -- --config FILE`, run as the package.json script runs it.
@@ -854,12 +821,13 @@ describe("bad input: rejected before any resource, with every problem named", fu
 
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it(`has at least 40 malformed configs (${CASES.length}), each named once`, () => {
+    it(`has at least 40 malformed and 40 hostile configs (${CASES.length}, ${HOSTILE.length}), each named once`, () => {
         assert.ok(CASES.length >= 40);
+        assert.ok(HOSTILE.length >= 40);
         assert.equal(new Set(ALL.map((c) => c.what)).size, ALL.length);
         for (const c of ALL) {
             for (const p of c.problems) {
-                assert.match(p, /^aks-entra:[a-zA-Z]+/, `${c.what}: names the key path`);
+                assert.match(p, /^aks-entra:[a-zA-Z_]+/, `${c.what}: names the key path`);
             }
         }
     });

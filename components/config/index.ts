@@ -23,7 +23,13 @@ export type * from "./types";
 export { ConfigError } from "./messages";
 export { decodeConfigValue, pulumiConfigMap } from "./pulumi";
 export { CONFIG_KEYS, type ConfigKey } from "./schema";
-export { cidrProblem } from "./values";
+export {
+    armScopeProblem,
+    cidrProblem,
+    githubRepositoryProblem,
+    gitRefProblem,
+    kubernetesVersionProblem,
+} from "./values";
 export { clusterAdminPowers } from "./rules";
 
 /**
@@ -53,7 +59,9 @@ export function parseConfig(input: Readonly<Record<string, unknown>>): StackConf
         if (value === undefined) continue;
         if (value === null) {
             problems.push(
-                `${NAMESPACE}:${key} is null; give it a value, or remove the key${key === "location" ? " (it is required: the Azure region, e.g. westeurope)" : " to use its default"}`,
+                key === "location"
+                    ? `${NAMESPACE}:location is null; it is required: the Azure region, e.g. pulumi config set ${NAMESPACE}:location westeurope`
+                    : `${NAMESPACE}:${key} is null; give it a value, or remove the key to use its default`,
             );
             continue;
         }

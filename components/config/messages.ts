@@ -14,13 +14,17 @@ export class ConfigError extends Error {
     }
 }
 
-/** A value as the user wrote it, cut to 80 characters. */
+/**
+ * A value as the user wrote it. Maps and lists are cut to 80 characters; text to 240, so an ARM id
+ * or a subject is shown whole (its fault is often at the end).
+ */
 export function show(value: unknown): string {
     if (value === undefined) {
         return "(missing)";
     }
     const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    const limit = typeof value === "string" ? 240 : 80;
+    return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
 }
 
 /** `aks-entra:namespaces[0].roles[1].name` */
@@ -47,6 +51,13 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIssue): string {
     const path = keyPath(key, issue.path);
     const value = valueAt(raw, issue.path);
+    if (value === null && (issue.code === "invalid_type" || issue.code === "invalid_value")) {
+        const wanted =
+            issue.code === "invalid_value"
+                ? `one of ${issue.values.map((v) => String(v)).join(" | ")}`
+                : article(issue.expected);
+        return `${path} is null; give ${wanted}, or remove the key`;
+    }
     switch (issue.code) {
         case "unrecognized_keys": {
             const allowed = schemaAt(key, issue.path);
@@ -54,9 +65,6 @@ export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIs
             return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${names.length ? names.join(", ") : "see README"}${didYouMean(issue.keys, names)}`;
         }
         case "invalid_type":
-            if (value === null) {
-                return `${path} is null; give ${article(issue.expected)}, or remove the key`;
-            }
             if (issue.expected === "string" && isYamlScalar(value)) {
                 return `${path} ${show(value)} is a ${typeof value}, not text; quote it in the stack file`;
             }

@@ -203,8 +203,7 @@ export const KEY_SCHEMAS = {
             .max(512)
             .regex(/^[^<>%&\\?/]+$/, {
                 error: "is not a valid Azure tag name (no < > % & \\ ? /)",
-            })
-            .refine((k) => k !== "__proto__", { error: "is not a tag name aks-entra can set" }),
+            }),
         z.string().max(256),
     ),
 } as const;

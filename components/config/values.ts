@@ -138,7 +138,7 @@ export function kubernetesVersionProblem(value: string): string | undefined {
     const [major, minor] = [Number(m[1]), Number(m[2])];
     if (major !== 1 || minor < MIN_KUBERNETES_MINOR) {
         const yaml =
-            m[3] === undefined && minor < 10
+            major === 1 && m[3] === undefined && minor < 10
                 ? `; an unquoted ${major}.${minor}0 in YAML arrives as the number ${value}: quote the version ("${major}.${minor}0")`
                 : "";
         return `is not a Kubernetes version AKS offers (1.${MIN_KUBERNETES_MINOR} or later)${yaml}`;

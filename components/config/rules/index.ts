@@ -4,7 +4,7 @@ import { apiServerAccess, nodePools, upgradeChannels, versionPin } from "./clust
 import type { Rule } from "./context";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
-import { tags } from "./tags";
+import { protoKeys, tags } from "./tags";
 
 export { clusterAdminPowers } from "./namespaces";
 export { poolCount } from "./cluster";
@@ -22,4 +22,5 @@ export const RULES: readonly Rule[] = [
     pipelines,
     uniquePipelines,
     tags,
+    protoKeys,
 ];

@@ -2,7 +2,7 @@
 import { MAX_TAGS, NAMESPACE, STACK_TAG_NAMES } from "../constants";
 import { show } from "../messages";
 import { duplicates } from "../references";
-import type { RuleContext } from "./context";
+import { type RuleContext, rawAt } from "./context";
 
 /**
  * Azure counts tag names case-insensitively and allows 50 on a resource, the stack's own included;
@@ -31,4 +31,14 @@ export function tags({ draft }: RuleContext): string[] {
         );
     }
     return out;
+}
+
+/**
+ * zod drops a map key named `__proto__` without a word (it would replace the result's prototype),
+ * so a group alias or tag of that name would vanish: refuse it by name.
+ */
+export function protoKeys({ raw }: RuleContext): string[] {
+    return (["groups", "tags"] as const)
+        .filter((key) => Object.hasOwn(rawAt(raw, key), "__proto__"))
+        .map((key) => `${NAMESPACE}:${key} key "__proto__" is not a name aks-entra can use`);
 }
