@@ -30,7 +30,7 @@ export interface AksClusterArgs {
     };
     /**
      * The control plane's Managed Identity Operator grant on the kubelet identity: the cluster is
-     * created only after it exists (azure-facts.md, failure mode 4).
+     * created only after it exists (docs/azure-facts.md, failure mode 4).
      */
     readonly kubeletOperatorGrant: pulumi.Resource;
     /** How the exported kubeconfig logs in. Must not need a person for the Kubernetes provider. */
@@ -76,7 +76,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 sku: { name: "Base", tier: s.tier },
                 supportPlan: "KubernetesOfficial",
                 // AKS-managed Entra integration with Azure RBAC. The legacy fields (clientAppID,
-                // serverAppID, serverAppSecret) are never set (azure-facts.md, item 9).
+                // serverAppID, serverAppSecret) are never set (docs/azure-facts.md, item 9).
                 aadProfile: {
                     managed: true,
                     enableAzureRBAC: true,
@@ -88,7 +88,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 enableRBAC: true,
                 identity: {
                     type: "UserAssigned",
-                    // Input is an array of resource ids; the output is a map (azure-facts.md, item 10).
+                    // Input is an array of resource ids; the output is a map (docs/azure-facts.md, item 10).
                     userAssignedIdentities: [args.controlPlaneIdentityId],
                 },
                 identityProfile: {
@@ -144,7 +144,7 @@ export class AksCluster extends pulumi.ComponentResource {
         });
 
         // The *user* kubeconfig: the admin one is refused with local accounts off and is never
-        // requested (azure-facts.md, failure mode 5).
+        // requested (docs/azure-facts.md, failure mode 5).
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             {
                 resourceGroupName: args.resourceGroupName,

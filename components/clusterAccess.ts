@@ -37,7 +37,7 @@ export interface ClusterAccessArgs {
 /**
  * One AKS RBAC role assignment per grant (scope: the cluster, or `<cluster>/namespaces/<ns>`), and
  * *Azure Kubernetes Service Cluster User Role* once per principal so it can fetch a kubeconfig
- * (the RBAC Reader/Writer roles do not include listClusterUserCredential; azure-facts.md).
+ * (the RBAC Reader/Writer roles do not include listClusterUserCredential; docs/azure-facts.md).
  */
 export class ClusterAccess extends pulumi.ComponentResource {
     /** Every assignment, keyed by logical name. */

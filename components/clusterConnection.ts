@@ -20,7 +20,7 @@ export interface ClusterConnectionArgs {
     readonly grantDeployerClusterAdmin?: boolean;
     /**
      * Seconds to wait after creating the deployer's grant before the first Kubernetes call: the AKS
-     * authorizer can take up to five minutes to honour a new assignment (azure-facts.md, failure
+     * authorizer can take up to five minutes to honour a new assignment (docs/azure-facts.md, failure
      * mode 7). Waits only when the grant is created or replaced. Defaults to 300; 0 turns it off.
      */
     readonly rbacWaitSeconds?: number;

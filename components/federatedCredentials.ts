@@ -16,7 +16,7 @@ export interface FederatedCredentialSpec {
 /**
  * Creates the credentials of one identity, each waiting for the one before: Azure rejects parallel
  * writes under one identity with 409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity
- * and the provider does not serialise them (pulumi-azure-native#4343; azure-facts.md, item 2).
+ * and the provider does not serialise them (pulumi-azure-native#4343; docs/azure-facts.md, item 2).
  * Different identities call this separately and so stay parallel.
  */
 export function chainedFederatedCredentials(

@@ -22,7 +22,7 @@ export interface ClusterIdentitiesArgs {
 /**
  * A bring-your-own control-plane identity and kubelet identity, and the Managed Identity Operator
  * grant of the first over the second. AKS requires that grant to exist before the cluster is
- * created with the kubelet identity (azure-facts.md, failure mode 4): the cluster depends on
+ * created with the kubelet identity (docs/azure-facts.md, failure mode 4): the cluster depends on
  * `operatorAssignment`.
  */
 export class ClusterIdentities extends pulumi.ComponentResource {

@@ -1,13 +1,13 @@
 // Rewrites the user kubeconfig that AKS returns into one that logs in without a person.
 // Pure module. AKS's `listManagedClusterUserCredentials` (format exec) returns a kubeconfig whose
 // exec plugin runs `kubelogin get-token ... --login devicecode`: interactive, so useless for the
-// Kubernetes provider or CI (azure-facts.md, failure mode 6). Setting AAD_LOGIN_METHOD does not
+// Kubernetes provider or CI (docs/azure-facts.md, failure mode 6). Setting AAD_LOGIN_METHOD does not
 // override a flag already in the args, so the args themselves are rewritten, the way
 // `kubelogin convert-kubeconfig -l <mode>` writes them.
 import { parse, stringify } from "yaml";
 import type { KubeloginMode } from "./config";
 
-/** AKS Microsoft Entra server app: token audience, kubelogin `--server-id` (azure-facts.md). */
+/** AKS Microsoft Entra server app: token audience, kubelogin `--server-id` (docs/azure-facts.md). */
 export const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 /** AKS Microsoft Entra client app: kubelogin's public client for interactive/device code. */
 export const AKS_CLIENT_APP_ID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";

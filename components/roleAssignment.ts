@@ -16,7 +16,7 @@ export interface RoleGrantArgs {
     readonly principalId: pulumi.Input<string>;
     /**
      * Always set: without it Azure looks the principal up in Graph, which fails with
-     * PrincipalNotFound for a just-created identity or group (azure-facts.md, failure mode 1).
+     * PrincipalNotFound for a just-created identity or group (docs/azure-facts.md, failure mode 1).
      */
     readonly principalType: PrincipalType;
     /** Why the grant exists; shown in the portal. */

@@ -1,6 +1,6 @@
 // Azure built-in role definitions and deterministic role-assignment names.
 // Pure module: no Pulumi resources, so tests use it without mocks.
-// GUIDs: ../shared/notes/azure-facts.md ("Built-in Azure role definition GUIDs") and Microsoft's
+// GUIDs: docs/azure-facts.md ("Built-in Azure role definition GUIDs") and Microsoft's
 // "Azure built-in roles" reference; each one is pinned by test/units.test.ts.
 import { v5 as uuidv5 } from "uuid";
 
@@ -78,7 +78,7 @@ export const AKS_DATA_PLANE_ROLES: readonly string[] = [
 /**
  * Roles this stack never grants: they hand out control of access itself or of whole resource
  * trees (Owner, Contributor, User Access Administrator, RBAC Administrator), or local cluster
- * credentials that are useless and unwanted with local accounts off (azure-facts.md).
+ * credentials that are useless and unwanted with local accounts off (docs/azure-facts.md).
  */
 export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = {
     "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",

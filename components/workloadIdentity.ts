@@ -27,7 +27,7 @@ export interface WorkloadIdentityArgs {
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** `system:serviceaccount:<namespace>:<serviceaccount>` (azure-facts.md, Formats). */
+/** `system:serviceaccount:<namespace>:<serviceaccount>` (docs/azure-facts.md, Formats). */
 export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
     return `system:serviceaccount:${namespace}:${serviceAccount}`;
 }

@@ -24,7 +24,7 @@ function waitsFor(index: RegistrationIndex, from: Registration, to: string): boo
     return false;
 }
 
-/** The orderings a first `pulumi up` depends on (azure-facts.md, failure modes 2, 4 and 7). */
+/** The orderings a first `pulumi up` depends on (docs/azure-facts.md, failure modes 2, 4 and 7). */
 export function orderChecks(ctx: ResourceContext): OrderCheck[] {
     const { index, access } = ctx;
     const checks: OrderCheck[] = [];

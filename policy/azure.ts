@@ -2,7 +2,7 @@
 // inherit a bug from the code it polices. test/policy.test.ts cross-checks these values against
 // components/roles.ts so the two never drift apart silently.
 // Sources: Microsoft's "Azure built-in roles" reference, "Use Azure RBAC for Kubernetes
-// authorization", "Workload identity federation" (../shared/notes/azure-facts.md lists them).
+// authorization", "Workload identity federation" (docs/azure-facts.md lists them).
 
 /** Roles that control access itself, whole resource trees or the cluster's admin groups: never granted. */
 export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {

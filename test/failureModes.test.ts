@@ -1,4 +1,4 @@
-// Each "Known failure mode" of ../shared/notes/azure-facts.md that applies, designed out and pinned:
+// Each failure mode of docs/azure-facts.md ("Failure modes of a real deployment") that applies, designed out and pinned:
 // each test fails if the design regresses.
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
@@ -24,7 +24,7 @@ function pipelineWith(n: number): Record<string, unknown> {
     });
 }
 
-describe("Azure failure modes (azure-facts.md)", function () {
+describe("Azure failure modes (docs/azure-facts.md)", function () {
     let dev: RunResult;
     before(async function () {
         dev = await run();

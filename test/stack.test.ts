@@ -1,6 +1,6 @@
 // The dev stack (Pulumi.dev.yaml) as the engine would receive it: every resource's security-relevant
 // inputs, role GUIDs and scopes, principal types, trusts, providers and outputs.
-// Facts cited: ../shared/notes/azure-facts.md.
+// Facts cited: docs/azure-facts.md.
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { AKS_ROLES, parseConfig, roleAssignmentName, StackNames } from "../components";
@@ -98,7 +98,7 @@ describe("dev stack", function () {
         const c = clusterReg().inputs;
         const cp = identity("aks-entra-identities-control-plane");
         const kubelet = identity("aks-entra-identities-kubelet");
-        // Input is an array of resource ids (azure-facts.md, item 10).
+        // Input is an array of resource ids (docs/azure-facts.md, item 10).
         assert.deepEqual(c.identity, { type: "UserAssigned", userAssignedIdentities: [cp.id] });
         assert.deepEqual(c.identityProfile, {
             kubeletidentity: {

@@ -1,5 +1,7 @@
 // Pure helpers, without mocks: role GUIDs, role resolution, kubeconfig rewrite, CIDR checks.
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import {
     ACCESS_ROLE_GUIDS,
@@ -13,10 +15,12 @@ import {
     rewriteKubeconfig,
     roleAssignmentName,
     roleDefinitionId,
+    ROLE_NAMES,
 } from "../components";
+import { ROOT } from "./helpers";
 import { managedClusterProblems } from "../offline/fakes";
 
-describe("roles (azure-facts.md: Built-in Azure role definition GUIDs)", function () {
+describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", function () {
     it("pins the AKS role GUIDs", function () {
         assert.deepEqual(AKS_ROLES, {
             clusterUser: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
@@ -34,6 +38,15 @@ describe("roles (azure-facts.md: Built-in Azure role definition GUIDs)", functio
             admin: "3498e952-d568-435e-9b2c-8d77e338d7f7",
             "cluster-admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
         });
+    });
+
+    it("names every role GUID of docs/azure-facts.md as that table does", function () {
+        const table = readFileSync(path.join(ROOT, "docs", "azure-facts.md"), "utf8");
+        const rows = [...table.matchAll(/^\| ([^|]+?) \| ([0-9a-f-]{36}) \|/gm)];
+        assert.ok(rows.length >= 10, "the GUID table is where the test expects it");
+        for (const [, name, guid] of rows) {
+            assert.equal(ROLE_NAMES[guid], name, guid);
+        }
     });
 
     it("resolves built-in roles by name (any case) or GUID, and nothing else", function () {
@@ -78,7 +91,7 @@ describe("roles (azure-facts.md: Built-in Azure role definition GUIDs)", functio
     });
 });
 
-describe("kubeconfig rewrite (azure-facts.md, failure mode 6)", function () {
+describe("kubeconfig rewrite (docs/azure-facts.md, failure mode 6)", function () {
     const aksArgs = [
         "get-token",
         "--environment",
