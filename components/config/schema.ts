@@ -25,11 +25,14 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const GROUP_ALIAS = /^[A-Za-z0-9][-_.A-Za-z0-9]{0,63}$/;
 const GIT_REF_PART = /^[^\s*?[\]~^:\\]+$/;
 
-/** A string checked by a function that returns its problem (values.ts). */
+/** A check by a function that returns the value's problem (values.ts), or undefined. */
 const checked = (problem: (value: string) => string | undefined) =>
-    z.string().refine((v) => problem(v) === undefined, {
+    z.refine((v: unknown) => problem(String(v)) === undefined, {
         error: (iss) => problem(String(iss.input)) ?? "is not valid",
     });
+/** A string checked by such a function. */
+const checkedString = (problem: (value: string) => string | undefined) =>
+    z.string().check(checked(problem));
 
 const guid = z
     .string()
@@ -54,7 +57,7 @@ const groupRef = z
     .min(1, { error: "is empty; give an object id (GUID) or a name from aks-entra:groups" });
 const azureRoleAssignment = z.strictObject({
     role: z.string().min(1),
-    scope: checked(armScopeProblem),
+    scope: checkedString(armScopeProblem),
 });
 
 export const poolSchema = z.strictObject({
@@ -77,7 +80,7 @@ const clusterSchema = z.strictObject({
     tier: z.enum(TIERS).optional(),
     systemPool: poolSchema.optional(),
     userPool: poolSchema.optional(),
-    authorizedIpRanges: z.array(checked(cidrProblem)).max(MAX_AUTHORIZED_RANGES).optional(),
+    authorizedIpRanges: z.array(checkedString(cidrProblem)).max(MAX_AUTHORIZED_RANGES).optional(),
     privateCluster: z.boolean().optional(),
     autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
     nodeOsUpgradeChannel: z.enum(NODE_OS_UPGRADE_CHANNELS).optional(),
@@ -124,7 +127,7 @@ const namespaceSchema = z.strictObject({
 });
 
 const githubSubjectSchema = z.strictObject({
-    repository: checked(githubRepositoryProblem),
+    repository: checkedString(githubRepositoryProblem),
     environment: z
         .string()
         .min(1)
@@ -134,20 +137,12 @@ const githubSubjectSchema = z.strictObject({
     branch: z
         .string()
         .min(1)
-        .check(
-            z.refine((v) => gitRefProblem(v, "branch") === undefined, {
-                error: (iss) => gitRefProblem(String(iss.input), "branch"),
-            }),
-        )
+        .check(checked((v) => gitRefProblem(v, "branch")))
         .optional(),
     tag: z
         .string()
         .min(1)
-        .check(
-            z.refine((v) => gitRefProblem(v, "tag") === undefined, {
-                error: (iss) => gitRefProblem(String(iss.input), "tag"),
-            }),
-        )
+        .check(checked((v) => gitRefProblem(v, "tag")))
         .optional(),
     pullRequest: z.literal(true).optional(),
 });
@@ -167,7 +162,7 @@ export const KEY_SCHEMAS = {
     location: z
         .string()
         .regex(/^[a-z][a-z0-9]*$/, { error: "is not an Azure region name (e.g. westeurope)" }),
-    kubernetesVersion: checked(kubernetesVersionProblem),
+    kubernetesVersion: checkedString(kubernetesVersionProblem),
     cluster: clusterSchema,
     groups: z.record(
         z
