@@ -4,6 +4,7 @@
 // unapplied; the offline plan refuses such a file instead. A plain module: importing it starts
 // nothing.
 import type { Policy } from "@pulumi/policy";
+import { closest } from "../components/nearMiss";
 import { policies } from "./policies";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
@@ -101,27 +102,4 @@ export function policyConfigProblems(doc: Readonly<Record<string, unknown>>): st
         }
     }
     return problems;
-}
-
-/** The known name within two edits of `name` (a typo), if exactly one is. */
-function closest(name: string, known: readonly string[]): string | undefined {
-    const near = known.filter((k) => distance(name.toLowerCase(), k.toLowerCase()) <= 2);
-    return near.length === 1 ? near[0] : undefined;
-}
-
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const next = [i];
-        for (let j = 1; j <= b.length; j++) {
-            next[j] = Math.min(
-                row[j] + 1,
-                next[j - 1] + 1,
-                row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-            );
-        }
-        row = next;
-    }
-    return row[b.length];
 }

@@ -15,29 +15,21 @@ import { EXAMPLE_OBJECT_IDS } from "../plan/examples";
 import { policies } from "../policy/policies";
 import {
     type Config,
-    FIXTURES,
+    DEPLOYER,
+    DEV_FILE,
+    findingLines,
     plan,
     readConfig,
     readPlan,
-    ROOT,
     type Run,
+    teams,
     variant,
 } from "./planRun";
 
-const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-truth-"));
+const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-findings-"));
 const out = (name: string) => path.join(tmp, name);
-const DEV_FILE = path.join(ROOT, "Pulumi.dev.yaml");
-const TEAMS_FILE = path.join(FIXTURES, "teams.yaml");
-const teams = ["--config", TEAMS_FILE, "--stack", "teams"];
-const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
-const DEPLOYER = "4b1d2c3e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
 
-/** The findings section of a text plan, one line each. */
-const findingLines = (r: Run) =>
-    r.stdout
-        .slice(r.stdout.indexOf("\nFindings ("))
-        .split("\n")
-        .filter((l) => /^(HIGH|MEDIUM|LOW|INFO) /.test(l));
+const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
 
 describe("offline plan tells the truth: findings", function () {
     this.timeout(300_000);

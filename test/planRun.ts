@@ -57,3 +57,18 @@ export function variant(from: string, to: string, edit: (config: Config) => void
 export function readPlan(file: string): Plan {
     return JSON.parse(readFileSync(file, "utf8")) as Plan;
 }
+
+// What the "plan tells the truth" suites share (planTruth.test.ts, planFindings.test.ts).
+export const DEV_FILE = path.join(ROOT, "Pulumi.dev.yaml");
+export const TEAMS_FILE = path.join(FIXTURES, "teams.yaml");
+/** The teams fixture, planned as stack "teams". */
+export const teams = ["--config", TEAMS_FILE, "--stack", "teams"];
+/** `aks-entra:deployer.objectId` of Pulumi.dev.yaml. */
+export const DEPLOYER = "4b1d2c3e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
+
+/** The findings section of a text plan, one line each. */
+export const findingLines = (r: Run) =>
+    r.stdout
+        .slice(r.stdout.indexOf("\nFindings ("))
+        .split("\n")
+        .filter((l) => /^(HIGH|MEDIUM|LOW|INFO) /.test(l));

@@ -9,22 +9,23 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { TYPES } from "../offline/types";
 import { immutableChanges } from "../plan/immutable";
-import { type Config, FIXTURES, plan, readPlan, ROOT, type Run, variant } from "./planRun";
+import {
+    type Config,
+    DEPLOYER,
+    DEV_FILE,
+    findingLines,
+    plan,
+    readPlan,
+    type Run,
+    teams,
+    TEAMS_FILE,
+    variant,
+} from "./planRun";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-truth-"));
 const out = (name: string) => path.join(tmp, name);
-const DEV_FILE = path.join(ROOT, "Pulumi.dev.yaml");
-const TEAMS_FILE = path.join(FIXTURES, "teams.yaml");
-const teams = ["--config", TEAMS_FILE, "--stack", "teams"];
-const DEPLOYER = "4b1d2c3e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
-const CLUSTER = "azure-native:containerservice:ManagedCluster aks-entra-cluster";
 
-/** The findings section of a text plan, one line each. */
-const findingLines = (r: Run) =>
-    r.stdout
-        .slice(r.stdout.indexOf("\nFindings ("))
-        .split("\n")
-        .filter((l) => /^(HIGH|MEDIUM|LOW|INFO) /.test(l));
+const CLUSTER = "azure-native:containerservice:ManagedCluster aks-entra-cluster";
 
 describe("offline plan tells the truth: deployer, pools, refused changes, exit codes", function () {
     this.timeout(300_000);

@@ -1,5 +1,6 @@
 // How problems read: `aks-entra:<key path> <value> <what is wrong>; <what is allowed>`. Pure module.
 import type { z } from "zod";
+import { closest } from "../nearMiss";
 import { NAMESPACE } from "./constants";
 import { CONFIG_KEYS, type ConfigKey, schemaAt } from "./schema";
 
@@ -123,27 +124,8 @@ export function unknownKeyProblem(key: string): string {
 /** `; did you mean "clusterAccess"?` for a near miss (case, or at most two edits). */
 function didYouMean(given: readonly string[], allowed: readonly string[]): string {
     const hints = given.flatMap((g) => {
-        const near = allowed.find(
-            (a) => a.toLowerCase() === g.toLowerCase() || editDistance(a, g) <= 2,
-        );
+        const near = closest(g, allowed);
         return near === undefined ? [] : [`"${near}"`];
     });
     return hints.length ? `; did you mean ${hints.join(", ")}?` : "";
-}
-
-/** Levenshtein distance (short strings only: config key names). */
-function editDistance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) {
-            cur[j] = Math.min(
-                prev[j] + 1,
-                cur[j - 1] + 1,
-                prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-            );
-        }
-        prev = cur;
-    }
-    return prev[b.length];
 }
