@@ -35,6 +35,8 @@ export const ABSENT = "(none)";
 // - private <-> public: a Private Link cluster cannot be converted either way; only API Server VNet
 //   Integration, which this stack does not use, can (https://learn.microsoft.com/azure/aks/private-clusters,
 //   https://learn.microsoft.com/azure/aks/api-server-vnet-integration).
+// - dnsPrefix, nodeResourceGroup: set only at create, PropertyChangeNotAllowed after
+//   (docs/azure-facts.md, failure mode 17).
 // - AKS-managed Entra integration cannot be disabled once enabled, nor the OIDC issuer
 //   (https://learn.microsoft.com/azure/aks/enable-authentication-microsoft-entra-id,
 //   https://learn.microsoft.com/azure/aks/use-oidc-issuer).
@@ -75,6 +77,12 @@ const RULES: Rule[] = [
     ]),
     {
         type: TYPES.cluster,
+        fact: /^(dnsPrefix|nodeResourceGroup)$/,
+        kind: "refused",
+        why: "AKS sets it only when the cluster is created (PropertyChangeNotAllowed, hashicorp/terraform-provider-azurerm#2611); both derive from project and stack, so keep the stack name or create a new cluster",
+    },
+    {
+        type: TYPES.cluster,
         fact: /^apiServer private$/,
         kind: "refused",
         why: "a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters); create a new cluster",
@@ -110,6 +118,8 @@ export function immutableFacts(r: Registration): Record<string, string> | undefi
             out.resourceGroupName = text(i.resourceGroupName);
             out.resourceName = text(i.resourceName);
             out.location = text(i.location);
+            out.dnsPrefix = text(i.dnsPrefix);
+            out.nodeResourceGroup = text(i.nodeResourceGroup);
             out["apiServer private"] = String(
                 at(i, "apiServerAccessProfile", "enablePrivateCluster") === true,
             );

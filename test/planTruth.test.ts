@@ -143,8 +143,10 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             );
             assert.deepEqual(cluster.immutable, {
                 "apiServer private": "false",
+                dnsPrefix: "aks-aks-entra-dev-5ff3bbad",
                 "entra managed": "true",
                 location: "westeurope",
+                nodeResourceGroup: "rg-aks-entra-dev-5ff3bbad-nodes",
                 oidcIssuer: "true",
                 "pool system": "present",
                 "pool system vmSize": "Standard_D4ds_v5",
@@ -246,6 +248,17 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             [
                 "refused pool user vmSize: Standard_D8ds_v5 -> Standard_E8ds_v5",
                 "refused pool user zones: 1,2,3 -> none",
+            ],
+        );
+        // AKS sets the DNS prefix and node resource group only at create (docs/azure-facts.md).
+        assert.deepEqual(
+            changes(
+                { dnsPrefix: "aks-a", nodeResourceGroup: "rg-a-nodes" },
+                { dnsPrefix: "aks-b", nodeResourceGroup: "rg-b-nodes" },
+            ),
+            [
+                "refused dnsPrefix: aks-a -> aks-b",
+                "refused nodeResourceGroup: rg-a-nodes -> rg-b-nodes",
             ],
         );
         // Turning the OIDC issuer on is allowed; off, refused.
