@@ -29,10 +29,11 @@ export interface AksClusterArgs {
         objectId: pulumi.Input<string>;
     };
     /**
-     * The control plane's Managed Identity Operator grant on the kubelet identity: the cluster is
-     * created only after it exists (docs/azure-facts.md, failure mode 4).
+     * The control plane's Managed Identity Operator grant on the kubelet identity and the wait for
+     * it to propagate: the cluster is created only after both (docs/azure-facts.md, failure modes 4
+     * and 11).
      */
-    readonly kubeletOperatorGrant: pulumi.Resource;
+    readonly kubeletOperatorGrant: pulumi.Resource[];
     /** How the exported kubeconfig logs in. Must not need a person for the Kubernetes provider. */
     readonly kubeloginMode: KubeloginMode;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -123,7 +124,7 @@ export class AksCluster extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: [args.kubeletOperatorGrant],
+                dependsOn: args.kubeletOperatorGrant,
                 protect: args.protect ?? false,
                 // The autoscaler moves the count of autoscaled pools; Pulumi should not fight it.
                 ignoreChanges: pools.flatMap((p, i) =>

@@ -1,4 +1,11 @@
 // How this stack itself talks to the cluster's Kubernetes API, with local accounts off.
+//
+// The deployer's data-plane access is granted on the stack's own resource group, right after the
+// group exists, so it propagates while AKS creates the cluster: the AKS authorizer honours Azure
+// RBAC roles inherited from a parent scope (docs/azure-facts.md, failure mode 7, "inherited"), and
+// the group holds this stack's cluster only. The bounded propagation wait runs beside cluster
+// creation (about seven minutes, longer than the wait), so the Kubernetes layer starts as soon as
+// the cluster exists. Only stacks with Kubernetes objects build a ClusterConnection.
 import type * as authorization from "@pulumi/azure-native/authorization";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -7,6 +14,8 @@ import { assignRole, type PrincipalType } from "./roleAssignment";
 import { AKS_ROLES } from "./roles";
 
 export interface ClusterConnectionArgs {
+    /** Resource id of the stack's own resource group: the scope of the deployer's grant. */
+    readonly resourceGroupId: pulumi.Input<string>;
     /** Resource id of the cluster. */
     readonly clusterId: pulumi.Input<string>;
     /** User kubeconfig with a non-interactive kubelogin login (secret). */
@@ -30,7 +39,7 @@ export interface ClusterConnectionArgs {
 export class ClusterConnection extends pulumi.ComponentResource {
     /** Kubernetes provider for this cluster; every Kubernetes object of the stack uses it. */
     public readonly provider: k8s.Provider;
-    /** The deployer's AKS RBAC Cluster Admin grant, when made. */
+    /** The deployer's AKS RBAC Cluster Admin grant on the resource group, when made. */
     public readonly deployerGrant?: authorization.RoleAssignment;
     /** The bounded wait for that grant to propagate, when made. */
     public readonly propagationWait?: time.Sleep;
@@ -43,11 +52,12 @@ export class ClusterConnection extends pulumi.ComponentResource {
             this.deployerGrant = assignRole(
                 `${name}-deployer-cluster-admin`,
                 {
-                    scope: args.clusterId,
+                    scope: args.resourceGroupId,
                     roleGuid: AKS_ROLES.rbacClusterAdmin,
                     principalId: args.deployer.objectId,
                     principalType: args.deployer.principalType,
-                    description: "the principal running pulumi up manages namespaces and RBAC",
+                    description:
+                        "the principal running pulumi up manages namespaces and RBAC; on the stack's resource group so it propagates while the cluster is created",
                     defaultSubscriptionId: args.subscriptionId,
                 },
                 { parent: this },
@@ -59,7 +69,7 @@ export class ClusterConnection extends pulumi.ComponentResource {
                     `${name}-rbac-propagation`,
                     {
                         createDuration: `${seconds}s`,
-                        // A new grant (new cluster, new deployer) waits again; an unchanged one never.
+                        // A new grant (new stack, new deployer) waits again; an unchanged one never.
                         triggers: { grant: this.deployerGrant.id },
                     },
                     { parent: this },

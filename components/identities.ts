@@ -2,6 +2,7 @@
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { assignRole } from "./roleAssignment";
 import { AKS_ROLES } from "./roles";
 
@@ -17,19 +18,30 @@ export interface ClusterIdentitiesArgs {
     readonly subscriptionId: pulumi.Input<string>;
     /** Tags for both identities. Defaults to none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Seconds between a new Managed Identity Operator grant and the cluster: AKS checks the grant
+     * when the cluster is created and answers CustomKubeletIdentityMissingPermissionError while it
+     * propagates (docs/azure-facts.md, failure mode 11). Waits only when the grant is created or
+     * replaced (the wait's trigger is the grant's id).
+     */
+    readonly operatorGrantWaitSeconds: number;
 }
 
 /**
  * A bring-your-own control-plane identity and kubelet identity, and the Managed Identity Operator
- * grant of the first over the second. AKS requires that grant to exist before the cluster is
- * created with the kubelet identity (docs/azure-facts.md, failure mode 4): the cluster depends on
- * `operatorAssignment`.
+ * grant of the first over the second. AKS requires that grant to exist, and to have propagated,
+ * before the cluster is created with the kubelet identity (docs/azure-facts.md, failure modes 4
+ * and 11): the cluster depends on `clusterPrerequisites`.
  */
 export class ClusterIdentities extends pulumi.ComponentResource {
     public readonly controlPlane: managedidentity.UserAssignedIdentity;
     public readonly kubelet: managedidentity.UserAssignedIdentity;
     /** Control plane -> Managed Identity Operator on the kubelet identity. */
     public readonly operatorAssignment: authorization.RoleAssignment;
+    /** The bounded wait after a new operator grant. */
+    public readonly operatorPropagation: time.Sleep;
+    /** What the cluster must wait for: the grant and its propagation wait. */
+    public readonly clusterPrerequisites: pulumi.Resource[];
 
     constructor(name: string, args: ClusterIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:identities:ClusterIdentities", name, {}, opts);
@@ -61,6 +73,16 @@ export class ClusterIdentities extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.operatorPropagation = new time.Sleep(
+            `${name}-kubelet-operator-propagation`,
+            {
+                createDuration: `${args.operatorGrantWaitSeconds}s`,
+                // A new grant (new identities, a rename) waits again; an unchanged one never.
+                triggers: { grant: this.operatorAssignment.id },
+            },
+            { parent: this },
+        );
+        this.clusterPrerequisites = [this.operatorAssignment, this.operatorPropagation];
 
         this.registerOutputs({
             controlPlaneId: this.controlPlane.id,

@@ -4,6 +4,7 @@ export * from "./cluster";
 export * from "./clusterAccess";
 export * from "./clusterConnection";
 export * from "./config";
+export * from "./deployer";
 export * from "./federatedCredentials";
 export * from "./identities";
 export * from "./kubeconfig";

@@ -1,12 +1,12 @@
 // The whole stack as one component: what `index.ts` builds from the validated config.
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { AdminGroup } from "./adminGroup";
 import { AksCluster } from "./cluster";
 import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
 import { ClusterConnection } from "./clusterConnection";
-import { automationLoginMode, deployerPrincipalType, type StackConfig } from "./config";
+import { automationLoginMode, type StackConfig } from "./config";
+import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
 import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
@@ -18,6 +18,10 @@ export interface AksEntraArgs {
     readonly config: StackConfig;
     /** Physical names for this project and stack (naming.ts). */
     readonly names: StackNames;
+    /** Who runs `pulumi up`, resolved from config and login (deployer.ts). */
+    readonly deployer: Deployer;
+    /** The Azure login (getClientConfig): tenant and subscription. */
+    readonly login: AzureLogin;
 }
 
 export interface IdentityOutput {
@@ -37,7 +41,8 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly identities: ClusterIdentities;
     public readonly admins: AdminGroup;
     public readonly cluster: AksCluster;
-    public readonly connection: ClusterConnection;
+    /** How the stack reaches the Kubernetes API; only when it has Kubernetes objects. */
+    public readonly connection?: ClusterConnection;
     public readonly access: ClusterAccess;
     public readonly namespaces: Record<string, TeamNamespace> = {};
     /** Keyed by `namespace/serviceAccount`. */
@@ -50,20 +55,11 @@ export class AksEntra extends pulumi.ComponentResource {
         const { config, names } = args;
         const parent = { parent: this };
 
-        const client = authorization.getClientConfigOutput(parent);
-        this.tenantId = client.tenantId;
-        this.subscriptionId = client.subscriptionId;
+        const { deployer, login } = args;
+        this.tenantId = pulumi.output(login.tenantId);
+        this.subscriptionId = pulumi.output(login.subscriptionId);
         // Fixed in config, the deployer's grants do not move when another person runs pulumi up.
-        const deployerObjectId: pulumi.Input<string> =
-            config.deployer.objectId ??
-            client.objectId.apply((id) => {
-                if (!id) {
-                    throw new Error(
-                        "aks-entra: the Azure login reports no object id for the deployer (getClientConfig); set aks-entra:deployer.objectId",
-                    );
-                }
-                return id.toLowerCase();
-            });
+        const deployerObjectId = deployer.objectId;
         const tags = {
             "managed-by": "pulumi",
             "aks-entra-project": names.project,
@@ -93,6 +89,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 controlPlaneName: names.controlPlaneIdentity,
                 kubeletName: names.kubeletIdentity,
                 subscriptionId: this.subscriptionId,
+                operatorGrantWaitSeconds: config.cluster.kubeletGrantWaitSeconds,
             },
             parent,
         );
@@ -129,30 +126,30 @@ export class AksEntra extends pulumi.ComponentResource {
                     clientId: this.identities.kubelet.clientId,
                     objectId: this.identities.kubelet.principalId,
                 },
-                kubeletOperatorGrant: this.identities.operatorAssignment,
+                kubeletOperatorGrant: this.identities.clusterPrerequisites,
                 kubeloginMode: automationLoginMode(config),
                 protect: config.protect,
             },
             parent,
         );
 
-        this.connection = new ClusterConnection(
-            `${name}-connection`,
-            {
-                clusterId: this.cluster.id,
-                kubeconfig: this.cluster.kubeconfig,
-                deployer: {
-                    objectId: deployerObjectId,
-                    principalType: deployerPrincipalType(config),
+        // Namespaces hold every Kubernetes object of the stack. Without them there is no provider,
+        // no deployer grant and no wait: nothing needs the Kubernetes API.
+        if (config.namespaces.length > 0) {
+            this.connection = new ClusterConnection(
+                `${name}-connection`,
+                {
+                    resourceGroupId: this.resourceGroup.id,
+                    clusterId: this.cluster.id,
+                    kubeconfig: this.cluster.kubeconfig,
+                    deployer: { objectId: deployerObjectId, principalType: deployer.principalType },
+                    grantDeployerClusterAdmin: config.deployer.clusterAdmin,
+                    rbacWaitSeconds: config.deployer.rbacWaitSeconds,
+                    subscriptionId: this.subscriptionId,
                 },
-                grantDeployerClusterAdmin: config.deployer.clusterAdmin,
-                rbacWaitSeconds: config.deployer.rbacWaitSeconds,
-                subscriptionId: this.subscriptionId,
-            },
-            parent,
-        );
-        const provider = this.connection.provider;
-
+                parent,
+            );
+        }
         const grants: AccessGrant[] = [];
         const group = (ref: { objectId: string; label: string }): Principal => ({
             key: ref.objectId,
@@ -165,6 +162,8 @@ export class AksEntra extends pulumi.ComponentResource {
         }
 
         for (const ns of config.namespaces) {
+            // Defined: there are namespaces, so there is a connection.
+            const provider = this.connection!.provider;
             const team = new TeamNamespace(
                 `${name}-ns-${ns.name}`,
                 { namespace: ns.name, roles: ns.roles, labels, provider, protect: config.protect },

@@ -7,7 +7,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { stringify } from "yaml";
+import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
+import { AKS_ROLES } from "../components/roles";
+import {
+    createSeconds,
+    LONG_AGO,
+    PROPAGATION_SECONDS,
+    type Span,
+    Timeline,
+} from "./timeline";
 import { TYPES } from "./types";
 
 /** Who is running `pulumi up` in the fake world. */
@@ -16,8 +25,17 @@ export interface FakeDeployer {
     subscriptionId: string;
     /** Object id of the deploying user or service principal. */
     objectId: string;
+    /** The Azure CLI's app id for a person (`az login`); the principal's own for an application. */
     clientId: string;
+    /**
+     * The deployer already holds Kubernetes access from outside the stack (a member of an admin
+     * group): what `aks-entra:deployer.clusterAdmin: false` asserts. Defaults to false.
+     */
+    clusterAccessOutsideStack?: boolean;
 }
+
+/** Principal kinds as Microsoft Graph knows them. */
+export type PrincipalKind = "User" | "Group" | "ServicePrincipal";
 
 const FAKE_NAMESPACE = "3b241101-e2bb-4255-8caf-4136c566a962";
 
@@ -42,6 +60,8 @@ export interface FakeResource {
     id: string;
     inputs: Props;
     state: Props;
+    /** When it was created in the simulated first `pulumi up` (timeline.ts). */
+    span: Span;
 }
 
 /** What the fake answered for one invoke. */
@@ -63,8 +83,25 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     readonly invokes: FakeInvoke[] = [];
     /** Problems found while answering; asserted empty by the harness (throwing would hang). */
     readonly errors: string[] = [];
+    /** When each registration starts and ends; the harness records spans by URN. */
+    readonly timeline = new Timeline();
+    /** Start time of the registration being answered, set by the harness (type|name -> seconds). */
+    readonly startOf = new Map<string, number>();
+    /** Object id -> kind, for the principals the fakes know (UnmatchedPrincipalType). */
+    private readonly directory = new Map<string, PrincipalKind>();
+    /** Start time of the resource being answered. */
+    private now = 0;
 
-    constructor(readonly deployer: FakeDeployer = DEFAULT_DEPLOYER) {}
+    /**
+     * @param existing logical names of resources created by an earlier run: they take no time and
+     *   their grants were honoured long ago.
+     */
+    constructor(
+        readonly deployer: FakeDeployer = DEFAULT_DEPLOYER,
+        private readonly existing: ReadonlySet<string> = new Set(),
+    ) {
+        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
+    }
 
     private rgId(rg: unknown): string {
         return `/subscriptions/${this.deployer.subscriptionId}/resourceGroups/${str(rg, "resourceGroupName")}`;
@@ -72,10 +109,15 @@ export class AzureFakes implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
         const inputs = args.inputs as Props;
+        const start = this.startOf.get(`${args.type}|${args.name}`) ?? 0;
         if (args.custom === false) {
             // Component resources exist only in Pulumi's state, not in Azure.
             return { id: undefined, state: {} };
         }
+        const span: Span = this.existing.has(args.name)
+            ? LONG_AGO
+            : { start, end: start + createSeconds(args.type, true, inputs) };
+        this.now = span.start;
         let id: string;
         let state: Props = { ...inputs };
         try {
@@ -84,7 +126,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
             id = `${args.name}_id`;
         }
-        const resource = { type: args.type, name: args.name, id, inputs, state };
+        const resource = { type: args.type, name: args.name, id, inputs, state, span };
         this.resources.push(resource);
         this.byKey.set(`${args.type}|${args.name}|${id}`, resource);
         return { id, state };
@@ -103,6 +145,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             case TYPES.identity: {
                 const n = str(inputs.resourceName, "resourceName");
                 const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
+                this.directory.set(fakeGuid(`${id}#principal`), "ServicePrincipal");
                 return {
                     id,
                     state: {
@@ -129,6 +172,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             case TYPES.roleAssignment: {
                 const n = str(inputs.roleAssignmentName, "roleAssignmentName");
                 const scope = str(inputs.scope, "scope");
+                this.checkPrincipalType(inputs);
                 return {
                     id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
                     state: { ...inputs, name: n, type: "Microsoft.Authorization/roleAssignments" },
@@ -138,6 +182,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 return this.cluster(inputs, sub);
             case TYPES.group: {
                 const objectId = fakeGuid(`group#${str(inputs.displayName, "displayName")}`);
+                this.directory.set(objectId, "Group");
                 // azuread 6.x: the id is /groups/<objectId> (the import format).
                 return { id: `/groups/${objectId}`, state: { ...inputs, objectId } };
             }
@@ -147,6 +192,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
             default:
                 if (type.startsWith("kubernetes:")) {
+                    this.checkKubernetesAccess(type);
                     return this.kubernetesObject(type, inputs);
                 }
                 if (type.startsWith("pulumi:providers:")) {
@@ -161,6 +207,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         if (problems.length > 0) {
             throw new Error(`BadRequest: ${problems.join("; ")}`);
         }
+        this.checkKubeletOperator(inputs);
         const n = str(inputs.resourceName, "resourceName");
         const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${n}`;
         const location = str(inputs.location, "location");
@@ -206,6 +253,88 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 subscription: sub,
             },
         };
+    }
+
+    /** Role assignments registered so far, with their role GUID. */
+    private assignments(): { r: FakeResource; guid: string }[] {
+        return this.resources
+            .filter((r) => r.type === TYPES.roleAssignment)
+            .map((r) => ({
+                r,
+                guid: (String(r.inputs.roleDefinitionId).split("/").pop() ?? "").toLowerCase(),
+            }));
+    }
+
+    /**
+     * AKS checks at create time that the control-plane identity holds Managed Identity Operator on
+     * the kubelet identity, as ARM sees it then (docs/azure-facts.md, failure modes 4 and 11).
+     */
+    private checkKubeletOperator(inputs: Props): void {
+        const kubelet = (inputs.identityProfile as { kubeletidentity?: { resourceId?: string } })
+            ?.kubeletidentity?.resourceId;
+        const controlPlane = (inputs.identity as { userAssignedIdentities?: string[] })
+            ?.userAssignedIdentities?.[0];
+        if (kubelet === undefined || controlPlane === undefined) return;
+        const principal = fakeGuid(`${controlPlane}#principal`);
+        const grant = this.assignments().find(
+            ({ r, guid }) =>
+                guid === AKS_ROLES.managedIdentityOperator &&
+                String(r.inputs.scope).toLowerCase() === kubelet.toLowerCase() &&
+                r.inputs.principalId === principal,
+        );
+        const honoured = grant && grant.r.span.end + PROPAGATION_SECONDS.kubeletOperator;
+        if (honoured === undefined || honoured > this.now) {
+            throw new Error(
+                `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}` +
+                    (grant
+                        ? ` yet (granted at ${grant.r.span.end} s, honoured from ${honoured} s; the cluster was created at ${this.now} s)`
+                        : " (no such grant when the cluster was created)"),
+            );
+        }
+    }
+
+    /** ARM compares a role assignment's principalType with what Graph knows of the principal. */
+    private checkPrincipalType(inputs: Props): void {
+        const id = String(inputs.principalId ?? "").toLowerCase();
+        const known = this.directory.get(id);
+        const said = inputs.principalType;
+        if (known !== undefined && said !== undefined && said !== known) {
+            throw new Error(
+                `UnmatchedPrincipalType: The PrincipalId '${id}' has type '${known}', which is different from specified PrincipalType '${String(said)}'.`,
+            );
+        }
+    }
+
+    /**
+     * The Kubernetes API answers 403 until the deployer (the login) holds an AKS RBAC role on the
+     * cluster that the authorizer honours: granted on the cluster or a scope above it, at least
+     * five minutes earlier (docs/azure-facts.md, failure mode 7), or access from outside the stack.
+     */
+    private checkKubernetesAccess(type: string): void {
+        if (this.deployer.clusterAccessOutsideStack) return;
+        const cluster = this.resources.find((r) => r.type === TYPES.cluster);
+        if (!cluster) return;
+        const me = this.deployer.objectId.toLowerCase();
+        const clusterId = cluster.id.toLowerCase();
+        const roles: string[] = [AKS_ROLES.rbacClusterAdmin, AKS_ROLES.rbacAdmin];
+        const grants = this.assignments().filter(
+            ({ r, guid }) =>
+                roles.includes(guid) &&
+                String(r.inputs.principalId).toLowerCase() === me &&
+                (clusterId === String(r.inputs.scope).toLowerCase() ||
+                    clusterId.startsWith(`${String(r.inputs.scope).toLowerCase()}/`)),
+        );
+        const honoured = Math.min(
+            ...grants.map(({ r }) => r.span.end + PROPAGATION_SECONDS.aksRbac),
+        );
+        if (honoured > this.now) {
+            throw new Error(
+                `Forbidden (403): ${type} by ${me}: ` +
+                    (grants.length === 0
+                        ? "the deployer has no AKS RBAC role on the cluster"
+                        : `the deployer's AKS RBAC role is honoured from ${honoured} s, the call came at ${this.now} s`),
+            );
+        }
     }
 
     private kubernetesObject(type: string, inputs: Props): { id: string; state: Props } {

@@ -4,7 +4,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { pulumiConfigMap } from "../components/config";
-import { AzureFakes, DEFAULT_DEPLOYER, type FakeDeployer, type FakeInvoke } from "./fakes";
+import { AZURE_CLI_APP_ID } from "../components/deployer";
+import { AzureFakes, DEFAULT_DEPLOYER, fakeGuid, type FakeDeployer, type FakeInvoke } from "./fakes";
+import { providerUrn, type Span } from "./timeline";
 
 export const PROGRAM = path.resolve(__dirname, "..", "index.ts");
 export const PROJECT = "aks-entra";
@@ -30,6 +32,8 @@ export interface Registration {
     id: string;
     inputs: Record<string, unknown>;
     state: Record<string, unknown>;
+    /** When it starts and ends in the simulated first `pulumi up` (offline/timeline.ts). */
+    span: Span;
 }
 
 export interface RunOptions {
@@ -38,7 +42,15 @@ export interface RunOptions {
     stack?: string;
     project?: string;
     organization?: string;
+    /** Who is signed in. Defaults to the deployer the config describes (loginFor). */
     deployer?: FakeDeployer;
+    /** Logical names of resources an earlier run created: they take no time in the timeline. */
+    existing?: ReadonlySet<string>;
+    /**
+     * A stack transformation applied to every resource before it registers: how a test removes an
+     * ordering the design relies on and shows what Azure then does.
+     */
+    transformation?: pulumi.ResourceTransformation;
     /** Module to run. Defaults to this project's index.ts. */
     program?: string;
     /**
@@ -101,9 +113,30 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     }
 }
 
+/**
+ * The login of the deployer a raw config describes: `deployer.objectId` signs in itself (a person
+ * through the Azure CLI unless `deployer.principalType` says ServicePrincipal), and
+ * `deployer.clusterAdmin: false` means it already has Kubernetes access. Without an object id, the
+ * default fake person.
+ */
+export function loginFor(config: Readonly<Record<string, unknown>>): FakeDeployer {
+    const d = config["aks-entra:deployer"];
+    const raw = (d !== null && typeof d === "object" ? d : {}) as Record<string, unknown>;
+    const objectId = typeof raw.objectId === "string" ? raw.objectId.toLowerCase() : undefined;
+    const application = raw.principalType === "ServicePrincipal";
+    return {
+        ...DEFAULT_DEPLOYER,
+        objectId: objectId ?? DEFAULT_DEPLOYER.objectId,
+        clientId: application
+            ? fakeGuid(`client#${objectId ?? DEFAULT_DEPLOYER.objectId}`)
+            : AZURE_CLI_APP_ID,
+        clusterAccessOutsideStack: raw.clusterAdmin === false,
+    };
+}
+
 async function evaluate(options: RunOptions): Promise<RunResult> {
-    const deployer = options.deployer ?? DEFAULT_DEPLOYER;
-    const fakes = new AzureFakes(deployer);
+    const deployer = options.deployer ?? loginFor(options.config);
+    const fakes = new AzureFakes(deployer, options.existing);
     pulumi.runtime.setAllConfig(pulumiConfigMap(options.config), []);
     await pulumi.runtime.setMocks(
         fakes,
@@ -116,10 +149,16 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     const registrations: Registration[] = [];
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) =>
+    monitor.registerResource = (req, cb) => {
+        // The engine starts a resource once what it waits for has been created.
+        const waits = [...req.getDependenciesList(), providerUrn(req.getProvider())];
+        const start = fakes.timeline.startAfter(waits);
+        fakes.startOf.set(`${req.getType()}|${req.getName()}`, start);
         register(req, (err, resp) => {
             if (!err && resp) {
                 const fake = fakes.find(req.getType(), req.getName(), resp.getId());
+                const span = fake?.span ?? { start, end: start };
+                fakes.timeline.record(resp.getUrn(), span);
                 const rawInputs = fake?.inputs ?? {};
                 registrations.push({
                     urn: resp.getUrn(),
@@ -137,16 +176,26 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
                     id: resp.getId(),
                     inputs: unwrapSecrets(rawInputs) as Record<string, unknown>,
                     state: fake?.state ?? {},
+                    span,
                 });
             }
             cb(err, resp);
         });
+    };
+    if (options.transformation) {
+        pulumi.runtime.registerStackTransformation(options.transformation);
+    }
 
     const program = options.program ?? PROGRAM;
     delete require.cache[require.resolve(program)];
     let exported: Record<string, unknown>;
     try {
-        exported = require(program) as Record<string, unknown>;
+        // As Pulumi runs a program: a module that exports a function is called and awaited.
+        const loaded = require(program) as unknown;
+        exported = (await (typeof loaded === "function" ? loaded() : loaded)) as Record<
+            string,
+            unknown
+        >;
     } catch (e) {
         await waitForRegistrations();
         throw new ProgramFailure(unwrapRunError(e), registrations);

@@ -2,7 +2,9 @@
 // (role assignments, RoleBindings, federated credentials, the cluster's admin groups), never off
 // the config. The config only lends names: group aliases, pipeline names.
 // Pure module.
-import { deployerPrincipalType, type StackConfig } from "../components/config";
+import type { StackConfig } from "../components/config";
+import type { Deployer } from "../components/deployer";
+import { AKS_DATA_PLANE_ROLES } from "../components/roles";
 import { StackNames } from "../components/naming";
 import {
     type Grant,
@@ -30,8 +32,8 @@ export interface AccessContext {
     config: StackConfig;
     project: string;
     stack: string;
-    /** Object id of the deployer: deployer.objectId, else the login (the fake one offline). */
-    deployerObjectId: string;
+    /** Who runs `pulumi up`, as the program resolved it (components/deployer.ts). */
+    deployer: Deployer;
 }
 
 export interface Access {
@@ -70,8 +72,8 @@ export function deriveAccess(ctx: AccessContext): Access {
         key: "deployer",
         kind: "deployer",
         label: "deployer",
-        objectId: ctx.deployerObjectId.toLowerCase(),
-        principalType: deployerPrincipalType(config),
+        objectId: ctx.deployer.objectId.toLowerCase(),
+        principalType: ctx.deployer.principalType,
     });
     for (const g of index.ofType(TYPES.group)) {
         add({
@@ -218,18 +220,26 @@ export function deriveAccess(ctx: AccessContext): Access {
         }
     }
 
-    // Azure role assignments.
+    // Azure role assignments. An AKS access role on a scope that holds the cluster (its resource
+    // group or subscription) is inherited by the cluster: the AKS authorizer honours it
+    // (docs/azure-facts.md, failure mode 7), so it is a grant on the cluster.
     for (const ra of index.ofType(TYPES.roleAssignment)) {
         const guid = (text(ra.inputs.roleDefinitionId).split("/").pop() ?? "").toLowerCase();
         const p = principalFor(text(ra.inputs.principalId), text(ra.inputs.principalType));
+        const scopeId = text(ra.inputs.scope);
+        const inherited =
+            clusterLower !== "" &&
+            AKS_DATA_PLANE_ROLES.includes(guid) &&
+            clusterLower.startsWith(`${scopeId.toLowerCase().replace(/\/+$/, "")}/`);
         grants.push({
             principal: p.key,
-            scope: scopeOf(text(ra.inputs.scope)).key,
+            scope: inherited ? scopeOf(index.clusterId).key : scopeOf(scopeId).key,
             role: roleName(guid),
             roleKey: `azure:${guid}`,
             level: azureRoleLevel(guid),
             via: "azure-rbac",
             source: ra.urn,
+            detail: inherited ? `inherited from ${armScopeLabel(scopeId)}` : undefined,
         });
     }
 

@@ -1,6 +1,7 @@
 // Builds the plan from one evaluation of the program (offline/harness.ts runProgram).
 // Pure module: everything comes from the registrations; the validated config lends names only.
 import type { StackConfig } from "../components/config";
+import type { Deployer } from "../components/deployer";
 import type { Registration } from "../offline/harness";
 import { deriveAccess } from "./access";
 import { deriveFindings, type PolicyViolation } from "./findings";
@@ -15,11 +16,8 @@ export interface PlanInput {
     registrations: readonly Registration[];
     outputs: Record<string, unknown>;
     secretOutputs: readonly string[];
-    /**
-     * Object id of whoever runs `pulumi up` (the harness's fake login). Used only when the config
-     * does not fix the deployer with deployer.objectId.
-     */
-    deployerObjectId: string;
+    /** Who runs `pulumi up`: config and the (fake) login, resolved as the program does. */
+    deployer: Deployer;
     config: StackConfig;
     /** Violations of the guardrails pack for these registrations. Defaults to none. */
     policyViolations?: readonly PolicyViolation[];
@@ -34,8 +32,7 @@ export function buildPlan(input: PlanInput): Plan {
         config: input.config,
         project: input.project,
         stack: input.stack,
-        // deployer.objectId, when set, is who the stack grants to; the login only fills in for it.
-        deployerObjectId: input.config.deployer.objectId ?? input.deployerObjectId,
+        deployer: input.deployer,
     });
     const resources = planResources({ index, access });
     const order = orderChecks({ index, access });

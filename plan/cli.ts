@@ -15,6 +15,7 @@ import {
     pulumiConfigMap,
     type StackConfig,
 } from "../components/config";
+import { resolveDeployer } from "../components/deployer";
 import type * as Harness from "../offline/harness";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { buildPlan } from "./build";
@@ -229,6 +230,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
             ? EXIT.usage
             : EXIT.programFailed;
     }
+    // The program resolved the same deployer from the same config and (fake) login; it succeeded.
+    const deployer = resolveDeployer(config, result.deployer);
     // The guardrails pack, as `pulumi preview --policy-pack policy` runs it, with every id known.
     const pack = require("../policy/evaluate") as typeof PolicyEvaluate;
     const policyViolations = await pack.evaluatePack(result.registrations, policyConfig);
@@ -240,7 +243,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         registrations: result.registrations,
         outputs: result.outputs,
         secretOutputs: result.secretOutputs,
-        deployerObjectId: result.deployer.objectId,
+        deployer,
         config,
     });
     const st = style(wantColour(io.stdout, io.env));

@@ -44,7 +44,7 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
                 code: "cluster-admin",
                 severity: "medium",
                 subject: g.principal,
-                message: `the deployer (${ctx.config.deployer.objectId ? `${ctx.config.deployer.objectId}, aks-entra:deployer.objectId` : "whoever runs pulumi up"}) gets ${g.role} on the cluster so it can manage namespaces and RBAC; set aks-entra:deployer.clusterAdmin false once it is in an admin group`,
+                message: `the deployer (${ctx.config.deployer.objectId ? `${ctx.config.deployer.objectId}, aks-entra:deployer.objectId` : "whoever runs pulumi up"}) gets ${g.role} on the cluster${g.detail ? ` (${g.detail}, so it propagates while the cluster is created)` : ""} so it can manage namespaces and RBAC; set aks-entra:deployer.clusterAdmin false once it is in an admin group`,
                 facts: [`cluster-admin|${g.source}`],
             });
         } else {

@@ -2,7 +2,7 @@
 // takes), documentation IP ranges and example object ids left over from a copied Pulumi.dev.yaml.
 // Pure module.
 import ipaddr from "ipaddr.js";
-import { deployerPrincipalType, type StackConfig } from "../components/config";
+import type { StackConfig } from "../components/config";
 import type { FactFinding } from "./dedupe";
 import { DOCUMENTATION_RANGES, EXAMPLE_OBJECT_IDS } from "./examples";
 import type { FindingContext } from "./findings";
@@ -27,8 +27,8 @@ const DEFAULT_VALUES: Readonly<Record<string, (c: StackConfig) => string>> = {
             : "none (the pool lives in one datacenter)",
     "cluster.userPool": () => "none (applications run on the system pool)",
     kubeloginMode: (c) => c.kubeloginMode,
-    "deployer.principalType": (c) =>
-        `${deployerPrincipalType(c)} (follows kubeloginMode ${c.kubeloginMode})`,
+    "deployer.principalType": () =>
+        "read from the Azure login (getClientConfig: the Azure CLI's client id means a person, any other a service principal)",
 };
 
 /** The value at a dotted key of the validated config, shown as JSON. */

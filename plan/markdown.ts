@@ -189,7 +189,7 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
             "",
         );
     }
-    const custom = plan.grants.filter((g) => g.detail);
+    const custom = plan.grants.filter((g) => g.detail && g.via === "kubernetes-rbac");
     if (custom.length) {
         out.push(
             "Roles created by this stack:",

@@ -24,6 +24,12 @@ function waitsFor(index: RegistrationIndex, from: Registration, to: string): boo
     return false;
 }
 
+/** The time.Sleep resources triggered by one of `grants` (their `triggers.grant` is its id). */
+function sleepsAfter(index: RegistrationIndex, grants: readonly Registration[]): Registration[] {
+    const ids = new Set(grants.map((g) => g.id));
+    return index.ofType(TYPES.sleep).filter((s) => ids.has(text(at(s.inputs, "triggers", "grant"))));
+}
+
 /** The orderings a first `pulumi up` depends on (docs/azure-facts.md, failure modes 2, 4 and 7). */
 export function orderChecks(ctx: ResourceContext): OrderCheck[] {
     const { index, access } = ctx;
@@ -41,15 +47,20 @@ export function orderChecks(ctx: ResourceContext): OrderCheck[] {
                 g.principal === "control-plane"
             );
         });
-        const ok = operator.length > 0 && operator.every((ra) => waitsFor(index, cluster, ra.urn));
+        const waits = sleepsAfter(index, operator);
+        const needed = [...operator, ...waits];
+        const ok =
+            operator.length > 0 &&
+            waits.length > 0 &&
+            needed.every((r) => waitsFor(index, cluster, r.urn));
         checks.push({
             code: "cluster-waits-for-operator-grant",
             ok,
             resource: cluster.urn,
-            waitsFor: operator.map((ra) => ra.urn).sort(compareText),
+            waitsFor: needed.map((r) => r.urn).sort(compareText),
             message: ok
-                ? "cluster is created after the control-plane identity holds Managed Identity Operator on the kubelet identity"
-                : "cluster does NOT wait for the control plane's Managed Identity Operator grant on the kubelet identity: AKS rejects the kubelet identity",
+                ? `cluster is created after the control-plane identity holds Managed Identity Operator on the kubelet identity and a ${text(waits[0].inputs.createDuration)} propagation wait`
+                : "cluster does NOT wait for the control plane's Managed Identity Operator grant on the kubelet identity and its propagation: AKS answers CustomKubeletIdentityMissingPermissionError",
         });
     }
 
@@ -81,7 +92,7 @@ export function orderChecks(ctx: ResourceContext): OrderCheck[] {
     const provider = index.ofType(TYPES.k8sProvider)[0];
     if (provider) {
         const deployerGrants = assignments.filter((ra) => grantOf(ra)?.principal === "deployer");
-        const sleeps = index.ofType(TYPES.sleep);
+        const sleeps = sleepsAfter(index, deployerGrants);
         const needed = [...deployerGrants, ...sleeps].map((x) => x.urn).sort(compareText);
         const ok = needed.every((u) => waitsFor(index, provider, u));
         const wait = sleeps[0] ? text(sleeps[0].inputs.createDuration) : "";
@@ -125,6 +136,19 @@ export function orderChecks(ctx: ResourceContext): OrderCheck[] {
                 early.length === 0
                     ? "every namespaced object waits for its namespace"
                     : `${early.length} objects may be created before their namespace: ${early.map((r) => r.name).join(", ")}`,
+        });
+    }
+    if (!provider && cluster) {
+        const deployerGrants = assignments.filter((ra) => grantOf(ra)?.principal === "deployer");
+        checks.push({
+            code: "no-kubernetes-objects",
+            ok: deployerGrants.length === 0,
+            resource: cluster.urn,
+            waitsFor: [],
+            message:
+                deployerGrants.length === 0
+                    ? "no Kubernetes objects: no Kubernetes provider, no deployer grant, no propagation wait"
+                    : "no Kubernetes objects, yet the deployer is granted cluster access",
         });
     }
     return sortBy(

@@ -167,11 +167,20 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
                 owners: strings(i.owners).map(principal).join(", "),
                 members: strings(i.members).map(principal).join(", ") || "none",
             };
-        case TYPES.sleep:
-            return {
-                ...out,
-                wait: `${text(i.createDuration)} after a new deployer grant (RBAC propagation)`,
-            };
+        case TYPES.sleep: {
+            // Which grant it waits for: its trigger is that grant's id.
+            const grant = ctx.index.registrations.find(
+                (x) => x.type === TYPES.roleAssignment && x.id === text(at(i, "triggers", "grant")),
+            );
+            const g = grant && l.grantBySource.get(grant.urn);
+            const what =
+                g?.principal === "control-plane"
+                    ? "a new Managed Identity Operator grant (AKS checks it when it creates the cluster)"
+                    : g?.principal === "deployer"
+                      ? "a new deployer grant (AKS RBAC propagation, beside cluster creation)"
+                      : "a new grant";
+            return { ...out, wait: `${text(i.createDuration)} after ${what}` };
+        }
         case TYPES.k8sProvider: {
             const mode = loginMode(text(i.kubeconfig));
             return {

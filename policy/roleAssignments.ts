@@ -2,10 +2,13 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import {
     AKS_CLUSTER_ADMIN_ROLE,
+    AKS_RBAC_CLUSTER_ADMIN,
     AKS_RBAC_ROLES,
     AKS_SCOPE,
     BROAD_SCOPE,
+    DEPLOYER_GRANT_PARENT,
     IDENTITY_ADMIN_ROLES,
+    parentTypeFromUrn,
     PRINCIPAL_TYPES,
     PRIVILEGED_ROLES,
     roleGuidOf,
@@ -75,18 +78,25 @@ export const noAksLocalAdmin: ResourceValidationPolicy = {
     }),
 };
 
+/** A resource group id: the one scope above a cluster where the deployer's own grant may sit. */
+const RESOURCE_GROUP_SCOPE = /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]+$/i;
+
 export const aksRbacScope: ResourceValidationPolicy = {
     name: "aks-rbac-role-scope",
     description:
-        "AKS RBAC roles (Reader, Writer, Admin, Cluster Admin) are granted only on a cluster or on one of its namespaces.",
+        "AKS RBAC roles (Reader, Writer, Admin, Cluster Admin) are granted only on a cluster or on one of its namespaces; the one exception is the deployer's Cluster Admin made by aks-entra on the stack's own resource group (stack-deployer-grant-scope checks which group).",
     enforcementLevel: "mandatory",
-    validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
+    validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
         const guid = assignedRole(props);
         const role = guid && AKS_RBAC_ROLES[guid];
         if (!role) return;
         const scope = read(props, "scope");
         if (isUnknown(scope)) return;
-        if (!AKS_SCOPE.test(str(scope) ?? "")) {
+        const deployerGrant =
+            guid === AKS_RBAC_CLUSTER_ADMIN &&
+            parentTypeFromUrn(args.urn) === DEPLOYER_GRANT_PARENT &&
+            RESOURCE_GROUP_SCOPE.test(str(scope) ?? "");
+        if (!deployerGrant && !AKS_SCOPE.test(str(scope) ?? "")) {
             report(
                 `${role} is granted at scope ${show(scope)}; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)`,
             );

@@ -3,6 +3,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import {
     AKS_RBAC_CLUSTER_ADMIN,
+    AKS_RBAC_ROLES,
     CLIENT_ID_ANNOTATION,
     DEPLOYER_GRANT_PARENT,
     parentTypeFromUrn,
@@ -267,10 +268,36 @@ export const ficIssuerIsStackCluster: StackValidationPolicy = {
     },
 };
 
+export const deployerGrantScope: StackValidationPolicy = {
+    name: "stack-deployer-grant-scope",
+    description:
+        "An AKS RBAC role on a resource group (the deployer's grant, made there so it propagates while the cluster is created) sits on a group that holds a cluster of this stack, and nowhere else.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const groups = ofType(args.resources, TYPE.cluster)
+            .map((c) => str(read(c.props, "resourceGroupName")))
+            .filter((g): g is string => g !== undefined)
+            .map((g) => g.toLowerCase());
+        for (const ra of ofType(args.resources, TYPE.roleAssignment)) {
+            const guid = assignedRole(ra.props);
+            if (guid === undefined || AKS_RBAC_ROLES[guid] === undefined) continue;
+            const scope = read(ra.props, "scope");
+            if (isUnknown(scope)) continue;
+            const m = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(str(scope) ?? "");
+            if (!m || groups.includes(m[1].toLowerCase())) continue;
+            report(
+                `${roleName(guid)} is granted on resource group ${show(m[1])}, which holds no cluster of this stack: every cluster in that group, present and future, would honour it; grant it on the cluster`,
+                ra.urn,
+            );
+        }
+    },
+};
+
 export const stackPolicies: StackValidationPolicy[] = [
     namespaceGrants,
     workloadServiceAccounts,
     serviceAccountClientIds,
     clusterAdminPrincipals,
+    deployerGrantScope,
     ficIssuerIsStackCluster,
 ];

@@ -112,7 +112,7 @@ const CASES: BadInput[] = [
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand; did you mean "privateCluster"?',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
         ],
     },
     {

@@ -3,6 +3,7 @@
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { parseConfig, StackNames } from "../components";
+import { DEFAULT_DEPLOYER, fakeGuid } from "../offline/fakes";
 import type { Registration, RunResult } from "../offline/harness";
 import { byUrn, minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
 
@@ -54,8 +55,11 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
             }
         });
 
-        it("marks a service-principal deployer as ServicePrincipal (spn login or explicit type)", async function () {
-            const r = await run({ config: { ...minimalConfig({ kubeloginMode: "spn" }) } });
+        it("marks a service-principal deployer as ServicePrincipal, from its login", async function () {
+            const r = await run({
+                config: minimalConfig({ namespaces: [{ name: "apps" }] }),
+                deployer: { ...DEFAULT_DEPLOYER, clientId: fakeGuid("a pipeline's app id") },
+            });
             const grant = one(
                 r,
                 TYPES.roleAssignment,
@@ -150,10 +154,16 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
     });
 
     describe("4. bring-your-own kubelet identity: Managed Identity Operator before the cluster", function () {
-        it("makes the cluster depend directly on the operator grant", function () {
+        it("makes the cluster depend directly on the operator grant and its propagation wait", function () {
             const cluster = one(dev, TYPES.cluster, "aks-entra-cluster");
             const grant = one(dev, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator");
+            const wait = one(dev, TYPES.sleep, "aks-entra-identities-kubelet-operator-propagation");
             assert.ok(cluster.dependencies.includes(grant.urn));
+            assert.ok(cluster.dependencies.includes(wait.urn));
+            assert.deepEqual(wait.inputs, {
+                createDuration: "120s",
+                triggers: { grant: grant.id },
+            });
             assert.match(
                 String(grant.inputs.roleDefinitionId),
                 /f1a07417-d97a-45cb-824c-7a7467783830$/,
@@ -191,7 +201,9 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
             "devicecode",
         ]) {
             it(`kubeloginMode ${mode}: the provider's kubeconfig needs no person`, async function () {
-                const r = await run({ config: minimalConfig({ kubeloginMode: mode }) });
+                const r = await run({
+                    config: minimalConfig({ kubeloginMode: mode, namespaces: [{ name: "apps" }] }),
+                });
                 const provider = one(r, TYPES.k8sProvider, "aks-entra-connection-k8s");
                 const kc = parse(String(provider.inputs.kubeconfig)) as {
                     users: { user: { exec: { args: string[]; interactiveMode: string } } }[];
@@ -234,10 +246,15 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
         });
 
         it("skips the wait when rbacWaitSeconds is 0 and the grant when clusterAdmin is false", async function () {
+            const apps = [{ name: "apps" }];
             const noWait = await run({
-                config: minimalConfig({ deployer: { rbacWaitSeconds: 0 } }),
+                config: minimalConfig({ deployer: { rbacWaitSeconds: 0 }, namespaces: apps }),
             });
-            assert.equal(ofType(noWait, TYPES.sleep).length, 0);
+            // Only the kubelet grant's wait is left.
+            assert.deepEqual(
+                ofType(noWait, TYPES.sleep).map((s) => s.name),
+                ["aks-entra-identities-kubelet-operator-propagation"],
+            );
             const provider = one(noWait, TYPES.k8sProvider, "aks-entra-connection-k8s");
             const grant = one(
                 noWait,
@@ -246,9 +263,9 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
             );
             assert.ok(provider.dependencies.includes(grant.urn));
             const noGrant = await run({
-                config: minimalConfig({ deployer: { clusterAdmin: false } }),
+                config: minimalConfig({ deployer: { clusterAdmin: false }, namespaces: apps }),
             });
-            assert.equal(ofType(noGrant, TYPES.sleep).length, 0);
+            assert.equal(ofType(noGrant, TYPES.sleep).length, 1);
             assert.ok(
                 !ofType(noGrant, TYPES.roleAssignment).some(
                     (a) => a.inputs.principalId === noGrant.deployer.objectId,

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
+import { resolveDeployer } from "../components/deployer";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
 import { TYPES } from "../offline/types";
 import { buildPlan } from "../plan/build";
@@ -136,7 +137,7 @@ describe("offline plan tells the truth: findings", function () {
             assert.deepEqual(
                 findingLines(runs.noDeployerGrant).filter((l) => l.includes("the deployer")),
                 [
-                    `HIGH    cluster-admin: the deployer (${DEPLOYER}, aks-entra:deployer.objectId) gets AKS RBAC Cluster Admin on the cluster so it can manage namespaces and RBAC; set aks-entra:deployer.clusterAdmin false once it is in an admin group (guardrail stack-cluster-admin-principals agrees; a mandatory rule: pulumi preview --policy-pack policy refuses it)`,
+                    `HIGH    cluster-admin: the deployer (${DEPLOYER}, aks-entra:deployer.objectId) gets AKS RBAC Cluster Admin on the cluster (inherited from resource group rg-aks-entra-dev-5ff3bbad, so it propagates while the cluster is created) so it can manage namespaces and RBAC; set aks-entra:deployer.clusterAdmin false once it is in an admin group (guardrail stack-cluster-admin-principals agrees; a mandatory rule: pulumi preview --policy-pack policy refuses it)`,
                 ],
             );
         });
@@ -146,7 +147,7 @@ describe("offline plan tells the truth: findings", function () {
         const r = runs.badPolicy;
         assert.equal(r.code, 1);
         const rules = policies.map((p) => p.name).sort();
-        assert.equal(rules.length, 24);
+        assert.equal(rules.length, 25);
         assert.equal(
             r.stderr,
             [
@@ -267,7 +268,7 @@ describe("offline plan tells the truth: findings", function () {
                 registrations,
                 outputs: {},
                 secretOutputs: [],
-                deployerObjectId: dev.deployer.objectId,
+                deployer: resolveDeployer(config, dev.deployer),
                 config,
             });
             return p.findings

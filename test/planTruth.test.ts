@@ -103,7 +103,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             );
             assert.ok(
                 findingLines(runs.dev).includes(
-                    `MEDIUM  cluster-admin: the deployer (${DEPLOYER}, aks-entra:deployer.objectId) gets AKS RBAC Cluster Admin on the cluster so it can manage namespaces and RBAC; set aks-entra:deployer.clusterAdmin false once it is in an admin group`,
+                    `MEDIUM  cluster-admin: the deployer (${DEPLOYER}, aks-entra:deployer.objectId) gets AKS RBAC Cluster Admin on the cluster (inherited from resource group rg-aks-entra-dev-5ff3bbad, so it propagates while the cluster is created) so it can manage namespaces and RBAC; set aks-entra:deployer.clusterAdmin false once it is in an admin group`,
                 ),
             );
             assert.ok(!findingLines(runs.dev).some((l) => l.startsWith("HIGH    cluster-admin")));
@@ -338,7 +338,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                 "INFO    default-in-use: aks-entra:cluster.systemPool.zones is not set; the default applies: none (the pool lives in one datacenter)",
                 "INFO    default-in-use: aks-entra:cluster.tier is not set; the default applies: Standard",
                 "INFO    default-in-use: aks-entra:cluster.userPool is not set; the default applies: none (applications run on the system pool)",
-                "INFO    default-in-use: aks-entra:deployer.principalType is not set; the default applies: User (follows kubeloginMode azurecli)",
+                "INFO    default-in-use: aks-entra:deployer.principalType is not set; the default applies: read from the Azure login (getClientConfig: the Azure CLI's client id means a person, any other a service principal)",
                 "INFO    default-in-use: aks-entra:kubeloginMode is not set; the default applies: azurecli",
             ],
         );

@@ -481,6 +481,29 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
             expected: [],
         },
         {
+            what: "the deployer's Cluster Admin on the stack's resource group (made by aks-entra)",
+            from: (s) => deployerGrant(s.dev),
+            expected: [],
+        },
+        {
+            what: "the deployer's Cluster Admin on the whole subscription",
+            from: (s) => deployerGrant(s.dev),
+            mutate: (p) => (p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555"),
+            expected: [
+                'Azure Kubernetes Service RBAC Cluster Admin is granted at scope "/subscriptions/11111111-2222-4333-8444-555555555555"; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)',
+            ],
+        },
+        {
+            what: "RBAC Writer on a resource group (not the deployer's grant)",
+            from: (s) => sreWriter(s.dev),
+            mutate: (p) =>
+                (p.scope =
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps"),
+            expected: [
+                'Azure Kubernetes Service RBAC Writer is granted at scope "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps"; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)',
+            ],
+        },
+        {
             what: "RBAC Writer on the whole subscription",
             from: (s) => sreWriter(s.dev),
             mutate: (p) => (p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555"),
@@ -795,6 +818,27 @@ const STACK_CASES: Record<string, StackCase[]> = {
                 [
                     "aks-entra-wl/payments/payments-api",
                     'ServiceAccount payments/payments-api has azure.workload.identity/client-id "00000000-0000-4000-8000-0000000000cc", which is not the clientId of an identity this stack creates; pods would act as an identity nobody here manages',
+                ],
+            ],
+        },
+    ],
+    "stack-deployer-grant-scope": [
+        {
+            what: "the dev stack (the deployer's grant on its group)",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "the deployer's grant on a resource group that holds no cluster of the stack",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const grant = all.find((r) => r.urn === deployerGrant(s.dev).urn)!;
+                grant.state.scope = String(grant.state.scope).replace(/[^/]+$/, "rg-shared");
+            },
+            expected: [
+                [
+                    "aks-entra-connection-deployer-cluster-admin",
+                    'Azure Kubernetes Service RBAC Cluster Admin is granted on resource group "rg-shared", which holds no cluster of this stack: every cluster in that group, present and future, would honour it; grant it on the cluster',
                 ],
             ],
         },

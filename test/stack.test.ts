@@ -4,6 +4,7 @@
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { AKS_ROLES, parseConfig, roleAssignmentName, StackNames } from "../components";
+import { DEFAULT_DEPLOYER } from "../offline/fakes";
 import type { RunResult } from "../offline/harness";
 import { minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
 
@@ -47,9 +48,9 @@ describe("dev stack", function () {
         assert.equal(g.inputs.securityEnabled, true);
         assert.equal(g.inputs.mailEnabled, false);
         assert.equal(g.inputs.preventDuplicateNames, true);
-        // Pulumi.dev.yaml fixes the deployer (deployer.objectId), not the logged-in principal.
+        // Pulumi.dev.yaml fixes the deployer (deployer.objectId); the fake login is that deployer.
         const deployer = (DEV["aks-entra:deployer"] as { objectId: string }).objectId;
-        assert.notEqual(deployer, r.deployer.objectId);
+        assert.equal(deployer, r.deployer.objectId);
         assert.deepEqual(g.inputs.owners, [deployer, ...admins.owners].sort());
         assert.deepEqual(g.inputs.members, admins.members);
     });
@@ -267,8 +268,13 @@ describe("dev stack", function () {
 
     it("uses deployer.objectId, when set, for the deployer's grant and the group's owners", async function () {
         const fixed = "0d9c8b7a-6f5e-4d3c-8b1a-0f9e8d7c6b5a";
+        // Someone else signs in (with access of their own); the stack still grants the fixed deployer.
         const r2 = await run({
-            config: minimalConfig({ deployer: { objectId: fixed.toUpperCase() } }),
+            config: minimalConfig({
+                deployer: { objectId: fixed.toUpperCase(), principalType: "User" },
+                namespaces: [{ name: "apps" }],
+            }),
+            deployer: { ...DEFAULT_DEPLOYER, clusterAccessOutsideStack: true },
         });
         const grant = one(r2, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin");
         assert.equal(grant.inputs.principalId, fixed);
@@ -287,7 +293,7 @@ describe("dev stack", function () {
         }
     });
 
-    it("gives the deployer AKS RBAC Cluster Admin, as a User, and waits for it before Kubernetes calls", function () {
+    it("gives the deployer AKS RBAC Cluster Admin on the resource group, as a User, and waits for it before Kubernetes calls", function () {
         const grant = one(r, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin");
         assert.equal(
             grant.inputs.principalId,
@@ -295,13 +301,19 @@ describe("dev stack", function () {
         );
         assert.equal(grant.inputs.principalType, "User");
         assert.equal(grant.inputs.roleDefinitionId, roleDef(sub(r), AKS_ROLES.rbacClusterAdmin));
-        assert.equal(grant.inputs.scope, clusterReg().id);
+        // On the stack's own resource group, so it propagates while the cluster is created: it
+        // waits for the group only, not for the cluster (docs/azure-facts.md, failure mode 7).
+        const rg = one(r, TYPES.resourceGroup, "aks-entra-rg");
+        assert.equal(grant.inputs.scope, rg.id);
+        assert.deepEqual(grant.dependencies, [rg.urn]);
         const wait = one(r, TYPES.sleep, "aks-entra-connection-rbac-propagation");
         assert.equal(wait.inputs.createDuration, "300s");
         assert.deepEqual(wait.inputs.triggers, { grant: grant.id });
         assert.ok(wait.dependencies.includes(grant.urn));
         const provider = one(r, TYPES.k8sProvider, "aks-entra-connection-k8s");
         assert.ok(provider.dependencies.includes(wait.urn), "provider waits for RBAC propagation");
+        assert.ok(provider.dependencies.includes(grant.urn));
+        assert.ok(provider.dependencies.includes(clusterReg().urn));
         assert.equal(provider.inputs.clusterIdentifier, clusterReg().id);
     });
 

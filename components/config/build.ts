@@ -1,5 +1,6 @@
 // Defaults and assembly: the typed StackConfig from values every schema and rule accepted.
 // Pure module; it checks nothing (parse.ts does), so a reference here always resolves.
+import { KUBELET_GRANT_WAIT } from "./constants";
 import { poolCount } from "./rules";
 import type { GroupAliases } from "./references";
 import { resolveGrants } from "./references";
@@ -68,6 +69,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             autoUpgradeChannel: c.autoUpgradeChannel ?? "patch",
             nodeOsUpgradeChannel: c.nodeOsUpgradeChannel ?? "NodeImage",
             disableRunCommand: c.disableRunCommand ?? true,
+            kubeletGrantWaitSeconds: c.kubeletGrantWaitSeconds ?? KUBELET_GRANT_WAIT.default,
         },
         groups: Object.fromEntries(groups.entries()),
         admins: {

@@ -13,6 +13,14 @@ export const MAX_AUTHORIZED_RANGES = 200;
  * the stack adds its own (STACK_TAG_NAMES) to every resource it tags.
  */
 export const MAX_TAGS = 50;
+
+/**
+ * The wait after a new Managed Identity Operator grant, in seconds (docs/azure-facts.md, failure
+ * mode 11). The default is the 2 minutes aztfmod/terraform-azurerm-caf waits after the grant
+ * (#1687); 60 s is the shortest wait seen in published configurations. At most 120: the wait is on
+ * the critical path of every first `pulumi up`.
+ */
+export const KUBELET_GRANT_WAIT = { min: 60, max: 120, default: 120 } as const;
 /** Tags the stack puts on every resource it tags (components/stack.ts); config may not set them. */
 export const STACK_TAG_NAMES = ["managed-by", "aks-entra-project", "aks-entra-stack"] as const;
 /**

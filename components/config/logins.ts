@@ -1,4 +1,5 @@
-// Who signs in how: GitHub subjects, the deployer's principal type, kubelogin modes. Pure module.
+// Who signs in how: GitHub subjects, kubelogin modes. Pure module. (The deployer's principal type
+// comes from the Azure login: components/deployer.ts.)
 import type { KubeloginMode } from "./constants";
 import type { GitHubSubject, StackConfig } from "./types";
 
@@ -9,19 +10,6 @@ export function githubSubject(s: GitHubSubject): string {
     if (s.branch !== undefined) return `${repo}:ref:refs/heads/${s.branch}`;
     if (s.tag !== undefined) return `${repo}:ref:refs/tags/${s.tag}`;
     return `${repo}:pull_request`;
-}
-
-/**
- * The deploying principal's type. `azurecli` may be a person or a service principal (`az login
- * --service-principal`), so the default follows the login mode and `deployer.principalType` wins.
- */
-export function deployerPrincipalType(config: StackConfig): "User" | "ServicePrincipal" {
-    if (config.deployer.principalType !== undefined) {
-        return config.deployer.principalType;
-    }
-    return ["spn", "msi", "workloadidentity"].includes(config.kubeloginMode)
-        ? "ServicePrincipal"
-        : "User";
 }
 
 /**

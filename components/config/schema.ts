@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
+    KUBELET_GRANT_WAIT,
     KUBELOGIN_MODES,
     MAX_AUTHORIZED_RANGES,
     NODE_OS_UPGRADE_CHANNELS,
@@ -85,6 +86,17 @@ const clusterSchema = z.strictObject({
     autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
     nodeOsUpgradeChannel: z.enum(NODE_OS_UPGRADE_CHANNELS).optional(),
     disableRunCommand: z.boolean().optional(),
+    // AKS refuses a cluster whose Managed Identity Operator grant has not propagated
+    // (docs/azure-facts.md, failure mode 11); public configurations wait 60 s to 2 min.
+    kubeletGrantWaitSeconds: z
+        .int()
+        .min(KUBELET_GRANT_WAIT.min, {
+            error: `is shorter than ${KUBELET_GRANT_WAIT.min} s, the shortest wait after a Managed Identity Operator grant that published configurations rely on (AKS answers CustomKubeletIdentityMissingPermissionError); allowed: ${KUBELET_GRANT_WAIT.min}-${KUBELET_GRANT_WAIT.max}`,
+        })
+        .max(KUBELET_GRANT_WAIT.max, {
+            error: `is longer than ${KUBELET_GRANT_WAIT.max} s; allowed: ${KUBELET_GRANT_WAIT.min}-${KUBELET_GRANT_WAIT.max} (the wait runs only when the grant is new)`,
+        })
+        .optional(),
 });
 
 const policyRule = z.strictObject({

@@ -30,6 +30,8 @@ export interface ClusterSettings {
     autoUpgradeChannel: (typeof UPGRADE_CHANNELS)[number];
     nodeOsUpgradeChannel: (typeof NODE_OS_UPGRADE_CHANNELS)[number];
     disableRunCommand: boolean;
+    /** Seconds between a new Managed Identity Operator grant and the cluster (ClusterIdentities). */
+    kubeletGrantWaitSeconds: number;
 }
 
 /** A principal reference resolved from config: object id plus the name the config gave it. */
@@ -115,7 +117,7 @@ export interface StackConfig {
          * the grants. Undefined: whoever is logged in (getClientConfig).
          */
         objectId?: string;
-        /** Undefined: derived from kubeloginMode by the caller (see deployerPrincipalType). */
+        /** Undefined: read from the Azure login (components/deployer.ts). */
         principalType?: (typeof PRINCIPAL_TYPES)[number];
         clusterAdmin: boolean;
         rbacWaitSeconds: number;
