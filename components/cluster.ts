@@ -36,6 +36,8 @@ export interface AksClusterArgs {
     readonly kubeletOperatorGrant: pulumi.Resource[];
     /** How the exported kubeconfig logs in. Must not need a person for the Kubernetes provider. */
     readonly kubeloginMode: KubeloginMode;
+    /** kubelogin `--client-id` of an msi login (deployer.managedIdentityClientId). */
+    readonly kubeloginClientId?: string;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Protect the cluster from deletion. Defaults to false. */
     readonly protect?: boolean;
@@ -155,7 +157,9 @@ export class AksCluster extends pulumi.ComponentResource {
             { parent: this },
         );
         this.kubeconfig = pulumi.secret(
-            credentials.kubeconfigs.apply((kcs) => userKubeconfig(kcs ?? [], args.kubeloginMode)),
+            credentials.kubeconfigs.apply((kcs) =>
+                userKubeconfig(kcs ?? [], args.kubeloginMode, args.kubeloginClientId),
+            ),
         );
 
         this.registerOutputs({

@@ -1,9 +1,15 @@
 // Rewrites the user kubeconfig that AKS returns into one that logs in without a person.
 // Pure module. AKS's `listManagedClusterUserCredentials` (format exec) returns a kubeconfig whose
 // exec plugin runs `kubelogin get-token ... --login devicecode`: interactive, so useless for the
-// Kubernetes provider or CI (docs/azure-facts.md, failure mode 6). Setting AAD_LOGIN_METHOD does not
-// override a flag already in the args, so the args themselves are rewritten, the way
-// `kubelogin convert-kubeconfig -l <mode>` writes them.
+// Kubernetes provider or CI (docs/azure-facts.md, failure mode 6). The args are rewritten the way
+// `kubelogin convert-kubeconfig -l <mode>` writes them, from the stack's config only, so a person
+// and a pipeline running the same stack leave the same kubeconfig in state.
+//
+// kubelogin's `get-token` reads its environment after its flags (UpdateFromEnv in
+// Azure/kubelogin pkg/internal/token/options.go; "by design", Azure/kubelogin#329): AAD_LOGIN_METHOD
+// overrides `--login`, AZURE_CLIENT_ID `--client-id`, AZURE_TENANT_ID `--tenant-id`. That is how a
+// pipeline picks its own login without changing the kubeconfig (components/ciSignIn.ts, README "CI
+// sign-in"); the args never carry `--disable-environment-override`, which would switch it off.
 import { parse, stringify } from "yaml";
 import type { KubeloginMode } from "./config";
 
@@ -49,8 +55,11 @@ function flagPairs(args: string[]): Map<string, string> {
     return pairs;
 }
 
-/** The exec args for `mode`, derived from the AKS-issued args. */
-export function kubeloginArgs(aksArgs: string[], mode: KubeloginMode): string[] {
+/**
+ * The exec args for `mode`, derived from the AKS-issued args. `clientId`: the managed identity of
+ * an msi login (`--client-id`), when the runner has several.
+ */
+export function kubeloginArgs(aksArgs: string[], mode: KubeloginMode, clientId?: string): string[] {
     if (aksArgs[0] !== "get-token") {
         throw new Error(
             `aks-entra: unexpected kubeconfig exec args (no get-token): ${aksArgs.join(" ")}`,
@@ -69,11 +78,16 @@ export function kubeloginArgs(aksArgs: string[], mode: KubeloginMode): string[] 
             out.push(flag, value);
         }
     }
+    if (mode === "msi" && clientId !== undefined) out.push("--client-id", clientId);
     return out;
 }
 
 /** Rewrites every exec user of a kubeconfig (YAML text) to `mode`; returns YAML text. */
-export function rewriteKubeconfig(kubeconfigYaml: string, mode: KubeloginMode): string {
+export function rewriteKubeconfig(
+    kubeconfigYaml: string,
+    mode: KubeloginMode,
+    clientId?: string,
+): string {
     const doc = parse(kubeconfigYaml) as { users?: ExecUser[] };
     const users = doc.users ?? [];
     if (users.length === 0 || users.some((u) => u.user.exec === undefined)) {
@@ -84,7 +98,7 @@ export function rewriteKubeconfig(kubeconfigYaml: string, mode: KubeloginMode): 
     for (const u of users) {
         const exec = u.user.exec!;
         exec.command = "kubelogin";
-        exec.args = kubeloginArgs(exec.args ?? [], mode);
+        exec.args = kubeloginArgs(exec.args ?? [], mode, clientId);
         // A non-interactive login must never wait on a terminal (CI has none).
         exec.interactiveMode = NON_INTERACTIVE_MODES.includes(mode) ? "Never" : "IfAvailable";
     }
@@ -95,10 +109,11 @@ export function rewriteKubeconfig(kubeconfigYaml: string, mode: KubeloginMode): 
 export function userKubeconfig(
     kubeconfigs: { name?: string; value?: string }[],
     mode: KubeloginMode,
+    clientId?: string,
 ): string {
     const first = kubeconfigs[0]?.value;
     if (first === undefined) {
         throw new Error("aks-entra: AKS returned no user kubeconfig");
     }
-    return rewriteKubeconfig(Buffer.from(first, "base64").toString("utf8"), mode);
+    return rewriteKubeconfig(Buffer.from(first, "base64").toString("utf8"), mode, clientId);
 }

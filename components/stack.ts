@@ -128,6 +128,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 },
                 kubeletOperatorGrant: this.identities.clusterPrerequisites,
                 kubeloginMode: automationLoginMode(config),
+                kubeloginClientId: config.deployer.managedIdentityClientId,
                 protect: config.protect,
             },
             parent,

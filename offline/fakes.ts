@@ -10,13 +10,10 @@ import { stringify } from "yaml";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
-import {
-    createSeconds,
-    LONG_AGO,
-    PROPAGATION_SECONDS,
-    type Span,
-    Timeline,
-} from "./timeline";
+import { createSeconds, PROPAGATION_SECONDS, type Span, Timeline } from "./timeline";
+
+/** When a resource of an earlier run came to exist, in simulated seconds. */
+const LONG_AGO = -1e6;
 import { TYPES } from "./types";
 
 /** Who is running `pulumi up` in the fake world. */
@@ -60,8 +57,10 @@ export interface FakeResource {
     id: string;
     inputs: Props;
     state: Props;
-    /** When it was created in the simulated first `pulumi up` (timeline.ts). */
+    /** When it starts and ends in the simulated `pulumi up` (timeline.ts); 0 s if it exists. */
     span: Span;
+    /** When it came to exist: its span's end, or long ago for a resource of an earlier run. */
+    createdAt: number;
 }
 
 /** What the fake answered for one invoke. */
@@ -95,11 +94,15 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     /**
      * @param existing logical names of resources created by an earlier run: they take no time and
      *   their grants were honoured long ago.
+     * @param directory principals of the tenant the stack does not create (object id -> kind).
      */
     constructor(
         readonly deployer: FakeDeployer = DEFAULT_DEPLOYER,
         private readonly existing: ReadonlySet<string> = new Set(),
+        directory: Readonly<Record<string, PrincipalKind>> = {},
     ) {
+        for (const [id, kind] of Object.entries(directory))
+            this.directory.set(id.toLowerCase(), kind);
         this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
     }
 
@@ -114,9 +117,14 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             // Component resources exist only in Pulumi's state, not in Azure.
             return { id: undefined, state: {} };
         }
-        const span: Span = this.existing.has(args.name)
-            ? LONG_AGO
-            : { start, end: start + createSeconds(args.type, true, inputs) };
+        // A resource of an earlier run is unchanged: the engine passes it at once, and it has existed
+        // (and its grants have been honoured) for long.
+        const existed = this.existing.has(args.name);
+        const span: Span = {
+            start,
+            end: existed ? start : start + createSeconds(args.type, true, inputs),
+        };
+        const createdAt = existed ? LONG_AGO : span.end;
         this.now = span.start;
         let id: string;
         let state: Props = { ...inputs };
@@ -126,7 +134,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
             id = `${args.name}_id`;
         }
-        const resource = { type: args.type, name: args.name, id, inputs, state, span };
+        const resource = { type: args.type, name: args.name, id, inputs, state, span, createdAt };
         this.resources.push(resource);
         this.byKey.set(`${args.type}|${args.name}|${id}`, resource);
         return { id, state };
@@ -282,12 +290,12 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 String(r.inputs.scope).toLowerCase() === kubelet.toLowerCase() &&
                 r.inputs.principalId === principal,
         );
-        const honoured = grant && grant.r.span.end + PROPAGATION_SECONDS.kubeletOperator;
+        const honoured = grant && grant.r.createdAt + PROPAGATION_SECONDS.kubeletOperator;
         if (honoured === undefined || honoured > this.now) {
             throw new Error(
                 `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}` +
                     (grant
-                        ? ` yet (granted at ${grant.r.span.end} s, honoured from ${honoured} s; the cluster was created at ${this.now} s)`
+                        ? ` yet (granted at ${grant.r.createdAt} s, honoured from ${honoured} s; the cluster was created at ${this.now} s)`
                         : " (no such grant when the cluster was created)"),
             );
         }
@@ -325,7 +333,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     clusterId.startsWith(`${String(r.inputs.scope).toLowerCase()}/`)),
         );
         const honoured = Math.min(
-            ...grants.map(({ r }) => r.span.end + PROPAGATION_SECONDS.aksRbac),
+            ...grants.map(({ r }) => r.createdAt + PROPAGATION_SECONDS.aksRbac),
         );
         if (honoured > this.now) {
             throw new Error(

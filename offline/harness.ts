@@ -5,7 +5,14 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { pulumiConfigMap } from "../components/config";
 import { AZURE_CLI_APP_ID } from "../components/deployer";
-import { AzureFakes, DEFAULT_DEPLOYER, fakeGuid, type FakeDeployer, type FakeInvoke } from "./fakes";
+import {
+    AzureFakes,
+    DEFAULT_DEPLOYER,
+    fakeGuid,
+    type FakeDeployer,
+    type FakeInvoke,
+    type PrincipalKind,
+} from "./fakes";
 import { providerUrn, type Span } from "./timeline";
 
 export const PROGRAM = path.resolve(__dirname, "..", "index.ts");
@@ -46,11 +53,14 @@ export interface RunOptions {
     deployer?: FakeDeployer;
     /** Logical names of resources an earlier run created: they take no time in the timeline. */
     existing?: ReadonlySet<string>;
+    /** Principals of the tenant that the stack does not create: object id -> kind. */
+    directory?: Readonly<Record<string, PrincipalKind>>;
     /**
-     * A stack transformation applied to every resource before it registers: how a test removes an
-     * ordering the design relies on and shows what Azure then does.
+     * Rewrites what a registration waits for, as the engine would see it: how a test removes an
+     * ordering the design relies on and shows what Azure then does. Gets the type, logical name and
+     * the URNs it waits for; returns the URNs to keep.
      */
-    transformation?: pulumi.ResourceTransformation;
+    editWaits?: (type: string, name: string, waits: string[]) => string[];
     /** Module to run. Defaults to this project's index.ts. */
     program?: string;
     /**
@@ -136,7 +146,7 @@ export function loginFor(config: Readonly<Record<string, unknown>>): FakeDeploye
 
 async function evaluate(options: RunOptions): Promise<RunResult> {
     const deployer = options.deployer ?? loginFor(options.config);
-    const fakes = new AzureFakes(deployer, options.existing);
+    const fakes = new AzureFakes(deployer, options.existing, options.directory);
     pulumi.runtime.setAllConfig(pulumiConfigMap(options.config), []);
     await pulumi.runtime.setMocks(
         fakes,
@@ -151,7 +161,8 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
         // The engine starts a resource once what it waits for has been created.
-        const waits = [...req.getDependenciesList(), providerUrn(req.getProvider())];
+        let waits = [...req.getDependenciesList(), providerUrn(req.getProvider())];
+        if (options.editWaits) waits = options.editWaits(req.getType(), req.getName(), waits);
         const start = fakes.timeline.startAfter(waits);
         fakes.startOf.set(`${req.getType()}|${req.getName()}`, start);
         register(req, (err, resp) => {
@@ -182,10 +193,13 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
             cb(err, resp);
         });
     };
-    if (options.transformation) {
-        pulumi.runtime.registerStackTransformation(options.transformation);
-    }
 
+    // What Azure refused is the cause; what the program then failed on follows from it.
+    const failure = (e: unknown) =>
+        new ProgramFailure(
+            fakes.errors.length > 0 ? new Error(fakes.errors.join("\n")) : unwrapRunError(e),
+            registrations,
+        );
     const program = options.program ?? PROGRAM;
     delete require.cache[require.resolve(program)];
     let exported: Record<string, unknown>;
@@ -198,7 +212,7 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
         >;
     } catch (e) {
         await waitForRegistrations();
-        throw new ProgramFailure(unwrapRunError(e), registrations);
+        throw failure(e);
     }
 
     const outputs: Record<string, unknown> = {};
@@ -213,10 +227,10 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
         }
         await waitForRegistrations();
     } catch (e) {
-        throw new ProgramFailure(e, registrations);
+        throw failure(e);
     }
     if (fakes.errors.length > 0) {
-        throw new ProgramFailure(new Error(fakes.errors.join("\n")), registrations);
+        throw failure(undefined);
     }
     return { registrations, invokes: fakes.invokes, outputs, secretOutputs, deployer };
 }

@@ -69,7 +69,7 @@ export function providerUrn(reference: string): string {
 /**
  * The schedule of one evaluation as the engine runs it with unbounded parallelism: a registration
  * starts when everything it waits for (its dependencies and its provider) has ended. Resources that
- * already exist take no time and ended long ago.
+ * already exist take no time.
  */
 export class Timeline {
     private readonly spans = new Map<string, Span>();
@@ -89,6 +89,3 @@ export class Timeline {
         return this.spans.get(urn);
     }
 }
-
-/** A resource that existed before this run: created and honoured long before anything starts. */
-export const LONG_AGO: Span = { start: -1e6, end: -1e6 };

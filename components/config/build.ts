@@ -90,6 +90,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             principalType: d.principalType,
             clusterAdmin: d.clusterAdmin ?? true,
             rbacWaitSeconds: d.rbacWaitSeconds ?? 300,
+            managedIdentityClientId: d.managedIdentityClientId?.toLowerCase(),
         },
         protect: p.protect ?? false,
         tags: { ...p.tags },

@@ -200,6 +200,7 @@ export const KEY_SCHEMAS = {
         principalType: z.enum(PRINCIPAL_TYPES).optional(),
         clusterAdmin: z.boolean().optional(),
         rbacWaitSeconds: z.int().min(0).max(900).optional(),
+        managedIdentityClientId: guid.optional(),
     }),
     protect: z.boolean(),
     // Azure tag names: at most 512 chars, none of < > % & \ ? /; values at most 256.

@@ -121,6 +121,12 @@ export interface StackConfig {
         principalType?: (typeof PRINCIPAL_TYPES)[number];
         clusterAdmin: boolean;
         rbacWaitSeconds: number;
+        /**
+         * Client id of the user-assigned managed identity a runner signs in with, written into the
+         * kubeconfig as kubelogin's `--client-id` (kubeloginMode msi only). Undefined: the runner's
+         * only (or system-assigned) identity.
+         */
+        managedIdentityClientId?: string;
     };
     protect: boolean;
     tags: Record<string, string>;

@@ -65,3 +65,13 @@ export function clusterAccess(ctx: RuleContext): string[] {
     }
     return out;
 }
+
+/** A managed identity's client id is for kubelogin's msi login only. */
+export function deployerLogin(ctx: RuleContext): string[] {
+    const id = ctx.draft.deployer?.managedIdentityClientId;
+    const mode = ctx.draft.kubeloginMode ?? "azurecli";
+    if (id === undefined || mode === "msi") return [];
+    return [
+        `${NAMESPACE}:deployer.managedIdentityClientId ${show(id)} is used only with kubeloginMode msi (it becomes kubelogin's --client-id), but kubeloginMode is ${show(mode)}; set kubeloginMode: msi or remove the key`,
+    ];
+}

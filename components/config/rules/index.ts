@@ -1,5 +1,5 @@
 // Every cross-field rule, in the order their problems are listed. Pure module.
-import { admins, clusterAccess } from "./access";
+import { admins, clusterAccess, deployerLogin } from "./access";
 import { apiServerAccess, nodePools, upgradeChannels, versionPin } from "./cluster";
 import type { Rule } from "./context";
 import { namespaces, uniqueNamespaces } from "./namespaces";
@@ -17,6 +17,7 @@ export const RULES: readonly Rule[] = [
     apiServerAccess,
     admins,
     clusterAccess,
+    deployerLogin,
     uniqueNamespaces,
     namespaces,
     pipelines,

@@ -1,0 +1,133 @@
+// How each kind of runner signs in to run this stack: the environment for azure-native and azuread
+// (Pulumi's Azure providers) and for kubelogin (the Kubernetes provider's exec login). The README's
+// "CI sign-in" section shows these blocks; test/ciSignIn.test.ts checks them against the rules
+// below. Pure module.
+//
+// Sources (docs/azure-facts.md, "Signing in from CI"):
+// - kubelogin get-token reads the environment after its flags: AAD_LOGIN_METHOD overrides --login,
+//   AZURE_CLIENT_ID --client-id, AZURE_TENANT_ID --tenant-id; workloadidentity reads
+//   AZURE_FEDERATED_TOKEN_FILE, or on GitHub Actions requests its own token through
+//   ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN (Azure/kubelogin pkg/internal/token/options.go UpdateFromEnv,
+//   pkg/internal/token/provider.go; #329).
+// - azure-native reads ARM_USE_OIDC, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID, ARM_OIDC_TOKEN,
+//   ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN, ARM_USE_MSI, ARM_CLIENT_CERTIFICATE_PATH/_PASSWORD
+//   (pulumi-azure-native provider/pkg/provider/auth_azidentity.go); azuread the same ARM_* names.
+// - GitHub's azure/login runs `az login --service-principal --federated-token` and exports no token
+//   file; the GitHub assertion it used expires after 5 minutes (Azure/login#372), so a later
+//   `kubelogin --login azurecli`, minutes into a cluster create, cannot get a new token.
+import type { KubeloginMode } from "./config";
+
+export interface SignIn {
+    /** Where it runs. */
+    runner: string;
+    /** Environment for azure-native and azuread. `<...>` marks a value the pipeline supplies. */
+    pulumi: Readonly<Record<string, string>>;
+    /** Environment for kubelogin; empty when the stack's kubeconfig works as it is. */
+    kubelogin: Readonly<Record<string, string>>;
+    /** The kubelogin login that results. */
+    login: KubeloginMode | "azurepipelines";
+    /** What the deployer's principal type is read as (components/deployer.ts). */
+    deployer: "User" | "ServicePrincipal";
+    /** What else the runner needs. */
+    needs: string;
+}
+
+export const SIGN_INS: readonly SignIn[] = [
+    {
+        runner: "a person at a terminal",
+        pulumi: {},
+        kubelogin: {},
+        login: "azurecli",
+        deployer: "User",
+        needs: "az login; kubelogin on PATH",
+    },
+    {
+        runner: "GitHub Actions (OIDC, federated credential on an app or managed identity)",
+        pulumi: {
+            ARM_USE_OIDC: "true",
+            ARM_CLIENT_ID: "<client id>",
+            ARM_TENANT_ID: "<tenant id>",
+            ARM_SUBSCRIPTION_ID: "<subscription id>",
+        },
+        kubelogin: {
+            AAD_LOGIN_METHOD: "workloadidentity",
+            AZURE_CLIENT_ID: "<client id>",
+            AZURE_TENANT_ID: "<tenant id>",
+        },
+        login: "workloadidentity",
+        deployer: "ServicePrincipal",
+        needs: "permissions: id-token: write (both request fresh GitHub tokens through ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN); azure/login is not needed, and its az session expires during a cluster create",
+    },
+    {
+        runner: "Azure DevOps (workload identity service connection, AzureCLI@2 with addSpnToEnvironment: true)",
+        pulumi: {
+            ARM_USE_OIDC: "true",
+            ARM_CLIENT_ID: "$servicePrincipalId",
+            ARM_TENANT_ID: "$tenantId",
+            ARM_OIDC_TOKEN: "$idToken",
+            ARM_SUBSCRIPTION_ID: "<subscription id>",
+        },
+        kubelogin: {
+            AAD_LOGIN_METHOD: "azurepipelines",
+            SYSTEM_ACCESSTOKEN: "$(System.AccessToken)",
+        },
+        login: "azurepipelines",
+        deployer: "ServicePrincipal",
+        needs: "kubelogin v0.2.12 or later; the AzureCLI@2 task sets AZURESUBSCRIPTION_SERVICE_CONNECTION_ID, _CLIENT_ID and _TENANT_ID for it",
+    },
+    {
+        runner: "a runner with a user-assigned managed identity",
+        pulumi: {
+            ARM_USE_MSI: "true",
+            ARM_CLIENT_ID: "<identity client id>",
+            ARM_SUBSCRIPTION_ID: "<subscription id>",
+        },
+        kubelogin: {},
+        login: "msi",
+        deployer: "ServicePrincipal",
+        needs: "aks-entra:kubeloginMode msi and aks-entra:deployer.managedIdentityClientId <identity client id> (written into the kubeconfig as --client-id)",
+    },
+    {
+        runner: "a service principal with a certificate",
+        pulumi: {
+            ARM_CLIENT_ID: "<app id>",
+            ARM_CLIENT_CERTIFICATE_PATH: "<cert.pfx>",
+            ARM_CLIENT_CERTIFICATE_PASSWORD: "<password>",
+            ARM_TENANT_ID: "<tenant id>",
+            ARM_SUBSCRIPTION_ID: "<subscription id>",
+        },
+        kubelogin: {
+            AAD_LOGIN_METHOD: "spn",
+            AZURE_CLIENT_ID: "<app id>",
+            AZURE_CLIENT_CERTIFICATE_PATH: "<cert.pfx>",
+            AZURE_CLIENT_CERTIFICATE_PASSWORD: "<password>",
+            AZURE_TENANT_ID: "<tenant id>",
+        },
+        login: "spn",
+        deployer: "ServicePrincipal",
+        needs: "a .pfx (PKCS#12) or PEM file holding certificate and key",
+    },
+];
+
+/** What kubelogin get-token ends up using: its flags, then the environment over them. */
+export function effectiveKubelogin(
+    args: readonly string[],
+    env: Readonly<Record<string, string>>,
+): { login: string; clientId?: string; tenantId?: string } {
+    const flag = (name: string) => {
+        const i = args.indexOf(name);
+        return i >= 0 ? args[i + 1] : undefined;
+    };
+    if (args.includes("--disable-environment-override")) {
+        return {
+            login: flag("--login") ?? "",
+            clientId: flag("--client-id"),
+            tenantId: flag("--tenant-id"),
+        };
+    }
+    return {
+        login: env.AAD_LOGIN_METHOD ?? flag("--login") ?? "",
+        clientId: env.AAD_SERVICE_PRINCIPAL_CLIENT_ID ?? env.AZURE_CLIENT_ID ?? flag("--client-id"),
+        tenantId: env.AZURE_TENANT_ID ?? flag("--tenant-id"),
+    };
+}

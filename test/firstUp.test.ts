@@ -1,0 +1,245 @@
+// A first `pulumi up` on real Azure: only the ordering Azure forces, the deployer's type from the
+// login, and fakes that fail like Azure at create time. For each ordering the design relies on, a
+// test removes it (from what the engine waits for) and shows Azure's answer (docs/azure-facts.md,
+// failure modes 4, 7, 11 and 12).
+import { strict as assert } from "node:assert";
+import { parse } from "yaml";
+import { AKS_ROLES, AZURE_CLI_APP_ID, parseConfig, resolveDeployer } from "../components";
+import { DEFAULT_DEPLOYER, type FakeDeployer, fakeGuid } from "../offline/fakes";
+import { ProgramFailure, type RunOptions, type RunResult } from "../offline/harness";
+import { PROPAGATION_SECONDS } from "../offline/timeline";
+import { minimalConfig, ofType, one, run, TYPES } from "./helpers";
+
+const APPS = { namespaces: [{ name: "apps", access: [] }] };
+/** A pipeline signed in with its own app id (azure/login, a service connection, a certificate). */
+const PIPELINE: FakeDeployer = {
+    ...DEFAULT_DEPLOYER,
+    objectId: fakeGuid("pipeline principal"),
+    clientId: fakeGuid("pipeline app"),
+};
+
+/** Runs and returns the failure the fakes (Azure) answer with, or fails the test. */
+async function refused(options: Partial<RunOptions>): Promise<ProgramFailure> {
+    try {
+        await run(options);
+    } catch (e) {
+        assert.ok(e instanceof ProgramFailure, String(e));
+        return e;
+    }
+    assert.fail("the fakes accepted it");
+}
+
+const without =
+    (pattern: RegExp, what: RegExp) =>
+    (_type: string, name: string, waits: string[]): string[] =>
+        what.test(name) ? waits.filter((u) => !pattern.test(u)) : waits;
+
+describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", function () {
+    let dev: RunResult;
+    before(async function () {
+        dev = await run();
+    });
+
+    describe("only the ordering Azure forces", function () {
+        it("creates the cluster after the kubelet grant and a 120 s wait triggered by it", function () {
+            const cluster = one(dev, TYPES.cluster, "aks-entra-cluster");
+            const grant = one(dev, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator");
+            const wait = one(dev, TYPES.sleep, "aks-entra-identities-kubelet-operator-propagation");
+            assert.deepEqual(wait.inputs, {
+                createDuration: "120s",
+                triggers: { grant: grant.id },
+            });
+            assert.deepEqual(wait.dependencies, [grant.urn]);
+            assert.ok(cluster.dependencies.includes(wait.urn));
+            // In the simulated first up: the cluster starts when the wait ends.
+            assert.equal(cluster.span.start, wait.span.end);
+            assert.equal(wait.span.end - grant.span.end, 120);
+        });
+
+        it("grants the deployer on the resource group at once, so its wait ends before the cluster does", function () {
+            const rg = one(dev, TYPES.resourceGroup, "aks-entra-rg");
+            const grant = one(
+                dev,
+                TYPES.roleAssignment,
+                "aks-entra-connection-deployer-cluster-admin",
+            );
+            const wait = one(dev, TYPES.sleep, "aks-entra-connection-rbac-propagation");
+            const cluster = one(dev, TYPES.cluster, "aks-entra-cluster");
+            const provider = one(dev, TYPES.k8sProvider, "aks-entra-connection-k8s");
+            assert.equal(grant.inputs.scope, rg.id);
+            assert.equal(
+                grant.inputs.roleDefinitionId,
+                `/subscriptions/${dev.deployer.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${AKS_ROLES.rbacClusterAdmin}`,
+            );
+            assert.equal(grant.span.start, rg.span.end);
+            assert.ok(wait.span.end < cluster.span.end, "the wait runs beside cluster creation");
+            assert.equal(
+                provider.span.start,
+                cluster.span.end,
+                "Kubernetes starts when the cluster exists",
+            );
+            // The AKS authorizer honours it by then (five minutes after the grant).
+            assert.ok(grant.span.end + PROPAGATION_SECONDS.aksRbac <= provider.span.start);
+        });
+
+        it("declares no provider, deployer grant or wait when the stack has no Kubernetes objects", async function () {
+            const r = await run({ config: minimalConfig() });
+            assert.equal(ofType(r, TYPES.k8sProvider).length, 0);
+            assert.deepEqual(
+                ofType(r, TYPES.sleep).map((s) => s.name),
+                ["aks-entra-identities-kubelet-operator-propagation"],
+            );
+            assert.ok(
+                !ofType(r, TYPES.roleAssignment).some(
+                    (a) => a.inputs.principalId === r.deployer.objectId,
+                ),
+            );
+            assert.ok(!r.registrations.some((x) => x.type.startsWith("kubernetes:")));
+        });
+    });
+
+    describe("the fakes fail like Azure when an ordering is removed", function () {
+        it("CustomKubeletIdentityMissingPermissionError: cluster without the kubelet grant", async function () {
+            const e = await refused({
+                editWaits: without(/kubelet-operator/, /^aks-entra-cluster$/),
+            });
+            assert.match(
+                e.message,
+                /^azure-native:containerservice:ManagedCluster aks-entra-cluster: CustomKubeletIdentityMissingPermissionError: the control-plane identity [0-9a-f-]{36} does not have Managed Identity Operator on the kubelet identity \/subscriptions\/.+\/userAssignedIdentities\/id-aks-entra-dev-[0-9a-f]{8}-kubelet/,
+            );
+        });
+
+        it("CustomKubeletIdentityMissingPermissionError: cluster right after the grant, without its wait", async function () {
+            const e = await refused({
+                editWaits: without(/kubelet-operator-propagation/, /^aks-entra-cluster$/),
+            });
+            assert.match(
+                e.message,
+                /CustomKubeletIdentityMissingPermissionError: .* yet \(granted at 16 s, honoured from 76 s; the cluster was created at 16 s\)/,
+            );
+        });
+
+        it("403: a new deployer grant on an existing cluster needs its wait", async function () {
+            // An earlier run created everything but the deployer's grant (a new deployer signs in).
+            const names = new Set(dev.registrations.map((r) => r.name));
+            names.delete("aks-entra-connection-deployer-cluster-admin");
+            names.delete("aks-entra-connection-rbac-propagation");
+            names.delete("aks-entra-ns-payments");
+            const existing = names;
+            // With the wait: the Kubernetes calls come five minutes after the grant.
+            const ok = await run({ existing });
+            const ns = one(ok, TYPES.namespace, "aks-entra-ns-payments");
+            assert.equal(ns.span.start, 8 + 300);
+            // Without it, AKS answers 403 until the grant propagates.
+            const e = await refused({
+                existing,
+                editWaits: without(/rbac-propagation/, /^aks-entra-connection-k8s$/),
+            });
+            assert.match(
+                e.message,
+                /kubernetes:core\/v1:Namespace aks-entra-ns-payments: Forbidden \(403\): kubernetes:core\/v1:Namespace by 4b1d2c3e-5f60-4a7b-8c9d-0e1f2a3b4c5d: the deployer's AKS RBAC role is honoured from 308 s, the call came at 8 s/,
+            );
+        });
+
+        it("403: the deployer without any grant (clusterAdmin false) and no admin group membership", async function () {
+            const e = await refused({
+                config: minimalConfig({ ...APPS, deployer: { clusterAdmin: false } }),
+                deployer: DEFAULT_DEPLOYER,
+            });
+            assert.match(
+                e.message,
+                /Forbidden \(403\): .* the deployer has no AKS RBAC role on the cluster/,
+            );
+        });
+
+        it("UnmatchedPrincipalType: a grant that calls a service principal a User", async function () {
+            // The guess this design replaced (kubeloginMode azurecli meant User): a configured
+            // deployer that is in fact a service principal, run by a person with access of their own.
+            const e = await refused({
+                config: minimalConfig({
+                    ...APPS,
+                    deployer: { objectId: PIPELINE.objectId, principalType: "User" },
+                }),
+                deployer: { ...DEFAULT_DEPLOYER, clusterAccessOutsideStack: true },
+                directory: { [PIPELINE.objectId]: "ServicePrincipal" },
+            });
+            assert.match(
+                e.message,
+                new RegExp(
+                    `aks-entra-connection-deployer-cluster-admin: UnmatchedPrincipalType: The PrincipalId '${PIPELINE.objectId}' has type 'ServicePrincipal', which is different from specified PrincipalType 'User'.`,
+                ),
+            );
+        });
+    });
+
+    describe("the deployer's type comes from the login", function () {
+        const config = (deployer: Record<string, unknown> = {}) =>
+            parseConfig({ location: "westeurope", deployer });
+
+        it("a person: the Azure CLI's client id", function () {
+            assert.equal(AZURE_CLI_APP_ID, "04b07795-8ddb-461a-bbee-02f9e1bf7b46");
+            assert.deepEqual(resolveDeployer(config(), DEFAULT_DEPLOYER), {
+                objectId: DEFAULT_DEPLOYER.objectId,
+                principalType: "User",
+                typeFrom: "login",
+                loginType: "User",
+            });
+        });
+
+        it("a pipeline after azure/login, a service connection, a managed identity or a certificate: any other client id", function () {
+            assert.equal(resolveDeployer(config(), PIPELINE).principalType, "ServicePrincipal");
+        });
+
+        it("refuses a configured type that contradicts the login, before any resource", async function () {
+            assert.throws(() => resolveDeployer(config({ principalType: "User" }), PIPELINE), {
+                message: `aks-entra: invalid configuration (1 problem):\n  - aks-entra:deployer.principalType "User" contradicts the Azure login: you are signed in as a service principal or managed identity (object id ${PIPELINE.objectId}, client id ${PIPELINE.clientId}, not the Azure CLI's ${AZURE_CLI_APP_ID}); remove the key (the login decides) or sign in as the deployer`,
+            });
+            const e = await refused({
+                config: minimalConfig({ ...APPS, deployer: { principalType: "User" } }),
+                deployer: PIPELINE,
+            });
+            assert.match(e.message, /contradicts the Azure login/);
+            assert.equal(e.registrations.length, 0, "nothing registered");
+        });
+
+        it("needs the type of a configured deployer who is not the login", function () {
+            assert.throws(
+                () => resolveDeployer(config({ objectId: PIPELINE.objectId }), DEFAULT_DEPLOYER),
+                /aks-entra:deployer.objectId ".+" is not the signed-in principal \(.+\), so its type cannot be read from the login; set aks-entra:deployer.principalType/,
+            );
+            assert.equal(
+                resolveDeployer(
+                    config({ objectId: PIPELINE.objectId, principalType: "ServicePrincipal" }),
+                    DEFAULT_DEPLOYER,
+                ).principalType,
+                "ServicePrincipal",
+            );
+        });
+
+        it("grants a pipeline deployer as ServicePrincipal, which Azure accepts", async function () {
+            const r = await run({ config: minimalConfig(APPS), deployer: PIPELINE });
+            const grant = one(
+                r,
+                TYPES.roleAssignment,
+                "aks-entra-connection-deployer-cluster-admin",
+            );
+            assert.equal(grant.inputs.principalType, "ServicePrincipal");
+            assert.equal(grant.inputs.principalId, PIPELINE.objectId);
+        });
+    });
+
+    describe("a person and a pipeline running the same stack", function () {
+        it("leave the same kubeconfig in state", async function () {
+            const person = await run({ config: minimalConfig(APPS) });
+            const pipeline = await run({ config: minimalConfig(APPS), deployer: PIPELINE });
+            const kubeconfig = (r: RunResult) =>
+                String(one(r, TYPES.k8sProvider, "aks-entra-connection-k8s").inputs.kubeconfig);
+            assert.equal(kubeconfig(person), kubeconfig(pipeline));
+            assert.equal(person.outputs.kubeconfig, pipeline.outputs.kubeconfig);
+            const args = (
+                parse(kubeconfig(person)) as { users: { user: { exec: { args: string[] } } }[] }
+            ).users[0].user.exec.args;
+            assert.deepEqual(args.slice(0, 3), ["get-token", "--login", "azurecli"]);
+        });
+    });
+});
