@@ -303,12 +303,12 @@ export class AzureFakes implements pulumi.runtime.Mocks {
 
     /** ARM compares a role assignment's principalType with what Graph knows of the principal. */
     private checkPrincipalType(inputs: Props): void {
-        const id = String(inputs.principalId ?? "").toLowerCase();
+        const id = str(inputs.principalId, "principalId").toLowerCase();
         const known = this.directory.get(id);
-        const said = inputs.principalType;
+        const said = inputs.principalType as string | undefined;
         if (known !== undefined && said !== undefined && said !== known) {
             throw new Error(
-                `UnmatchedPrincipalType: The PrincipalId '${id}' has type '${known}', which is different from specified PrincipalType '${String(said)}'.`,
+                `UnmatchedPrincipalType: The PrincipalId '${id}' has type '${known}', which is different from specified PrincipalType '${said}'.`,
             );
         }
     }

@@ -205,7 +205,7 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     let exported: Record<string, unknown>;
     try {
         // As Pulumi runs a program: a module that exports a function is called and awaited.
-        const loaded = require(program) as unknown;
+        const loaded = require(program) as (() => Promise<unknown>) | Record<string, unknown>;
         exported = (await (typeof loaded === "function" ? loaded() : loaded)) as Record<
             string,
             unknown
