@@ -239,8 +239,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 type: "Microsoft.ContainerService/ManagedClusters",
                 provisioningState: "Succeeded",
                 powerState: { code: "Running" },
-                kubernetesVersion: inputs.kubernetesVersion ?? "1.33.5",
-                currentKubernetesVersion: inputs.kubernetesVersion ?? "1.33.5",
+                kubernetesVersion: inputs.kubernetesVersion ?? "1.35.4",
+                currentKubernetesVersion: inputs.kubernetesVersion ?? "1.35.4",
                 fqdn: api.enablePrivateCluster ? undefined : fqdn,
                 privateFQDN: api.enablePrivateCluster
                     ? `${dnsPrefix}-${suffix}.${fakeGuid(id).slice(0, 8)}.privatelink.${location}.azmk8s.io`

@@ -115,7 +115,7 @@ describe("dev stack", function () {
         assert.equal(c.resourceName, names.cluster);
         assert.equal(c.dnsPrefix, names.dnsPrefix);
         assert.equal(c.nodeResourceGroup, names.nodeResourceGroup);
-        assert.equal(c.kubernetesVersion, "1.33");
+        assert.equal(c.kubernetesVersion, "1.35");
         assert.deepEqual(c.sku, { name: "Base", tier: "Standard" });
         assert.deepEqual(c.apiServerAccessProfile, {
             enablePrivateCluster: false,
