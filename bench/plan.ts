@@ -8,16 +8,15 @@
 // (default 3) and the median is shown. Not part of `npm test`.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { generatedConfig, machine, printTable, ROOT } from "./stacks";
 
-const ROOT = path.resolve(__dirname, "..");
 const NODE =
     Number(process.versions.node.split(".")[0]) >= 22
         ? process.execPath
         : path.join(ROOT, "node_modules", ".bin", "node");
-const SUB = "22222222-bbbb-4bbb-8bbb-000000000001";
 
 interface Case {
     name: string;
@@ -36,57 +35,6 @@ interface Sample {
     grants?: number;
     loadSdkMs?: number;
     evaluateMs?: number;
-}
-
-function guid(n: number, kind: number): string {
-    return `00000000-${String(kind).padStart(4, "0")}-4000-8000-${n.toString(16).padStart(12, "0")}`;
-}
-
-/** A valid stack config with `n` namespaces, each with a team group, a binding and a workload. */
-export function generatedConfig(n: number): Record<string, unknown> {
-    const groups: Record<string, string> = { "platform-admins": guid(0, 1), auditors: guid(0, 2) };
-    const namespaces = Array.from({ length: n }, (_, i) => {
-        const team = `team-${String(i).padStart(3, "0")}`;
-        groups[`${team}-devs`] = guid(i + 1, 3);
-        return {
-            name: team,
-            access: [
-                { group: `${team}-devs`, role: "writer" },
-                { group: "auditors", role: "reader" },
-            ],
-            roles: [{ name: "devs-view", clusterRole: "view", groups: [`${team}-devs`] }],
-            workloads: [
-                {
-                    serviceAccount: "app",
-                    azureRoleAssignments: [
-                        {
-                            role: "Key Vault Secrets User",
-                            scope: `/subscriptions/${SUB}/resourceGroups/rg-${team}/providers/Microsoft.KeyVault/vaults/kv-${team}`,
-                        },
-                    ],
-                },
-            ],
-        };
-    });
-    return {
-        config: {
-            "aks-entra:location": "westeurope",
-            "aks-entra:cluster": {
-                tier: "Standard",
-                systemPool: { vmSize: "Standard_D4ds_v5", count: 3, zones: ["1", "2", "3"] },
-                authorizedIpRanges: ["203.0.113.0/24"],
-            },
-            "aks-entra:groups": groups,
-            "aks-entra:admins": { createGroup: true, existingGroupObjectIds: ["platform-admins"] },
-            "aks-entra:clusterAccess": [{ group: "auditors", role: "reader" }],
-            "aks-entra:namespaces": namespaces,
-            "aks-entra:deployer": {
-                principalType: "User",
-                clusterAdmin: true,
-                rbacWaitSeconds: 300,
-            },
-        },
-    };
 }
 
 function runOnce(c: Case, tmp: string): Sample {
@@ -159,9 +107,7 @@ function main(): void {
         });
     }
 
-    console.error(
-        `bench:plan: ${cases.length} cases x ${runs} runs, node ${process.versions.node}, ${cpus().length} CPUs, ${Math.round(totalmem() / 2 ** 30)} GiB`,
-    );
+    console.error(`bench:plan: ${cases.length} cases x ${runs} runs, ${machine()}`);
     const rows: string[][] = [];
     try {
         for (const c of cases) {
@@ -201,12 +147,7 @@ function main(): void {
         "CPU s",
         "peak RSS MB",
     ];
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) =>
-        cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-    console.log(line(headers));
-    console.log(widths.map((w) => "-".repeat(w)).join("  "));
-    rows.forEach((r) => console.log(line(r)));
+    printTable(headers, rows);
     console.log(
         `median of ${runs} runs, each in a fresh process; wall includes Node start-up and tsx compilation`,
     );

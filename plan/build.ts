@@ -4,6 +4,7 @@ import type { StackConfig } from "../components/config";
 import type { Deployer } from "../components/deployer";
 import type { Registration } from "../offline/harness";
 import { deriveAccess } from "./access";
+import { planDeploy } from "./deployTime";
 import { deriveFindings, type PolicyViolation } from "./findings";
 import { type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from "./model";
 import { RegistrationIndex } from "./registrations";
@@ -79,6 +80,7 @@ export function buildPlan(input: PlanInput): Plan {
         grants: access.grants,
         trusts: access.trusts,
         findings,
+        deploy: planDeploy(input.registrations),
         outputs,
     };
 }

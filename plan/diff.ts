@@ -94,6 +94,11 @@ export function parseBasePlan(text: string, file: string): Plan {
 const maxLevel = (gs: Grant[]) => Math.max(-1, ...gs.map((g) => g.level));
 const roleId = (g: Grant) => `${g.roleKey}|${g.level}|${g.detail ?? ""}`;
 
+/**
+ * Access, trusts, resources and findings of `base` against `current`. The first-up estimate
+ * (`deploy`) is not compared: how long a first `pulumi up` takes is no access change, and a base
+ * plan written before the estimate existed has none.
+ */
 export function diffPlans(base: Plan, current: Plan): PlanDiff {
     const label = (plan: Plan, key: string) => {
         const p = plan.principals.find((x) => x.key === key);

@@ -4,7 +4,8 @@
 import { createHash } from "node:crypto";
 import { describePrincipal, scopeRank } from "./labels";
 import { type Plan, type Scope, sortBy, type Trust } from "./model";
-import { displayOrder, principalIndex } from "./render";
+import { formatSeconds } from "./deployTime";
+import { DEPLOY_NOTE, deployTitle, displayOrder, FLOOR_CHAIN, principalIndex } from "./render";
 import { shortType } from "./resources";
 import { markdownTable } from "./text";
 
@@ -222,6 +223,22 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
 
     out.push("## Dependency order", "");
     out.push(...plan.order.map((c) => `- ${c.ok ? "✅" : "❌"} ${c.message}`), "");
+
+    out.push(`## ${deployTitle(plan)}`, "");
+    out.push(
+        markdownTable(
+            ["start", "takes", "type", "name"],
+            plan.deploy.criticalPath.map((x) => [
+                formatSeconds(x.start),
+                formatSeconds(x.seconds),
+                `\`${shortType(x.type)}\``,
+                x.name,
+            ]),
+        ),
+        "",
+        `Azure's floor: ${formatSeconds(plan.deploy.floorSeconds)} (${FLOOR_CHAIN}). ${DEPLOY_NOTE}`,
+        "",
+    );
 
     out.push("<details><summary>Resources by type</summary>", "");
     out.push(

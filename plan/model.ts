@@ -134,6 +134,32 @@ export interface OrderCheck {
     message: string;
 }
 
+/** One resource on the critical path of a first `pulumi up`. */
+export interface DeployStep {
+    urn: string;
+    type: string;
+    name: string;
+    /** Seconds into the run when it starts. */
+    start: number;
+    /** How long it takes (typical figures: offline/timeline.ts). */
+    seconds: number;
+}
+
+/**
+ * A first `pulumi up` of this stack, estimated (plan/deployTime.ts) with the engine running every
+ * ready resource at once. Not an access change: `--diff` ignores it.
+ */
+export interface PlanDeploy {
+    parallel: "unbounded";
+    /** Estimated duration: the end of the critical path. */
+    seconds: number;
+    /** Azure's own chain: resource group, identity, grant, its wait, cluster, one thing after. */
+    floorSeconds: number;
+    /** seconds / floorSeconds, to three decimals (0 without a cluster). */
+    ratio: number;
+    criticalPath: DeployStep[];
+}
+
 export interface Plan {
     schemaVersion: number;
     project: string;
@@ -155,6 +181,7 @@ export interface Plan {
     grants: Grant[];
     trusts: Trust[];
     findings: Finding[];
+    deploy: PlanDeploy;
     /** Stack outputs; secret ones are replaced by "[secret]". */
     outputs: Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 // The plan as text for a terminal: resource tree, dependency order, principals, access matrix,
 // federated trusts and findings. Pure module.
+import { formatSeconds } from "./deployTime";
 import { describePrincipal, principalRank, scopeRank } from "./labels";
 import {
     compareText,
@@ -31,6 +32,7 @@ export function renderText(plan: Plan, st: Style): string {
             header(plan, st),
             section("Resource tree", st, tree(plan, st)),
             section("Dependency order that matters", st, order(plan, st)),
+            section(deployTitle(plan), st, deploy(plan, st)),
             section(`Principals (${plan.principals.length})`, st, principals(plan, st)),
             section(
                 `Access matrix (${plan.grants.length} grants: ${plan.principals.length} principals x ${plan.scopes.length} scopes)`,
@@ -150,6 +152,40 @@ function order(plan: Plan, st: Style): string {
         );
     }
     return lines.join("\n");
+}
+
+/** `First pulumi up (estimate): ~9m 24s, critical path 1.01 x Azure's floor`. */
+export function deployTitle(plan: Plan): string {
+    const d = plan.deploy;
+    const floor =
+        d.floorSeconds > 0
+            ? `critical path ${d.ratio.toFixed(2)} x Azure's floor`
+            : "no floor (no cluster)";
+    return `First pulumi up (estimate): ~${formatSeconds(d.seconds)}, ${floor}`;
+}
+
+/** What the floor is made of. */
+export const FLOOR_CHAIN =
+    "resource group -> control-plane identity -> its Managed Identity Operator grant -> the grant's propagation wait -> cluster -> the shortest thing after it";
+
+/** Where the figures come from, and what a lower `--parallel` does to them. */
+export const DEPLOY_NOTE =
+    'Durations are typical figures from offline/timeline.ts (docs/azure-facts.md, "Typical durations"), every ready resource started at once; ' +
+    "`pulumi up --parallel N` lower than the stack's width lengthens it.";
+
+function deploy(plan: Plan, st: Style): string {
+    const d = plan.deploy;
+    const rows = d.criticalPath.map((x) => [
+        formatSeconds(x.start),
+        formatSeconds(x.seconds),
+        shortType(x.type),
+        x.name,
+    ]);
+    return [
+        table(["START", "TAKES", "TYPE", "NAME"], rows, st),
+        st.dim(`Azure's floor: ${formatSeconds(d.floorSeconds)} (${FLOOR_CHAIN}).`),
+        st.dim(DEPLOY_NOTE),
+    ].join("\n");
 }
 
 /** Principals in display order (see principalRank). */
