@@ -27,7 +27,9 @@ function waitsFor(index: RegistrationIndex, from: Registration, to: string): boo
 /** The time.Sleep resources triggered by one of `grants` (their `triggers.grant` is its id). */
 function sleepsAfter(index: RegistrationIndex, grants: readonly Registration[]): Registration[] {
     const ids = new Set(grants.map((g) => g.id));
-    return index.ofType(TYPES.sleep).filter((s) => ids.has(text(at(s.inputs, "triggers", "grant"))));
+    return index
+        .ofType(TYPES.sleep)
+        .filter((s) => ids.has(text(at(s.inputs, "triggers", "grant"))));
 }
 
 /** The orderings a first `pulumi up` depends on (docs/azure-facts.md, failure modes 2, 4 and 7). */
