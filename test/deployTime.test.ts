@@ -23,7 +23,7 @@ import type { Plan } from "../plan/model";
 import { renderText } from "../plan/render";
 import { shortType } from "../plan/resources";
 import { style } from "../plan/text";
-import { byUrn, one, run, stackConfig, TYPES } from "./helpers";
+import { byUrn, firstUpChain, run, stackConfig, TYPES } from "./helpers";
 
 /** The target of the issue: a first `pulumi up` within 2 % of Azure's floor. */
 const TARGET_RATIO = 1.02;
@@ -39,13 +39,10 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
             est = estimateDeploy(dev.registrations);
         });
 
-        const chain = () => ({
-            group: one(dev, TYPES.resourceGroup, "aks-entra-rg"),
-            controlPlane: one(dev, TYPES.identity, "aks-entra-identities-control-plane"),
-            grant: one(dev, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator"),
-            wait: one(dev, TYPES.sleep, "aks-entra-identities-kubelet-operator-propagation"),
-            cluster: one(dev, TYPES.cluster, "aks-entra-cluster"),
-        });
+        const chain = () => {
+            const c = firstUpChain(dev);
+            return { ...c, group: c.resourceGroup, grant: c.kubeletGrant, wait: c.kubeletWait };
+        };
 
         it("has the critical path resource group -> control-plane identity -> kubelet-operator grant -> its wait -> cluster -> the first thing after", () => {
             const c = chain();
@@ -105,13 +102,7 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
         });
 
         it("runs the deployer's grant and its 300 s wait beside the cluster, off the critical path", () => {
-            const cluster = one(dev, TYPES.cluster, "aks-entra-cluster");
-            const grant = one(
-                dev,
-                TYPES.roleAssignment,
-                "aks-entra-connection-deployer-cluster-admin",
-            );
-            const wait = one(dev, TYPES.sleep, "aks-entra-connection-rbac-propagation");
+            const { cluster, deployerGrant: grant, deployerWait: wait } = firstUpChain(dev);
             assert.equal(wait.inputs.createDuration, "300s");
             assert.equal((wait.inputs.triggers as Record<string, unknown>).grant, grant.id);
             const onPath = new Set(est.criticalPath.map((x) => x.urn));

@@ -2,7 +2,7 @@
 // each test fails if the design regresses.
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
-import { parseConfig, StackNames } from "../components";
+import { KUBELOGIN_MODES, parseConfig, StackNames } from "../components";
 import { DEFAULT_DEPLOYER, fakeGuid } from "../offline/fakes";
 import type { Registration, RunResult } from "../offline/harness";
 import { byUrn, minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
@@ -192,14 +192,7 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
     });
 
     describe("6. the user kubeconfig is rewritten to a non-interactive login", function () {
-        for (const mode of [
-            "azurecli",
-            "workloadidentity",
-            "spn",
-            "msi",
-            "interactive",
-            "devicecode",
-        ]) {
+        for (const mode of KUBELOGIN_MODES) {
             it(`kubeloginMode ${mode}: the provider's kubeconfig needs no person`, async function () {
                 const r = await run({
                     config: minimalConfig({ kubeloginMode: mode, namespaces: [{ name: "apps" }] }),

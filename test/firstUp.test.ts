@@ -8,7 +8,7 @@ import { AKS_ROLES, AZURE_CLI_APP_ID, parseConfig, resolveDeployer } from "../co
 import { DEFAULT_DEPLOYER, type FakeDeployer, fakeGuid } from "../offline/fakes";
 import { ProgramFailure, type RunOptions, type RunResult } from "../offline/harness";
 import { PROPAGATION_SECONDS } from "../offline/timeline";
-import { minimalConfig, ofType, one, run, TYPES } from "./helpers";
+import { firstUpChain, minimalConfig, ofType, one, run, TYPES } from "./helpers";
 
 const APPS = { namespaces: [{ name: "apps", access: [] }] };
 /** A pipeline signed in with its own app id (azure/login, a service connection, a certificate). */
@@ -42,9 +42,7 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
 
     describe("only the ordering Azure forces", function () {
         it("creates the cluster after the kubelet grant and a 120 s wait triggered by it", function () {
-            const cluster = one(dev, TYPES.cluster, "aks-entra-cluster");
-            const grant = one(dev, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator");
-            const wait = one(dev, TYPES.sleep, "aks-entra-identities-kubelet-operator-propagation");
+            const { cluster, kubeletGrant: grant, kubeletWait: wait } = firstUpChain(dev);
             assert.deepEqual(wait.inputs, {
                 createDuration: "120s",
                 triggers: { grant: grant.id },
@@ -57,15 +55,9 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
         });
 
         it("grants the deployer on the resource group at once, so its wait ends before the cluster does", function () {
-            const rg = one(dev, TYPES.resourceGroup, "aks-entra-rg");
-            const grant = one(
-                dev,
-                TYPES.roleAssignment,
-                "aks-entra-connection-deployer-cluster-admin",
-            );
-            const wait = one(dev, TYPES.sleep, "aks-entra-connection-rbac-propagation");
-            const cluster = one(dev, TYPES.cluster, "aks-entra-cluster");
-            const provider = one(dev, TYPES.k8sProvider, "aks-entra-connection-k8s");
+            const c = firstUpChain(dev);
+            const { resourceGroup: rg, deployerGrant: grant, deployerWait: wait } = c;
+            const { cluster, provider } = c;
             assert.equal(grant.inputs.scope, rg.id);
             assert.equal(
                 grant.inputs.roleDefinitionId,

@@ -64,4 +64,22 @@ export function dependsOnTransitively(r: RunResult, from: Registration, to: Regi
     return false;
 }
 
-export { TYPES } from "../offline/types";
+import { TYPES } from "../offline/types";
+export { TYPES };
+
+/**
+ * The registrations a first `pulumi up` orders (docs/azure-facts.md, failure modes 4, 7, 11): one
+ * lookup for every test of that ordering. Throws when one is missing.
+ */
+export function firstUpChain(r: RunResult) {
+    return {
+        resourceGroup: one(r, TYPES.resourceGroup, "aks-entra-rg"),
+        controlPlane: one(r, TYPES.identity, "aks-entra-identities-control-plane"),
+        kubeletGrant: one(r, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator"),
+        kubeletWait: one(r, TYPES.sleep, "aks-entra-identities-kubelet-operator-propagation"),
+        cluster: one(r, TYPES.cluster, "aks-entra-cluster"),
+        deployerGrant: one(r, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin"),
+        deployerWait: one(r, TYPES.sleep, "aks-entra-connection-rbac-propagation"),
+        provider: one(r, TYPES.k8sProvider, "aks-entra-connection-k8s"),
+    };
+}
