@@ -2,15 +2,13 @@
 // codes, stdout/stderr and the files written. Each evaluation costs ~2 s, so the runs happen once,
 // in parallel, in before() hooks, and the tests read their results.
 import * as assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { Plan } from "../plan/model";
-import { FIXTURES, plan, ROOT, type Run } from "./planRun";
+import { FIXTURES, plan, ROOT, type Run, workspace } from "./planRun";
 
-const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-plan-"));
-const out = (name: string) => path.join(tmp, name);
+const { out, remove } = workspace("plan");
 const readJson = (name: string) => JSON.parse(readFileSync(out(name), "utf8")) as Plan;
 
 /** The parts of teams.yaml the diff tests edit. */
@@ -84,7 +82,7 @@ describe("offline plan (npm run plan)", function () {
         ]);
     });
 
-    after(() => rmSync(tmp, { recursive: true, force: true }));
+    after(remove);
 
     describe("dev stack", () => {
         it("prints the resource tree with the cluster's security properties", () => {

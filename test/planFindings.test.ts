@@ -3,9 +3,7 @@
 // named, Kubernetes RBAC risks (and the escalation opt-in, evaluated in-process). Part 1 is
 // planTruth.test.ts. Runs the CLI as a user does (test/planRun.ts), in parallel, in before().
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
@@ -15,7 +13,6 @@ import { dedupe } from "../plan/dedupe";
 import { EXAMPLE_OBJECT_IDS } from "../plan/examples";
 import { policies } from "../policy/policies";
 import {
-    type Config,
     DEPLOYER,
     DEV_FILE,
     findingLines,
@@ -24,11 +21,10 @@ import {
     readPlan,
     type Run,
     teams,
-    variant,
+    workspace,
 } from "./planRun";
 
-const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-findings-"));
-const out = (name: string) => path.join(tmp, name);
+const { out, dev: devVariant, remove } = workspace("findings");
 
 const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
 
@@ -37,7 +33,7 @@ describe("offline plan tells the truth: findings", function () {
     const runs: Record<string, Run> = {};
 
     before(async () => {
-        const dev = (name: string, edit: (c: Config) => void) => variant(DEV_FILE, out(name), edit);
+        const dev = devVariant;
         writeFileSync(
             out("bad-policy.json"),
             JSON.stringify({
@@ -114,7 +110,7 @@ describe("offline plan tells the truth: findings", function () {
         assert.equal(runs.teams.code, 0, runs.teams.stderr);
     });
 
-    after(() => rmSync(tmp, { recursive: true, force: true }));
+    after(remove);
 
     describe("one finding per fact", () => {
         it("reports a public API server and run command once each, saying the guardrail agrees", () => {

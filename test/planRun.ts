@@ -1,7 +1,8 @@
 // Runs the offline plan as a user runs it (`tsx plan/cli.ts ...` in a child process) for the plan
 // tests, and writes edited copies of the stack files they start from.
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { Plan } from "../plan/model";
@@ -52,6 +53,20 @@ export function variant(from: string, to: string, edit: (config: Config) => void
     edit(config);
     writeFileSync(to, stringify({ config }));
     return to;
+}
+
+/**
+ * A suite's own temporary directory: `out(name)` is a path in it, `dev(name, edit)` writes an
+ * edited copy of the dev stack file there, `remove()` deletes it (call it in `after`).
+ */
+export function workspace(prefix: string) {
+    const tmp = mkdtempSync(path.join(tmpdir(), `aks-entra-${prefix}-`));
+    const out = (name: string) => path.join(tmp, name);
+    return {
+        out,
+        dev: (name: string, edit: (c: Config) => void) => variant(DEV_FILE, out(name), edit),
+        remove: () => rmSync(tmp, { recursive: true, force: true }),
+    };
 }
 
 export function readPlan(file: string): Plan {

@@ -3,16 +3,12 @@
 // --config, the values defaults take. Part 2 (findings) is planFindings.test.ts. Runs the CLI as
 // a user does (test/planRun.ts); the runs happen once, in parallel, in before() hooks.
 import * as assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { TYPES } from "../offline/types";
 import { immutableChanges } from "../plan/immutable";
 import {
-    type Config,
     DEPLOYER,
-    DEV_FILE,
     findingLines,
     plan,
     readPlan,
@@ -20,10 +16,10 @@ import {
     teams,
     TEAMS_FILE,
     variant,
+    workspace,
 } from "./planRun";
 
-const tmp = mkdtempSync(path.join(tmpdir(), "aks-entra-truth-"));
-const out = (name: string) => path.join(tmp, name);
+const { out, dev: devVariant, remove } = workspace("truth");
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster aks-entra-cluster";
 
@@ -32,7 +28,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
     const runs: Record<string, Run> = {};
 
     before(async () => {
-        const dev = (name: string, edit: (c: Config) => void) => variant(DEV_FILE, out(name), edit);
+        const dev = devVariant;
         writeFileSync(
             out("minimal.yaml"),
             stringify({ config: { "aks-entra:location": "westeurope" } }),
@@ -84,7 +80,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
         ]);
     });
 
-    after(() => rmSync(tmp, { recursive: true, force: true }));
+    after(remove);
 
     describe("deployer.objectId", () => {
         it("is the deployer the plan shows, not the harness's placeholder login", () => {
