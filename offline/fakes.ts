@@ -4,17 +4,25 @@
 //
 // Every GUID is derived from what identifies the object (its resource id), so two runs of the same
 // config produce byte-identical plans. Unknown invokes fail loudly.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { stringify } from "yaml";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
-import { createSeconds, PROPAGATION_SECONDS, type Span, Timeline } from "./timeline";
+import {
+    createSeconds,
+    deleteSeconds,
+    overlaps,
+    PROPAGATION_SECONDS,
+    type Span,
+    Timeline,
+    updateSeconds,
+} from "./timeline";
+import { TYPES } from "./types";
 
 /** When a resource of an earlier run came to exist, in simulated seconds. */
 const LONG_AGO = -1e6;
-import { TYPES } from "./types";
 
 /** Who is running `pulumi up` in the fake world. */
 export interface FakeDeployer {
@@ -50,6 +58,49 @@ export const DEFAULT_DEPLOYER: FakeDeployer = {
 
 type Props = Record<string, unknown>;
 
+/** What Pulumi does with one resource in a `pulumi up` or `pulumi destroy` (harness.ts, Step). */
+export type StepOp = "create" | "same" | "update" | "replace" | "delete" | "delete-skipped";
+
+/** One resource of the stack's state from an earlier run, as the fakes compare it. */
+export interface PriorResource {
+    urn: string;
+    type: string;
+    name: string;
+    id: string;
+    /** Inputs as stored in state (secrets unwrapped). */
+    inputs: Props;
+    state: Props;
+}
+
+/**
+ * An object that exists in Azure (or the cluster) but that the stack's state does not know: left
+ * by an interrupted `pulumi up`, or made by someone else. `inputs` says what it holds where a check
+ * needs it (a role assignment's scope, roleDefinitionId and principalId).
+ */
+export interface OutsideObject {
+    type: string;
+    id: string;
+    inputs?: Props;
+}
+
+/** The outputs of a stack as a StackReference reads them. */
+export interface StackOutputs {
+    outputs: Props;
+    /** Names of outputs stored encrypted. */
+    secretOutputNames?: readonly string[];
+}
+
+/** The world before this run: the stack's state and what exists outside it. */
+export interface FakeWorld {
+    previous?: readonly PriorResource[];
+    outside?: readonly OutsideObject[];
+    /**
+     * Stacks a StackReference can read, by fully qualified name (`org/project/stack`): the stack
+     * being updated, with the outputs of its last update ({} before the first).
+     */
+    stacks?: Readonly<Record<string, StackOutputs>>;
+}
+
 /** What the fake saw of one registration. */
 export interface FakeResource {
     type: string;
@@ -61,6 +112,14 @@ export interface FakeResource {
     span: Span;
     /** When it came to exist: its span's end, or long ago for a resource of an earlier run. */
     createdAt: number;
+    /** URN the harness announced for it; "" when registered without the harness. */
+    urn: string;
+    /** What Pulumi does with it, compared with the stack's previous state. */
+    op: Exclude<StepOp, "delete" | "delete-skipped">;
+    /** Why, for anything but a plain create: the properties that changed, what forced a replace. */
+    reason?: string;
+    /** A replacement that deletes the old object first (its span holds both). */
+    deleteBeforeReplace?: boolean;
 }
 
 /** What the fake answered for one invoke. */
@@ -86,6 +145,12 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     readonly timeline = new Timeline();
     /** Start time of the registration being answered, set by the harness (type|name -> seconds). */
     readonly startOf = new Map<string, number>();
+    /** URN and ignoreChanges of the registration being answered, set by the harness (type|name). */
+    readonly registering = new Map<string, { urn: string; ignoreChanges: readonly string[] }>();
+    /** The stack's state from an earlier run, by URN. */
+    private readonly prior = new Map<string, PriorResource>();
+    private readonly outside: readonly OutsideObject[];
+    private readonly stacks: Readonly<Record<string, StackOutputs>>;
     /** Object id -> kind, for the principals the fakes know (UnmatchedPrincipalType). */
     private readonly directory = new Map<string, PrincipalKind>();
     /** Start time of the resource being answered. */
@@ -95,15 +160,20 @@ export class AzureFakes implements pulumi.runtime.Mocks {
      * @param existing logical names of resources created by an earlier run: they take no time and
      *   their grants were honoured long ago.
      * @param directory principals of the tenant the stack does not create (object id -> kind).
+     * @param world the stack's state from an earlier run and the objects outside it.
      */
     constructor(
         readonly deployer: FakeDeployer = DEFAULT_DEPLOYER,
         private readonly existing: ReadonlySet<string> = new Set(),
         directory: Readonly<Record<string, PrincipalKind>> = {},
+        world: FakeWorld = {},
     ) {
         for (const [id, kind] of Object.entries(directory))
             this.directory.set(id.toLowerCase(), kind);
         this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
+        for (const r of world.previous ?? []) this.prior.set(r.urn, r);
+        this.outside = world.outside ?? [];
+        this.stacks = world.stacks ?? {};
     }
 
     private rgId(rg: unknown): string {
@@ -112,32 +182,123 @@ export class AzureFakes implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
         const inputs = args.inputs as Props;
-        const start = this.startOf.get(`${args.type}|${args.name}`) ?? 0;
+        const key = `${args.type}|${args.name}`;
+        const start = this.startOf.get(key) ?? 0;
         if (args.custom === false) {
             // Component resources exist only in Pulumi's state, not in Azure.
             return { id: undefined, state: {} };
         }
-        // A resource of an earlier run is unchanged: the engine passes it at once, and it has existed
-        // (and its grants have been honoured) for long.
-        const existed = this.existing.has(args.name);
-        const span: Span = {
-            start,
-            end: existed ? start : start + createSeconds(args.type, true, inputs),
-        };
-        const createdAt = existed ? LONG_AGO : span.end;
-        this.now = span.start;
+        const registering = this.registering.get(key);
+        const urn = registering?.urn ?? "";
+        const prior = this.prior.get(urn);
+        this.now = start;
         let id: string;
         let state: Props = { ...inputs };
         try {
             ({ id, state } = this.answer(args.type, args.name, inputs));
+            if (prior && args.type === TYPES.group) {
+                // Graph assigns a group's object id when it is created; an update keeps it.
+                id = prior.id;
+                state = { ...state, objectId: prior.state.objectId };
+                if (typeof prior.state.objectId === "string") {
+                    this.directory.set(prior.state.objectId, "Group");
+                }
+            }
         } catch (e) {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
             id = `${args.name}_id`;
         }
-        const resource = { type: args.type, name: args.name, id, inputs, state, span, createdAt };
+        // A resource of an earlier run that is unchanged: the engine passes it at once, and it has
+        // existed (and its grants have been honoured) for long.
+        const change: Change =
+            !prior && this.existing.has(args.name)
+                ? { op: "same", reason: "exists already (RunOptions.existing)" }
+                : classifyChange(
+                      args.type,
+                      prior,
+                      id,
+                      unwrapSecrets(inputs) as Props,
+                      registering?.ignoreChanges ?? [],
+                  );
+        const seconds = {
+            create: createSeconds(args.type, true, inputs),
+            same: 0,
+            update: updateSeconds(args.type, true, inputs),
+            replace:
+                createSeconds(args.type, true, inputs) +
+                (change.deleteBeforeReplace ? deleteSeconds(args.type, true) : 0),
+        }[change.op];
+        const span: Span = { start, end: start + seconds };
+        const exists = change.op === "same" || change.op === "update";
+        const createdAt = exists ? LONG_AGO : span.end;
+        try {
+            if (change.op === "update" && prior) {
+                const problems = updateProblems(args.type, prior.inputs, change.after ?? {});
+                if (problems.length > 0) throw new Error(problems.join("; "));
+            }
+            if (
+                change.op === "create" ||
+                (change.op === "replace" && !change.deleteBeforeReplace)
+            ) {
+                this.checkNotExisting(args.type, urn, id, unwrapSecrets(inputs) as Props);
+            }
+        } catch (e) {
+            this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
+        }
+        const resource: FakeResource = {
+            type: args.type,
+            name: args.name,
+            id,
+            inputs,
+            state,
+            span,
+            createdAt,
+            urn,
+            op: change.op,
+            ...(change.reason !== undefined ? { reason: change.reason } : {}),
+            ...(change.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        };
         this.resources.push(resource);
         this.byKey.set(`${args.type}|${args.name}|${id}`, resource);
         return { id, state };
+    }
+
+    /**
+     * A create of an object that exists already fails: azure-native checks before it creates
+     * ("cannot create already existing resource", docs/azure-facts.md failure mode 14), the
+     * Kubernetes API answers 409 AlreadyExists, and ARM refuses a second role assignment of one
+     * role to one principal on one scope under another name (RoleAssignmentExists, 409). What exists:
+     * the objects outside the stack's state and those of its previous state under other URNs (their
+     * deletes come after every create).
+     */
+    private checkNotExisting(type: string, urn: string, id: string, inputs: Props): void {
+        const others = [...this.outside, ...[...this.prior.values()].filter((p) => p.urn !== urn)];
+        const lower = id.toLowerCase();
+        if (type.startsWith("azure-native:")) {
+            const taken = others.find(
+                (o) => o.type.startsWith("azure-native:") && o.id.toLowerCase() === lower,
+            );
+            if (taken) throw new Error(`cannot create already existing resource '${id}'`);
+        }
+        if (type.startsWith("kubernetes:")) {
+            if (others.some((o) => o.type === type && o.id === id)) {
+                throw new Error(`AlreadyExists (409): ${kindOf(type)} "${id}" already exists`);
+            }
+        }
+        if (type === TYPES.roleAssignment) {
+            const mine = assignmentKey(id, inputs);
+            const twin = others.find(
+                (o) =>
+                    o.type === TYPES.roleAssignment &&
+                    o.id.toLowerCase() !== lower &&
+                    assignmentKey(o.id, o.inputs ?? {}) === mine,
+            );
+            if (twin) {
+                throw new Error(
+                    `RoleAssignmentExists: The role assignment already exists. (409: ${twin.id} assigns the same role to the same principal on the same scope)`,
+                );
+            }
+        }
     }
 
     private answer(type: string, name: string, inputs: Props): { id: string; state: Props } {
@@ -188,6 +349,14 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             }
             case TYPES.cluster:
                 return this.cluster(inputs, sub);
+            case TYPES.agentPool: {
+                const pool = str(inputs.agentPoolName, "agentPoolName");
+                const cluster = str(inputs.resourceName, "resourceName");
+                return {
+                    id: `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${cluster}/agentPools/${pool}`,
+                    state: { ...inputs, name: pool, provisioningState: "Succeeded" },
+                };
+            }
             case TYPES.group: {
                 const objectId = fakeGuid(`group#${str(inputs.displayName, "displayName")}`);
                 this.directory.set(objectId, "Group");
@@ -198,6 +367,20 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 return { id: new Date(0).toISOString(), state: { ...inputs } };
             case TYPES.k8sProvider:
                 return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
+            case "pulumi:pulumi:StackReference": {
+                // A read of a stack's outputs: the engine answers from the backend's state.
+                const stack = str(inputs.name, "StackReference name");
+                const known = this.stacks[stack];
+                if (!known) throw new Error(`fake pulumi: no stack ${stack} in this backend`);
+                return {
+                    id: stack,
+                    state: {
+                        name: stack,
+                        outputs: known.outputs,
+                        secretOutputNames: [...(known.secretOutputNames ?? [])],
+                    },
+                };
+            }
             default:
                 if (type.startsWith("kubernetes:")) {
                     this.checkKubernetesAccess(type);
@@ -540,4 +723,384 @@ export function managedClusterProblems(inputs: Props): string[] {
         }
     }
     return problems;
+}
+
+/** Mock inputs carry secrets as Pulumi's wire form `{<sigKey>: <secretSig>, value}`. */
+export function isSecretValue(value: unknown): value is { value: unknown } {
+    return (
+        value !== null &&
+        typeof value === "object" &&
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] ===
+            pulumi.runtime.specialSecretSig
+    );
+}
+
+/** A value with every secret replaced by what it holds. */
+export function unwrapSecrets(value: unknown): unknown {
+    if (isSecretValue(value)) {
+        return unwrapSecrets(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** Deep equality of input values, where a key holding undefined is a key that is absent. */
+export function sameValue(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return (
+            Array.isArray(a) &&
+            Array.isArray(b) &&
+            a.length === b.length &&
+            a.every((x, i) => sameValue(x, b[i]))
+        );
+    }
+    if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+    const x = a as Props;
+    const y = b as Props;
+    const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+    return [...keys].every((k) => sameValue(x[k], y[k]));
+}
+
+/** `[*]` in an ignoreChanges path: every element of an array. */
+const EVERY = Symbol("every element");
+type PathPart = string | number | typeof EVERY;
+
+/** `agentPoolProfiles[0].count`, `tags["cost-center"]`, `agentPoolProfiles[*].count`. */
+function parsePath(path: string): PathPart[] {
+    const parts: PathPart[] = [];
+    for (const m of path.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+|\*)\]|([^.[\]]+)/g)) {
+        if (m[1] !== undefined) parts.push(m[1]);
+        else if (m[2] !== undefined) parts.push(m[2] === "*" ? EVERY : Number(m[2]));
+        else parts.push(m[3]);
+    }
+    return parts;
+}
+
+function resetPath(news: unknown, olds: unknown, parts: readonly PathPart[]): unknown {
+    if (parts.length === 0) return olds;
+    const [head, ...rest] = parts;
+    if (head === EVERY) {
+        if (!Array.isArray(news)) return news;
+        return news.map((v, i) => resetPath(v, Array.isArray(olds) ? olds[i] : undefined, rest));
+    }
+    if (news === null || typeof news !== "object") return news;
+    const copy = (Array.isArray(news) ? [...(news as unknown[])] : { ...news }) as Record<
+        string | number,
+        unknown
+    >;
+    const old =
+        olds !== null && typeof olds === "object"
+            ? (olds as Record<string | number, unknown>)[head]
+            : undefined;
+    copy[head] = rest.length === 0 ? old : resetPath(copy[head], old, rest);
+    if (copy[head] === undefined && !Array.isArray(copy)) delete copy[head];
+    return copy;
+}
+
+/**
+ * The inputs Pulumi compares and sends on an update: the new inputs with each ignoreChanges path
+ * reset to its value in the old inputs (removed where the old inputs have none), as the engine's
+ * processIgnoreChanges does.
+ */
+export function applyIgnoreChanges(
+    news: Props,
+    olds: Props,
+    ignoreChanges: readonly string[],
+): Props {
+    let out: unknown = news;
+    for (const path of ignoreChanges) out = resetPath(out, olds, parsePath(path));
+    return out as Props;
+}
+
+/** How a registration compares with the same URN in the previous state. */
+export interface Change {
+    op: Exclude<StepOp, "delete" | "delete-skipped">;
+    reason?: string;
+    /** The replacement deletes the old object before it creates the new one (same name). */
+    deleteBeforeReplace?: boolean;
+    /** The inputs an update sends (ignoreChanges applied). */
+    after?: Props;
+}
+
+/**
+ * Properties whose change replaces the resource although its id stays:
+ * - time.Sleep `triggers`: RequiresReplace in terraform-provider-time's time_sleep, which
+ *   @pulumiverse/time bridges; createDuration itself updates in place (and sleeps only on create).
+ * - RoleBinding and ClusterRoleBinding `roleRef`: immutable in the Kubernetes API, and a forced
+ *   replacement in pulumi-kubernetes (forceNewProperties, provider/pkg/provider/diff.go). A named
+ *   object keeps its name, so pulumi-kubernetes deletes it before creating it again.
+ */
+const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
+    [TYPES.sleep]: ["triggers"],
+    [TYPES.roleBinding]: ["roleRef"],
+    [TYPES.clusterRoleBinding]: ["roleRef"],
+};
+
+/**
+ * What Pulumi does with a registration given the previous state of its URN: create without one;
+ * replace when the id the inputs name changes (a name in an azure-native resource's path, a
+ * Kubernetes object's metadata.name or namespace; create-before-delete, Pulumi's default) or a
+ * property in REPLACE_ON changes; same when the inputs are equal after ignoreChanges; else update.
+ */
+export function classifyChange(
+    type: string,
+    prior: { id: string; inputs: Props } | undefined,
+    id: string,
+    inputs: Props,
+    ignoreChanges: readonly string[],
+): Change {
+    if (!prior) return { op: "create" };
+    if (prior.id !== id) {
+        return { op: "replace", reason: `its id changes: ${prior.id} -> ${id}` };
+    }
+    const after = applyIgnoreChanges(inputs, prior.inputs, ignoreChanges);
+    const forced = (REPLACE_ON[type] ?? []).filter((k) => !sameValue(prior.inputs[k], after[k]));
+    if (forced.length > 0) {
+        const dbr = type.startsWith("kubernetes:");
+        return {
+            op: "replace",
+            reason: `${forced.join(", ")} changed, which replaces it${dbr ? " (the same name: delete before create)" : ""}`,
+            deleteBeforeReplace: dbr,
+        };
+    }
+    const changed = [...new Set([...Object.keys(prior.inputs), ...Object.keys(after)])]
+        .filter((k) => !sameValue(prior.inputs[k], after[k]))
+        .sort();
+    if (changed.length === 0) return { op: "same" };
+    return { op: "update", reason: `changes ${changed.join(", ")}`, after };
+}
+
+function show(value: unknown): string {
+    return value === undefined ? "(unset)" : JSON.stringify(value);
+}
+
+function zonesOf(value: unknown): string {
+    return Array.isArray(value) ? (value as unknown[]).map(String).sort().join(",") : "";
+}
+
+/** A value at a dotted path of plain objects. */
+function valueAt(props: Props, path: string): unknown {
+    let v: unknown = props;
+    for (const k of path.split(".")) {
+        v = v !== null && typeof v === "object" ? (v as Props)[k] : undefined;
+    }
+    return v;
+}
+
+/** A pool's properties AKS cannot change on an existing pool (see updateProblems). */
+const FIXED_POOL_PROPERTIES = [
+    "vmSize",
+    "availabilityZones",
+    "osSKU",
+    "scaleSetPriority",
+    "vnetSubnetID",
+] as const;
+
+function poolChanges(before: Props, after: Props, where: string, prefix: string): string[] {
+    const out: string[] = [];
+    for (const p of FIXED_POOL_PROPERTIES) {
+        const changed =
+            p === "availabilityZones"
+                ? zonesOf(before[p]) !== zonesOf(after[p])
+                : !sameValue(before[p], after[p]);
+        if (changed) {
+            out.push(
+                `PropertyChangeNotAllowed: Changing property '${prefix}${p}' is not allowed (${where}: ${show(before[p])} -> ${show(after[p])}); AKS cannot change it on an existing node pool: add a pool with the new value, move the workloads, remove the old pool`,
+            );
+        }
+    }
+    return out;
+}
+
+function location(value: unknown): string {
+    return typeof value === "string" ? value.toLowerCase().replace(/\s+/g, "") : "";
+}
+
+/**
+ * The in-place updates Azure refuses, with messages that paraphrase Azure's. Sources:
+ * - location: ARM cannot move a resource (InvalidResourceLocation, pulumi/pulumi-azure-native#3053;
+ *   the message is ARM's).
+ * - inline pools added or removed: "Adding agent pools to an existing cluster is not allowed
+ *   through managed cluster operations" (azure-native's ManagedCluster docs; docs/azure-facts.md
+ *   failure mode 13, pulumi/pulumi-azure-native#579, #2719).
+ * - a pool's vmSize ("You can't change the VM size of a node pool after you create it",
+ *   learn.microsoft.com/azure/aks/manage-node-pools; AKS answers PropertyChangeNotAllowed "Changing
+ *   property 'agentPoolProfile.vmSize' is not allowed", Azure/bicep-registry-modules#7130), its
+ *   availabilityZones (learn.microsoft.com/azure/aks/availability-zones), osSKU, scaleSetPriority
+ *   and vnetSubnetID (set when the pool's scale set is made; docs/azure-facts.md failure mode 17).
+ * - dnsPrefix, nodeResourceGroup: PropertyChangeNotAllowed (docs/azure-facts.md failure mode 17,
+ *   hashicorp/terraform-provider-azurerm#2611).
+ * - enablePrivateCluster, privateDNSZone: a Private Link API server cannot be made public or
+ *   private, nor moved to another zone, after creation (learn.microsoft.com/azure/aks/private-clusters).
+ * - aadProfile.managed, oidcIssuerProfile.enabled: cannot be turned off once on (docs/azure-facts.md
+ *   failure mode 9; learn.microsoft.com/azure/aks/use-oidc-issuer).
+ * - networkProfile podCidr, serviceCidr, dnsServiceIP, outboundType, networkPlugin: the cluster's
+ *   network is set at create (plan/immutable.ts; AKS offers only one-way migrations of some).
+ * - RoleAssignment principalId, roleDefinitionId, principalType under one name: ARM answers
+ *   RoleAssignmentUpdateNotPermitted.
+ * Everything else of these types updates in place: counts, autoscaler bounds, taints, labels,
+ * modes, upgrade channels, tags, authorized IP ranges, Kubernetes upgrades, and a federated
+ * credential's issuer, subject and audiences.
+ */
+export function updateProblems(type: string, before: Props, after: Props): string[] {
+    const out: string[] = [];
+    if (
+        type.startsWith("azure-native:") &&
+        before.location !== undefined &&
+        location(before.location) !== location(after.location)
+    ) {
+        out.push(
+            `InvalidResourceLocation: The resource already exists in location ${show(before.location)}; a resource with the same name cannot be created in location ${show(after.location)}. Azure cannot move it: create it under a new name`,
+        );
+    }
+    switch (type) {
+        case TYPES.cluster: {
+            const pools = (props: Props) =>
+                new Map(
+                    ((props.agentPoolProfiles ?? []) as Props[]).map((p) => [String(p.name), p]),
+                );
+            const old = pools(before);
+            const now = pools(after);
+            for (const name of now.keys()) {
+                if (!old.has(name)) {
+                    out.push(
+                        `Adding agent pools to an existing cluster is not allowed through managed cluster operations (agent pool ${name} is new in agentPoolProfiles; declare it as an AgentPool resource)`,
+                    );
+                }
+            }
+            for (const [name, p] of old) {
+                const q = now.get(name);
+                if (!q) {
+                    out.push(
+                        `Removing agent pools from an existing cluster is not allowed through managed cluster operations (agent pool ${name} is gone from agentPoolProfiles)`,
+                    );
+                } else {
+                    out.push(...poolChanges(p, q, `agent pool ${name}`, "agentPoolProfile."));
+                }
+            }
+            for (const p of ["dnsPrefix", "nodeResourceGroup"]) {
+                if (!sameValue(before[p], after[p])) {
+                    out.push(
+                        `PropertyChangeNotAllowed: Changing property '${p}' is not allowed (${show(before[p])} -> ${show(after[p])}); AKS sets it only when the cluster is created`,
+                    );
+                }
+            }
+            const isPrivate = (props: Props) =>
+                valueAt(props, "apiServerAccessProfile.enablePrivateCluster") === true;
+            if (isPrivate(before) !== isPrivate(after)) {
+                out.push(
+                    `Changing property 'apiServerAccessProfile.enablePrivateCluster' is not allowed (${isPrivate(before)} -> ${isPrivate(after)}); a Private Link API server cannot be made public or private after creation`,
+                );
+            }
+            const zone = "apiServerAccessProfile.privateDNSZone";
+            if (!sameValue(valueAt(before, zone), valueAt(after, zone))) {
+                out.push(
+                    `Changing property '${zone}' is not allowed (${show(valueAt(before, zone))} -> ${show(valueAt(after, zone))}); the private DNS zone is set at create`,
+                );
+            }
+            for (const [path, what] of [
+                ["aadProfile.managed", "AKS-managed Entra integration"],
+                ["oidcIssuerProfile.enabled", "The OIDC issuer"],
+            ]) {
+                if (valueAt(before, path) === true && valueAt(after, path) !== true) {
+                    out.push(
+                        `${what} cannot be disabled once enabled (${path} true -> ${show(valueAt(after, path))})`,
+                    );
+                }
+            }
+            for (const p of [
+                "podCidr",
+                "serviceCidr",
+                "dnsServiceIP",
+                "outboundType",
+                "networkPlugin",
+            ]) {
+                const path = `networkProfile.${p}`;
+                if (!sameValue(valueAt(before, path), valueAt(after, path))) {
+                    out.push(
+                        `Changing property '${path}' is not allowed (${show(valueAt(before, path))} -> ${show(valueAt(after, path))}); the cluster's network is set at create`,
+                    );
+                }
+            }
+            break;
+        }
+        case TYPES.agentPool:
+            out.push(
+                ...poolChanges(before, after, `agent pool ${String(after.agentPoolName)}`, ""),
+            );
+            break;
+        case TYPES.roleAssignment:
+            for (const p of ["principalId", "roleDefinitionId", "principalType"]) {
+                const norm = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+                if (norm(before[p]) !== norm(after[p])) {
+                    out.push(
+                        `RoleAssignmentUpdateNotPermitted: Tenant ID, application ID, principal ID, and scope are not allowed to be updated (${p} ${show(before[p])} -> ${show(after[p])} under the same roleAssignmentName)`,
+                    );
+                }
+            }
+            break;
+        default:
+            break;
+    }
+    return out;
+}
+
+/** A role assignment's (scope, role GUID, principal), lowercased: what ARM keeps unique. */
+function assignmentKey(id: string, inputs: Props): string {
+    const scope =
+        typeof inputs.scope === "string"
+            ? inputs.scope
+            : id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, "");
+    const text = (v: unknown) => (typeof v === "string" ? v : "");
+    const role = text(inputs.roleDefinitionId).split("/").pop() ?? "";
+    return [scope, role, text(inputs.principalId)].join("|").toLowerCase();
+}
+
+/** `Namespace` of `kubernetes:core/v1:Namespace`. */
+function kindOf(type: string): string {
+    return type.split(":").pop() ?? type;
+}
+
+/** One write of a federated credential in the timeline: a create, update or delete. */
+export interface FicOperation {
+    op: StepOp;
+    name: string;
+    id: string;
+    /** resourceGroupName and resourceName (the identity) come from here. */
+    inputs: Props;
+    span: Span;
+}
+
+/**
+ * Azure rejects concurrent federated-credential writes under one managed identity, creates and
+ * deletes alike (docs/azure-facts.md failure modes 2 and 16; pulumi/pulumi-azure-native#4343,
+ * hashicorp/terraform-provider-azurerm#29242). A problem for each write that overlaps an earlier
+ * one of the same identity.
+ */
+export function ficConcurrencyProblems(ops: readonly FicOperation[]): string[] {
+    const byIdentity = new Map<string, FicOperation[]>();
+    for (const o of ops) {
+        if (o.span.end <= o.span.start) continue;
+        const key = `${String(o.inputs.resourceGroupName)}|${String(o.inputs.resourceName)}`;
+        byIdentity.set(key.toLowerCase(), [...(byIdentity.get(key.toLowerCase()) ?? []), o]);
+    }
+    const out: string[] = [];
+    for (const group of byIdentity.values()) {
+        const sorted = [...group].sort((a, b) => a.span.start - b.span.start);
+        sorted.forEach((b, j) => {
+            const a = sorted.slice(0, j).find((x) => overlaps(x.span, b.span));
+            if (!a) return;
+            const identity = b.id.replace(/\/federatedIdentityCredentials\/[^/]+$/i, "");
+            out.push(
+                `${TYPES.fic} ${b.name}: ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity: Too many Federated Identity Credentials are written concurrently for the managed identity ${identity} (${b.op} at ${b.span.start}-${b.span.end} s beside the ${a.op} of ${a.name} at ${a.span.start}-${a.span.end} s)`,
+            );
+        });
+    }
+    return out;
 }

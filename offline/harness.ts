@@ -1,6 +1,9 @@
 // Runs the real program (index.ts, the file `pulumi up` runs) in-process under Pulumi's mock
 // runtime with the fakes, and records what the engine would have seen: every registration with its
-// parent, dependencies, provider and options, every invoke, and the stack outputs.
+// parent, dependencies, provider and options, every invoke, and the stack outputs. Given the state
+// of an earlier run (RunOptions.previous) it simulates a second `pulumi up` of the stack: what is
+// created, left alone, updated, replaced and deleted, in which order, and what Azure refuses of it;
+// destroyStack simulates `pulumi destroy` of such a state.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { pulumiConfigMap } from "../components/config";
@@ -11,9 +14,16 @@ import {
     fakeGuid,
     type FakeDeployer,
     type FakeInvoke,
+    type FicOperation,
+    ficConcurrencyProblems,
+    isSecretValue,
+    type OutsideObject,
     type PrincipalKind,
+    type StepOp,
+    unwrapSecrets,
 } from "./fakes";
-import { providerUrn, type Span } from "./timeline";
+import { deleteSeconds, providerUrn, type Span } from "./timeline";
+import { TYPES } from "./types";
 
 export const PROGRAM = path.resolve(__dirname, "..", "index.ts");
 export const PROJECT = "aks-entra";
@@ -39,8 +49,29 @@ export interface Registration {
     id: string;
     inputs: Record<string, unknown>;
     state: Record<string, unknown>;
-    /** When it starts and ends in the simulated first `pulumi up` (offline/timeline.ts). */
+    /**
+     * When it starts and ends in the simulated `pulumi up` (offline/timeline.ts): a first one, or
+     * with RunOptions.previous a second one, where what is unchanged takes no time.
+     */
     span: Span;
+    /** URN of the resource it is deleted with (the deletedWith option); "" for none. */
+    deletedWith: string;
+}
+
+export type { OutsideObject, StepOp };
+
+/**
+ * What Pulumi does with one resource in a `pulumi up` or `pulumi destroy`, with when it starts and
+ * ends in simulated seconds (offline/timeline.ts).
+ */
+export interface Step {
+    op: StepOp;
+    urn: string;
+    type: string;
+    name: string;
+    span: Span;
+    /** What changed, what forced a replace, why a delete is skipped. */
+    reason?: string;
 }
 
 export interface RunOptions {
@@ -53,6 +84,17 @@ export interface RunOptions {
     deployer?: FakeDeployer;
     /** Logical names of resources an earlier run created: they take no time in the timeline. */
     existing?: ReadonlySet<string>;
+    /**
+     * The stack's state after an earlier run (its registrations): this run is then a second
+     * `pulumi up` of the stack. Each registration becomes a create, same, update or replace step,
+     * and what the state holds that this run does not register is deleted at the end.
+     */
+    previous?: Pick<RunResult, "registrations"> &
+        Partial<Pick<RunResult, "outputs" | "secretOutputs">>;
+    /** Objects that exist but that the stack's state does not know (docs/azure-facts.md, 14). */
+    outside?: readonly OutsideObject[];
+    /** The cluster was deleted outside Pulumi: Kubernetes deletes cannot reach its API server. */
+    clusterGone?: boolean;
     /** Principals of the tenant that the stack does not create: object id -> kind. */
     directory?: Readonly<Record<string, PrincipalKind>>;
     /**
@@ -79,6 +121,12 @@ export interface RunResult {
     /** Names of outputs that Pulumi would store encrypted. */
     secretOutputs: string[];
     deployer: FakeDeployer;
+    /**
+     * What the engine does, in time order (ties: registration order): a create for every custom
+     * registration of a first run; with `previous`, create, same, update and replace steps, then
+     * the deletes.
+     */
+    steps: Step[];
 }
 
 /** The program failed; `registrations` says what it had registered by then (ideally nothing). */
@@ -86,6 +134,8 @@ export class ProgramFailure extends Error {
     constructor(
         readonly cause: unknown,
         readonly registrations: Registration[],
+        /** The steps of the run when it got as far as planning them (else empty). */
+        readonly steps: Step[] = [],
     ) {
         super(cause instanceof Error ? cause.message : String(cause));
         this.name = "ProgramFailure";
@@ -101,6 +151,7 @@ interface RegisterRequest {
     getProvider(): string;
     getProtect(): boolean;
     getIgnorechangesList(): string[];
+    getDeletedwith(): string;
 }
 type Callback = (err: unknown, resp?: { getUrn(): string; getId(): string }) => void;
 interface Monitor {
@@ -146,15 +197,23 @@ export function loginFor(config: Readonly<Record<string, unknown>>): FakeDeploye
 
 async function evaluate(options: RunOptions): Promise<RunResult> {
     const deployer = options.deployer ?? loginFor(options.config);
-    const fakes = new AzureFakes(deployer, options.existing, options.directory);
+    const previous = options.previous?.registrations ?? [];
+    const project = options.project ?? PROJECT;
+    const stack = options.stack ?? "dev";
+    const organization = options.organization ?? "organization";
+    const fakes = new AzureFakes(deployer, options.existing, options.directory, {
+        previous,
+        outside: options.outside,
+        // The stack itself, for a StackReference to its own last outputs ({} before the first up).
+        stacks: {
+            [`${organization}/${project}/${stack}`]: {
+                outputs: options.previous?.outputs ?? {},
+                secretOutputNames: options.previous?.secretOutputs ?? [],
+            },
+        },
+    });
     pulumi.runtime.setAllConfig(pulumiConfigMap(options.config), []);
-    await pulumi.runtime.setMocks(
-        fakes,
-        options.project ?? PROJECT,
-        options.stack ?? "dev",
-        false,
-        options.organization ?? "organization",
-    );
+    await pulumi.runtime.setMocks(fakes, project, stack, false, organization);
 
     const registrations: Registration[] = [];
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -164,9 +223,15 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
         let waits = [...req.getDependenciesList(), providerUrn(req.getProvider())];
         if (options.editWaits) waits = options.editWaits(req.getType(), req.getName(), waits);
         const start = fakes.timeline.startAfter(waits);
-        fakes.startOf.set(`${req.getType()}|${req.getName()}`, start);
+        const key = `${req.getType()}|${req.getName()}`;
+        const urn = mockUrn(stack, project, req.getParent(), req.getType(), req.getName());
+        fakes.startOf.set(key, start);
+        fakes.registering.set(key, { urn, ignoreChanges: req.getIgnorechangesList() });
         register(req, (err, resp) => {
             if (!err && resp) {
+                if (resp.getUrn() !== urn) {
+                    fakes.errors.push(`harness: URN ${resp.getUrn()} was announced as ${urn}`);
+                }
                 const fake = fakes.find(req.getType(), req.getName(), resp.getId());
                 const span = fake?.span ?? { start, end: start };
                 fakes.timeline.record(resp.getUrn(), span);
@@ -188,6 +253,7 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
                     inputs: unwrapSecrets(rawInputs) as Record<string, unknown>,
                     state: fake?.state ?? {},
                     span,
+                    deletedWith: req.getDeletedwith(),
                 });
             }
             cb(err, resp);
@@ -195,10 +261,12 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     };
 
     // What Azure refused is the cause; what the program then failed on follows from it.
+    let steps: Step[] = [];
     const failure = (e: unknown) =>
         new ProgramFailure(
             fakes.errors.length > 0 ? new Error(fakes.errors.join("\n")) : unwrapRunError(e),
             registrations,
+            steps,
         );
     const program = options.program ?? PROGRAM;
     delete require.cache[require.resolve(program)];
@@ -229,10 +297,188 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     } catch (e) {
         throw failure(e);
     }
+    const planned = planSteps(registrations, fakes, previous, options.clusterGone === true);
+    steps = planned.steps;
+    fakes.errors.push(...planned.errors);
     if (fakes.errors.length > 0) {
         throw failure(undefined);
     }
-    return { registrations, invokes: fakes.invokes, outputs, secretOutputs, deployer };
+    return { registrations, invokes: fakes.invokes, outputs, secretOutputs, deployer, steps };
+}
+
+/** The URN the mock monitor gives a registration (runtime/mocks.js, newUrn). */
+function mockUrn(stack: string, project: string, parent: string, type: string, name: string) {
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/**
+ * The steps of one run: the custom registrations as the fakes classified them, then the deletes of
+ * what the previous state holds that this run does not register and of the old halves of
+ * replacements, after every other step has ended; and what Azure refuses of them.
+ */
+function planSteps(
+    registrations: readonly Registration[],
+    fakes: AzureFakes,
+    previous: readonly Registration[],
+    clusterGone: boolean,
+): { steps: Step[]; errors: string[] } {
+    const steps: Step[] = [];
+    const fics: FicOperation[] = [];
+    for (const r of registrations) {
+        if (!r.custom) continue;
+        const fake = fakes.find(r.type, r.name, r.id);
+        const op = fake?.op ?? "create";
+        const reason = fake?.reason;
+        steps.push({
+            op,
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            span: r.span,
+            ...(reason ? { reason } : {}),
+        });
+        if (r.type === TYPES.fic && op !== "same") {
+            fics.push({ op, name: r.name, id: r.id, inputs: r.inputs, span: r.span });
+        }
+    }
+    const registered = new Set(registrations.map((r) => r.urn));
+    const replaced = new Set(
+        registrations
+            .filter((r) => {
+                const fake = fakes.find(r.type, r.name, r.id);
+                return fake?.op === "replace" && fake.deleteBeforeReplace !== true;
+            })
+            .map((r) => r.urn),
+    );
+    const condemned = previous.filter((r) => !registered.has(r.urn) || replaced.has(r.urn));
+    const after = Math.max(0, ...steps.map((s) => s.span.end));
+    const deletes = scheduleDeletes(previous, condemned, after, {
+        clusterGone,
+        command: "pulumi up",
+        replaced,
+    });
+    const order = (list: Step[]) => list.map((s, i) => ({ s, i }));
+    const all = [
+        ...order(steps),
+        ...order(deletes.steps).map(({ s, i }) => ({ s, i: steps.length + i })),
+    ];
+    all.sort((a, b) => a.s.span.start - b.s.span.start || a.i - b.i);
+    fics.push(...deletes.fics);
+    return {
+        steps: all.map(({ s }) => s),
+        errors: [...deletes.errors, ...ficConcurrencyProblems(fics)],
+    };
+}
+
+/**
+ * Pulumi's deletes of `condemned` (resources of `state`): a resource is deleted once every
+ * condemned resource that refers to it in `state` (dependency, parent, provider or deletedWith)
+ * has been deleted, from `from` seconds on. A delete whose deletedWith resource is itself condemned
+ * is skipped, transitively (Pulumi's deletedWith); components and providers delete without a cloud
+ * call. Reports what Azure and the Kubernetes API refuse: deletes of protected resources, and
+ * Kubernetes deletes once the cluster is gone.
+ */
+function scheduleDeletes(
+    state: readonly Registration[],
+    condemned: readonly Registration[],
+    from: number,
+    options: { clusterGone: boolean; command: string; replaced?: ReadonlySet<string> },
+): { steps: Step[]; errors: string[]; fics: FicOperation[] } {
+    const replaced = options.replaced ?? new Set<string>();
+    const doomed = new Set(condemned.map((r) => r.urn));
+    const refersTo = (r: Registration) =>
+        new Set(
+            [...r.dependencies, r.parent, providerUrn(r.provider), r.deletedWith].filter(
+                (u) => u !== "" && u !== r.urn && doomed.has(u),
+            ),
+        );
+    const waitsFor = new Map<string, Registration[]>(condemned.map((r) => [r.urn, []]));
+    for (const r of condemned) for (const u of refersTo(r)) waitsFor.get(u)!.push(r);
+    const skipped = (r: Registration) => r.deletedWith !== "" && doomed.has(r.deletedWith);
+
+    const spans = new Map<string, Span>();
+    const spanOf = (r: Registration, visiting: Set<string> = new Set()): Span => {
+        const known = spans.get(r.urn);
+        if (known) return known;
+        if (visiting.has(r.urn)) throw new Error(`harness: delete cycle through ${r.urn}`);
+        visiting.add(r.urn);
+        const start = Math.max(from, ...waitsFor.get(r.urn)!.map((d) => spanOf(d, visiting).end));
+        const span = { start, end: start + (skipped(r) ? 0 : deleteSeconds(r.type, r.custom)) };
+        spans.set(r.urn, span);
+        return span;
+    };
+    condemned.forEach((r) => spanOf(r));
+
+    const errors: string[] = [];
+    const fics: FicOperation[] = [];
+    const steps: Step[] = [];
+    const clusters = state.filter((r) => r.type === TYPES.cluster);
+    const clusterName = clusters
+        .map((c) => (typeof c.inputs.resourceName === "string" ? c.inputs.resourceName : c.name))
+        .join(", ");
+    const clusterDeletes = condemned
+        .filter((r) => r.type === TYPES.cluster && !skipped(r))
+        .map((r) => spans.get(r.urn)!);
+    for (const r of condemned) {
+        if (!r.custom) continue;
+        const span = spans.get(r.urn)!;
+        if (skipped(r)) {
+            steps.push({
+                op: "delete-skipped",
+                urn: r.urn,
+                type: r.type,
+                name: r.name,
+                span,
+                reason: `deleted with ${r.deletedWith}`,
+            });
+            continue;
+        }
+        steps.push({
+            op: "delete",
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            span,
+            ...(replaced.has(r.urn) ? { reason: "the old object of a replacement" } : {}),
+        });
+        if (r.protect) {
+            errors.push(
+                `${r.type} ${r.name}: the resource is protected, so ${options.command} cannot delete it; remove protect from the program and run pulumi up first`,
+            );
+        }
+        if (r.type === TYPES.fic) {
+            fics.push({ op: "delete", name: r.name, id: r.id, inputs: r.inputs, span });
+        }
+        if (r.type.startsWith("kubernetes:")) {
+            const gone = options.clusterGone || clusterDeletes.some((c) => c.start <= span.start);
+            if (gone) {
+                errors.push(
+                    `${r.type} ${r.name}: Unreachable: the API server of ${clusterName || "the cluster"} is gone (cluster deleted); ${options.command} cannot delete Kubernetes objects without it`,
+                );
+            }
+        }
+    }
+    const index = new Map(state.map((r, i) => [r.urn, i]));
+    steps.sort((a, b) => a.span.start - b.span.start || index.get(a.urn)! - index.get(b.urn)!);
+    return { steps, errors, fics };
+}
+
+/**
+ * `pulumi destroy` of a stack's state: every resource deleted as Pulumi orders deletes (see
+ * scheduleDeletes), from 0 s. No program runs. Returns the steps in time order and what Azure and
+ * the Kubernetes API refuse.
+ */
+export function destroyStack(
+    previous: Pick<RunResult, "registrations">,
+    options: { clusterGone?: boolean } = {},
+): { steps: Step[]; errors: string[] } {
+    const state = previous.registrations;
+    const { steps, errors, fics } = scheduleDeletes(state, state, 0, {
+        clusterGone: options.clusterGone === true,
+        command: "pulumi destroy",
+    });
+    return { steps, errors: [...errors, ...ficConcurrencyProblems(fics)] };
 }
 
 async function waitForRegistrations(): Promise<void> {
@@ -242,29 +488,6 @@ async function waitForRegistrations(): Promise<void> {
 
 function unwrapRunError(e: unknown): unknown {
     return e;
-}
-
-/** Mock inputs carry secrets as Pulumi's wire form `{<sigKey>: <secretSig>, value}`. */
-function isSecretValue(value: unknown): value is { value: unknown } {
-    return (
-        value !== null &&
-        typeof value === "object" &&
-        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] ===
-            pulumi.runtime.specialSecretSig
-    );
-}
-
-function unwrapSecrets(value: unknown): unknown {
-    if (isSecretValue(value)) {
-        return unwrapSecrets(value.value);
-    }
-    if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
-    }
-    if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-    }
-    return value;
 }
 
 /** The value of an Output, awaited without `apply` (secret or not). */

@@ -1,9 +1,10 @@
-// Time in the fake world: how long Azure typically takes to create each kind of resource, how long
-// a new role assignment takes to be honoured, and when each registration of one evaluation would
-// start and end in a first `pulumi up`. The fakes use it to fail like Azure at create time (a
+// Time in the fake world: how long Azure typically takes to create, update and delete each kind of
+// resource, how long a new role assignment takes to be honoured, and when each registration of one
+// evaluation would start and end in a `pulumi up` (a first one, or a second one with the stack's
+// previous state) and each delete in a `pulumi destroy`. The fakes use it to fail like Azure (a
 // cluster created before its kubelet grant propagated, a Kubernetes call before the deployer's
-// access did); the plan and `npm run bench:deploy` use it to estimate a first `pulumi up`.
-// Pure module.
+// access did, two writes of one identity's federated credentials at once); the plan and
+// `npm run bench:deploy` use it to estimate a first `pulumi up`. Pure module.
 import { TYPES } from "./types";
 
 /**
@@ -19,6 +20,9 @@ export const CREATE_SECONDS: Readonly<Record<string, number>> = {
     [TYPES.roleAssignment]: 8,
     [TYPES.fic]: 6,
     [TYPES.cluster]: 420,
+    // An estimate: "az aks nodepool add" takes a few minutes (a new scale set and its nodes joining),
+    // less than a cluster, which also builds its control plane.
+    [TYPES.agentPool]: 240,
     [TYPES.group]: 5,
 };
 /** Every Kubernetes object through the API server. */
@@ -54,10 +58,54 @@ export function createSeconds(
     return CREATE_SECONDS[type] ?? 0;
 }
 
-/** When one registration starts and ends in the simulated first `pulumi up`. */
+/**
+ * Typical delete times in seconds: estimates, as no Microsoft page gives figures. A cluster delete
+ * removes its node resource group and every node with it (a few minutes, like a create); a node pool
+ * drains and deletes its scale set; a resource group that still holds resources takes longer than
+ * this. Types without an entry delete at once: a time.Sleep (the time provider does nothing on
+ * delete) and providers and components, which live only in Pulumi's state.
+ */
+export const DELETE_SECONDS: Readonly<Record<string, number>> = {
+    [TYPES.resourceGroup]: 60,
+    [TYPES.identity]: 5,
+    [TYPES.roleAssignment]: 5,
+    [TYPES.fic]: 5,
+    [TYPES.cluster]: 300,
+    [TYPES.agentPool]: 180,
+    [TYPES.group]: 5,
+    [TYPES.sleep]: 0,
+};
+
+/** Delete time of one resource of a state: Azure's typical time, 0 for what has no cloud object. */
+export function deleteSeconds(type: string, custom: boolean): number {
+    if (!custom || type.startsWith("pulumi:providers:")) return 0;
+    if (type.startsWith("kubernetes:")) return KUBERNETES_OBJECT_SECONDS;
+    return DELETE_SECONDS[type] ?? 0;
+}
+
+/**
+ * Update time of one registration: an estimate, as long as a create (an AKS update rolls its
+ * control plane or nodes like a create does). A time.Sleep sleeps only when created, and providers
+ * have nothing to update.
+ */
+export function updateSeconds(
+    type: string,
+    custom: boolean,
+    inputs: Readonly<Record<string, unknown>>,
+): number {
+    if (type === TYPES.sleep) return 0;
+    return createSeconds(type, custom, inputs);
+}
+
+/** When one step (a create, update or delete) starts and ends, in simulated seconds. */
 export interface Span {
     start: number;
     end: number;
+}
+
+/** Two operations overlap when each starts before the other ends (touching spans do not). */
+export function overlaps(a: Span, b: Span): boolean {
+    return a.start < b.end && b.start < a.end;
 }
 
 /** The URN in a provider reference (`<urn>::<id>`); "" for none. */
