@@ -7,9 +7,12 @@ import {
     AksEntra,
     ConfigError,
     configFromPulumi,
+    createOnlyProblems,
+    createOnlySettings,
     type Deployer,
     identityOutput as identity,
     personLoginMode,
+    previousCreateOnlySettings,
     resolveDeployer,
     StackNames,
     type StackConfig,
@@ -29,6 +32,13 @@ export = async () => {
     // Who is signed in decides the deployer's principal type (components/deployer.ts).
     const login = await authorization.getClientConfig();
     const deployer: Deployer = clean(() => resolveDeployer(config, login));
+    // What AKS fixed at create must not change: refused here, before anything is declared
+    // (components/createOnly.ts), rather than by Azure halfway through the update.
+    const createOnly = createOnlySettings(config);
+    const changed = createOnlyProblems(await previousCreateOnlySettings(), createOnly);
+    clean(() => {
+        if (changed.length > 0) throw new ConfigError(changed);
+    });
     const names = new StackNames(pulumi.getProject(), pulumi.getStack());
     const stack = new AksEntra("aks-entra", { config, names, deployer, login });
 
@@ -54,5 +64,7 @@ export = async () => {
         getCredentialsCommand: pulumi.interpolate`az aks get-credentials --resource-group ${stack.resourceGroup.name} --name ${stack.cluster.name} --overwrite-existing && kubelogin convert-kubeconfig -l ${personLoginMode(config)}`,
         /** User kubeconfig, kubelogin exec with a non-interactive login (automationLoginMode). Secret. */
         kubeconfig: pulumi.secret(stack.cluster.kubeconfig),
+        /** What AKS fixed when it created the cluster; the next run refuses changes to it. */
+        createOnlySettings: createOnly,
     };
 };

@@ -1,9 +1,9 @@
 // The AKS cluster: every door is Microsoft Entra ID.
 import * as containerservice from "@pulumi/azure-native/containerservice";
-import type * as types from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterSettings, KubeloginMode, SystemPool } from "./config";
+import type { ClusterSettings, KubeloginMode } from "./config";
 import { userKubeconfig } from "./kubeconfig";
+import { systemPoolProfile, userAgentPools } from "./nodePools";
 
 export interface AksClusterArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -29,11 +29,12 @@ export interface AksClusterArgs {
         objectId: pulumi.Input<string>;
     };
     /**
-     * The control plane's Managed Identity Operator grant on the kubelet identity and the wait for
-     * it to propagate: the cluster is created only after both (docs/azure-facts.md, failure modes 4
-     * and 11).
+     * The control plane's grants AKS checks at create (Managed Identity Operator on the kubelet
+     * identity; on your own network, Network Contributor and Private DNS Zone Contributor) and the
+     * wait for them to propagate: the cluster is created only after all (docs/azure-facts.md,
+     * failure modes 4 and 11).
      */
-    readonly kubeletOperatorGrant: pulumi.Resource[];
+    readonly clusterPrerequisites: pulumi.Resource[];
     /** How the exported kubeconfig logs in. Must not need a person for the Kubernetes provider. */
     readonly kubeloginMode: KubeloginMode;
     /** kubelogin `--client-id` of an msi login (deployer.managedIdentityClientId). */
@@ -45,6 +46,8 @@ export interface AksClusterArgs {
 
 export class AksCluster extends pulumi.ComponentResource {
     public readonly cluster: containerservice.ManagedCluster;
+    /** The user pools, each its own AgentPool. */
+    public readonly userPools: containerservice.AgentPool[];
     public readonly id: pulumi.Output<string>;
     public readonly name: pulumi.Output<string>;
     /** The OIDC issuer URL, verbatim (trailing slash included): the issuer of workload tokens. */
@@ -55,18 +58,8 @@ export class AksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:cluster:AksCluster", name, {}, opts);
         const s = args.settings;
-        // With a user pool, only system pods run on the system pool (CriticalAddonsOnly); without
-        // one, applications must be able to run there, so it stays untainted.
-        const pools = [
-            nodePool(
-                "system",
-                "System",
-                s.systemPool,
-                s.userPool ? ["CriticalAddonsOnly=true:NoSchedule"] : [],
-            ),
-            ...(s.userPool ? [nodePool("user", "User", s.userPool, [])] : []),
-        ];
-
+        const subnetId = s.network?.subnetId;
+        const system = systemPoolProfile(s.systemPool, subnetId);
         this.cluster = new containerservice.ManagedCluster(
             `${name}`,
             {
@@ -105,6 +98,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 securityProfile: { workloadIdentity: { enabled: true } },
                 apiServerAccessProfile: {
                     enablePrivateCluster: s.privateCluster,
+                    privateDNSZone: s.privateDnsZone,
                     // [] on a public cluster clears ranges removed from config; a private API
                     // server has none.
                     authorizedIPRanges: s.privateCluster ? undefined : s.authorizedIpRanges,
@@ -120,19 +114,33 @@ export class AksCluster extends pulumi.ComponentResource {
                     networkDataplane: "cilium",
                     networkPolicy: "cilium",
                     loadBalancerSku: "standard",
+                    // Your own subnet: egress and ranges as configured; AKS's defaults otherwise.
+                    outboundType: s.network?.outboundType,
+                    podCidr: s.network?.podCidr,
+                    serviceCidr: s.network?.serviceCidr,
+                    dnsServiceIP: s.network?.dnsServiceIp,
                 },
-                agentPoolProfiles: pools.map((p) => p.profile),
+                agentPoolProfiles: [system],
                 tags: args.tags,
             },
             {
                 parent: this,
-                dependsOn: args.kubeletOperatorGrant,
+                dependsOn: args.clusterPrerequisites,
                 protect: args.protect ?? false,
-                // The autoscaler moves the count of autoscaled pools; Pulumi should not fight it.
-                ignoreChanges: pools.flatMap((p, i) =>
-                    p.autoscale ? [`agentPoolProfiles[${i}].count`] : [],
-                ),
+                // The autoscaler moves the count of an autoscaled pool; Pulumi should not fight it.
+                ignoreChanges: system.enableAutoScaling ? ["agentPoolProfiles[0].count"] : [],
             },
+        );
+        this.userPools = userAgentPools(
+            name,
+            {
+                resourceGroupName: args.resourceGroupName,
+                clusterName: this.cluster.name,
+                pools: s.userPools,
+                subnetId,
+            },
+            this.cluster,
+            this,
         );
 
         this.id = this.cluster.id;
@@ -169,34 +177,4 @@ export class AksCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
         });
     }
-}
-
-/** An agent pool profile: Azure Linux on scale sets, autoscaled when min and max are given. */
-function nodePool(
-    name: string,
-    mode: "System" | "User",
-    pool: SystemPool,
-    nodeTaints: string[],
-): {
-    autoscale: boolean;
-    profile: types.input.containerservice.ManagedClusterAgentPoolProfileArgs;
-} {
-    const autoscale = pool.minCount !== undefined;
-    return {
-        autoscale,
-        profile: {
-            name,
-            mode,
-            type: "VirtualMachineScaleSets",
-            osType: "Linux",
-            osSKU: "AzureLinux",
-            vmSize: pool.vmSize,
-            count: pool.count,
-            enableAutoScaling: autoscale,
-            minCount: pool.minCount,
-            maxCount: pool.maxCount,
-            availabilityZones: pool.zones.length > 0 ? pool.zones : undefined,
-            nodeTaints: nodeTaints.length > 0 ? nodeTaints : undefined,
-        },
-    };
 }

@@ -34,11 +34,25 @@ export interface ClusterConnectionArgs {
      */
     readonly rbacWaitSeconds?: number;
     readonly subscriptionId: pulumi.Input<string>;
+    /** The cluster: every Kubernetes object is deleted with it. */
+    readonly cluster: pulumi.Resource;
+}
+
+/**
+ * Options of every Kubernetes object of the stack: this cluster's provider, and `deletedWith` the
+ * cluster, so a destroy (or a cluster that is already gone) never needs the API server for objects
+ * that disappear with the cluster anyway (https://www.pulumi.com/docs/iac/concepts/options/deletedwith/).
+ */
+export interface KubernetesObjectOptions {
+    readonly provider: k8s.Provider;
+    readonly deletedWith: pulumi.Resource;
 }
 
 export class ClusterConnection extends pulumi.ComponentResource {
     /** Kubernetes provider for this cluster; every Kubernetes object of the stack uses it. */
     public readonly provider: k8s.Provider;
+    /** What every Kubernetes object of the stack is created with. */
+    public readonly objectOptions: KubernetesObjectOptions;
     /** The deployer's AKS RBAC Cluster Admin grant on the resource group, when made. */
     public readonly deployerGrant?: authorization.RoleAssignment;
     /** The bounded wait for that grant to propagate, when made. */
@@ -89,6 +103,7 @@ export class ClusterConnection extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: waitFor },
         );
+        this.objectOptions = { provider: this.provider, deletedWith: args.cluster };
 
         this.registerOutputs({});
     }

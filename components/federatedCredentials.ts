@@ -14,10 +14,15 @@ export interface FederatedCredentialSpec {
 }
 
 /**
- * Creates the credentials of one identity, each waiting for the one before: Azure rejects parallel
- * writes under one identity with 409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity
- * and the provider does not serialise them (pulumi-azure-native#4343; docs/azure-facts.md, item 2).
- * Different identities call this separately and so stay parallel.
+ * Creates the credentials of one identity, each waiting for every one before it: Azure rejects
+ * parallel writes under one identity with 409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity,
+ * deletes included, and the provider does not serialise them (pulumi-azure-native#4343,
+ * hashicorp/terraform-provider-azurerm#29242; docs/azure-facts.md, failure modes 2 and 16). Pulumi
+ * deletes a resource only after everything that depended on it in the state, so with every later
+ * credential depending on every earlier one, any set of credentials removed together is deleted one
+ * at a time; a chain to the previous one only would let two credentials that are not neighbours be
+ * deleted at once. Azure allows 20 per identity, so the dependencies stay few. Different identities
+ * call this separately and so stay parallel.
  */
 export function chainedFederatedCredentials(
     logicalPrefix: string,
@@ -33,7 +38,6 @@ export function chainedFederatedCredentials(
     }
     const created: managedidentity.FederatedIdentityCredential[] = [];
     for (const spec of specs) {
-        const previous = created[created.length - 1];
         created.push(
             new managedidentity.FederatedIdentityCredential(
                 `${logicalPrefix}-${spec.name}`,
@@ -45,7 +49,7 @@ export function chainedFederatedCredentials(
                     subject: spec.subject,
                     audiences: [TOKEN_EXCHANGE_AUDIENCE],
                 },
-                { ...opts, dependsOn: previous ? [previous] : [] },
+                { ...opts, dependsOn: [...created] },
             ),
         );
     }
@@ -91,11 +95,12 @@ export function trustedIdentity(
         },
         opts,
     );
+    // Azure deletes an identity's credentials with it: a destroy does not delete them one by one.
     const federatedCredentials = chainedFederatedCredentials(
         name,
         { resourceGroupName: args.resourceGroupName, identityName: identity.name },
         args.credentials,
-        opts,
+        { ...opts, deletedWith: identity },
     );
     for (const g of args.azureRoleAssignments) {
         assignRole(

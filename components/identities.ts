@@ -25,6 +25,13 @@ export interface ClusterIdentitiesArgs {
      * replaced (the wait's trigger is the grant's id).
      */
     readonly operatorGrantWaitSeconds: number;
+    /** Your own network, where the control plane must be granted before the cluster. */
+    readonly network?: {
+        subnetId: string;
+        routeTableId?: string;
+        /** A private DNS zone id (not `system` or `none`). */
+        privateDnsZoneId?: string;
+    };
 }
 
 /**
@@ -38,7 +45,15 @@ export class ClusterIdentities extends pulumi.ComponentResource {
     public readonly kubelet: managedidentity.UserAssignedIdentity;
     /** Control plane -> Managed Identity Operator on the kubelet identity. */
     public readonly operatorAssignment: authorization.RoleAssignment;
-    /** The bounded wait after a new operator grant. */
+    /**
+     * Control plane -> Network Contributor on your subnet (and route table), Private DNS Zone
+     * Contributor on your zone: AKS checks them when it creates the cluster.
+     */
+    public readonly networkAssignments: authorization.RoleAssignment[];
+    /**
+     * The bounded wait after a new operator or network grant (named for the first; it covers all
+     * the grants AKS checks at create).
+     */
     public readonly operatorPropagation: time.Sleep;
     /** What the cluster must wait for: the grant and its propagation wait. */
     public readonly clusterPrerequisites: pulumi.Resource[];
@@ -73,16 +88,63 @@ export class ClusterIdentities extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // AKS joins the nodes to the subnet and, with userDefinedRouting, writes routes; with your
+        // own private DNS zone it writes the API server's record there. Without these grants the
+        // cluster create fails (docs/azure-facts.md, roles table).
+        const network = args.network;
+        const networkGrants = [
+            network && {
+                key: "subnet",
+                scope: network.subnetId,
+                roleGuid: AKS_ROLES.networkContributor,
+                description: "AKS control plane joins nodes to the subnet",
+            },
+            network?.routeTableId && {
+                key: "route-table",
+                scope: network.routeTableId,
+                roleGuid: AKS_ROLES.networkContributor,
+                description: "AKS control plane manages the routes of the subnet",
+            },
+            network?.privateDnsZoneId && {
+                key: "private-dns-zone",
+                scope: network.privateDnsZoneId,
+                roleGuid: AKS_ROLES.privateDnsZoneContributor,
+                description: "AKS control plane writes the API server's record",
+            },
+        ].filter((g) => !!g);
+        this.networkAssignments = networkGrants.map((g) =>
+            assignRole(
+                `${name}-control-plane-${g.key}`,
+                {
+                    scope: g.scope,
+                    roleGuid: g.roleGuid,
+                    principalId: this.controlPlane.principalId,
+                    principalType: "ServicePrincipal",
+                    description: g.description,
+                    defaultSubscriptionId: args.subscriptionId,
+                },
+                { parent: this },
+            ),
+        );
         this.operatorPropagation = new time.Sleep(
             `${name}-kubelet-operator-propagation`,
             {
                 createDuration: `${args.operatorGrantWaitSeconds}s`,
                 // A new grant (new identities, a rename) waits again; an unchanged one never.
-                triggers: { grant: this.operatorAssignment.id },
+                triggers: {
+                    grant: this.operatorAssignment.id,
+                    ...Object.fromEntries(
+                        this.networkAssignments.map((a, i) => [networkGrants[i].key, a.id]),
+                    ),
+                },
             },
             { parent: this },
         );
-        this.clusterPrerequisites = [this.operatorAssignment, this.operatorPropagation];
+        this.clusterPrerequisites = [
+            this.operatorAssignment,
+            ...this.networkAssignments,
+            this.operatorPropagation,
+        ];
 
         this.registerOutputs({
             controlPlaneId: this.controlPlane.id,

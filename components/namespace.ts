@@ -1,6 +1,7 @@
 // A namespace and the Kubernetes RBAC inside it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { KubernetesObjectOptions } from "./clusterConnection";
 import type { NamespaceRole } from "./config";
 
 export interface TeamNamespaceArgs {
@@ -14,8 +15,8 @@ export interface TeamNamespaceArgs {
     readonly roles?: readonly NamespaceRole[];
     /** Labels for every object. Defaults to none. */
     readonly labels?: Record<string, string>;
-    /** Kubernetes provider of this stack's cluster. */
-    readonly provider: k8s.Provider;
+    /** Provider of this stack's cluster; deleted with the cluster. */
+    readonly kubernetes: KubernetesObjectOptions;
     /**
      * Protect the namespace from deletion: deleting it deletes everything in it, including what
      * other tools deployed there. Defaults to false.
@@ -32,7 +33,7 @@ export class TeamNamespace extends pulumi.ComponentResource {
 
     constructor(name: string, args: TeamNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:kubernetes:TeamNamespace", name, {}, opts);
-        const child = { parent: this, provider: args.provider };
+        const child = { parent: this, ...args.kubernetes };
         const labels = args.labels ?? {};
 
         this.namespace = new k8s.core.v1.Namespace(

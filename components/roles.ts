@@ -14,6 +14,10 @@ export const AKS_ROLES = {
     rbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
     aksContributor: "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+    /** Control plane on your own subnet and route table, before the cluster. */
+    networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    /** Control plane on your own private DNS zone, before the cluster. */
+    privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
 } as const;
 
 /** Access levels a group or pipeline can be given on the cluster or in a namespace. */
@@ -156,6 +160,9 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
     ...Object.entries(BUILT_IN_ROLES).map(([name, guid]) => [guid, name] as const),
     ...Object.entries(PRIVILEGED_ROLES).map(([guid, r]) => [guid, r.name] as const),
     ...Object.entries(FORBIDDEN_ROLES),
+    [AKS_ROLES.managedIdentityOperator, "Managed Identity Operator"],
+    [AKS_ROLES.networkContributor, "Network Contributor"],
+    [AKS_ROLES.privateDnsZoneContributor, "Private DNS Zone Contributor"],
 ]);
 
 export const GUID_PATTERN =

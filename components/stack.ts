@@ -90,6 +90,15 @@ export class AksEntra extends pulumi.ComponentResource {
                 kubeletName: names.kubeletIdentity,
                 subscriptionId: this.subscriptionId,
                 operatorGrantWaitSeconds: config.cluster.kubeletGrantWaitSeconds,
+                network: config.cluster.network && {
+                    subnetId: config.cluster.network.subnetId,
+                    routeTableId: config.cluster.network.routeTableId,
+                    privateDnsZoneId: ["system", "none", undefined].includes(
+                        config.cluster.privateDnsZone,
+                    )
+                        ? undefined
+                        : config.cluster.privateDnsZone,
+                },
             },
             parent,
         );
@@ -126,7 +135,7 @@ export class AksEntra extends pulumi.ComponentResource {
                     clientId: this.identities.kubelet.clientId,
                     objectId: this.identities.kubelet.principalId,
                 },
-                kubeletOperatorGrant: this.identities.clusterPrerequisites,
+                clusterPrerequisites: this.identities.clusterPrerequisites,
                 kubeloginMode: automationLoginMode(config),
                 kubeloginClientId: config.deployer.managedIdentityClientId,
                 protect: config.protect,
@@ -147,6 +156,7 @@ export class AksEntra extends pulumi.ComponentResource {
                     grantDeployerClusterAdmin: config.deployer.clusterAdmin,
                     rbacWaitSeconds: config.deployer.rbacWaitSeconds,
                     subscriptionId: this.subscriptionId,
+                    cluster: this.cluster.cluster,
                 },
                 parent,
             );
@@ -164,10 +174,16 @@ export class AksEntra extends pulumi.ComponentResource {
 
         for (const ns of config.namespaces) {
             // Defined: there are namespaces, so there is a connection.
-            const provider = this.connection!.provider;
+            const kubernetes = this.connection!.objectOptions;
             const team = new TeamNamespace(
                 `${name}-ns-${ns.name}`,
-                { namespace: ns.name, roles: ns.roles, labels, provider, protect: config.protect },
+                {
+                    namespace: ns.name,
+                    roles: ns.roles,
+                    labels,
+                    kubernetes,
+                    protect: config.protect,
+                },
                 parent,
             );
             this.namespaces[ns.name] = team;
@@ -187,7 +203,7 @@ export class AksEntra extends pulumi.ComponentResource {
                         tenantId: this.tenantId,
                         azureRoleAssignments: w.azureRoleAssignments,
                         subscriptionId: this.subscriptionId,
-                        provider,
+                        kubernetes,
                         labels,
                     },
                     parent,

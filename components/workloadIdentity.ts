@@ -1,6 +1,7 @@
 // One Kubernetes workload's Entra identity: identity, trust, service account, Azure grants.
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as k8s from "@pulumi/kubernetes";
+import type { KubernetesObjectOptions } from "./clusterConnection";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureRoleGrant } from "./config";
 import { trustedIdentity } from "./federatedCredentials";
@@ -22,7 +23,8 @@ export interface WorkloadIdentityArgs {
     /** Azure roles of the identity. Defaults to none. */
     readonly azureRoleAssignments?: readonly AzureRoleGrant[];
     readonly subscriptionId: pulumi.Input<string>;
-    readonly provider: k8s.Provider;
+    /** Provider of this stack's cluster; the service account is deleted with the cluster. */
+    readonly kubernetes: KubernetesObjectOptions;
     readonly labels?: Record<string, string>;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -89,7 +91,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, provider: args.provider },
+            { parent: this, ...args.kubernetes },
         );
 
         this.registerOutputs({ clientId: this.clientId, principalId: this.principalId });

@@ -37,7 +37,8 @@ export type FloorRole =
     | "Managed Identity Operator grant"
     | "grant propagation wait"
     | "cluster"
-    | "first after the cluster";
+    | "first after the cluster"
+    | "longest user pool";
 
 export interface FloorStep {
     role: FloorRole;
@@ -216,7 +217,9 @@ const MANAGED_IDENTITY_OPERATOR = `/roledefinitions/${AKS_ROLES.managedIdentityO
  * identity in it, the identity's Managed Identity Operator grant on the kubelet identity, the wait
  * for that grant to propagate (the time.Sleep whose `triggers.grant` is the grant's id), the cluster,
  * and the shortest thing that must follow the cluster (waiting for it directly or through the
- * Kubernetes provider). Each with its registration's own duration, so the floor follows the config
+ * Kubernetes provider), or the longest user pool when that takes longer: AKS creates user pools
+ * only on an existing cluster (docs/azure-facts.md, failure mode 13), so no program can start them
+ * sooner. Each with its registration's own duration, so the floor follows the config
  * (the wait is `cluster.kubeletGrantWaitSeconds`). A link the stack lacks is left out.
  */
 export function azureFloor(regs: readonly Registration[]): Floor {
@@ -268,13 +271,22 @@ export function azureFloor(regs: readonly Registration[]): Floor {
         }
     }
 
+    let pool: Registration | undefined;
+    for (const r of custom) {
+        if (r.type === TYPES.agentPool && (!pool || durationOf(r) > durationOf(pool))) pool = r;
+    }
+    const tail: [FloorRole, Registration | undefined] =
+        pool && (!after || durationOf(pool) > durationOf(after))
+            ? ["longest user pool", pool]
+            : ["first after the cluster", after];
+
     const chain: [FloorRole, Registration | undefined][] = [
         ["resource group", group],
         ["control-plane identity", controlPlane],
         ["Managed Identity Operator grant", grant],
         ["grant propagation wait", wait],
         ["cluster", cluster],
-        ["first after the cluster", after],
+        tail,
     ];
     const steps = chain
         .filter((c): c is [FloorRole, Registration] => c[1] !== undefined)

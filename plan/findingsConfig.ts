@@ -32,7 +32,9 @@ const DEFAULT_VALUES: Readonly<Record<string, (c: StackConfig) => string>> = {
         c.cluster.systemPool.zones.length > 0
             ? c.cluster.systemPool.zones.join(",")
             : "none (the pool lives in one datacenter)",
-    "cluster.userPool": () => "none (applications run on the system pool)",
+    "cluster.userPools": () => "none (applications run on the system pool)",
+    "cluster.network": () =>
+        "none (AKS creates and manages the VNet; the cluster cannot be moved into your network later)",
     kubeloginMode: (c) => c.kubeloginMode,
     "deployer.principalType": () =>
         "read from the Azure login (getClientConfig: the Azure CLI's client id means a person, any other a service principal)",

@@ -41,10 +41,16 @@ export const ABSENT = "(none)";
 //   (https://learn.microsoft.com/azure/aks/enable-authentication-microsoft-entra-id,
 //   https://learn.microsoft.com/azure/aks/use-oidc-issuer).
 const RULES: Rule[] = [
+    {
+        type: TYPES.agentPool,
+        fact: /^agentPoolName$/,
+        kind: "replaces",
+        why: "a new VM size, zones, OS or spot setting gives the pool a new name (components/nodePools.ts): Pulumi creates the new pool, then deletes the old one, and AKS drains its nodes so workloads move; make room for both pools (quota, PodDisruptionBudgets)",
+    },
     ...[TYPES.cluster, TYPES.identity, TYPES.resourceGroup, TYPES.agentPool].flatMap((type) => [
         {
             type,
-            fact: /^(resourceName|resourceGroupName|agentPoolName)$/,
+            fact: /^(resourceName|resourceGroupName)$/,
             kind: "replaces" as const,
             why: "a name in the resource's id: Pulumi deletes it and creates a new one (pulumi/pulumi-azure-native#77)",
         },
@@ -70,6 +76,12 @@ const RULES: Rule[] = [
         },
         {
             type,
+            fact: /^pool [^ ]+ (osSku|spot|subnet)$/,
+            kind: "refused" as const,
+            why: "AKS cannot change the OS, spot priority or subnet of an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools); for a user pool the stack derives the pool's Azure name from these settings, so such a change is a new pool; for the system pool, create a new stack (README: Node pools)",
+        },
+        {
+            type,
             fact: /^pool [^ ]+ zones$/,
             kind: "refused" as const,
             why: "AKS cannot change the availability zones of an existing node pool (learn.microsoft.com/azure/aks/availability-zones); add a pool with the new zones, move the workloads, remove the old pool",
@@ -80,6 +92,20 @@ const RULES: Rule[] = [
         fact: /^(dnsPrefix|nodeResourceGroup)$/,
         kind: "refused",
         why: "AKS sets it only when the cluster is created (PropertyChangeNotAllowed, hashicorp/terraform-provider-azurerm#2611); both derive from project and stack, so keep the stack name or create a new cluster",
+    },
+    {
+        type: TYPES.cluster,
+        fact: /^network (podCidr|serviceCidr|dnsServiceIP|outboundType)$/,
+        kind: "refused",
+        why: "AKS sets the pod and service ranges and, in your own subnet, the outbound type when the cluster is created (learn.microsoft.com/azure/aks/azure-cni-overlay, egress-outboundtype); create a new cluster",
+    },
+    {
+        type: TYPES.cluster,
+        fact: /^apiServer privateDnsZone$/,
+        kind: "refused",
+        why: "the private DNS zone of a private cluster is set when it is created (learn.microsoft.com/azure/aks/private-clusters); create a new cluster",
+        // Going private is reported by "apiServer private"; the zone compares between private states.
+        applies: (before, after) => before !== "" && after !== "",
     },
     {
         type: TYPES.cluster,
@@ -100,6 +126,9 @@ function poolFacts(p: Pool, out: Record<string, string>): void {
     if (p.inline) out[`pool ${p.name}`] = "present";
     out[`pool ${p.name} vmSize`] = p.vmSize;
     out[`pool ${p.name} zones`] = p.zones.join(",") || "none";
+    out[`pool ${p.name} osSku`] = p.osSku;
+    out[`pool ${p.name} spot`] = String(p.spot);
+    out[`pool ${p.name} subnet`] = p.subnet || "AKS-managed";
 }
 
 /** The values of `r` that Azure refuses to change in place or that replace it; undefined for other types. */
@@ -125,6 +154,12 @@ export function immutableFacts(r: Registration): Record<string, string> | undefi
             );
             out["entra managed"] = String(at(i, "aadProfile", "managed") === true);
             out.oidcIssuer = String(at(i, "oidcIssuerProfile", "enabled") === true);
+            out["apiServer privateDnsZone"] = text(
+                at(i, "apiServerAccessProfile", "privateDNSZone"),
+            );
+            for (const k of ["podCidr", "serviceCidr", "dnsServiceIP", "outboundType"]) {
+                out[`network ${k}`] = text(at(i, "networkProfile", k)) || "AKS default";
+            }
             inlinePools(r).forEach((p) => poolFacts(p, out));
             return out;
         case TYPES.agentPool: {
@@ -163,9 +198,10 @@ export function immutableChanges(
         const b = before[fact] ?? ABSENT;
         const a = after[fact] ?? ABSENT;
         if (b === a) continue;
-        // A pool's own facts only compare while the pool exists on both sides; its arrival or
-        // departure is the change.
-        if ((b === ABSENT || a === ABSENT) && / (vmSize|zones)$/.test(fact)) continue;
+        // Only a pool's presence compares with a side where it is absent: a pool's own facts
+        // compare while the pool exists on both sides, and a fact an older plan did not record
+        // is not a change.
+        if ((b === ABSENT || a === ABSENT) && !/^pool [^ ]+$/.test(fact)) continue;
         const rule = RULES.find(
             (x) => x.type === type && x.fact.test(fact) && (x.applies?.(b, a) ?? true),
         );

@@ -13,7 +13,12 @@ export interface Pool {
     count: string;
     autoscale?: { min: string; max: string };
     zones: string[];
+    osSku: string;
+    spot: boolean;
+    /** Subnet id; "" in the AKS-managed VNet. */
+    subnet: string;
     taints: string[];
+    labels: Record<string, string>;
     /** True when declared inside the cluster's agentPoolProfiles. */
     inline: boolean;
 }
@@ -29,7 +34,13 @@ function pool(p: Props, name: string, inline: boolean): Pool {
                 ? { min: JSON.stringify(p.minCount), max: JSON.stringify(p.maxCount) }
                 : undefined,
         zones: strings(p.availabilityZones),
+        osSku: text(p.osSKU) || "Ubuntu",
+        spot: p.scaleSetPriority === "Spot",
+        subnet: text(p.vnetSubnetID),
         taints: strings(p.nodeTaints),
+        labels: Object.fromEntries(
+            Object.entries((p.nodeLabels ?? {}) as Props).map(([k, v]) => [k, text(v)]),
+        ),
         inline,
     };
 }
@@ -47,13 +58,15 @@ export function agentPool(r: Registration): Pool | undefined {
     return pool(r.inputs, text(r.inputs.agentPoolName) || r.name, false);
 }
 
-/** `System, 3 x Standard_D4ds_v5, autoscale 3-5, zones 1,2,3, taint CriticalAddonsOnly=true:NoSchedule` */
+/** `System, 3 x Standard_D4ds_v5, AzureLinux, autoscale 3-5, zones 1,2,3, taint CriticalAddonsOnly=true:NoSchedule` */
 export function poolText(p: Pool): string {
     return [
-        `${p.mode}, ${p.count} x ${p.vmSize}`,
+        `${p.mode}, ${p.count} x ${p.vmSize}${p.spot ? " spot" : ""}, ${p.osSku}`,
         ...(p.autoscale ? [`autoscale ${p.autoscale.min}-${p.autoscale.max}`] : []),
         p.zones.length ? `zones ${p.zones.join(",")}` : "no availability zones",
+        ...(p.subnet ? [`subnet ${p.subnet.split("/").slice(-3).join("/")}`] : []),
         ...p.taints.map((t) => `taint ${t}`),
+        ...Object.entries(p.labels).map(([k, v]) => `label ${k}=${v}`),
     ].join(", ");
 }
 

@@ -6,7 +6,7 @@ import { type Access, accessLookups } from "./access";
 import { describePrincipal, rulesSummary } from "./labels";
 import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
-import { agentPool, inlinePools, poolText } from "./pools";
+import { agentPool, inlinePools, poolText, systemPool } from "./pools";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
 
 export interface ResourceContext {
@@ -95,7 +95,7 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
         workloadIdentity: onOff(at(i, "securityProfile", "workloadIdentity", "enabled")),
         apiServer:
             api.enablePrivateCluster === true
-                ? `private (${text(r.state.privateFQDN)})`
+                ? `private (${text(r.state.privateFQDN)}), DNS zone ${text(api.privateDNSZone) || "system"}`
                 : ranges.length > 0
                   ? `public ${text(r.state.fqdn)}, authorized IP ranges ${ranges.join(", ")}`
                   : `public ${text(r.state.fqdn)}, open to any IP`,
@@ -104,7 +104,13 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
         tier: text(at(i, "sku", "tier")),
         ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
         upgrades: `${text(at(i, "autoUpgradeProfile", "upgradeChannel"))}, node OS ${text(at(i, "autoUpgradeProfile", "nodeOSUpgradeChannel"))}`,
-        network: `${text(at(i, "networkProfile", "networkPlugin"))} ${text(at(i, "networkProfile", "networkPluginMode"))}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
+        network: [
+            `${text(at(i, "networkProfile", "networkPlugin"))} ${text(at(i, "networkProfile", "networkPluginMode"))}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
+            subnetOf(r),
+            `pods ${text(at(i, "networkProfile", "podCidr")) || "default"}`,
+            `services ${text(at(i, "networkProfile", "serviceCidr")) || "default"}`,
+            `outbound ${text(at(i, "networkProfile", "outboundType")) || "loadBalancer"}`,
+        ].join(", "),
     };
 }
 
@@ -262,4 +268,10 @@ export function planResources(ctx: ResourceContext): PlanResource[] {
         })),
         (r) => r.urn,
     );
+}
+
+/** Where the cluster's nodes are: your subnet (vnet/subnets/name) or the VNet AKS manages. */
+function subnetOf(cluster: Registration): string {
+    const subnet = systemPool(cluster)?.subnet;
+    return subnet ? `your subnet ${subnet.split("/").slice(-3).join("/")}` : "AKS-managed VNet";
 }

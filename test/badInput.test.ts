@@ -15,11 +15,16 @@ import {
     dev,
     KV,
     min,
+    NETWORK,
     NOT_A_ROLE,
     pipeline,
     RESERVED,
     SRE,
+    SUBNET,
 } from "./configCases";
+
+const VNET = `${NETWORK}/virtualNetworks/vnet-hub`;
+const ZONE_EASTUS = `${NETWORK}/privateDnsZones/privatelink.eastus.azmk8s.io`;
 import { ROOT } from "./helpers";
 import { HOSTILE } from "./hostileConfigs";
 
@@ -112,14 +117,14 @@ const CASES: BadInput[] = [
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPool, authorizedIpRanges, privateCluster, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
         ],
     },
     {
         what: "a wrongly cased key in systemPool (vmsize)",
         config: min({ cluster: { systemPool: { vmsize: "Standard_D4ds_v5" } } }),
         problems: [
-            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones; did you mean "vmSize"?',
+            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, criticalAddonsOnly; did you mean "vmSize"?',
         ],
     },
     {
@@ -583,8 +588,130 @@ const CASES: BadInput[] = [
     // Rules added after review: combinations Azure refuses, or that hand out more than they say.
     {
         what: "a user pool whose minCount is above maxCount",
-        config: min({ cluster: { userPool: { minCount: 5, maxCount: 2 } } }),
-        problems: ["aks-entra:cluster.userPool.minCount 5 is above maxCount 2"],
+        config: min({ cluster: { userPools: [{ name: "apps", minCount: 5, maxCount: 2 }] } }),
+        problems: ["aks-entra:cluster.userPools[0].minCount 5 is above maxCount 2"],
+    },
+    // Node pools and your own network (docs/azure-facts.md, failure modes 13 and 15).
+    {
+        what: "the retired inline cluster.userPool",
+        config: min({ cluster: { userPool: { vmSize: "Standard_D8ds_v5", count: 2 } } }),
+        problems: [
+            "aks-entra:cluster.userPool is replaced by cluster.userPools, a list of pools that are each their own AgentPool (AKS refuses adding or removing a pool inside the cluster resource, so the inline pool could never be added or removed later); write under aks-entra:cluster: { userPools: [ { name: apps, vmSize: Standard_D8ds_v5, count: 2 } ] }. A cluster created with userPool keeps that pool until you delete it with az aks nodepool delete (README: Node pools)",
+        ],
+    },
+    {
+        what: "user pools with a bad name, a twin, an AKS label and a taint without effect",
+        config: min({
+            cluster: {
+                userPools: [
+                    { name: "Apps-1" },
+                    { name: "apps" },
+                    {
+                        name: "apps",
+                        taints: ["dedicated=gpu"],
+                        labels: { "kubernetes.azure.com/mode": "x" },
+                    },
+                ],
+            },
+        }),
+        problems: [
+            'aks-entra:cluster.userPools[0].name "Apps-1" is not a pool name (1-8 lowercase letters and digits, starting with a letter; the stack appends 4 characters that identify the VM size, zones, OS and spot setting)',
+            'aks-entra:cluster.userPools[2].labels key "kubernetes.azure.com/mode" uses the prefix kubernetes.azure.com, which AKS and the kubelet own',
+            'aks-entra:cluster.userPools[2].taints[0] "dedicated=gpu" is not a taint (expected key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute)',
+            'aks-entra:cluster.userPools has two pools named "apps"; pool names are unique',
+        ],
+    },
+    {
+        what: "a VNet id as the subnet, and a service range without its DNS address",
+        config: min({ cluster: { network: { subnetId: VNET, serviceCidr: "10.0.0.0/16" } } }),
+        problems: [
+            `aks-entra:cluster.network.subnetId "${VNET}" is not the id of a Microsoft.Network/virtualNetworks/subnets resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Network/virtualNetworks/<name>/subnets/<name>`,
+            'aks-entra:cluster.network needs serviceCidr and dnsServiceIp together (got {"serviceCidr":"10.0.0.0/16"}); the DNS service address lies in the service range',
+        ],
+    },
+    {
+        what: "overlapping ranges, a DNS address outside its range, user-defined routing without its route table",
+        config: min({
+            cluster: {
+                network: {
+                    subnetId: SUBNET,
+                    serviceCidr: "10.0.0.0/16",
+                    dnsServiceIp: "10.1.0.10",
+                    podCidr: "10.0.0.0/8",
+                    outboundType: "userDefinedRouting",
+                },
+            },
+        }),
+        problems: [
+            'aks-entra:cluster.network.dnsServiceIp "10.1.0.10" is outside serviceCidr "10.0.0.0/16"',
+            'aks-entra:cluster.network.podCidr "10.0.0.0/8" overlaps serviceCidr "10.0.0.0/16"; pods and services need separate ranges',
+            'aks-entra:cluster.network.outboundType "userDefinedRouting" needs routeTableId: the route table of the subnet, on which the control-plane identity is given Network Contributor before the cluster (AKS reads and writes routes there)',
+        ],
+    },
+    {
+        what: "a range AKS reserves, host bits, the service range's first address for DNS",
+        config: min({
+            cluster: {
+                network: {
+                    subnetId: SUBNET,
+                    serviceCidr: "172.30.0.0/16",
+                    dnsServiceIp: "172.30.0.1",
+                    podCidr: "10.244.0.1/16",
+                },
+            },
+        }),
+        problems: [
+            'aks-entra:cluster.network.podCidr "10.244.0.1/16" has host bits set; did you mean 10.244.0.0/16?',
+            'aks-entra:cluster.network.serviceCidr "172.30.0.0/16" overlaps 172.30.0.0/16, which AKS reserves; choose another private range',
+        ],
+    },
+    {
+        what: "the DNS service at the first address of its range",
+        config: min({
+            cluster: {
+                network: { subnetId: SUBNET, serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.1" },
+            },
+        }),
+        problems: [
+            'aks-entra:cluster.network.dnsServiceIp "10.0.0.1" is the first address of serviceCidr, which Kubernetes keeps for itself; use e.g. the tenth',
+        ],
+    },
+    {
+        what: "a private cluster with namespaces and no subnet",
+        config: min({ cluster: { privateCluster: true }, namespaces: [{ name: "web" }] }),
+        problems: [
+            "aks-entra:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges",
+        ],
+    },
+    {
+        what: "a private DNS zone on a public cluster",
+        config: min({ cluster: { privateDnsZone: "system" } }),
+        problems: [
+            'aks-entra:cluster.privateDnsZone "system" applies only to a private cluster; set privateCluster: true or remove it',
+        ],
+    },
+    {
+        what: "a private DNS zone of another region, without your own subnet",
+        config: min({
+            location: "westeurope",
+            cluster: { privateCluster: true, privateDnsZone: ZONE_EASTUS },
+        }),
+        problems: [
+            `aks-entra:cluster.privateDnsZone "${ZONE_EASTUS}" is a zone for eastus, but the cluster is in westeurope; AKS needs privatelink.westeurope.azmk8s.io (or a subzone of it)`,
+            "aks-entra:cluster.privateDnsZone: your own zone needs cluster.network.subnetId (the zone must be linked to the cluster's VNet, which then is yours)",
+        ],
+    },
+    {
+        what: "a private DNS zone AKS does not accept",
+        config: min({
+            cluster: {
+                privateCluster: true,
+                privateDnsZone: `${NETWORK}/privateDnsZones/contoso.com`,
+            },
+        }),
+        problems: [
+            `aks-entra:cluster.privateDnsZone "${NETWORK}/privateDnsZones/contoso.com" names a zone AKS does not accept: privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io`,
+        ],
     },
     {
         what: "a pinned version with the stable upgrade channel",

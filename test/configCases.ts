@@ -45,3 +45,9 @@ export const ARM_ID =
 
 export const KV =
     "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+
+/** Microsoft.Network of the hub subscription the network cases use. */
+export const NETWORK =
+    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-network/providers/Microsoft.Network";
+/** A subnet of your own VNet (cluster.network.subnetId). */
+export const SUBNET = `${NETWORK}/virtualNetworks/vnet-spoke/subnets/aks`;

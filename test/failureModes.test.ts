@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { KUBELOGIN_MODES, parseConfig, StackNames } from "../components";
 import { DEFAULT_DEPLOYER, fakeGuid } from "../offline/fakes";
 import type { Registration, RunResult } from "../offline/harness";
-import { byUrn, minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
+import { minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
 
 const DEV = stackConfig("dev");
 
@@ -78,25 +78,28 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
         const ficsOf = (identity: string): Registration[] =>
             ofType(r, TYPES.fic).filter((f) => f.inputs.resourceName === identity);
 
-        it("makes each credential of an identity wait for the previous one, in a single chain", function () {
+        it("makes each credential of an identity wait for every earlier one (16: deletes too)", function () {
             const names = new StackNames("aks-entra", "dev");
             const fics = ficsOf(names.pipelineIdentity("deploy"));
             assert.equal(fics.length, 5);
-            const urns = new Set(fics.map((f) => f.urn));
-            // Exactly one head; every other credential depends directly on exactly one sibling.
-            const siblingDeps = fics.map((f) => f.dependencies.filter((d) => urns.has(d)));
-            assert.equal(siblingDeps.filter((d) => d.length === 0).length, 1);
-            assert.ok(siblingDeps.every((d) => d.length <= 1));
-            // Following the chain from the tail visits all five.
-            const tail = fics.find((f) => !fics.some((g) => g.dependencies.includes(f.urn)))!;
-            let cur: Registration | undefined = tail;
-            let seen = 0;
-            while (cur) {
-                seen++;
-                const prev: string | undefined = cur.dependencies.find((d) => urns.has(d));
-                cur = prev ? byUrn(r, prev) : undefined;
-            }
-            assert.equal(seen, 5);
+            // In registration order, the k-th credential waits for exactly the k before it: a total
+            // order, so creates run one at a time and so do deletes of any subset (Pulumi deletes a
+            // resource after everything that depended on it).
+            fics.forEach((f, k) => {
+                const siblings = f.dependencies.filter((d) => fics.some((g) => g.urn === d));
+                assert.deepEqual(
+                    siblings.sort(),
+                    fics
+                        .slice(0, k)
+                        .map((g) => g.urn)
+                        .sort(),
+                );
+            });
+            // On destroy they go with their identity (Azure deletes them with it).
+            const identity = ofType(r, TYPES.identity).find(
+                (i) => i.inputs.resourceName === names.pipelineIdentity("deploy"),
+            )!;
+            assert.ok(fics.every((f) => f.deletedWith === identity.urn));
         });
 
         it("keeps different identities' credentials parallel", function () {
@@ -158,11 +161,18 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
             const cluster = one(dev, TYPES.cluster, "aks-entra-cluster");
             const grant = one(dev, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator");
             const wait = one(dev, TYPES.sleep, "aks-entra-identities-kubelet-operator-propagation");
+            const subnet = one(
+                dev,
+                TYPES.roleAssignment,
+                "aks-entra-identities-control-plane-subnet",
+            );
             assert.ok(cluster.dependencies.includes(grant.urn));
+            assert.ok(cluster.dependencies.includes(subnet.urn));
             assert.ok(cluster.dependencies.includes(wait.urn));
+            // The wait covers every grant AKS checks at create: a new one waits again.
             assert.deepEqual(wait.inputs, {
                 createDuration: "120s",
-                triggers: { grant: grant.id },
+                triggers: { grant: grant.id, subnet: subnet.id },
             });
             assert.match(
                 String(grant.inputs.roleDefinitionId),

@@ -6,9 +6,9 @@ import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { AKS_ROLES, AZURE_CLI_APP_ID, parseConfig, resolveDeployer } from "../components";
 import { DEFAULT_DEPLOYER, type FakeDeployer, fakeGuid } from "../offline/fakes";
-import { ProgramFailure, type RunOptions, type RunResult } from "../offline/harness";
+import type { RunResult } from "../offline/harness";
 import { PROPAGATION_SECONDS } from "../offline/timeline";
-import { firstUpChain, minimalConfig, ofType, one, run, TYPES } from "./helpers";
+import { firstUpChain, minimalConfig, ofType, one, refused, run, TYPES } from "./helpers";
 
 const APPS = { namespaces: [{ name: "apps", access: [] }] };
 /** A pipeline signed in with its own app id (azure/login, a service connection, a certificate). */
@@ -17,17 +17,6 @@ const PIPELINE: FakeDeployer = {
     objectId: fakeGuid("pipeline principal"),
     clientId: fakeGuid("pipeline app"),
 };
-
-/** Runs and returns the failure the fakes (Azure) answer with, or fails the test. */
-async function refused(options: Partial<RunOptions>): Promise<ProgramFailure> {
-    try {
-        await run(options);
-    } catch (e) {
-        assert.ok(e instanceof ProgramFailure, String(e));
-        return e;
-    }
-    assert.fail("the fakes accepted it");
-}
 
 const without =
     (pattern: RegExp, what: RegExp) =>
@@ -41,17 +30,23 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
     });
 
     describe("only the ordering Azure forces", function () {
-        it("creates the cluster after the kubelet grant and a 120 s wait triggered by it", function () {
-            const { cluster, kubeletGrant: grant, kubeletWait: wait } = firstUpChain(dev);
+        it("creates the cluster after the kubelet and subnet grants and a 120 s wait triggered by them", function () {
+            const {
+                cluster,
+                kubeletGrant: grant,
+                kubeletWait: wait,
+                subnetGrant,
+            } = firstUpChain(dev);
+            const subnet = subnetGrant!;
             assert.deepEqual(wait.inputs, {
                 createDuration: "120s",
-                triggers: { grant: grant.id },
+                triggers: { grant: grant.id, subnet: subnet.id },
             });
-            assert.deepEqual(wait.dependencies, [grant.urn]);
+            assert.deepEqual(wait.dependencies, [subnet.urn, grant.urn].sort());
             assert.ok(cluster.dependencies.includes(wait.urn));
             // In the simulated first up: the cluster starts when the wait ends.
             assert.equal(cluster.span.start, wait.span.end);
-            assert.equal(wait.span.end - grant.span.end, 120);
+            assert.equal(wait.span.end - Math.max(grant.span.end, subnet.span.end), 120);
         });
 
         it("grants the deployer on the resource group at once, so its wait ends before the cluster does", function () {

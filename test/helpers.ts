@@ -2,7 +2,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { type Registration, type RunOptions, type RunResult, runProgram } from "../offline/harness";
+import { strict as assert } from "node:assert";
+import {
+    ProgramFailure,
+    type Registration,
+    type RunOptions,
+    type RunResult,
+    runProgram,
+} from "../offline/harness";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -24,6 +31,17 @@ export function minimalConfig(extra: Record<string, unknown> = {}): Record<strin
 
 export function run(options: Partial<RunOptions> = {}): Promise<RunResult> {
     return runProgram({ config: stackConfig("dev"), ...options });
+}
+
+/** Runs and returns the failure the fakes (Azure) or the program answer with, or fails the test. */
+export async function refused(options: Partial<RunOptions>): Promise<ProgramFailure> {
+    try {
+        await run(options);
+    } catch (e) {
+        assert.ok(e instanceof ProgramFailure, String(e));
+        return e;
+    }
+    assert.fail("the fakes accepted it");
 }
 
 /** Custom resources of one type (optionally with a logical name). */
@@ -76,6 +94,10 @@ export function firstUpChain(r: RunResult) {
         resourceGroup: one(r, TYPES.resourceGroup, "aks-entra-rg"),
         controlPlane: one(r, TYPES.identity, "aks-entra-identities-control-plane"),
         kubeletGrant: one(r, TYPES.roleAssignment, "aks-entra-identities-kubelet-operator"),
+        /** The control plane's Network Contributor on your subnet (stacks with cluster.network). */
+        subnetGrant: r.registrations.find(
+            (x) => x.name === "aks-entra-identities-control-plane-subnet",
+        ),
         kubeletWait: one(r, TYPES.sleep, "aks-entra-identities-kubelet-operator-propagation"),
         cluster: one(r, TYPES.cluster, "aks-entra-cluster"),
         deployerGrant: one(r, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin"),

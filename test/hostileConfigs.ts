@@ -121,6 +121,7 @@ export const HOSTILE: BadInput[] = [
             "aks-entra:cluster.systemPool.minCount 5 is above maxCount 3",
             'aks-entra:kubernetesVersion "1.33.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.33") or use autoUpgradeChannel none',
             "aks-entra:cluster.authorizedIpRanges cannot be combined with cluster.privateCluster: true (a private API server has no public endpoint to restrict); remove one",
+            "aks-entra:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges",
             "aks-entra:admins.createGroup is false and admins.existingGroupObjectIds is empty; the cluster needs at least one admin group: set createGroup: true or list an existing group",
             "aks-entra:admins.members/owners are set but admins.createGroup is false; they only apply to the group this stack creates",
             `aks-entra:clusterAccess[1].group "nobody" ${NOT_AN_ALIAS} (known: sre)`,

@@ -22,6 +22,8 @@ import {
 const { out, dev: devVariant, remove } = workspace("truth");
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster aks-entra-cluster";
+const SUBNET_DEV =
+    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-network-dev/providers/Microsoft.Network/virtualNetworks/vnet-spoke-dev/subnets/aks";
 
 describe("offline plan tells the truth: deployer, pools, refused changes, exit codes", function () {
     this.timeout(300_000);
@@ -51,7 +53,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
 
         // Second wave: diffs against those plans.
         const maxCount = dev("max-count.yaml", (c) => {
-            c["aks-entra:cluster"].userPool.maxCount = 12;
+            c["aks-entra:cluster"].userPools[0].maxCount = 12;
         });
         const refused = dev("refused.yaml", (c) => {
             const cluster = c["aks-entra:cluster"];
@@ -60,24 +62,34 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             cluster.privateCluster = true;
             delete cluster.authorizedIpRanges;
         });
+        const userPoolResized = dev("user-pool-resized.yaml", (c) => {
+            c["aks-entra:cluster"].userPools[0].vmSize = "Standard_D16ds_v5";
+        });
+        // The first user pool, with the system pool's taint fixed: only an AgentPool is added.
         const userPoolAdded = variant(TEAMS_FILE, out("user-pool.yaml"), (c) => {
-            c["aks-entra:cluster"].userPool = { vmSize: "Standard_D8ds_v5", count: 2 };
+            c["aks-entra:cluster"].systemPool.criticalAddonsOnly = false;
+            c["aks-entra:cluster"].userPools = [
+                { name: "apps", vmSize: "Standard_D8ds_v5", count: 2 },
+            ];
             c["aks-entra:namespaces"][2].access.push({ group: "release-managers", role: "reader" });
         });
-        [runs.maxCount, runs.refused, runs.userPoolAdded] = await Promise.all([
-            plan("--config", maxCount, "--stack", "dev", "--diff", out("dev.json")),
-            plan("--config", refused, "--stack", "dev", "--diff", out("dev.json")),
-            plan(
-                "--config",
-                userPoolAdded,
-                "--stack",
-                "teams",
-                "--diff",
-                out("teams.json"),
-                "--markdown",
-                out("user-pool.md"),
-            ),
-        ]);
+        [runs.maxCount, runs.refused, runs.userPoolAdded, runs.userPoolResized] = await Promise.all(
+            [
+                plan("--config", maxCount, "--stack", "dev", "--diff", out("dev.json")),
+                plan("--config", refused, "--stack", "dev", "--diff", out("dev.json")),
+                plan(
+                    "--config",
+                    userPoolAdded,
+                    "--stack",
+                    "teams",
+                    "--diff",
+                    out("teams.json"),
+                    "--markdown",
+                    out("user-pool.md"),
+                ),
+                plan("--config", userPoolResized, "--stack", "dev", "--diff", out("dev.json")),
+            ],
+        );
     });
 
     after(remove);
@@ -124,44 +136,72 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
         it("shows every pool in the tree and the JSON, with what Azure will not change in place", () => {
             assert.match(
                 runs.dev.stdout,
-                /^│ {10}pool system {8}System, 3 x Standard_D4ds_v5, autoscale 3-5, zones 1,2,3, taint CriticalAddonsOnly=true:NoSchedule$/m,
+                /pool system {8}System, 3 x Standard_D4ds_v5, AzureLinux, autoscale 3-5, zones 1,2,3, subnet vnet-spoke-dev\/subnets\/aks, taint CriticalAddonsOnly=true:NoSchedule$/m,
             );
             assert.match(
                 runs.dev.stdout,
-                /^│ {10}pool user {10}User, 3 x Standard_D8ds_v5, autoscale 3-10, zones 1,2,3$/m,
+                /├─ azure-native:AgentPool {2}apps[0-9a-f]{4} {2}\(aks-entra-cluster-pool-apps\)$/m,
             );
-            const cluster = readPlan(out("dev.json")).resources.find(
+            const resources = readPlan(out("dev.json")).resources;
+            const pool = resources.find((r) => r.name === "aks-entra-cluster-pool-apps")!;
+            const azureName = Object.keys(pool.properties).find((k) => k.startsWith("pool "))!;
+            assert.match(azureName, /^pool apps[0-9a-f]{4}$/);
+            assert.equal(
+                pool.properties[azureName],
+                "User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-10, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, label aks-entra/pool=apps, label workload-class=general",
+            );
+            const cluster = resources.find(
                 (r) => r.type === "azure-native:containerservice:ManagedCluster",
             )!;
-            assert.equal(
-                cluster.properties["pool user"],
-                "User, 3 x Standard_D8ds_v5, autoscale 3-10, zones 1,2,3",
-            );
             assert.deepEqual(cluster.immutable, {
                 "apiServer private": "false",
+                "apiServer privateDnsZone": "",
                 dnsPrefix: "aks-aks-entra-dev-5ff3bbad",
                 "entra managed": "true",
                 location: "westeurope",
+                "network dnsServiceIP": "10.0.0.10",
+                "network outboundType": "loadBalancer",
+                "network podCidr": "10.244.0.0/16",
+                "network serviceCidr": "10.0.0.0/16",
                 nodeResourceGroup: "rg-aks-entra-dev-5ff3bbad-nodes",
                 oidcIssuer: "true",
                 "pool system": "present",
+                "pool system osSku": "AzureLinux",
+                "pool system spot": "false",
+                "pool system subnet": SUBNET_DEV,
                 "pool system vmSize": "Standard_D4ds_v5",
                 "pool system zones": "1,2,3",
-                "pool user": "present",
-                "pool user vmSize": "Standard_D8ds_v5",
-                "pool user zones": "1,2,3",
                 resourceGroupName: "rg-aks-entra-dev-5ff3bbad",
                 resourceName: "aks-aks-entra-dev-5ff3bbad",
             });
+            assert.equal(
+                cluster.properties.network,
+                "azure overlay, policy cilium, your subnet vnet-spoke-dev/subnets/aks, pods 10.244.0.0/16, services 10.0.0.0/16, outbound loadBalancer",
+            );
         });
 
-        it("--diff reports a user pool's maxCount change as a plain change, exit 0", () => {
+        it("--diff reports a user pool's maxCount change as a plain change of its AgentPool, exit 0", () => {
             const r = runs.maxCount;
             assert.equal(r.code, 0, r.stderr);
             assert.match(r.stdout, /^Access: unchanged$/m);
             assert.match(r.stdout, /^Resources: 0 added, 0 removed, 1 changed$/m);
-            assert.match(r.stdout, new RegExp(`^  ~ changed  ${CLUSTER} \\(pool user\\)$`, "m"));
+            assert.match(
+                r.stdout,
+                /^ {2}~ changed {2}azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps \(pool apps[0-9a-f]{4}\)$/m,
+            );
             assert.doesNotMatch(r.stdout, /Refused/);
+        });
+
+        it("--diff reports a user pool's new VM size as a replacement, created before the old pool goes, exit 4", () => {
+            const r = runs.userPoolResized;
+            assert.equal(r.code, 4, r.stderr);
+            assert.match(
+                r.stdout,
+                /^ {2}! replaces azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps: agentPoolName (apps[0-9a-f]{4}) -> (?!\1)apps[0-9a-f]{4}: a new VM size, zones, OS or spot setting gives the pool a new name \(components\/nodePools.ts\): Pulumi creates the new pool, then deletes the old one/m,
+            );
+            // The cluster itself is not touched.
+            assert.match(r.stdout, /^Resources: 0 added, 0 removed, 1 changed$/m);
+            assert.doesNotMatch(r.stdout, /ManagedCluster/);
         });
     });
 
@@ -185,24 +225,24 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             );
         });
 
-        it("flags a pool added to the cluster's inline pools; refused wins over access changed", () => {
+        it("adds a user pool as its own AgentPool and leaves the cluster untouched (docs/azure-facts.md, failure mode 13)", () => {
             const r = runs.userPoolAdded;
-            assert.equal(r.code, 4, r.stderr);
+            // The pool and the new namespace grant; nothing changed.
+            assert.match(r.stdout, /^Resources: 2 added, 0 removed, 0 changed$/m);
             assert.match(
                 r.stdout,
-                /^ {2}! refused {2}azure-native:containerservice:ManagedCluster aks-entra-cluster: pool user \(none\) -> present: AKS refuses adding or removing a pool through the cluster's agentPoolProfiles \(pulumi\/pulumi-azure-native#579, #2719\); declare pools other than the system pool as AgentPool resources$/m,
+                /^ {2}\+ added {4}azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps$/m,
             );
+            assert.doesNotMatch(r.stdout, /ManagedCluster/);
+            assert.doesNotMatch(r.stdout, /Refused/);
             assert.match(
                 r.stdout,
                 /^ {2}\+ added {4}group release-managers on namespace batch: AKS RBAC Reader$/m,
             );
-            assert.match(
-                r.stderr,
-                /^plan: exit 4: 1 change Azure refuses in place or that replaces a resource; access changed$/m,
-            );
+            assert.doesNotMatch(r.stderr, /exit 4/);
             assert.match(
                 readFileSync(out("user-pool.md"), "utf8"),
-                /^\| refused \| azure-native:containerservice:ManagedCluster aks-entra-cluster \| pool user \| \(none\) \| present \| AKS refuses adding or removing a pool /m,
+                /AgentPool.*aks-entra-cluster-pool-apps/,
             );
         });
     });
@@ -331,9 +371,10 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             [
                 "INFO    default-in-use: aks-entra:admins is not set; the default applies: a new admin group owned by the deployer, no other admin groups",
                 "INFO    default-in-use: aks-entra:cluster is not set; the default applies: tier Standard, one system pool of 3 x Standard_D4ds_v5",
+                "INFO    default-in-use: aks-entra:cluster.network is not set; the default applies: none (AKS creates and manages the VNet; the cluster cannot be moved into your network later)",
                 "INFO    default-in-use: aks-entra:cluster.systemPool.zones is not set; the default applies: none (the pool lives in one datacenter)",
                 "INFO    default-in-use: aks-entra:cluster.tier is not set; the default applies: Standard",
-                "INFO    default-in-use: aks-entra:cluster.userPool is not set; the default applies: none (applications run on the system pool)",
+                "INFO    default-in-use: aks-entra:cluster.userPools is not set; the default applies: none (applications run on the system pool)",
                 "INFO    default-in-use: aks-entra:deployer.principalType is not set; the default applies: read from the Azure login (getClientConfig: the Azure CLI's client id means a person, any other a service principal)",
                 "INFO    default-in-use: aks-entra:kubeloginMode is not set; the default applies: azurecli",
             ],

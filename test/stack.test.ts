@@ -3,7 +3,15 @@
 // Facts cited: docs/azure-facts.md.
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
-import { AKS_ROLES, parseConfig, roleAssignmentName, StackNames } from "../components";
+import {
+    AKS_ROLES,
+    configFromPulumi,
+    parseConfig,
+    pulumiConfigMap,
+    roleAssignmentName,
+    StackNames,
+    userPoolAzureName,
+} from "../components";
 import { DEFAULT_DEPLOYER } from "../offline/fakes";
 import type { RunResult } from "../offline/harness";
 import { minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
@@ -17,6 +25,7 @@ const roleDef = (subscription: string, guid: string) =>
 // Config values of the dev stack, read back from the YAML so the test follows the file.
 const groups = DEV["aks-entra:groups"] as Record<string, string>;
 const admins = DEV["aks-entra:admins"] as { members: string[]; owners: string[] };
+const cfg = configFromPulumi(pulumiConfigMap(DEV));
 
 describe("dev stack", function () {
     let r: RunResult;
@@ -137,7 +146,10 @@ describe("dev stack", function () {
             maxCount: p.maxCount,
             availabilityZones: p.availabilityZones,
             nodeTaints: p.nodeTaints,
+            vnetSubnetID: p.vnetSubnetID,
         });
+        const subnet = cfg.cluster.network!.subnetId;
+        // Only the system pool is inline (docs/azure-facts.md, failure mode 13).
         assert.deepEqual((c.agentPoolProfiles as Record<string, unknown>[]).map(pick), [
             {
                 name: "system",
@@ -149,39 +161,63 @@ describe("dev stack", function () {
                 minCount: 3,
                 maxCount: 5,
                 availabilityZones: ["1", "2", "3"],
-                // A user pool exists, so only system pods run on the system pool.
+                // User pools exist, so only system pods run on the system pool.
                 nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+                vnetSubnetID: subnet,
             },
-            {
-                name: "user",
+        ]);
+        // Every user pool is an AgentPool of this cluster, in the same subnet, created after it and
+        // deleted with it; its Azure name is its config name plus 4 hex of VM size, zones, OS, spot.
+        const pools = r.registrations.filter((x) => x.type === TYPES.agentPool);
+        assert.deepEqual(
+            pools.map((p) => ({
+                ...pick({ ...p.inputs, name: p.inputs.agentPoolName }),
+                resourceName: p.inputs.resourceName,
+                nodeLabels: p.inputs.nodeLabels,
+                scaleSetPriority: p.inputs.scaleSetPriority,
+                spotMaxPrice: p.inputs.spotMaxPrice,
+                deletedWith: p.deletedWith,
+                ignoreChanges: p.ignoreChanges,
+            })),
+            cfg.cluster.userPools.map((u) => ({
+                name: userPoolAzureName(u),
                 mode: "User",
                 osSKU: "AzureLinux",
                 vmSize: "Standard_D8ds_v5",
-                count: 3,
+                count: u.name === "apps" ? 3 : 1,
                 enableAutoScaling: true,
-                minCount: 3,
-                maxCount: 10,
+                minCount: u.name === "apps" ? 3 : 1,
+                maxCount: u.name === "apps" ? 10 : 20,
                 availabilityZones: ["1", "2", "3"],
-                nodeTaints: undefined,
-            },
-        ]);
+                nodeTaints: u.name === "apps" ? undefined : ["workload-class=batch:NoSchedule"],
+                vnetSubnetID: subnet,
+                resourceName: names.cluster,
+                nodeLabels:
+                    u.name === "apps"
+                        ? { "workload-class": "general", "aks-entra/pool": "apps" }
+                        : { "aks-entra/pool": "batch" },
+                scaleSetPriority: u.name === "apps" ? undefined : "Spot",
+                spotMaxPrice: u.name === "apps" ? undefined : -1,
+                deletedWith: clusterReg().urn,
+                ignoreChanges: ["count"],
+            })),
+        );
+        assert.match(String(pools[0].inputs.agentPoolName), /^apps[0-9a-f]{4}$/);
+        assert.ok(pools.every((p) => p.dependencies.includes(clusterReg().urn)));
         assert.deepEqual(c.networkProfile, {
             networkPlugin: "azure",
             networkPluginMode: "overlay",
             networkDataplane: "cilium",
             networkPolicy: "cilium",
             loadBalancerSku: "standard",
-            // Defaults the azure-native SDK fills in (the AKS API's own defaults).
+            // As configured (cluster.network).
             dnsServiceIP: "10.0.0.10",
             outboundType: "loadBalancer",
             podCidr: "10.244.0.0/16",
             serviceCidr: "10.0.0.0/16",
         });
         assert.equal(c.supportPlan, "KubernetesOfficial");
-        assert.deepEqual(clusterReg().ignoreChanges, [
-            "agentPoolProfiles[0].count",
-            "agentPoolProfiles[1].count",
-        ]);
+        assert.deepEqual(clusterReg().ignoreChanges, ["agentPoolProfiles[0].count"]);
     });
 
     it("leaves the only pool untainted so applications can run on it", async function () {
@@ -467,6 +503,7 @@ describe("dev stack", function () {
             "clusterId",
             "clusterName",
             "controlPlaneIdentity",
+            "createOnlySettings",
             "getCredentialsCommand",
             "kubeconfig",
             "kubeletIdentity",
@@ -478,6 +515,19 @@ describe("dev stack", function () {
             "workloadIdentities",
         ]);
         assert.deepEqual(r.secretOutputs, ["kubeconfig"]);
+        // What the next run reads back to refuse changes AKS cannot make (components/createOnly.ts).
+        assert.deepEqual(r.outputs.createOnlySettings, {
+            systemPool: { vmSize: "Standard_D4ds_v5", zones: ["1", "2", "3"], osSku: "AzureLinux" },
+            network: {
+                subnetId: cfg.cluster.network!.subnetId,
+                podCidr: "10.244.0.0/16",
+                serviceCidr: "10.0.0.0/16",
+                dnsServiceIp: "10.0.0.10",
+                outboundType: "loadBalancer",
+            },
+            privateCluster: false,
+            privateDnsZone: null,
+        });
         assert.equal(r.outputs.clusterName, names.cluster);
         assert.equal(
             r.outputs.oidcIssuerUrl,

@@ -28,6 +28,9 @@ describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", fu
             rbacReader: "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
             rbacWriter: "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
             rbacAdmin: "3498e952-d568-435e-9b2c-8d77e338d7f7",
+            // docs/azure-facts.md roles table: the control plane on your own network.
+            networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+            privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
             rbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
             managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
             aksContributor: "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",

@@ -5,17 +5,19 @@ import { poolCount } from "./rules";
 import type { GroupAliases } from "./references";
 import { resolveGrants } from "./references";
 import type { Parsed } from "./schema";
-import type { NamespaceSettings, Pipeline, StackConfig, SystemPool } from "./types";
+import type { NamespaceSettings, NodePool, Pipeline, StackConfig } from "./types";
 
-type PoolInput = NonNullable<NonNullable<Parsed["cluster"]>["systemPool"]>;
+type ClusterInput = NonNullable<Parsed["cluster"]>;
+type PoolInput = NonNullable<ClusterInput["systemPool"]>;
 
-function pool(p: PoolInput): SystemPool {
+function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
     return {
         vmSize: p.vmSize ?? "Standard_D4ds_v5",
         count: poolCount(p),
         minCount: p.minCount,
         maxCount: p.maxCount,
         zones: p.zones ?? [],
+        osSku: p.osSku ?? "AzureLinux",
     };
 }
 
@@ -26,7 +28,8 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
     used("cluster", p.cluster === undefined);
     used("cluster.tier", c.tier === undefined);
     used("cluster.systemPool.zones", c.systemPool?.zones === undefined);
-    used("cluster.userPool", c.userPool === undefined);
+    used("cluster.userPools", c.userPools === undefined);
+    used("cluster.network", c.network === undefined);
     const a = p.admins ?? {};
     used("admins", p.admins === undefined);
     const d = p.deployer ?? {};
@@ -62,10 +65,25 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         kubernetesVersion: p.kubernetesVersion,
         cluster: {
             tier: c.tier ?? "Standard",
-            systemPool: pool(c.systemPool ?? {}),
-            userPool: c.userPool ? pool(c.userPool) : undefined,
+            systemPool: {
+                ...pool(c.systemPool ?? {}),
+                criticalAddonsOnly:
+                    c.systemPool?.criticalAddonsOnly ?? (c.userPools ?? []).length > 0,
+            },
+            userPools: (c.userPools ?? []).map((u) => ({
+                ...pool(u),
+                name: u.name,
+                labels: { ...u.labels },
+                taints: u.taints ?? [],
+                spot: u.spot ?? false,
+            })),
+            network: c.network && {
+                ...c.network,
+                outboundType: c.network.outboundType ?? "loadBalancer",
+            },
             authorizedIpRanges: c.authorizedIpRanges ?? [],
             privateCluster: c.privateCluster ?? false,
+            privateDnsZone: c.privateCluster ? (c.privateDnsZone ?? "system") : undefined,
             autoUpgradeChannel: c.autoUpgradeChannel ?? "patch",
             nodeOsUpgradeChannel: c.nodeOsUpgradeChannel ?? "NodeImage",
             disableRunCommand: c.disableRunCommand ?? true,

@@ -40,6 +40,20 @@ export const KUBELOGIN_MODES = [
 ] as const;
 export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
 
+/** AKS allows 100 node pools per cluster; one is the system pool. */
+export const MAX_USER_POOLS = 99;
+/** Linux node images the stack offers (agentPoolProfiles osSKU); AzureLinux is the default. */
+export const OS_SKUS = ["AzureLinux", "Ubuntu"] as const;
+/**
+ * Egress of a cluster in your own subnet. `managedNATGateway` needs an AKS-managed VNet, so it is
+ * not offered with cluster.network (https://learn.microsoft.com/azure/aks/egress-outboundtype).
+ */
+export const OUTBOUND_TYPES = [
+    "loadBalancer",
+    "userDefinedRouting",
+    "userAssignedNATGateway",
+] as const;
+
 export const TIERS = ["Free", "Standard", "Premium"] as const;
 export const UPGRADE_CHANNELS = ["none", "patch", "stable", "rapid", "node-image"] as const;
 export const NODE_OS_UPGRADE_CHANNELS = [

@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import { closest } from "../nearMiss";
 import { NAMESPACE } from "./constants";
-import { CONFIG_KEYS, type ConfigKey, schemaAt } from "./schema";
+import { CONFIG_KEYS, type ConfigKey, currentKeys, schemaAt } from "./schema";
 
 /** All problems found in a stack's configuration. Its message lists every one, one per line. */
 export class ConfigError extends Error {
@@ -62,7 +62,7 @@ export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIs
     switch (issue.code) {
         case "unrecognized_keys": {
             const allowed = schemaAt(key, issue.path);
-            const names = allowed ? Object.keys(allowed.shape) : [];
+            const names = allowed ? currentKeys(allowed) : [];
             return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${names.length ? names.join(", ") : "see README"}${didYouMean(issue.keys, names)}`;
         }
         case "invalid_type":

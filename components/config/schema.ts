@@ -6,7 +6,10 @@ import {
     KUBELET_GRANT_WAIT,
     KUBELOGIN_MODES,
     MAX_AUTHORIZED_RANGES,
+    MAX_USER_POOLS,
     NODE_OS_UPGRADE_CHANNELS,
+    OS_SKUS,
+    OUTBOUND_TYPES,
     PRINCIPAL_TYPES,
     RBAC_VERBS,
     TIERS,
@@ -17,8 +20,14 @@ import {
     cidrProblem,
     gitRefProblem,
     githubRepositoryProblem,
+    ipv4AddressProblem,
     kubernetesVersionProblem,
     NIL_GUID,
+    networkCidrProblem,
+    poolLabelKeyProblem,
+    privateDnsZoneProblem,
+    resourceIdProblem,
+    taintProblem,
 } from "./values";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -75,14 +84,55 @@ export const poolSchema = z.strictObject({
         .array(z.enum(["1", "2", "3"]))
         .min(1)
         .optional(),
+    osSku: z.enum(OS_SKUS).optional(),
+});
+
+const systemPoolSchema = poolSchema.extend({
+    // Only system pods (CriticalAddonsOnly) on the system pool; default: when userPools exist.
+    criticalAddonsOnly: z.boolean().optional(),
+});
+
+// The Azure name of a user pool is its config name plus 4 hex of its immutable settings
+// (components/nodePools.ts): AKS allows 12 lowercase letters and digits for a Linux pool.
+const userPoolSchema = poolSchema.extend({
+    name: z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
+        error: "is not a pool name (1-8 lowercase letters and digits, starting with a letter; the stack appends 4 characters that identify the VM size, zones, OS and spot setting)",
+    }),
+    labels: z
+        .record(
+            checkedString(poolLabelKeyProblem),
+            z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, {
+                error: "is not a Kubernetes label value (at most 63 letters, digits, - _ ., alphanumeric at both ends)",
+            }),
+        )
+        .optional(),
+    taints: z.array(checkedString(taintProblem)).optional(),
+    spot: z.boolean().optional(),
+});
+
+const networkSchema = z.strictObject({
+    subnetId: checkedString((v) =>
+        resourceIdProblem(v, "Microsoft.Network/virtualNetworks/subnets"),
+    ),
+    podCidr: checkedString(networkCidrProblem).optional(),
+    serviceCidr: checkedString(networkCidrProblem).optional(),
+    dnsServiceIp: checkedString(ipv4AddressProblem).optional(),
+    outboundType: z.enum(OUTBOUND_TYPES).optional(),
+    routeTableId: checkedString((v) =>
+        resourceIdProblem(v, "Microsoft.Network/routeTables"),
+    ).optional(),
 });
 
 const clusterSchema = z.strictObject({
     tier: z.enum(TIERS).optional(),
-    systemPool: poolSchema.optional(),
-    userPool: poolSchema.optional(),
+    systemPool: systemPoolSchema.optional(),
+    // Replaced by userPools; a rule refuses it with the new form (rules/cluster.ts).
+    userPool: z.unknown().optional(),
+    userPools: z.array(userPoolSchema).max(MAX_USER_POOLS).optional(),
+    network: networkSchema.optional(),
     authorizedIpRanges: z.array(checkedString(cidrProblem)).max(MAX_AUTHORIZED_RANGES).optional(),
     privateCluster: z.boolean().optional(),
+    privateDnsZone: checkedString(privateDnsZoneProblem).optional(),
     autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
     nodeOsUpgradeChannel: z.enum(NODE_OS_UPGRADE_CHANNELS).optional(),
     disableRunCommand: z.boolean().optional(),
@@ -253,6 +303,13 @@ export function schemaAt(key: ConfigKey, path: readonly PropertyKey[]): z.ZodObj
     }
     cur = unwrap(cur);
     return cur instanceof z.ZodObject ? cur : undefined;
+}
+
+/** The keys of a map that config may use: not the retired ones, kept only to explain their successor. */
+export function currentKeys(schema: z.ZodObject): string[] {
+    return Object.entries(schema.shape as Record<string, z.ZodType>)
+        .filter(([, s]) => !(unwrap(s) instanceof z.ZodUnknown))
+        .map(([k]) => k);
 }
 
 function unwrap(schema: z.ZodType): z.ZodType {

@@ -3,30 +3,60 @@ import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
     KubeloginMode,
     NODE_OS_UPGRADE_CHANNELS,
+    OS_SKUS,
+    OUTBOUND_TYPES,
     PRINCIPAL_TYPES,
     TIERS,
     UPGRADE_CHANNELS,
 } from "./constants";
 
-export interface SystemPool {
+/** What every node pool has. vmSize, zones, osSku and spot cannot change on an existing pool. */
+export interface NodePool {
     vmSize: string;
     count: number;
     minCount?: number;
     maxCount?: number;
     zones: string[];
+    osSku: (typeof OS_SKUS)[number];
+}
+
+/** The inline system pool: AKS needs one at create, and it cannot be replaced in place. */
+export interface SystemPool extends NodePool {
+    /** Taint CriticalAddonsOnly so only system pods run here. Default: when userPools exist. */
+    criticalAddonsOnly: boolean;
+}
+
+/** A pool for applications: its own AgentPool resource (components/nodePools.ts). */
+export interface UserPool extends NodePool {
+    /** Name in config (1-8 chars); the Azure name adds a hash of the immutable settings. */
+    name: string;
+    labels: Record<string, string>;
+    taints: string[];
+    spot: boolean;
+}
+
+/** A bring-your-own subnet for every pool (Azure CNI Overlay: pods get addresses from podCidr). */
+export interface NetworkSettings {
+    subnetId: string;
+    podCidr?: string;
+    serviceCidr?: string;
+    dnsServiceIp?: string;
+    outboundType: (typeof OUTBOUND_TYPES)[number];
+    /** The subnet's route table: the control plane is granted on it too. */
+    routeTableId?: string;
 }
 
 export interface ClusterSettings {
     tier: (typeof TIERS)[number];
     systemPool: SystemPool;
-    /**
-     * Pool for applications. When present, the system pool is tainted CriticalAddonsOnly so only
-     * system pods run there; when absent, applications run on the system pool (AKS allows it when
-     * it is the only pool).
-     */
-    userPool?: SystemPool;
+    /** Pools for applications, each an AgentPool: adding or removing one leaves the cluster alone. */
+    userPools: UserPool[];
+    /** Undefined: AKS creates and manages the VNet. */
+    network?: NetworkSettings;
     authorizedIpRanges: string[];
     privateCluster: boolean;
+    /** Private clusters: `system`, `none` or a private DNS zone id. Undefined on public clusters. */
+    privateDnsZone?: string;
     autoUpgradeChannel: (typeof UPGRADE_CHANNELS)[number];
     nodeOsUpgradeChannel: (typeof NODE_OS_UPGRADE_CHANNELS)[number];
     disableRunCommand: boolean;

@@ -147,3 +147,134 @@ export function kubernetesVersionProblem(value: string): string | undefined {
 }
 
 export const NIL_GUID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * An ARM id of one resource of `type` (`Microsoft.Network/virtualNetworks/subnets`: namespace, then
+ * the resource types of each level), in a resource group.
+ */
+export function resourceIdProblem(id: string, type: string): string | undefined {
+    const [namespace, ...types] = type.split("/");
+    const form = `/subscriptions/<guid>/resourceGroups/<name>/providers/${namespace}/${types.map((t) => `${t}/<name>`).join("/")}`;
+    const scope = armScopeProblem(id);
+    if (scope !== undefined) return `is not an Azure resource id; expected ${form}`;
+    const parts = id.slice(1).split("/");
+    const tail = parts.slice(4);
+    const ok =
+        parts[2]?.toLowerCase() === "resourcegroups" &&
+        tail.length === 2 + types.length * 2 &&
+        tail[0].toLowerCase() === "providers" &&
+        tail[1].toLowerCase() === namespace.toLowerCase() &&
+        types.every((t, i) => tail[2 + i * 2].toLowerCase() === t.toLowerCase());
+    return ok ? undefined : `is not the id of a ${type} resource; expected ${form}`;
+}
+
+/**
+ * Ranges Azure keeps for itself: none may be a pod, service or cluster network range
+ * (https://learn.microsoft.com/azure/aks/azure-cni-overlay, "IP address planning").
+ */
+export const AKS_RESERVED_RANGES = [
+    "169.254.0.0/16",
+    "172.30.0.0/16",
+    "172.31.0.0/16",
+    "192.0.2.0/24",
+] as const;
+
+/** An IPv4 network for pods or services: CIDR, no host bits, not a range AKS reserves. */
+export function networkCidrProblem(value: string): string | undefined {
+    const [address = "", prefix, ...rest] = value.split("/");
+    if (
+        rest.length > 0 ||
+        prefix === undefined ||
+        isIP(address) !== 4 ||
+        !/^\d{1,2}$/.test(prefix)
+    ) {
+        return "is not an IPv4 range in CIDR notation (e.g. 10.244.0.0/16)";
+    }
+    const length = Number(prefix);
+    if (length < 8 || length > 28) {
+        return "has a prefix outside /8../28";
+    }
+    const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+    if (network !== address) {
+        return `has host bits set; did you mean ${network}/${length}?`;
+    }
+    const reserved = AKS_RESERVED_RANGES.find((r) => cidrsOverlap(r, value));
+    if (reserved !== undefined) {
+        return `overlaps ${reserved}, which AKS reserves; choose another private range`;
+    }
+    return undefined;
+}
+
+/** True when two IPv4 CIDRs share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const [na, la] = ipaddr.IPv4.parseCIDR(a);
+    const [nb, lb] = ipaddr.IPv4.parseCIDR(b);
+    return la <= lb ? nb.match(na, la) : na.match(nb, lb);
+}
+
+/** A plain IPv4 address (e.g. dnsServiceIp). */
+export function ipv4AddressProblem(value: string): string | undefined {
+    return isIP(value) === 4 ? undefined : "is not an IPv4 address (e.g. 10.0.0.10)";
+}
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN_253 =
+    /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Label prefixes AKS or the kubelet own: AKS refuses them on a pool. */
+const RESERVED_LABEL_PREFIXES = ["kubernetes.azure.com", "kubernetes.io", "k8s.io", "aks-entra"];
+
+/** A Kubernetes label or taint key (`[prefix/]name`) that AKS accepts on a node pool. */
+export function poolLabelKeyProblem(key: string): string | undefined {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if (!LABEL_NAME.test(name) || (prefix !== undefined && !DNS_SUBDOMAIN_253.test(prefix))) {
+        return "is not a Kubernetes label key ([prefix/]name: name at most 63 letters, digits, - _ .; prefix a DNS subdomain)";
+    }
+    const owned = RESERVED_LABEL_PREFIXES.find(
+        (p) => prefix !== undefined && (prefix === p || prefix.endsWith(`.${p}`)),
+    );
+    if (owned !== undefined) {
+        return `uses the prefix ${owned}, which ${owned === "aks-entra" ? "this stack sets itself (aks-entra/pool)" : "AKS and the kubelet own"}`;
+    }
+    return undefined;
+}
+
+/** A node taint as AKS takes it: `key=value:Effect` or `key:Effect`. */
+export function taintProblem(value: string): string | undefined {
+    const m = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(value);
+    const form = "expected key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute";
+    if (!m) return `is not a taint (${form})`;
+    const [, key, val, effect] = m;
+    if (!["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(effect)) {
+        return `has effect ${JSON.stringify(effect)}; ${form}`;
+    }
+    const keyProblem = poolLabelKeyProblem(key);
+    if (keyProblem !== undefined) return `has a key that ${keyProblem}`;
+    if (val !== undefined && val !== "" && !LABEL_NAME.test(val)) {
+        return "has a value that is not a label value (at most 63 letters, digits, - _ .)";
+    }
+    return undefined;
+}
+
+/**
+ * `system`, `none` or the id of a private DNS zone named `privatelink.<region>.azmk8s.io` or
+ * `<subzone>.privatelink.<region>.azmk8s.io` (https://learn.microsoft.com/azure/aks/private-clusters).
+ */
+export function privateDnsZoneProblem(value: string): string | undefined {
+    if (value === "system" || value === "none") return undefined;
+    const idProblem = resourceIdProblem(value, "Microsoft.Network/privateDnsZones");
+    if (idProblem !== undefined) return `is not system, none or ${idProblem.slice(4)}`;
+    const zone = privateDnsZoneRegion(value);
+    return zone === undefined
+        ? "names a zone AKS does not accept: privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io"
+        : undefined;
+}
+
+/** The region of a private DNS zone id in AKS's form, or undefined. */
+export function privateDnsZoneRegion(id: string): string | undefined {
+    const zone = id.split("/").pop() ?? "";
+    return /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?\.)?privatelink\.([a-z0-9]+)\.azmk8s\.io$/.exec(
+        zone.toLowerCase(),
+    )?.[2];
+}

@@ -1,9 +1,12 @@
 // Cross-field rules of aks-entra:cluster and aks-entra:kubernetesVersion. Pure module.
+import ipaddr from "ipaddr.js";
+import { stringify } from "yaml";
 import { NAMESPACE } from "../constants";
 import { show } from "../messages";
 import { duplicates } from "../references";
 import type { Drafts } from "../schema";
-import { type RuleContext, rawAt, refused } from "./context";
+import { cidrsOverlap, privateDnsZoneRegion } from "../values";
+import { entries, type RuleContext, rawAt, refused } from "./context";
 
 type PoolDraft = NonNullable<NonNullable<Drafts["cluster"]>["systemPool"]>;
 
@@ -43,12 +46,127 @@ function poolRule(path: string, pool: PoolDraft, raw: Record<string, unknown>): 
 
 export function nodePools({ draft, raw }: RuleContext): string[] {
     const c = draft.cluster ?? {};
-    return [
-        ...poolRule("cluster.systemPool", c.systemPool ?? {}, rawAt(raw, "cluster", "systemPool")),
-        ...(c.userPool
-            ? poolRule("cluster.userPool", c.userPool, rawAt(raw, "cluster", "userPool"))
-            : []),
-    ];
+    const out = poolRule(
+        "cluster.systemPool",
+        c.systemPool ?? {},
+        rawAt(raw, "cluster", "systemPool"),
+    );
+    const rawPools = rawAt(raw, "cluster").userPools;
+    for (const [i, p] of entries(c.userPools)) {
+        const rawPool = Array.isArray(rawPools) ? rawAt(rawPools, i) : {};
+        out.push(...poolRule(`cluster.userPools[${i}]`, p, rawPool));
+    }
+    const names = entries(c.userPools).flatMap(([, p]) => (p.name === undefined ? [] : [p.name]));
+    for (const n of duplicates(names)) {
+        out.push(
+            `${NAMESPACE}:cluster.userPools has two pools named ${show(n)}; pool names are unique`,
+        );
+    }
+    const written = rawAt(raw, "cluster");
+    if (Object.hasOwn(written, "userPool")) out.push(userPoolMoved(written.userPool));
+    return out;
+}
+
+/**
+ * cluster.userPool was inline in the cluster's agentPoolProfiles, which AKS refuses to add to or
+ * remove from an existing cluster (docs/azure-facts.md, failure mode 13). Its replacement is a
+ * list of AgentPool resources; the message shows the user's pool in the new form.
+ */
+function userPoolMoved(value: unknown): string {
+    const pool = value !== null && typeof value === "object" ? value : {};
+    const yaml = stringify(
+        { userPools: [{ name: "apps", ...pool }] },
+        { collectionStyle: "flow" },
+    ).trim();
+    return `${NAMESPACE}:cluster.userPool is replaced by cluster.userPools, a list of pools that are each their own AgentPool (AKS refuses adding or removing a pool inside the cluster resource, so the inline pool could never be added or removed later); write under aks-entra:cluster: ${yaml.replace(/\n\s*/g, " ")}. A cluster created with userPool keeps that pool until you delete it with az aks nodepool delete (README: Node pools)`;
+}
+
+/**
+ * Your own subnet: the service range holds the DNS service address (not its first two), and pods,
+ * services and AKS's reserved ranges never overlap
+ * (https://learn.microsoft.com/azure/aks/azure-cni-overlay, "IP address planning"). A user-defined
+ * route needs its route table, where the control plane is granted too.
+ */
+export function network({ draft, raw }: RuleContext): string[] {
+    const n = draft.cluster?.network;
+    if (n === undefined) return [];
+    const out: string[] = [];
+    const key = `${NAMESPACE}:cluster.network`;
+    const written = rawAt(raw, "cluster", "network");
+    if (Object.hasOwn(written, "serviceCidr") !== Object.hasOwn(written, "dnsServiceIp")) {
+        out.push(
+            `${key} needs serviceCidr and dnsServiceIp together (got ${show({ serviceCidr: written.serviceCidr, dnsServiceIp: written.dnsServiceIp })}); the DNS service address lies in the service range`,
+        );
+    } else if (n.serviceCidr !== undefined && n.dnsServiceIp !== undefined) {
+        const [net, bits] = ipaddr.IPv4.parseCIDR(n.serviceCidr);
+        const ip = ipaddr.IPv4.parse(n.dnsServiceIp);
+        const toInt = (a: ipaddr.IPv4) => a.toByteArray().reduce((n, b) => n * 256 + b, 0);
+        const offset = toInt(ip) - toInt(net);
+        if (!ip.match(net, bits)) {
+            out.push(
+                `${key}.dnsServiceIp ${show(n.dnsServiceIp)} is outside serviceCidr ${show(n.serviceCidr)}`,
+            );
+        } else if (offset < 2) {
+            out.push(
+                `${key}.dnsServiceIp ${show(n.dnsServiceIp)} is the ${offset === 0 ? "network" : "first"} address of serviceCidr, which Kubernetes keeps for itself; use e.g. the tenth`,
+            );
+        }
+    }
+    if (
+        n.podCidr !== undefined &&
+        n.serviceCidr !== undefined &&
+        cidrsOverlap(n.podCidr, n.serviceCidr)
+    ) {
+        out.push(
+            `${key}.podCidr ${show(n.podCidr)} overlaps serviceCidr ${show(n.serviceCidr)}; pods and services need separate ranges`,
+        );
+    }
+    if (n.outboundType === "userDefinedRouting" && !Object.hasOwn(written, "routeTableId")) {
+        out.push(
+            `${key}.outboundType "userDefinedRouting" needs routeTableId: the route table of the subnet, on which the control-plane identity is given Network Contributor before the cluster (AKS reads and writes routes there)`,
+        );
+    }
+    return out;
+}
+
+/**
+ * A private API server is reachable only from its VNet or a peered one (docs/azure-facts.md,
+ * failure mode 15): with Kubernetes objects, `pulumi up` must run there, so the subnet must be
+ * known. A private DNS zone belongs to a private cluster in the zone's region.
+ */
+export function privateCluster({ draft, raw }: RuleContext): string[] {
+    const c = draft.cluster ?? {};
+    const written = rawAt(raw, "cluster");
+    const out: string[] = [];
+    const hasObjects = (draft.namespaces ?? []).length > 0;
+    if (c.privateCluster === true && hasObjects && !Object.hasOwn(written, "network")) {
+        out.push(
+            `${NAMESPACE}:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges`,
+        );
+    }
+    if (Object.hasOwn(written, "privateDnsZone") && c.privateCluster !== true) {
+        out.push(
+            `${NAMESPACE}:cluster.privateDnsZone ${show(written.privateDnsZone)} applies only to a private cluster; set privateCluster: true or remove it`,
+        );
+    }
+    const zone = c.privateDnsZone;
+    const region = zone === undefined ? undefined : privateDnsZoneRegion(zone);
+    if (region !== undefined && draft.location !== undefined && region !== draft.location) {
+        out.push(
+            `${NAMESPACE}:cluster.privateDnsZone ${show(zone)} is a zone for ${region}, but the cluster is in ${draft.location}; AKS needs privatelink.${draft.location}.azmk8s.io (or a subzone of it)`,
+        );
+    }
+    if (
+        zone !== undefined &&
+        zone !== "system" &&
+        zone !== "none" &&
+        !Object.hasOwn(written, "network")
+    ) {
+        out.push(
+            `${NAMESPACE}:cluster.privateDnsZone: your own zone needs cluster.network.subnetId (the zone must be linked to the cluster's VNet, which then is yours)`,
+        );
+    }
+    return out;
 }
 
 /** autoUpgradeChannel node-image upgrades node images itself. */

@@ -1,6 +1,13 @@
 // Every cross-field rule, in the order their problems are listed. Pure module.
 import { admins, clusterAccess, deployerLogin } from "./access";
-import { apiServerAccess, nodePools, upgradeChannels, versionPin } from "./cluster";
+import {
+    apiServerAccess,
+    network,
+    nodePools,
+    privateCluster,
+    upgradeChannels,
+    versionPin,
+} from "./cluster";
 import type { Rule } from "./context";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
@@ -15,6 +22,8 @@ export const RULES: readonly Rule[] = [
     upgradeChannels,
     versionPin,
     apiServerAccess,
+    network,
+    privateCluster,
     admins,
     clusterAccess,
     deployerLogin,

@@ -1,0 +1,113 @@
+// Settings AKS fixes when it creates the cluster: the inline system pool's VM size, zones and OS,
+// the subnet and address ranges, and the private API server with its DNS zone. Azure refuses to
+// change them later (docs/azure-facts.md, failure modes 13 and 17), and a refused cluster update
+// fails `pulumi up` halfway, after the run has created other things. So the stack exports them,
+// reads its own previous export back before declaring anything, and refuses a change as a config
+// problem: nothing is created, and the message says what to do instead.
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE, type StackConfig } from "./config";
+
+/** The create-only settings as the stack exports them (output `createOnlySettings`). */
+export interface CreateOnlySettings {
+    systemPool: { vmSize: string; zones: string[]; osSku: string };
+    network: {
+        subnetId: string;
+        podCidr: string | null;
+        serviceCidr: string | null;
+        dnsServiceIp: string | null;
+        outboundType: string;
+    } | null;
+    privateCluster: boolean;
+    privateDnsZone: string | null;
+}
+
+export function createOnlySettings(config: StackConfig): CreateOnlySettings {
+    const c = config.cluster;
+    const n = c.network;
+    return {
+        systemPool: {
+            vmSize: c.systemPool.vmSize,
+            zones: c.systemPool.zones,
+            osSku: c.systemPool.osSku,
+        },
+        network: n
+            ? {
+                  subnetId: n.subnetId,
+                  podCidr: n.podCidr ?? null,
+                  serviceCidr: n.serviceCidr ?? null,
+                  dnsServiceIp: n.dnsServiceIp ?? null,
+                  outboundType: n.outboundType,
+              }
+            : null,
+        privateCluster: c.privateCluster,
+        privateDnsZone: c.privateDnsZone ?? null,
+    };
+}
+
+const SYSTEM_POOL_PROCEDURE =
+    "AKS cannot change it on an existing pool, and the system pool is part of the cluster resource. Keep the value; put workloads that need other nodes in cluster.userPools; to change the system pool itself, create a new stack and move the workloads (README: Node pools)";
+const NEW_CLUSTER =
+    "AKS sets it only when the cluster is created. Keep the value, or create a new stack for a new cluster and move the workloads (README: Networking)";
+
+/** Why each create-only setting cannot change, keyed by its config path under aks-entra:cluster. */
+const WHY: Readonly<Record<string, string>> = {
+    "systemPool.vmSize": SYSTEM_POOL_PROCEDURE,
+    "systemPool.zones": SYSTEM_POOL_PROCEDURE,
+    "systemPool.osSku": SYSTEM_POOL_PROCEDURE,
+    network: NEW_CLUSTER,
+    "network.subnetId": NEW_CLUSTER,
+    "network.podCidr": NEW_CLUSTER,
+    "network.serviceCidr": NEW_CLUSTER,
+    "network.dnsServiceIp": NEW_CLUSTER,
+    "network.outboundType": NEW_CLUSTER,
+    privateCluster:
+        "a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters). Keep the value, or create a new stack",
+    privateDnsZone: NEW_CLUSTER,
+};
+
+const show = (v: unknown) => (v === null || v === undefined ? "(unset)" : JSON.stringify(v));
+
+/**
+ * The problems of changing `previous` (the last export, or undefined before the first successful
+ * `pulumi up`) into `now`: one line per setting, config key first.
+ */
+export function createOnlyProblems(previous: unknown, now: CreateOnlySettings): string[] {
+    if (previous === null || typeof previous !== "object") return [];
+    const before = previous as Partial<CreateOnlySettings>;
+    const out: string[] = [];
+    const compare = (key: string, was: unknown, is: unknown) => {
+        if (was === undefined || JSON.stringify(was) === JSON.stringify(is)) return;
+        out.push(
+            `${NAMESPACE}:cluster.${key} ${show(is)} differs from ${show(was)}, which the cluster was created with: ${WHY[key]}`,
+        );
+    };
+    if (before.systemPool) {
+        for (const k of ["vmSize", "zones", "osSku"] as const) {
+            compare(`systemPool.${k}`, before.systemPool[k], now.systemPool[k]);
+        }
+    }
+    if (before.network !== undefined) {
+        if (before.network === null || now.network === null) {
+            compare("network", before.network, now.network);
+        } else {
+            for (const k of Object.keys(now.network) as (keyof typeof now.network)[]) {
+                compare(`network.${k}`, before.network[k], now.network[k]);
+            }
+        }
+    }
+    compare("privateCluster", before.privateCluster, now.privateCluster);
+    compare("privateDnsZone", before.privateDnsZone, now.privateDnsZone);
+    return out;
+}
+
+/**
+ * This stack's `createOnlySettings` output from its last update, read through a StackReference to
+ * the stack itself (undefined before the first update that exported it).
+ */
+export async function previousCreateOnlySettings(): Promise<unknown> {
+    const self = new pulumi.StackReference(
+        `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+    );
+    const details = await self.getOutputDetails("createOnlySettings");
+    return details.value ?? details.secretValue;
+}

@@ -1,0 +1,109 @@
+// Node pools. The system pool is inline in the cluster (AKS needs one at create); every other pool
+// is its own AgentPool, because AKS refuses adding or removing a pool through the cluster resource
+// (docs/azure-facts.md, failure mode 13). A user pool's Azure name carries a hash of the settings
+// AKS cannot change on an existing pool (VM size, zones, OS, spot), so changing one makes a new
+// pool that Pulumi creates before it deletes the old one: workloads move instead of stopping.
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import type * as types from "@pulumi/azure-native/types";
+import * as pulumi from "@pulumi/pulumi";
+import type { NodePool, SystemPool, UserPool } from "./config";
+import { shortHash } from "./naming";
+
+/** Azure name of the inline system pool. */
+export const SYSTEM_POOL_NAME = "system";
+/** Label on every user pool's nodes: `<name>` from config, stable across replacements. */
+export const POOL_LABEL = "aks-entra/pool";
+/** The taint that keeps applications off the system pool. */
+export const CRITICAL_ADDONS_ONLY = "CriticalAddonsOnly=true:NoSchedule";
+
+/** The settings AKS cannot change on an existing pool, in the order they are hashed. */
+export function immutablePoolSettings(pool: NodePool & { spot?: boolean }): string[] {
+    return [pool.vmSize, pool.zones.join(","), pool.osSku, pool.spot ? "spot" : "regular"];
+}
+
+/** `<name><4 hex>`: at most 12 lowercase letters and digits, as AKS allows for a Linux pool. */
+export function userPoolAzureName(pool: UserPool): string {
+    return `${pool.name}${shortHash(...immutablePoolSettings(pool)).slice(0, 4)}`;
+}
+
+/** What every pool shares: Linux on scale sets, autoscaled when min and max are given. */
+function common(pool: NodePool, subnetId: string | undefined) {
+    const autoscale = pool.minCount !== undefined;
+    return {
+        type: "VirtualMachineScaleSets",
+        osType: "Linux",
+        osSKU: pool.osSku,
+        vmSize: pool.vmSize,
+        count: pool.count,
+        enableAutoScaling: autoscale,
+        minCount: pool.minCount,
+        maxCount: pool.maxCount,
+        availabilityZones: pool.zones.length > 0 ? pool.zones : undefined,
+        vnetSubnetID: subnetId,
+    };
+}
+
+/** The cluster's inline system pool. */
+export function systemPoolProfile(
+    pool: SystemPool,
+    subnetId: string | undefined,
+): types.input.containerservice.ManagedClusterAgentPoolProfileArgs {
+    return {
+        name: SYSTEM_POOL_NAME,
+        mode: "System",
+        ...common(pool, subnetId),
+        nodeTaints: pool.criticalAddonsOnly ? [CRITICAL_ADDONS_ONLY] : undefined,
+    };
+}
+
+export interface UserPoolsArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    /** The cluster's Azure name (AgentPool's resourceName). */
+    readonly clusterName: pulumi.Input<string>;
+    readonly pools: readonly UserPool[];
+    readonly subnetId?: string;
+}
+
+/**
+ * One AgentPool per user pool, deleted with the cluster (a destroy does not remove pools one by
+ * one first). Logical names carry the config name, so a pool whose immutable settings change is
+ * replaced (its Azure name changes) and Pulumi creates the new pool before deleting the old one.
+ */
+export function userAgentPools(
+    name: string,
+    args: UserPoolsArgs,
+    cluster: containerservice.ManagedCluster,
+    parent: pulumi.Resource,
+): containerservice.AgentPool[] {
+    return args.pools.map((pool) => {
+        const autoscale = pool.minCount !== undefined;
+        return new containerservice.AgentPool(
+            `${name}-pool-${pool.name}`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                resourceName: args.clusterName,
+                agentPoolName: userPoolAzureName(pool),
+                mode: "User",
+                ...common(pool, args.subnetId),
+                nodeLabels: { ...pool.labels, [POOL_LABEL]: pool.name },
+                nodeTaints: pool.taints.length > 0 ? pool.taints : undefined,
+                // Spot: evicted VMs are deleted, and the price is capped at the on-demand price
+                // (-1), so eviction comes from capacity only (learn.microsoft.com/azure/aks/spot-node-pool).
+                ...(pool.spot
+                    ? {
+                          scaleSetPriority: "Spot",
+                          scaleSetEvictionPolicy: "Delete",
+                          spotMaxPrice: -1,
+                      }
+                    : {}),
+            },
+            {
+                parent,
+                dependsOn: [cluster],
+                deletedWith: cluster,
+                // The autoscaler moves the count; Pulumi should not fight it.
+                ignoreChanges: autoscale ? ["count"] : [],
+            },
+        );
+    });
+}
