@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { Plan } from "../plan/model";
-import { FIXTURES, plan, ROOT, type Run, workspace } from "./planRun";
+import { FIXTURES, plan, planDiff, ROOT, type Run, workspace } from "./planRun";
 
 const { out, remove } = workspace("plan");
 const readJson = (name: string) => JSON.parse(readFileSync(out(name), "utf8")) as Plan;
@@ -67,18 +67,9 @@ describe("offline plan (npm run plan)", function () {
         });
         [runs.again, runs.added, runs.widened, runs.trustRemoved] = await Promise.all([
             plan("--json", out("dev-again.json"), "--diff", out("dev.json")),
-            plan("--config", added, "--stack", "teams", "--diff", out("teams.json")),
-            plan("--config", widened, "--stack", "teams", "--diff", out("teams.json")),
-            plan(
-                "--config",
-                trustRemoved,
-                "--stack",
-                "teams",
-                "--diff",
-                out("teams.json"),
-                "--markdown",
-                out("trust.md"),
-            ),
+            planDiff(added, "teams", out("teams.json")),
+            planDiff(widened, "teams", out("teams.json")),
+            planDiff(trustRemoved, "teams", out("teams.json"), "--markdown", out("trust.md")),
         ]);
     });
 

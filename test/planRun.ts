@@ -38,6 +38,14 @@ export function plan(...args: string[]): Promise<Run> {
     });
 }
 
+/**
+ * `npm run plan -- --config <config> --stack <stack> --diff <base> [extra...]`: a changed stack file
+ * planned against an earlier plan JSON of the same stack.
+ */
+export function planDiff(config: string, stack: string, base: string, ...extra: string[]) {
+    return plan("--config", config, "--stack", stack, "--diff", base, ...extra);
+}
+
 // Stack config is free-form YAML that tests edit in place.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Config = Record<string, any>;

@@ -11,6 +11,7 @@ import {
     DEPLOYER,
     findingLines,
     plan,
+    planDiff,
     readPlan,
     type Run,
     teams,
@@ -73,21 +74,19 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             ];
             c["aks-entra:namespaces"][2].access.push({ group: "release-managers", role: "reader" });
         });
+        const base = out("dev.json");
         [runs.maxCount, runs.refused, runs.userPoolAdded, runs.userPoolResized] = await Promise.all(
             [
-                plan("--config", maxCount, "--stack", "dev", "--diff", out("dev.json")),
-                plan("--config", refused, "--stack", "dev", "--diff", out("dev.json")),
-                plan(
-                    "--config",
+                planDiff(maxCount, "dev", base),
+                planDiff(refused, "dev", base),
+                planDiff(
                     userPoolAdded,
-                    "--stack",
                     "teams",
-                    "--diff",
                     out("teams.json"),
                     "--markdown",
                     out("user-pool.md"),
                 ),
-                plan("--config", userPoolResized, "--stack", "dev", "--diff", out("dev.json")),
+                planDiff(userPoolResized, "dev", base),
             ],
         );
     });
