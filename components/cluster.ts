@@ -1,9 +1,18 @@
 // The AKS cluster: every door is Microsoft Entra ID.
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterSettings, KubeloginMode } from "./config";
+import type { ClusterSettings, KubeloginMode, MaintenanceWindow } from "./config";
 import { userKubeconfig } from "./kubeconfig";
-import { systemPoolProfile, userAgentPools } from "./nodePools";
+import { type NodeSettings, systemPoolProfile, userAgentPools } from "./nodePools";
+
+/**
+ * The planned-maintenance configurations AKS reads for each upgrade kind: the names are fixed by
+ * AKS (learn.microsoft.com/azure/aks/planned-maintenance).
+ */
+export const MAINTENANCE_CONFIG_NAMES = {
+    autoUpgrade: "aksManagedAutoUpgradeSchedule",
+    nodeOs: "aksManagedNodeOSUpgradeSchedule",
+} as const;
 
 export interface AksClusterArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -35,6 +44,11 @@ export interface AksClusterArgs {
      * failure modes 4 and 11).
      */
     readonly clusterPrerequisites: pulumi.Resource[];
+    /**
+     * The Log Analytics workspace Defender reports to (cluster.defender on). Defaults to
+     * cluster.defender.workspaceId.
+     */
+    readonly defenderWorkspaceId?: pulumi.Input<string>;
     /** How the exported kubeconfig logs in. Must not need a person for the Kubernetes provider. */
     readonly kubeloginMode: KubeloginMode;
     /** kubelogin `--client-id` of an msi login (deployer.managedIdentityClientId). */
@@ -48,6 +62,10 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly cluster: containerservice.ManagedCluster;
     /** The user pools, each its own AgentPool. */
     public readonly userPools: containerservice.AgentPool[];
+    /** Planned-maintenance windows, keyed like cluster.maintenance. */
+    public readonly maintenance: Partial<
+        Record<keyof typeof MAINTENANCE_CONFIG_NAMES, containerservice.MaintenanceConfiguration>
+    > = {};
     public readonly id: pulumi.Output<string>;
     public readonly name: pulumi.Output<string>;
     /** The OIDC issuer URL, verbatim (trailing slash included): the issuer of workload tokens. */
@@ -58,8 +76,12 @@ export class AksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:cluster:AksCluster", name, {}, opts);
         const s = args.settings;
-        const subnetId = s.network?.subnetId;
-        const system = systemPoolProfile(s.systemPool, subnetId);
+        const nodes: NodeSettings = {
+            subnetId: s.network?.subnetId,
+            ssh: s.nodeSsh,
+            encryptionAtHost: s.encryptionAtHost,
+        };
+        const system = systemPoolProfile(s.systemPool, nodes);
         this.cluster = new containerservice.ManagedCluster(
             `${name}`,
             {
@@ -95,7 +117,32 @@ export class AksCluster extends pulumi.ComponentResource {
                     },
                 },
                 oidcIssuerProfile: { enabled: true },
-                securityProfile: { workloadIdentity: { enabled: true } },
+                // Each setting below answers an Azure Policy built-in for AKS (README: Azure
+                // Policy built-ins): workload identity 2cc2e023, Image Cleaner af3c26b2,
+                // Defender a1840de2, KMS dbbdc317.
+                securityProfile: {
+                    workloadIdentity: { enabled: true },
+                    imageCleaner: s.imageCleaner.enabled
+                        ? { enabled: true, intervalHours: s.imageCleaner.intervalHours }
+                        : { enabled: false },
+                    defender: s.defender && {
+                        logAnalyticsWorkspaceResourceId:
+                            args.defenderWorkspaceId ?? s.defender.workspaceId,
+                        securityMonitoring: { enabled: true },
+                    },
+                    // The control plane holds Key Vault Crypto User on the key before the
+                    // cluster (clusterPrerequisites).
+                    azureKeyVaultKms: s.kms && {
+                        enabled: true,
+                        keyId: s.kms.keyId,
+                        keyVaultNetworkAccess: s.kms.network === "private" ? "Private" : "Public",
+                        keyVaultResourceId:
+                            s.kms.network === "private" ? s.kms.keyVaultId : undefined,
+                    },
+                },
+                // The Azure Policy add-on (built-in 0a15ec92): without it no in-cluster built-in
+                // can be assigned to the cluster.
+                addonProfiles: { azurepolicy: { enabled: s.azurePolicy } },
                 apiServerAccessProfile: {
                     enablePrivateCluster: s.privateCluster,
                     privateDNSZone: s.privateDnsZone,
@@ -137,11 +184,25 @@ export class AksCluster extends pulumi.ComponentResource {
                 resourceGroupName: args.resourceGroupName,
                 clusterName: this.cluster.name,
                 pools: s.userPools,
-                subnetId,
+                nodes,
             },
             this.cluster,
             this,
         );
+        for (const kind of ["autoUpgrade", "nodeOs"] as const) {
+            const window = s.maintenance[kind];
+            if (window === undefined) continue;
+            this.maintenance[kind] = new containerservice.MaintenanceConfiguration(
+                `${name}-maintenance-${kind}`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    resourceName: this.cluster.name,
+                    configName: MAINTENANCE_CONFIG_NAMES[kind],
+                    maintenanceWindow: maintenanceWindow(window),
+                },
+                { parent: this, dependsOn: [this.cluster], deletedWith: this.cluster },
+            );
+        }
 
         this.id = this.cluster.id;
         this.name = this.cluster.name;
@@ -177,4 +238,16 @@ export class AksCluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
         });
     }
+}
+
+/** A weekly window as AKS takes it (MaintenanceWindow). */
+function maintenanceWindow(
+    w: MaintenanceWindow,
+): containerservice.MaintenanceConfigurationArgs["maintenanceWindow"] {
+    return {
+        schedule: { weekly: { dayOfWeek: w.day, intervalWeeks: w.everyWeeks } },
+        durationHours: w.durationHours,
+        startTime: w.start,
+        utcOffset: w.utcOffset,
+    };
 }

@@ -1,5 +1,5 @@
-// Settings AKS fixes when it creates the cluster: the inline system pool's VM size, zones and OS,
-// the subnet and address ranges, and the private API server with its DNS zone. Azure refuses to
+// Settings AKS fixes when it creates the cluster: the inline system pool's VM size, zones, OS and
+// encryption at host, the subnet and address ranges, and the private API server with its DNS zone. Azure refuses to
 // change them later (docs/azure-facts.md, failure modes 13 and 17), and a refused cluster update
 // fails `pulumi up` halfway, after the run has created other things. So the stack exports them,
 // reads its own previous export back before declaring anything, and refuses a change as a config
@@ -10,6 +10,8 @@ import { NAMESPACE, type StackConfig } from "./config";
 /** The create-only settings as the stack exports them (output `createOnlySettings`). */
 export interface CreateOnlySettings {
     systemPool: { vmSize: string; zones: string[]; osSku: string };
+    /** Encryption at host on every pool, the inline system pool included. */
+    encryptionAtHost: boolean;
     network: {
         subnetId: string;
         podCidr: string | null;
@@ -30,6 +32,7 @@ export function createOnlySettings(config: StackConfig): CreateOnlySettings {
             zones: c.systemPool.zones,
             osSku: c.systemPool.osSku,
         },
+        encryptionAtHost: c.encryptionAtHost,
         network: n
             ? {
                   subnetId: n.subnetId,
@@ -54,6 +57,8 @@ const WHY: Readonly<Record<string, string>> = {
     "systemPool.vmSize": SYSTEM_POOL_PROCEDURE,
     "systemPool.zones": SYSTEM_POOL_PROCEDURE,
     "systemPool.osSku": SYSTEM_POOL_PROCEDURE,
+    encryptionAtHost:
+        "a pool gets encryption at host only when it is created (learn.microsoft.com/azure/aks/enable-host-encryption), and the system pool is part of the cluster resource. Keep the value, or create a new stack with it and move the workloads",
     network: NEW_CLUSTER,
     "network.subnetId": NEW_CLUSTER,
     "network.podCidr": NEW_CLUSTER,
@@ -86,6 +91,8 @@ export function createOnlyProblems(previous: unknown, now: CreateOnlySettings): 
             compare(`systemPool.${k}`, before.systemPool[k], now.systemPool[k]);
         }
     }
+    // An export from before the key existed comes from a cluster made without it.
+    compare("encryptionAtHost", before.encryptionAtHost ?? false, now.encryptionAtHost);
     if (before.network !== undefined) {
         if (before.network === null || now.network === null) {
             compare("network", before.network, now.network);

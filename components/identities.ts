@@ -3,7 +3,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
-import { assignRole } from "./roleAssignment";
+import { assignRole, grantLogicalName } from "./roleAssignment";
 import { AKS_ROLES } from "./roles";
 
 export interface ClusterIdentitiesArgs {
@@ -32,6 +32,13 @@ export interface ClusterIdentitiesArgs {
         /** A private DNS zone id (not `system` or `none`). */
         privateDnsZoneId?: string;
     };
+    /**
+     * ARM id of the KMS key (`<vault id>/keys/<name>`): the control plane is granted Key Vault
+     * Crypto User on it before the cluster, which AKS checks when it enables KMS.
+     */
+    readonly kmsKeyId?: string;
+    /** Registries the kubelet identity pulls images from: AcrPull on each. */
+    readonly containerRegistries?: readonly string[];
 }
 
 /**
@@ -50,6 +57,8 @@ export class ClusterIdentities extends pulumi.ComponentResource {
      * Contributor on your zone: AKS checks them when it creates the cluster.
      */
     public readonly networkAssignments: authorization.RoleAssignment[];
+    /** Kubelet -> AcrPull on each configured registry (images are pulled as the kubelet). */
+    public readonly registryAssignments: authorization.RoleAssignment[];
     /**
      * The bounded wait after a new operator or network grant (named for the first; it covers all
      * the grants AKS checks at create).
@@ -111,6 +120,13 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                 roleGuid: AKS_ROLES.privateDnsZoneContributor,
                 description: "AKS control plane writes the API server's record",
             },
+            // KMS etcd encryption: the control plane wraps and unwraps the data keys with yours.
+            args.kmsKeyId && {
+                key: "kms-key",
+                scope: args.kmsKeyId,
+                roleGuid: AKS_ROLES.keyVaultCryptoUser,
+                description: "AKS control plane encrypts etcd with the KMS key",
+            },
         ].filter((g) => !!g);
         this.networkAssignments = networkGrants.map((g) =>
             assignRole(
@@ -121,6 +137,24 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                     principalId: this.controlPlane.principalId,
                     principalType: "ServicePrincipal",
                     description: g.description,
+                    defaultSubscriptionId: args.subscriptionId,
+                },
+                { parent: this },
+            ),
+        );
+        this.registryAssignments = (args.containerRegistries ?? []).map((registry) =>
+            assignRole(
+                grantLogicalName(`${name}-kubelet`, {
+                    role: "AcrPull",
+                    roleGuid: AKS_ROLES.acrPull,
+                    scope: registry,
+                }),
+                {
+                    scope: registry,
+                    roleGuid: AKS_ROLES.acrPull,
+                    principalId: this.kubelet.principalId,
+                    principalType: "ServicePrincipal",
+                    description: "nodes pull images from the registry",
                     defaultSubscriptionId: args.subscriptionId,
                 },
                 { parent: this },

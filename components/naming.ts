@@ -13,6 +13,7 @@ export const NAME_RULES = {
     nodeResourceGroup: { max: 80, pattern: /^[-\w.()]*[-\w()]$/ },
     userAssignedIdentity: { min: 3, max: 128, pattern: /^[a-zA-Z0-9][-_a-zA-Z0-9]*$/ },
     federatedCredential: { min: 3, max: 120, pattern: /^[a-zA-Z0-9][-_a-zA-Z0-9]*$/ },
+    logWorkspace: { min: 4, max: 63, pattern: /^[a-zA-Z0-9][-a-zA-Z0-9]*[a-zA-Z0-9]$/ },
     groupDisplayName: { max: 256, pattern: /^[\x21-\x7e ]+$/ },
     // mailNickname: ASCII, no spaces or @()\[]";:<>,
     groupMailNickname: { max: 64, pattern: /^[a-zA-Z0-9][-_.a-zA-Z0-9]*$/ },
@@ -82,6 +83,10 @@ export class StackNames {
     }
     get kubeletIdentity(): string {
         return this.name("userAssignedIdentity", "id", "kubelet");
+    }
+    /** The Log Analytics workspace of the audit trail (when the stack creates one). */
+    get logWorkspace(): string {
+        return this.name("logWorkspace", "log");
     }
     get adminGroupDisplayName(): string {
         return this.name("groupDisplayName", "aks", "admins");

@@ -16,18 +16,43 @@ export const POOL_LABEL = "aks-entra/pool";
 /** The taint that keeps applications off the system pool. */
 export const CRITICAL_ADDONS_ONLY = "CriticalAddonsOnly=true:NoSchedule";
 
-/** The settings AKS cannot change on an existing pool, in the order they are hashed. */
-export function immutablePoolSettings(pool: NodePool & { spot?: boolean }): string[] {
-    return [pool.vmSize, pool.zones.join(","), pool.osSku, pool.spot ? "spot" : "regular"];
+/** What the stack sets on every pool alike (from the cluster's settings). */
+export interface NodeSettings {
+    readonly subnetId?: string;
+    /** SSH into nodes as a local user; false: `securityProfile.sshAccess: Disabled`. */
+    readonly ssh: boolean;
+    /** Encryption at host: set only when a pool is created (learn.microsoft.com/azure/aks/enable-host-encryption). */
+    readonly encryptionAtHost: boolean;
+}
+
+/**
+ * The settings AKS cannot change on an existing pool, in the order they are hashed. Encryption at
+ * host joins the list only when on, so pools made before it existed keep their names.
+ */
+export function immutablePoolSettings(
+    pool: NodePool & { spot?: boolean },
+    encryptionAtHost = false,
+): string[] {
+    return [
+        pool.vmSize,
+        pool.zones.join(","),
+        pool.osSku,
+        pool.spot ? "spot" : "regular",
+        ...(encryptionAtHost ? ["encryption-at-host"] : []),
+    ];
 }
 
 /** `<name><4 hex>`: at most 12 lowercase letters and digits, as AKS allows for a Linux pool. */
-export function userPoolAzureName(pool: UserPool): string {
-    return `${pool.name}${shortHash(...immutablePoolSettings(pool)).slice(0, 4)}`;
+export function userPoolAzureName(pool: UserPool, encryptionAtHost = false): string {
+    return `${pool.name}${shortHash(...immutablePoolSettings(pool, encryptionAtHost)).slice(0, 4)}`;
 }
 
-/** What every pool shares: Linux on scale sets, autoscaled when min and max are given. */
-function common(pool: NodePool, subnetId: string | undefined) {
+/**
+ * What every pool shares: Linux on scale sets, autoscaled when min and max are given, no SSH
+ * unless asked for (Azure Policy built-in 28257686 audits every pool without
+ * `securityProfile.sshAccess: Disabled`).
+ */
+function common(pool: NodePool, nodes: NodeSettings) {
     const autoscale = pool.minCount !== undefined;
     return {
         type: "VirtualMachineScaleSets",
@@ -39,19 +64,21 @@ function common(pool: NodePool, subnetId: string | undefined) {
         minCount: pool.minCount,
         maxCount: pool.maxCount,
         availabilityZones: pool.zones.length > 0 ? pool.zones : undefined,
-        vnetSubnetID: subnetId,
+        vnetSubnetID: nodes.subnetId,
+        securityProfile: { sshAccess: nodes.ssh ? "LocalUser" : "Disabled" },
+        enableEncryptionAtHost: nodes.encryptionAtHost ? true : undefined,
     };
 }
 
 /** The cluster's inline system pool. */
 export function systemPoolProfile(
     pool: SystemPool,
-    subnetId: string | undefined,
+    nodes: NodeSettings,
 ): types.input.containerservice.ManagedClusterAgentPoolProfileArgs {
     return {
         name: SYSTEM_POOL_NAME,
         mode: "System",
-        ...common(pool, subnetId),
+        ...common(pool, nodes),
         nodeTaints: pool.criticalAddonsOnly ? [CRITICAL_ADDONS_ONLY] : undefined,
     };
 }
@@ -61,7 +88,7 @@ export interface UserPoolsArgs {
     /** The cluster's Azure name (AgentPool's resourceName). */
     readonly clusterName: pulumi.Input<string>;
     readonly pools: readonly UserPool[];
-    readonly subnetId?: string;
+    readonly nodes: NodeSettings;
 }
 
 /**
@@ -82,9 +109,9 @@ export function userAgentPools(
             {
                 resourceGroupName: args.resourceGroupName,
                 resourceName: args.clusterName,
-                agentPoolName: userPoolAzureName(pool),
+                agentPoolName: userPoolAzureName(pool, args.nodes.encryptionAtHost),
                 mode: "User",
-                ...common(pool, args.subnetId),
+                ...common(pool, args.nodes),
                 nodeLabels: { ...pool.labels, [POOL_LABEL]: pool.name },
                 nodeTaints: pool.taints.length > 0 ? pool.taints : undefined,
                 // Spot: evicted VMs are deleted, and the price is capped at the on-demand price

@@ -18,6 +18,10 @@ export const AKS_ROLES = {
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     /** Control plane on your own private DNS zone, before the cluster. */
     privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+    /** Control plane on your KMS key, before the cluster. */
+    keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
+    /** Kubelet identity on a container registry: nodes pull images as the kubelet. */
+    acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
 } as const;
 
 /** Access levels a group or pipeline can be given on the cluster or in a namespace. */
@@ -48,9 +52,9 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
     "Key Vault Reader": "21090545-7ca7-4776-b22c-e363652d74d2",
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-    "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
+    "Key Vault Crypto User": AKS_ROLES.keyVaultCryptoUser,
     "Key Vault Certificate User": "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
-    AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    AcrPull: AKS_ROLES.acrPull,
     AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
     "Azure Service Bus Data Sender": "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
     "Azure Service Bus Data Receiver": "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",

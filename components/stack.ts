@@ -2,6 +2,8 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { AdminGroup } from "./adminGroup";
+import { AuditLogs, auditWorkspace } from "./auditLogs";
+import type * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { AksCluster } from "./cluster";
 import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
 import { ClusterConnection } from "./clusterConnection";
@@ -41,6 +43,10 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly identities: ClusterIdentities;
     public readonly admins: AdminGroup;
     public readonly cluster: AksCluster;
+    /** The audit trail; undefined with auditLogs.enabled false. */
+    public readonly auditLogs?: AuditLogs;
+    /** The audit workspace the stack created (auditLogs on, no workspaceId of yours). */
+    public readonly logWorkspace?: operationalinsights.Workspace;
     /** How the stack reaches the Kubernetes API; only when it has Kubernetes objects. */
     public readonly connection?: ClusterConnection;
     public readonly access: ClusterAccess;
@@ -99,9 +105,27 @@ export class AksEntra extends pulumi.ComponentResource {
                         ? undefined
                         : config.cluster.privateDnsZone,
                 },
+                kmsKeyId: config.cluster.kms?.keyResourceId,
+                containerRegistries: config.cluster.containerRegistries,
             },
             parent,
         );
+
+        const audit = config.auditLogs;
+        if (audit.enabled && audit.workspaceId === undefined) {
+            this.logWorkspace = auditWorkspace(
+                `${name}-audit-workspace`,
+                {
+                    ...inGroup,
+                    workspaceName: names.logWorkspace,
+                    retentionDays: audit.retentionDays,
+                },
+                parent,
+            );
+        }
+        const auditWorkspaceId = audit.enabled
+            ? (this.logWorkspace?.id ?? pulumi.output(audit.workspaceId!))
+            : undefined;
 
         this.admins = new AdminGroup(
             `${name}-admins`,
@@ -136,12 +160,26 @@ export class AksEntra extends pulumi.ComponentResource {
                     objectId: this.identities.kubelet.principalId,
                 },
                 clusterPrerequisites: this.identities.clusterPrerequisites,
+                // Defender reports to the audit workspace unless given its own.
+                defenderWorkspaceId: config.cluster.defender?.workspaceId ?? auditWorkspaceId,
                 kubeloginMode: automationLoginMode(config),
                 kubeloginClientId: config.deployer.managedIdentityClientId,
                 protect: config.protect,
             },
             parent,
         );
+        if (auditWorkspaceId !== undefined) {
+            this.auditLogs = new AuditLogs(
+                `${name}-audit`,
+                {
+                    categories: audit.categories,
+                    clusterId: this.cluster.id,
+                    workspaceId: auditWorkspaceId,
+                    cluster: this.cluster.cluster,
+                },
+                parent,
+            );
+        }
 
         // Namespaces hold every Kubernetes object of the stack. Without them there is no provider,
         // no deployer grant and no wait: nothing needs the Kubernetes API.

@@ -351,10 +351,49 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 return this.cluster(inputs, sub);
             case TYPES.agentPool: {
                 const pool = str(inputs.agentPoolName, "agentPoolName");
+                const problems = poolProblems(inputs, `agent pool ${pool}`);
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
                 const cluster = str(inputs.resourceName, "resourceName");
                 return {
                     id: `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${cluster}/agentPools/${pool}`,
                     state: { ...inputs, name: pool, provisioningState: "Succeeded" },
+                };
+            }
+            case TYPES.maintenance: {
+                const problems = maintenanceProblems(inputs);
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+                const cluster = str(inputs.resourceName, "resourceName");
+                const n = str(inputs.configName, "configName");
+                return {
+                    id: `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${cluster}/maintenanceConfigurations/${n}`,
+                    state: { ...inputs, name: n },
+                };
+            }
+            case TYPES.workspace: {
+                const n = str(inputs.workspaceName, "workspaceName");
+                const days = inputs.retentionInDays;
+                if (typeof days === "number" && (days < 30 || days > 730)) {
+                    throw new Error(
+                        `InvalidParameter: retentionInDays ${days} is outside 30-730 for the PerGB2018 pricing tier`,
+                    );
+                }
+                const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.OperationalInsights/workspaces/${n}`;
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        name: n,
+                        customerId: fakeGuid(`${id}#customer`),
+                        provisioningState: "Succeeded",
+                    },
+                };
+            }
+            case TYPES.diagnosticSetting: {
+                this.checkDiagnosticSetting(inputs);
+                const n = str(inputs.name, "name");
+                return {
+                    id: `${str(inputs.resourceUri, "resourceUri")}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
+                    state: { ...inputs, type: "Microsoft.Insights/diagnosticSettings" },
                 };
             }
             case TYPES.group: {
@@ -398,7 +437,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         if (problems.length > 0) {
             throw new Error(`BadRequest: ${problems.join("; ")}`);
         }
-        this.checkKubeletOperator(inputs);
+        this.checkControlPlaneGrants(inputs);
         const n = str(inputs.resourceName, "resourceName");
         const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${n}`;
         const location = str(inputs.location, "location");
@@ -457,31 +496,127 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     }
 
     /**
-     * AKS checks at create time that the control-plane identity holds Managed Identity Operator on
-     * the kubelet identity, as ARM sees it then (docs/azure-facts.md, failure modes 4 and 11).
+     * AKS checks at create time that the control-plane identity holds, as ARM sees it then
+     * (docs/azure-facts.md, failure modes 4 and 11; roles table): Managed Identity Operator on the
+     * kubelet identity, and with KMS etcd encryption Key Vault Crypto User on the key
+     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption). A grant on a scope above counts.
      */
-    private checkKubeletOperator(inputs: Props): void {
+    private checkControlPlaneGrants(inputs: Props): void {
         const kubelet = (inputs.identityProfile as { kubeletidentity?: { resourceId?: string } })
             ?.kubeletidentity?.resourceId;
         const controlPlane = (inputs.identity as { userAssignedIdentities?: string[] })
             ?.userAssignedIdentities?.[0];
-        if (kubelet === undefined || controlPlane === undefined) return;
+        if (controlPlane === undefined) return;
         const principal = fakeGuid(`${controlPlane}#principal`);
+        if (kubelet !== undefined) {
+            const target = kubelet.toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.managedIdentityOperator,
+                (at) => target === at || target.startsWith(`${at}/`),
+                (why) =>
+                    `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}${why}`,
+            );
+        }
+        const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
+            ?.azureKeyVaultKms;
+        if (kms?.enabled === true) {
+            // Vault names are global: the key id's vault and key name find the key's ARM scope.
+            const key = /^https:\/\/([^.]+)\.vault\.azure\.net\/keys\/([^/]+)\//.exec(
+                String(kms.keyId),
+            );
+            const suffix = key
+                ? `/providers/microsoft.keyvault/vaults/${key[1]}/keys/${key[2]}`.toLowerCase()
+                : "(no key)";
+            this.requireGrant(
+                principal,
+                AKS_ROLES.keyVaultCryptoUser,
+                (at) => {
+                    const tail = at.slice(at.indexOf("/providers/microsoft.keyvault/vaults/"));
+                    return (
+                        tail.startsWith("/providers/") &&
+                        (suffix === tail || suffix.startsWith(`${tail}/`))
+                    );
+                },
+                (why) =>
+                    `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot use the KMS key ${String(kms.keyId)}: it holds no Key Vault Crypto User on the key or its vault${why}`,
+            );
+        }
+    }
+
+    /**
+     * Throws `message(why)` unless `principal` holds `role` on a scope `covers` accepts (given in
+     * lowercase), honoured now.
+     */
+    private requireGrant(
+        principal: string,
+        role: string,
+        covers: (scope: string) => boolean,
+        message: (why: string) => string,
+    ): void {
         const grant = this.assignments().find(
             ({ r, guid }) =>
-                guid === AKS_ROLES.managedIdentityOperator &&
-                String(r.inputs.scope).toLowerCase() === kubelet.toLowerCase() &&
+                guid === role &&
+                covers(String(r.inputs.scope).toLowerCase()) &&
                 r.inputs.principalId === principal,
         );
         const honoured = grant && grant.r.createdAt + PROPAGATION_SECONDS.kubeletOperator;
         if (honoured === undefined || honoured > this.now) {
             throw new Error(
-                `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}` +
-                    (grant
+                message(
+                    grant
                         ? ` yet (granted at ${grant.r.createdAt} s, honoured from ${honoured} s; the cluster was created at ${this.now} s)`
-                        : " (no such grant when the cluster was created)"),
+                        : " (no such grant when the cluster was created)",
+                ),
             );
         }
+    }
+
+    /**
+     * Azure Monitor accepts only the log categories the resource type has, needs a destination,
+     * and refuses a second setting that sends a category to a destination another setting of the
+     * same resource already sends it to.
+     */
+    private checkDiagnosticSetting(inputs: Props): void {
+        const uri = str(inputs.resourceUri, "resourceUri").toLowerCase();
+        const logs = (inputs.logs ?? []) as { category?: string; enabled?: boolean }[];
+        const problems: string[] = [];
+        if (/\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/.test(uri)) {
+            for (const l of logs) {
+                if (!AKS_LOG_CATEGORIES.includes(String(l.category))) {
+                    problems.push(
+                        `Category '${String(l.category)}' is not supported for Microsoft.ContainerService/managedClusters`,
+                    );
+                }
+            }
+        }
+        const sink = inputs.workspaceId ?? inputs.storageAccountId ?? inputs.eventHubName;
+        if (sink === undefined) {
+            problems.push(
+                "a diagnostic setting needs a destination (workspaceId, storage, event hub)",
+            );
+        }
+        const others = [...this.outside, ...this.resources].filter(
+            (o) =>
+                o.type === TYPES.diagnosticSetting &&
+                String(o.inputs?.resourceUri).toLowerCase() === uri &&
+                o.inputs?.name !== inputs.name,
+        );
+        for (const o of others) {
+            const theirs = ((o.inputs?.logs ?? []) as { category?: string }[]).map(
+                (l) => l.category,
+            );
+            const shared = logs.filter((l) => theirs.includes(l.category));
+            if (
+                String(o.inputs?.workspaceId).toLowerCase() === String(sink).toLowerCase() &&
+                shared.length > 0
+            ) {
+                problems.push(
+                    `Conflict: data sink '${String(sink)}' is already used in diagnostic setting '${String(o.inputs?.name)}' for category '${String(shared[0].category)}'`,
+                );
+            }
+        }
+        if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
     }
 
     /** ARM compares a role assignment's principalType with what Graph knows of the principal. */
@@ -706,6 +841,29 @@ export function managedClusterProblems(inputs: Props): string[] {
     ) {
         problems.push("a user-assigned control plane takes exactly one identity resource id");
     }
+    const cleaner = (inputs.securityProfile as { imageCleaner?: Props } | undefined)?.imageCleaner;
+    const hours = cleaner?.intervalHours;
+    if (cleaner?.enabled === true && typeof hours === "number" && (hours < 24 || hours > 2160)) {
+        problems.push(`imageCleaner.intervalHours ${hours} is outside 24-2160`);
+    }
+    const defender = (inputs.securityProfile as { defender?: Props } | undefined)?.defender;
+    if (
+        (defender?.securityMonitoring as { enabled?: boolean } | undefined)?.enabled === true &&
+        typeof defender?.logAnalyticsWorkspaceResourceId !== "string"
+    ) {
+        problems.push("Defender security monitoring needs logAnalyticsWorkspaceResourceId");
+    }
+    const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
+        ?.azureKeyVaultKms;
+    if (kms?.enabled === true) {
+        if (!/^https:\/\/[^/]+\/keys\/[^/]+\/[0-9a-f]{32}$/i.test(String(kms.keyId))) {
+            problems.push(`azureKeyVaultKms.keyId ${String(kms.keyId)} is not a versioned key id`);
+        }
+        if (kms.keyVaultNetworkAccess === "Private" && typeof kms.keyVaultResourceId !== "string") {
+            problems.push("a private KMS key vault needs keyVaultResourceId");
+        }
+    }
+    problems.push(...pools.flatMap((p) => poolProblems(p, `agent pool ${String(p.name)}`)));
     if (!pools.some((p) => p.mode === "System")) {
         problems.push("a cluster needs at least one System mode agent pool");
     }
@@ -723,6 +881,58 @@ export function managedClusterProblems(inputs: Props): string[] {
         }
     }
     return problems;
+}
+
+/**
+ * The resource-log categories of Microsoft.ContainerService/managedClusters, restated from Azure
+ * Monitor's reference (learn.microsoft.com/azure/aks/monitor-aks-reference), not from the stack.
+ */
+const AKS_LOG_CATEGORIES: readonly string[] = [
+    "kube-apiserver",
+    "kube-audit",
+    "kube-audit-admin",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "cluster-autoscaler",
+    "cloud-controller-manager",
+    "guard",
+    "csi-azuredisk-controller",
+    "csi-azurefile-controller",
+    "csi-snapshot-controller",
+];
+
+/** What AKS refuses of any pool, inline or an AgentPool. */
+export function poolProblems(pool: Props, where: string): string[] {
+    const ssh = (pool.securityProfile as { sshAccess?: unknown } | undefined)?.sshAccess;
+    return ssh === undefined || ssh === "LocalUser" || ssh === "Disabled"
+        ? []
+        : [
+              `${where}: securityProfile.sshAccess ${JSON.stringify(ssh)} is not LocalUser or Disabled`,
+          ];
+}
+
+/** Planned-maintenance configurations AKS refuses (learn.microsoft.com/azure/aks/planned-maintenance). */
+export function maintenanceProblems(inputs: Props): string[] {
+    const out: string[] = [];
+    const name = inputs.configName;
+    if (
+        !["default", "aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"].includes(
+            String(name),
+        )
+    ) {
+        out.push(
+            `maintenance configuration name ${String(name)} is not default, aksManagedAutoUpgradeSchedule or aksManagedNodeOSUpgradeSchedule`,
+        );
+    }
+    const w = (inputs.maintenanceWindow ?? {}) as Props;
+    const hours = w.durationHours;
+    if (typeof hours !== "number" || hours < 4 || hours > 24) {
+        out.push(`maintenanceWindow.durationHours ${String(hours)} is outside 4-24`);
+    }
+    if (typeof w.startTime !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(w.startTime)) {
+        out.push(`maintenanceWindow.startTime ${String(w.startTime)} is not HH:mm`);
+    }
+    return out;
 }
 
 /** Mock inputs carry secrets as Pulumi's wire form `{<sigKey>: <secretSig>, value}`. */
@@ -896,6 +1106,7 @@ function valueAt(props: Props, path: string): unknown {
 /** A pool's properties AKS cannot change on an existing pool (see updateProblems). */
 const FIXED_POOL_PROPERTIES = [
     "vmSize",
+    "enableEncryptionAtHost",
     "availabilityZones",
     "osSKU",
     "scaleSetPriority",
@@ -933,7 +1144,9 @@ function location(value: unknown): string {
  *   learn.microsoft.com/azure/aks/manage-node-pools; AKS answers PropertyChangeNotAllowed "Changing
  *   property 'agentPoolProfile.vmSize' is not allowed", Azure/bicep-registry-modules#7130), its
  *   availabilityZones (learn.microsoft.com/azure/aks/availability-zones), osSKU, scaleSetPriority
- *   and vnetSubnetID (set when the pool's scale set is made; docs/azure-facts.md failure mode 17).
+ *   and vnetSubnetID (set when the pool's scale set is made; docs/azure-facts.md failure mode 17),
+ *   enableEncryptionAtHost ("can only be set at cluster or node pool creation time",
+ *   learn.microsoft.com/azure/aks/enable-host-encryption).
  * - dnsPrefix, nodeResourceGroup: PropertyChangeNotAllowed (docs/azure-facts.md failure mode 17,
  *   hashicorp/terraform-provider-azurerm#2611).
  * - enablePrivateCluster, privateDNSZone: a Private Link API server cannot be made public or

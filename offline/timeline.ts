@@ -24,6 +24,11 @@ export const CREATE_SECONDS: Readonly<Record<string, number>> = {
     // less than a cluster, which also builds its control plane.
     [TYPES.agentPool]: 240,
     [TYPES.group]: 5,
+    // Estimates: a workspace is provisioned in under a minute; a diagnostic setting and a
+    // maintenance window are settings on the cluster, written at once.
+    [TYPES.workspace]: 30,
+    [TYPES.diagnosticSetting]: 5,
+    [TYPES.maintenance]: 5,
 };
 /** Every Kubernetes object through the API server. */
 export const KUBERNETES_OBJECT_SECONDS = 1;
@@ -74,6 +79,9 @@ export const DELETE_SECONDS: Readonly<Record<string, number>> = {
     [TYPES.agentPool]: 180,
     [TYPES.group]: 5,
     [TYPES.sleep]: 0,
+    [TYPES.workspace]: 10,
+    [TYPES.diagnosticSetting]: 5,
+    [TYPES.maintenance]: 5,
 };
 
 /** Delete time of one resource of a state: Azure's typical time, 0 for what has no cloud object. */

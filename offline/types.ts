@@ -8,6 +8,12 @@ export const TYPES = {
     cluster: "azure-native:containerservice:ManagedCluster",
     /** A node pool as its own resource (pools other than the first system pool belong there). */
     agentPool: "azure-native:containerservice:AgentPool",
+    /** A planned-maintenance window of a cluster. */
+    maintenance: "azure-native:containerservice:MaintenanceConfiguration",
+    /** The Log Analytics workspace of the audit trail. */
+    workspace: "azure-native:operationalinsights:Workspace",
+    /** A diagnostic setting: the cluster's resource logs to a workspace. */
+    diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
     group: "azuread:index/group:Group",
     sleep: "time:index/sleep:Sleep",
     k8sProvider: "pulumi:providers:kubernetes",

@@ -20,6 +20,10 @@ const POLICY_FACTS: Readonly<Record<string, (v: PolicyViolation) => string | und
     "aks-run-command-disabled": (v) => `run-command|${v.urn}`,
     "aks-local-accounts-disabled": (v) => `local-accounts|${v.urn}`,
     "aks-entra-managed-integration": (v) => `entra-rbac|${v.urn}`,
+    "aks-azure-policy-addon": (v) => `azure-policy|${v.urn}`,
+    "aks-ssh-disabled": (v) => `ssh|${v.urn}`,
+    "aks-image-cleaner": (v) => `image-cleaner|${v.urn}`,
+    "stack-cluster-audit-logs": (v) => `audit-logs|${v.urn}`,
     "stack-cluster-admin-principals": (v) => `cluster-admin|${v.urn}`,
     "role-assignment-no-privileged-roles": (v) => `privileged-role|${v.urn}`,
     // "rules[2].verbs contains ..." is about rule 2 of that Role.

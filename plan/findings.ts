@@ -11,7 +11,7 @@ import { configFindings } from "./findingsConfig";
 import { rbacFindings } from "./findingsRbac";
 import { type Finding, type OrderCheck, SEVERITIES, sortBy } from "./model";
 import { systemPool } from "./pools";
-import { at, type RegistrationIndex, strings } from "./registrations";
+import { at, type RegistrationIndex, strings, TYPES } from "./registrations";
 
 export interface FindingContext {
     index: RegistrationIndex;
@@ -117,6 +117,72 @@ function clusterFindings(ctx: FindingContext): FactFinding[] {
             subject,
             message: "AKS-managed Entra integration with Azure RBAC is not enabled",
             facts: fact("entra-rbac"),
+        });
+    }
+    // The defaults that answer Azure Policy's built-ins for AKS (README: Azure Policy built-ins).
+    const sshPools = [
+        ...((i.agentPoolProfiles ?? []) as Record<string, unknown>[]).map((p) => ({
+            name: String(p.name),
+            ssh: at(p, "securityProfile", "sshAccess"),
+            urn: subject,
+        })),
+        ...ctx.index.ofType(TYPES.agentPool).map((p) => ({
+            name: String(p.inputs.agentPoolName),
+            ssh: at(p.inputs, "securityProfile", "sshAccess"),
+            urn: p.urn,
+        })),
+    ].filter((p) => p.ssh !== "Disabled");
+    if (sshPools.length > 0) {
+        out.push({
+            code: "node-ssh-enabled",
+            severity: "high",
+            subject,
+            message: `SSH to nodes is on in pool${sshPools.length === 1 ? "" : "s"} ${sshPools.map((p) => p.name).join(", ")}: a way onto nodes that is not an Entra login (Azure Policy built-in 28257686 reports the cluster); set aks-entra:cluster.nodeSsh false (the default) and use kubectl debug node/<name>`,
+            facts: [...new Set(sshPools.map((p) => `ssh|${p.urn}`))],
+        });
+    }
+    const addons = (i.addonProfiles ?? {}) as Record<string, unknown>;
+    const policyAddon = Object.entries(addons).find(([k]) => k.toLowerCase() === "azurepolicy");
+    if (at(policyAddon?.[1], "enabled") !== true) {
+        out.push({
+            code: "azure-policy-addon-off",
+            severity: "medium",
+            subject,
+            message:
+                "the Azure Policy add-on is off: no in-cluster Azure Policy (pod security baseline, allowed registries) can be assigned to this cluster (built-in 0a15ec92 reports it); set aks-entra:cluster.azurePolicy true (the default)",
+            facts: fact("azure-policy"),
+        });
+    }
+    if (at(i, "securityProfile", "imageCleaner", "enabled") !== true) {
+        out.push({
+            code: "image-cleaner-off",
+            severity: "medium",
+            subject,
+            message:
+                "Image Cleaner is off: unused images, vulnerable ones included, stay on the nodes (built-in af3c26b2 reports it); set aks-entra:cluster.imageCleaner.enabled true (the default)",
+            facts: fact("image-cleaner"),
+        });
+    }
+    const audit = ctx.config.auditLogs;
+    const trail = audit.categories.filter((c) =>
+        ["kube-audit-admin", "kube-audit", "guard"].includes(c),
+    );
+    if (!audit.enabled || ctx.index.ofType(TYPES.diagnosticSetting).length === 0) {
+        out.push({
+            code: "audit-logs-off",
+            severity: "high",
+            subject,
+            message:
+                "the cluster keeps no audit trail: nobody can see who did what with an Entra token or how Azure RBAC decided (built-in 245fc9df reports it); leave aks-entra:auditLogs on (the default)",
+            facts: fact("audit-logs"),
+        });
+    } else if (!trail.includes("guard") || !trail.some((c) => c.startsWith("kube-audit"))) {
+        out.push({
+            code: "audit-logs-partial",
+            severity: "medium",
+            subject,
+            message: `aks-entra:auditLogs.categories ${JSON.stringify(audit.categories)} miss ${trail.includes("guard") ? "kube-audit-admin (who changed what)" : "guard (how Entra and Azure RBAC decided)"}: the audit trail has a gap`,
+            facts: fact("audit-logs"),
         });
     }
     if ((systemPool(cluster)?.zones ?? []).length === 0) {

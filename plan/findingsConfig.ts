@@ -35,6 +35,8 @@ const DEFAULT_VALUES: Readonly<Record<string, (c: StackConfig) => string>> = {
     "cluster.userPools": () => "none (applications run on the system pool)",
     "cluster.network": () =>
         "none (AKS creates and manages the VNet; the cluster cannot be moved into your network later)",
+    auditLogs: (c) =>
+        `${c.auditLogs.categories.join(" and ")} logs to a new Log Analytics workspace in the stack's resource group, kept ${c.auditLogs.retentionDays} days`,
     kubeloginMode: (c) => c.kubeloginMode,
     "deployer.principalType": () =>
         "read from the Azure login (getClientConfig: the Azure CLI's client id means a person, any other a service principal)",

@@ -64,6 +64,8 @@ export const AKS_SCOPE =
 /** Resource type tokens, with or without an explicit API version (`containerservice/v20250101`). */
 export const TYPE = {
     cluster: /^azure-native:containerservice(\/v[^:]+)?:ManagedCluster$/,
+    agentPool: /^azure-native:containerservice(\/v[^:]+)?:AgentPool$/,
+    diagnosticSetting: /^azure-native:(monitor|insights)(\/v[^:]+)?:DiagnosticSetting$/,
     roleAssignment: /^azure-native:authorization(\/v[^:]+)?:RoleAssignment$/,
     identity: /^azure-native:managedidentity(\/v[^:]+)?:UserAssignedIdentity$/,
     fic: /^azure-native:managedidentity(\/v[^:]+)?:FederatedIdentityCredential$/,

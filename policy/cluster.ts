@@ -245,6 +245,69 @@ export const runCommandDisabled: ResourceValidationPolicy = {
     }),
 };
 
+/** The value under `key` of a map whose keys Azure treats case-insensitively (addonProfiles). */
+function readFolded(obj: unknown, key: string): unknown {
+    if (isUnknown(obj) || obj === null || typeof obj !== "object") return obj;
+    const hit = keys(obj).find((k) => k.toLowerCase() === key.toLowerCase());
+    return hit === undefined ? undefined : read(obj, hit);
+}
+
+/** A pool's SSH setting, where the pool lives (an inline profile or an AgentPool). */
+function reportSsh(pool: unknown, where: string, report: ReportViolation): void {
+    const ssh = read(pool, "securityProfile", "sshAccess");
+    if (isUnknown(ssh) || ssh === "Disabled") return;
+    report(
+        `${where}securityProfile.sshAccess is ${show(ssh)}; SSH is the one way onto nodes that is not an Entra login (Azure Policy built-in 28257686 audits it): set it to "Disabled" (aks-entra:cluster.nodeSsh: false, the default); reach nodes with kubectl debug node/<name> instead`,
+    );
+}
+
+export const sshDisabled: ResourceValidationPolicy = {
+    name: "aks-ssh-disabled",
+    description:
+        "SSH to nodes is disabled on every pool (securityProfile.sshAccess: Disabled), inline and AgentPool alike.",
+    enforcementLevel: "mandatory",
+    validateResource: [
+        onCluster((props, report) => {
+            const pools = read(props, "agentPoolProfiles");
+            if (isUnknown(pools)) return;
+            items(pools).forEach((pool, i) => {
+                const name = str(read(pool, "name")) ?? String(i);
+                reportSsh(pool, `agentPoolProfiles[${i}] (${name}): `, report);
+            });
+        }),
+        onType(TYPE.agentPool, (props, _args, report) => reportSsh(props, "", report)),
+    ],
+};
+
+export const azurePolicyAddon: ResourceValidationPolicy = {
+    name: "aks-azure-policy-addon",
+    description:
+        "The Azure Policy add-on is enabled, so Azure Policy's in-cluster built-ins can be assigned to the cluster.",
+    enforcementLevel: "mandatory",
+    validateResource: onCluster((props, report) => {
+        const enabled = read(readFolded(read(props, "addonProfiles"), "azurepolicy"), "enabled");
+        if (!isUnknown(enabled) && enabled !== true) {
+            report(
+                `addonProfiles.azurepolicy.enabled is ${show(enabled)}; without the Azure Policy add-on no in-cluster policy (pod security, allowed images) can be assigned to the cluster (Azure Policy built-in 0a15ec92 audits it): set aks-entra:cluster.azurePolicy: true, the default`,
+            );
+        }
+    }),
+};
+
+export const imageCleaner: ResourceValidationPolicy = {
+    name: "aks-image-cleaner",
+    description: "Image Cleaner removes unused, vulnerable images from nodes.",
+    enforcementLevel: "mandatory",
+    validateResource: onCluster((props, report) => {
+        const enabled = read(props, "securityProfile", "imageCleaner", "enabled");
+        if (!isUnknown(enabled) && enabled !== true) {
+            report(
+                `securityProfile.imageCleaner.enabled is ${show(enabled)}; unused images, vulnerable ones included, stay on the nodes (Azure Policy built-in af3c26b2 audits it): set aks-entra:cluster.imageCleaner.enabled: true, the default`,
+            );
+        }
+    }),
+};
+
 export const clusterPolicies: ResourceValidationPolicy[] = [
     entraIntegration,
     noLegacyAad,
@@ -256,4 +319,7 @@ export const clusterPolicies: ResourceValidationPolicy[] = [
     kubernetesRbac,
     apiServerRestricted,
     runCommandDisabled,
+    sshDisabled,
+    azurePolicyAddon,
+    imageCleaner,
 ];

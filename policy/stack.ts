@@ -293,6 +293,49 @@ export const deployerGrantScope: StackValidationPolicy = {
     },
 };
 
+/** Categories of an audit trail: who wrote what, and how Entra and Azure RBAC decided. */
+const AUDIT_CATEGORY_SETS = [["kube-audit-admin", "kube-audit"], ["guard"]];
+
+export const clusterAuditLogs: StackValidationPolicy = {
+    name: "stack-cluster-audit-logs",
+    description:
+        "Every cluster sends an audit trail (kube-audit-admin or kube-audit, and guard) through a diagnostic setting of this stack to a destination.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const settings = ofType(args.resources, TYPE.diagnosticSetting);
+        for (const cluster of ofType(args.resources, TYPE.cluster)) {
+            const name = azureName(cluster, "resourceName")?.toLowerCase();
+            const mine = settings.filter((d) => {
+                const byInput = (d.propertyDependencies?.resourceUri ?? []).some(
+                    (dep) => dep.urn === cluster.urn,
+                );
+                const uri = str(read(d.props, "resourceUri"))?.toLowerCase() ?? "";
+                return byInput || (name !== undefined && uri.endsWith(`/managedclusters/${name}`));
+            });
+            if (mine.some((d) => isUnknown(read(d.props, "logs")))) continue;
+            const enabled = mine
+                .filter((d) =>
+                    ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId"].some(
+                        (k) => read(d.props, k) !== undefined && read(d.props, k) !== null,
+                    ),
+                )
+                .flatMap((d) => items(read(d.props, "logs")))
+                .filter((l) => read(l, "enabled") === true)
+                .map((l) => str(read(l, "category")));
+            const missing = AUDIT_CATEGORY_SETS.filter(
+                (set) => !set.some((c) => enabled.includes(c)),
+            );
+            if (missing.length === 0) continue;
+            report(
+                mine.length === 0
+                    ? `cluster ${show(name)} has no diagnostic setting in this stack: nobody can see who did what with an Entra token or how it was authorised (Azure Policy built-in 245fc9df audits it); leave aks-entra:auditLogs on, the default`
+                    : `cluster ${show(name)} sends no ${missing.map((set) => set.join(" or ")).join(", nor ")} log to a destination: the audit trail misses ${missing.some((set) => set.includes("guard")) ? "how Entra and Azure RBAC decided" : "who changed what"}; list it in aks-entra:auditLogs.categories`,
+                cluster.urn,
+            );
+        }
+    },
+};
+
 export const stackPolicies: StackValidationPolicy[] = [
     namespaceGrants,
     workloadServiceAccounts,
@@ -300,4 +343,5 @@ export const stackPolicies: StackValidationPolicy[] = [
     clusterAdminPrincipals,
     deployerGrantScope,
     ficIssuerIsStackCluster,
+    clusterAuditLogs,
 ];

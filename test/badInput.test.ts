@@ -110,14 +110,14 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, kubeloginMode, deployer, protect, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, kubeloginMode, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
         ],
     },
     {
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, nodeSsh, azurePolicy, imageCleaner, containerRegistries, defender, encryptionAtHost, kms, maintenance, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
         ],
     },
     {
@@ -243,6 +243,143 @@ const CASES: BadInput[] = [
         config: dev((c) => (c["aks-entra:cluster"].privateCluster = true)),
         problems: [
             "aks-entra:cluster.authorizedIpRanges cannot be combined with cluster.privateCluster: true (a private API server has no public endpoint to restrict); remove one",
+        ],
+    },
+    // --- hardening and the audit trail (README: Azure Policy built-ins)
+    {
+        what: "Image Cleaner scanning every 12 hours",
+        config: dev((c) => (c["aks-entra:cluster"].imageCleaner.intervalHours = 12)),
+        problems: [
+            "aks-entra:cluster.imageCleaner.intervalHours 12 is outside 24-2160 (hours between Image Cleaner scans that Azure accepts)",
+        ],
+    },
+    {
+        what: "Image Cleaner off with an interval",
+        config: dev((c) => (c["aks-entra:cluster"].imageCleaner.enabled = false)),
+        problems: [
+            "aks-entra:cluster.imageCleaner.intervalHours applies only when Image Cleaner runs; remove it or set imageCleaner.enabled: true",
+        ],
+    },
+    {
+        what: "a registry given by its login server",
+        config: dev(
+            (c) => (c["aks-entra:cluster"].containerRegistries = ["contosoplatform.azurecr.io"]),
+        ),
+        problems: [
+            'aks-entra:cluster.containerRegistries[0] "contosoplatform.azurecr.io" is not an Azure resource id; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.ContainerRegistry/registries/<name>',
+        ],
+    },
+    {
+        what: "a registry listed twice, in two spellings",
+        config: dev((c) =>
+            c["aks-entra:cluster"].containerRegistries.push(
+                c["aks-entra:cluster"].containerRegistries[0].toUpperCase(),
+            ),
+        ),
+        problems: [
+            'aks-entra:cluster.containerRegistries lists "/subscriptions/11111111-2222-4333-8444-555555555555/resourcegroups/rg-shared/providers/microsoft.containerregistry/registries/contosoplatform" twice',
+        ],
+    },
+    {
+        what: "a KMS key without its version, and a key of another vault",
+        config: dev(
+            (c) =>
+                (c["aks-entra:cluster"].kms = {
+                    keyVaultId: KV,
+                    keyId: "https://kv.vault.azure.net/keys/etcd",
+                }),
+        ),
+        problems: [
+            "aks-entra:cluster.kms.keyId \"https://kv.vault.azure.net/keys/etcd\" is not a versioned Key Vault key id (https://<vault>.vault.azure.net/keys/<name>/<version>, the key's 'Key Identifier' with its version)",
+        ],
+    },
+    {
+        what: "a KMS key of another vault",
+        config: dev(
+            (c) =>
+                (c["aks-entra:cluster"].kms = {
+                    keyVaultId: KV,
+                    keyId: "https://kv-other.vault.azure.net/keys/etcd/0123456789abcdef0123456789abcdef",
+                }),
+        ),
+        problems: [
+            'aks-entra:cluster.kms.keyId "https://kv-other.vault.azure.net/keys/etcd/0123456789abcdef0123456789abcdef" is a key of vault "kv-other", but keyVaultId names vault "kv"; the control plane is granted Key Vault Crypto User on the key inside keyVaultId, so both must name the same vault',
+        ],
+    },
+    {
+        what: "a maintenance window of 2 hours at 25:00, an offset without sign",
+        config: dev(
+            (c) =>
+                (c["aks-entra:cluster"].maintenance.autoUpgrade = {
+                    day: "Sun",
+                    start: "25:00",
+                    durationHours: 2,
+                    utcOffset: "01:00",
+                }),
+        ),
+        problems: [
+            'aks-entra:cluster.maintenance.autoUpgrade.day "Sun" is not allowed; allowed: Monday | Tuesday | Wednesday | Thursday | Friday | Saturday | Sunday',
+            'aks-entra:cluster.maintenance.autoUpgrade.start "25:00" is not a time of day HH:mm (00:00-23:59)',
+            "aks-entra:cluster.maintenance.autoUpgrade.durationHours 2 is outside 4-24 (hours a window lasts that Azure accepts)",
+            'aks-entra:cluster.maintenance.autoUpgrade.utcOffset "01:00" is not a UTC offset +HH:mm or -HH:mm between -12:00 and +14:00 (e.g. +01:00)',
+        ],
+    },
+    {
+        what: "maintenance windows for upgrade channels that are off",
+        config: dev((c) => {
+            c["aks-entra:cluster"].autoUpgradeChannel = "none";
+            c["aks-entra:cluster"].nodeOsUpgradeChannel = "Unmanaged";
+            delete c["aks-entra:kubernetesVersion"];
+        }),
+        problems: [
+            'aks-entra:cluster.maintenance.autoUpgrade times cluster upgrades, but autoUpgradeChannel is "none": nothing would run in the window; remove it or choose a channel',
+            'aks-entra:cluster.maintenance.nodeOs times node OS upgrades, but nodeOsUpgradeChannel is "Unmanaged": AKS schedules none; remove it or use NodeImage or SecurityPatch',
+        ],
+    },
+    {
+        what: "Defender with no workspace anywhere",
+        config: dev((c) => {
+            c["aks-entra:cluster"].defender = {};
+            c["aks-entra:auditLogs"] = { enabled: false };
+        }),
+        problems: [
+            "aks-entra:cluster.defender needs a Log Analytics workspace: set defender.workspaceId, or leave aks-entra:auditLogs on (Defender then uses the audit workspace)",
+        ],
+    },
+    {
+        what: "audit logs off with categories",
+        config: dev((c) => (c["aks-entra:auditLogs"].enabled = false)),
+        problems: [
+            "aks-entra:auditLogs.enabled is false, so categories, retentionDays would do nothing; remove them or turn the audit trail on",
+        ],
+    },
+    {
+        what: "audit logs to your workspace with a retention, kube-audit beside kube-audit-admin, a made-up category",
+        config: dev((c) => {
+            c["aks-entra:auditLogs"].workspaceId =
+                `${KV.replace("Microsoft.KeyVault/vaults/kv", "Microsoft.OperationalInsights/workspaces/log-central")}`;
+            c["aks-entra:auditLogs"].categories = [
+                "kube-audit",
+                "kube-audit-admin",
+                "guard",
+                "audit",
+            ];
+        }),
+        problems: [
+            'aks-entra:auditLogs.categories[3] "audit" is not allowed; allowed: kube-apiserver | kube-audit | kube-audit-admin | kube-controller-manager | kube-scheduler | cluster-autoscaler | cloud-controller-manager | guard | csi-azuredisk-controller | csi-azurefile-controller | csi-snapshot-controller',
+            'aks-entra:auditLogs.retentionDays sets the retention of the workspace the stack creates; your workspace "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log-central" keeps its own (set it there), so remove retentionDays or workspaceId',
+            "aks-entra:auditLogs.categories lists kube-audit and kube-audit-admin: kube-audit already holds every kube-audit-admin event (it adds get and list), so the writes would be ingested and paid for twice; keep one",
+        ],
+    },
+    {
+        what: "audit retention of 7 days, categories listed twice",
+        config: dev((c) => {
+            c["aks-entra:auditLogs"].retentionDays = 7;
+            c["aks-entra:auditLogs"].categories = ["guard", "guard"];
+        }),
+        problems: [
+            "aks-entra:auditLogs.retentionDays 7 is outside 30-730 (days a workspace keeps logs that Azure accepts)",
+            'aks-entra:auditLogs.categories lists "guard" twice',
         ],
     },
     // --- groups, admins, access

@@ -18,6 +18,8 @@ import {
 //     or digits (Unicode); can't end with a period.
 //   Microsoft.ContainerService/managedClusters: 1-63; alphanumerics, underscores, hyphens; start
 //     and end with an alphanumeric.
+//   Microsoft.OperationalInsights/workspaces: 4-63; alphanumerics and hyphens; start and end with
+//     an alphanumeric.
 //   Microsoft.ManagedIdentity/userAssignedIdentities: 3-128; alphanumerics, hyphens, underscores;
 //     start with a letter or number.
 // AKS: the node resource group name is at most 80 characters
@@ -37,6 +39,7 @@ const AZURE: Record<string, (name: string) => boolean> = {
         between(n, 1, 80) && /^[-_.()\p{L}\p{N}]+$/u.test(n) && !n.endsWith("."),
     cluster: (n) => between(n, 1, 63) && /^[A-Za-z0-9]([-_A-Za-z0-9]*[A-Za-z0-9])?$/.test(n),
     dnsPrefix: (n) => between(n, 1, 54) && /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/.test(n),
+    logWorkspace: (n) => between(n, 4, 63) && /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])$/.test(n),
     userAssignedIdentity: (n) => between(n, 3, 128) && /^[A-Za-z0-9][-_A-Za-z0-9]*$/.test(n),
     federatedCredential: (n) => between(n, 3, 120) && /^[A-Za-z0-9][-_A-Za-z0-9]*$/.test(n),
     groupDisplayName: (n) => between(n, 1, 256) && !/\p{Cc}/u.test(n),
@@ -57,6 +60,7 @@ function physicalNames(
         ["dnsPrefix", "dnsPrefix", names.dnsPrefix],
         ["controlPlaneIdentity", "userAssignedIdentity", names.controlPlaneIdentity],
         ["kubeletIdentity", "userAssignedIdentity", names.kubeletIdentity],
+        ["logWorkspace", "logWorkspace", names.logWorkspace],
         ["adminGroupDisplayName", "groupDisplayName", names.adminGroupDisplayName],
         ["adminGroupMailNickname", "groupMailNickname", names.adminGroupMailNickname],
         ["workloadIdentity", "userAssignedIdentity", names.workloadIdentity(...workload)],
@@ -178,6 +182,7 @@ describe("names: Azure's rules for every physical name (property tests)", () => 
                 ["dnsPrefix", "aks-aks-entra-dev-5ff3bbad"],
                 ["controlPlaneIdentity", "id-aks-entra-dev-5ff3bbad-control-plane"],
                 ["kubeletIdentity", "id-aks-entra-dev-5ff3bbad-kubelet"],
+                ["logWorkspace", "log-aks-entra-dev-5ff3bbad"],
                 ["adminGroupDisplayName", "aks-aks-entra-dev-5ff3bbad-admins"],
                 ["adminGroupMailNickname", "aks-aks-entra-dev-5ff3bbad-admins"],
                 ["workloadIdentity", "id-aks-entra-dev-5ff3bbad-wl-payments_payments-api"],

@@ -61,6 +61,8 @@ interface Sources {
     pipelineClusterAdmin: RunResult;
     /** The developers group given cluster-admin; the platform-admins admin group too. */
     groupClusterAdmin: RunResult;
+    /** Every default of README "Azure Policy built-ins" turned off: SSH, add-on, cleaner, audit. */
+    hardeningOff: RunResult;
 }
 
 const CLUSTER_TYPE = TYPES.cluster;
@@ -80,6 +82,7 @@ function find(r: RunResult, type: string, prefix: string): Registration {
 }
 
 const cluster = (r: RunResult) => find(r, CLUSTER_TYPE, "aks-entra-cluster");
+const appsPool = (r: RunResult) => find(r, TYPES.agentPool, "aks-entra-cluster-pool-apps");
 const sreWriter = (r: RunResult) => find(r, RA, `aks-entra-access-${SRE}/cluster/writer`);
 const deployerGrant = (r: RunResult) => find(r, RA, "aks-entra-connection-deployer-cluster-admin");
 const workloadFic = (r: RunResult) => find(r, TYPES.fic, "aks-entra-wl/payments/payments-api-k8s");
@@ -383,6 +386,66 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
             from: (s) => cluster(s.runCommand),
             expected: [
                 "apiServerAccessProfile.disableRunCommand is false; run command reaches the API server through Azure Resource Manager, around authorizedIpRanges and private endpoints: set aks-entra:cluster.disableRunCommand: true unless your team relies on it",
+            ],
+        },
+    ],
+    "aks-ssh-disabled": [
+        { what: "the dev cluster", from: (s) => cluster(s.dev), expected: [] },
+        { what: "a dev user pool", from: (s) => appsPool(s.dev), expected: [] },
+        {
+            what: "nodeSsh: true in config: the inline system pool",
+            from: (s) => cluster(s.hardeningOff),
+            expected: [
+                'agentPoolProfiles[0] (system): securityProfile.sshAccess is "LocalUser"; SSH is the one way onto nodes that is not an Entra login (Azure Policy built-in 28257686 audits it): set it to "Disabled" (aks-entra:cluster.nodeSsh: false, the default); reach nodes with kubectl debug node/<name> instead',
+            ],
+        },
+        {
+            what: "nodeSsh: true in config: a user pool (AgentPool)",
+            from: (s) => appsPool(s.hardeningOff),
+            expected: [
+                'securityProfile.sshAccess is "LocalUser"; SSH is the one way onto nodes that is not an Entra login (Azure Policy built-in 28257686 audits it): set it to "Disabled" (aks-entra:cluster.nodeSsh: false, the default); reach nodes with kubectl debug node/<name> instead',
+            ],
+        },
+        {
+            what: "securityProfile removed from a pool (AKS's default is LocalUser)",
+            from: (s) => appsPool(s.dev),
+            mutate: (p) => deleteAt(p, "securityProfile"),
+            expected: [
+                'securityProfile.sshAccess is not set; SSH is the one way onto nodes that is not an Entra login (Azure Policy built-in 28257686 audits it): set it to "Disabled" (aks-entra:cluster.nodeSsh: false, the default); reach nodes with kubectl debug node/<name> instead',
+            ],
+        },
+    ],
+    "aks-azure-policy-addon": [
+        { what: "the dev cluster", from: (s) => cluster(s.dev), expected: [] },
+        {
+            what: "the add-on under ARM's camel-case key (keys are case-insensitive)",
+            from: (s) => cluster(s.dev),
+            mutate: (p) => (p.addonProfiles = { azurePolicy: { enabled: true } }),
+            expected: [],
+        },
+        {
+            what: "azurePolicy: false in config",
+            from: (s) => cluster(s.hardeningOff),
+            expected: [
+                "addonProfiles.azurepolicy.enabled is false; without the Azure Policy add-on no in-cluster policy (pod security, allowed images) can be assigned to the cluster (Azure Policy built-in 0a15ec92 audits it): set aks-entra:cluster.azurePolicy: true, the default",
+            ],
+        },
+        {
+            what: "addonProfiles removed",
+            from: (s) => cluster(s.dev),
+            mutate: (p) => deleteAt(p, "addonProfiles"),
+            expected: [
+                "addonProfiles.azurepolicy.enabled is not set; without the Azure Policy add-on no in-cluster policy (pod security, allowed images) can be assigned to the cluster (Azure Policy built-in 0a15ec92 audits it): set aks-entra:cluster.azurePolicy: true, the default",
+            ],
+        },
+    ],
+    "aks-image-cleaner": [
+        { what: "the dev cluster", from: (s) => cluster(s.dev), expected: [] },
+        {
+            what: "imageCleaner.enabled: false in config",
+            from: (s) => cluster(s.hardeningOff),
+            expected: [
+                "securityProfile.imageCleaner.enabled is false; unused images, vulnerable ones included, stay on the nodes (Azure Policy built-in af3c26b2 audits it): set aks-entra:cluster.imageCleaner.enabled: true, the default",
             ],
         },
     ],
@@ -822,6 +885,49 @@ const STACK_CASES: Record<string, StackCase[]> = {
             ],
         },
     ],
+    "stack-cluster-audit-logs": [
+        { what: "the dev stack", from: (s) => s.dev, expected: [] },
+        {
+            what: "auditLogs.enabled: false in config",
+            from: (s) => s.hardeningOff,
+            expected: [
+                [
+                    "aks-entra-cluster",
+                    'cluster "aks-aks-entra-dev-5ff3bbad" has no diagnostic setting in this stack: nobody can see who did what with an Entra token or how it was authorised (Azure Policy built-in 245fc9df audits it); leave aks-entra:auditLogs on, the default',
+                ],
+            ],
+        },
+        {
+            what: "the guard category dropped from the setting",
+            from: (s) => s.dev,
+            mutate: (all) => {
+                const setting = all.find((r) => r.type === TYPES.diagnosticSetting)!;
+                setting.state.logs = (setting.state.logs as Props[]).filter(
+                    (l) => l.category !== "guard",
+                );
+            },
+            expected: [
+                [
+                    "aks-entra-cluster",
+                    'cluster "aks-aks-entra-dev-5ff3bbad" sends no guard log to a destination: the audit trail misses how Entra and Azure RBAC decided; list it in aks-entra:auditLogs.categories',
+                ],
+            ],
+        },
+        {
+            what: "a setting with no destination",
+            from: (s) => s.dev,
+            mutate: (all) => {
+                const setting = all.find((r) => r.type === TYPES.diagnosticSetting)!;
+                delete setting.state.workspaceId;
+            },
+            expected: [
+                [
+                    "aks-entra-cluster",
+                    'cluster "aks-aks-entra-dev-5ff3bbad" sends no kube-audit-admin or kube-audit, nor guard log to a destination: the audit trail misses how Entra and Azure RBAC decided; list it in aks-entra:auditLogs.categories',
+                ],
+            ],
+        },
+    ],
     "stack-deployer-grant-scope": [
         {
             what: "the dev stack (the deployer's grant on its group)",
@@ -975,6 +1081,15 @@ async function sources(): Promise<Sources> {
                     { group: "developers", role: "cluster-admin" },
                     { group: "platform-admins", role: "cluster-admin" },
                 );
+            }),
+        }),
+        hardeningOff: await run({
+            config: devConfigWith((c) => {
+                const cluster = c["aks-entra:cluster"];
+                cluster.nodeSsh = true;
+                cluster.azurePolicy = false;
+                cluster.imageCleaner = { enabled: false };
+                c["aks-entra:auditLogs"] = { enabled: false };
             }),
         }),
     };

@@ -101,7 +101,14 @@ describe("dev stack", function () {
         assert.equal(c.disableLocalAccounts, true);
         assert.equal(c.enableRBAC, true);
         assert.deepEqual(c.oidcIssuerProfile, { enabled: true });
-        assert.deepEqual(c.securityProfile, { workloadIdentity: { enabled: true } });
+        // Image Cleaner on, weekly, as Pulumi.dev.yaml says (Azure Policy built-in af3c26b2);
+        // Defender and KMS are opt-in and absent.
+        assert.deepEqual(c.securityProfile, {
+            workloadIdentity: { enabled: true },
+            imageCleaner: { enabled: true, intervalHours: 168 },
+        });
+        // The Azure Policy add-on (built-in 0a15ec92), under the key AKS uses.
+        assert.deepEqual(c.addonProfiles, { azurepolicy: { enabled: true } });
     });
 
     it("runs the control plane as the user-assigned identity and nodes as the kubelet identity", function () {
@@ -518,6 +525,7 @@ describe("dev stack", function () {
         // What the next run reads back to refuse changes AKS cannot make (components/createOnly.ts).
         assert.deepEqual(r.outputs.createOnlySettings, {
             systemPool: { vmSize: "Standard_D4ds_v5", zones: ["1", "2", "3"], osSku: "AzureLinux" },
+            encryptionAtHost: false,
             network: {
                 subnetId: cfg.cluster.network!.subnetId,
                 podCidr: "10.244.0.0/16",
@@ -592,6 +600,7 @@ describe("dev stack", function () {
         const cfg = parseConfig(raw);
         assert.deepEqual(Object.keys(raw).sort(), [
             "admins",
+            "auditLogs",
             "cluster",
             "clusterAccess",
             "deployer",

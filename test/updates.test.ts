@@ -348,7 +348,7 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
     });
 
     describe("pulumi destroy", function () {
-        it("deletes every Kubernetes object, agent pool and credential with its cluster or identity: no API call, no error", function () {
+        it("deletes every Kubernetes object, agent pool, diagnostic setting, maintenance window and credential with its cluster or identity: no API call, no error", function () {
             for (const clusterGone of [false, true]) {
                 const { steps, errors } = destroyStack(first, { clusterGone });
                 assert.deepEqual(errors, []);
@@ -362,6 +362,8 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
                                 r.custom &&
                                 (r.type.startsWith("kubernetes:") ||
                                     r.type === TYPES.agentPool ||
+                                    r.type === TYPES.diagnosticSetting ||
+                                    r.type === TYPES.maintenance ||
                                     r.type === TYPES.fic),
                         )
                         .map((r) => r.urn)

@@ -1,11 +1,24 @@
 // Defaults and assembly: the typed StackConfig from values every schema and rule accepted.
 // Pure module; it checks nothing (parse.ts does), so a reference here always resolves.
-import { KUBELET_GRANT_WAIT } from "./constants";
+import {
+    AUDIT_CATEGORIES,
+    IMAGE_CLEANER_HOURS,
+    KUBELET_GRANT_WAIT,
+    MAINTENANCE_HOURS,
+    RETENTION_DAYS,
+} from "./constants";
 import { poolCount } from "./rules";
 import type { GroupAliases } from "./references";
 import { resolveGrants } from "./references";
 import type { Parsed } from "./schema";
-import type { NamespaceSettings, NodePool, Pipeline, StackConfig } from "./types";
+import type {
+    MaintenanceWindow,
+    NamespaceSettings,
+    NodePool,
+    Pipeline,
+    StackConfig,
+} from "./types";
+import { keyVaultKeyParts } from "./values";
 
 type ClusterInput = NonNullable<Parsed["cluster"]>;
 type PoolInput = NonNullable<ClusterInput["systemPool"]>;
@@ -21,6 +34,20 @@ function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
     };
 }
 
+type WindowInput = NonNullable<NonNullable<ClusterInput["maintenance"]>["autoUpgrade"]>;
+
+function maintenanceWindow(w: WindowInput | undefined): MaintenanceWindow | undefined {
+    return (
+        w && {
+            day: w.day,
+            start: w.start,
+            durationHours: w.durationHours ?? MAINTENANCE_HOURS.default,
+            utcOffset: w.utcOffset ?? "+00:00",
+            everyWeeks: w.everyWeeks ?? 1,
+        }
+    );
+}
+
 export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
     const defaultsUsed: string[] = [];
     const used = (key: string, unset: boolean) => unset && defaultsUsed.push(key);
@@ -30,6 +57,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
     used("cluster.systemPool.zones", c.systemPool?.zones === undefined);
     used("cluster.userPools", c.userPools === undefined);
     used("cluster.network", c.network === undefined);
+    used("auditLogs", p.auditLogs === undefined);
     const a = p.admins ?? {};
     used("admins", p.admins === undefined);
     const d = p.deployer ?? {};
@@ -87,6 +115,26 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             autoUpgradeChannel: c.autoUpgradeChannel ?? "patch",
             nodeOsUpgradeChannel: c.nodeOsUpgradeChannel ?? "NodeImage",
             disableRunCommand: c.disableRunCommand ?? true,
+            nodeSsh: c.nodeSsh ?? false,
+            azurePolicy: c.azurePolicy ?? true,
+            imageCleaner: {
+                enabled: c.imageCleaner?.enabled ?? true,
+                intervalHours: c.imageCleaner?.intervalHours ?? IMAGE_CLEANER_HOURS.default,
+            },
+            containerRegistries: c.containerRegistries ?? [],
+            defender: c.defender && { ...c.defender },
+            encryptionAtHost: c.encryptionAtHost ?? false,
+            kms: c.kms && {
+                keyId: c.kms.keyId,
+                keyVaultId: c.kms.keyVaultId,
+                network: c.kms.network ?? "public",
+                // The rule kms() checked that the key id parses and names this vault.
+                keyResourceId: `${c.kms.keyVaultId}/keys/${keyVaultKeyParts(c.kms.keyId)!.key}`,
+            },
+            maintenance: {
+                autoUpgrade: maintenanceWindow(c.maintenance?.autoUpgrade),
+                nodeOs: maintenanceWindow(c.maintenance?.nodeOs),
+            },
             kubeletGrantWaitSeconds: c.kubeletGrantWaitSeconds ?? KUBELET_GRANT_WAIT.default,
         },
         groups: Object.fromEntries(groups.entries()),
@@ -109,6 +157,12 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             clusterAdmin: d.clusterAdmin ?? true,
             rbacWaitSeconds: d.rbacWaitSeconds ?? 300,
             managedIdentityClientId: d.managedIdentityClientId?.toLowerCase(),
+        },
+        auditLogs: {
+            enabled: p.auditLogs?.enabled ?? true,
+            workspaceId: p.auditLogs?.workspaceId,
+            categories: p.auditLogs?.categories ?? [...AUDIT_CATEGORIES],
+            retentionDays: p.auditLogs?.retentionDays ?? RETENTION_DAYS.default,
         },
         protect: p.protect ?? false,
         tags: { ...p.tags },

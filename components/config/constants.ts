@@ -55,6 +55,51 @@ export const OUTBOUND_TYPES = [
 ] as const;
 
 export const TIERS = ["Free", "Standard", "Premium"] as const;
+
+/**
+ * Image Cleaner's scan interval in hours: AKS accepts 24 to 2160 (90 days) and defaults to 168
+ * (https://learn.microsoft.com/azure/aks/image-cleaner).
+ */
+export const IMAGE_CLEANER_HOURS = { min: 24, max: 2160, default: 168 } as const;
+
+/**
+ * The cluster's resource-log categories (diagnostic settings of Microsoft.ContainerService/
+ * managedClusters). The audit trail is kube-audit-admin (writes, without get and list) and guard
+ * (Entra and Azure RBAC decisions) (https://learn.microsoft.com/azure/aks/monitor-aks-reference).
+ */
+export const LOG_CATEGORIES = [
+    "kube-apiserver",
+    "kube-audit",
+    "kube-audit-admin",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "cluster-autoscaler",
+    "cloud-controller-manager",
+    "guard",
+    "csi-azuredisk-controller",
+    "csi-azurefile-controller",
+    "csi-snapshot-controller",
+] as const;
+export const AUDIT_CATEGORIES = ["kube-audit-admin", "guard"] as const;
+/**
+ * Retention of the Log Analytics workspace the stack creates: 30 days are included in the price,
+ * the workspace allows up to 730 (https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure).
+ */
+export const RETENTION_DAYS = { min: 30, max: 730, default: 30 } as const;
+
+export const WEEKDAYS = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+] as const;
+/** A planned-maintenance window lasts 4 to 24 hours (MaintenanceWindow.durationHours). */
+export const MAINTENANCE_HOURS = { min: 4, max: 24, default: 4 } as const;
+/** KMS key vault access (securityProfile.azureKeyVaultKms.keyVaultNetworkAccess). */
+export const KMS_NETWORK = ["public", "private"] as const;
 export const UPGRADE_CHANNELS = ["none", "patch", "stable", "rapid", "node-image"] as const;
 export const NODE_OS_UPGRADE_CHANNELS = [
     "None",

@@ -76,15 +76,16 @@ export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIs
             }
             return `${path} ${show(value)} ${value === undefined ? "is required" : "is not allowed"}; allowed: ${issue.values.map((v) => String(v)).join(" | ")}`;
         case "too_small":
+            // A schema's own "is ..." message says more (the allowed range, why) than the bound.
             return Array.isArray(value)
                 ? `${path} needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`
-                : `${path} ${show(value)} is below the minimum ${issue.minimum}`;
+                : `${path} ${show(value)} ${issue.message.startsWith("is ") ? issue.message : `is below the minimum ${issue.minimum}`}`;
         case "too_big":
             return Array.isArray(value)
                 ? `${path} has ${value.length} entries; at most ${issue.maximum} allowed`
                 : typeof value === "string"
                   ? `${path} ${show(value)} ${issue.message.startsWith("is ") ? issue.message : `is longer than ${issue.maximum} chars`}`
-                  : `${path} ${show(value)} is above the maximum ${issue.maximum}`;
+                  : `${path} ${show(value)} ${issue.message.startsWith("is ") ? issue.message : `is above the maximum ${issue.maximum}`}`;
         case "invalid_key":
             // The path ends with the bad key itself: name the map, then the key.
             return `${keyPath(key, issue.path.slice(0, -1))} key ${show(issue.path.at(-1))} ${issue.issues.map((i) => i.message).join("; ")}`;

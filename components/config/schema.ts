@@ -3,8 +3,12 @@
 import { z } from "zod";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
+    IMAGE_CLEANER_HOURS,
+    KMS_NETWORK,
     KUBELET_GRANT_WAIT,
     KUBELOGIN_MODES,
+    LOG_CATEGORIES,
+    MAINTENANCE_HOURS,
     MAX_AUTHORIZED_RANGES,
     MAX_USER_POOLS,
     NODE_OS_UPGRADE_CHANNELS,
@@ -12,8 +16,10 @@ import {
     OUTBOUND_TYPES,
     PRINCIPAL_TYPES,
     RBAC_VERBS,
+    RETENTION_DAYS,
     TIERS,
     UPGRADE_CHANNELS,
+    WEEKDAYS,
 } from "./constants";
 import {
     armScopeProblem,
@@ -21,6 +27,7 @@ import {
     gitRefProblem,
     githubRepositoryProblem,
     ipv4AddressProblem,
+    keyVaultKeyIdProblem,
     kubernetesVersionProblem,
     NIL_GUID,
     networkCidrProblem,
@@ -28,6 +35,8 @@ import {
     privateDnsZoneProblem,
     resourceIdProblem,
     taintProblem,
+    timeOfDayProblem,
+    utcOffsetProblem,
 } from "./values";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -123,6 +132,24 @@ const networkSchema = z.strictObject({
     ).optional(),
 });
 
+/** The id of an existing resource of `type`, checked by resourceIdProblem. */
+const idOf = (type: string) => checkedString((v) => resourceIdProblem(v, type));
+const workspaceId = idOf("Microsoft.OperationalInsights/workspaces");
+/** A whole number of `unit` in the range Azure accepts. */
+const between = (unit: string, range: { min: number; max: number }) => {
+    const error = `is outside ${range.min}-${range.max} (${unit} that Azure accepts)`;
+    return z.int().min(range.min, { error }).max(range.max, { error });
+};
+
+/** A weekly planned-maintenance window (containerservice.MaintenanceConfiguration). */
+const maintenanceWindowSchema = z.strictObject({
+    day: z.enum(WEEKDAYS),
+    start: checkedString(timeOfDayProblem),
+    durationHours: between("hours a window lasts", MAINTENANCE_HOURS).optional(),
+    utcOffset: checkedString(utcOffsetProblem).optional(),
+    everyWeeks: z.int().min(1).max(4).optional(),
+});
+
 const clusterSchema = z.strictObject({
     tier: z.enum(TIERS).optional(),
     systemPool: systemPoolSchema.optional(),
@@ -136,6 +163,35 @@ const clusterSchema = z.strictObject({
     autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
     nodeOsUpgradeChannel: z.enum(NODE_OS_UPGRADE_CHANNELS).optional(),
     disableRunCommand: z.boolean().optional(),
+    // Hardening on by default (README: Azure Policy built-ins); each can be turned off.
+    nodeSsh: z.boolean().optional(),
+    azurePolicy: z.boolean().optional(),
+    imageCleaner: z
+        .strictObject({
+            enabled: z.boolean().optional(),
+            intervalHours: between(
+                "hours between Image Cleaner scans",
+                IMAGE_CLEANER_HOURS,
+            ).optional(),
+        })
+        .optional(),
+    containerRegistries: z.array(idOf("Microsoft.ContainerRegistry/registries")).max(50).optional(),
+    // Opt-in hardening: each needs a subscription feature or a resource of yours.
+    defender: z.strictObject({ workspaceId: workspaceId.optional() }).optional(),
+    encryptionAtHost: z.boolean().optional(),
+    kms: z
+        .strictObject({
+            keyId: checkedString(keyVaultKeyIdProblem),
+            keyVaultId: idOf("Microsoft.KeyVault/vaults"),
+            network: z.enum(KMS_NETWORK).optional(),
+        })
+        .optional(),
+    maintenance: z
+        .strictObject({
+            autoUpgrade: maintenanceWindowSchema.optional(),
+            nodeOs: maintenanceWindowSchema.optional(),
+        })
+        .optional(),
     // AKS refuses a cluster whose Managed Identity Operator grant has not propagated
     // (docs/azure-facts.md, failure mode 11); public configurations wait 60 s to 2 min.
     kubeletGrantWaitSeconds: z
@@ -251,6 +307,12 @@ export const KEY_SCHEMAS = {
         clusterAdmin: z.boolean().optional(),
         rbacWaitSeconds: z.int().min(0).max(900).optional(),
         managedIdentityClientId: guid.optional(),
+    }),
+    auditLogs: z.strictObject({
+        enabled: z.boolean().optional(),
+        workspaceId: workspaceId.optional(),
+        categories: z.array(z.enum(LOG_CATEGORIES)).min(1).optional(),
+        retentionDays: between("days a workspace keeps logs", RETENTION_DAYS).optional(),
     }),
     protect: z.boolean(),
     // Azure tag names: at most 512 chars, none of < > % & \ ? /; values at most 256.

@@ -1,13 +1,16 @@
 // The validated configuration: what the components consume. Pure module (types only).
 import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
+    KMS_NETWORK,
     KubeloginMode,
+    LOG_CATEGORIES,
     NODE_OS_UPGRADE_CHANNELS,
     OS_SKUS,
     OUTBOUND_TYPES,
     PRINCIPAL_TYPES,
     TIERS,
     UPGRADE_CHANNELS,
+    WEEKDAYS,
 } from "./constants";
 
 /** What every node pool has. vmSize, zones, osSku and spot cannot change on an existing pool. */
@@ -46,6 +49,26 @@ export interface NetworkSettings {
     routeTableId?: string;
 }
 
+/** A weekly planned-maintenance window (MaintenanceConfiguration). */
+export interface MaintenanceWindow {
+    day: (typeof WEEKDAYS)[number];
+    /** `HH:mm` in utcOffset. */
+    start: string;
+    durationHours: number;
+    utcOffset: string;
+    everyWeeks: number;
+}
+
+/** KMS etcd encryption with a key of yours (opt-in). */
+export interface KmsSettings {
+    /** Versioned key id: https://<vault>.vault.azure.net/keys/<name>/<version>. */
+    keyId: string;
+    keyVaultId: string;
+    network: (typeof KMS_NETWORK)[number];
+    /** ARM id of the key (`<keyVaultId>/keys/<name>`): where the control plane is granted. */
+    keyResourceId: string;
+}
+
 export interface ClusterSettings {
     tier: (typeof TIERS)[number];
     systemPool: SystemPool;
@@ -60,6 +83,19 @@ export interface ClusterSettings {
     autoUpgradeChannel: (typeof UPGRADE_CHANNELS)[number];
     nodeOsUpgradeChannel: (typeof NODE_OS_UPGRADE_CHANNELS)[number];
     disableRunCommand: boolean;
+    /** SSH into nodes as a local user. Default false: sshAccess Disabled on every pool. */
+    nodeSsh: boolean;
+    /** The Azure Policy add-on (addonProfiles.azurepolicy). */
+    azurePolicy: boolean;
+    imageCleaner: { enabled: boolean; intervalHours: number };
+    /** Registries the kubelet identity pulls from (AcrPull on each). */
+    containerRegistries: string[];
+    /** Defender for Containers' security monitoring (opt-in). Undefined: off. */
+    defender?: { workspaceId?: string };
+    /** Encryption at host on every pool (opt-in; a subscription feature). */
+    encryptionAtHost: boolean;
+    kms?: KmsSettings;
+    maintenance: { autoUpgrade?: MaintenanceWindow; nodeOs?: MaintenanceWindow };
     /** Seconds between a new Managed Identity Operator grant and the cluster (ClusterIdentities). */
     kubeletGrantWaitSeconds: number;
 }
@@ -157,6 +193,15 @@ export interface StackConfig {
          * only (or system-assigned) identity.
          */
         managedIdentityClientId?: string;
+    };
+    /** The cluster's audit trail: a diagnostic setting to a Log Analytics workspace. */
+    auditLogs: {
+        enabled: boolean;
+        /** An existing workspace. Undefined: one in the stack's resource group. */
+        workspaceId?: string;
+        categories: (typeof LOG_CATEGORIES)[number][];
+        /** Retention of the workspace the stack creates. */
+        retentionDays: number;
     };
     protect: boolean;
     tags: Record<string, string>;

@@ -278,3 +278,41 @@ export function privateDnsZoneRegion(id: string): string | undefined {
         zone.toLowerCase(),
     )?.[2];
 }
+
+/**
+ * A versioned Key Vault key identifier, as KMS etcd encryption takes it:
+ * `https://<vault>.vault.azure.net/keys/<name>/<version>` (AKS refuses a key without its version;
+ * https://learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
+ */
+export function keyVaultKeyIdProblem(value: string): string | undefined {
+    return keyVaultKeyParts(value) === undefined
+        ? "is not a versioned Key Vault key id (https://<vault>.vault.azure.net/keys/<name>/<version>, the key's 'Key Identifier' with its version)"
+        : undefined;
+}
+
+/** Vault, key name and version of a key id in the form keyVaultKeyIdProblem accepts. */
+export function keyVaultKeyParts(
+    value: string,
+): { vault: string; key: string; version: string } | undefined {
+    const m =
+        /^https:\/\/([a-z][a-z0-9-]{1,22}[a-z0-9])\.vault\.azure\.net\/keys\/([A-Za-z0-9-]{1,127})\/([0-9a-f]{32})$/i.exec(
+            value,
+        );
+    return m ? { vault: m[1].toLowerCase(), key: m[2], version: m[3] } : undefined;
+}
+
+/** A time of day as a maintenance window starts: `HH:mm`, 00:00-23:59. */
+export function timeOfDayProblem(value: string): string | undefined {
+    return /^([01]\d|2[0-3]):[0-5]\d$/.test(value)
+        ? undefined
+        : "is not a time of day HH:mm (00:00-23:59)";
+}
+
+/** A UTC offset as a maintenance window takes it: `+HH:mm` or `-HH:mm`, -12:00..+14:00. */
+export function utcOffsetProblem(value: string): string | undefined {
+    const m = /^([+-])(\d\d):(00|30|45)$/.exec(value);
+    const minutes = m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : NaN;
+    return m && minutes >= -12 * 60 && minutes <= 14 * 60
+        ? undefined
+        : "is not a UTC offset +HH:mm or -HH:mm between -12:00 and +14:00 (e.g. +01:00)";
+}

@@ -11,6 +11,7 @@ import {
 import type { Rule } from "./context";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
+import { auditLogs, hardening } from "./security";
 import { protoKeys, tags } from "./tags";
 
 export { clusterAdminPowers } from "./namespaces";
@@ -24,6 +25,8 @@ export const RULES: readonly Rule[] = [
     apiServerAccess,
     network,
     privateCluster,
+    hardening,
+    auditLogs,
     admins,
     clusterAccess,
     deployerLogin,
