@@ -45,7 +45,7 @@ const RULES: Rule[] = [
         type: TYPES.agentPool,
         fact: /^agentPoolName$/,
         kind: "replaces",
-        why: "a new VM size, zones, OS or spot setting gives the pool a new name (components/nodePools.ts): Pulumi creates the new pool, then deletes the old one, and AKS drains its nodes so workloads move; make room for both pools (quota, PodDisruptionBudgets)",
+        why: "a new VM size, zones, OS, spot or encryption-at-host setting gives the pool a new name (components/nodePools.ts): Pulumi creates the new pool, then deletes the old one, and AKS drains its nodes so workloads move; make room for both pools (quota, PodDisruptionBudgets)",
     },
     ...[TYPES.cluster, TYPES.identity, TYPES.resourceGroup, TYPES.agentPool].flatMap((type) => [
         {
@@ -129,6 +129,8 @@ function poolFacts(p: Pool, out: Record<string, string>): void {
     out[`pool ${p.name} osSku`] = p.osSku;
     out[`pool ${p.name} spot`] = String(p.spot);
     out[`pool ${p.name} subnet`] = p.subnet || "AKS-managed";
+    // Set only when a pool is created (docs/azure-facts.md, failure mode 19).
+    out[`pool ${p.name} encryptionAtHost`] = String(p.encryptionAtHost);
 }
 
 /** The values of `r` that Azure refuses to change in place or that replace it; undefined for other types. */

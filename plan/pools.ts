@@ -19,6 +19,9 @@ export interface Pool {
     subnet: string;
     taints: string[];
     labels: Record<string, string>;
+    /** SSH into the nodes (securityProfile.sshAccess not Disabled; AKS's default is LocalUser). */
+    ssh: boolean;
+    encryptionAtHost: boolean;
     /** True when declared inside the cluster's agentPoolProfiles. */
     inline: boolean;
 }
@@ -41,6 +44,8 @@ function pool(p: Props, name: string, inline: boolean): Pool {
         labels: Object.fromEntries(
             Object.entries((p.nodeLabels ?? {}) as Props).map(([k, v]) => [k, text(v)]),
         ),
+        ssh: (p.securityProfile as Props | undefined)?.sshAccess !== "Disabled",
+        encryptionAtHost: p.enableEncryptionAtHost === true,
         inline,
     };
 }
@@ -67,6 +72,9 @@ export function poolText(p: Pool): string {
         ...(p.subnet ? [`subnet ${p.subnet.split("/").slice(-3).join("/")}`] : []),
         ...p.taints.map((t) => `taint ${t}`),
         ...Object.entries(p.labels).map(([k, v]) => `label ${k}=${v}`),
+        ...(p.encryptionAtHost ? ["encryption at host"] : []),
+        // The default (SSH disabled) goes unsaid; a way onto nodes that is not Entra does not.
+        ...(p.ssh ? ["SSH ENABLED"] : []),
     ].join(", ");
 }
 

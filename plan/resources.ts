@@ -37,6 +37,12 @@ export function physicalName(r: Registration): string {
             return text(r.inputs.roleAssignmentName);
         case TYPES.group:
             return text(r.inputs.displayName);
+        case TYPES.workspace:
+            return text(r.inputs.workspaceName);
+        case TYPES.diagnosticSetting:
+            return text(r.inputs.name);
+        case TYPES.maintenance:
+            return text(r.inputs.configName);
         default:
             if (r.type.startsWith("kubernetes:")) return k8sName(r);
             return "";
@@ -100,6 +106,27 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                   ? `public ${text(r.state.fqdn)}, authorized IP ranges ${ranges.join(", ")}`
                   : `public ${text(r.state.fqdn)}, open to any IP`,
         runCommand: onOff(api.disableRunCommand !== true),
+        azurePolicyAddon: onOff(
+            Object.entries((i.addonProfiles ?? {}) as Record<string, unknown>).some(
+                ([k, v]) => k.toLowerCase() === "azurepolicy" && at(v, "enabled") === true,
+            ),
+        ),
+        imageCleaner:
+            at(i, "securityProfile", "imageCleaner", "enabled") === true
+                ? `enabled, every ${String(at(i, "securityProfile", "imageCleaner", "intervalHours"))} h`
+                : "disabled",
+        defender:
+            at(i, "securityProfile", "defender", "securityMonitoring", "enabled") === true
+                ? `enabled, workspace ${text(
+                      at(i, "securityProfile", "defender", "logAnalyticsWorkspaceResourceId"),
+                  )
+                      .split("/")
+                      .pop()}`
+                : "disabled",
+        kms:
+            at(i, "securityProfile", "azureKeyVaultKms", "enabled") === true
+                ? `etcd encrypted with ${text(at(i, "securityProfile", "azureKeyVaultKms", "keyId"))}`
+                : "disabled (platform-managed keys)",
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
         ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
@@ -163,6 +190,34 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
                 principalType: text(i.principalType),
                 role: g?.role ?? text(i.roleDefinitionId),
                 scope: scope?.label ?? text(i.scope),
+            };
+        }
+        case TYPES.workspace:
+            return {
+                ...out,
+                retention: `${String(i.retentionInDays)} days`,
+                localAuth:
+                    at(i, "features", "disableLocalAuth") === true
+                        ? "disabled (Entra only)"
+                        : "ENABLED (shared keys)",
+            };
+        case TYPES.diagnosticSetting: {
+            const logs = ((i.logs ?? []) as { category?: unknown; enabled?: unknown }[])
+                .filter((l) => l.enabled === true)
+                .map((l) => text(l.category));
+            return {
+                ...out,
+                resource: access.scopeOf(text(i.resourceUri)).label,
+                logs: logs.join(", ") || "none",
+                destination: `workspace ${text(i.workspaceId).split("/").pop()}${i.logAnalyticsDestinationType === "Dedicated" ? " (resource-specific tables)" : ""}`,
+            };
+        }
+        case TYPES.maintenance: {
+            const w = (i.maintenanceWindow ?? {}) as Record<string, unknown>;
+            const weekly = at(w, "schedule", "weekly") as Record<string, unknown> | undefined;
+            return {
+                ...out,
+                window: `${text(weekly?.dayOfWeek)}${Number(weekly?.intervalWeeks) > 1 ? ` every ${String(weekly?.intervalWeeks)} weeks` : ""} ${text(w.startTime)} UTC${text(w.utcOffset)}, ${String(w.durationHours)} h`,
             };
         }
         case TYPES.group:

@@ -165,6 +165,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                 nodeResourceGroup: "rg-aks-entra-dev-5ff3bbad-nodes",
                 oidcIssuer: "true",
                 "pool system": "present",
+                "pool system encryptionAtHost": "false",
                 "pool system osSku": "AzureLinux",
                 "pool system spot": "false",
                 "pool system subnet": SUBNET_DEV,
@@ -196,7 +197,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.equal(r.code, 4, r.stderr);
             assert.match(
                 r.stdout,
-                /^ {2}! replaces azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps: agentPoolName (apps[0-9a-f]{4}) -> (?!\1)apps[0-9a-f]{4}: a new VM size, zones, OS or spot setting gives the pool a new name \(components\/nodePools.ts\): Pulumi creates the new pool, then deletes the old one/m,
+                /^ {2}! replaces azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps: agentPoolName (apps[0-9a-f]{4}) -> (?!\1)apps[0-9a-f]{4}: a new VM size, zones, OS, spot or encryption-at-host setting gives the pool a new name \(components\/nodePools.ts\): Pulumi creates the new pool, then deletes the old one/m,
             );
             // The cluster itself is not touched.
             assert.match(r.stdout, /^Resources: 0 added, 0 removed, 1 changed$/m);
