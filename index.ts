@@ -12,6 +12,7 @@ import {
     type Deployer,
     identityOutput as identity,
     personLoginMode,
+    PIM_ACTIVATION_URL,
     previousCreateOnlySettings,
     resolveDeployer,
     StackNames,
@@ -59,6 +60,13 @@ export = async () => {
         /** Pipeline identities by name: what `azure/login` needs (client-id, tenant-id, subscription-id). */
         pipelineIdentities: Object.fromEntries(
             Object.entries(stack.pipelines).map(([key, p]) => [key, identity(p.identity)]),
+        ),
+        /** JIT groups by entry name: the group to activate in PIM, and where. */
+        jitGroups: Object.fromEntries(
+            Object.entries(stack.jit).map(([key, j]) => [
+                key,
+                { objectId: j.group.objectId, activate: PIM_ACTIVATION_URL },
+            ]),
         ),
         /** What a person runs to reach the cluster. */
         getCredentialsCommand: pulumi.interpolate`az aks get-credentials --resource-group ${stack.resourceGroup.name} --name ${stack.cluster.name} --overwrite-existing && kubelogin convert-kubeconfig -l ${personLoginMode(config)}`,

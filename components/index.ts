@@ -8,6 +8,7 @@ export * from "./createOnly";
 export * from "./deployer";
 export * from "./federatedCredentials";
 export * from "./identities";
+export * from "./jit";
 export * from "./kubeconfig";
 export * from "./namespace";
 export * from "./naming";

@@ -95,6 +95,26 @@ export class StackNames {
         return this.name("groupMailNickname", "aks", "admins");
     }
 
+    /** The JIT group of entry `name`: `<project>-<stack>-jit-<name>` (project and stack as given). */
+    jitGroupDisplayName(name: string): string {
+        return `${this.project}-${this.stack}-jit-${name}`;
+    }
+    /** Mail nickname of a JIT group: the stack's, then `jit-<name>` (a long name cut, with its hash). */
+    jitGroupMailNickname(name: string): string {
+        const tail = name.length <= 24 ? name : `${name.slice(0, 15)}-${shortHash(name)}`;
+        return compose(
+            "aks",
+            this.base,
+            this.hash,
+            `jit-${tail}`,
+            NAME_RULES.groupMailNickname.max,
+        );
+    }
+    /** The stack's Conditional Access policy. */
+    get conditionalAccessPolicy(): string {
+        return `${this.project}-${this.stack} AKS sign-in (aks-entra ${this.hash})`;
+    }
+
     /**
      * Identity of a workload: `id-<stack>-<hash>-<namespace>_<serviceAccount>`. `_` cannot occur in
      * either Kubernetes name, so distinct pairs never give one name; a pair too long to fit is cut

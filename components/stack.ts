@@ -4,12 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdminGroup } from "./adminGroup";
 import { AuditLogs, auditWorkspace } from "./auditLogs";
 import type * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import type * as azuread from "@pulumi/azuread";
 import { AksCluster } from "./cluster";
 import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
 import { ClusterConnection } from "./clusterConnection";
 import { automationLoginMode, type StackConfig } from "./config";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
+import { conditionalAccessPolicy, JitGroup } from "./jit";
 import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
 import { PipelineIdentity } from "./pipelineIdentity";
@@ -55,6 +57,10 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly workloads: Record<string, WorkloadIdentity> = {};
     /** Keyed by pipeline name. */
     public readonly pipelines: Record<string, PipelineIdentity> = {};
+    /** Just-in-time groups, keyed by JIT entry name. */
+    public readonly jit: Record<string, JitGroup> = {};
+    /** The Conditional Access policy on the AKS server app, when configured. */
+    public readonly conditionalAccess?: azuread.ConditionalAccessPolicy;
 
     constructor(name: string, args: AksEntraArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:index:AksEntra", name, {}, opts);
@@ -275,6 +281,59 @@ export class AksEntra extends pulumi.ComponentResource {
             for (const g of pl.namespaceAccess) {
                 grants.push({ principal, role: g.role, namespace: g.namespace });
             }
+        }
+
+        // Just-in-time access: the group holds the role; people hold an eligibility to the group.
+        for (const entry of config.jit) {
+            const jit = new JitGroup(
+                `${name}-jit-${entry.name}`,
+                {
+                    entry,
+                    displayName: names.jitGroupDisplayName(entry.name),
+                    mailNickname: names.jitGroupMailNickname(entry.name),
+                    deployerObjectId,
+                    stackLabel: `${names.project}/${names.stack}`,
+                    protect: config.protect,
+                },
+                parent,
+            );
+            this.jit[entry.name] = jit;
+            grants.push({
+                principal: {
+                    key: `jit-${entry.name}`,
+                    label: `jit ${entry.name}`,
+                    objectId: jit.group.objectId,
+                    type: "Group",
+                },
+                role: entry.role,
+                namespace: entry.namespace,
+            });
+        }
+        if (config.conditionalAccess) {
+            const ca = config.conditionalAccess;
+            this.conditionalAccess = conditionalAccessPolicy(
+                `${name}-conditional-access`,
+                {
+                    settings: ca,
+                    displayName: names.conditionalAccessPolicy,
+                    // Default: the admin and JIT groups, less the break-glass groups (an admin
+                    // group may be the break-glass one), so nobody is both held and excluded.
+                    groups: ca.groups
+                        ? ca.groups.map((g) => g.objectId)
+                        : pulumi
+                              .all([
+                                  this.admins.objectIds,
+                                  pulumi.all(Object.values(this.jit).map((j) => j.group.objectId)),
+                              ])
+                              .apply(([admins, jit]) => {
+                                  const excluded = new Set(ca.excludeGroups.map((g) => g.objectId));
+                                  return [...admins, ...jit].filter(
+                                      (id) => !excluded.has(id.toLowerCase()),
+                                  );
+                              }),
+                },
+                parent,
+            );
         }
 
         // Admin groups get cluster-admin from AKS itself, and groups bound only by a RoleBinding get

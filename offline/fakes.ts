@@ -402,6 +402,33 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 // azuread 6.x: the id is /groups/<objectId> (the import format).
                 return { id: `/groups/${objectId}`, state: { ...inputs, objectId } };
             }
+            case TYPES.pimPolicy: {
+                const group = this.knownGroup(inputs.groupId, "GroupRoleManagementPolicy");
+                const problems = pimPolicyProblems(inputs);
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+                // Entra ID made the policy with the group; the provider takes it over (auto-import).
+                return {
+                    id: `Group_${group}_${fakeGuid(`policy#${group}#${String(inputs.roleId)}`)}`,
+                    state: { ...inputs },
+                };
+            }
+            case TYPES.pimEligibility: {
+                const group = this.knownGroup(inputs.groupId, "eligibility schedule");
+                this.checkPermanentEligibility(group, inputs);
+                const principal = str(inputs.principalId, "principalId").toLowerCase();
+                return {
+                    id: `${group}_${String(inputs.assignmentType)}_${principal}`,
+                    state: { ...inputs, status: "Provisioned" },
+                };
+            }
+            case TYPES.conditionalAccess: {
+                const problems = conditionalAccessProblems(inputs);
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+                return {
+                    id: fakeGuid(`ca#${str(inputs.displayName, "displayName")}`),
+                    state: { ...inputs },
+                };
+            }
             case TYPES.sleep:
                 return { id: new Date(0).toISOString(), state: { ...inputs } };
             case TYPES.k8sProvider:
@@ -617,6 +644,43 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             }
         }
         if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+    }
+
+    /** The object id of a group Graph knows (created earlier in the run, or in the directory). */
+    private knownGroup(groupId: unknown, what: string): string {
+        const id = str(groupId, `${what} groupId`).toLowerCase();
+        if (this.directory.get(id) !== "Group") {
+            throw new Error(
+                `Request_ResourceNotFound: ${what}: group ${id} does not exist (give the group's object id)`,
+            );
+        }
+        return id;
+    }
+
+    /**
+     * PIM refuses a permanent eligibility while the group's member policy requires eligibilities to
+     * expire, which its default policy does (RoleAssignmentRequestPolicyValidationFailed,
+     * hashicorp/terraform-provider-azuread#1450): the stack's policy must be written first.
+     */
+    private checkPermanentEligibility(group: string, inputs: Props): void {
+        if (inputs.permanentAssignment !== true) return;
+        const policy = this.resources.find(
+            (r) =>
+                r.type === TYPES.pimPolicy &&
+                String(r.inputs.groupId).toLowerCase() === group &&
+                r.inputs.roleId === inputs.assignmentType &&
+                r.createdAt <= this.now,
+        );
+        const rules = policy?.inputs.eligibleAssignmentRules as
+            { expirationRequired?: boolean } | undefined;
+        if (rules?.expirationRequired !== false) {
+            throw new Error(
+                `RoleAssignmentRequestPolicyValidationFailed: the group's ${String(inputs.assignmentType)} policy requires an expiration (Expiration_EndUser_Assignment)` +
+                    (policy
+                        ? ""
+                        : "; no policy of the stack was in effect when the eligibility was requested"),
+            );
+        }
     }
 
     /** ARM compares a role assignment's principalType with what Graph knows of the principal. */
@@ -909,6 +973,83 @@ export function poolProblems(pool: Props, where: string): string[] {
         : [
               `${where}: securityProfile.sshAccess ${JSON.stringify(ssh)} is not LocalUser or Disabled`,
           ];
+}
+
+/** PIM's member-role policy as Graph refuses it (the provider's maximumDuration and approval rules). */
+export function pimPolicyProblems(inputs: Props): string[] {
+    const out: string[] = [];
+    if (inputs.roleId !== "member" && inputs.roleId !== "owner") {
+        out.push(`roleId ${String(inputs.roleId)} is not member or owner`);
+    }
+    const a = (inputs.activationRules ?? {}) as Props;
+    const d = a.maximumDuration;
+    const m = typeof d === "string" ? /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(d) : null;
+    const minutes = m && (m[1] || m[2]) ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : NaN;
+    if (
+        d !== undefined &&
+        d !== "PT1D" &&
+        !(minutes >= 30 && minutes <= 23 * 60 + 30 && minutes % 30 === 0)
+    ) {
+        out.push(
+            `maximumDuration ${JSON.stringify(d)} is not PT30M..PT23H30M in 30-minute steps or PT1D`,
+        );
+    }
+    const approvers = ((a.approvalStage as Props | undefined)?.primaryApprovers ?? []) as Props[];
+    if (a.requireApproval === true && approvers.length === 0) {
+        out.push("requireApproval needs an approvalStage with at least one primary approver");
+    }
+    for (const p of approvers) {
+        if (p.type !== "singleUser" && p.type !== "groupMembers") {
+            out.push(`approver type ${String(p.type)} is not singleUser or groupMembers`);
+        }
+    }
+    return out;
+}
+
+/** What Graph refuses of a Conditional Access policy (conditionalAccessPolicy resource). */
+export function conditionalAccessProblems(inputs: Props): string[] {
+    const out: string[] = [];
+    if (
+        !["enabled", "disabled", "enabledForReportingButNotEnforced"].includes(String(inputs.state))
+    ) {
+        out.push(
+            `state ${String(inputs.state)} is not enabled, disabled or enabledForReportingButNotEnforced`,
+        );
+    }
+    const c = (inputs.conditions ?? {}) as Props;
+    const apps = (c.applications ?? {}) as Props;
+    if (!Array.isArray(apps.includedApplications) || apps.includedApplications.length === 0) {
+        out.push("conditions.applications needs includedApplications");
+    }
+    if (!Array.isArray(c.clientAppTypes) || c.clientAppTypes.length === 0) {
+        out.push("conditions.clientAppTypes is required");
+    }
+    const users = (c.users ?? {}) as Props;
+    if (
+        !["includedUsers", "includedGroups", "includedRoles"].some(
+            (k) => Array.isArray(users[k]) && (users[k] as unknown[]).length > 0,
+        )
+    ) {
+        out.push("conditions.users includes nobody");
+    }
+    const g = (inputs.grantControls ?? {}) as Props;
+    if (g.operator !== "AND" && g.operator !== "OR") {
+        out.push(`grantControls.operator ${String(g.operator)} is not AND or OR`);
+    }
+    const known = [
+        "block",
+        "mfa",
+        "approvedApplication",
+        "compliantApplication",
+        "compliantDevice",
+        "domainJoinedDevice",
+        "passwordChange",
+    ];
+    for (const b of (g.builtInControls ?? []) as unknown[]) {
+        if (!known.includes(String(b)))
+            out.push(`builtInControls ${String(b)} is not a built-in control`);
+    }
+    return out;
 }
 
 /** Planned-maintenance configurations AKS refuses (learn.microsoft.com/azure/aks/planned-maintenance). */

@@ -29,6 +29,10 @@ export const CREATE_SECONDS: Readonly<Record<string, number>> = {
     [TYPES.workspace]: 30,
     [TYPES.diagnosticSetting]: 5,
     [TYPES.maintenance]: 5,
+    // Microsoft Graph writes, like a group's.
+    [TYPES.pimPolicy]: 5,
+    [TYPES.pimEligibility]: 5,
+    [TYPES.conditionalAccess]: 5,
 };
 /** Every Kubernetes object through the API server. */
 export const KUBERNETES_OBJECT_SECONDS = 1;
@@ -82,6 +86,9 @@ export const DELETE_SECONDS: Readonly<Record<string, number>> = {
     [TYPES.workspace]: 10,
     [TYPES.diagnosticSetting]: 5,
     [TYPES.maintenance]: 5,
+    [TYPES.pimPolicy]: 0,
+    [TYPES.pimEligibility]: 5,
+    [TYPES.conditionalAccess]: 5,
 };
 
 /** Delete time of one resource of a state: Azure's typical time, 0 for what has no cloud object. */

@@ -15,6 +15,12 @@ export const TYPES = {
     /** A diagnostic setting: the cluster's resource logs to a workspace. */
     diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
     group: "azuread:index/group:Group",
+    /** PIM for Groups: the activation rules of a group's member role. */
+    pimPolicy: "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",
+    /** PIM for Groups: a principal's eligibility to become a member. */
+    pimEligibility:
+        "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+    conditionalAccess: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
     sleep: "time:index/sleep:Sleep",
     k8sProvider: "pulumi:providers:kubernetes",
     namespace: "kubernetes:core/v1:Namespace",

@@ -1,13 +1,16 @@
 // Who gets what, where: principals, scopes, grants and federated trusts, read off the registrations
-// (role assignments, RoleBindings, federated credentials, the cluster's admin groups), never off
-// the config. The config only lends names: group aliases, pipeline names.
+// (role assignments, RoleBindings, federated credentials, the cluster's admin groups, PIM
+// eligibility schedules and policies), never off the config. The config only lends names: group
+// aliases, pipeline names, just-in-time entry names.
 // Pure module.
 import type { StackConfig } from "../components/config";
 import type { Deployer } from "../components/deployer";
 import { AKS_DATA_PLANE_ROLES } from "../components/roles";
 import { StackNames } from "../components/naming";
 import {
+    type Activation,
     type Grant,
+    isStanding,
     type Principal,
     type PrincipalKind,
     type Scope,
@@ -15,9 +18,12 @@ import {
     type Trust,
 } from "./model";
 import {
+    activationText,
     armScopeLabel,
     azureRoleLevel,
     CLUSTER_ROLE_LEVELS,
+    describePrincipal,
+    durationMinutes,
     GITHUB_ISSUER,
     roleName,
     type Rule,
@@ -25,7 +31,15 @@ import {
     rulesSummary,
     scopeRank,
 } from "./labels";
-import { at, k8sName, type RegistrationIndex, strings, text, TYPES } from "./registrations";
+import {
+    at,
+    k8sName,
+    type Props,
+    type RegistrationIndex,
+    strings,
+    text,
+    TYPES,
+} from "./registrations";
 
 export interface AccessContext {
     index: RegistrationIndex;
@@ -46,6 +60,41 @@ export interface Access {
     /** Principal of each managed identity, by lowercased resource id. */
     byIdentityId: Map<string, Principal>;
     scopeOf(id: string): Scope;
+    /**
+     * How an Entra object id reads: its principal (`group sre`, `group jit oncall-admin`), else its
+     * group alias (`group break-glass`), else the id.
+     */
+    describeObject(objectId: string): string;
+    /** The short name of an object id: principal label, else group alias, else the id. */
+    nameOf(objectId: string): string;
+}
+
+/** Type of the component that registered a resource, from its parent's URN (`...$a:b:C::name`). */
+export function parentType(parentUrn: string): string {
+    const type = parentUrn.split("::")[2] ?? "";
+    return type.split("$").pop() ?? "";
+}
+
+/** The component that creates the stack's admin group (components/adminGroup.ts). */
+const ADMIN_GROUP_COMPONENT = "aks-entra:admins:AdminGroup";
+
+/** The activation rules a group's `member` PIM policy declares (its `activationRules`). */
+export function policyActivation(group: string, policy: Props): Activation {
+    const rules = policy.activationRules as Props | undefined;
+    const flag = (v: unknown) => (typeof v === "boolean" ? v : undefined);
+    const duration = text(rules?.maximumDuration);
+    const approvers = at(rules, "approvalStage", "primaryApprovers");
+    return {
+        group,
+        maxMinutes: duration ? durationMinutes(duration) : undefined,
+        justification: flag(rules?.requireJustification),
+        mfa: flag(rules?.requireMultifactorAuthentication),
+        approval: flag(rules?.requireApproval),
+        approvers: (Array.isArray(approvers) ? (approvers as Props[]) : [])
+            .map((a) => text(a.objectId).toLowerCase())
+            .filter((id) => id !== "")
+            .sort(),
+    };
 }
 
 /** Builds the access view of one evaluated stack. */
@@ -67,7 +116,21 @@ export function deriveAccess(ctx: AccessContext): Access {
         aliases.set(config.groups[alias].toLowerCase(), alias);
     }
 
-    // The deployer and the groups this stack creates.
+    const nameOf = (objectId: string): string => {
+        const oid = objectId.toLowerCase();
+        return byObjectId.get(oid)?.label ?? aliases.get(oid) ?? oid;
+    };
+    const describeObject = (objectId: string): string => {
+        const oid = objectId.toLowerCase();
+        const p = byObjectId.get(oid);
+        if (p) return describePrincipal(p);
+        const alias = aliases.get(oid);
+        return alias ? `group ${alias}` : oid;
+    };
+
+    // The deployer and the groups this stack creates: the admin group (bound by AKS, or made by the
+    // admin-group component), just-in-time groups (PIM eligibility and a member policy point at
+    // them), and any other group by its display name.
     add({
         key: "deployer",
         kind: "deployer",
@@ -75,19 +138,46 @@ export function deriveAccess(ctx: AccessContext): Access {
         objectId: ctx.deployer.objectId.toLowerCase(),
         principalType: ctx.deployer.principalType,
     });
+    const names = new StackNames(ctx.project, ctx.stack);
+    const clusterIn = index.cluster?.inputs ?? {};
+    const adminGroupIds = new Set(
+        strings(at(clusterIn, "aadProfile", "adminGroupObjectIDs")).map((s) => s.toLowerCase()),
+    );
+    const pimTargets = new Set(
+        [...index.ofType(TYPES.pimPolicy), ...index.ofType(TYPES.pimEligibility)].map((r) =>
+            text(r.inputs.groupId).toLowerCase(),
+        ),
+    );
+    const jitByDisplayName = new Map(
+        config.jit.map((j) => [names.jitGroupDisplayName(j.name), j.name]),
+    );
+    const jitKeys = new Set<string>();
     for (const g of index.ofType(TYPES.group)) {
-        add({
-            key: "group:admins",
-            kind: "group",
-            label: "admins (created)",
-            objectId: (text(g.state.objectId) || g.id).toLowerCase(),
+        const objectId = (text(g.state.objectId) || g.id).toLowerCase();
+        const displayName = text(g.inputs.displayName);
+        const common = {
+            kind: "group" as const,
+            objectId,
             principalType: "Group",
             createdBy: g.urn,
-        });
+        };
+        if (pimTargets.has(objectId)) {
+            const name = jitByDisplayName.get(displayName) ?? displayName;
+            const p = add({
+                ...common,
+                key: `group:jit-${name}`,
+                label: `jit ${name}`,
+                membersByPim: strings(g.inputs.members).length === 0 ? true : undefined,
+            });
+            jitKeys.add(p.key);
+        } else if (adminGroupIds.has(objectId) || parentType(g.parent) === ADMIN_GROUP_COMPONENT) {
+            add({ ...common, key: "group:admins", label: "admins (created)" });
+        } else {
+            add({ ...common, key: `group:${objectId}`, label: displayName || objectId });
+        }
     }
 
     // Managed identities, named by what they are for.
-    const names = new StackNames(ctx.project, ctx.stack);
     const pipelineByIdentity = new Map(
         config.pipelines.map((p) => [names.pipelineIdentity(p.name), p.name]),
     );
@@ -98,7 +188,6 @@ export function deriveAccess(ctx: AccessContext): Access {
         );
         if (clientId) saByClientId.set(clientId.toLowerCase(), k8sName(sa));
     }
-    const clusterIn = index.cluster?.inputs ?? {};
     const controlPlaneIds = strings(at(clusterIn, "identity", "userAssignedIdentities")).map((s) =>
         s.toLowerCase(),
     );
@@ -304,6 +393,45 @@ export function deriveAccess(ctx: AccessContext): Access {
         }
     }
 
+    // Eligible grants (PIM for Groups): a principal eligible for membership of a group gets, for
+    // each grant the group holds, the same grant, held only while an activation lasts, under the
+    // rules of the group's member policy.
+    const policies = new Map<string, Props>();
+    for (const pol of index.ofType(TYPES.pimPolicy)) {
+        if (![undefined, "member"].includes(pol.inputs.roleId as string | undefined)) continue;
+        policies.set(text(pol.inputs.groupId).toLowerCase(), pol.inputs);
+    }
+    const standing = [...grants];
+    for (const e of index.ofType(TYPES.pimEligibility)) {
+        if (![undefined, "member"].includes(e.inputs.assignmentType as string | undefined))
+            continue;
+        const groupId = text(e.inputs.groupId).toLowerCase();
+        const group = principalFor(groupId, "Group");
+        const oid = text(e.inputs.principalId).toLowerCase();
+        // Config-listed groups are groups; any other id a user (as components/config reads approvers).
+        const who = principalFor(oid, aliases.has(oid) ? "Group" : "User");
+        const policy = policies.get(groupId);
+        const activation = policy ? policyActivation(group.key, policy) : undefined;
+        if (activation) activation.approvers = activation.approvers.map(nameOf).sort();
+        const via = jitKeys.has(group.key) ? group.label : describePrincipal(group);
+        const rules = activation
+            ? activationText(activation)
+            : "activation rules not set by this stack (the group's PIM policy applies)";
+        for (const g of standing.filter((x) => x.principal === group.key)) {
+            grants.push({
+                principal: who.key,
+                scope: g.scope,
+                role: g.role,
+                roleKey: g.roleKey,
+                level: g.level,
+                via: "pim-eligible",
+                source: e.urn,
+                detail: `eligible via ${via}, ${rules}${g.detail ? `; ${g.detail}` : ""}`,
+                activation,
+            });
+        }
+    }
+
     // Federated trusts.
     const trusts: Trust[] = index.ofType(TYPES.fic).map((f) => {
         const identity = identityByName.get(
@@ -326,6 +454,8 @@ export function deriveAccess(ctx: AccessContext): Access {
     });
 
     return {
+        describeObject,
+        nameOf,
         principals: sortBy([...principals.values()], (p) => p.key),
         scopes: sortBy(
             [...scopes.values()],
@@ -361,7 +491,8 @@ export class Lookups {
     readonly scope = new Map<string, Scope>();
 
     constructor(access: Access) {
-        access.grants.forEach((g) => this.grantBySource.set(g.source, g));
+        // An eligibility schedule makes several eligible grants; a source names one standing grant.
+        access.grants.filter(isStanding).forEach((g) => this.grantBySource.set(g.source, g));
         access.trusts.forEach((t) => this.trustBySource.set(t.source, t));
         access.scopes.forEach((s) => this.scope.set(s.key, s));
         for (const p of access.principals) {

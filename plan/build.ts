@@ -6,7 +6,7 @@ import type { Registration } from "../offline/harness";
 import { deriveAccess } from "./access";
 import { planDeploy } from "./deployTime";
 import { deriveFindings, type PolicyViolation } from "./findings";
-import { type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from "./model";
+import { isStanding, type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from "./model";
 import { RegistrationIndex } from "./registrations";
 import { orderChecks } from "./order";
 import { planResources } from "./resources";
@@ -70,6 +70,7 @@ export function buildPlan(input: PlanInput): Plan {
             principals: access.principals.length,
             scopes: access.scopes.length,
             grants: access.grants.length,
+            eligibleGrants: access.grants.filter((g) => !isStanding(g)).length,
             trusts: access.trusts.length,
             findings: severities,
         },

@@ -55,11 +55,12 @@ Options:
   --config FILE       read the config from FILE (same form: a top-level "config:" map); the
                       stack name (physical names derive from it) is --stack, else NAME of a
                       Pulumi.NAME.yaml file, else dev: stderr says which
-  --json FILE         write the full plan as stable JSON (schemaVersion 2, sorted, no timestamps)
+  --json FILE         write the full plan as stable JSON (schemaVersion 3, sorted, no timestamps)
   --markdown FILE     write the plan as Markdown with a Mermaid diagram (for a PR comment)
   --diff BASE.json    compare with an earlier --json plan and print only the changes;
-                      exit 2 when access (grants or trusts) changes, 4 when a change is one
-                      Azure refuses in place or that replaces a resource
+                      exit 2 when access (grants, PIM eligibility or trusts) changes,
+                      4 when a change is one Azure refuses in place or that replaces a
+                      resource
   --fail-on LEVEL     exit 5 when a finding is LEVEL or more severe (high, medium or low)
   --policy-config FILE
                       policy pack config (as pulumi preview --policy-pack-config) for the

@@ -26,6 +26,8 @@ const POLICY_FACTS: Readonly<Record<string, (v: PolicyViolation) => string | und
     "stack-cluster-audit-logs": (v) => `audit-logs|${v.urn}`,
     "stack-cluster-admin-principals": (v) => `cluster-admin|${v.urn}`,
     "role-assignment-no-privileged-roles": (v) => `privileged-role|${v.urn}`,
+    // The Conditional Access policy excludes no group or user (no break-glass).
+    "entra-ca-break-glass-exclusion": (v) => `ca-exclusion|${v.urn}`,
     // "rules[2].verbs contains ..." is about rule 2 of that Role.
     "k8s-no-wildcard-rules": (v) => {
         const rule = /^rules\[(\d+)\]/.exec(v.message)?.[1];

@@ -3,8 +3,10 @@
 import { type ImmutableChange, immutableChanges } from "./immutable";
 import { describePrincipal } from "./labels";
 import {
+    type Activation,
     type Finding,
     type Grant,
+    isStanding,
     type Plan,
     SCHEMA_VERSION,
     sortBy,
@@ -17,14 +19,18 @@ import { markdownTable, type Style } from "./text";
 export type AccessChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
 /**
- * What changed in the roles one principal holds on one scope. Roles only gained: added; only lost:
- * removed; some swapped: widened or narrowed by the highest level gained vs lost (reader -> admin
- * is widened), changed when equal.
+ * What changed in the roles one principal holds on one scope, or is eligible for there (PIM:
+ * standing and eligible roles are compared apart). Roles only gained: added; only lost: removed;
+ * some swapped: widened or narrowed by the highest level gained vs lost (reader -> admin is
+ * widened); at equal levels, an eligible role whose activation rules only loosened (longer, no
+ * MFA, no justification, no approval) is widened, only tightened narrowed; changed otherwise.
  */
 export interface AccessChange {
     kind: AccessChangeKind;
     principal: string;
     scope: string;
+    /** True when the roles are eligible ones (PIM), not held. */
+    eligible?: boolean;
     /** Roles lost. */
     removed: string[];
     /** Roles gained. */
@@ -92,6 +98,40 @@ export function parseBasePlan(text: string, file: string): Plan {
 }
 
 const maxLevel = (gs: Grant[]) => Math.max(-1, ...gs.map((g) => g.level));
+
+/**
+ * How activation rules moved from `a` to `b`: 1 looser only (a longer activation; MFA,
+ * justification or approval dropped), -1 stricter only, 0 neither or both (or unknown).
+ */
+export function activationTrend(a: Activation | undefined, b: Activation | undefined): number {
+    if (!a || !b) return 0;
+    const moves: number[] = [];
+    if (a.maxMinutes !== undefined && b.maxMinutes !== undefined) {
+        moves.push(Math.sign(b.maxMinutes - a.maxMinutes));
+    } else if (a.maxMinutes !== b.maxMinutes) {
+        moves.push(NaN);
+    }
+    for (const rule of ["mfa", "justification", "approval"] as const) {
+        if (a[rule] === b[rule]) continue;
+        moves.push(a[rule] === undefined || b[rule] === undefined ? NaN : a[rule] ? 1 : -1);
+    }
+    if (moves.some((m) => Number.isNaN(m))) return 0;
+    const up = moves.some((m) => m > 0);
+    const down = moves.some((m) => m < 0);
+    return up && !down ? 1 : down && !up ? -1 : 0;
+}
+
+/** The same trend over the eligible roles swapped in one change (paired by role). */
+function eligibleTrend(lost: Grant[], gained: Grant[]): number {
+    const trends = gained.map((g) => {
+        const before = lost.find((l) => l.roleKey === g.roleKey);
+        return before ? activationTrend(before.activation, g.activation) : NaN;
+    });
+    if (trends.length === 0 || trends.length !== lost.length) return 0;
+    if (trends.every((t) => t === 1 || t === 0) && trends.includes(1)) return 1;
+    if (trends.every((t) => t === -1 || t === 0) && trends.includes(-1)) return -1;
+    return 0;
+}
 const roleId = (g: Grant) => `${g.roleKey}|${g.level}|${g.detail ?? ""}`;
 
 /**
@@ -110,7 +150,7 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
     const pairs = (plan: Plan) => {
         const m = new Map<string, Grant[]>();
         for (const g of plan.grants) {
-            const key = `${g.principal}\u0000${g.scope}`;
+            const key = `${g.principal}\u0000${g.scope}\u0000${isStanding(g) ? "" : "eligible"}`;
             m.set(key, [...(m.get(key) ?? []), g]);
         }
         return m;
@@ -126,7 +166,8 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
         const lost = b.filter((g) => !aIds.has(roleId(g)));
         const gained = a.filter((g) => !bIds.has(roleId(g)));
         if (lost.length === 0 && gained.length === 0) continue;
-        const [principal, scope] = key.split("\u0000") as [string, string];
+        const [principal, scope, eligible] = key.split("\u0000") as [string, string, string];
+        const trend = eligible ? eligibleTrend(lost, gained) : 0;
         const kind: AccessChangeKind =
             lost.length === 0
                 ? "added"
@@ -136,12 +177,17 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
                     ? "widened"
                     : maxLevel(gained) < maxLevel(lost)
                       ? "narrowed"
-                      : "changed";
+                      : trend > 0
+                        ? "widened"
+                        : trend < 0
+                          ? "narrowed"
+                          : "changed";
         const where = a.length ? current : base;
         access.push({
             kind,
             principal: label(where, principal),
             scope: scopeLabel(where, scope),
+            eligible: eligible ? true : undefined,
             removed: lost.map(roleText).sort(),
             added: gained.map(roleText).sort(),
             after: a.map(roleText).sort(),
@@ -200,6 +246,7 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
             (c) => kinds.indexOf(c.kind),
             (c) => c.principal,
             (c) => c.scope,
+            (c) => (c.eligible ? 1 : 0),
         ),
         trusts: sortBy(
             trusts,
@@ -217,6 +264,12 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
             resolved: base.findings.filter((f) => !fa.has(findingKey(f))),
         },
     };
+}
+
+/** ` (2 of them eligible)` when some grant changes are eligible ones (PIM). */
+function eligibleCount(d: PlanDiff): string {
+    const n = d.access.filter((c) => c.eligible).length;
+    return n > 0 ? ` (${n} of them eligible)` : "";
 }
 
 function roleText(g: Grant): string {
@@ -238,7 +291,7 @@ function accessLine(c: AccessChange): string {
             : c.kind === "removed"
               ? c.removed.join(", ")
               : `${c.removed.join(", ")} -> ${c.added.join(", ")}`;
-    return `${c.principal} on ${c.scope}: ${roles}`;
+    return `${c.principal} on ${c.scope}${c.eligible ? " (eligible)" : ""}: ${roles}`;
 }
 
 function urnTail(urn: string): string {
@@ -260,7 +313,7 @@ export function renderDiffText(d: PlanDiff, base: string, st: Style): string {
               : (s: string) => s;
     lines.push(
         st.bold(
-            `Access: ${d.accessChanged ? `${d.access.length} grant changes, ${d.trusts.length} trust changes` : "unchanged"}`,
+            `Access: ${d.accessChanged ? `${d.access.length} grant changes${eligibleCount(d)}, ${d.trusts.length} trust changes` : "unchanged"}`,
         ),
     );
     for (const c of d.access)
@@ -304,14 +357,14 @@ export function renderDiffMarkdown(d: PlanDiff, base: string): string {
         out.push("**Access: unchanged.**", "");
     } else {
         out.push(
-            `**Access changes: ${d.access.length} grant, ${d.trusts.length} trust.** Review before merging.`,
+            `**Access changes: ${d.access.length} grant${eligibleCount(d)}, ${d.trusts.length} trust.** Review before merging.`,
             "",
         );
         const rows = [
             ...d.access.map((c) => [
                 c.kind,
                 c.principal,
-                c.scope,
+                c.eligible ? `${c.scope} (eligible)` : c.scope,
                 c.removed.join(", ") || "-",
                 c.added.join(", ") || "-",
             ]),

@@ -6,6 +6,7 @@
 /** The object ids Pulumi.dev.yaml uses as examples (groups, admins, deployer). */
 export const EXAMPLE_OBJECT_IDS: readonly string[] = [
     "0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90",
+    "1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b",
     "2d4f6a8c-1b3e-4d5f-a7b9-c1d3e5f7a9b1",
     "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
     "4b1d2c3e-5f60-4a7b-8c9d-0e1f2a3b4c5d",

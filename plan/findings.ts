@@ -1,13 +1,15 @@
 // Findings: what a reviewer of this stack should look at twice. Read off the derived access and the
 // registrations; config is consulted for names, opt-ins and the keys left at their defaults.
-// The checks live beside this file by subject (findingsAccess, findingsRbac, findingsConfig); this
-// module runs them with the guardrails pack, keeps one finding per fact (dedupe.ts) and sorts.
+// The checks live beside this file by subject (findingsAccess, findingsRbac, findingsConfig,
+// findingsJit); this module runs them with the guardrails pack, keeps one finding per fact
+// (dedupe.ts) and sorts.
 // Pure module.
 import type { StackConfig } from "../components/config";
 import type { Access } from "./access";
 import { dedupe, type FactFinding, policyFact } from "./dedupe";
 import { accessFindings } from "./findingsAccess";
 import { configFindings } from "./findingsConfig";
+import { jitFindings } from "./findingsJit";
 import { rbacFindings } from "./findingsRbac";
 import { type Finding, type OrderCheck, SEVERITIES, sortBy } from "./model";
 import { systemPool } from "./pools";
@@ -36,6 +38,7 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
         ...rbacFindings(ctx),
         ...clusterFindings(ctx),
         ...configFindings(ctx),
+        ...jitFindings(ctx),
     ];
 
     for (const c of ctx.order.filter((x) => !x.ok)) {

@@ -4,8 +4,8 @@
 import { AKS_ROLES, FORBIDDEN_ROLES, PRIVILEGED_ROLES } from "../components/roles";
 import type { FactFinding } from "./dedupe";
 import type { FindingContext } from "./findings";
-import { describePrincipal } from "./labels";
-import type { Grant, Principal, Scope } from "./model";
+import { activationText, describePrincipal } from "./labels";
+import { type Grant, isStanding, type Principal, type Scope } from "./model";
 
 /** A subscription or resource group: a scope that covers every resource in it, present and future. */
 function isBroad(s: Scope): boolean {
@@ -28,9 +28,11 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
         return p ? describePrincipal(p) : key;
     };
     const where = (g: Grant) => scopes.get(g.scope)?.label ?? g.scope;
+    // Standing access only: an eligible grant (PIM) is reported with the group it activates.
+    const grants = access.grants.filter(isStanding);
 
     // Cluster-admin, however it is given.
-    for (const g of access.grants.filter((x) => x.level >= 4 && x.scope === "cluster")) {
+    for (const g of grants.filter((x) => x.level >= 4 && x.scope === "cluster")) {
         const p = principals.get(g.principal);
         if (g.via === "aks-admin-group") {
             out.push({
@@ -38,6 +40,26 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
                 severity: "medium",
                 subject: g.principal,
                 message: `${name(g.principal)} is an admin group: AKS binds its members to Kubernetes cluster-admin (aks-entra:admins); keep it small`,
+            });
+        } else if (p?.membersByPim) {
+            // A just-in-time group: cluster-admin only for whoever activates, while it lasts.
+            const eligible = access.grants.filter(
+                (e) =>
+                    !isStanding(e) &&
+                    e.activation?.group === g.principal &&
+                    e.roleKey === g.roleKey &&
+                    e.scope === g.scope,
+            );
+            const who = [...new Set(eligible.map((e) => name(e.principal)))];
+            const rules = eligible[0]?.activation
+                ? activationText(eligible[0].activation)
+                : "activation rules not set by this stack";
+            out.push({
+                code: "cluster-admin",
+                severity: "medium",
+                subject: g.principal,
+                message: `${name(g.principal)} gets ${g.role} on the whole cluster for whoever activates its membership in PIM (${rules}); eligible: ${who.join(", ") || "nobody yet"}; keep that list small`,
+                facts: [`cluster-admin|${g.source}`],
             });
         } else if (p?.kind === "deployer") {
             out.push({
@@ -60,7 +82,7 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
 
     // Privileged Azure roles, named even when config gave them by GUID.
     const privileged = new Set<Grant>();
-    for (const g of access.grants.filter((x) => x.via === "azure-rbac")) {
+    for (const g of grants.filter((x) => x.via === "azure-rbac")) {
         const guid = g.roleKey.replace(/^azure:/, "");
         const role = PRIVILEGED_ROLES[guid];
         const s = scopes.get(g.scope);
@@ -76,7 +98,7 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
     }
 
     // Identities that act without a person, with roles over whole subscriptions or resource groups.
-    for (const g of access.grants) {
+    for (const g of grants) {
         const p = principals.get(g.principal);
         const s = scopes.get(g.scope);
         if (!p || !s || !isBroad(s) || !isAutomation(p) || privileged.has(g)) continue;
@@ -93,7 +115,7 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
     // namespace (PR previews) and nothing wider; Azure roles that write stay HIGH.
     for (const t of access.trusts.filter((x) => x.subject.endsWith(":pull_request"))) {
         const repo = t.subject.replace(/^repo:|:pull_request$/g, "");
-        const writes = access.grants.filter((g) => g.principal === t.identity && g.level >= 2);
+        const writes = grants.filter((g) => g.principal === t.identity && g.level >= 2);
         const preview = (g: Grant) => scopes.get(g.scope)?.kind === "namespace" && g.level === 2;
         const wider = writes.filter((g) => !preview(g));
         const roles = (gs: Grant[]) => gs.map((g) => `${g.role} on ${where(g)}`).join(", ");
@@ -129,11 +151,11 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
         AKS_ROLES.rbacAdmin,
         AKS_ROLES.rbacClusterAdmin,
     ].map((g) => `azure:${g}`);
-    const inCluster = access.grants.filter((g) => scopes.get(g.scope)?.kind !== "azure");
+    const inCluster = grants.filter((g) => scopes.get(g.scope)?.kind !== "azure");
     for (const key of [...new Set(inCluster.map((g) => g.principal))]) {
         const p = principals.get(key);
         if (!p || !["group", "user", "pipeline"].includes(p.kind) || p.clusterAdminGroup) continue;
-        const mine = access.grants.filter((g) => g.principal === key);
+        const mine = grants.filter((g) => g.principal === key);
         if (mine.some((g) => g.scope === "cluster" && kubeconfigRoles.includes(g.roleKey)))
             continue;
         out.push({

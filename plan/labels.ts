@@ -1,7 +1,7 @@
 // How principals, roles and scopes read: names, display order and how much a role allows.
 // Pure module.
 import { AKS_ROLES, ROLE_NAMES } from "../components/roles";
-import type { Principal, PrincipalKind, Scope } from "./model";
+import type { Activation, GrantVia, Principal, PrincipalKind, Scope } from "./model";
 
 export { GITHUB_ISSUER } from "../components/config";
 
@@ -15,6 +15,14 @@ const WORDS: Record<PrincipalKind, string> = {
     kubelet: "identity",
     "managed-identity": "identity",
     "service-account": "service account",
+};
+
+/** How each way of granting reads (the access matrix's VIA column). */
+export const VIA_WORDS: Readonly<Record<GrantVia, string>> = {
+    "azure-rbac": "Azure RBAC",
+    "kubernetes-rbac": "Kubernetes RBAC",
+    "aks-admin-group": "AKS admin group",
+    "pim-eligible": "PIM eligible",
 };
 
 const KIND_ORDER: PrincipalKind[] = [
@@ -136,4 +144,39 @@ export function armScopeLabel(id: string): string {
 /** Cluster first, then namespaces, then Azure resources. */
 export function scopeRank(s: Scope): number {
     return s.kind === "cluster" ? 0 : s.kind === "namespace" ? 1 : 2;
+}
+
+/**
+ * Minutes of an ISO 8601 duration of days, hours and minutes (`PT4H`, `PT1H30M`, `P1D`, and `PT1D`,
+ * the azuread provider's way to write a whole day); undefined when it is not one.
+ */
+export function durationMinutes(value: string): number | undefined {
+    const m = /^P(?:(\d+)D)?(?:T(?:(\d+)D)?(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(value);
+    if (!m || value.endsWith("T") || m.slice(1).every((x) => x === undefined)) return undefined;
+    const [days, tDays, hours, minutes] = m.slice(1).map((x) => Number(x ?? 0));
+    return (days + tDays) * 24 * 60 + hours * 60 + minutes;
+}
+
+/** `4h`, `1h30m`, `30m`. */
+export function minutesText(minutes: number): string {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return `${h > 0 ? `${h}h` : ""}${m > 0 || h === 0 ? `${m}m` : ""}`;
+}
+
+/**
+ * How activating a just-in-time group reads: `max 4h, MFA, justification, approval by
+ * platform-admins`; what the policy leaves unset is said to be PIM's own.
+ */
+export function activationText(a: Activation): string {
+    const flag = (on: boolean | undefined, word: string) =>
+        on === undefined ? `${word} per PIM's policy` : on ? word : `no ${word}`;
+    return [
+        a.maxMinutes === undefined ? "max per PIM's policy" : `max ${minutesText(a.maxMinutes)}`,
+        flag(a.mfa, "MFA"),
+        flag(a.justification, "justification"),
+        a.approval === true
+            ? `approval by ${a.approvers.length ? a.approvers.join(", ") : "nobody named"}`
+            : flag(a.approval, "approval"),
+    ].join(", ");
 }

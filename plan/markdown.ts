@@ -3,9 +3,16 @@
 // Pure module.
 import { createHash } from "node:crypto";
 import { describePrincipal, scopeRank } from "./labels";
-import { type Plan, type Scope, sortBy, type Trust } from "./model";
+import { type Grant, isStanding, type Plan, type Scope, sortBy, type Trust } from "./model";
 import { formatSeconds } from "./deployTime";
-import { DEPLOY_NOTE, deployTitle, displayOrder, FLOOR_CHAIN, principalIndex } from "./render";
+import {
+    DEPLOY_NOTE,
+    deployTitle,
+    displayOrder,
+    eligibleNote,
+    FLOOR_CHAIN,
+    principalIndex,
+} from "./render";
 import { shortType } from "./resources";
 import { markdownTable } from "./text";
 
@@ -89,14 +96,21 @@ export function mermaid(plan: Plan): Diagram {
         node(src, ["{{", "}}"], trustSource(t), sources);
         edges.push(`    ${src} -->|"signs in as"| ${principalId(t.identity)}`);
     }
-    const pairs = new Map<string, { p: string; s: Scope; roles: string[] }>();
+    // Eligible grants (PIM) are their own dotted edge: access only while an activation lasts.
+    const pairs = new Map<string, { p: string; s: Scope; roles: string[]; eligible: boolean }>();
     for (const g of sortBy(
         [...plan.grants],
         (x) => -x.level,
         (x) => x.role,
     )) {
-        const key = `${g.principal}|${g.scope}`;
-        const entry = pairs.get(key) ?? { p: g.principal, s: scopes.get(g.scope)!, roles: [] };
+        const eligible = !isStanding(g);
+        const key = `${g.principal}|${g.scope}|${eligible}`;
+        const entry = pairs.get(key) ?? {
+            p: g.principal,
+            s: scopes.get(g.scope)!,
+            roles: [],
+            eligible,
+        };
         entry.roles.push(
             g.level === 0 && g.role.endsWith("Cluster User Role") ? "kubeconfig" : g.role,
         );
@@ -109,10 +123,12 @@ export function mermaid(plan: Plan): Diagram {
         (e) => e.p,
         (e) => scopeRank(e.s),
         (e) => e.s.label,
+        (e) => (e.eligible ? 1 : 0),
     );
-    for (const { p, s, roles } of ordered) {
+    for (const { p, s, roles, eligible } of ordered) {
+        const label = mermaidLabel(`${eligible ? "eligible: " : ""}${roles.join(", ")}`);
         edges.push(
-            `    ${principalId(p)} -->|${mermaidLabel(roles.join(", "))}| ${mermaidId("s", s.key, s.label)}`,
+            `    ${principalId(p)} ${eligible ? "-.->" : "-->"}|${label}| ${mermaidId("s", s.key, s.label)}`,
         );
     }
 
@@ -127,13 +143,18 @@ export function mermaid(plan: Plan): Diagram {
     return { text: lines.join("\n"), nodes: declared.size, edges: edges.length };
 }
 
+/** A role in a matrix cell: eligible ones say so. */
+function cellRole(g: Grant): string {
+    return isStanding(g) ? g.role : `${g.role} (eligible)`;
+}
+
 export function renderMarkdown(plan: Plan, prelude = ""): string {
     const who = principalIndex(plan);
     const scopes = new Map(plan.scopes.map((s) => [s.key, s]));
     const s = plan.summary;
     const out: string[] = [`# aks-entra plan: stack \`${plan.stack}\``, ""];
     out.push(
-        `${s.customResources} resources, ${s.grants} grants to ${s.principals} principals, ${s.trusts} federated trusts. ` +
+        `${s.customResources} resources, ${s.grants} grants${eligibleNote(plan)} to ${s.principals} principals, ${s.trusts} federated trusts. ` +
             `Findings: **${s.findings.high} high**, ${s.findings.medium} medium, ${s.findings.low} low, ${s.findings.info} info. ` +
             "Evaluated offline (fake Azure, Entra and Kubernetes; object ids of created identities are placeholders).",
         "",
@@ -171,7 +192,7 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
                 ...columns.map((c) =>
                     plan.grants
                         .filter((g) => g.principal === p.key && g.scope === c.key)
-                        .map((g) => g.role)
+                        .map(cellRole)
                         .join(", "),
                 ),
             ]);
@@ -183,9 +204,21 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
                 plan.grants.map((g) => [
                     describePrincipal(who.get(g.principal)!),
                     scopes.get(g.scope)!.label,
-                    g.role,
+                    cellRole(g),
                     g.via,
                 ]),
+            ),
+            "",
+        );
+    }
+    const eligible = plan.grants.filter((g) => !isStanding(g));
+    if (eligible.length) {
+        out.push(
+            "Eligible through PIM (held only while an activation of the just-in-time group lasts):",
+            "",
+            ...eligible.map(
+                (g) =>
+                    `- ${describePrincipal(who.get(g.principal)!)}: ${g.role} on ${scopes.get(g.scope)!.label}, ${g.detail ?? ""}`,
             ),
             "",
         );

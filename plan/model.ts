@@ -6,8 +6,11 @@
  * Bumped on any incompatible change of the JSON form; `--diff` refuses other versions.
  * 2: resources carry `immutable` (what Azure refuses to change in place or replaces), so `--diff`
  * can flag refused and replacing changes; node pools are properties `pool <name>`.
+ * 3: `grants` holds eligible grants too (via `pim-eligible`, with `activation`): access a principal
+ * gets only by activating a just-in-time group (PIM for Groups). A tool that read every grant as
+ * standing access would misread them, and a base written before could not show their changes.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export type PrincipalKind =
     | "group"
@@ -39,6 +42,11 @@ export interface Principal {
     createdBy?: string;
     /** True for groups AKS binds to Kubernetes cluster-admin (aadProfile.adminGroupObjectIDs). */
     clusterAdminGroup?: boolean;
+    /**
+     * True for a just-in-time group: created by this stack, members only by PIM activation (PIM for
+     * Groups eligibility schedules and a member-role policy here, no managed members).
+     */
+    membersByPim?: boolean;
 }
 
 export type ScopeKind = "cluster" | "namespace" | "azure";
@@ -54,7 +62,24 @@ export interface Scope {
     id: string;
 }
 
-export type GrantVia = "azure-rbac" | "kubernetes-rbac" | "aks-admin-group";
+export type GrantVia = "azure-rbac" | "kubernetes-rbac" | "aks-admin-group" | "pim-eligible";
+
+/**
+ * The rules of activating a just-in-time group's membership, as its PIM policy (the group's
+ * `member` GroupRoleManagementPolicy) declares them.
+ */
+export interface Activation {
+    /** Principal key of the just-in-time group whose membership is activated. */
+    group: string;
+    /** Longest activation, in minutes; undefined when the policy does not set it (PIM's own). */
+    maxMinutes?: number;
+    /** Each rule: true or false as the policy sets it; undefined when it does not (PIM's own). */
+    justification?: boolean;
+    mfa?: boolean;
+    approval?: boolean;
+    /** Who approves (labels: group alias, principal label or object id), sorted. */
+    approvers: string[];
+}
 
 /** One principal holding one role on one scope. */
 export interface Grant {
@@ -69,11 +94,22 @@ export interface Grant {
      * 2 write, 3 admin, 4 cluster-admin.
      */
     level: number;
+    /**
+     * `pim-eligible`: not held, only eligible: the principal gets the role by activating membership
+     * of a just-in-time group that holds it (see `activation`); every other value is standing access.
+     */
     via: GrantVia;
-    /** URN of the resource that makes the grant. */
+    /** URN of the resource that makes the grant (for an eligible grant: the eligibility schedule). */
     source: string;
-    /** Rules of a Role this stack creates, summarised. */
+    /** Rules of a Role this stack creates, summarised; for an eligible grant, how it is activated. */
     detail?: string;
+    /** For an eligible grant: the activation rules it comes with. */
+    activation?: Activation;
+}
+
+/** A grant the principal holds now (not one it is only eligible for). */
+export function isStanding(g: Pick<Grant, "via">): boolean {
+    return g.via !== "pim-eligible";
 }
 
 /** A federated credential: tokens from `issuer` with `subject` sign in as `identity`. */
@@ -170,7 +206,10 @@ export interface Plan {
         byType: Record<string, number>;
         principals: number;
         scopes: number;
+        /** Every grant, eligible ones included. */
         grants: number;
+        /** Grants that are only eligible (via `pim-eligible`). */
+        eligibleGrants: number;
         trusts: number;
         findings: Record<Severity, number>;
     };

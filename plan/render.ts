@@ -1,10 +1,10 @@
 // The plan as text for a terminal: resource tree, dependency order, principals, access matrix,
 // federated trusts and findings. Pure module.
 import { formatSeconds } from "./deployTime";
-import { describePrincipal, principalRank, scopeRank } from "./labels";
+import { describePrincipal, principalRank, scopeRank, VIA_WORDS } from "./labels";
 import {
     compareText,
-    type Grant,
+    isStanding,
     type Plan,
     type PlanResource,
     type Principal,
@@ -13,14 +13,11 @@ import {
 import { shortType } from "./resources";
 import { counted, type Style, table } from "./text";
 
-const VIA: Record<Grant["via"], string> = {
-    "azure-rbac": "Azure RBAC",
-    "kubernetes-rbac": "Kubernetes RBAC",
-    "aks-admin-group": "AKS admin group",
-};
-
 /** Properties printed one per line; others share one line. */
-const MULTILINE = new Set(["azure-native:containerservice:ManagedCluster"]);
+const MULTILINE = new Set([
+    "azure-native:containerservice:ManagedCluster",
+    "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
+]);
 
 export function principalIndex(plan: Plan): Map<string, Principal> {
     return new Map(plan.principals.map((p) => [p.key, p]));
@@ -35,7 +32,7 @@ export function renderText(plan: Plan, st: Style): string {
             section(deployTitle(plan), st, deploy(plan, st)),
             section(`Principals (${plan.principals.length})`, st, principals(plan, st)),
             section(
-                `Access matrix (${plan.grants.length} grants: ${plan.principals.length} principals x ${plan.scopes.length} scopes)`,
+                `Access matrix (${plan.grants.length} grants: ${plan.principals.length} principals x ${plan.scopes.length} scopes${plan.summary.eligibleGrants ? `; ${plan.summary.eligibleGrants} eligible through PIM` : ""})`,
                 st,
                 matrix(plan, st),
             ),
@@ -54,11 +51,17 @@ function header(plan: Plan, st: Style): string {
     const f = s.findings;
     return [
         st.bold(`aks-entra plan: stack ${plan.stack} (project ${plan.project})`),
-        `${s.customResources} resources in ${s.resources - s.customResources} components, ${s.grants} grants to ${s.principals} principals, ${s.trusts} federated trusts; findings: ${f.high} high, ${f.medium} medium, ${f.low} low, ${f.info} info`,
+        `${s.customResources} resources in ${s.resources - s.customResources} components, ${s.grants} grants${eligibleNote(plan)} to ${s.principals} principals, ${s.trusts} federated trusts; findings: ${f.high} high, ${f.medium} medium, ${f.low} low, ${f.info} info`,
         st.dim(
             "Evaluated offline: the real index.ts under fake Azure, Entra and Kubernetes; no credentials used, ids are placeholders.",
         ),
     ].join("\n");
+}
+
+/** ` (4 eligible through PIM)`, or nothing when no grant is only eligible. */
+export function eligibleNote(plan: Plan): string {
+    const n = plan.summary.eligibleGrants ?? 0;
+    return n > 0 ? ` (${n} eligible through PIM)` : "";
 }
 
 function section(title: string, st: Style, body: string): string {
@@ -207,6 +210,7 @@ function principals(plan: Plan, st: Style): string {
             p.clusterAdminGroup ? "AKS admin group" : "",
             p.clientId ? `clientId ${p.clientId}` : "",
             p.createdBy ? "created by this stack" : "",
+            p.membersByPim ? "members only by PIM activation (just-in-time)" : "",
         ]
             .filter(Boolean)
             .join(", "),
@@ -223,6 +227,7 @@ function matrix(plan: Plan, st: Style): string {
         (g) => rank.get(g.principal) ?? 0,
         (g) => scopeRank(scopes.get(g.scope)!),
         (g) => scopes.get(g.scope)!.label,
+        (g) => (isStanding(g) ? 0 : 1),
         (g) => -g.level,
         (g) => g.role,
     );
@@ -235,7 +240,7 @@ function matrix(plan: Plan, st: Style): string {
             shown,
             scopes.get(g.scope)!.label,
             g.role + (g.detail ? ` (${g.detail})` : ""),
-            VIA[g.via],
+            VIA_WORDS[g.via],
         ];
     });
     return table(["PRINCIPAL", "SCOPE", "ROLE", "VIA"], rows, st, (row, col, cell) =>

@@ -2,8 +2,9 @@
 // security reviewer reads, the creation waves, and the orderings a first `pulumi up` relies on.
 // Pure module.
 import type { Registration } from "../offline/harness";
-import { type Access, accessLookups } from "./access";
-import { describePrincipal, rulesSummary } from "./labels";
+import { AKS_SERVER_APP_ID } from "../components/kubeconfig";
+import { type Access, accessLookups, policyActivation } from "./access";
+import { activationText, describePrincipal, rulesSummary } from "./labels";
 import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
@@ -21,9 +22,41 @@ export function shortType(type: string): string {
     return parts.length >= 3 ? `${parts[0]}:${parts[parts.length - 1]}` : type;
 }
 
-export function physicalName(r: Registration): string {
+/** Display names of the groups this stack creates, by lowercased object id. */
+function groupNames(index: RegistrationIndex): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const g of index.ofType(TYPES.group)) {
+        out.set((text(g.state.objectId) || g.id).toLowerCase(), text(g.inputs.displayName));
+    }
+    return out;
+}
+const GROUP_NAMES = new WeakMap<RegistrationIndex, Map<string, string>>();
+
+/**
+ * Name in Azure, Entra or Kubernetes. PIM objects have none of their own: a policy reads as its
+ * group's `<display name> member policy`, an eligibility as `<principal> -> <group display name>`.
+ */
+export function physicalName(r: Registration, ctx?: ResourceContext): string {
     if (!r.custom) return "";
+    const groupName = (id: unknown): string => {
+        const oid = text(id).toLowerCase();
+        if (!ctx) return oid;
+        let names = GROUP_NAMES.get(ctx.index);
+        if (!names) {
+            names = groupNames(ctx.index);
+            GROUP_NAMES.set(ctx.index, names);
+        }
+        return names.get(oid) || ctx.access.nameOf(oid);
+    };
     switch (r.type) {
+        case TYPES.pimPolicy:
+            return `${groupName(r.inputs.groupId)} ${text(r.inputs.roleId) || "member"} policy`;
+        case TYPES.pimEligibility: {
+            const who = text(r.inputs.principalId);
+            return `${ctx ? ctx.access.nameOf(who) : who} -> ${groupName(r.inputs.groupId)}`;
+        }
+        case TYPES.conditionalAccess:
+            return text(r.inputs.displayName);
         case TYPES.resourceGroup:
             return text(r.inputs.resourceGroupName);
         case TYPES.identity:
@@ -228,6 +261,46 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
                 owners: strings(i.owners).map(principal).join(", "),
                 members: strings(i.members).map(principal).join(", ") || "none",
             };
+        case TYPES.pimPolicy: {
+            const group = text(i.groupId);
+            const a = policyActivation(group, i);
+            a.approvers = a.approvers.map((id) => access.describeObject(id));
+            const expiry = at(i, "eligibleAssignmentRules", "expirationRequired");
+            return {
+                ...out,
+                group: principal(group),
+                role: text(i.roleId) || "member",
+                activation: i.activationRules === undefined ? "not set" : activationText(a),
+                eligibility:
+                    expiry === false
+                        ? "may be permanent"
+                        : expiry === true
+                          ? "must expire"
+                          : "per PIM's policy",
+            };
+        }
+        case TYPES.pimEligibility: {
+            const eligible = access.grants.filter((g) => g.source === r.urn);
+            return {
+                ...out,
+                principal: principal(text(i.principalId)),
+                group: principal(text(i.groupId)),
+                as: text(i.assignmentType) || "member",
+                duration:
+                    i.permanentAssignment === true
+                        ? "permanent"
+                        : text(i.expirationDate)
+                          ? `until ${text(i.expirationDate)}`
+                          : text(i.duration)
+                            ? `for ${text(i.duration)}`
+                            : "",
+                eligibleFor:
+                    eligible.map((g) => `${g.role} on ${l.scope.get(g.scope)?.label}`).join(", ") ||
+                    "nothing (the group holds no access)",
+            };
+        }
+        case TYPES.conditionalAccess:
+            return { ...out, ...conditionalAccessProperties(r, ctx) };
         case TYPES.sleep: {
             // Which grant it waits for: its trigger is that grant's id.
             const grant = ctx.index.registrations.find(
@@ -313,7 +386,7 @@ export function planResources(ctx: ResourceContext): PlanResource[] {
             name: r.name,
             parent: r.parent,
             custom: r.custom,
-            physicalName: physicalName(r),
+            physicalName: physicalName(r, ctx),
             provider: r.provider ? RegistrationIndex.providerUrn(r.provider) : "",
             dependsOn: [...r.dependencies].sort(compareText),
             wave: w.get(r.urn) ?? 0,
@@ -323,6 +396,52 @@ export function planResources(ctx: ResourceContext): PlanResource[] {
         })),
         (r) => r.urn,
     );
+}
+
+/** Conditional Access states as Entra ID names them, in words. */
+export const CA_STATE_WORDS: Readonly<Record<string, string>> = {
+    enabled: "enabled (enforced)",
+    enabledForReportingButNotEnforced:
+        "report-only: NOT enforced (the sign-in logs show what it would have required)",
+    disabled: "disabled: NOT applied",
+};
+
+const CONTROL_WORDS: Readonly<Record<string, string>> = {
+    mfa: "MFA",
+    compliantDevice: "compliant device",
+    domainJoinedDevice: "hybrid Entra joined device",
+    block: "BLOCK",
+};
+
+function conditionalAccessProperties(
+    r: Registration,
+    ctx: ResourceContext,
+): Record<string, string> {
+    const i = r.inputs;
+    const users = (at(i, "conditions", "users") ?? {}) as Record<string, unknown>;
+    const who = (ids: unknown) => strings(ids).map((id) => ctx.access.describeObject(id));
+    const excluded = [...who(users.excludedGroups), ...who(users.excludedUsers)];
+    const operator = text(at(i, "grantControls", "operator")) || "AND";
+    const controls = strings(at(i, "grantControls", "builtInControls")).map(
+        (c) => CONTROL_WORDS[c] ?? c,
+    );
+    const state = text(i.state);
+    return {
+        state: CA_STATE_WORDS[state] ?? state,
+        applications: strings(at(i, "conditions", "applications", "includedApplications"))
+            .map((a) =>
+                a.toLowerCase() === AKS_SERVER_APP_ID
+                    ? `AKS server app (${a}): sign-ins to the cluster`
+                    : a === "All"
+                      ? "All: EVERY application of the tenant"
+                      : a,
+            )
+            .join(", "),
+        clientApps: strings(at(i, "conditions", "clientAppTypes")).join(", "),
+        users: [...who(users.includedGroups), ...who(users.includedUsers)].join(", ") || "nobody",
+        excluded: excluded.join(", ") || "NOT any group or user (no break-glass)",
+        require: controls.join(` ${operator} `) || "nothing",
+    };
 }
 
 /** Where the cluster's nodes are: your subnet (vnet/subnets/name) or the VNet AKS manages. */

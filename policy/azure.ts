@@ -61,6 +61,12 @@ export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 export const AKS_SCOPE =
     /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]+\/providers\/Microsoft\.ContainerService\/managedClusters\/([^/]+)(?:\/namespaces\/([a-z0-9]([-a-z0-9]*[a-z0-9])?))?$/i;
 
+/**
+ * The AKS Microsoft Entra server application (the audience of every kubelogin token): the one
+ * application a stack's Conditional Access policy may target.
+ */
+export const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+
 /** Resource type tokens, with or without an explicit API version (`containerservice/v20250101`). */
 export const TYPE = {
     cluster: /^azure-native:containerservice(\/v[^:]+)?:ManagedCluster$/,
@@ -73,6 +79,14 @@ export const TYPE = {
     serviceAccount: /^kubernetes:core\/v1:ServiceAccount$/,
     role: /^kubernetes:rbac\.authorization\.k8s\.io\/v1\w*:(Role|ClusterRole)$/,
     binding: /^kubernetes:rbac\.authorization\.k8s\.io\/v1\w*:(RoleBinding|ClusterRoleBinding)$/,
+    group: /^azuread:index\/group:Group$/,
+    groupMember: /^azuread:index\/groupMember:GroupMember$/,
+    /** PIM for Groups: the rules of one role (member or owner) of one group. */
+    pimPolicy: /^azuread:index\/groupRoleManagementPolicy:GroupRoleManagementPolicy$/,
+    /** PIM for Groups: a principal's eligibility to activate a role of a group. */
+    pimEligibility:
+        /^azuread:index\/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule$/,
+    conditionalAccess: /^azuread:index\/conditionalAccessPolicy:ConditionalAccessPolicy$/,
 } as const;
 
 /** The aks-entra component that makes the deployer's cluster-admin grant (deployer.clusterAdmin). */

@@ -2,6 +2,7 @@
 // call each policy's validation directly. A plain module: importing it starts nothing.
 import type { Policies } from "@pulumi/policy";
 import { clusterPolicies } from "./cluster";
+import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
 import { kubernetesPolicies } from "./kubernetes";
 import { roleAssignmentPolicies } from "./roleAssignments";
@@ -14,5 +15,6 @@ export const policies: Policies = [
     ...roleAssignmentPolicies,
     ...federatedCredentialPolicies,
     ...kubernetesPolicies,
+    ...entraPolicies,
     ...stackPolicies,
 ];

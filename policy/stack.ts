@@ -10,6 +10,7 @@ import {
     roleName,
     TYPE,
 } from "./azure";
+import { groupLabel, isJitGroup, pimGroups, policyRole, scheduleRole } from "./entra";
 import { SERVICE_ACCOUNT_SUBJECT } from "./federatedCredentials";
 import { isUnknown, items, read, show, str } from "./read";
 import { assignedRole } from "./roleAssignments";
@@ -175,12 +176,14 @@ export interface ClusterAdminConfig {
     allowAdminGroups?: boolean;
     /** Allow the deployer's grant made by aks-entra (deployer.clusterAdmin). */
     allowDeployerGrant?: boolean;
+    /** Allow just-in-time groups: members only by PIM activation (entra.ts isJitGroup). */
+    allowJitGroups?: boolean;
 }
 
 export const clusterAdminPrincipals: StackValidationPolicy = {
     name: "stack-cluster-admin-principals",
     description:
-        "AKS RBAC Cluster Admin goes only to the clusters' admin groups, the deployer's own grant, or principals listed in allowedClusterAdminPrincipals.",
+        "AKS RBAC Cluster Admin goes only to the clusters' admin groups, the deployer's own grant, just-in-time groups (members only by PIM activation), or principals listed in allowedClusterAdminPrincipals.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -196,6 +199,12 @@ export const clusterAdminPrincipals: StackValidationPolicy = {
             },
             allowAdminGroups: { type: "boolean", default: true },
             allowDeployerGrant: { type: "boolean", default: true },
+            allowJitGroups: {
+                type: "boolean",
+                default: true,
+                description:
+                    "Allow groups whose members come only from PIM eligibility (aks-entra:jit); false: treat them like any group.",
+            },
         },
     },
     validateStack: (args, report) => {
@@ -206,6 +215,9 @@ export const clusterAdminPrincipals: StackValidationPolicy = {
                 .filter((g): g is string => typeof g === "string")
                 .map((g) => g.toLowerCase()),
         );
+        const jitGroups = [...pimGroups(args.resources).values()]
+            .filter(isJitGroup)
+            .map((g) => g.target);
         for (const ra of ofType(args.resources, TYPE.roleAssignment)) {
             if (assignedRole(ra.props) !== AKS_RBAC_CLUSTER_ADMIN) continue;
             const principal = read(ra.props, "principalId");
@@ -217,8 +229,14 @@ export const clusterAdminPrincipals: StackValidationPolicy = {
             }
             if (allowed.includes(id)) continue;
             if ((config.allowAdminGroups ?? true) && adminGroups.includes(id)) continue;
+            const jit = jitGroups.find(
+                (t) => (t.id ?? str(read(t.group?.props, "objectId"))?.toLowerCase()) === id,
+            );
+            if (jit && (config.allowJitGroups ?? true)) continue;
             report(
-                `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to ${String(read(ra.props, "principalType"))} ${show(principal)}, which is not an admin group of a cluster in this stack, not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, or list the principal in the policy config`,
+                jit
+                    ? `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to just-in-time ${groupLabel(jit)} (${show(principal)}) and the policy config sets allowJitGroups: false; grant admin on a namespace or writer instead, or list the principal in allowedClusterAdminPrincipals`
+                    : `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to ${String(read(ra.props, "principalType"))} ${show(principal)}, which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
                 ra.urn,
             );
         }
@@ -336,11 +354,57 @@ export const clusterAuditLogs: StackValidationPolicy = {
     },
 };
 
+export const jitGroupsUnmanagedMembers: StackValidationPolicy = {
+    name: "stack-jit-groups-unmanaged-members",
+    description:
+        "Every group a PIM eligibility schedule of this stack targets gets members only by activation (no GroupMember), and its role's GroupRoleManagementPolicy is in this stack, created before the schedules (they depend on it). Mandatory: a standing member skips MFA, justification and the time limit.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        for (const g of pimGroups(args.resources).values()) {
+            if (g.schedules.length === 0) continue;
+            const label = groupLabel(g.target);
+            // Not the group's `members`: outputs list whoever activated (entra.ts isJitGroup).
+            for (const m of g.memberships) {
+                report(
+                    `GroupMember makes ${show(read(m.props, "memberObjectId"))} a standing member of ${label}, which PIM eligibility schedules of this stack target: that member never activates, so no MFA, justification or time limit applies; remove it and list the principal as eligible in the group's aks-entra:jit entry`,
+                    m.urn,
+                );
+            }
+            for (const s of g.schedules) {
+                const role = scheduleRole(s);
+                if (role === undefined) continue;
+                const mine = g.policies.filter((p) => [role, undefined].includes(policyRole(p)));
+                const who = `the eligibility of ${show(read(s.props, "principalId"))} for ${label}`;
+                if (mine.length === 0) {
+                    report(
+                        `${who} has no GroupRoleManagementPolicy for role ${show(role)} of that group in this stack: activations follow whatever PIM policy the group has, so nothing here checks their MFA, justification or duration; manage the group's policy in this stack (aks-entra:jit does)`,
+                        s.urn,
+                    );
+                    continue;
+                }
+                const deps = new Set(
+                    [
+                        ...(s.dependencies ?? []),
+                        ...Object.values(s.propertyDependencies ?? {}).flat(),
+                    ].map((d) => d.urn),
+                );
+                if (!mine.some((p) => deps.has(p.urn))) {
+                    report(
+                        `${who} does not depend on the group's GroupRoleManagementPolicy (${mine.map((p) => p.name).join(", ")}): Pulumi may create it first, under the group's default PIM policy, which may refuse a permanent eligibility and lets people activate without this stack's rules; make the schedule depend on the policy (dependsOn)`,
+                        s.urn,
+                    );
+                }
+            }
+        }
+    },
+};
+
 export const stackPolicies: StackValidationPolicy[] = [
     namespaceGrants,
     workloadServiceAccounts,
     serviceAccountClientIds,
     clusterAdminPrincipals,
+    jitGroupsUnmanagedMembers,
     deployerGrantScope,
     ficIssuerIsStackCluster,
     clusterAuditLogs,

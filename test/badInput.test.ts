@@ -110,7 +110,7 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, kubeloginMode, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
         ],
     },
     {
@@ -382,6 +382,78 @@ const CASES: BadInput[] = [
             'aks-entra:auditLogs.categories lists "guard" twice',
         ],
     },
+    // --- just-in-time access and Conditional Access (README: Just-in-time access)
+    {
+        what: "JIT: a bad duration, a too long one, and an unknown role",
+        config: dev((c) => {
+            c["aks-entra:jit"][0].maxActivation = "4h";
+            c["aks-entra:jit"][1].maxActivation = "PT25H";
+            c["aks-entra:jit"][1].role = "owner";
+        }),
+        problems: [
+            'aks-entra:jit[0].maxActivation "4h" is not an ISO 8601 duration of hours and minutes (e.g. PT4H, PT1H30M)',
+            'aks-entra:jit[1].role "owner" is not allowed; allowed: reader | writer | admin | cluster-admin',
+            'aks-entra:jit[1].maxActivation "PT25H" is outside PT30M..PT24H in 30-minute steps, which PIM accepts for an activation',
+        ],
+    },
+    {
+        what: "JIT: a namespace with cluster-admin, and a namespace the stack does not create",
+        config: dev((c) => {
+            c["aks-entra:jit"][0].namespace = "payments";
+            c["aks-entra:jit"][1].namespace = "billing";
+        }),
+        problems: [
+            'aks-entra:jit[0].namespace "payments" cannot scope role cluster-admin, which is cluster-wide; use admin for a namespace, or remove namespace',
+            'aks-entra:jit[1].namespace "billing" is not declared in aks-entra:namespaces (declared: payments, observability)',
+        ],
+    },
+    {
+        what: "JIT: approvers without approval, approval without approvers",
+        config: dev((c) => {
+            c["aks-entra:jit"][0].requireApproval = false;
+            c["aks-entra:jit"][1].requireApproval = true;
+        }),
+        problems: [
+            "aks-entra:jit[0].approvers are listed but requireApproval is false: they would never be asked; remove them or set requireApproval: true",
+            "aks-entra:jit[1].requireApproval is true but no approvers are listed: PIM would have nobody to ask; list approvers (users or groups)",
+        ],
+    },
+    {
+        what: "JIT: a name used twice, an unknown alias, no eligible principal",
+        config: dev((c) => {
+            c["aks-entra:jit"][1].name = "oncall-admin";
+            c["aks-entra:jit"][0].eligible = ["on-call"];
+            c["aks-entra:jit"][1].eligible = [];
+        }),
+        problems: [
+            "aks-entra:jit[1].eligible needs at least 1 entry",
+            'aks-entra:jit[0].eligible[0] "on-call" is neither an object id (GUID) nor a name from aks-entra:groups (known: platform-admins, sre, developers, payments-devs, auditors, break-glass)',
+            'aks-entra:jit has two entries named "oncall-admin"; each names its own group',
+        ],
+    },
+    {
+        what: "JIT: cluster-admin without MFA",
+        config: dev((c) => (c["aks-entra:jit"][0].requireMfa = false)),
+        problems: [
+            "aks-entra:jit[0].requireMfa is false for role cluster-admin: activating cluster-admin without MFA turns a stolen password into full control of the cluster; keep requireMfa: true",
+        ],
+    },
+    {
+        what: "Conditional Access: an unknown control and state, a group both included and excluded",
+        config: dev((c) => {
+            c["aks-entra:conditionalAccess"] = {
+                state: "on",
+                require: ["mfa", "passkey"],
+                groups: ["sre", "break-glass"],
+                excludeGroups: ["break-glass"],
+            };
+        }),
+        problems: [
+            'aks-entra:conditionalAccess.state "on" is not allowed; allowed: enabled | reportOnly | disabled',
+            'aks-entra:conditionalAccess.require[1] "passkey" is not allowed; allowed: mfa | compliantDevice | domainJoinedDevice',
+            'aks-entra:conditionalAccess.excludeGroups lists "break-glass", which groups also lists: Entra ID applies the exclusion, so the policy would not hold that group; list it in one of them',
+        ],
+    },
     // --- groups, admins, access
     {
         what: "createGroup: false and no existing admin group",
@@ -422,7 +494,7 @@ const CASES: BadInput[] = [
             c["aks-entra:admins"].existingGroupObjectIds.push("ops");
         }),
         problems: [
-            'aks-entra:admins.existingGroupObjectIds[1] "ops" is neither an object id (GUID) nor a name from aks-entra:groups (known: platform-admins, sre, developers, payments-devs, auditors)',
+            'aks-entra:admins.existingGroupObjectIds[1] "ops" is neither an object id (GUID) nor a name from aks-entra:groups (known: platform-admins, sre, developers, payments-devs, auditors, break-glass)',
         ],
     },
     {
@@ -460,6 +532,7 @@ const CASES: BadInput[] = [
             // The pipeline's grant on "payments" no longer finds its namespace either.
             'aks-entra:pipelines[0].namespaceAccess[0].namespace "payments" is not declared in aks-entra:namespaces (declared: Payments, observability)',
             'aks-entra:pipelines[1].namespaceAccess[0].namespace "payments" is not declared in aks-entra:namespaces (declared: Payments, observability)',
+            'aks-entra:jit[1].namespace "payments" is not declared in aks-entra:namespaces (declared: Payments, observability)',
         ],
     },
     {
@@ -501,7 +574,7 @@ const CASES: BadInput[] = [
         what: "namespace access for a group alias nobody defined",
         config: dev((c) => (c["aks-entra:namespaces"][0].access[0].group = "payment-devs")),
         problems: [
-            'aks-entra:namespaces[0].access[0].group "payment-devs" is neither an object id (GUID) nor a name from aks-entra:groups (known: platform-admins, sre, developers, payments-devs, auditors)',
+            'aks-entra:namespaces[0].access[0].group "payment-devs" is neither an object id (GUID) nor a name from aks-entra:groups (known: platform-admins, sre, developers, payments-devs, auditors, break-glass)',
         ],
     },
     {

@@ -176,7 +176,7 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
                     ratio: Math.round(est.ratio * 1000) / 1000,
                     criticalPath: est.criticalPath,
                 });
-                assert.equal(plan.schemaVersion, 2);
+                assert.equal(plan.schemaVersion, 3);
             });
 
             it("prints the section: total, ratio, the path resource by resource, where the figures come from", () => {

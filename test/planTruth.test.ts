@@ -323,7 +323,9 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.equal(runs.prodMedium.code, 5, runs.prodMedium.stderr);
             assert.match(
                 runs.prodMedium.stderr,
-                /^plan: exit 5: 5 findings at or above medium \(--fail-on medium\)$/m,
+                // The dev stack's JIT entries: cluster-admin of jit oncall-admin, eligible-already-held
+                // (payments-devs) and standing-cluster-admin-with-jit x3 (test/planJit.test.ts).
+                /^plan: exit 5: 9 findings at or above medium \(--fail-on medium\)$/m,
             );
         });
 

@@ -27,15 +27,19 @@ import {
     GITHUB_ISSUER as STACK_GITHUB_ISSUER,
     TOKEN_EXCHANGE_AUDIENCE as STACK_AUDIENCE,
 } from "../components/config";
+import { AKS_SERVER_APP_ID as STACK_SERVER_APP_ID } from "../components/kubeconfig";
 import type { Registration, RunResult } from "../offline/harness";
 import {
     AKS_CLUSTER_ADMIN_ROLE,
     AKS_RBAC_ROLES,
+    AKS_SERVER_APP_ID,
     GITHUB_ISSUER,
     IDENTITY_ADMIN_ROLES,
     PRIVILEGED_ROLES,
     TOKEN_EXCHANGE_AUDIENCE,
 } from "../policy/azure";
+import { policyConfigProblems } from "../policy/configCheck";
+import { durationMinutes } from "../policy/entra";
 import { evaluatePack, resourceArgs, stackArgs, type PackConfig } from "../policy/evaluate";
 import { policies } from "../policy/policies";
 import { unknownCheckingProxy } from "../policy/read";
@@ -63,6 +67,14 @@ interface Sources {
     groupClusterAdmin: RunResult;
     /** Every default of README "Azure Policy built-ins" turned off: SSH, add-on, cleaner, audit. */
     hardeningOff: RunResult;
+    /** The payments-admin JIT entry with requireMfa: false and requireJustification: false. */
+    jitRelaxed: RunResult;
+    /** The payments-admin JIT entry with maxActivation: PT24H (the provider's PT1D). */
+    jitDay: RunResult;
+    /** conditionalAccess.excludeGroups removed: no break-glass exclusion. */
+    caNoBreakGlass: RunResult;
+    /** conditionalAccess.excludeGroups also lists platform-admins, one of the default groups. */
+    caExcludesAdmins: RunResult;
 }
 
 const CLUSTER_TYPE = TYPES.cluster;
@@ -70,6 +82,12 @@ const RA = TYPES.roleAssignment;
 const SRE = "0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90";
 const DEVELOPERS = "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 const PLATFORM_ADMINS = "5f0c8a3e-2b7d-4c1a-9e6f-8d3b2a1c0e9f";
+const PAYMENTS_DEVS = "7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a098";
+/** A member of the created admin group (a user): someone a member list could name. */
+const ADMIN_MEMBER = "2d4f6a8c-1b3e-4d5f-a7b9-c1d3e5f7a9b1";
+/** @pulumi/policy's sentinels for a string and an array not known during preview. */
+const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN_ARRAY = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
 /** A well-formed AKS issuer of some other cluster. */
 const OTHER_ISSUER =
     "https://westeurope.oic.prod-aks.azure.com/00000000-0000-4000-8000-000000000001/00000000-0000-4000-8000-000000000002/";
@@ -95,6 +113,48 @@ const apiAccount = (r: RunResult) =>
     find(r, TYPES.serviceAccount, "aks-entra-wl/payments/payments-api");
 const apiIdentity = (r: RunResult) => find(r, TYPES.identity, "aks-entra-wl/payments/payments-api");
 const state = (reg: Registration): Props => reg.state;
+const jitGroup = (r: RunResult, jit: string) => find(r, TYPES.group, `aks-entra-jit-${jit}-group`);
+const jitPolicy = (r: RunResult, jit: string) =>
+    find(r, TYPES.pimPolicy, `aks-entra-jit-${jit}-policy`);
+const jitEligible = (r: RunResult, jit: string) =>
+    find(r, TYPES.pimEligibility, `aks-entra-jit-${jit}-eligible-`);
+const jitClusterAdmin = (r: RunResult) =>
+    find(r, RA, "aks-entra-access-jit-oncall-admin/cluster/cluster-admin");
+const caPolicy = (r: RunResult) => find(r, TYPES.conditionalAccess, "aks-entra-conditional-access");
+/** The copy of `reg` in a list a case edits. */
+const copyOf = (all: Registration[], reg: Registration) => all.find((r) => r.urn === reg.urn)!;
+
+/** The JIT groups' object ids unknown, as in the first preview of a new stack. */
+function jitIdsUnknown(all: Registration[]): void {
+    const ids = new Set(
+        all
+            .filter((r) => r.type === TYPES.group && r.name.startsWith("aks-entra-jit-"))
+            .map((r) => String(r.state.objectId)),
+    );
+    for (const r of all) {
+        for (const key of ["objectId", "groupId", "principalId"]) {
+            if (ids.has(String(r.state[key]))) r.state[key] = UNKNOWN_STRING;
+        }
+    }
+}
+
+/** A GroupMember making ADMIN_MEMBER a standing member of the oncall-admin JIT group. */
+function standingMember(s: Sources): Registration {
+    const base = structuredClone(jitEligible(s.dev, "oncall-admin"));
+    const group = jitGroup(s.dev, "oncall-admin");
+    const type = "azuread:index/groupMember:GroupMember";
+    const name = "aks-entra-jit-oncall-admin-standing";
+    const props = { groupObjectId: state(group).objectId, memberObjectId: ADMIN_MEMBER };
+    return {
+        ...base,
+        type,
+        name,
+        urn: base.urn.replace(base.type, type).replace(base.name, name),
+        dependencies: [group.urn],
+        inputs: props,
+        state: props,
+    };
+}
 const roleId = (guid: string) =>
     `/subscriptions/11111111-2222-4333-8444-555555555555/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
@@ -778,6 +838,110 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
             ],
         },
     ],
+    "entra-ca-aks-server-app": [
+        {
+            what: "the dev stack's policy (report-only, MFA)",
+            from: (s) => caPolicy(s.dev),
+            expected: [],
+        },
+        {
+            what: "group ids unknown during preview",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) => (p.conditions.users.includedGroups = UNKNOWN_ARRAY),
+            expected: [],
+        },
+        {
+            what: "every application of the tenant",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) => (p.conditions.applications.includedApplications = ["All"]),
+            expected: [
+                'conditions.applications.includedApplications is ["All"]: "All" changes sign-in rules for every application of the tenant, far beyond this stack; target the AKS server application alone (["6dae42f8-4368-4678-94ff-3960e28e3630"])',
+            ],
+        },
+        {
+            what: "Microsoft Graph next to the AKS server app",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) => {
+                p.conditions.applications.includedApplications.push(
+                    "00000003-0000-0000-c000-000000000000",
+                );
+            },
+            expected: [
+                'conditions.applications.includedApplications is ["6dae42f8-4368-4678-94ff-3960e28e3630","00000003-0000-0000-c000-000000000000"]; a stack\'s Conditional Access policy targets the AKS server application alone (["6dae42f8-4368-4678-94ff-3960e28e3630"]), so it governs sign-ins to the cluster and nothing else of the tenant',
+            ],
+        },
+        {
+            what: "no grant control",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) => (p.grantControls.builtInControls = []),
+            expected: [
+                "grantControls requires nothing (no builtInControls, authenticationStrengthPolicyId, customAuthenticationFactors or termsOfUses): sign-ins to the cluster would be held to no control; list the controls in aks-entra:conditionalAccess.require (e.g. [mfa])",
+            ],
+        },
+        {
+            what: "an authentication strength instead of built-in controls",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) =>
+                (p.grantControls = {
+                    operator: "AND",
+                    authenticationStrengthPolicyId:
+                        "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000000000004",
+                }),
+            expected: [],
+        },
+        {
+            what: "MFA or a compliant device (operator OR)",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) =>
+                (p.grantControls = { operator: "OR", builtInControls: ["mfa", "compliantDevice"] }),
+            expected: [
+                'grantControls.operator is "OR": with OR, meeting any one control is enough; use AND so every control listed in aks-entra:conditionalAccess.require holds',
+            ],
+        },
+        {
+            what: "no included group",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) => (p.conditions.users.includedGroups = []),
+            expected: [
+                "conditions.users.includedGroups lists no group: the policy holds nobody's sign-ins to the cluster; list groups in aks-entra:conditionalAccess.groups, or leave it unset for the admin and JIT groups",
+            ],
+        },
+        {
+            what: "excludeGroups lists platform-admins, an admin group, in config: left out of the default groups",
+            from: (s) => caPolicy(s.caExcludesAdmins),
+            expected: [],
+        },
+        {
+            what: "a group both included and excluded",
+            from: (s) => caPolicy(s.dev),
+            mutate: (p) =>
+                (p.conditions.users.includedGroups as string[]).push(PLATFORM_ADMINS) &&
+                (p.conditions.users.excludedGroups as string[]).push(PLATFORM_ADMINS),
+            expected: [
+                `conditions.users.excludedGroups lists "${PLATFORM_ADMINS}", which includedGroups lists too: Entra ID applies the exclusion, so nobody in that group is held to the policy; take it out of aks-entra:conditionalAccess.excludeGroups`,
+            ],
+        },
+    ],
+    "entra-ca-break-glass-exclusion": [
+        {
+            what: "the dev stack's policy (break-glass excluded)",
+            from: (s) => caPolicy(s.dev),
+            expected: [],
+        },
+        {
+            what: "an emergency-access user excluded instead of a group",
+            from: (s) => caPolicy(s.caNoBreakGlass),
+            mutate: (p) => (p.conditions.users.excludedUsers = [ADMIN_MEMBER]),
+            expected: [],
+        },
+        {
+            what: "excludeGroups removed from config",
+            from: (s) => caPolicy(s.caNoBreakGlass),
+            expected: [
+                "conditions.users excludes no group or user: with local accounts off, if the policy locks the admins out (a lost authenticator, an MFA outage) nobody can reach the cluster; exclude an emergency-access (break-glass) group in aks-entra:conditionalAccess.excludeGroups",
+            ],
+        },
+    ],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -950,7 +1114,11 @@ const STACK_CASES: Record<string, StackCase[]> = {
         },
     ],
     "stack-cluster-admin-principals": [
-        { what: "the dev stack (the deployer's grant)", from: (s) => s.dev, expected: [] },
+        {
+            what: "the dev stack (the deployer's grant and the JIT oncall-admin group's)",
+            from: (s) => s.dev,
+            expected: [],
+        },
         {
             what: "the deployer's grant when the config disallows it",
             from: (s) => s.dev,
@@ -958,7 +1126,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     "aks-entra-connection-deployer-cluster-admin",
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to User "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to User "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -968,7 +1136,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     "aks-entra-access-pipeline-payments-deploy/cluster/cluster-admin",
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to ServicePrincipal "${String(state(find(s.dev, TYPES.identity, "aks-entra-ci-payments-deploy")).principalId)}", which is not an admin group of a cluster in this stack, not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to ServicePrincipal "${String(state(find(s.dev, TYPES.identity, "aks-entra-ci-payments-deploy")).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -978,7 +1146,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: [
                 [
                     `aks-entra-access-${DEVELOPERS}/cluster/cluster-admin`,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${DEVELOPERS}", which is not an admin group of a cluster in this stack, not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${DEVELOPERS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -995,7 +1163,264 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: [
                 [
                     `aks-entra-access-${PLATFORM_ADMINS}/cluster/cluster-admin`,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${PLATFORM_ADMINS}", which is not an admin group of a cluster in this stack, not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${PLATFORM_ADMINS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                ],
+            ],
+        },
+        {
+            what: "the JIT oncall-admin group's grant, with allowJitGroups: false",
+            from: (s) => s.dev,
+            config: { allowJitGroups: false },
+            expected: (s) => [
+                [
+                    jitClusterAdmin(s.dev).name,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to just-in-time group "aks-entra-dev-jit-oncall-admin" ("${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}") and the policy config sets allowJitGroups: false; grant admin on a namespace or writer instead, or list the principal in allowedClusterAdminPrincipals`,
+                ],
+            ],
+        },
+        {
+            what: "the JIT group with a standing GroupMember: no longer just-in-time",
+            from: (s) => s.dev,
+            mutate: (all, s) => [...all, standingMember(s)],
+            expected: (s) => [
+                [
+                    jitClusterAdmin(s.dev).name,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                ],
+            ],
+        },
+        {
+            what: "the JIT group without its PIM policy: no longer just-in-time",
+            from: (s) => s.dev,
+            mutate: (all, s) => all.filter((r) => r.urn !== jitPolicy(s.dev, "oncall-admin").urn),
+            expected: (s) => [
+                [
+                    jitClusterAdmin(s.dev).name,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                ],
+            ],
+        },
+    ],
+    "stack-jit-groups-unmanaged-members": [
+        { what: "the dev stack (two JIT groups)", from: (s) => s.dev, expected: [] },
+        {
+            what: "the JIT groups' ids unknown (first preview): matched through dependencies",
+            from: (s) => s.dev,
+            mutate: (all) => jitIdsUnknown(all),
+            expected: [],
+        },
+        {
+            what: "a GroupMember making someone a standing member of it",
+            from: (s) => s.dev,
+            mutate: (all, s) => [...all, standingMember(s)],
+            expected: [
+                [
+                    "aks-entra-jit-oncall-admin-standing",
+                    'GroupMember makes "2d4f6a8c-1b3e-4d5f-a7b9-c1d3e5f7a9b1" a standing member of group "aks-entra-dev-jit-oncall-admin", which PIM eligibility schedules of this stack target: that member never activates, so no MFA, justification or time limit applies; remove it and list the principal as eligible in the group\'s aks-entra:jit entry',
+                ],
+            ],
+        },
+        {
+            what: "the payments-admin group's PIM policy gone",
+            from: (s) => s.dev,
+            mutate: (all, s) => all.filter((r) => r.urn !== jitPolicy(s.dev, "payments-admin").urn),
+            expected: (s) => [
+                [
+                    jitEligible(s.dev, "payments-admin").name,
+                    `the eligibility of "${PAYMENTS_DEVS}" for group "aks-entra-dev-jit-payments-admin" has no GroupRoleManagementPolicy for role "member" of that group in this stack: activations follow whatever PIM policy the group has, so nothing here checks their MFA, justification or duration; manage the group's policy in this stack (aks-entra:jit does)`,
+                ],
+            ],
+        },
+        {
+            what: "its PIM policy made for role owner, the eligibility being for member",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                copyOf(all, jitPolicy(s.dev, "payments-admin")).state.roleId = "owner";
+            },
+            expected: (s) => [
+                [
+                    jitEligible(s.dev, "payments-admin").name,
+                    `the eligibility of "${PAYMENTS_DEVS}" for group "aks-entra-dev-jit-payments-admin" has no GroupRoleManagementPolicy for role "member" of that group in this stack: activations follow whatever PIM policy the group has, so nothing here checks their MFA, justification or duration; manage the group's policy in this stack (aks-entra:jit does)`,
+                ],
+            ],
+        },
+        {
+            what: "the eligibility not ordered after the policy",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const eligible = copyOf(all, jitEligible(s.dev, "payments-admin"));
+                const policy = jitPolicy(s.dev, "payments-admin").urn;
+                eligible.dependencies = eligible.dependencies.filter((d) => d !== policy);
+            },
+            expected: (s) => [
+                [
+                    jitEligible(s.dev, "payments-admin").name,
+                    `the eligibility of "${PAYMENTS_DEVS}" for group "aks-entra-dev-jit-payments-admin" does not depend on the group's GroupRoleManagementPolicy (aks-entra-jit-payments-admin-policy): Pulumi may create it first, under the group's default PIM policy, which may refuse a permanent eligibility and lets people activate without this stack's rules; make the schedule depend on the policy (dependsOn)`,
+                ],
+            ],
+        },
+    ],
+    "entra-pim-activation-rules": [
+        {
+            what: "the dev stack (MFA, justification, PT4H and PT2H)",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "maxActivation: PT24H in config (the provider's PT1D)",
+            from: (s) => s.jitDay,
+            expected: [],
+        },
+        {
+            what: "a Conditional Access authentication context instead of MFA",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                rules.requireMultifactorAuthentication = false;
+                rules.requiredConditionalAccessAuthenticationContext = "c1";
+            },
+            expected: [],
+        },
+        {
+            what: "payments-admin without MFA and justification in config",
+            from: (s) => s.jitRelaxed,
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "payments-admin").name,
+                    'activating membership of group "aks-entra-dev-jit-payments-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext): a stolen password is enough to take the group\'s access; set requireMfa: true on its aks-entra:jit entry, or requireMfaForEveryGroup: false in the policy config to insist only for groups that hold cluster-admin',
+                ],
+                [
+                    jitPolicy(s.dev, "payments-admin").name,
+                    'activating membership of group "aks-entra-dev-jit-payments-admin" does not require a justification (activationRules.requireJustification is false): the audit log would not say why anyone held the group\'s access; set requireJustification: true on its aks-entra:jit entry',
+                ],
+            ],
+        },
+        {
+            what: "the same, with requireMfaForEveryGroup: false (payments-admin is no cluster-admin)",
+            from: (s) => s.jitRelaxed,
+            config: { requireMfaForEveryGroup: false },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "payments-admin").name,
+                    'activating membership of group "aks-entra-dev-jit-payments-admin" does not require a justification (activationRules.requireJustification is false): the audit log would not say why anyone held the group\'s access; set requireJustification: true on its aks-entra:jit entry',
+                ],
+            ],
+        },
+        {
+            what: "oncall-admin (cluster-admin) activated without MFA",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                rules.requireMultifactorAuthentication = false;
+            },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "oncall-admin").name,
+                    'activating membership of group "aks-entra-dev-jit-oncall-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext) and the group holds Azure Kubernetes Service RBAC Cluster Admin: a stolen password would activate full control of the cluster; set requireMfa: true on its aks-entra:jit entry',
+                ],
+            ],
+        },
+        {
+            what: "the same with requireMfaForEveryGroup: false: cluster-admin always needs MFA",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                rules.requireMultifactorAuthentication = false;
+            },
+            config: { requireMfaForEveryGroup: false },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "oncall-admin").name,
+                    'activating membership of group "aks-entra-dev-jit-oncall-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext) and the group holds Azure Kubernetes Service RBAC Cluster Admin: a stolen password would activate full control of the cluster; set requireMfa: true on its aks-entra:jit entry',
+                ],
+            ],
+        },
+        {
+            what: "the same with the group ids unknown (first preview): the grant found through dependencies",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                jitIdsUnknown(all);
+                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                rules.requireMultifactorAuthentication = false;
+            },
+            config: { requireMfaForEveryGroup: false },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "oncall-admin").name,
+                    'activating membership of group "aks-entra-dev-jit-oncall-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext) and the group holds Azure Kubernetes Service RBAC Cluster Admin: a stolen password would activate full control of the cluster; set requireMfa: true on its aks-entra:jit entry',
+                ],
+            ],
+        },
+        {
+            what: "maxActivationHours: 2 in the policy config (oncall-admin's PT4H too long)",
+            from: (s) => s.dev,
+            config: { maxActivationHours: 2 },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "oncall-admin").name,
+                    'activationRules.maximumDuration "PT4H" lets an activation of group "aks-entra-dev-jit-oncall-admin" last 4 hours, more than 2 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT2H or less',
+                ],
+            ],
+        },
+        {
+            what: "maxActivationHours: 1.5 (both groups)",
+            from: (s) => s.dev,
+            config: { maxActivationHours: 1.5 },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "payments-admin").name,
+                    'activationRules.maximumDuration "PT2H" lets an activation of group "aks-entra-dev-jit-payments-admin" last 2 hours, more than 1.5 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT1H30M or less',
+                ],
+                [
+                    jitPolicy(s.dev, "oncall-admin").name,
+                    'activationRules.maximumDuration "PT4H" lets an activation of group "aks-entra-dev-jit-oncall-admin" last 4 hours, more than 1.5 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT1H30M or less',
+                ],
+            ],
+        },
+        {
+            what: "two days (P2D)",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                state(
+                    copyOf(all, jitPolicy(s.dev, "oncall-admin")),
+                ).activationRules.maximumDuration = "P2D";
+            },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "oncall-admin").name,
+                    'activationRules.maximumDuration "P2D" lets an activation of group "aks-entra-dev-jit-oncall-admin" last 48 hours, more than 24 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT24H or less',
+                ],
+            ],
+        },
+        {
+            what: "a duration that is not ISO 8601",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                state(
+                    copyOf(all, jitPolicy(s.dev, "oncall-admin")),
+                ).activationRules.maximumDuration = "4h";
+            },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "oncall-admin").name,
+                    'activationRules.maximumDuration "4h" of group "aks-entra-dev-jit-oncall-admin" is not an ISO 8601 duration (PT8H, PT1H30M, PT1D); set maxActivation on its aks-entra:jit entry (PT24H or less)',
+                ],
+            ],
+        },
+        {
+            what: "no maximum duration",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                deleteAt(
+                    copyOf(all, jitPolicy(s.dev, "payments-admin")).state,
+                    "activationRules",
+                    "maximumDuration",
+                );
+            },
+            expected: (s) => [
+                [
+                    jitPolicy(s.dev, "payments-admin").name,
+                    'activationRules.maximumDuration is not set: activations of group "aks-entra-dev-jit-payments-admin" last as long as whatever PIM policy the group already had allows; set maxActivation on its aks-entra:jit entry (PT24H or less)',
                 ],
             ],
         },
@@ -1090,6 +1515,25 @@ async function sources(): Promise<Sources> {
                 cluster.azurePolicy = false;
                 cluster.imageCleaner = { enabled: false };
                 c["aks-entra:auditLogs"] = { enabled: false };
+            }),
+        }),
+        jitRelaxed: await run({
+            config: devConfigWith((c) => {
+                Object.assign(c["aks-entra:jit"][1], {
+                    requireMfa: false,
+                    requireJustification: false,
+                });
+            }),
+        }),
+        jitDay: await run({
+            config: devConfigWith((c) => (c["aks-entra:jit"][1].maxActivation = "PT24H")),
+        }),
+        caNoBreakGlass: await run({
+            config: devConfigWith((c) => delete c["aks-entra:conditionalAccess"].excludeGroups),
+        }),
+        caExcludesAdmins: await run({
+            config: devConfigWith((c) => {
+                c["aks-entra:conditionalAccess"].excludeGroups.push("platform-admins");
             }),
         }),
     };
@@ -1202,11 +1646,15 @@ describe("policy pack: each policy passes the real program and catches a violati
         );
     });
 
-    it("enforcement levels: mandatory for identity invariants, advisory for network exposure", () => {
+    it("enforcement levels: mandatory for identity invariants, advisory for network exposure and break-glass", () => {
         const advisory = policies
             .filter((p) => p.enforcementLevel === "advisory")
             .map((p) => p.name);
-        assert.deepEqual(advisory, ["aks-api-server-restricted", "aks-run-command-disabled"]);
+        assert.deepEqual(advisory, [
+            "aks-api-server-restricted",
+            "aks-run-command-disabled",
+            "entra-ca-break-glass-exclusion",
+        ]);
         for (const p of policies) {
             assert.ok(["advisory", "mandatory"].includes(p.enforcementLevel!), p.name);
             assert.ok(p.description.length > 20, `${p.name} needs a description`);
@@ -1284,6 +1732,58 @@ describe("policy pack: each policy passes the real program and catches a violati
         assert.equal(AKS_CLUSTER_ADMIN_ROLE, AKS_ROLES.clusterAdminLocal);
         assert.equal(TOKEN_EXCHANGE_AUDIENCE, STACK_AUDIENCE);
         assert.equal(GITHUB_ISSUER, STACK_GITHUB_ISSUER);
+        assert.equal(AKS_SERVER_APP_ID, STACK_SERVER_APP_ID);
+    });
+
+    it("reads PIM durations as the provider writes them (PT1D is a whole day)", () => {
+        const minutes = Object.fromEntries(
+            [
+                "PT30M",
+                "PT1H30M",
+                "PT4H",
+                "PT23H30M",
+                "PT1D",
+                "P1D",
+                "P2D",
+                "PT",
+                "P",
+                "4h",
+                "PT4h",
+            ].map((d) => [d, durationMinutes(d)]),
+        );
+        assert.deepEqual(minutes, {
+            PT30M: 30,
+            PT1H30M: 90,
+            PT4H: 240,
+            PT23H30M: 1410,
+            PT1D: 1440,
+            P1D: 1440,
+            P2D: 2880,
+            PT: undefined,
+            P: undefined,
+            "4h": undefined,
+            PT4h: undefined,
+        });
+    });
+
+    it("the new rules' options are checked like every other rule's (policy/configCheck.ts)", () => {
+        assert.deepEqual(
+            policyConfigProblems({
+                "entra-pim-activation-rules": {
+                    maxActivationHours: "8",
+                    requireMfaForEveryGroup: "no",
+                    maxActivationHour: 8,
+                },
+                "stack-cluster-admin-principals": { allowJitGroups: 0 },
+                "entra-ca-break-glass-exclusion": "disabled",
+            }),
+            [
+                'entra-pim-activation-rules.maxActivationHours "8" is not a number',
+                'entra-pim-activation-rules.requireMfaForEveryGroup "no" is not a boolean',
+                'entra-pim-activation-rules: unknown option "maxActivationHour" (did you mean "maxActivationHours"?); options of this rule: enforcementLevel, maxActivationHours, requireMfaForEveryGroup',
+                "stack-cluster-admin-principals.allowJitGroups 0 is not a boolean",
+            ],
+        );
     });
 });
 

@@ -247,6 +247,8 @@ describe("dev stack", function () {
         const adminGroupId = one(r, TYPES.group, "aks-entra-admins-group").state.objectId as string;
         const pipeline = identity("aks-entra-ci-payments-deploy").state.principalId as string;
         const prPipeline = identity("aks-entra-ci-payments-pr").state.principalId as string;
+        const jit = (n: string) =>
+            one(r, TYPES.group, `aks-entra-jit-${n}-group`).state.objectId as string;
         const ns = (n: string) => `${clusterId}/namespaces/${n}`;
         const G = groups;
         const expected = [
@@ -254,12 +256,17 @@ describe("dev stack", function () {
             [G.sre, "Group", AKS_ROLES.rbacWriter, clusterId],
             [G.auditors, "Group", AKS_ROLES.rbacReader, clusterId],
             // namespaces[].access
-            [G["payments-devs"], "Group", AKS_ROLES.rbacAdmin, ns("payments")],
+            [G["payments-devs"], "Group", AKS_ROLES.rbacWriter, ns("payments")],
             [G.developers, "Group", AKS_ROLES.rbacReader, ns("payments")],
             [G.sre, "Group", AKS_ROLES.rbacAdmin, ns("observability")],
             // pipelines[].namespaceAccess
             [pipeline, "ServicePrincipal", AKS_ROLES.rbacWriter, ns("payments")],
             [prPipeline, "ServicePrincipal", AKS_ROLES.rbacReader, ns("payments")],
+            // jit: the JIT groups hold the role (test/jit.test.ts)
+            [jit("oncall-admin"), "Group", AKS_ROLES.rbacClusterAdmin, clusterId],
+            [jit("payments-admin"), "Group", AKS_ROLES.rbacAdmin, ns("payments")],
+            [jit("oncall-admin"), "Group", AKS_ROLES.clusterUser, clusterId],
+            [jit("payments-admin"), "Group", AKS_ROLES.clusterUser, clusterId],
             // Cluster User Role: every principal above, and every admin group
             ...[
                 G.sre,
@@ -512,6 +519,7 @@ describe("dev stack", function () {
             "controlPlaneIdentity",
             "createOnlySettings",
             "getCredentialsCommand",
+            "jitGroups",
             "kubeconfig",
             "kubeletIdentity",
             "oidcIssuerUrl",
@@ -603,8 +611,10 @@ describe("dev stack", function () {
             "auditLogs",
             "cluster",
             "clusterAccess",
+            "conditionalAccess",
             "deployer",
             "groups",
+            "jit",
             "kubeloginMode",
             "kubernetesVersion",
             "location",

@@ -348,7 +348,7 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
     });
 
     describe("pulumi destroy", function () {
-        it("deletes every Kubernetes object, agent pool, diagnostic setting, maintenance window and credential with its cluster or identity: no API call, no error", function () {
+        it("deletes every Kubernetes object, agent pool, diagnostic setting, maintenance window, credential and PIM eligibility with its cluster, identity or group: no API call, no error", function () {
             for (const clusterGone of [false, true]) {
                 const { steps, errors } = destroyStack(first, { clusterGone });
                 assert.deepEqual(errors, []);
@@ -364,6 +364,8 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
                                     r.type === TYPES.agentPool ||
                                     r.type === TYPES.diagnosticSetting ||
                                     r.type === TYPES.maintenance ||
+                                    // PIM eligibilities go with their group.
+                                    r.type === TYPES.pimEligibility ||
                                     r.type === TYPES.fic),
                         )
                         .map((r) => r.urn)

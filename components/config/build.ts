@@ -1,6 +1,7 @@
 // Defaults and assembly: the typed StackConfig from values every schema and rule accepted.
 // Pure module; it checks nothing (parse.ts does), so a reference here always resolves.
 import {
+    ACTIVATION_MINUTES,
     AUDIT_CATEGORIES,
     IMAGE_CLEANER_HOURS,
     KUBELET_GRANT_WAIT,
@@ -18,7 +19,7 @@ import type {
     Pipeline,
     StackConfig,
 } from "./types";
-import { keyVaultKeyParts } from "./values";
+import { isoDurationMinutes, keyVaultKeyParts } from "./values";
 
 type ClusterInput = NonNullable<Parsed["cluster"]>;
 type PoolInput = NonNullable<ClusterInput["systemPool"]>;
@@ -150,6 +151,33 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         })),
         namespaces,
         pipelines,
+        jit: (p.jit ?? []).map((j) => {
+            const approvers = j.approvers ?? [];
+            const groupIds = new Set(groups.entries().map(([, id]) => id));
+            return {
+                name: j.name,
+                role: j.role,
+                namespace: j.namespace,
+                eligible: j.eligible.map((e) => groups.resolve(e)),
+                maxActivationMinutes:
+                    j.maxActivation === undefined
+                        ? ACTIVATION_MINUTES.default
+                        : isoDurationMinutes(j.maxActivation)!,
+                requireJustification: j.requireJustification ?? true,
+                requireMfa: j.requireMfa ?? true,
+                requireApproval: j.requireApproval ?? approvers.length > 0,
+                approvers: approvers.map((a) => {
+                    const ref = groups.resolve(a);
+                    return { ...ref, kind: groupIds.has(ref.objectId) ? "group" : "user" };
+                }),
+            };
+        }),
+        conditionalAccess: p.conditionalAccess && {
+            state: p.conditionalAccess.state ?? "reportOnly",
+            require: p.conditionalAccess.require ?? ["mfa"],
+            groups: p.conditionalAccess.groups?.map((g) => groups.resolve(g)),
+            excludeGroups: (p.conditionalAccess.excludeGroups ?? []).map((g) => groups.resolve(g)),
+        },
         kubeloginMode: p.kubeloginMode ?? "azurecli",
         deployer: {
             objectId: d.objectId?.toLowerCase(),

@@ -98,6 +98,16 @@ export const WEEKDAYS = [
 ] as const;
 /** A planned-maintenance window lasts 4 to 24 hours (MaintenanceWindow.durationHours). */
 export const MAINTENANCE_HOURS = { min: 4, max: 24, default: 4 } as const;
+/** Conditional Access policy states, as config names them (`reportOnly` is report-only mode). */
+export const CA_STATES = ["enabled", "reportOnly", "disabled"] as const;
+/** Grant controls a stack's Conditional Access policy may require (all of them: operator AND). */
+export const CA_CONTROLS = ["mfa", "compliantDevice", "domainJoinedDevice"] as const;
+/**
+ * How long a PIM activation may last: 30 minutes to a day, in 30-minute steps (the provider's
+ * maximumDuration takes PT30M..PT23H30M or PT1D; README: Just-in-time access).
+ */
+export const ACTIVATION_MINUTES = { min: 30, max: 24 * 60, step: 30, default: 8 * 60 } as const;
+
 /** KMS key vault access (securityProfile.azureKeyVaultKms.keyVaultNetworkAccess). */
 export const KMS_NETWORK = ["public", "private"] as const;
 export const UPGRADE_CHANNELS = ["none", "patch", "stable", "rapid", "node-image"] as const;

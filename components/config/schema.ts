@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
+    CA_CONTROLS,
+    CA_STATES,
     IMAGE_CLEANER_HOURS,
     KMS_NETWORK,
     KUBELET_GRANT_WAIT,
@@ -22,6 +24,7 @@ import {
     WEEKDAYS,
 } from "./constants";
 import {
+    activationDurationProblem,
     armScopeProblem,
     cidrProblem,
     gitRefProblem,
@@ -244,6 +247,18 @@ const namespaceSchema = z.strictObject({
         .optional(),
 });
 
+const jitSchema = z.strictObject({
+    name: dnsLabel("JIT name"),
+    role: z.enum(ACCESS_ROLES),
+    namespace: dnsLabel("Kubernetes namespace").optional(),
+    eligible: z.array(groupRef).min(1),
+    maxActivation: checkedString(activationDurationProblem).optional(),
+    requireJustification: z.boolean().optional(),
+    requireMfa: z.boolean().optional(),
+    requireApproval: z.boolean().optional(),
+    approvers: z.array(groupRef).min(1).optional(),
+});
+
 const githubSubjectSchema = z.strictObject({
     repository: checkedString(githubRepositoryProblem),
     environment: z
@@ -300,6 +315,13 @@ export const KEY_SCHEMAS = {
     clusterAccess: z.array(z.strictObject({ group: groupRef, role: z.enum(ACCESS_ROLES) })),
     namespaces: z.array(namespaceSchema),
     pipelines: z.array(pipelineSchema),
+    jit: z.array(jitSchema),
+    conditionalAccess: z.strictObject({
+        state: z.enum(CA_STATES).optional(),
+        require: z.array(z.enum(CA_CONTROLS)).min(1).optional(),
+        groups: z.array(groupRef).min(1).optional(),
+        excludeGroups: z.array(groupRef).optional(),
+    }),
     kubeloginMode: z.enum(KUBELOGIN_MODES),
     deployer: z.strictObject({
         objectId: guid.optional(),

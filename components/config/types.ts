@@ -1,6 +1,8 @@
 // The validated configuration: what the components consume. Pure module (types only).
 import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
+    CA_CONTROLS,
+    CA_STATES,
     KMS_NETWORK,
     KubeloginMode,
     LOG_CATEGORIES,
@@ -162,6 +164,31 @@ export interface Pipeline {
     azureRoleAssignments: AzureRoleGrant[];
 }
 
+/** Just-in-time access: a group whose members PIM adds on activation, and that group's access. */
+export interface JitAccess {
+    name: string;
+    role: AccessRole;
+    /** Namespace scope; undefined: the cluster. */
+    namespace?: string;
+    /** Users or groups made eligible members (object ids; aliases resolved). */
+    eligible: GroupRef[];
+    /** Minutes an activation lasts at most. */
+    maxActivationMinutes: number;
+    requireJustification: boolean;
+    requireMfa: boolean;
+    requireApproval: boolean;
+    /** Approvers: a group (an alias or an id listed in aks-entra:groups) or a user (any other id). */
+    approvers: (GroupRef & { kind: "user" | "group" })[];
+}
+
+export interface ConditionalAccessSettings {
+    state: (typeof CA_STATES)[number];
+    require: (typeof CA_CONTROLS)[number][];
+    /** Undefined: the stack's admin groups and JIT groups. */
+    groups?: GroupRef[];
+    excludeGroups: GroupRef[];
+}
+
 export interface StackConfig {
     location: string;
     kubernetesVersion?: string;
@@ -176,6 +203,9 @@ export interface StackConfig {
     clusterAccess: { group: GroupRef; role: AccessRole }[];
     namespaces: NamespaceSettings[];
     pipelines: Pipeline[];
+    jit: JitAccess[];
+    /** Undefined: no Conditional Access policy. */
+    conditionalAccess?: ConditionalAccessSettings;
     kubeloginMode: KubeloginMode;
     deployer: {
         /**

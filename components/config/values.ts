@@ -3,7 +3,7 @@
 // key path and the value) or undefined. Pure module.
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
-import { MIN_KUBERNETES_MINOR } from "./constants";
+import { ACTIVATION_MINUTES, MIN_KUBERNETES_MINOR } from "./constants";
 
 /** Validates one IPv4/IPv6 CIDR (or bare address); returns the problem or undefined. */
 export function cidrProblem(value: string): string | undefined {
@@ -315,4 +315,24 @@ export function utcOffsetProblem(value: string): string | undefined {
     return m && minutes >= -12 * 60 && minutes <= 14 * 60
         ? undefined
         : "is not a UTC offset +HH:mm or -HH:mm between -12:00 and +14:00 (e.g. +01:00)";
+}
+
+/** Minutes of an ISO 8601 duration of hours and minutes (`PT4H`, `PT90M`, `PT1H30M`, `P1D`). */
+export function isoDurationMinutes(value: string): number | undefined {
+    if (value === "P1D") return 24 * 60;
+    const m = /^PT(?:(\d{1,2})H)?(?:(\d{1,4})M)?$/.exec(value);
+    if (!m || (m[1] === undefined && m[2] === undefined)) return undefined;
+    return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+}
+
+/** A PIM activation's maximum duration: PT30M..PT24H in 30-minute steps. */
+export function activationDurationProblem(value: string): string | undefined {
+    const minutes = isoDurationMinutes(value);
+    const { min, max, step } = ACTIVATION_MINUTES;
+    if (minutes === undefined) {
+        return "is not an ISO 8601 duration of hours and minutes (e.g. PT4H, PT1H30M)";
+    }
+    return minutes < min || minutes > max || minutes % step !== 0
+        ? "is outside PT30M..PT24H in 30-minute steps, which PIM accepts for an activation"
+        : undefined;
 }

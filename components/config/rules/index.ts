@@ -9,6 +9,7 @@ import {
     versionPin,
 } from "./cluster";
 import type { Rule } from "./context";
+import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { auditLogs, hardening } from "./security";
@@ -34,6 +35,8 @@ export const RULES: readonly Rule[] = [
     namespaces,
     pipelines,
     uniquePipelines,
+    jit,
+    conditionalAccess,
     tags,
     protoKeys,
 ];

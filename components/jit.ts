@@ -1,0 +1,144 @@
+// Just-in-time cluster access with PIM for Groups, and Conditional Access on the AKS server app.
+// A JIT group's members are never managed here: PIM adds a member when an eligible person activates
+// and removes them when the activation ends; a managed member list would undo every activation.
+import * as azuread from "@pulumi/azuread";
+import * as pulumi from "@pulumi/pulumi";
+import type { ConditionalAccessSettings, JitAccess } from "./config";
+import { AKS_SERVER_APP_ID } from "./kubeconfig";
+
+/** Where a person activates a JIT group membership (Entra admin center, My roles, Groups). */
+export const PIM_ACTIVATION_URL =
+    "https://portal.azure.com/#view/Microsoft_Azure_PIMCommon/ActivationMenuBlade/~/aadgroup";
+
+/** `PT8H`, `PT30M`, `PT1H30M`; a whole day is `PT1D`, as the provider takes it (PT23H30M at most otherwise). */
+export function activationDuration(minutes: number): string {
+    if (minutes === 24 * 60) return "PT1D";
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return `PT${h > 0 ? `${h}H` : ""}${m > 0 ? `${m}M` : ""}`;
+}
+
+export interface JitGroupArgs {
+    readonly entry: JitAccess;
+    readonly displayName: string;
+    readonly mailNickname: string;
+    /** Owner of the group, so the deploying principal can manage it later. */
+    readonly deployerObjectId: pulumi.Input<string>;
+    /** Why it exists, written on eligibility schedules (PIM shows it). */
+    readonly stackLabel: string;
+    readonly protect: boolean;
+}
+
+/**
+ * One JIT entry: the group, its PIM policy for the `member` role (activation rules) and one
+ * permanent eligibility per eligible principal. The group's Azure access is granted by the stack
+ * (ClusterAccess), like any group's.
+ */
+export class JitGroup extends pulumi.ComponentResource {
+    public readonly group: azuread.Group;
+    public readonly policy: azuread.GroupRoleManagementPolicy;
+    public readonly eligibility: azuread.PrivilegedAccessGroupEligibilitySchedule[];
+
+    constructor(name: string, args: JitGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-entra:jit:JitGroup", name, {}, opts);
+        const e = args.entry;
+        this.group = new azuread.Group(
+            `${name}-group`,
+            {
+                displayName: args.displayName,
+                mailNickname: args.mailNickname,
+                description: `Just-in-time ${e.role}${e.namespace ? ` in namespace ${e.namespace}` : " of the cluster"}: members are added by PIM on activation. Managed by Pulumi (aks-entra).`,
+                securityEnabled: true,
+                mailEnabled: false,
+                preventDuplicateNames: true,
+                owners: [args.deployerObjectId],
+                // No `members`: PIM manages membership (activations come and go).
+            },
+            { parent: this, protect: args.protect },
+        );
+        const approvers = e.approvers.map((a) => ({
+            objectId: a.objectId,
+            type: a.kind === "group" ? "groupMembers" : "singleUser",
+        }));
+        this.policy = new azuread.GroupRoleManagementPolicy(
+            `${name}-policy`,
+            {
+                groupId: this.group.objectId,
+                roleId: "member",
+                activationRules: {
+                    maximumDuration: activationDuration(e.maxActivationMinutes),
+                    requireJustification: e.requireJustification,
+                    requireMultifactorAuthentication: e.requireMfa,
+                    requireApproval: e.requireApproval,
+                    approvalStage: e.requireApproval ? { primaryApprovers: approvers } : undefined,
+                },
+                // Eligibility is managed here, so it is permanent; activations are what expire.
+                eligibleAssignmentRules: { expirationRequired: false },
+            },
+            { parent: this },
+        );
+        this.eligibility = e.eligible.map(
+            (p) =>
+                new azuread.PrivilegedAccessGroupEligibilitySchedule(
+                    `${name}-eligible-${p.objectId}`,
+                    {
+                        groupId: this.group.objectId,
+                        principalId: p.objectId,
+                        assignmentType: "member",
+                        permanentAssignment: true,
+                        justification: `aks-entra: ${args.stackLabel} jit ${e.name} (${p.label})`,
+                    },
+                    // The policy first: a tenant's default policy may require eligibilities to
+                    // expire and refuse a permanent one (hashicorp/terraform-provider-azuread#1450).
+                    { parent: this, dependsOn: [this.policy], deletedWith: this.group },
+                ),
+        );
+        this.registerOutputs({ objectId: this.group.objectId });
+    }
+}
+
+export interface ConditionalAccessArgs {
+    readonly settings: ConditionalAccessSettings;
+    readonly displayName: string;
+    /** The groups the policy holds (config's `groups`, else the admin and JIT groups). */
+    readonly groups: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** `reportOnly` in config is Entra ID's report-only state. */
+export const CA_STATE = {
+    enabled: "enabled",
+    reportOnly: "enabledForReportingButNotEnforced",
+    disabled: "disabled",
+} as const;
+
+/**
+ * One policy on the AKS Microsoft Entra server application (docs/azure-facts.md, fixed application
+ * ids): every sign-in to the cluster by the groups, break-glass groups excepted, must meet all the
+ * listed controls.
+ */
+export function conditionalAccessPolicy(
+    name: string,
+    args: ConditionalAccessArgs,
+    opts: pulumi.CustomResourceOptions,
+): azuread.ConditionalAccessPolicy {
+    const s = args.settings;
+    return new azuread.ConditionalAccessPolicy(
+        name,
+        {
+            displayName: args.displayName,
+            state: CA_STATE[s.state],
+            conditions: {
+                clientAppTypes: ["all"],
+                applications: { includedApplications: [AKS_SERVER_APP_ID] },
+                users: {
+                    includedGroups: pulumi
+                        .output(args.groups)
+                        .apply((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]),
+                    excludedGroups: s.excludeGroups.map((g) => g.objectId),
+                },
+            },
+            grantControls: { operator: "AND", builtInControls: [...s.require] },
+        },
+        opts,
+    );
+}
