@@ -41,7 +41,7 @@ export = async () => {
         if (changed.length > 0) throw new ConfigError(changed);
     });
     const names = new StackNames(pulumi.getProject(), pulumi.getStack());
-    const stack = new AksEntra("aks-entra", { config, names, deployer, login });
+    const stack = await AksEntra.create("aks-entra", { config, names, deployer, login });
 
     return {
         tenantId: login.tenantId,

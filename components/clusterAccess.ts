@@ -3,6 +3,10 @@ import type * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { assignRole, type PrincipalType } from "./roleAssignment";
 import { ACCESS_ROLE_GUIDS, type AccessRole, AKS_ROLES, namespaceScope } from "./roles";
+import { yieldToEventLoop } from "./yieldToEventLoop";
+
+/** Grants declared between two yields to the event loop. */
+const GRANTS_PER_TURN = 10;
 
 export interface Principal {
     /**
@@ -43,8 +47,26 @@ export class ClusterAccess extends pulumi.ComponentResource {
     /** Every assignment, keyed by logical name. */
     public readonly assignments: Record<string, authorization.RoleAssignment> = {};
 
-    constructor(name: string, args: ClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * Declares every assignment, yielding to the event loop every GRANTS_PER_TURN of them so the
+     * registrations made so far settle before more are made (a stack of thousands of grants).
+     */
+    static async create(
+        name: string,
+        args: ClusterAccessArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ): Promise<ClusterAccess> {
+        const access = new ClusterAccess(name, opts);
+        await access.declare(name, args);
+        return access;
+    }
+
+    private constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:access:ClusterAccess", name, {}, opts);
+    }
+
+    private async declare(name: string, args: ClusterAccessArgs): Promise<void> {
+        let declared = 0;
 
         const grant = (
             logical: string,
@@ -65,6 +87,10 @@ export class ClusterAccess extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            declared++;
+        };
+        const settle = async () => {
+            if (declared % GRANTS_PER_TURN === 0) await yieldToEventLoop();
         };
 
         const kubeconfigUsers = new Map<string, Principal>();
@@ -82,6 +108,7 @@ export class ClusterAccess extends pulumi.ComponentResource {
                 `${g.role} on ${g.namespace === undefined ? "the cluster" : `namespace ${g.namespace}`}`,
             );
             kubeconfigUsers.set(g.principal.key, g.principal);
+            await settle();
         }
         for (const p of args.kubeconfigOnly ?? []) {
             kubeconfigUsers.set(p.key, p);
@@ -94,6 +121,7 @@ export class ClusterAccess extends pulumi.ComponentResource {
                 args.clusterId,
                 "fetch the user kubeconfig",
             );
+            await settle();
         }
 
         this.registerOutputs({});

@@ -12,6 +12,7 @@ import { automationLoginMode, type StackConfig } from "./config";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
+import { yieldToEventLoop } from "./yieldToEventLoop";
 import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
 import { PipelineIdentity } from "./pipelineIdentity";
@@ -51,7 +52,8 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly logWorkspace?: operationalinsights.Workspace;
     /** How the stack reaches the Kubernetes API; only when it has Kubernetes objects. */
     public readonly connection?: ClusterConnection;
-    public readonly access: ClusterAccess;
+    /** Set by `create` once the namespaces and grants are declared. */
+    public access!: ClusterAccess;
     public readonly namespaces: Record<string, TeamNamespace> = {};
     /** Keyed by `namespace/serviceAccount`. */
     public readonly workloads: Record<string, WorkloadIdentity> = {};
@@ -60,9 +62,25 @@ export class AksEntra extends pulumi.ComponentResource {
     /** Just-in-time groups, keyed by JIT entry name. */
     public readonly jit: Record<string, JitGroup> = {};
     /** The Conditional Access policy on the AKS server app, when configured. */
-    public readonly conditionalAccess?: azuread.ConditionalAccessPolicy;
+    public conditionalAccess?: azuread.ConditionalAccessPolicy;
 
-    constructor(name: string, args: AksEntraArgs, opts?: pulumi.ComponentResourceOptions) {
+    /**
+     * The whole stack: the core in the constructor, then namespaces, pipelines, JIT groups and
+     * grants, yielding to the event loop after each namespace so the registrations made so far
+     * settle before more are made (README: Scale). `pulumi up`, the plan and the tests all build
+     * it this way.
+     */
+    static async create(
+        name: string,
+        args: AksEntraArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ): Promise<AksEntra> {
+        const stack = new AksEntra(name, args, opts);
+        await stack.declareAccess(name, args);
+        return stack;
+    }
+
+    private constructor(name: string, args: AksEntraArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:index:AksEntra", name, {}, opts);
         const { config, names } = args;
         const parent = { parent: this };
@@ -72,16 +90,7 @@ export class AksEntra extends pulumi.ComponentResource {
         this.subscriptionId = pulumi.output(login.subscriptionId);
         // Fixed in config, the deployer's grants do not move when another person runs pulumi up.
         const deployerObjectId = deployer.objectId;
-        const tags = {
-            "managed-by": "pulumi",
-            "aks-entra-project": names.project,
-            "aks-entra-stack": names.stack,
-            ...config.tags,
-        };
-        const labels = {
-            "app.kubernetes.io/managed-by": "pulumi",
-            "app.kubernetes.io/part-of": "aks-entra",
-        };
+        const tags = stackTags(config, names);
 
         this.resourceGroup = new resources.ResourceGroup(
             `${name}-rg`,
@@ -205,6 +214,18 @@ export class AksEntra extends pulumi.ComponentResource {
                 parent,
             );
         }
+    }
+
+    /** Namespaces, workloads, pipelines, JIT groups, Conditional Access and every grant. */
+    private async declareAccess(name: string, args: AksEntraArgs): Promise<void> {
+        const { config, names, deployer } = args;
+        const parent = { parent: this };
+        const deployerObjectId = deployer.objectId;
+        const inGroup = {
+            resourceGroupName: this.resourceGroup.name,
+            location: config.location,
+            tags: stackTags(config, names),
+        };
         const grants: AccessGrant[] = [];
         const group = (ref: { objectId: string; label: string }): Principal => ({
             key: ref.objectId,
@@ -224,7 +245,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 {
                     namespace: ns.name,
                     roles: ns.roles,
-                    labels,
+                    labels: LABELS,
                     kubernetes,
                     protect: config.protect,
                 },
@@ -248,11 +269,12 @@ export class AksEntra extends pulumi.ComponentResource {
                         azureRoleAssignments: w.azureRoleAssignments,
                         subscriptionId: this.subscriptionId,
                         kubernetes,
-                        labels,
+                        labels: LABELS,
                     },
                     parent,
                 );
             }
+            await yieldToEventLoop();
         }
 
         for (const pl of config.pipelines) {
@@ -352,7 +374,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 type: "Group",
             });
         }
-        this.access = new ClusterAccess(
+        this.access = await ClusterAccess.create(
             `${name}-access`,
             {
                 clusterId: this.cluster.id,
@@ -365,6 +387,22 @@ export class AksEntra extends pulumi.ComponentResource {
 
         this.registerOutputs({});
     }
+}
+
+/** Labels on every Kubernetes object the stack creates. */
+const LABELS = {
+    "app.kubernetes.io/managed-by": "pulumi",
+    "app.kubernetes.io/part-of": "aks-entra",
+};
+
+/** Tags on every Azure resource the stack tags: its own, then config's. */
+function stackTags(config: StackConfig, names: StackNames): Record<string, string> {
+    return {
+        "managed-by": "pulumi",
+        "aks-entra-project": names.project,
+        "aks-entra-stack": names.stack,
+        ...config.tags,
+    };
 }
 
 /** Outputs of one user-assigned identity in the shape the stack exports. */

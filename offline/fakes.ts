@@ -155,6 +155,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     private readonly directory = new Map<string, PrincipalKind>();
     /** Start time of the resource being answered. */
     private now = 0;
+    /** Role assignments by principal (lowercase object id), in registration order. */
+    private readonly grantsByPrincipal = new Map<string, { r: FakeResource; guid: string }[]>();
 
     /**
      * @param existing logical names of resources created by an earlier run: they take no time and
@@ -259,6 +261,13 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             ...(change.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
         };
         this.resources.push(resource);
+        if (args.type === TYPES.roleAssignment) {
+            const principal = String(inputs.principalId).toLowerCase();
+            const guid = (String(inputs.roleDefinitionId).split("/").pop() ?? "").toLowerCase();
+            const list = this.grantsByPrincipal.get(principal) ?? [];
+            list.push({ r: resource, guid });
+            this.grantsByPrincipal.set(principal, list);
+        }
         this.byKey.set(`${args.type}|${args.name}|${id}`, resource);
         return { id, state };
     }
@@ -512,14 +521,13 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         };
     }
 
-    /** Role assignments registered so far, with their role GUID. */
-    private assignments(): { r: FakeResource; guid: string }[] {
-        return this.resources
-            .filter((r) => r.type === TYPES.roleAssignment)
-            .map((r) => ({
-                r,
-                guid: (String(r.inputs.roleDefinitionId).split("/").pop() ?? "").toLowerCase(),
-            }));
+    /**
+     * Role assignments registered so far to `principal` (lowercase object id), with their role
+     * GUID: indexed as they register, so a stack of thousands of Kubernetes objects, each of which
+     * asks about the deployer's grants, does not rescan every resource.
+     */
+    private assignments(principal: string): { r: FakeResource; guid: string }[] {
+        return this.grantsByPrincipal.get(principal) ?? [];
     }
 
     /**
@@ -581,7 +589,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         covers: (scope: string) => boolean,
         message: (why: string) => string,
     ): void {
-        const grant = this.assignments().find(
+        const grant = this.assignments(principal.toLowerCase()).find(
             ({ r, guid }) =>
                 guid === role &&
                 covers(String(r.inputs.scope).toLowerCase()) &&
@@ -707,7 +715,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         const me = this.deployer.objectId.toLowerCase();
         const clusterId = cluster.id.toLowerCase();
         const roles: string[] = [AKS_ROLES.rbacClusterAdmin, AKS_ROLES.rbacAdmin];
-        const grants = this.assignments().filter(
+        const grants = this.assignments(me).filter(
             ({ r, guid }) =>
                 roles.includes(guid) &&
                 String(r.inputs.principalId).toLowerCase() === me &&

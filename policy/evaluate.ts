@@ -156,35 +156,52 @@ export async function evaluatePack(
 ): Promise<Violation[]> {
     const violations: Violation[] = [];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    // Each policy's options, seen through one object: the arguments of every resource and of the
+    // stack are built once and serve every policy (thousands of resources times every policy
+    // otherwise), and `getConfig` answers for the policy being evaluated.
+    const options: Record<string, unknown> = {};
+    const resourceArgsList = resources.map((r) => resourceArgs(r, byUrn, options));
+    let stack: StackValidationArgs | undefined;
     for (const policy of policies) {
         const level = levelOf(policy, config);
         if (level === "disabled") continue;
-        const properties = propertiesOf(policy.name, config);
+        for (const key of Object.keys(options)) delete options[key];
+        Object.assign(options, propertiesOf(policy.name, config));
         const record = (message: string, urn?: string) =>
             violations.push({ policy: policy.name, enforcementLevel: level, urn, message });
         const validate = (policy as ResourceValidationPolicy).validateResource;
         if (validate !== undefined) {
             const checks = Array.isArray(validate) ? validate : [validate];
-            for (const r of resources) {
+            for (let i = 0; i < resources.length; i++) {
+                const urn = resources[i].urn;
                 for (const check of checks) {
-                    await guard(() =>
-                        check(resourceArgs(r, byUrn, properties), (m) => record(m, r.urn)),
-                    );
+                    const pending = guard(() => check(resourceArgsList[i], (m) => record(m, urn)));
+                    if (pending) await pending;
                 }
             }
         }
         const validateStack = (policy as StackValidationPolicy).validateStack;
         if (validateStack !== undefined) {
-            await guard(() => validateStack(stackArgs(resources, properties), record));
+            stack ??= stackArgs(resources, options);
+            await guard(() => validateStack(stack!, record));
         }
     }
     return violations;
 }
 
-async function guard(run: () => void | Promise<void>): Promise<void> {
-    try {
-        await run();
-    } catch (e) {
+/**
+ * Runs one check, ignoring NotApplicable; a check that returns a promise is awaited (the promise
+ * is returned), a synchronous one costs no turn of the event loop.
+ */
+function guard(run: () => void | Promise<void>): Promise<void> | undefined {
+    const skip = (e: unknown) => {
         if (!(e instanceof NotApplicable)) throw e;
+    };
+    try {
+        const result = run();
+        return result instanceof Promise ? result.catch(skip) : undefined;
+    } catch (e) {
+        skip(e);
+        return undefined;
     }
 }

@@ -109,18 +109,19 @@ export const workloadServiceAccounts: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const identities = ofType(args.resources, TYPE.identity);
-        const accounts = ofType(args.resources, TYPE.serviceAccount);
+        // ServiceAccounts by namespace/name, read once: one lookup per credential, not a scan.
+        const accounts = new Map<string, PolicyResource[]>();
+        for (const a of ofType(args.resources, TYPE.serviceAccount)) {
+            const key = `${String(read(a.props, "metadata", "namespace"))}/${String(read(a.props, "metadata", "name"))}`;
+            accounts.set(key, [...(accounts.get(key) ?? []), a]);
+        }
         for (const fic of ofType(args.resources, TYPE.fic)) {
             const m = SERVICE_ACCOUNT_SUBJECT.exec(str(read(fic.props, "subject")) ?? "");
             const identity = m && identityOf(fic, identities);
             if (!m || !identity) continue;
             const [, ns, sa] = m as unknown as [string, string, string];
             const idName = azureName(identity, "resourceName") ?? identity.name;
-            const matching = accounts.filter(
-                (a) =>
-                    read(a.props, "metadata", "namespace") === ns &&
-                    read(a.props, "metadata", "name") === sa,
-            );
+            const matching = accounts.get(`${ns}/${sa}`) ?? [];
             if (matching.length !== 1) {
                 report(
                     matching.length === 0
