@@ -1,8 +1,9 @@
 // `npm run bench:plan`: wall time and peak memory of the offline plan for the dev stack and for
-// generated stacks of 10, 100 and 500 namespaces (each with a group's access, a Role binding and a
-// workload identity with an Azure grant), against the time to load the SDKs alone.
+// generated stacks of 1 to 2,000 namespaces (each with a group's access, a Role binding and a
+// workload identity with an Azure grant), against the time to load the SDKs alone, and the ratios
+// the scale goals are stated in (README: Scale).
 //
-// Every case runs in a fresh child process (`node --require tsx/cjs plan/cli.ts ...`, the same code
+// Every case runs in a fresh child process (`node --require tsx/cjs plan/main.ts ...`, the same code
 // path as `npm run plan` minus tsx's launcher process). The child reports its own peak RSS and
 // uptime at exit (bench/stats.ts); wall time is measured here. Each case runs `--runs N` times
 // (default 3) and the median is shown. Not part of `npm test`.
@@ -70,6 +71,11 @@ function runOnce(c: Case, tmp: string): Sample {
     };
 }
 
+/** Namespace counts: 5 is the baseline of the 500-namespace goal; growth is read from the rest. */
+const SIZES = [1, 5, 10, 100, 500, 1000, 2000];
+/** Cases this large run once: one run is half a minute and more. */
+const ONCE_FROM = 1000;
+
 function median(values: number[]): number {
     const s = [...values].sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)];
@@ -86,15 +92,15 @@ function main(): void {
     const cases: Case[] = [{ name: "load SDKs only", args: ["bench/sdk-load.ts"] }];
     cases.push({
         name: "plan dev stack",
-        args: ["plan/cli.ts", "--stack", "dev", "--json", path.join(tmp, "dev.json")],
+        args: ["plan/main.ts", "--stack", "dev", "--json", path.join(tmp, "dev.json")],
     });
-    for (const n of [10, 100, 500]) {
+    for (const n of SIZES) {
         const file = path.join(tmp, `ns-${n}.yaml`);
         writeFileSync(file, stringify(generatedConfig(n)));
         cases.push({
             name: `plan ${n} namespaces`,
             args: [
-                "plan/cli.ts",
+                "plan/main.ts",
                 "--config",
                 file,
                 "--stack",
@@ -109,13 +115,16 @@ function main(): void {
 
     console.error(`bench:plan: ${cases.length} cases x ${runs} runs, ${machine()}`);
     const rows: string[][] = [];
+    const medians = new Map<string, { wallMs: number; rssMb: number }>();
     try {
         for (const c of cases) {
             const samples: Sample[] = [];
-            for (let i = 0; i < runs; i++) {
+            const n = Number(/^plan (\d+) namespaces$/.exec(c.name)?.[1] ?? 0);
+            const times = n >= ONCE_FROM ? 1 : runs;
+            for (let i = 0; i < times; i++) {
                 samples.push(runOnce(c, tmp));
                 console.error(
-                    `  ${c.name}: run ${i + 1}/${runs} ${(samples[i].wallMs / 1000).toFixed(2)} s`,
+                    `  ${c.name}: run ${i + 1}/${times} ${(samples[i].wallMs / 1000).toFixed(2)} s`,
                 );
             }
             const m = (f: (s: Sample) => number | undefined) => {
@@ -123,6 +132,10 @@ function main(): void {
                 return v.length ? median(v) : undefined;
             };
             const sec = (v: number | undefined) => (v === undefined ? "-" : (v / 1000).toFixed(2));
+            medians.set(c.name, {
+                wallMs: m((s) => s.wallMs) ?? NaN,
+                rssMb: (m((s) => s.maxRssKb) ?? NaN) / 1024,
+            });
             rows.push([
                 c.name,
                 String(m((s) => s.resources) ?? "-"),
@@ -149,8 +162,37 @@ function main(): void {
     ];
     printTable(headers, rows);
     console.log(
-        `median of ${runs} runs, each in a fresh process; wall includes Node start-up and tsx compilation`,
+        `median of ${runs} runs (${ONCE_FROM}+ namespaces: 1), each in a fresh process; wall includes Node start-up and tsx compilation`,
     );
+    printGoals(medians);
+}
+
+/** The ratios of the scale goals (README: Scale), each with its goal. */
+function printGoals(medians: ReadonlyMap<string, { wallMs: number; rssMb: number }>): void {
+    const get = (name: string) => medians.get(name) ?? { wallMs: NaN, rssMb: NaN };
+    const ns = (n: number) => get(`plan ${n} namespaces`);
+    const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+    const rss500 = ns(500).rssMb;
+    const ratio500 = ns(500).wallMs / ns(5).wallMs;
+    const dev = get("plan dev stack").wallMs / get("load SDKs only").wallMs;
+    console.log("");
+    console.log(
+        `500 namespaces, peak RSS: ${rss500.toFixed(0)} MB (goal < 500): ${verdict(rss500 < 500)}`,
+    );
+    console.log(
+        `500 namespaces / 5 namespaces, wall: ${ratio500.toFixed(2)}x (goal <= 6): ${verdict(ratio500 <= 6)}`,
+    );
+    console.log(
+        `dev plan / loading the SDKs, wall: ${dev.toFixed(2)}x (goal <= 1.3): ${verdict(dev <= 1.3)}`,
+    );
+    // Linear growth: the time per added namespace from each size to the next.
+    const sizes = SIZES.filter((n) => n >= 10);
+    const steps = sizes.slice(1).map((n, i) => {
+        const from = sizes[i];
+        const perNs = (ns(n).wallMs - ns(from).wallMs) / (n - from);
+        return `${from}->${n}: ${perNs.toFixed(1)} ms`;
+    });
+    console.log(`wall per added namespace: ${steps.join(", ")} (linear growth: about equal)`);
 }
 
 if (require.main === module) {

@@ -319,8 +319,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => {
-        // Exit once stdout has drained (a pipe to `head` or a CI log must get everything).
-        process.stdout.write("", () => process.exit(code));
-    });
+    // Started directly (`tsx plan/cli.ts`): as plan/main.ts does, with source maps as tsx set them.
+    void main(process.argv.slice(2)).then(exitWhenDrained);
+}
+
+/** Exits once stdout has drained (a pipe to `head` or a CI log must get everything). */
+export function exitWhenDrained(code: number): void {
+    process.stdout.write("", () => process.exit(code));
 }

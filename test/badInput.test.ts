@@ -1099,7 +1099,7 @@ function spawnCollect(command: string, args: string[]): Promise<CliResult> {
     });
 }
 
-/** The `plan` script of package.json (`tsx plan/cli.ts`), with `--config FILE` appended. */
+/** The `plan` script of package.json (`tsx plan/main.ts`), with `--config FILE` appended. */
 function planScript(file: string): [string, string[]] {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
         scripts: Record<string, string>;
@@ -1203,7 +1203,7 @@ describe("bad input: rejected before any resource, with every problem named", fu
         });
     }
 
-    it("the literal plan script (tsx plan/cli.ts) exits 1 for the several-problems config", async () => {
+    it("the literal plan script (tsx plan/main.ts) exits 1 for the several-problems config", async () => {
         const file = path.join(dir, "several-script.yaml");
         writeFileSync(file, stringify({ config: SEVERAL.config }));
         const result = await spawnCollect(...planScript(file));

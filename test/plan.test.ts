@@ -1,4 +1,4 @@
-// The offline plan, run as a user runs it: `tsx plan/cli.ts ...` in a child process, asserting exit
+// The offline plan, run as a user runs it: `tsx plan/main.ts ...` in a child process, asserting exit
 // codes, stdout/stderr and the files written. Each evaluation costs ~2 s, so the runs happen once,
 // in parallel, in before() hooks, and the tests read their results.
 import * as assert from "node:assert/strict";

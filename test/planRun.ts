@@ -1,4 +1,4 @@
-// Runs the offline plan as a user runs it (`tsx plan/cli.ts ...` in a child process) for the plan
+// Runs the offline plan as a user runs it (`tsx plan/main.ts ...` in a child process) for the plan
 // tests, and writes edited copies of the stack files they start from.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +28,7 @@ export function plan(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
         execFile(
             NODE,
-            [TSX, "plan/cli.ts", ...args],
+            [TSX, "plan/main.ts", ...args],
             { cwd: ROOT, env: { ...process.env, NO_COLOR: "" }, maxBuffer: 64 * 1024 * 1024 },
             (error, stdout, stderr) => {
                 const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
