@@ -63,6 +63,8 @@ export class JitGroup extends pulumi.ComponentResource {
         this.policy = new azuread.GroupRoleManagementPolicy(
             `${name}-policy`,
             {
+                // The object id: the provider validates a UUID, and a group's `id` is /groups/<uuid>
+                // (terraform-provider-azuread, group_role_management_policy_resource.go).
                 groupId: this.group.objectId,
                 roleId: "member",
                 activationRules: {
