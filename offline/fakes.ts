@@ -959,7 +959,7 @@ export function managedClusterProblems(inputs: Props): string[] {
  * The resource-log categories of Microsoft.ContainerService/managedClusters, restated from Azure
  * Monitor's reference (learn.microsoft.com/azure/aks/monitor-aks-reference), not from the stack.
  */
-const AKS_LOG_CATEGORIES: readonly string[] = [
+export const AKS_LOG_CATEGORIES: readonly string[] = [
     "kube-apiserver",
     "kube-audit",
     "kube-audit-admin",

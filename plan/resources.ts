@@ -55,32 +55,28 @@ export function physicalName(r: Registration, ctx?: ResourceContext): string {
             const who = text(r.inputs.principalId);
             return `${ctx ? ctx.access.nameOf(who) : who} -> ${groupName(r.inputs.groupId)}`;
         }
-        case TYPES.conditionalAccess:
-            return text(r.inputs.displayName);
-        case TYPES.resourceGroup:
-            return text(r.inputs.resourceGroupName);
-        case TYPES.identity:
-        case TYPES.cluster:
-            return text(r.inputs.resourceName);
-        case TYPES.agentPool:
-            return text(r.inputs.agentPoolName);
-        case TYPES.fic:
-            return text(r.inputs.federatedIdentityCredentialResourceName);
-        case TYPES.roleAssignment:
-            return text(r.inputs.roleAssignmentName);
-        case TYPES.group:
-            return text(r.inputs.displayName);
-        case TYPES.workspace:
-            return text(r.inputs.workspaceName);
-        case TYPES.diagnosticSetting:
-            return text(r.inputs.name);
-        case TYPES.maintenance:
-            return text(r.inputs.configName);
-        default:
+        default: {
             if (r.type.startsWith("kubernetes:")) return k8sName(r);
-            return "";
+            const input = NAME_INPUT[r.type];
+            return input === undefined ? "" : text(r.inputs[input]);
+        }
     }
 }
+
+/** The input that holds a resource's own name, by type. */
+const NAME_INPUT: Readonly<Record<string, string>> = {
+    [TYPES.resourceGroup]: "resourceGroupName",
+    [TYPES.identity]: "resourceName",
+    [TYPES.cluster]: "resourceName",
+    [TYPES.agentPool]: "agentPoolName",
+    [TYPES.fic]: "federatedIdentityCredentialResourceName",
+    [TYPES.roleAssignment]: "roleAssignmentName",
+    [TYPES.group]: "displayName",
+    [TYPES.conditionalAccess]: "displayName",
+    [TYPES.workspace]: "workspaceName",
+    [TYPES.diagnosticSetting]: "name",
+    [TYPES.maintenance]: "configName",
+};
 
 function onOff(value: unknown, on = "enabled", off = "disabled"): string {
     return value === true ? on : off;

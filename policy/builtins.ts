@@ -203,39 +203,31 @@ const UPGRADE_CHANNEL = `${MC}autoUpgradeProfile.upgradeChannel`;
 const NODE_OS_CHANNEL = `${MC}autoUpgradeProfile.nodeOSUpgradeChannel`;
 const POOLS = `${MC}agentPoolProfiles[*]`;
 
+/**
+ * The conditions that read one cluster field and want it true (`equals true`, `exists false` or
+ * `notEquals true` around it): complies when it is, else reports, with what follows (a DINE's
+ * remediation). The field is named by its alias path.
+ */
+function isTrue(view: ClusterView, alias: string, consequence?: string): Verdict {
+    const v = get(view.cluster, alias);
+    const field = pathOf(alias);
+    return same(v, true)
+        ? complies(`${field} is true`)
+        : reports(`${field} is ${show(v)}${consequence === undefined ? "" : `: ${consequence}`}`);
+}
+
 /** 0a15ec92, a8eff44f: addonProfiles.azurePolicy.enabled is true. */
-function azurePolicyAddOn(view: ClusterView, consequence: string): Verdict {
-    const v = get(view.cluster, AZURE_POLICY_ENABLED);
-    return same(v, true)
-        ? complies("addonProfiles.azurepolicy.enabled is true")
-        : reports(`addonProfiles.azurePolicy.enabled is ${show(v)}: ${consequence}`);
-}
-
+const azurePolicyAddOn = (view: ClusterView, consequence: string) =>
+    isTrue(view, AZURE_POLICY_ENABLED, consequence);
 /** af3c26b2, 7e49285c: securityProfile.imageCleaner.enabled is true. */
-function imageCleaner(view: ClusterView, consequence: string): Verdict {
-    const v = get(view.cluster, IMAGE_CLEANER_ENABLED);
-    return same(v, true)
-        ? complies("securityProfile.imageCleaner.enabled is true")
-        : reports(`securityProfile.imageCleaner.enabled is ${show(v)}: ${consequence}`);
-}
-
+const imageCleaner = (view: ClusterView, consequence: string) =>
+    isTrue(view, IMAGE_CLEANER_ENABLED, consequence);
 /** a1840de2, 64def556: securityProfile.defender.securityMonitoring.enabled is true. */
-function defender(view: ClusterView, consequence: string): Verdict {
-    const v = get(view.cluster, DEFENDER_ENABLED);
-    return same(v, true)
-        ? complies("securityProfile.defender.securityMonitoring.enabled is true")
-        : reports(
-              `securityProfile.defender.securityMonitoring.enabled is ${show(v)}: ${consequence}`,
-          );
-}
-
+const defender = (view: ClusterView, consequence: string) =>
+    isTrue(view, DEFENDER_ENABLED, consequence);
 /** 89f2d532, 1b708b0a: apiServerAccessProfile.disableRunCommand is true. */
-function runCommandDisabled(view: ClusterView, consequence: string): Verdict {
-    const v = get(view.cluster, RUN_COMMAND_DISABLED);
-    return same(v, true)
-        ? complies("apiServerAccessProfile.disableRunCommand is true")
-        : reports(`apiServerAccessProfile.disableRunCommand is ${show(v)}: ${consequence}`);
-}
+const runCommandDisabled = (view: ClusterView, consequence: string) =>
+    isTrue(view, RUN_COMMAND_DISABLED, consequence);
 
 // ---- diagnostic settings (245fc9df, 6c66c325) ----
 
@@ -370,12 +362,7 @@ export const BUILTINS: readonly Builtin[] = [
         target: "cluster",
         fields: [PRIVATE_CLUSTER],
         checks: "apiServerAccessProfile.enablePrivateCluster is true",
-        check: (view) => {
-            const v = get(view.cluster, PRIVATE_CLUSTER);
-            return same(v, true)
-                ? complies("apiServerAccessProfile.enablePrivateCluster is true")
-                : reports(`apiServerAccessProfile.enablePrivateCluster is ${show(v)}`);
-        },
+        check: (view) => isTrue(view, PRIVATE_CLUSTER),
     },
     {
         id: "04408ca5-aa10-42ce-8536-98955cdddd4c",
@@ -712,15 +699,12 @@ export const BUILTINS: readonly Builtin[] = [
         target: "cluster",
         fields: [`${MC}securityProfile.imageIntegrity.enabled`],
         checks: "securityProfile.imageIntegrity.enabled is true, else enables it",
-        check: (view) => {
-            const v = get(view.cluster, `${MC}securityProfile.imageIntegrity.enabled`);
-            return same(v, true)
-                ? complies("securityProfile.imageIntegrity.enabled is true")
-                : reports(
-                      `securityProfile.imageIntegrity.enabled is ${show(v)}: a remediation ` +
-                          "would enable Image Integrity (preview)",
-                  );
-        },
+        check: (view) =>
+            isTrue(
+                view,
+                `${MC}securityProfile.imageIntegrity.enabled`,
+                "a remediation would enable Image Integrity (preview)",
+            ),
     },
     {
         id: "64def556-fbad-4622-930e-72d1d5589bf5",
@@ -815,12 +799,7 @@ export const BUILTINS: readonly Builtin[] = [
         target: "cluster",
         fields: [`${MC}disableLocalAccounts`],
         checks: "disableLocalAccounts is true",
-        check: (view) => {
-            const v = get(view.cluster, `${MC}disableLocalAccounts`);
-            return same(v, true)
-                ? complies("disableLocalAccounts is true")
-                : reports(`disableLocalAccounts is ${show(v)}`);
-        },
+        check: (view) => isTrue(view, `${MC}disableLocalAccounts`),
     },
     {
         id: "9a021087-bba6-42fd-b535-bba75297566b",
@@ -1039,12 +1018,7 @@ export const BUILTINS: readonly Builtin[] = [
         target: "cluster",
         fields: [`${MC}securityProfile.azureKeyVaultKms.enabled`],
         checks: "securityProfile.azureKeyVaultKms.enabled is true",
-        check: (view) => {
-            const v = get(view.cluster, `${MC}securityProfile.azureKeyVaultKms.enabled`);
-            return same(v, true)
-                ? complies("securityProfile.azureKeyVaultKms.enabled is true")
-                : reports(`securityProfile.azureKeyVaultKms.enabled is ${show(v)}`);
-        },
+        check: (view) => isTrue(view, `${MC}securityProfile.azureKeyVaultKms.enabled`),
     },
     {
         id: "e1352e44-d34d-4e4d-a22e-451a15f759a1",

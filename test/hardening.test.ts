@@ -7,7 +7,8 @@ import { configFromPulumi } from "../components/config";
 import { createOnlyProblems, createOnlySettings } from "../components/createOnly";
 import { StackNames } from "../components/naming";
 import { userPoolAzureName } from "../components/nodePools";
-import { AzureFakes, fakeGuid, maintenanceProblems } from "../offline/fakes";
+import { LOG_CATEGORIES } from "../components/config/constants";
+import { AKS_LOG_CATEGORIES, AzureFakes, fakeGuid, maintenanceProblems } from "../offline/fakes";
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
 import { dev } from "./configCases";
 import {
@@ -124,6 +125,12 @@ describe("the audit trail (aks-entra:auditLogs; built-in 245fc9df)", function ()
         assert.deepEqual(ws.inputs.features, { disableLocalAuth: true });
         // Made beside the identities, not after the cluster: it never lengthens the first up.
         assert.ok(!dependsOnTransitively(r, ws, cluster(r)));
+    });
+
+    it("offers exactly the categories the fake Azure Monitor accepts (each list written on its own)", function () {
+        // The fakes restate AKS's categories rather than import the stack's, so a wrong category in
+        // config is refused by "Azure" too; this keeps the two lists from drifting apart.
+        assert.deepEqual([...LOG_CATEGORIES].sort(), [...AKS_LOG_CATEGORIES].sort());
     });
 
     it("uses your workspace when given, and creates none", async function () {

@@ -116,6 +116,9 @@ const state = (reg: Registration): Props => reg.state;
 const jitGroup = (r: RunResult, jit: string) => find(r, TYPES.group, `aks-entra-jit-${jit}-group`);
 const jitPolicy = (r: RunResult, jit: string) =>
     find(r, TYPES.pimPolicy, `aks-entra-jit-${jit}-policy`);
+/** The activation rules of oncall-admin's PIM policy in a deep copy of the registrations (cases edit them). */
+const oncallRules = (all: Registration[], s: Sources): Props =>
+    state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules as Props;
 const jitEligible = (r: RunResult, jit: string) =>
     find(r, TYPES.pimEligibility, `aks-entra-jit-${jit}-eligible-`);
 const jitClusterAdmin = (r: RunResult) =>
@@ -1275,7 +1278,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             what: "a Conditional Access authentication context instead of MFA",
             from: (s) => s.dev,
             mutate: (all, s) => {
-                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                const rules = oncallRules(all, s);
                 rules.requireMultifactorAuthentication = false;
                 rules.requiredConditionalAccessAuthenticationContext = "c1";
             },
@@ -1310,7 +1313,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             what: "oncall-admin (cluster-admin) activated without MFA",
             from: (s) => s.dev,
             mutate: (all, s) => {
-                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                const rules = oncallRules(all, s);
                 rules.requireMultifactorAuthentication = false;
             },
             expected: (s) => [
@@ -1324,7 +1327,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             what: "the same with requireMfaForEveryGroup: false: cluster-admin always needs MFA",
             from: (s) => s.dev,
             mutate: (all, s) => {
-                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                const rules = oncallRules(all, s);
                 rules.requireMultifactorAuthentication = false;
             },
             config: { requireMfaForEveryGroup: false },
@@ -1340,7 +1343,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             from: (s) => s.dev,
             mutate: (all, s) => {
                 jitIdsUnknown(all);
-                const rules = state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules;
+                const rules = oncallRules(all, s);
                 rules.requireMultifactorAuthentication = false;
             },
             config: { requireMfaForEveryGroup: false },
@@ -1381,9 +1384,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             what: "two days (P2D)",
             from: (s) => s.dev,
             mutate: (all, s) => {
-                state(
-                    copyOf(all, jitPolicy(s.dev, "oncall-admin")),
-                ).activationRules.maximumDuration = "P2D";
+                oncallRules(all, s).maximumDuration = "P2D";
             },
             expected: (s) => [
                 [
@@ -1396,9 +1397,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             what: "a duration that is not ISO 8601",
             from: (s) => s.dev,
             mutate: (all, s) => {
-                state(
-                    copyOf(all, jitPolicy(s.dev, "oncall-admin")),
-                ).activationRules.maximumDuration = "4h";
+                oncallRules(all, s).maximumDuration = "4h";
             },
             expected: (s) => [
                 [
