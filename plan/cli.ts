@@ -146,7 +146,7 @@ export function parseArgs(argv: readonly string[]): Options {
     return o;
 }
 
-function projectName(): string {
+export function projectName(): string {
     try {
         const doc = parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
             name?: unknown;
@@ -195,15 +195,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     const raw = readStackConfig(file);
     const project = projectName();
-
-    let config: StackConfig;
-    try {
-        config = configFromPulumi(pulumiConfigMap(raw));
-    } catch (e) {
-        if (e instanceof ConfigError)
-            throw new UsageError(`${path.relative(process.cwd(), file) || file}: ${e.message}`);
-        throw e;
-    }
+    const config = validConfig(raw, file);
     const base = o.diff ? parseBasePlanFile(o.diff) : undefined;
     const policyConfig = o.policyConfig ? readPolicyConfig(o.policyConfig) : {};
     const validated = performance.now();
@@ -211,16 +203,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         `plan: ${stack}: config valid (${seconds(validated - started)}); evaluating index.ts offline...\n`,
     );
 
-    // Loaded only now: the SDK takes a second or two to load, a bad config should not wait for it.
-    const harness = require("../offline/harness") as typeof Harness;
-    const loaded = performance.now();
-    let result: Harness.RunResult;
+    let evaluated: Evaluated;
     try {
-        // Stack traces cost most of a large stack's evaluation; PLAN_DEBUG keeps them.
-        result = await harness.runProgram({
-            config: raw,
+        evaluated = await evaluatePlan({
+            raw,
+            config,
             stack,
             project,
+            policyConfig,
             keepStackTraces: !!io.env.PLAN_DEBUG,
         });
     } catch (e) {
@@ -231,22 +221,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
             ? EXIT.usage
             : EXIT.programFailed;
     }
-    // The program resolved the same deployer from the same config and (fake) login; it succeeded.
-    const deployer = resolveDeployer(config, result.deployer);
-    // The guardrails pack, as `pulumi preview --policy-pack policy` runs it, with every id known.
-    const pack = require("../policy/evaluate") as typeof PolicyEvaluate;
-    const policyViolations = await pack.evaluatePack(result.registrations, policyConfig);
-    const evaluated = performance.now();
-    const plan = buildPlan({
-        policyViolations,
-        project,
-        stack,
-        registrations: result.registrations,
-        outputs: result.outputs,
-        secretOutputs: result.secretOutputs,
-        deployer,
-        config,
-    });
+    const { plan, loaded, ran } = evaluated;
     const st = style(wantColour(io.stdout, io.env));
     const diff = base ? diffPlans(base.plan, plan) : undefined;
     if (base && diff) {
@@ -263,10 +238,74 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const done = performance.now();
     io.stderr.write(
         `plan: ${stack}: ${plan.summary.customResources} resources, ${plan.summary.grants} grants in ${seconds(done - started)} ` +
-            `(validate ${seconds(validated - started)}, load SDK ${seconds(loaded - validated)}, evaluate ${seconds(evaluated - loaded)}, ` +
-            `report ${seconds(done - evaluated)})${o.json ? `; wrote ${o.json}` : ""}${o.markdown ? `; wrote ${o.markdown}` : ""}\n`,
+            `(validate ${seconds(validated - started)}, load SDK ${seconds(loaded - validated)}, evaluate ${seconds(ran - loaded)}, ` +
+            `report ${seconds(done - ran)})${o.json ? `; wrote ${o.json}` : ""}${o.markdown ? `; wrote ${o.markdown}` : ""}\n`,
     );
     return exitCode(io, plan, diff, o.failOn);
+}
+
+/** The stack's config, validated as `pulumi up` validates it; a UsageError naming the file. */
+export function validConfig(raw: Record<string, unknown>, file: string): StackConfig {
+    try {
+        return configFromPulumi(pulumiConfigMap(raw));
+    } catch (e) {
+        if (e instanceof ConfigError)
+            throw new UsageError(`${path.relative(process.cwd(), file) || file}: ${e.message}`);
+        throw e;
+    }
+}
+
+export interface Evaluated {
+    plan: Plan;
+    /** The offline run the plan comes from: registrations with the fakes' answers. */
+    result: Harness.RunResult;
+    /** performance.now() when the SDK had loaded, and when the program and guardrails had run. */
+    loaded: number;
+    ran: number;
+}
+
+/**
+ * Evaluates index.ts offline for a validated config and builds its plan, guardrails included.
+ * Throws what the program threw (ProgramFailure). The SDK loads here, on first use.
+ */
+export async function evaluatePlan(input: {
+    raw: Record<string, unknown>;
+    config: StackConfig;
+    stack: string;
+    project: string;
+    policyConfig?: PolicyEvaluate.PackConfig;
+    keepStackTraces?: boolean;
+}): Promise<Evaluated> {
+    // Loaded only now: the SDK takes a second or two to load, a bad config should not wait for it.
+    const harness = require("../offline/harness") as typeof Harness;
+    const loaded = performance.now();
+    // Stack traces cost most of a large stack's evaluation; PLAN_DEBUG keeps them.
+    const result = await harness.runProgram({
+        config: input.raw,
+        stack: input.stack,
+        project: input.project,
+        keepStackTraces: input.keepStackTraces ?? false,
+    });
+    // The program resolved the same deployer from the same config and (fake) login; it succeeded.
+    const deployer = resolveDeployer(input.config, result.deployer);
+    // The guardrails pack, as `pulumi preview --policy-pack policy` runs it, with every id known.
+    const pack = require("../policy/evaluate") as typeof PolicyEvaluate;
+    const policyViolations = await pack.evaluatePack(
+        result.registrations,
+        input.policyConfig ?? {},
+    );
+    const ran = performance.now();
+    const plan = buildPlan({
+        policyViolations,
+        project: input.project,
+        stack: input.stack,
+        registrations: result.registrations,
+        outputs: result.outputs,
+        secretOutputs: result.secretOutputs,
+        deployer,
+        config: input.config,
+    });
+    return { plan, result, loaded, ran };
 }
 
 /** The exit code (see EXIT), with every reason that applied on stderr. */

@@ -24,11 +24,16 @@ export interface Run {
 }
 
 export function plan(...args: string[]): Promise<Run> {
+    return tsx("plan/main.ts", ...args);
+}
+
+/** Runs a TypeScript entry point of this repository as `npm run` does, in a child process. */
+export function tsx(script: string, ...args: string[]): Promise<Run> {
     const started = Date.now();
     return new Promise((resolve) => {
         execFile(
             NODE,
-            [TSX, "plan/main.ts", ...args],
+            [TSX, script, ...args],
             { cwd: ROOT, env: { ...process.env, NO_COLOR: "" }, maxBuffer: 64 * 1024 * 1024 },
             (error, stdout, stderr) => {
                 const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;

@@ -1,0 +1,455 @@
+// `npm run verify` on snapshots built from the fakes (test/verifyWorld.ts): a deployed dev stack
+// whose ids Azure invented differently from the plan's, read as verify reads Azure, compared with
+// the offline plan of the same config. Clean, then drifted as the issue lists (an extra Owner,
+// local accounts re-enabled, a federated credential with a wrong issuer, a RoleBinding edited by
+// hand) and more; the CLI's exit codes and formats on saved snapshots.
+import * as assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { AKS_ROLES } from "../components/roles";
+import { TYPES } from "../offline/types";
+import { evaluatePlan, readStackConfig, validConfig } from "../plan/cli";
+import { type Check, compareLive, type Report } from "../verify/compare";
+import { type Expected, expectedFrom } from "../verify/expected";
+import { parseSnapshot, type Snapshot, withoutSecrets } from "../verify/snapshot";
+import { stableJson } from "../plan/model";
+import {
+    assignment,
+    binding,
+    deployedWorld,
+    LIVE_SUBSCRIPTION,
+    read,
+    type World,
+} from "./verifyWorld";
+import { tsx } from "./planRun";
+
+const ROOT = path.resolve(__dirname, "..");
+const DEV = path.join(ROOT, "Pulumi.dev.yaml");
+const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"; // docs/azure-facts.md (FORBIDDEN_ROLES)
+const STRANGER = "0f0f0f0f-1234-4abc-8def-0123456789ab";
+
+interface Planned {
+    raw: Record<string, unknown>;
+    evaluated: Awaited<ReturnType<typeof evaluatePlan>>;
+}
+
+async function planOf(raw: Record<string, unknown>, stack = "dev"): Promise<Planned> {
+    const config = validConfig(raw, "Pulumi.dev.yaml");
+    return { raw, evaluated: await evaluatePlan({ raw, config, stack, project: "aks-entra" }) };
+}
+
+function expect(planned: Planned, world: World): Expected {
+    return expectedFrom({
+        plan: planned.evaluated.plan,
+        registrations: planned.evaluated.result.registrations,
+        state: world.state,
+        rawConfig: planned.raw,
+    });
+}
+
+function verify(
+    planned: Planned,
+    world: World,
+    kubernetes = true,
+): { report: Report; snapshot: Snapshot } {
+    const expected = expect(planned, world);
+    const snapshot = read(world, expected.targets, kubernetes);
+    return { report: compareLive(expected, snapshot), snapshot };
+}
+
+const drift = (r: Report): Check[] => r.checks.filter((c) => c.status !== "ok");
+
+describe("verify: a deployed stack against its offline plan (snapshots from the fakes)", function () {
+    this.timeout(120_000);
+    let raw: Record<string, unknown>;
+    let planned: Planned;
+    let fresh: () => Promise<World>;
+
+    before(async () => {
+        raw = readStackConfig(DEV);
+        planned = await planOf(raw);
+        const world = await deployedWorld(raw);
+        const frozen = JSON.stringify(world);
+        fresh = () => Promise.resolve(JSON.parse(frozen) as World);
+    });
+
+    it("finds no drift in a stack deployed from the same config, though Azure's ids differ from the plan's", async () => {
+        const world = await fresh();
+        const { report } = verify(planned, world);
+        assert.deepEqual(drift(report), [], JSON.stringify(drift(report), null, 1));
+        assert.equal(report.summary.errors, 0);
+        assert.equal(report.summary.kubernetes, "compared");
+        // Every grant of the plan was found: 28 role assignments, 7 federated credentials, 7
+        // identities, 3 service accounts, 3 RoleBindings in dev.
+        const count = (area: string) => report.checks.filter((c) => c.area === area).length;
+        const regs = planned.evaluated.result.registrations;
+        const n = (type: string) => regs.filter((r) => r.type === type).length;
+        assert.equal(count("role-assignment"), n(TYPES.roleAssignment));
+        assert.equal(count("federated-credential"), n(TYPES.fic));
+        assert.equal(count("identity"), n(TYPES.identity));
+        assert.equal(count("service-account"), n(TYPES.serviceAccount));
+        assert.equal(count("rbac-binding"), n(TYPES.roleBinding) + n(TYPES.clusterRoleBinding));
+        assert.ok(count("cluster") >= 14, `cluster settings checked: ${count("cluster")}`);
+        // The subscription's Owner is inherited, listed apart, not drift.
+        assert.deepEqual(
+            report.inherited.map((i) => [i.role, i.scope, i.where]),
+            [["Owner", `/subscriptions/${LIVE_SUBSCRIPTION}`, "above"]],
+        );
+    });
+
+    it("compares with the live ids: the plan's invented GUIDs are mapped through the stack's state", async () => {
+        const world = await fresh();
+        const expected = expect(planned, world);
+        const fakeCp = planned.evaluated.result.registrations.find(
+            (r) => r.type === TYPES.identity && r.name.endsWith("control-plane"),
+        )!;
+        const liveCp = world.identities.find((i) => i.id.endsWith("control-plane"))!;
+        const cp = expected.identities.find((i) => i.id.endsWith("control-plane"))!;
+        // The live world was deployed in another subscription and tenant: every invented id differs.
+        assert.notEqual(
+            String(fakeCp.state.principalId),
+            (liveCp.properties as { principalId: string }).principalId,
+        );
+        assert.equal(cp.principalId, (liveCp.properties as { principalId: string }).principalId);
+        assert.ok(cp.id.startsWith(`/subscriptions/${LIVE_SUBSCRIPTION}/`), cp.id);
+        assert.ok(
+            expected.targets.scopes.every(
+                (s) => !s.id.includes(planned.evaluated.result.deployer.subscriptionId),
+            ),
+        );
+        assert.deepEqual(expected.conflicts, []);
+        // Values the config gives are never mapped: the groups of Pulumi.dev.yaml stay as written.
+        assert.ok(
+            expected.assignments.some(
+                (a) => a.principalId === "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+            ),
+        );
+        // Reads only what the stack grants on: the cluster (with its namespaces below it), Azure scopes.
+        assert.equal(expected.targets.scopes.filter((s) => s.below).length, 1);
+        assert.ok(
+            expected.targets.scopes.some((s) => s.id.endsWith("/registries/contosoplatform")),
+        );
+    });
+
+    it("reports an Owner added by hand on the cluster as extra access, HIGH (exit 2)", async () => {
+        const world = await fresh();
+        const cluster = world.clusters[0].id;
+        world.assignments.push(assignment(cluster, OWNER, STRANGER, "User"));
+        const { report } = verify(planned, world);
+        const d = drift(report);
+        assert.equal(d.length, 1, JSON.stringify(d, null, 1));
+        assert.equal(d[0].status, "extra");
+        assert.equal(d[0].severity, "high");
+        assert.equal(d[0].area, "role-assignment");
+        assert.match(d[0].subject, /User 0f0f0f0f-1234-4abc-8def-0123456789ab -> Owner on cluster/);
+        assert.match(d[0].message, /did not grant/);
+    });
+
+    it("reports access granted by hand on a namespace below the cluster, and not on an unrelated resource", async () => {
+        const world = await fresh();
+        const cluster = world.clusters[0].id;
+        world.assignments.push(
+            assignment(`${cluster}/namespaces/kube-system`, AKS_ROLES.rbacAdmin, STRANGER, "User"),
+            assignment(
+                `/subscriptions/${LIVE_SUBSCRIPTION}/resourceGroups/rg-other/providers/Microsoft.Storage/storageAccounts/elsewhere`,
+                OWNER,
+                STRANGER,
+                "User",
+            ),
+        );
+        const d = drift(verify(planned, world).report);
+        assert.equal(d.length, 1, JSON.stringify(d, null, 1));
+        assert.match(
+            d[0].subject,
+            /User 0f0f0f0f-1234-4abc-8def-0123456789ab -> AKS RBAC Admin on namespace kube-system/,
+        );
+        assert.equal(d[0].severity, "high");
+    });
+
+    it("lists other teams' grants on a shared registry apart, but holds the stack's own identities to the plan everywhere", async () => {
+        const world = await fresh();
+        const registry = `/subscriptions/${LIVE_SUBSCRIPTION}/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/contosoplatform`;
+        const acrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d"; // docs/azure-facts.md
+        const acrPush = "8311e382-0749-4cb8-b61a-304f252e45ec";
+        const contributor = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+        const kubelet = world.identities.find((i) => i.id.endsWith("-kubelet"))!;
+        const kubeletId = (kubelet.properties as { principalId: string }).principalId;
+        // Another cluster's kubelet pulls from the same registry: not this stack's business.
+        world.assignments.push(assignment(registry, acrPull, STRANGER, "ServicePrincipal"));
+        let report = verify(planned, world).report;
+        assert.deepEqual(drift(report), []);
+        assert.deepEqual(
+            report.inherited
+                .filter((i) => i.where === "shared")
+                .map((i) => [i.role, i.principalId]),
+            [["AcrPull", STRANGER]],
+        );
+        // The stack's kubelet identity given push on the registry, and Contributor on the
+        // subscription (inherited everywhere): both are access the stack did not grant.
+        world.assignments.push(
+            assignment(registry, acrPush, kubeletId, "ServicePrincipal"),
+            assignment(
+                `/subscriptions/${LIVE_SUBSCRIPTION}`,
+                contributor,
+                kubeletId,
+                "ServicePrincipal",
+            ),
+        );
+        report = verify(planned, world).report;
+        assert.deepEqual(
+            drift(report).map((c) => [c.status, c.severity, c.subject]),
+            [
+                [
+                    "extra",
+                    "high",
+                    `identity kubelet -> Contributor on subscription ${LIVE_SUBSCRIPTION}`,
+                ],
+                ["extra", "medium", "identity kubelet -> AcrPush on acr contosoplatform"],
+            ],
+        );
+        assert.match(drift(report)[0].message, /a principal the stack creates/);
+    });
+
+    it("reports local accounts re-enabled on the cluster", async () => {
+        const world = await fresh();
+        (world.clusters[0].properties as Record<string, unknown>).disableLocalAccounts = false;
+        const d = drift(verify(planned, world).report);
+        assert.equal(d.length, 1, JSON.stringify(d, null, 1));
+        assert.deepEqual(
+            [d[0].area, d[0].status, d[0].severity, d[0].subject, d[0].expected, d[0].live],
+            ["cluster", "changed", "high", "local accounts disabled", "true", "false"],
+        );
+    });
+
+    it("reports a federated credential whose issuer is not exactly the cluster's (a missing trailing slash)", async () => {
+        const world = await fresh();
+        const fic = world.credentials.find((f) =>
+            String((f.properties as { subject: string }).subject).startsWith(
+                "system:serviceaccount:",
+            ),
+        )!;
+        const props = fic.properties as { issuer: string };
+        const planned_ = props.issuer;
+        props.issuer = planned_.replace(/\/$/, "");
+        const d = drift(verify(planned, world).report);
+        assert.equal(d.length, 1, JSON.stringify(d, null, 1));
+        assert.equal(d[0].area, "federated-credential");
+        assert.equal(d[0].status, "changed");
+        assert.equal(d[0].severity, "high");
+        assert.match(
+            d[0].message,
+            /issuer is .* planned .*\/; the issuer is not the cluster's live OIDC issuer URL/,
+        );
+    });
+
+    it("reports a federated credential added by hand to a stack identity as an extra trust", async () => {
+        const world = await fresh();
+        const identity = world.identities.find((i) => i.id.includes("-wl-"))!;
+        world.credentials.push({
+            id: `${identity.id}/federatedIdentityCredentials/backdoor`,
+            name: "backdoor",
+            type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+            properties: {
+                issuer: "https://token.actions.githubusercontent.com",
+                subject: "repo:someone/else:ref:refs/heads/main",
+                audiences: ["api://AzureADTokenExchange"],
+            },
+        });
+        const d = drift(verify(planned, world).report);
+        assert.equal(d.length, 1, JSON.stringify(d, null, 1));
+        assert.deepEqual([d[0].status, d[0].severity], ["extra", "high"]);
+        assert.match(d[0].subject, /trusts repo:someone\/else/);
+    });
+
+    it("reports a RoleBinding edited by hand, and one added by hand in a stack namespace; AKS's own bindings are not drift", async () => {
+        const world = await fresh();
+        const rb = world.roleBindings.find((b) => b.metadata.name === "auditors-view")!;
+        (rb.subjects as object[]).push({
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "User",
+            name: "mallory@contoso.com",
+        });
+        world.roleBindings.push(
+            binding("RoleBinding", "quick-fix", "payments", "ClusterRole", "admin", [
+                { kind: "User", name: "mallory@contoso.com" },
+            ]),
+        );
+        const d = drift(verify(planned, world).report);
+        assert.deepEqual(
+            d.map((c) => [c.status, c.subject, c.severity]),
+            [
+                ["changed", "RoleBinding payments/auditors-view", "high"],
+                ["extra", "RoleBinding payments/quick-fix", "high"],
+            ],
+        );
+        assert.match(d[0].live!, /User mallory@contoso\.com/);
+    });
+
+    it("reports a ClusterRoleBinding to cluster-admin added by hand", async () => {
+        const world = await fresh();
+        world.clusterRoleBindings.push(
+            binding("ClusterRoleBinding", "break-in", "", "ClusterRole", "cluster-admin", [
+                { kind: "User", name: "mallory@contoso.com" },
+            ]),
+        );
+        const d = drift(verify(planned, world).report);
+        assert.deepEqual(
+            d.map((c) => [c.status, c.subject, c.severity]),
+            [["extra", "ClusterRoleBinding break-in", "high"]],
+        );
+    });
+
+    it("reports a deleted grant as missing, and an identity recreated outside the stack as changed", async () => {
+        const world = await fresh();
+        const gone = world.assignments.findIndex(
+            (a) => String((a.properties as { principalType: string }).principalType) === "Group",
+        );
+        world.assignments.splice(gone, 1);
+        const wl = world.identities.find((i) => i.id.includes("-wl-"))!;
+        (wl.properties as { principalId: string }).principalId =
+            "d00dd00d-0000-4000-8000-000000000001";
+        const d = drift(verify(planned, world).report);
+        assert.deepEqual(d.map((c) => [c.area, c.status]).sort(), [
+            ["identity", "changed"],
+            ["role-assignment", "missing"],
+        ]);
+    });
+
+    it("replays a saved snapshot to the same report, and never saves a secret", async () => {
+        const world = await fresh();
+        const { report, snapshot } = verify(planned, world);
+        assert.equal(snapshot.state.outputs.kubeconfig, "[secret]");
+        const again = parseSnapshot(JSON.parse(stableJson(snapshot)));
+        const expected = expect(planned, { ...world, state: again.state });
+        assert.equal(stableJson(compareLive(expected, again)), stableJson(report));
+        // pulumi stack export's secrets (ciphertext objects) become "[secret]".
+        assert.deepEqual(
+            withoutSecrets({
+                a: {
+                    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                    ciphertext: "v1:abc",
+                },
+                b: [1],
+            }),
+            { a: "[secret]", b: [1] },
+        );
+    });
+
+    it("says which reads failed instead of calling what it could not see drift (exit 3 in the CLI)", async () => {
+        const world = await fresh();
+        const cluster = world.clusters[0].id;
+        world.failing[`role assignments at ${cluster}`] =
+            "403 AuthorizationFailed: no Microsoft.Authorization/roleAssignments/read";
+        world.assignments.push(assignment(cluster, OWNER, STRANGER, "User"));
+        const { report } = verify(planned, world);
+        assert.deepEqual(drift(report), []);
+        assert.equal(report.summary.errors, 1);
+        assert.match(report.errors[0].error, /^403 AuthorizationFailed/);
+    });
+
+    it("does not compare Kubernetes when told not to (--no-kubernetes) and says so", async () => {
+        const world = await fresh();
+        world.roleBindings.length = 0;
+        const { report } = verify(planned, world, false);
+        assert.deepEqual(drift(report), []);
+        assert.equal(report.summary.kubernetes, "skipped");
+        assert.equal(report.checks.filter((c) => c.area === "rbac-binding").length, 0);
+    });
+
+    it("reports what the config adds since the last pulumi up as not deployed, and what it drops as extra", async () => {
+        const world = await fresh();
+        const changed = structuredClone(raw);
+        const ns = changed["aks-entra:namespaces"] as Record<string, unknown>[];
+        const dropped = ns.pop()!;
+        ns.push({ ...dropped, name: "ledger" });
+        const d = drift(verify(await planOf(changed), world).report);
+        assert.ok(
+            d.some((c) => c.status === "not-deployed" && /ledger/.test(c.resource)),
+            JSON.stringify(d.map((c) => c.resource)),
+        );
+        assert.ok(d.some((c) => c.area === "stack" && c.status === "extra"));
+    });
+});
+
+describe("verify: CLI on saved snapshots (exit codes, formats, usage)", function () {
+    this.timeout(120_000);
+    let dir: string;
+    let clean: string;
+    let drifted: string;
+    let unreadable: string;
+
+    before(async () => {
+        dir = mkdtempSync(path.join(tmpdir(), "verify-"));
+        const raw = readStackConfig(DEV);
+        const planned = await planOf(raw);
+        const world = await deployedWorld(raw);
+        const save = (name: string, w: World) => {
+            const file = path.join(dir, name);
+            writeFileSync(file, stableJson(read(w, expect(planned, w).targets)));
+            return file;
+        };
+        clean = save("clean.json", world);
+        const bad = structuredClone(world);
+        (bad.clusters[0].properties as Record<string, unknown>).disableLocalAccounts = false;
+        bad.assignments.push(assignment(bad.clusters[0].id, OWNER, STRANGER, "User"));
+        drifted = save("drifted.json", bad);
+        const blind = structuredClone(world);
+        blind.failing[`cluster role bindings`] = "401 Unauthorized: token expired";
+        unreadable = save("unreadable.json", blind);
+    });
+
+    const cli = (args: string[]) => tsx("verify/cli.ts", ...args);
+
+    it("exits 0 on a clean snapshot and writes stable JSON and Markdown", async () => {
+        const json = path.join(dir, "clean-report.json");
+        const md = path.join(dir, "clean-report.md");
+        const r = await cli(["--snapshot", clean, "--json", json, "--markdown", md]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /verify dev \(aks-entra\): live matches the plan: \d+ checks/);
+        const report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        assert.equal(report.reportVersion, 1);
+        assert.equal(report.summary.drift, 0);
+        assert.match(readFileSync(md, "utf8"), /^### verify dev: live matches the plan/);
+    });
+
+    it("exits 2 on drift and names it in text and Markdown", async () => {
+        const md = path.join(dir, "drift.md");
+        const r = await cli(["--snapshot", drifted, "--stack", "dev", "--markdown", md]);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stdout, /DRIFT: 2 of \d+ checks/);
+        assert.match(r.stdout, /HIGH\s+changed\s+cluster\s+local accounts disabled/);
+        assert.match(r.stdout, /HIGH\s+extra\s+role-assignment\s+User 0f0f0f0f/);
+        assert.match(r.stderr, /verify: exit 2: 2 checks drifted/);
+        assert.match(readFileSync(md, "utf8"), /\| high \| extra \| role-assignment \|/);
+    });
+
+    it("exits 3 when something could not be read", async () => {
+        const r = await cli(["--snapshot", unreadable]);
+        assert.equal(r.code, 3, r.stderr);
+        assert.match(r.stdout, /Could not read \(1\)\n  cluster role bindings: 401 Unauthorized/);
+    });
+
+    it("exits 1 on usage problems, without a stack trace", async () => {
+        const cases: [string[], RegExp][] = [
+            [["--bogus"], /Unknown option '--bogus'/],
+            [[], /--stack NAME is required/],
+            [["--snapshot", clean, "--stack", "prod"], /is a snapshot of stack dev, not prod/],
+            [["--snapshot", clean, "--save-snapshot", "x.json"], /give one/],
+            [["--snapshot", path.join(dir, "nope.json")], /cannot read snapshot .*ENOENT/],
+            [["--stack", "dev/../x"], /is not a stack name/],
+        ];
+        const badVersion = path.join(dir, "v0.json");
+        writeFileSync(
+            badVersion,
+            JSON.stringify({ ...JSON.parse(readFileSync(clean, "utf8")), snapshotVersion: 0 }),
+        );
+        cases.push([["--snapshot", badVersion], /snapshotVersion 0 is not 1/]);
+        for (const [args, message] of cases) {
+            const r = await cli(args);
+            assert.equal(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
+            assert.match(r.stderr, message);
+            assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+        }
+    });
+});

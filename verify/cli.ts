@@ -1,0 +1,293 @@
+// `npm run verify`: proves a deployed stack is what its offline plan promised. Reads the stack's
+// state (Pulumi Automation API), Azure (managed cluster, role assignments on every scope the stack
+// grants on, identities and their federated credentials) and the cluster's Kubernetes API
+// (service accounts, RoleBindings), and compares them with the offline plan of the same config
+// (verify/expected.ts, verify/compare.ts). `--snapshot` replays a saved read offline.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs as parseNodeArgs } from "node:util";
+import {
+    evaluatePlan,
+    exitWhenDrained,
+    type Io,
+    projectName,
+    readStackConfig,
+    ROOT,
+    UsageError,
+    validConfig,
+} from "../plan/cli";
+import { stableJson } from "../plan/model";
+import { style, wantColour } from "../plan/text";
+import { compareLive, type Report } from "./compare";
+import { expectedFrom } from "./expected";
+import type * as Live from "./live";
+import { renderMarkdown, renderText } from "./render";
+import {
+    parseSnapshot,
+    type ReadError,
+    type ReadTargets,
+    type Snapshot,
+    SNAPSHOT_VERSION,
+    type StackState,
+} from "./snapshot";
+
+export const EXIT = { ok: 0, usage: 1, drift: 2, unreadable: 3 } as const;
+
+export const USAGE = `Usage: npm run verify -- --stack NAME [options]
+
+Reads the deployed stack NAME (its Pulumi state, Azure and the cluster's Kubernetes API) and
+compares it with the offline plan of its config (Pulumi.NAME.yaml): cluster security settings,
+every role assignment on the stack's scopes (missing, changed, and extra: access the stack did
+not grant), identities, federated credentials, service-account annotations and RoleBindings.
+Signs in with DefaultAzureCredential (az login, environment, workload or managed identity).
+
+Options:
+  --stack NAME          stack to verify (with --snapshot: defaults to the snapshot's stack)
+  --config FILE         the stack's config (default: Pulumi.NAME.yaml)
+  --json FILE           write the report as stable JSON (reportVersion 1)
+  --markdown FILE       write the report as Markdown (a PR or issue comment)
+  --save-snapshot FILE  write what was read (ARM and Kubernetes objects as returned, the stack's
+                        state without secrets) for --snapshot
+  --snapshot FILE       compare a saved snapshot instead of reading live: offline, no sign-in
+  --no-kubernetes       skip the Kubernetes reads (a private API server out of reach)
+  -h, --help            show this help
+
+Exit codes (the first that applies, in this order, wins; stderr lists every one):
+  1  bad usage or config           3  something could not be read
+  2  drift: live differs from the plan                 0  live matches the plan`;
+
+export interface Options {
+    stack?: string;
+    config?: string;
+    json?: string;
+    markdown?: string;
+    saveSnapshot?: string;
+    snapshot?: string;
+    kubernetes: boolean;
+    help: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): Options {
+    let values: Record<string, string | boolean | undefined>;
+    try {
+        ({ values } = parseNodeArgs({
+            args: [...argv],
+            strict: true,
+            allowPositionals: false,
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                json: { type: "string" },
+                markdown: { type: "string" },
+                "save-snapshot": { type: "string" },
+                snapshot: { type: "string" },
+                "no-kubernetes": { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        }));
+    } catch (e) {
+        // node:util's messages name the option ("Unknown option '--x'", "Option '--json <value>'
+        // argument missing"); the part before the hint is what to print.
+        throw new UsageError((e as Error).message.split(". ")[0]);
+    }
+    const o: Options = {
+        stack: values.stack as string | undefined,
+        config: values.config as string | undefined,
+        json: values.json as string | undefined,
+        markdown: values.markdown as string | undefined,
+        saveSnapshot: values["save-snapshot"] as string | undefined,
+        snapshot: values.snapshot as string | undefined,
+        kubernetes: values["no-kubernetes"] !== true,
+        help: values.help === true,
+    };
+    for (const [flag, v] of Object.entries(values)) {
+        if (v === "") throw new UsageError(`--${flag} needs a value`);
+    }
+    if (o.stack !== undefined && !/^[A-Za-z0-9][-_.A-Za-z0-9]*$/.test(o.stack)) {
+        throw new UsageError(
+            `--stack ${JSON.stringify(o.stack)} is not a stack name (letters, digits, - _ .)`,
+        );
+    }
+    if (o.snapshot && o.saveSnapshot) {
+        throw new UsageError(
+            "--snapshot replays a saved read; --save-snapshot saves a live one: give one",
+        );
+    }
+    if (!o.help && !o.stack && !o.snapshot) throw new UsageError("--stack NAME is required");
+    return o;
+}
+
+function writeFile(file: string, text: string): void {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+}
+
+function readSnapshotFile(file: string): Snapshot {
+    let json: unknown;
+    try {
+        json = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new UsageError(`cannot read snapshot ${file}: ${code ?? (e as Error).message}`);
+    }
+    try {
+        return parseSnapshot(json);
+    } catch (e) {
+        throw new UsageError(`${file} is not a verify snapshot: ${(e as Error).message}`);
+    }
+}
+
+/** Reads in a snapshot of the targets a replay needs but the snapshot lacks: reported, not guessed. */
+function missingFromSnapshot(snapshot: Snapshot, targets: ReadTargets): ReadError[] {
+    const has = (list: readonly string[], id: string) =>
+        list.some((x) => x.toLowerCase() === id.toLowerCase());
+    const errors: ReadError[] = [];
+    const absent = "not in the snapshot (the config names it, the snapshot was read without it)";
+    for (const s of targets.scopes) {
+        if (!has(Object.keys(snapshot.arm.roleAssignments), s.id))
+            errors.push({ what: `role assignments at ${s.id}`, error: absent });
+    }
+    for (const id of targets.identities) {
+        if (!has(Object.keys(snapshot.arm.federatedIdentityCredentials), id))
+            errors.push({ what: `federated credentials of ${id}`, error: absent });
+    }
+    if (snapshot.kubernetes.read) {
+        for (const ns of targets.namespaces) {
+            if (!snapshot.targets.namespaces.includes(ns))
+                errors.push({ what: `role bindings in ${ns}`, error: absent });
+        }
+    }
+    return errors;
+}
+
+/** Runs verify; returns the exit code. Throws UsageError for problems the user can fix. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+    const o = parseArgs(argv);
+    if (o.help) {
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT.ok;
+    }
+    const replay = o.snapshot ? readSnapshotFile(o.snapshot) : undefined;
+    if (replay && o.stack && replay.stack !== o.stack) {
+        throw new UsageError(
+            `${o.snapshot} is a snapshot of stack ${replay.stack}, not ${o.stack}`,
+        );
+    }
+    const stack = o.stack ?? replay?.stack ?? "";
+    const file = o.config ?? path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const raw = readStackConfig(file);
+    const config = validConfig(raw, file);
+    const project = projectName();
+
+    const live = replay ? undefined : (require("./live") as typeof Live);
+    let state: StackState;
+    if (replay) {
+        state = replay.state;
+    } else {
+        io.stderr.write(`verify: ${stack}: reading the stack's state...\n`);
+        try {
+            state = await live!.readStackState(stack, ROOT);
+        } catch (e) {
+            io.stderr.write(
+                `verify: cannot read the state of stack ${stack}: ${(e as Error).message}\n`,
+            );
+            return EXIT.unreadable;
+        }
+    }
+    io.stderr.write(
+        `verify: ${stack}: planning ${path.relative(process.cwd(), file) || file} offline...\n`,
+    );
+    let evaluated: Awaited<ReturnType<typeof evaluatePlan>>;
+    try {
+        evaluated = await evaluatePlan({ raw, config, stack, project });
+    } catch (e) {
+        throw new UsageError(
+            `the offline plan of ${path.basename(file)} failed, so there is nothing to compare with: ${(e as Error).message}`,
+        );
+    }
+    const expected = expectedFrom({
+        plan: evaluated.plan,
+        registrations: evaluated.result.registrations,
+        state,
+        rawConfig: raw,
+    });
+
+    let snapshot: Snapshot;
+    if (replay) {
+        snapshot = {
+            ...replay,
+            errors: [...replay.errors, ...missingFromSnapshot(replay, expected.targets)],
+            kubernetes: o.kubernetes ? replay.kubernetes : { ...replay.kubernetes, read: false },
+        };
+    } else {
+        io.stderr.write(
+            `verify: ${stack}: reading ${expected.targets.clusters.length} cluster(s), role assignments on ${expected.targets.scopes.length} scope(s), ${expected.targets.identities.length} identities${o.kubernetes ? `, ${expected.targets.namespaces.length} namespace(s)` : ""}...\n`,
+        );
+        const { DefaultAzureCredential } =
+            require("@azure/identity") as typeof import("@azure/identity");
+        const parts = await live!.readLive(expected.targets, {
+            credential: new DefaultAzureCredential(),
+            kubernetes: o.kubernetes,
+        });
+        snapshot = {
+            snapshotVersion: SNAPSHOT_VERSION,
+            project,
+            stack,
+            readAt: new Date().toISOString(),
+            state,
+            targets: expected.targets,
+            ...parts,
+        };
+        if (o.saveSnapshot) writeFile(o.saveSnapshot, stableJson(snapshot));
+    }
+
+    const report = compareLive(expected, { ...snapshot, project, stack });
+    io.stdout.write(renderText(report, style(wantColour(io.stdout, io.env))));
+    if (o.json) writeFile(o.json, stableJson(report));
+    if (o.markdown) writeFile(o.markdown, renderMarkdown(report));
+    const wrote = [o.saveSnapshot, o.json, o.markdown].filter(Boolean);
+    if (wrote.length > 0) io.stderr.write(`verify: wrote ${wrote.join(", ")}\n`);
+    return exitCode(io, report);
+}
+
+export function exitCode(io: Pick<Io, "stderr">, report: Report): number {
+    const reasons: [number, string][] = [];
+    if (report.summary.errors > 0) {
+        reasons.push([
+            EXIT.unreadable,
+            `${report.summary.errors} read${report.summary.errors === 1 ? "" : "s"} failed: the review is incomplete`,
+        ]);
+    }
+    if (report.summary.drift > 0) {
+        reasons.push([
+            EXIT.drift,
+            `${report.summary.drift} check${report.summary.drift === 1 ? "" : "s"} drifted`,
+        ]);
+    }
+    if (reasons.length === 0) return EXIT.ok;
+    io.stderr.write(`verify: exit ${reasons[0][0]}: ${reasons.map((r) => r[1]).join("; ")}\n`);
+    return reasons[0][0];
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+    const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+    try {
+        return await run(argv, io);
+    } catch (e) {
+        if (e instanceof UsageError) {
+            io.stderr.write(`verify: ${e.message}\n`);
+            if (/^(Unknown option|Option|--stack NAME is required)/.test(e.message)) {
+                io.stderr.write(`\n${USAGE}\n`);
+            }
+            return EXIT.usage;
+        }
+        io.stderr.write(`verify: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        if (process.env.PLAN_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
+        return EXIT.unreadable;
+    }
+}
+
+if (require.main === module) {
+    if (!process.env.PLAN_DEBUG) process.setSourceMapsEnabled(false);
+    void main(process.argv.slice(2)).then(exitWhenDrained);
+}
