@@ -239,7 +239,7 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
         assert.equal(d[0].severity, "high");
         assert.match(
             d[0].message,
-            /issuer is .* planned .*\/; the issuer is not the cluster's live OIDC issuer URL/,
+            /the issuer differs from the planned one .*; the issuer is not the cluster.s live OIDC issuer URL/,
         );
     });
 
@@ -314,6 +314,23 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
             ["identity", "changed"],
             ["role-assignment", "missing"],
         ]);
+    });
+
+    it("reports a cluster deleted outside the stack as missing (ARM's 404 is its absence, not a failed read)", async () => {
+        const world = await fresh();
+        world.clusters = [];
+        world.assignments = world.assignments.filter(
+            (a) => !String((a.properties as { scope: string }).scope).includes("/managedClusters/"),
+        );
+        const { report } = verify(planned, world);
+        assert.equal(report.summary.errors, 0, JSON.stringify(report.errors));
+        const d = drift(report);
+        assert.deepEqual(
+            [d[0].area, d[0].status, d[0].severity, d[0].message],
+            ["cluster", "missing", "high", "the stack's cluster does not exist"],
+        );
+        // Its grants on the cluster and namespaces are missing too.
+        assert.ok(d.some((c) => c.area === "role-assignment" && c.status === "missing"));
     });
 
     it("replays a saved snapshot to the same report, and never saves a secret", async () => {

@@ -282,6 +282,11 @@ export function read(world: World, targets: ReadTargets, kubernetes = true): Sna
             world.clusters.find((x) => lower(x.id) === lower(id)),
         );
         if (c) managedClusters.push(structuredClone(c));
+        else if (world.failing[`managed cluster ${id}`] === undefined)
+            errors.push({
+                what: `managed cluster ${id}`,
+                error: "404 ResourceNotFound: not found",
+            });
     }
     const inNamespace = (list: KubeObject[], what: string) =>
         targets.namespaces.flatMap(

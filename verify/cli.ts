@@ -160,8 +160,32 @@ function missingFromSnapshot(snapshot: Snapshot, targets: ReadTargets): ReadErro
     return errors;
 }
 
+/**
+ * How verify reaches the deployment. Real runs use verify/live.ts with DefaultAzureCredential;
+ * tests pass readers over an in-process ARM and a local Kubernetes API.
+ */
+export interface LiveDeps {
+    readStackState: (stack: string, workDir: string) => Promise<StackState>;
+    readLive: (
+        targets: ReadTargets,
+        kubernetes: boolean,
+    ) => Promise<Pick<Snapshot, "arm" | "kubernetes" | "errors">>;
+}
+
+function realDeps(): LiveDeps {
+    const live = require("./live") as typeof Live;
+    return {
+        readStackState: live.readStackState,
+        readLive: (targets, kubernetes) => {
+            const { DefaultAzureCredential } =
+                require("@azure/identity") as typeof import("@azure/identity");
+            return live.readLive(targets, { credential: new DefaultAzureCredential(), kubernetes });
+        },
+    };
+}
+
 /** Runs verify; returns the exit code. Throws UsageError for problems the user can fix. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], io: Io, deps?: LiveDeps): Promise<number> {
     const o = parseArgs(argv);
     if (o.help) {
         io.stdout.write(`${USAGE}\n`);
@@ -179,7 +203,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const config = validConfig(raw, file);
     const project = projectName();
 
-    const live = replay ? undefined : (require("./live") as typeof Live);
+    const live = replay ? undefined : (deps ?? realDeps());
     let state: StackState;
     if (replay) {
         state = replay.state;
@@ -223,12 +247,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write(
             `verify: ${stack}: reading ${expected.targets.clusters.length} cluster(s), role assignments on ${expected.targets.scopes.length} scope(s), ${expected.targets.identities.length} identities${o.kubernetes ? `, ${expected.targets.namespaces.length} namespace(s)` : ""}...\n`,
         );
-        const { DefaultAzureCredential } =
-            require("@azure/identity") as typeof import("@azure/identity");
-        const parts = await live!.readLive(expected.targets, {
-            credential: new DefaultAzureCredential(),
-            kubernetes: o.kubernetes,
-        });
+        const parts = await live!.readLive(expected.targets, o.kubernetes);
         snapshot = {
             snapshotVersion: SNAPSHOT_VERSION,
             project,

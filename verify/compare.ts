@@ -132,6 +132,11 @@ export function compareLive(expected: Expected, snapshot: Snapshot): Report {
                 : "compared";
     if (snapshot.kubernetes.read) checks.push(...kubernetesChecks(expected, snapshot));
 
+    // A 404 on a cluster or identity the plan expects is its absence, reported as missing above;
+    // every other error is a read that failed, and the review is incomplete.
+    const errors = snapshot.errors.filter(
+        (e) => !(notFound(e) && /^(managed cluster|identity) /.test(e.what)),
+    );
     const byStatus: Record<Status, number> = {
         ok: 0,
         missing: 0,
@@ -150,14 +155,19 @@ export function compareLive(expected: Expected, snapshot: Snapshot): Report {
             drift: checks.length - byStatus.ok,
             byStatus,
             inherited: inherited.length,
-            errors: snapshot.errors.length,
+            errors: errors.length,
             kubernetes,
         },
         checks,
         inherited,
-        errors: snapshot.errors,
+        errors,
         conflicts: expected.conflicts,
     };
+}
+
+/** ARM's answer for something that does not exist (404 ResourceNotFound and the like). */
+function notFound(e: ReadError): boolean {
+    return /^404\b/.test(e.error);
 }
 
 const KUBE_READS = /^(service accounts|role bindings|cluster role bindings|kubernetes)/;
@@ -305,7 +315,9 @@ function show(v: unknown): string {
 function clusterChecks(c: ExpectedCluster, snapshot: Snapshot): Check[] {
     const live = snapshot.arm.managedClusters.find((m) => same(m.id, c.id));
     if (!live) {
-        const unreadable = snapshot.errors.some((e) => e.what.includes(c.id));
+        const unreadable = snapshot.errors.some(
+            (e) => e.what === `managed cluster ${c.id}` && !notFound(e),
+        );
         return unreadable
             ? []
             : [
@@ -550,11 +562,7 @@ function identityChecks(expected: Expected, snapshot: Snapshot): Check[] {
     for (const e of expected.identities) {
         const live = snapshot.arm.userAssignedIdentities.find((i) => same(i.id, e.id));
         if (!live) {
-            if (
-                snapshot.errors.some(
-                    (x) => x.what === `identity ${e.id}` && !/^404\b/.test(x.error),
-                )
-            )
+            if (snapshot.errors.some((x) => x.what === `identity ${e.id}` && !notFound(x)))
                 continue;
             out.push({
                 area: "identity",
@@ -623,13 +631,15 @@ function credentialChecks(expected: Expected, snapshot: Snapshot): Check[] {
         const problems: string[] = [];
         // Entra compares the issuer as an exact string (docs/azure-facts.md): a missing trailing
         // slash is a different issuer, and the token exchange fails with AADSTS70021.
-        if (issuer !== e.issuer) problems.push(`issuer is ${issuer}, planned ${e.issuer}`);
+        if (issuer !== e.issuer)
+            problems.push(
+                "the issuer differs from the planned one (Entra compares it as an exact string)",
+            );
         if (e.clusterIssuer && liveIssuers.size > 0 && !liveIssuers.has(issuer))
             problems.push("the issuer is not the cluster's live OIDC issuer URL");
-        if (liveSubject !== e.subject)
-            problems.push(`subject is ${liveSubject}, planned ${e.subject}`);
+        if (liveSubject !== e.subject) problems.push("the subject differs from the planned one");
         if (audiences.join(" ") !== [...e.audiences].sort().join(" "))
-            problems.push(`audiences are ${audiences.join(" ")}`);
+            problems.push("the audiences differ from the planned ones");
         out.push({
             area: "federated-credential",
             status: problems.length === 0 ? "ok" : "changed",

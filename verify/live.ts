@@ -469,7 +469,14 @@ async function listFederatedCredentials(reader: Reader, id: string): Promise<Arm
         .identities(arm.subscriptionId)
         .federatedIdentityCredentials.list(arm.resourceGroup, arm.name, { onResponse })
         .byPage();
-    for await (const page of pages) void page;
+    try {
+        for await (const page of pages) void page;
+    } catch (e) {
+        // The identity itself is gone (ParentResourceNotFound): it has no credentials, and its
+        // own read reports it missing. Anything else is a failed read.
+        if ((e as { statusCode?: unknown }).statusCode === 404) return [];
+        throw e;
+    }
     return pageValues(bodies, "federated credentials");
 }
 
