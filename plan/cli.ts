@@ -339,19 +339,36 @@ function exitCode(
 }
 
 /** Entry point: exit codes, and no stack traces for problems the user can fix. */
-export async function main(argv: readonly string[]): Promise<number> {
+export function main(argv: readonly string[]): Promise<number> {
+    return runCli(
+        "plan",
+        (io) => run(argv, io),
+        USAGE,
+        /^(unknown option|unexpected argument|--\w+ (needs|given))/,
+    );
+}
+
+/**
+ * Runs a command of this repository (plan, verify) on the process's streams: a UsageError is
+ * printed without a stack trace (exit 1, with the usage text when `showUsage` matches it); any
+ * other error is an internal error (exit 3; PLAN_DEBUG prints its stack).
+ */
+export async function runCli(
+    name: string,
+    body: (io: Io) => Promise<number>,
+    usage: string,
+    showUsage: RegExp,
+): Promise<number> {
     const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
     try {
-        return await run(argv, io);
+        return await body(io);
     } catch (e) {
         if (e instanceof UsageError) {
-            io.stderr.write(`plan: ${e.message}\n`);
-            if (/^(unknown option|unexpected argument|--\w+ (needs|given))/.test(e.message)) {
-                io.stderr.write(`\n${USAGE}\n`);
-            }
+            io.stderr.write(`${name}: ${e.message}\n`);
+            if (showUsage.test(e.message)) io.stderr.write(`\n${usage}\n`);
             return EXIT.usage;
         }
-        io.stderr.write(`plan: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr.write(`${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
         if (process.env.PLAN_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
         return EXIT.programFailed;
     }

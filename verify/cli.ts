@@ -13,6 +13,7 @@ import {
     projectName,
     readStackConfig,
     ROOT,
+    runCli,
     UsageError,
     validConfig,
 } from "../plan/cli";
@@ -288,22 +289,14 @@ export function exitCode(io: Pick<Io, "stderr">, report: Report): number {
     return reasons[0][0];
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-    const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-    try {
-        return await run(argv, io);
-    } catch (e) {
-        if (e instanceof UsageError) {
-            io.stderr.write(`verify: ${e.message}\n`);
-            if (/^(Unknown option|Option|--stack NAME is required)/.test(e.message)) {
-                io.stderr.write(`\n${USAGE}\n`);
-            }
-            return EXIT.usage;
-        }
-        io.stderr.write(`verify: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-        if (process.env.PLAN_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
-        return EXIT.unreadable;
-    }
+/** Entry point: exit codes, and no stack traces for problems the user can fix. */
+export function main(argv: readonly string[]): Promise<number> {
+    return runCli(
+        "verify",
+        (io) => run(argv, io),
+        USAGE,
+        /^(Unknown option|Option|--stack NAME is required)/,
+    );
 }
 
 if (require.main === module) {
