@@ -1,25 +1,17 @@
 // `npm run verify` end to end, offline: the CLI (verify/cli.ts run) reads a deployed dev stack
 // through verify/live.ts, the Azure SDKs and @kubernetes/client-node, and nothing is faked between
-// them but the network. ARM is an in-process HttpClient (the SDKs' pipelines run: bearer policy,
-// paging through nextLink, error mapping) answering from a World (test/verifyWorld.ts) as ARM does:
-// role assignments listed with `$filter=atScope()` are those at and above a scope, without a filter
-// those at, above and below it (docs/azure-facts.md item 23); unknown resources are 404s. The
-// Kubernetes API is a node:http server on 127.0.0.1 answering the list endpoints from the same
-// World and refusing any other bearer token. What verify.test.ts proves on snapshots that
-// verifyWorld.read() imitates, this proves on what the real reader returns.
+// them but the network (test/fakeServices.ts). ARM is an in-process HttpClient (the SDKs'
+// pipelines run: bearer policy, paging through nextLink, error mapping) answering from a World
+// (test/verifyWorld.ts) as ARM does: role assignments listed with `$filter=atScope()` are those at
+// and above a scope, without a filter those at, above and below it (docs/azure-facts.md item 23);
+// unknown resources are 404s. The Kubernetes API is a node:http server on 127.0.0.1 answering the
+// list endpoints from the same World and refusing any other bearer token. What verify.test.ts
+// proves on snapshots that verifyWorld.read() imitates, this proves on what the real reader
+// returns.
 import * as assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import {
-    createHttpHeaders,
-    type HttpClient,
-    type PipelineRequest,
-    type PipelineResponse,
-} from "@azure/core-rest-pipeline";
 import { TYPES } from "../offline/types";
 import { evaluatePlan, type Io, projectName, readStackConfig, validConfig } from "../plan/cli";
 import { EXIT, run } from "../verify/cli";
@@ -32,6 +24,23 @@ import {
     type ReadTargets,
     type Snapshot,
 } from "../verify/snapshot";
+import {
+    type Answer,
+    ARM_SCOPE,
+    armClient,
+    armError,
+    type ArmFailure,
+    armNotFound,
+    armParentNotFound,
+    type FakeArm,
+    type FakeCredential,
+    fakeCredential,
+    type FakeKube,
+    kubeLists,
+    kubeServer,
+    kubeStatus,
+    ROLE_ASSIGNMENTS,
+} from "./fakeServices";
 import { assignment, deployedWorld, read, type World } from "./verifyWorld";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -44,59 +53,17 @@ const MALLORY = "mallory@contoso.com";
 
 // --- the credential: tokens that must never reach a snapshot or a report -----------------------
 
-const ARM_SCOPE = "https://management.azure.com/.default";
 const ARM_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e2e-arm-token-for-verify.c2lnbmF0dXJl";
 const AKS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e2e-aks-token-for-verify.c2lnbmF0dXJl";
 
-interface FakeCredential extends TokenCredential {
-    scopes: string[];
-}
-
-/** Hands out the ARM token only: the Kubernetes token is given to readLive as `kube.token`. */
-function fakeCredential(): FakeCredential {
-    const cred: FakeCredential = {
-        scopes: [],
-        getToken(scopes: string | string[]): Promise<AccessToken | null> {
-            const scope = Array.isArray(scopes) ? scopes.join(" ") : scopes;
-            cred.scopes.push(scope);
-            if (scope !== ARM_SCOPE) {
-                return Promise.reject(new Error(`fake credential: no token for ${scope}`));
-            }
-            return Promise.resolve({
-                token: ARM_TOKEN,
-                expiresOnTimestamp: Date.now() + 3_600_000,
-            });
-        },
-    };
-    return cred;
-}
-
 // --- ARM, served from the World ----------------------------------------------------------------
 
-const ARM = "https://management.azure.com";
-const ROLE_ASSIGNMENTS = "/providers/microsoft.authorization/roleassignments";
-
-interface ArmFailure {
-    status: number;
-    code: string;
-    message: string;
-}
-
-interface ServedArm extends HttpClient {
-    requests: { method: string; url: URL; authorization: string | undefined }[];
+interface ServedArm extends FakeArm {
     /** Every role-assignment page served: the scope as requested, its $skipToken, the ids. */
     pages: { scope: string; filter: string | null; skipToken: string | null; ids: string[] }[];
-    /** Requests no route answered: a test fails on any. */
-    unrouted: string[];
 }
 
-type Answer = { status: number; body: unknown };
-
 const lower = (s: string) => s.toLowerCase();
-const armError = (status: number, code: string, message: string): Answer => ({
-    status,
-    body: { error: { code, message } },
-});
 
 /** `inner` is `outer` or below it (ARM ids compare case-insensitively). */
 const within = (inner: string, outer: string) =>
@@ -112,36 +79,21 @@ const RESOURCE =
     /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/(microsoft\.containerservice\/managedclusters|microsoft\.managedidentity\/userassignedidentities)\/([^/]+)(\/federatedidentitycredentials)?$/i;
 
 /**
- * An in-process ARM over the World's arrays. `failures`: lower-cased scope -> the error its
- * role-assignment list answers. Lists of two or more role assignments come in two pages.
+ * An in-process ARM over the World's arrays, refusing any other bearer token. `failures`:
+ * lower-cased scope -> the error its role-assignment list answers. Lists of two or more role
+ * assignments come in two pages. A request no route answers is recorded in `unrouted`.
  */
 function servedArm(world: World, failures = new Map<string, ArmFailure>()): ServedArm {
-    const arm: ServedArm = {
-        requests: [],
-        pages: [],
-        unrouted: [],
-        sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-            const url = new URL(request.url);
-            const authorization = request.headers.get("authorization");
-            arm.requests.push({ method: request.method, url, authorization });
-            const { status, body } =
-                authorization !== `Bearer ${ARM_TOKEN}`
-                    ? armError(401, "InvalidAuthenticationToken", "The access token is invalid.")
-                    : answer(request.method, url);
-            return Promise.resolve({
-                request,
-                status,
-                headers: createHttpHeaders({
-                    "content-type": "application/json; charset=utf-8",
-                    "x-ms-request-id": "0e1d2c3b-4a59-4687-9a8b-7c6d5e4f3a2b",
-                }),
-                bodyAsText: JSON.stringify(body),
-            });
-        },
-    };
+    const arm: ServedArm = Object.assign(
+        armClient(({ method, url, authorization }) =>
+            authorization !== `Bearer ${ARM_TOKEN}`
+                ? armError(401, "InvalidAuthenticationToken", "The access token is invalid.")
+                : answer(method, url),
+        ),
+        { pages: [] as ServedArm["pages"] },
+    );
 
-    function answer(method: string, url: URL): Answer {
-        if (url.origin !== ARM) return noRoute(method, url);
+    function answer(method: string, url: URL): Answer | undefined {
         if (!url.searchParams.get("api-version")) {
             return armError(
                 400,
@@ -154,7 +106,7 @@ function servedArm(world: World, failures = new Map<string, ArmFailure>()): Serv
             return roleAssignments(p.slice(0, -ROLE_ASSIGNMENTS.length), url);
         }
         const m = RESOURCE.exec(p);
-        if (method !== "GET" || !m) return noRoute(method, url);
+        if (method !== "GET" || !m) return undefined;
         const [, resourceGroup, type, name, fics] = m;
         const id = fics ? p.slice(0, -fics.length) : p;
         const cluster = world.clusters.find((c) => lower(c.id) === lower(id));
@@ -171,16 +123,8 @@ function servedArm(world: World, failures = new Map<string, ArmFailure>()): Serv
             .replace(/^microsoft\.containerservice/i, "Microsoft.ContainerService")
             .replace(/^microsoft\.managedidentity/i, "Microsoft.ManagedIdentity");
         return fics
-            ? armError(
-                  404,
-                  "ParentResourceNotFound",
-                  `Failed to perform 'read' on resource(s) of type 'userAssignedIdentities/federatedIdentityCredentials', because the parent resource '${id}' could not be found.`,
-              )
-            : armError(
-                  404,
-                  "ResourceNotFound",
-                  `The Resource '${armType}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-              );
+            ? armParentNotFound("userAssignedIdentities/federatedIdentityCredentials", id)
+            : armNotFound(armType, name, resourceGroup);
     }
 
     /** GET {scope}/providers/Microsoft.Authorization/roleAssignments, as ARM lists it. */
@@ -214,15 +158,6 @@ function servedArm(world: World, failures = new Map<string, ArmFailure>()): Serv
         return { status: 200, body };
     }
 
-    function noRoute(method: string, url: URL): Answer {
-        arm.unrouted.push(`${method} ${url.href}`);
-        return armError(
-            400,
-            "InvalidRequestUri",
-            `fake ARM has no route for ${method} ${url.pathname}`,
-        );
-    }
-
     return arm;
 }
 
@@ -233,23 +168,6 @@ interface KubeFailure {
     reason: string;
     message: string;
 }
-
-interface ServedKube {
-    server: string;
-    requests: { path: string; authorization: string | undefined }[];
-    unrouted: string[];
-    close(): Promise<void>;
-}
-
-const statusBody = (f: KubeFailure) => ({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message: f.message,
-    reason: f.reason,
-    code: f.status,
-});
 
 /** As the API server lists it: items without kind and apiVersion, with managedFields. */
 function listed(o: KubeObject): Record<string, unknown> {
@@ -274,87 +192,23 @@ function listed(o: KubeObject): Record<string, unknown> {
     };
 }
 
-/** `failures`: request path -> the Status it answers instead of the list. */
-async function servedKube(
-    world: World,
-    failures = new Map<string, KubeFailure>(),
-): Promise<ServedKube> {
-    const requests: ServedKube["requests"] = [];
-    const unrouted: string[] = [];
-    const server = http.createServer((req, res) => {
-        const url = new URL(req.url ?? "/", "http://127.0.0.1");
-        requests.push({ path: url.pathname, authorization: req.headers.authorization });
-        const send = (status: number, body: unknown) => {
-            res.writeHead(status, { "content-type": "application/json" });
-            res.end(JSON.stringify(body));
-        };
-        if (req.headers.authorization !== `Bearer ${AKS_TOKEN}`) {
-            return send(
-                401,
-                statusBody({ status: 401, reason: "Unauthorized", message: "Unauthorized" }),
-            );
-        }
-        const failure = failures.get(url.pathname);
-        if (failure) return send(failure.status, statusBody(failure));
-        const list = (kind: string, apiVersion: string, items: KubeObject[]) =>
-            send(200, {
-                kind,
-                apiVersion,
-                metadata: { resourceVersion: "48220" },
-                items: items.map(listed),
-            });
-        const inNamespace = (items: KubeObject[], ns: string) =>
-            items.filter((o) => o.metadata.namespace === ns);
-        const rbac = "/apis/rbac.authorization.k8s.io/v1";
-        let m: RegExpMatchArray | null;
-        if (req.method === "GET" && url.pathname === `${rbac}/clusterrolebindings`) {
-            return list(
-                "ClusterRoleBindingList",
-                "rbac.authorization.k8s.io/v1",
-                world.clusterRoleBindings,
-            );
-        }
-        if (
-            req.method === "GET" &&
-            (m = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts$/.exec(url.pathname))
-        ) {
-            return list("ServiceAccountList", "v1", inNamespace(world.serviceAccounts, m[1]));
-        }
-        if (
-            req.method === "GET" &&
-            (m =
-                /^\/apis\/rbac\.authorization\.k8s\.io\/v1\/namespaces\/([^/]+)\/rolebindings$/.exec(
-                    url.pathname,
-                ))
-        ) {
-            return list(
-                "RoleBindingList",
-                "rbac.authorization.k8s.io/v1",
-                inNamespace(world.roleBindings, m[1]),
-            );
-        }
-        unrouted.push(`${req.method} ${url.pathname}`);
-        return send(
-            404,
-            statusBody({
-                status: 404,
-                reason: "NotFound",
-                message: "the server could not find the requested resource",
-            }),
-        );
+/**
+ * The API server over the World's lists, refusing any other bearer token. `failures`: request
+ * path -> the Status it answers instead of the list. A request no route answers is a 404,
+ * recorded in `unrouted`.
+ */
+function servedKube(world: World, failures = new Map<string, KubeFailure>()): Promise<FakeKube> {
+    const inNamespace = (items: KubeObject[], ns: string) =>
+        items.filter((o) => o.metadata.namespace === ns).map(listed);
+    const lists = kubeLists({
+        clusterRoleBindings: () => world.clusterRoleBindings.map(listed),
+        serviceAccounts: (ns) => inNamespace(world.serviceAccounts, ns),
+        roleBindings: (ns) => inNamespace(world.roleBindings, ns),
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-        server: `http://127.0.0.1:${port}`,
-        requests,
-        unrouted,
-        close: () =>
-            new Promise<void>((resolve) => {
-                server.closeAllConnections();
-                server.close(() => resolve());
-            }),
-    };
+    return kubeServer(AKS_TOKEN, (q) => {
+        const failure = failures.get(q.path);
+        return failure ? kubeStatus(failure.status, failure.message, failure.reason) : lists(q);
+    });
 }
 
 // --- one `npm run verify` against a served World -----------------------------------------------
@@ -364,7 +218,7 @@ interface LiveRun {
     stdout: string;
     stderr: string;
     arm: ServedArm;
-    kube: ServedKube;
+    kube: FakeKube;
     credential: FakeCredential;
     /** What the CLI asked readLive to read. */
     targets: ReadTargets;
@@ -391,7 +245,8 @@ async function verifyLive(
 ): Promise<LiveRun> {
     const arm = servedArm(world, faults.arm);
     const kube = await servedKube(world, faults.kube);
-    const credential = fakeCredential();
+    // The ARM token only: the Kubernetes token is given to readLive as `kube.token`.
+    const credential = fakeCredential({ [ARM_SCOPE]: ARM_TOKEN });
     const captured = captureIo();
     let targets: ReadTargets | undefined;
     try {

@@ -1,22 +1,14 @@
-// verify/live.ts against fakes of the two services it reads: ARM as an in-process HttpClient
-// (the SDKs' own pipelines run, bearer policy included, over https://management.azure.com, and
-// nothing leaves the process) and the Kubernetes API as a node:http server on 127.0.0.1. The
-// bodies are the REST shapes Azure and the API server return (properties nested, timestamps as
-// strings, nulls kept), so a snapshot equal to what was served proves nothing was flattened.
+// verify/live.ts against fakes of the two services it reads (test/fakeServices.ts): ARM as an
+// in-process HttpClient (the SDKs' own pipelines run, bearer policy included, over
+// https://management.azure.com, and nothing leaves the process) and the Kubernetes API as a
+// node:http server on 127.0.0.1, both serving the deployment below. The bodies are the REST
+// shapes Azure and the API server return (properties nested, timestamps as strings, nulls kept),
+// so a snapshot equal to what was served proves nothing was flattened.
 // readStackState runs against a fake `pulumi` on PATH: no backend, no network.
 import { strict as assert } from "node:assert";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import {
-    createHttpHeaders,
-    type HttpClient,
-    type PipelineRequest,
-    type PipelineResponse,
-} from "@azure/core-rest-pipeline";
 import {
     AKS_SERVER_SCOPE,
     type LiveOptions,
@@ -26,6 +18,24 @@ import {
     readStackState,
 } from "../verify/live";
 import type { ReadTargets } from "../verify/snapshot";
+import {
+    type Answer,
+    ARM_SCOPE,
+    armClient,
+    armError,
+    type ArmFailure,
+    armNotFound,
+    armParentNotFound,
+    type ArmRequest,
+    closedPort,
+    type FakeArm,
+    fakeCredential,
+    type FakeKube,
+    kubeLists,
+    kubeServer,
+    kubeStatus,
+    ROLE_ASSIGNMENTS,
+} from "./fakeServices";
 
 // --- the deployed world ------------------------------------------------------------------------
 
@@ -239,74 +249,30 @@ function userKubeconfig(server: string): string {
 
 // --- fake ARM ----------------------------------------------------------------------------------
 
-interface Served {
-    method: string;
-    url: URL;
-    authorization: string | undefined;
-}
-
-interface ArmFake extends HttpClient {
-    requests: Served[];
+interface ArmFake extends FakeArm {
     /** Lower-cased scope id -> an error status and body instead of the list. */
-    scopeErrors: Map<string, { status: number; code: string; message: string }>;
+    scopeErrors: Map<string, ArmFailure>;
     /** Lower-cased scope id -> the role assignments listed there (beyond the built-in ones). */
     extraScopes: Map<string, unknown[]>;
     /** Milliseconds before answering a request for this lower-cased scope. */
     delays: Map<string, number>;
     kubeServer: string;
-    inFlight: number;
-    maxInFlight: number;
-}
-
-const ARM = "https://management.azure.com";
-
-function armError(status: number, code: string, message: string) {
-    return { status, body: { error: { code, message } } };
 }
 
 function fakeArm(): ArmFake {
-    const fake: ArmFake = {
-        requests: [],
-        scopeErrors: new Map(),
-        extraScopes: new Map(),
-        delays: new Map(),
-        kubeServer: "https://aks-entra-prod-95a72697.hcp.westeurope.azmk8s.io:443",
-        inFlight: 0,
-        maxInFlight: 0,
-        async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-            const url = new URL(request.url);
-            fake.requests.push({
-                method: request.method,
-                url,
-                authorization: request.headers.get("authorization"),
-            });
-            fake.inFlight++;
-            fake.maxInFlight = Math.max(fake.maxInFlight, fake.inFlight);
-            try {
-                const { status, body } = await answer(fake, request.method, url);
-                return {
-                    request,
-                    status,
-                    headers: createHttpHeaders({
-                        "content-type": "application/json; charset=utf-8",
-                        "x-ms-request-id": "5a3c1e9f-0b2d-4e6f-8a7c-9d1e2f3a4b5c",
-                    }),
-                    bodyAsText: JSON.stringify(body),
-                };
-            } finally {
-                fake.inFlight--;
-            }
+    const fake: ArmFake = Object.assign(
+        armClient((q) => answer(fake, q)),
+        {
+            scopeErrors: new Map(),
+            extraScopes: new Map(),
+            delays: new Map(),
+            kubeServer: "https://aks-entra-prod-95a72697.hcp.westeurope.azmk8s.io:443",
         },
-    };
+    );
     return fake;
 }
 
-async function answer(
-    fake: ArmFake,
-    method: string,
-    url: URL,
-): Promise<{ status: number; body: unknown }> {
-    if (url.origin !== ARM) return armError(400, "BadHost", `fake ARM: ${url.origin}`);
+async function answer(fake: ArmFake, { method, url }: ArmRequest): Promise<Answer | undefined> {
     const p = url.pathname.toLowerCase();
     const cluster = CLUSTER.toLowerCase();
     if (method === "GET" && p === cluster) return { status: 200, body: CLUSTER_BODY };
@@ -314,9 +280,8 @@ async function answer(
         const value = Buffer.from(userKubeconfig(fake.kubeServer)).toString("base64");
         return { status: 200, body: { kubeconfigs: [{ name: "clusterUser", value }] } };
     }
-    const ra = "/providers/microsoft.authorization/roleassignments";
-    if (method === "GET" && p.endsWith(ra)) {
-        const scope = p.slice(0, -ra.length);
+    if (method === "GET" && p.endsWith(ROLE_ASSIGNMENTS)) {
+        const scope = p.slice(0, -ROLE_ASSIGNMENTS.length);
         const delay = fake.delays.get(scope);
         if (delay) await new Promise((r) => setTimeout(r, delay));
         const failure = fake.scopeErrors.get(scope);
@@ -352,22 +317,14 @@ async function answer(
     }
     if (p.startsWith(REMOVED.toLowerCase())) {
         return p.endsWith("/federatedidentitycredentials")
-            ? armError(
-                  404,
-                  "ParentResourceNotFound",
-                  `Failed to perform 'read' on resource(s) of type 'userAssignedIdentities/federatedIdentityCredentials', because the parent resource '${REMOVED}' could not be found.`,
-              )
-            : armError(
-                  404,
-                  "ResourceNotFound",
-                  `The Resource 'Microsoft.ManagedIdentity/userAssignedIdentities/id-aks-entra-prod-5ff3bbad-removed' under resource group '${RG}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+            ? armParentNotFound("userAssignedIdentities/federatedIdentityCredentials", REMOVED)
+            : armNotFound(
+                  "Microsoft.ManagedIdentity/userAssignedIdentities",
+                  "id-aks-entra-prod-5ff3bbad-removed",
+                  RG,
               );
     }
-    return armError(
-        400,
-        "InvalidRequestUri",
-        `fake ARM has no route for ${method} ${url.pathname}`,
-    );
+    return undefined;
 }
 
 // --- fake credential ---------------------------------------------------------------------------
@@ -375,32 +332,9 @@ async function answer(
 const ARM_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.arm-token-for-verify-tests.c2lnbmF0dXJl";
 const AKS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.aks-token-for-verify-tests.c2lnbmF0dXJl";
 
-interface FakeCredential extends TokenCredential {
-    scopes: string[];
-}
-
-function fakeCredential(refuse: string[] = []): FakeCredential {
-    const cred: FakeCredential = {
-        scopes: [],
-        getToken(scopes: string | string[]): Promise<AccessToken | null> {
-            const scope = Array.isArray(scopes) ? scopes.join(" ") : scopes;
-            cred.scopes.push(scope);
-            if (refuse.includes(scope)) {
-                return Promise.reject(
-                    Object.assign(
-                        new Error(
-                            `AzureCliCredential: Please run 'az login' to set up an account (scope ${scope})`,
-                        ),
-                        { name: "CredentialUnavailableError" },
-                    ),
-                );
-            }
-            const token = scope === AKS_SERVER_SCOPE ? AKS_TOKEN : ARM_TOKEN;
-            return Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 });
-        },
-    };
-    return cred;
-}
+/** Tokens for ARM and the AKS server app; `refuse`: scopes nobody is signed in for. */
+const credential = (refuse: string[] = []) =>
+    fakeCredential({ [ARM_SCOPE]: ARM_TOKEN, [AKS_SERVER_SCOPE]: AKS_TOKEN }, refuse);
 
 // --- fake Kubernetes API -----------------------------------------------------------------------
 
@@ -464,104 +398,28 @@ const CLUSTER_ROLE_BINDINGS = [
     },
 ];
 
-interface KubeFake {
-    server: string;
-    requests: { path: string; authorization: string | undefined }[];
+interface KubeFake extends FakeKube {
     /** Path -> status to answer instead of the list. */
     failures: Map<string, number>;
-    close(): Promise<void>;
-}
-
-function statusBody(code: number, message: string, reason: string) {
-    return {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message,
-        reason,
-        code,
-    };
 }
 
 async function fakeKube(): Promise<KubeFake> {
-    const requests: KubeFake["requests"] = [];
     const failures = new Map<string, number>();
-    const server = http.createServer((req, res) => {
-        const url = new URL(req.url ?? "/", "http://127.0.0.1");
-        requests.push({ path: url.pathname, authorization: req.headers.authorization });
-        const send = (status: number, body: unknown) => {
-            res.writeHead(status, { "content-type": "application/json" });
-            res.end(JSON.stringify(body));
-        };
-        if (req.headers.authorization !== `Bearer ${AKS_TOKEN}`) {
-            return send(401, statusBody(401, "Unauthorized", "Unauthorized"));
-        }
-        const failure = failures.get(url.pathname);
+    const lists = kubeLists({
+        clusterRoleBindings: () => CLUSTER_ROLE_BINDINGS,
+        serviceAccounts: (ns) => SERVICE_ACCOUNTS[ns] ?? [],
+        roleBindings: (ns) => ROLE_BINDINGS[ns] ?? [],
+    });
+    const served = await kubeServer(AKS_TOKEN, (q) => {
+        const failure = failures.get(q.path);
         if (failure === 401) {
             // An API server that echoes the credential it refused must not leak it into verify's output.
-            return send(
-                401,
-                statusBody(401, `Unauthorized (${req.headers.authorization})`, "Unauthorized"),
-            );
+            return kubeStatus(401, `Unauthorized (${q.authorization})`, "Unauthorized");
         }
-        if (failure) return send(failure, statusBody(failure, "refused by the fake", "Forbidden"));
-        const list = (kind: string, apiVersion: string, items: unknown[] | undefined) =>
-            items
-                ? send(200, { kind, apiVersion, metadata: { resourceVersion: "48220" }, items })
-                : send(
-                      404,
-                      statusBody(
-                          404,
-                          "the server could not find the requested resource",
-                          "NotFound",
-                      ),
-                  );
-        let m: RegExpMatchArray | null;
-        if (url.pathname === "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings") {
-            return list(
-                "ClusterRoleBindingList",
-                "rbac.authorization.k8s.io/v1",
-                CLUSTER_ROLE_BINDINGS,
-            );
-        }
-        if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts$/))) {
-            return list("ServiceAccountList", "v1", SERVICE_ACCOUNTS[m[1]] ?? []);
-        }
-        if (
-            (m = url.pathname.match(
-                /^\/apis\/rbac\.authorization\.k8s\.io\/v1\/namespaces\/([^/]+)\/rolebindings$/,
-            ))
-        ) {
-            return list(
-                "RoleBindingList",
-                "rbac.authorization.k8s.io/v1",
-                ROLE_BINDINGS[m[1]] ?? [],
-            );
-        }
-        return list("", "", undefined);
+        if (failure) return kubeStatus(failure, "refused by the fake", "Forbidden");
+        return lists(q);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-        server: `http://127.0.0.1:${port}`,
-        requests,
-        failures,
-        close: () =>
-            new Promise<void>((resolve) => {
-                server.closeAllConnections();
-                server.close(() => resolve());
-            }),
-    };
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-    const s = http.createServer();
-    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-    const { port } = s.address() as AddressInfo;
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-    return port;
+    return Object.assign(served, { failures });
 }
 
 // --- helpers -----------------------------------------------------------------------------------
@@ -603,7 +461,7 @@ describe("verify live reads (verify/live.ts)", function () {
 
     function options(arm: ArmFake, extra: Partial<LiveOptions> = {}): LiveOptions {
         return {
-            credential: fakeCredential(),
+            credential: credential(),
             httpClient: arm,
             kube: { server: kube.server, token: AKS_TOKEN },
             ...extra,
@@ -642,7 +500,7 @@ describe("verify live reads (verify/live.ts)", function () {
 
         it("asks atScope() exactly for the below:false scopes, with an api-version and the bearer token on every request", async () => {
             const arm = fakeArm();
-            const cred = fakeCredential();
+            const cred = credential();
             await readLive(TARGETS, options(arm, { credential: cred }));
 
             const listings = arm.requests.filter((q) =>
@@ -777,7 +635,7 @@ describe("verify live reads (verify/live.ts)", function () {
             const r = await readLive(
                 TARGETS,
                 options(arm, {
-                    credential: fakeCredential(["https://management.azure.com/.default"]),
+                    credential: credential(["https://management.azure.com/.default"]),
                     kubernetes: false,
                 }),
             );
@@ -904,7 +762,7 @@ describe("verify live reads (verify/live.ts)", function () {
         it("finds the API server in the cluster user kubeconfig and signs in with a token for the AKS server app", async () => {
             const arm = fakeArm();
             arm.kubeServer = kube.server;
-            const cred = fakeCredential();
+            const cred = credential();
             const r = await readLive(TARGETS, { credential: cred, httpClient: arm });
 
             assert.equal(r.kubernetes.read, true);
@@ -929,7 +787,7 @@ describe("verify live reads (verify/live.ts)", function () {
 
         it("kubernetes: false reads nothing from the cluster: read false, no request, no kubeconfig, no token", async () => {
             const arm = fakeArm();
-            const cred = fakeCredential();
+            const cred = credential();
             const r = await readLive(
                 TARGETS,
                 options(arm, { credential: cred, kubernetes: false }),
@@ -974,7 +832,7 @@ describe("verify live reads (verify/live.ts)", function () {
             const arm = fakeArm();
             arm.kubeServer = kube.server;
             const r = await readLive(TARGETS, {
-                credential: fakeCredential([AKS_SERVER_SCOPE]),
+                credential: credential([AKS_SERVER_SCOPE]),
                 httpClient: arm,
             });
             assert.equal(r.kubernetes.read, false);
@@ -988,7 +846,7 @@ describe("verify live reads (verify/live.ts)", function () {
         it("never sends a token over plain http to another machine", async () => {
             const arm = fakeArm();
             arm.kubeServer = "http://10.224.0.4:80";
-            const r = await readLive(TARGETS, { credential: fakeCredential(), httpClient: arm });
+            const r = await readLive(TARGETS, { credential: credential(), httpClient: arm });
             assert.equal(r.kubernetes.read, false);
             const e = r.errors.find((x) => x.what === "kubernetes credentials");
             assert.ok(e);
