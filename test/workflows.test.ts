@@ -956,6 +956,22 @@ if [ "$1 $2" = "stack ls" ]; then cat "$FAKE_STACKS"; fi`;
             // prod's stack exists already: a missing one stops the job instead of starting another.
             assert.doesNotMatch(runs(wf.jobs.prod), /--create/);
         });
+        it("verifies each stack after its pulumi up, with a fresh sign-in, failing the job on drift or a failed read", function () {
+            for (const id of ["dev", "prod"]) {
+                const names = (wf.jobs[id].steps ?? []).map((s: { name?: string }) => s.name ?? "");
+                const up = names.indexOf(`pulumi up ${id}`);
+                const login = names.indexOf("Sign in to Azure again (verify)");
+                const verify = names.indexOf(`verify ${id}`);
+                assert.ok(up >= 0 && up < login && login < verify, names.join(" | "));
+                const script = step(wf.jobs[id], (s) => s.name === `verify ${id}`, "verify").run!;
+                assert.match(
+                    script,
+                    /npm run --silent verify -- --stack "\$STACK" --markdown verify\.md \|\| code=\$\?/,
+                );
+                assert.match(script, /GITHUB_STEP_SUMMARY/);
+                assert.match(script, /exit "\$code"$/m);
+            }
+        });
     });
 
     describe("janitor.yml", function () {
