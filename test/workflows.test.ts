@@ -4,6 +4,7 @@
 // pinned to a commit with their version, the README's CI sign-in environment, the commands each
 // job runs; and the shell of the steps that decide something (the plan diff and its review gate,
 // the preview stack, the janitor), run with bash against fake npm and pulumi commands.
+import type { StepRecord } from "../e2e/steps";
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import {
@@ -95,7 +96,9 @@ const needsOf = (job: Job) =>
     job.needs === undefined ? [] : typeof job.needs === "string" ? [job.needs] : job.needs;
 const signsIn = (job: Job) => usesAction(job, "azure/login").length > 0;
 /** A pulumi command a step runs (not one a message names). */
-const PULUMI_COMMAND = /(^|\$\(|\bif !? ?)\s*pulumi (preview|up|destroy|stack|config)\b/m;
+/** A step that runs pulumi: directly, or through `npm run e2e` (the Automation API). */
+const PULUMI_COMMAND =
+    /(^|\$\(|\bif !? ?)\s*(pulumi (preview|up|destroy|stack|config)\b|npm run --silent e2e\b)/m;
 
 /** Names of the steps' failures the validator reports, flattened (its errors nest "states"). */
 function errorPaths(src: string): string[] {
@@ -320,6 +323,7 @@ describe("GitHub Actions workflows (.github/workflows)", function () {
                 [
                     "deploy.yml/dev",
                     "deploy.yml/prod",
+                    "e2e.yml/e2e",
                     "janitor.yml/expire",
                     "pr-preview.yml/destroy-preview-stack",
                     "pr-preview.yml/preview",
@@ -974,14 +978,57 @@ if [ "$1 $2" = "stack ls" ]; then cat "$FAKE_STACKS"; fi`;
         });
     });
 
+    describe("e2e.yml", function () {
+        const { wf } = load("e2e.yml");
+        it("runs the real-Azure suite on demand only, in the environment e2e, signed in by federation", function () {
+            assert.deepEqual(Object.keys(wf.on as object), ["workflow_dispatch"]);
+            const job = wf.jobs.e2e;
+            assert.equal(environmentOf(job), "e2e");
+            assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+            assert.equal(job.env?.AKS_ENTRA_E2E, "1");
+            assert.equal(job.env?.ARM_USE_OIDC, "true");
+            assert.deepEqual(wf.concurrency, { group: "e2e", "cancel-in-progress": false });
+            const script = step(job, (s) => s.name === "npm run e2e", "runs the suite").run!;
+            assert.match(
+                script,
+                /npm run --silent e2e -- --report e2e-report\.json \|\| code=\$\?/,
+            );
+            assert.match(script, /exit "\$code"$/m);
+        });
+        it("writes every step of the report to the job summary (the fields e2e/steps.ts writes)", function () {
+            const script = step(
+                wf.jobs.e2e,
+                (s) => s.name === "npm run e2e",
+                "runs the suite",
+            ).run!;
+            const record: Record<keyof StepRecord, true> = {
+                step: true,
+                started: true,
+                seconds: true,
+                result: true,
+                detail: true,
+            };
+            for (const field of script.match(/\\\(\.(\w+)\)/g) ?? []) {
+                const name = field.slice(3, -1);
+                assert.ok(name in record, `${field} is not a field of StepRecord`);
+            }
+            assert.match(
+                script,
+                /\.steps\[\] \| "\| \\\(\.step\) \| \\\(\.seconds\) \| \\\(\.result\) \|"/,
+            );
+        });
+    });
+
     describe("janitor.yml", function () {
         const { wf } = load("janitor.yml");
         const job = wf.jobs.expire;
         const script = step(job, (s) => s.id === "expire", "expires stacks").run!;
-        it("lists pr-* stacks, reads expires-at from each one's state, destroys, removes, summarizes", function () {
-            assert.match(
+        it("lists pr-* and e2e-* stacks, reads expires-at from each one's state, destroys, removes, summarizes", function () {
+            assert.ok(
+                script.includes(
+                    `pulumi stack ls --json | jq -r '.[].name | select(test("(^|/)(pr-[0-9]+|e2e-[0-9a-f]{8})$"))'`,
+                ),
                 script,
-                /pulumi stack ls --json \| jq -r '\.\[\]\.name \| select\(test\("\(\^\|\/\)pr-\[0-9\]\+\$"\)\)'/,
             );
             assert.match(script, /pulumi stack export --stack "\$stack"/);
             assert.match(script, /\["expires-at"\]/);
@@ -1022,6 +1069,12 @@ if [ "$1 $2" = "stack ls" ]; then cat "$FAKE_STACKS"; fi`;
                 },
                 // Nothing deployed: listed, kept.
                 "pr-3": { deployment: { resources: [] } },
+                // An end-to-end stack left by a cancelled run, expired: destroyed.
+                "e2e-0a1b2c3d": {
+                    deployment: {
+                        resources: [{ outputs: { tags: { "expires-at": iso(Date.now() - day) } } }],
+                    },
+                },
                 // Expired, but its destroy fails.
                 "pr-4": {
                     deployment: {
@@ -1041,7 +1094,7 @@ esac`;
             function janitor(env: Record<string, string>) {
                 const sb = sandbox();
                 fake(sb, "pulumi", FAKE_PULUMI);
-                const names = [...Object.keys(STATES), "dev", "prod", "pr-x"];
+                const names = [...Object.keys(STATES), "dev", "prod", "pr-x", "e2e-test", "e2e"];
                 writeFileSync(
                     path.join(sb.dir, "stacks.json"),
                     JSON.stringify(names.map((name) => ({ name }))),
@@ -1065,7 +1118,7 @@ esac`;
                 if (!HAS_JQ) this.skip(); // jq reads the JSON, as on GitHub's runners
             });
 
-            it("destroys and removes exactly the expired pr-* stacks, and fails when one could not be", function () {
+            it("destroys and removes exactly the expired pr-* and e2e-* stacks, and fails when one could not be", function () {
                 const r = janitor({ DRY_RUN: "false" });
                 assert.equal(r.code, 1, r.stderr);
                 assert.deepEqual(
@@ -1073,11 +1126,13 @@ esac`;
                     [
                         "pulumi destroy --yes --non-interactive --stack pr-1",
                         "pulumi stack rm --yes --non-interactive pr-1",
+                        "pulumi destroy --yes --non-interactive --stack e2e-0a1b2c3d",
+                        "pulumi stack rm --yes --non-interactive e2e-0a1b2c3d",
                         "pulumi destroy --yes --non-interactive --stack pr-4",
                     ],
                 );
                 assert.ok(
-                    !r.calls.some((c) => /--stack (dev|prod|pr-x)\b/.test(c)),
+                    !r.calls.some((c) => /--stack (dev|prod|pr-x|e2e-test|e2e)$/.test(c)),
                     r.calls.join("\n"),
                 );
                 assert.match(r.summary, /\| `pr-1` \| [\d-]+ \| expired: destroyed and removed \|/);
