@@ -275,6 +275,8 @@ export async function evaluatePlan(input: {
     project: string;
     policyConfig?: PolicyEvaluate.PackConfig;
     keepStackTraces?: boolean;
+    /** Who is signed in; defaults to the login the config describes (offline/harness loginFor). */
+    deployer?: Harness.RunOptions["deployer"];
 }): Promise<Evaluated> {
     // Loaded only now: the SDK takes a second or two to load, a bad config should not wait for it.
     const harness = require("../offline/harness") as typeof Harness;
@@ -285,6 +287,7 @@ export async function evaluatePlan(input: {
         stack: input.stack,
         project: input.project,
         keepStackTraces: input.keepStackTraces ?? false,
+        deployer: input.deployer,
     });
     // The program resolved the same deployer from the same config and (fake) login; it succeeded.
     const deployer = resolveDeployer(input.config, result.deployer);

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { AKS_ROLES } from "../components/roles";
 import { TYPES } from "../offline/types";
 import { evaluatePlan, readStackConfig, validConfig } from "../plan/cli";
+import { planAgainstState } from "../verify/cli";
 import { type Check, compareLive, type Report } from "../verify/compare";
 import { type Expected, expectedFrom } from "../verify/expected";
 import { parseSnapshot, type Snapshot, withoutSecrets } from "../verify/snapshot";
@@ -19,6 +20,7 @@ import {
     binding,
     deployedWorld,
     LIVE_SUBSCRIPTION,
+    liveDeployer,
     read,
     type World,
 } from "./verifyWorld";
@@ -125,8 +127,17 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
                 (a) => a.principalId === "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
             ),
         );
-        // Reads only what the stack grants on: the cluster (with its namespaces below it), Azure scopes.
-        assert.equal(expected.targets.scopes.filter((s) => s.below).length, 1);
+        // Reads what the stack grants on (registries, vaults, subnets: at and above), and its own
+        // resource group and cluster with everything below them (identities, namespaces).
+        assert.deepEqual(
+            expected.targets.scopes
+                .filter((s) => s.below)
+                .map((s) => s.id.split("/").slice(-2).join("/")),
+            [
+                "resourceGroups/rg-aks-entra-dev-5ff3bbad",
+                "managedClusters/aks-aks-entra-dev-5ff3bbad",
+            ],
+        );
         assert.ok(
             expected.targets.scopes.some((s) => s.id.endsWith("/registries/contosoplatform")),
         );
@@ -318,12 +329,16 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
 
     it("reports a cluster deleted outside the stack as missing (ARM's 404 is its absence, not a failed read)", async () => {
         const world = await fresh();
+        const gone = world.clusters[0].id;
         world.clusters = [];
+        // ARM answers the deleted cluster's role-assignment list with 404 too.
+        world.failing[`role assignments at ${gone}`] = "404 ResourceNotFound: not found";
         world.assignments = world.assignments.filter(
             (a) => !String((a.properties as { scope: string }).scope).includes("/managedClusters/"),
         );
         const { report } = verify(planned, world);
         assert.equal(report.summary.errors, 0, JSON.stringify(report.errors));
+        assert.equal(report.summary.kubernetes, "no-cluster");
         const d = drift(report);
         assert.deepEqual(
             [d[0].area, d[0].status, d[0].severity, d[0].message],
@@ -356,12 +371,20 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
     it("says which reads failed instead of calling what it could not see drift (exit 3 in the CLI)", async () => {
         const world = await fresh();
         const cluster = world.clusters[0].id;
+        const group = cluster.replace(/\/providers\/.*$/, "");
+        world.assignments.push(assignment(cluster, OWNER, STRANGER, "User"));
+        // Seen through the resource group's list even when the cluster's own list fails.
         world.failing[`role assignments at ${cluster}`] =
             "403 AuthorizationFailed: no Microsoft.Authorization/roleAssignments/read";
-        world.assignments.push(assignment(cluster, OWNER, STRANGER, "User"));
+        assert.deepEqual(
+            drift(verify(planned, world).report).map((c) => [c.status, c.subject]),
+            [["extra", `User ${STRANGER} -> Owner on cluster`]],
+        );
+        world.failing[`role assignments at ${group}`] =
+            world.failing[`role assignments at ${cluster}`];
         const { report } = verify(planned, world);
         assert.deepEqual(drift(report), []);
-        assert.equal(report.summary.errors, 1);
+        assert.equal(report.summary.errors, 2);
         assert.match(report.errors[0].error, /^403 AuthorizationFailed/);
     });
 
@@ -381,11 +404,220 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
         const dropped = ns.pop()!;
         ns.push({ ...dropped, name: "ledger" });
         const d = drift(verify(await planOf(changed), world).report);
+        // Each resource once, at the stack level: not also "missing" or "extra" in its area.
+        const kinds = (status: string) =>
+            d
+                .filter((c) => c.status === status)
+                .map((c) => `${c.area} ${c.subject}`)
+                .sort();
+        assert.deepEqual(kinds("not-deployed"), [
+            "stack FederatedIdentityCredential aks-entra-wl/ledger/metrics-exporter-k8s-ledger-metrics-exporter-16050a20",
+            "stack Namespace aks-entra-ns-ledger",
+            "stack RoleAssignment aks-entra-access-0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90/ledger/admin",
+            "stack RoleAssignment aks-entra-wl/ledger/metrics-exporter-monitoring-metrics-publisher-41cfd906",
+            "stack RoleBinding aks-entra-ns-ledger/developers-view",
+            "stack ServiceAccount aks-entra-wl/ledger/metrics-exporter",
+            "stack UserAssignedIdentity aks-entra-wl/ledger/metrics-exporter",
+        ]);
+        assert.equal(kinds("extra").length, 7, kinds("extra").join("\n"));
         assert.ok(
-            d.some((c) => c.status === "not-deployed" && /ledger/.test(c.resource)),
-            JSON.stringify(d.map((c) => c.resource)),
+            kinds("extra").every((k) => k.startsWith("stack ") && k.includes("observability")),
         );
-        assert.ok(d.some((c) => c.area === "stack" && c.status === "extra"));
+        assert.deepEqual(kinds("missing"), []);
+        assert.deepEqual(kinds("changed"), []);
+        assert.equal(dropped.name, "observability");
+    });
+
+    it("says the config changed since the last up, not 'edited by hand', when the state differs from the plan too", async () => {
+        const world = await fresh();
+        // Deployed from another version of the config (state and live agree with each other, not
+        // with the plan of this one).
+        const rb = world.roleBindings.find((b) => b.metadata.name === "auditors-view")!;
+        (rb.subjects as object[]).push({ kind: "User", name: "mallory@contoso.com" });
+        const stateRb = world.state.resources.find((r) =>
+            r.urn.endsWith("::aks-entra-ns-payments/auditors-view"),
+        )!;
+        (stateRb.inputs.subjects as object[]).push({ kind: "User", name: "mallory@contoso.com" });
+        const after = drift(verify(planned, world).report);
+        assert.deepEqual(
+            after.map((c) => [c.status, c.subject, c.message]),
+            [
+                [
+                    "changed",
+                    "RoleBinding payments/auditors-view",
+                    "the config changed since the last pulumi up (the stack's state differs from the plan too): run pulumi up",
+                ],
+            ],
+        );
+    });
+
+    it("reports ClusterRoleBindings that grant by hand, whatever their name, and not Kubernetes', AKS's or the Azure Policy add-on's own", async () => {
+        const world = await fresh();
+        const admins = (
+            world.clusters[0].properties as { aadProfile: { adminGroupObjectIDs: string[] } }
+        ).aadProfile.adminGroupObjectIDs;
+        world.clusterRoleBindings.push(
+            // The platform's own: not reported.
+            binding(
+                "ClusterRoleBinding",
+                "system:discovery",
+                "",
+                "ClusterRole",
+                "system:discovery",
+                [{ kind: "Group", name: "system:authenticated" }],
+            ),
+            binding("ClusterRoleBinding", "cluster-admin", "", "ClusterRole", "cluster-admin", [
+                { kind: "Group", name: "system:masters" },
+            ]),
+            binding(
+                "ClusterRoleBinding",
+                "system:kube-controller-manager",
+                "",
+                "ClusterRole",
+                "system:kube-controller-manager",
+                [{ kind: "User", name: "system:kube-controller-manager" }],
+            ),
+            binding(
+                "ClusterRoleBinding",
+                "gatekeeper-manager-rolebinding",
+                "",
+                "ClusterRole",
+                "gatekeeper-manager-role",
+                [
+                    {
+                        kind: "ServiceAccount",
+                        name: "gatekeeper-admin",
+                        namespace: "gatekeeper-system",
+                    },
+                ],
+            ),
+            binding(
+                "ClusterRoleBinding",
+                "aks-service-rolebinding",
+                "",
+                "ClusterRole",
+                "aks-service",
+                [{ kind: "User", name: "aks-support" }],
+            ),
+            binding(
+                "ClusterRoleBinding",
+                "aks-cluster-admin-binding-aad-2",
+                "",
+                "ClusterRole",
+                "cluster-admin",
+                admins.map((g) => ({ kind: "Group", name: g })),
+            ),
+            // Access granted by hand, behind platform-looking names: reported.
+            binding("ClusterRoleBinding", "oops", "", "ClusterRole", "cluster-admin", [
+                { kind: "Group", name: "system:authenticated" },
+            ]),
+            binding("ClusterRoleBinding", "aks-backdoor", "", "ClusterRole", "cluster-admin", [
+                { kind: "User", name: STRANGER },
+            ]),
+            binding("ClusterRoleBinding", "system:helper", "", "ClusterRole", "edit", [
+                { kind: "ServiceAccount", name: "default", namespace: "kube-public" },
+            ]),
+            binding("ClusterRoleBinding", "aks-admins-plus", "", "ClusterRole", "view", [
+                { kind: "Group", name: "system:serviceaccounts" },
+            ]),
+        );
+        const d = drift(verify(planned, world).report);
+        assert.deepEqual(d.map((c) => [c.status, c.subject, c.severity]).sort(), [
+            ["extra", "ClusterRoleBinding aks-admins-plus", "high"],
+            ["extra", "ClusterRoleBinding aks-backdoor", "high"],
+            ["extra", "ClusterRoleBinding oops", "high"],
+            ["extra", "ClusterRoleBinding system:helper", "high"],
+        ]);
+    });
+
+    it("maps the plan's deployer to the real one even when a sorted owners list puts them on either side of a configured owner", async () => {
+        const noDeployer = structuredClone(raw);
+        const d = { ...(noDeployer["aks-entra:deployer"] as Record<string, unknown>) };
+        delete d.objectId;
+        delete d.principalType;
+        noDeployer["aks-entra:deployer"] = d;
+        const plannedNoDeployer = await planOf(noDeployer);
+        for (const objectId of [
+            "00000000-0000-4000-8000-0000000000d1",
+            "ffffffff-ffff-4fff-bfff-ffffffffffd1",
+        ]) {
+            const world = await deployedWorld(noDeployer, "dev", {
+                ...liveDeployer(noDeployer),
+                objectId,
+            });
+            // Without planning again as the real deployer: the mapping alone must get it right.
+            const expected = expect(plannedNoDeployer, world);
+            assert.deepEqual(expected.conflicts, [], objectId);
+            const report = compareLive(expected, read(world, expected.targets));
+            assert.deepEqual(drift(report), [], objectId);
+            assert.ok(
+                expected.assignments.some(
+                    (a) => a.principalId === objectId && a.label.startsWith("deployer"),
+                ),
+                objectId,
+            );
+        }
+    });
+
+    it("plans again as the stack's real deployer: a pipeline's service principal gets principalType ServicePrincipal", async () => {
+        const e2e = readStackConfig(path.join(ROOT, "profiles", "e2e.yaml"));
+        const pipeline = {
+            ...liveDeployer(e2e),
+            objectId: "5a5a5a5a-0000-4000-8000-00000000e2e0",
+            clientId: "c1c1c1c1-0000-4000-8000-00000000e2e0",
+        };
+        const world = await deployedWorld(e2e, "e2e-test", pipeline);
+        const config = validConfig(e2e, "profiles/e2e.yaml");
+        const input = {
+            raw: e2e,
+            config,
+            stack: "e2e-test",
+            project: "aks-entra",
+            state: world.state,
+        };
+        // As a person (the plan's default login) the deployer grant would read as drift ...
+        const asPerson = expectedFrom({
+            plan: (await evaluatePlan(input)).plan,
+            registrations: (await evaluatePlan(input)).result.registrations,
+            state: world.state,
+            rawConfig: e2e,
+        });
+        assert.ok(
+            drift(compareLive(asPerson, read(world, asPerson.targets))).some((c) =>
+                /principalType is ServicePrincipal, planned User/.test(c.message),
+            ),
+        );
+        // ... planned as the deployer the state shows, it is clean.
+        const { expected } = await planAgainstState(input);
+        const report = compareLive(expected, read(world, expected.targets));
+        assert.deepEqual(drift(report), [], JSON.stringify(drift(report), null, 1));
+        const grant = expected.assignments.find((a) => a.label.startsWith("deployer"))!;
+        assert.deepEqual(
+            [grant.principalId, grant.principalType],
+            [pipeline.objectId, "ServicePrincipal"],
+        );
+    });
+
+    it("reports a stack state that disagrees with itself as a failed read, not a clean result", async () => {
+        const world = await fresh();
+        // The kubelet's AcrPull grant in state names another principal than the kubelet identity's
+        // own output: one planned id, two live values.
+        const acrPull = world.state.resources.find(
+            (r) =>
+                r.type === TYPES.roleAssignment &&
+                String(r.inputs.roleDefinitionId).endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d"),
+        )!;
+        acrPull.inputs = { ...acrPull.inputs, principalId: "00000000-1111-4222-8333-444444444444" };
+        const { report } = verify(planned, world);
+        assert.ok(report.summary.errors >= 1);
+        assert.ok(
+            report.errors.some(
+                (e) =>
+                    e.what === "mapping the plan's ids to the deployment's" &&
+                    /has .* for the same planned value/.test(e.error),
+            ),
+            JSON.stringify(report.errors),
+        );
     });
 });
 

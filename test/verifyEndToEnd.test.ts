@@ -373,25 +373,33 @@ describe("verify end to end: the CLI reads a served deployment through the Azure
             assert.deepEqual(snapshot.state, world.state);
         });
 
-        it("lists the cluster without a filter over two pages, every other scope with atScope(); every request routed and signed", () => {
+        it("lists the stack's resource group and cluster without a filter (over two pages), every other scope with atScope(); every request routed and signed", () => {
             assert.deepEqual(live.arm.unrouted, []);
             assert.deepEqual(live.kube.unrouted, []);
             const cluster = world.clusters[0].id;
-            const clusterPages = live.arm.pages.filter((p) => lower(p.scope) === lower(cluster));
-            assert.deepEqual(
-                clusterPages.map((p) => [p.filter, p.skipToken]),
-                [
-                    [null, null],
-                    [null, "page2"],
-                ],
-            );
-            const others = live.arm.pages.filter((p) => lower(p.scope) !== lower(cluster));
+            const group = cluster.replace(/\/providers\/.*$/, "");
+            const own = [lower(group), lower(cluster)];
+            for (const scope of own) {
+                const pages = live.arm.pages.filter((p) => lower(p.scope) === scope);
+                assert.deepEqual(
+                    pages.map((p) => [p.filter, p.skipToken]),
+                    [
+                        [null, null],
+                        [null, "page2"],
+                    ],
+                    scope,
+                );
+            }
+            const others = live.arm.pages.filter((p) => !own.includes(lower(p.scope)));
             assert.ok(others.length > 0);
             for (const p of others) assert.equal(p.filter, "atScope()", p.scope);
-            // Each scope the CLI targets was listed, below: true for the cluster only.
+            // Each scope the CLI targets was listed, below: true for the group and the cluster.
             assert.deepEqual(
-                live.targets.scopes.filter((s) => s.below).map((s) => lower(s.id)),
-                [lower(cluster)],
+                live.targets.scopes
+                    .filter((s) => s.below)
+                    .map((s) => lower(s.id))
+                    .sort(),
+                [...own].sort(),
             );
             for (const s of live.targets.scopes) {
                 assert.ok(
@@ -468,6 +476,41 @@ describe("verify end to end: the CLI reads a served deployment through the Azure
                     ["identity", "missing"],
                 ],
             );
+        });
+
+        // A deleted cluster has no API server to ask and no user credentials to ask for: its 404
+        // is drift (the cluster is missing), and Kubernetes is not read, so no Kubernetes read
+        // fails and turns the drift into "could not read" (exit 3).
+        it("a cluster deleted outside the stack: exit 2 (cluster missing), Kubernetes not read, no failed read", async () => {
+            const world = fresh();
+            const [cluster] = world.clusters;
+            world.clusters = [];
+            world.assignments = world.assignments.filter(
+                (a) => !within(String((a.properties as { scope: unknown }).scope), cluster.id),
+            );
+            const json = path.join(dir, "cluster-404.json");
+            const live = await verifyLive(world, ["--json", json]);
+
+            assert.equal(live.code, EXIT.drift, live.stdout + live.stderr);
+            assert.match(live.stderr, /verify: exit 2: \d+ checks? drifted\n/);
+            const report = readJson<Report>(json);
+            assert.equal(report.summary.errors, 0, JSON.stringify(report.errors));
+            assert.deepEqual(report.errors, []);
+            assert.ok(
+                report.checks.some(
+                    (c) =>
+                        c.area === "cluster" && c.status === "missing" && c.resource === cluster.id,
+                ),
+                JSON.stringify(report.checks.filter((c) => c.status !== "ok")),
+            );
+            assert.notEqual(report.summary.kubernetes, "compared");
+            assert.equal(live.kube.requests.length, 0);
+            assert.ok(
+                live.arm.requests.some(
+                    (q) => q.method === "GET" && lower(q.url.pathname) === lower(cluster.id),
+                ),
+            );
+            assert.ok(live.arm.requests.every((q) => q.method === "GET"));
         });
 
         it("an Owner given by hand on the cluster (on the list's second page) and a RoleBinding edited by hand: exit 2, both named", async () => {

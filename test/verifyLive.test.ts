@@ -6,7 +6,7 @@
 // so a snapshot equal to what was served proves nothing was flattened.
 // readStackState runs against a fake `pulumi` on PATH: no backend, no network.
 import { strict as assert } from "node:assert";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
@@ -257,6 +257,10 @@ interface ArmFake extends FakeArm {
     /** Milliseconds before answering a request for this lower-cased scope. */
     delays: Map<string, number>;
     kubeServer: string;
+    /** The cluster was deleted outside the stack: its GET and its user credentials are 404s. */
+    clusterDeleted: boolean;
+    /** An error status and body instead of the cluster's GET (its credentials still answer). */
+    clusterFailure?: ArmFailure;
 }
 
 function fakeArm(): ArmFake {
@@ -267,14 +271,31 @@ function fakeArm(): ArmFake {
             extraScopes: new Map(),
             delays: new Map(),
             kubeServer: "https://aks-entra-prod-95a72697.hcp.westeurope.azmk8s.io:443",
+            clusterDeleted: false,
         },
     );
     return fake;
 }
 
+const CLUSTERS_IN_RG =
+    `${RG_ID}/providers/Microsoft.ContainerService/managedClusters/`.toLowerCase();
+
 async function answer(fake: ArmFake, { method, url }: ArmRequest): Promise<Answer | undefined> {
     const p = url.pathname.toLowerCase();
     const cluster = CLUSTER.toLowerCase();
+    // Any other cluster in the resource group, or this one once deleted, is not there: ARM
+    // answers its GET and its listClusterUserCredential POST with 404 ResourceNotFound.
+    if (p.startsWith(CLUSTERS_IN_RG)) {
+        const [name, action] = url.pathname.slice(CLUSTERS_IN_RG.length).split("/");
+        const gone = name.toLowerCase() !== CLUSTER_NAME.toLowerCase() || fake.clusterDeleted;
+        if (gone && (action === undefined || action === "listClusterUserCredential")) {
+            return armNotFound("Microsoft.ContainerService/managedClusters", name, RG);
+        }
+    }
+    if (method === "GET" && p === cluster && fake.clusterFailure) {
+        const f = fake.clusterFailure;
+        return armError(f.status, f.code, f.message);
+    }
     if (method === "GET" && p === cluster) return { status: 200, body: CLUSTER_BODY };
     if (method === "POST" && p === `${cluster}/listclusterusercredential`) {
         const value = Buffer.from(userKubeconfig(fake.kubeServer)).toString("base64");
@@ -601,7 +622,10 @@ describe("verify live reads (verify/live.ts)", function () {
                     `managed cluster ${RG_ID}/providers/Microsoft.Web/sites/app`,
                 ],
             );
-            assert.match(r.errors[0].error, /^400 InvalidRequestUri: /);
+            assert.match(
+                r.errors[0].error,
+                /^404 ResourceNotFound: The Resource 'Microsoft\.ContainerService\/managedClusters\/aks-deleted' /,
+            );
             assert.match(
                 r.errors[1].error,
                 /not a Microsoft\.ContainerService\/managedClusters resource id/,
@@ -805,11 +829,123 @@ describe("verify live reads (verify/live.ts)", function () {
             assert.ok(!cred.scopes.includes(AKS_SERVER_SCOPE));
         });
 
-        it("no cluster target: nothing to read in Kubernetes", async () => {
+        it("no cluster target: nothing to read in Kubernetes, even with kubernetes: true", async () => {
+            const noKube = {
+                read: false,
+                serviceAccounts: [],
+                roleBindings: [],
+                clusterRoleBindings: [],
+            };
+            // An endpoint given, and the real path (the user kubeconfig and an AKS token).
+            for (const extra of [{ kubernetes: true }, { kubernetes: true, kube: undefined }]) {
+                const arm = fakeArm();
+                arm.kubeServer = kube.server;
+                const cred = credential();
+                const r = await readLive(
+                    { ...TARGETS, clusters: [] },
+                    options(arm, { credential: cred, ...extra }),
+                );
+                assert.deepEqual(r.kubernetes, noKube);
+                assert.deepEqual(
+                    r.errors.map((e) => e.what),
+                    [`identity ${REMOVED}`],
+                );
+                assert.ok(
+                    !arm.requests.some((q) =>
+                        q.url.pathname.endsWith("/listClusterUserCredential"),
+                    ),
+                );
+                assert.ok(!cred.scopes.includes(AKS_SERVER_SCOPE));
+            }
+            assert.equal(kube.requests.length, 0);
+        });
+
+        // Through the real path: no endpoint given, so the old reader asked ARM for the deleted
+        // cluster's user credentials, got a 404 and failed "kubernetes credentials" (exit 3, a
+        // read failed) instead of leaving the cluster's own 404 to say it is missing (exit 2).
+        it("a cluster deleted outside the stack: Kubernetes is not read at all (no user credentials, no AKS token, read false, no Kubernetes error); its 404 stays", async () => {
             const arm = fakeArm();
-            const r = await readLive({ ...TARGETS, clusters: [] }, options(arm));
+            arm.kubeServer = kube.server;
+            arm.clusterDeleted = true;
+            const cred = credential();
+            const r = await readLive(TARGETS, { credential: cred, httpClient: arm });
+
+            assert.deepEqual(r.kubernetes, {
+                read: false,
+                serviceAccounts: [],
+                roleBindings: [],
+                clusterRoleBindings: [],
+            });
+            assert.deepEqual(r.arm.managedClusters, []);
+            assert.deepEqual(
+                r.errors.map((e) => e.what),
+                [`managed cluster ${CLUSTER}`, `identity ${REMOVED}`],
+            );
+            assert.equal(
+                r.errors[0].error,
+                `404 ResourceNotFound: The Resource 'Microsoft.ContainerService/managedClusters/${CLUSTER_NAME}' under resource group '${RG}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+            );
+            assert.equal(kube.requests.length, 0);
+            assert.deepEqual(
+                arm.requests.filter((q) => q.method !== "GET").map((q) => q.url.pathname),
+                [],
+            );
+            assert.ok(!cred.scopes.includes(AKS_SERVER_SCOPE));
+            // ARM's other reads went on: the role assignments and identities are there.
+            assert.equal(r.arm.roleAssignments[CLUSTER].length, 3);
+            assert.equal(r.arm.userAssignedIdentities.length, 2);
+        });
+
+        it("the same with an endpoint given: a deleted cluster's API server is never asked", async () => {
+            const arm = fakeArm();
+            arm.clusterDeleted = true;
+            const r = await readLive(TARGETS, options(arm));
             assert.equal(r.kubernetes.read, false);
             assert.equal(kube.requests.length, 0);
+            assert.ok(
+                !r.errors.some((e) =>
+                    /^(kubernetes|cluster role|role bindings|service)/.test(e.what),
+                ),
+            );
+        });
+
+        it("of two clusters, the first deleted: Kubernetes is read through the one that is there", async () => {
+            const arm = fakeArm();
+            arm.kubeServer = kube.server;
+            const gone = CLUSTER.replace(CLUSTER_NAME, "aks-aks-entra-prod-deleted");
+            const r = await readLive(
+                { ...TARGETS, clusters: [gone, CLUSTER] },
+                { credential: credential(), httpClient: arm },
+            );
+
+            assert.equal(r.kubernetes.read, true);
+            assert.equal(r.kubernetes.clusterRoleBindings.length, 1);
+            assert.deepEqual(
+                arm.requests.filter((q) => q.method === "POST").map((q) => q.url.pathname),
+                [`${CLUSTER}/listClusterUserCredential`],
+            );
+            assert.deepEqual(
+                r.errors.map((e) => e.what),
+                [`managed cluster ${gone}`, `identity ${REMOVED}`],
+            );
+        });
+
+        it("a cluster ARM refuses to show (403) is not known to be gone: Kubernetes is still read", async () => {
+            const arm = fakeArm();
+            arm.kubeServer = kube.server;
+            arm.clusterFailure = {
+                status: 403,
+                code: "AuthorizationFailed",
+                message: `The client '${DEPLOYER}' with object id '${DEPLOYER}' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/read' over scope '${CLUSTER}' or the scope is invalid.`,
+            };
+            const r = await readLive(TARGETS, { credential: credential(), httpClient: arm });
+
+            assert.equal(r.kubernetes.read, true);
+            assert.ok(kube.requests.length > 0);
+            assert.match(
+                r.errors.find((e) => e.what === `managed cluster ${CLUSTER}`)?.error ?? "",
+                /^403 AuthorizationFailed: /,
+            );
         });
 
         it("an API server that cannot be reached (private cluster, no path): read false, one error, no namespace tried", async () => {
@@ -914,7 +1050,11 @@ const EXPORTED = {
     },
 };
 
-/** A `pulumi` that answers as the CLI does, logging its arguments; no backend behind it. */
+/**
+ * A `pulumi` that answers as the CLI does, logging its arguments; no backend behind it. Like the
+ * CLI, `stack select` remembers the stack for later commands (the CLI keeps it in
+ * ~/.pulumi/workspaces): here in $FAKE_PULUMI_SELECTED.
+ */
 function fakePulumi(dir: string): string {
     const script = [
         "#!/bin/sh",
@@ -924,7 +1064,7 @@ function fakePulumi(dir: string): string {
         "esac",
         'if [ -n "$FAKE_PULUMI_STDERR" ]; then echo "$FAKE_PULUMI_STDERR" >&2; exit 255; fi',
         'case "$1 $2" in',
-        '  "stack select") exit 0 ;;',
+        '  "stack select") echo "$*" > "$FAKE_PULUMI_SELECTED"; exit 0 ;;',
         '  "stack export") cat "$FAKE_PULUMI_EXPORT"; exit 0 ;;',
         "esac",
         'echo "error: unknown command $*" >&2',
@@ -956,15 +1096,21 @@ describe("verify stack state (verify/live.ts readStackState)", function () {
 
     let dir: string;
     let log: string;
+    let selected: string;
+    let exportFile: string;
+    /** Every command the fake pulumi ran, its arguments joined by spaces. */
+    const calls = () => readFileSync(log, "utf8").trim().split("\n");
     beforeEach(() => {
         dir = mkdtempSync(path.join(tmpdir(), "verify-live-"));
         log = path.join(dir, "pulumi.log");
+        selected = path.join(dir, "selected-stack");
         fakePulumi(dir);
-        const exportFile = path.join(dir, "export.json");
+        exportFile = path.join(dir, "export.json");
         writeFileSync(exportFile, JSON.stringify(EXPORTED));
         env({
             PATH: `${dir}:/usr/bin:/bin`,
             FAKE_PULUMI_LOG: log,
+            FAKE_PULUMI_SELECTED: selected,
             FAKE_PULUMI_EXPORT: exportFile,
             FAKE_PULUMI_STDERR: undefined,
             PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: undefined,
@@ -993,10 +1139,88 @@ describe("verify stack state (verify/live.ts readStackState)", function () {
         assert.deepEqual(state.resources[3].outputs, {});
         assert.ok(!JSON.stringify(state).includes("ciphertext"));
 
-        const calls = readFileSync(log, "utf8").trim().split("\n");
-        assert.ok(calls.includes("stack select --stack prod --non-interactive"), calls.join("\n"));
-        assert.ok(calls.includes("stack export --stack prod --non-interactive"), calls.join("\n"));
-        assert.ok(!calls.some((c) => c.includes("--show-secrets")), calls.join("\n"));
+        assert.ok(calls().includes("stack export --stack prod --non-interactive"), log);
+        assert.ok(!calls().some((c) => c.includes("--show-secrets")), calls().join("\n"));
+    });
+
+    it("never selects the stack (the user's current stack stays as it was): every command names it with --stack", async () => {
+        await readStackState("prod", dir);
+        assert.deepEqual(calls(), ["version", "stack export --stack prod --non-interactive"]);
+        assert.ok(!existsSync(selected), "pulumi stack select was run");
+
+        // Nor when the read fails.
+        env({ FAKE_PULUMI_STDERR: "error: no stack named 'prod' found" });
+        await assert.rejects(readStackState("prod", dir), ReadFailure);
+        assert.ok(!calls().some((c) => /\bselect\b/.test(c)), calls().join("\n"));
+        assert.ok(!existsSync(selected), "pulumi stack select was run");
+    });
+
+    it("leaves out resources pending deletion (the failed delete of a replaced one) and deleted ones pending replacement", async () => {
+        const [root, provider, cluster, component] = EXPORTED.deployment.resources;
+        const oldCluster = CLUSTER.replace(CLUSTER_NAME, "aks-aks-entra-prod-0b9d2c1e");
+        const identity = {
+            urn: "urn:pulumi:prod::aks-entra::aks-entra:AksEntra$azure-native:managedidentity:UserAssignedIdentity::kubelet",
+            custom: true,
+            id: KUBELET,
+            type: "azure-native:managedidentity:UserAssignedIdentity",
+            parent: component.urn,
+            inputs: { resourceName: "id-aks-entra-prod-5ff3bbad-kubelet" },
+            outputs: { principalId: KUBELET_PRINCIPAL },
+        };
+        writeFileSync(
+            exportFile,
+            JSON.stringify({
+                ...EXPORTED,
+                deployment: {
+                    ...EXPORTED.deployment,
+                    resources: [
+                        root,
+                        provider,
+                        cluster,
+                        component,
+                        // A delete-before-replace identity deleted, its replacement not created.
+                        { ...identity, pendingReplacement: true },
+                        // The cluster's old half: same URN, its own id, still to be deleted. It
+                        // comes after the live one, so a reader keeping the last entry per URN
+                        // would take it for the cluster.
+                        {
+                            ...cluster,
+                            id: oldCluster,
+                            delete: true,
+                            outputs: { name: "aks-aks-entra-prod-0b9d2c1e" },
+                        },
+                    ],
+                },
+            }),
+        );
+        const state = await readStackState("prod", dir);
+        assert.deepEqual(
+            state.resources.map((r) => [r.type, r.id]),
+            [
+                ["pulumi:pulumi:Stack", ""],
+                ["pulumi:providers:azure-native", "0c4e2a1b-9d8f-4e7a-b6c5-3d2e1f0a9b8c"],
+                ["azure-native:containerservice:ManagedCluster", CLUSTER],
+                ["aks-entra:AksEntra", ""],
+            ],
+        );
+        assert.equal(state.resources.filter((r) => r.urn === cluster.urn).length, 1);
+        assert.ok(!JSON.stringify(state).includes(oldCluster));
+        assert.ok(!JSON.stringify(state).includes(KUBELET_PRINCIPAL));
+        // delete: false and pendingReplacement: false are ordinary resources.
+        writeFileSync(
+            exportFile,
+            JSON.stringify({
+                ...EXPORTED,
+                deployment: {
+                    ...EXPORTED.deployment,
+                    resources: [{ ...identity, delete: false, pendingReplacement: false }],
+                },
+            }),
+        );
+        assert.deepEqual(
+            (await readStackState("prod", dir)).resources.map((r) => r.id),
+            [KUBELET],
+        );
     });
 
     it("no pulumi CLI on PATH: a ReadFailure that says to install it", async () => {
@@ -1021,13 +1245,30 @@ describe("verify stack state (verify/live.ts readStackState)", function () {
         });
     });
 
-    it("a stack the backend does not know: a ReadFailure that says how to find and select it", async () => {
+    it("a stack the backend does not know: a ReadFailure that says how to find it", async () => {
         env({ FAKE_PULUMI_STDERR: "error: no stack named 'prod' found" });
         await assert.rejects(readStackState("prod", dir), (e: unknown) => {
             assert.ok(e instanceof ReadFailure);
             assert.match(
                 e.message,
-                /stack prod was not found .*pulumi stack ls.*pulumi stack select prod/,
+                /^stack prod was not found in the backend you are logged in to: check `pulumi stack ls` .*`pulumi whoami` \(error: no stack named 'prod' found\)$/,
+            );
+            assert.ok(e.message.includes(dir));
+            // Not advice to select it: verify reads the stack it is given without selecting.
+            assert.ok(!e.message.includes("stack select"));
+            return true;
+        });
+    });
+
+    it("a directory without Pulumi.yaml: a ReadFailure that says to run verify from the project directory", async () => {
+        env({
+            FAKE_PULUMI_STDERR: `error: no Pulumi.yaml project file found (searching upwards from ${dir}). If you have not created a project yet, use \`pulumi new\` to do so: no project file found`,
+        });
+        await assert.rejects(readStackState("prod", dir), (e: unknown) => {
+            assert.ok(e instanceof ReadFailure);
+            assert.equal(
+                e.message,
+                `${dir} holds no Pulumi.yaml: run verify from the project directory`,
             );
             return true;
         });

@@ -77,8 +77,9 @@ function kube(r: Registration): KubeObject {
 export async function deployedWorld(
     config: Record<string, unknown>,
     stack = "dev",
+    deployer: FakeDeployer = liveDeployer(config),
 ): Promise<World> {
-    const result = await runProgram({ config, stack, deployer: liveDeployer(config) });
+    const result = await runProgram({ config, stack, deployer });
     return worldOf(result, stack);
 }
 

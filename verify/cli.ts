@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs as parseNodeArgs } from "node:util";
 import {
+    type Evaluated,
     evaluatePlan,
     exitWhenDrained,
     type Io,
@@ -17,10 +18,14 @@ import {
     UsageError,
     validConfig,
 } from "../plan/cli";
+import type { StackConfig } from "../components/config";
+import { AZURE_CLI_APP_ID } from "../components/deployer";
+import type * as Fakes from "../offline/fakes";
+import type * as Harness from "../offline/harness";
 import { stableJson } from "../plan/model";
 import { style, wantColour } from "../plan/text";
 import { compareLive, type Report } from "./compare";
-import { expectedFrom } from "./expected";
+import { type Expected, expectedFrom } from "./expected";
 import type * as Live from "./live";
 import { renderMarkdown, renderText } from "./render";
 import {
@@ -162,6 +167,71 @@ function missingFromSnapshot(snapshot: Snapshot, targets: ReadTargets): ReadErro
 }
 
 /**
+ * The offline plan of the config as the stack's own deployer ran it, and what it expects live.
+ * The plan's login is the one the config describes (a person through the Azure CLI unless
+ * `aks-entra:deployer` says otherwise); when the state shows the stack was deployed by someone else
+ * (a pipeline's service principal, say), the program is evaluated again as that deployer, since
+ * its grants' principalType and owners follow the login.
+ */
+export async function planAgainstState(input: {
+    raw: Record<string, unknown>;
+    config: StackConfig;
+    stack: string;
+    project: string;
+    state: StackState;
+}): Promise<{ evaluated: Evaluated; expected: Expected }> {
+    const { raw, config, stack, project, state } = input;
+    let evaluated = await evaluatePlan({ raw, config, stack, project });
+    const login = stateDeployer(evaluated, state, config, raw);
+    if (login) evaluated = await evaluatePlan({ raw, config, stack, project, deployer: login });
+    const expected = expectedFrom({
+        plan: evaluated.plan,
+        registrations: evaluated.result.registrations,
+        state,
+        rawConfig: raw,
+    });
+    return { evaluated, expected };
+}
+
+/**
+ * The login that deployed the stack, when it is not the plan's: read off the deployer's grant in
+ * the state (its principalId and principalType). Undefined when the config names the deployer
+ * (the login then decides nothing) or the plan's login already matches.
+ */
+function stateDeployer(
+    evaluated: Evaluated,
+    state: StackState,
+    config: StackConfig,
+    raw: Record<string, unknown>,
+): Harness.RunResult["deployer"] | undefined {
+    if (config.deployer.objectId !== undefined) return undefined;
+    const harness = require("../offline/harness") as typeof Harness;
+    const fakes = require("../offline/fakes") as typeof Fakes;
+    const deployerKeys = new Set(
+        evaluated.plan.principals.filter((p) => p.kind === "deployer").map((p) => p.key),
+    );
+    const sources = new Set(
+        evaluated.plan.grants.filter((g) => deployerKeys.has(g.principal)).map((g) => g.source),
+    );
+    const grant = state.resources.find((r) => sources.has(r.urn));
+    const objectId = String(grant?.inputs.principalId ?? "").toLowerCase();
+    const principalType = String(grant?.inputs.principalType ?? "");
+    const planned = evaluated.result.deployer;
+    const plannedType =
+        planned.clientId.toLowerCase() === AZURE_CLI_APP_ID ? "User" : "ServicePrincipal";
+    if (!objectId || (objectId === planned.objectId && principalType === plannedType))
+        return undefined;
+    return {
+        ...harness.loginFor(raw),
+        objectId,
+        clientId:
+            principalType === "ServicePrincipal"
+                ? fakes.fakeGuid(`client#${objectId}`)
+                : AZURE_CLI_APP_ID,
+    };
+}
+
+/**
  * How verify reaches the deployment. Real runs use verify/live.ts with DefaultAzureCredential;
  * tests pass readers over an in-process ARM and a local Kubernetes API.
  */
@@ -222,23 +292,44 @@ export async function run(argv: readonly string[], io: Io, deps?: LiveDeps): Pro
     io.stderr.write(
         `verify: ${stack}: planning ${path.relative(process.cwd(), file) || file} offline...\n`,
     );
-    let evaluated: Awaited<ReturnType<typeof evaluatePlan>>;
+    let expected: Expected;
     try {
-        evaluated = await evaluatePlan({ raw, config, stack, project });
+        ({ expected } = await planAgainstState({ raw, config, stack, project, state }));
     } catch (e) {
         throw new UsageError(
             `the offline plan of ${path.basename(file)} failed, so there is nothing to compare with: ${(e as Error).message}`,
         );
     }
-    const expected = expectedFrom({
-        plan: evaluated.plan,
-        registrations: evaluated.result.registrations,
-        state,
-        rawConfig: raw,
-    });
 
     let snapshot: Snapshot;
-    if (replay) {
+    if (!expected.deployed) {
+        // Nothing of the plan is in the state: never deployed, or destroyed. Reading Azure would
+        // only read the plan's made-up subscription; every resource is reported not deployed.
+        io.stderr.write(
+            `verify: ${stack}: the stack's state holds none of the plan's resources (never deployed, or destroyed): nothing to read\n`,
+        );
+        snapshot = {
+            snapshotVersion: SNAPSHOT_VERSION,
+            project,
+            stack,
+            readAt: replay?.readAt ?? new Date().toISOString(),
+            state,
+            targets: expected.targets,
+            arm: {
+                managedClusters: [],
+                roleAssignments: {},
+                userAssignedIdentities: [],
+                federatedIdentityCredentials: {},
+            },
+            kubernetes: {
+                read: false,
+                serviceAccounts: [],
+                roleBindings: [],
+                clusterRoleBindings: [],
+            },
+            errors: [],
+        };
+    } else if (replay) {
         snapshot = {
             ...replay,
             errors: [...replay.errors, ...missingFromSnapshot(replay, expected.targets)],

@@ -50,6 +50,8 @@ export interface Check {
     expected?: string;
     live?: string;
     message: string;
+    /** URN of the stack's resource a missing check is about. */
+    urn?: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export interface Report {
         inherited: number;
         errors: number;
         /** compared: read and compared; skipped: --no-kubernetes; unreadable: reads failed. */
-        kubernetes: "compared" | "skipped" | "unreadable" | "none";
+        kubernetes: "compared" | "skipped" | "unreadable" | "no-cluster" | "none";
     };
     checks: Check[];
     inherited: Inherited[];
@@ -92,7 +94,8 @@ export function isDrift(c: Pick<Check, "status">): boolean {
     return c.status !== "ok";
 }
 
-export function compareLive(expected: Expected, snapshot: Snapshot): Report {
+export function compareLive(expected: Expected, read: Snapshot): Report {
+    const snapshot = withAbsentScopes(read);
     const checks: Check[] = [];
     const inherited: Inherited[] = [];
     for (const r of expected.notDeployed) {
@@ -116,27 +119,55 @@ export function compareLive(expected: Expected, snapshot: Snapshot): Report {
                 "in the stack's state, no longer in the plan of this config: pulumi up deletes it",
         });
     }
-    for (const c of expected.clusters) checks.push(...clusterChecks(c, snapshot));
-    const assignments = assignmentChecks(expected, snapshot);
-    checks.push(...assignments.checks);
-    inherited.push(...assignments.inherited);
-    checks.push(...identityChecks(expected, snapshot));
-    checks.push(...credentialChecks(expected, snapshot));
+    // Nothing deployed: every resource is "not deployed", and there is nothing else to compare.
+    const clusters = expected.deployed ? expected.clusters : [];
+    for (const c of clusters) checks.push(...clusterChecks(c, snapshot));
+    if (expected.deployed) {
+        const assignments = assignmentChecks(expected, snapshot);
+        checks.push(...assignments.checks);
+        inherited.push(...assignments.inherited);
+        checks.push(...identityChecks(expected, snapshot));
+        checks.push(...credentialChecks(expected, snapshot));
+    }
     const kubernetes: Report["summary"]["kubernetes"] =
         expected.clusters.length === 0
             ? "none"
-            : !snapshot.kubernetes.read
-              ? "skipped"
-              : snapshot.errors.some((e) => KUBE_READS.test(e.what))
-                ? "unreadable"
-                : "compared";
+            : expected.deployed && snapshot.arm.managedClusters.length === 0
+              ? "no-cluster"
+              : !snapshot.kubernetes.read
+                ? "skipped"
+                : snapshot.errors.some((e) => KUBE_READS.test(e.what))
+                  ? "unreadable"
+                  : "compared";
     if (snapshot.kubernetes.read) checks.push(...kubernetesChecks(expected, snapshot));
 
     // A 404 on a cluster or identity the plan expects is its absence, reported as missing above;
     // every other error is a read that failed, and the review is incomplete.
     const errors = snapshot.errors.filter(
-        (e) => !(notFound(e) && /^(managed cluster|identity) /.test(e.what)),
+        (e) =>
+            !(notFound(e) && /^(managed cluster|identity) /.test(e.what)) &&
+            // Kubernetes not compared (--no-kubernetes): its reads' failures do not count either.
+            (snapshot.kubernetes.read || !KUBE_READS.test(e.what)),
     );
+    // Two resources of the state disagree on what one planned value is live: the comparison
+    // cannot be trusted where it is used, so the review is incomplete (exit 3).
+    for (const conflict of expected.conflicts) {
+        errors.push({ what: "mapping the plan's ids to the deployment's", error: conflict });
+    }
+    // What the stack-level checks report (config changed since the last up) is not reported again
+    // by area: a resource not deployed yet is not also "missing", one no longer planned not "extra".
+    const notDeployed = new Set(expected.notDeployed.map((r) => r.urn));
+    const notPlanned = new Set(expected.notPlanned.map((r) => r.id.toLowerCase()));
+    const reported = checks.filter(
+        (c) =>
+            c.area === "stack" ||
+            !(
+                (c.status === "missing" && c.urn !== undefined && notDeployed.has(c.urn)) ||
+                (c.status === "extra" && notPlanned.has(c.resource.toLowerCase()))
+            ),
+    );
+    checks.length = 0;
+    checks.push(...reported);
     const byStatus: Record<Status, number> = {
         ok: 0,
         missing: 0,
@@ -162,6 +193,26 @@ export function compareLive(expected: Expected, snapshot: Snapshot): Report {
         inherited,
         errors,
         conflicts: expected.conflicts,
+    };
+}
+
+const CHANGED_SINCE_UP =
+    "the config changed since the last pulumi up (the stack's state differs from the plan too): run pulumi up";
+
+/**
+ * A scope whose role assignments ARM answers 404 for does not exist (a deleted cluster, say): it
+ * holds no assignments, so the stack's planned ones there are missing, not unread.
+ */
+function withAbsentScopes(snapshot: Snapshot): Snapshot {
+    const prefix = "role assignments at ";
+    const absent = snapshot.errors.filter((e) => notFound(e) && e.what.startsWith(prefix));
+    if (absent.length === 0) return snapshot;
+    const roleAssignments = { ...snapshot.arm.roleAssignments };
+    for (const e of absent) roleAssignments[e.what.slice(prefix.length)] = [];
+    return {
+        ...snapshot,
+        arm: { ...snapshot.arm, roleAssignments },
+        errors: snapshot.errors.filter((e) => !absent.includes(e)),
     };
 }
 
@@ -436,6 +487,7 @@ function assignmentChecks(
     const used = new Set<string>();
     const checks: Check[] = [];
     const inherited: Inherited[] = [];
+    const changedSinceUp = new Set(expected.stateDiffers);
     const scopeLabel = (scope: string) => expected.scopeLabels[lowerOf(scope)] ?? shortScope(scope);
     const principal = (id: string, type: string) =>
         expected.principalLabels[id] ?? `${type || "principal"} ${id}`;
@@ -478,13 +530,16 @@ function assignmentChecks(
                 status: "changed",
                 severity: "high",
                 live: `${roleName(twin.roleGuid)} to ${twin.principalType} ${twin.principalId}`,
-                message: "the stack's role assignment was replaced outside the stack",
+                message: changedSinceUp.has(e.urn)
+                    ? CHANGED_SINCE_UP
+                    : "the stack's role assignment was replaced outside the stack",
             });
             continue;
         }
         checks.push({
             ...base,
             status: "missing",
+            urn: e.urn,
             severity: azureRoleLevel(e.roleGuid) >= 3 ? "medium" : "low",
             message: "not assigned: the principal lacks access the stack grants",
         });
@@ -567,6 +622,7 @@ function identityChecks(expected: Expected, snapshot: Snapshot): Check[] {
             out.push({
                 area: "identity",
                 status: "missing",
+                urn: e.urn,
                 severity: "high",
                 subject: `identity ${e.label}`,
                 resource: e.id,
@@ -613,6 +669,7 @@ function credentialChecks(expected: Expected, snapshot: Snapshot): Check[] {
             out.push({
                 area: "federated-credential",
                 status: "missing",
+                urn: e.urn,
                 severity: "medium",
                 subject,
                 resource: `${e.identityId}/federatedIdentityCredentials/${e.name}`,
@@ -697,24 +754,55 @@ function showSubjects(subjects: readonly Subject[]): string {
         .join(", ");
 }
 
+/** Namespaces AKS and its add-ons manage (kube-system; the Azure Policy add-on's Gatekeeper). */
+export const PLATFORM_NAMESPACES: readonly string[] = ["kube-system", "gatekeeper-system"];
+
+/** Kubernetes groups that hold everyone (or every service account): never a platform subject. */
+const BROAD_GROUPS = /^system:(authenticated|unauthenticated|anonymous|serviceaccounts(:.*)?)$/;
+
 /**
- * ClusterRoleBindings AKS makes itself: `system:` and `aks` names, and those whose subjects are all
- * Kubernetes' own (`system:` users, groups and kube-system service accounts). The admin groups'
- * binding follows from aadProfile.adminGroupObjectIDs, checked with the cluster.
+ * Kubernetes' own bindings of the broad groups (the discovery and self-review roles every cluster
+ * has): the binding, its ClusterRole and the group, exactly.
  */
-function platformOwned(o: KubeObject): boolean {
+const DEFAULT_BROAD_BINDINGS = new Set([
+    "system:basic-user",
+    "system:discovery",
+    "system:public-info-viewer",
+    "system:service-account-issuer-discovery",
+]);
+
+const GUID_OR_UPN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|@/i;
+
+/**
+ * A ClusterRoleBinding Kubernetes or AKS makes, not access someone granted: every subject is one
+ * of the platform's own (docs/azure-facts.md, item 25):
+ * - a `system:` user or group (the control plane, nodes, `system:masters`), except the broad groups
+ *   (everyone signed in, anonymous, every service account), which only Kubernetes' default
+ *   discovery bindings may hold;
+ * - a service account in a namespace AKS manages (kube-system, gatekeeper-system);
+ * - a certificate identity of an `aks-` binding (a User that is neither an Entra object id nor a
+ *   UPN: reachable only with local accounts, which the cluster checks report);
+ * - an admin group of aadProfile.adminGroupObjectIDs bound to cluster-admin (checked with the
+ *   cluster's settings).
+ * Anything else, `system:` or `aks-` name or not, is reported.
+ */
+function platformOwned(o: KubeObject, adminGroups: ReadonlySet<string>): boolean {
     const name = o.metadata.name;
-    if (name.startsWith("system:") || /^aks[-:]/.test(name)) return true;
+    const ref = text(at(o, "roleRef", "name"));
     const subjects = normaliseSubjects((o.subjects as unknown[]) ?? []);
-    return subjects.every(
-        (s) =>
-            s.name.startsWith("system:") ||
-            (s.kind === "ServiceAccount" && (s.namespace ?? "").startsWith("kube-")),
-    );
+    return subjects.every((s) => {
+        if (BROAD_GROUPS.test(s.name)) return DEFAULT_BROAD_BINDINGS.has(name) && ref === name;
+        if (s.name.startsWith("system:") && s.kind !== "ServiceAccount") return true;
+        if (s.kind === "ServiceAccount") return PLATFORM_NAMESPACES.includes(s.namespace ?? "");
+        if (s.kind === "Group" && adminGroups.has(s.name.toLowerCase()))
+            return ref === "cluster-admin";
+        return name.startsWith("aks-") && s.kind === "User" && !GUID_OR_UPN.test(s.name);
+    });
 }
 
 function kubernetesChecks(expected: Expected, snapshot: Snapshot): Check[] {
     const out: Check[] = [];
+    const changedSinceUp = new Set(expected.stateDiffers);
     const sas = new Map(snapshot.kubernetes.serviceAccounts.map((o) => [kubeName(o), o]));
     for (const e of expected.serviceAccounts) {
         const key = `${e.namespace}/${e.name}`;
@@ -724,6 +812,7 @@ function kubernetesChecks(expected: Expected, snapshot: Snapshot): Check[] {
             out.push({
                 area: "service-account",
                 status: "missing",
+                urn: e.urn,
                 severity: "medium",
                 subject: `service account ${key}`,
                 resource: key,
@@ -783,6 +872,7 @@ function kubernetesChecks(expected: Expected, snapshot: Snapshot): Check[] {
             out.push({
                 area: "rbac-binding",
                 status: "missing",
+                urn: e.urn,
                 severity: "medium",
                 subject: `${e.kind} ${key}`,
                 resource: key,
@@ -804,15 +894,26 @@ function kubernetesChecks(expected: Expected, snapshot: Snapshot): Check[] {
             resource: key,
             expected: want,
             live: got,
-            message: ok ? "as planned" : "edited outside the stack",
+            message: ok
+                ? "as planned"
+                : changedSinceUp.has(e.urn)
+                  ? CHANGED_SINCE_UP
+                  : "edited outside the stack",
         });
     }
     const namespaces = new Set(expected.targets.namespaces);
+    const adminGroups = new Set(
+        expected.clusters.flatMap((c) =>
+            ((at(c.inputs, "aadProfile", "adminGroupObjectIDs") ?? []) as string[]).map((g) =>
+                String(g).toLowerCase(),
+            ),
+        ),
+    );
     for (const b of liveBindings) {
         const key = kubeName(b.o);
         if (used.has(`${b.kind}|${key}`)) continue;
         if (b.kind === "RoleBinding" && !namespaces.has(b.o.metadata.namespace ?? "")) continue;
-        if (b.kind === "ClusterRoleBinding" && platformOwned(b.o)) continue;
+        if (b.kind === "ClusterRoleBinding" && platformOwned(b.o, adminGroups)) continue;
         const ref = (b.o.roleRef ?? {}) as Record<string, unknown>;
         const subjects = normaliseSubjects((b.o.subjects as unknown[]) ?? []);
         const strong =

@@ -22,8 +22,20 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 export class LiveValues {
     private readonly tokens = new Map<string, string>();
     private readonly whole = new Map<string, string>();
-    /** Fake values that two resources mapped to different live values (reported, first kept). */
+    /**
+     * Planned values that two resources of the state map to different live values, with the two
+     * URNs (the first mapping is kept).
+     */
     readonly conflicts: string[] = [];
+    /** The URN being learnt from, and the URN each mapping was learnt from. */
+    private urn = "";
+    private readonly from = new Map<string, string>();
+
+    /** Learns from one resource: as the plan registers it and as the stack's state holds it. */
+    learnResource(urn: string, pairs: [fake: unknown, live: unknown][]): void {
+        this.urn = urn;
+        for (const [fake, live] of pairs) this.learn(fake, live);
+    }
 
     /** `keep`: lowercase GUIDs the config gives; never mapped. */
     constructor(private readonly keep: ReadonlySet<string>) {}
@@ -32,13 +44,33 @@ export class LiveValues {
     learn(fake: unknown, live: unknown): void {
         if (typeof fake === "string" && typeof live === "string") {
             this.learnText(fake, live);
-        } else if (Array.isArray(fake) && Array.isArray(live) && fake.length === live.length) {
-            fake.forEach((f, i) => this.learn(f, live[i]));
+        } else if (Array.isArray(fake) && Array.isArray(live)) {
+            this.learnList(fake, live);
         } else if (isObject(fake) && isObject(live)) {
             for (const key of Object.keys(fake)) {
                 if (key in live) this.learn(fake[key], live[key]);
             }
         }
+    }
+
+    /**
+     * Lists of objects (pools, subjects) keep the program's order: pair them by position. Lists of
+     * ids are often sorted (a group's owners), so position says nothing: elements on both sides and
+     * ids the config gives are set aside, and a pair is learnt only when one element is left.
+     */
+    private learnList(fake: unknown[], live: unknown[]): void {
+        if (fake.length === live.length && fake.every(isObject) && live.every(isObject)) {
+            fake.forEach((f, i) => this.learn(f, live[i]));
+            return;
+        }
+        const key = (v: unknown) => JSON.stringify(v).toLowerCase();
+        const inFake = new Set(fake.map(key));
+        const inLive = new Set(live.map(key));
+        const given = (v: unknown) =>
+            typeof v === "string" && (v.match(GUID) ?? []).some((g) => this.keep.has(lower(g)));
+        const f = fake.filter((v) => !inLive.has(key(v)) && !given(v));
+        const l = live.filter((v) => !inFake.has(key(v)) && !given(v));
+        if (f.length === 1 && l.length === 1) this.learn(f[0], l[0]);
     }
 
     private learnText(fake: string, live: string): void {
@@ -58,10 +90,19 @@ export class LiveValues {
     }
 
     private set(map: Map<string, string>, fake: string, live: string): void {
-        if (this.keep.has(fake) || fake === live.toLowerCase()) return;
+        // Never from an id the config gives: a pair that differs there is a config change since
+        // the last up, and mapping it would hide drift. (Onto one is fine: the live subscription
+        // or deployer may well be named in the config too.)
+        if (this.keep.has(fake) || fake === lower(live)) return;
         const known = map.get(fake);
-        if (known === undefined) map.set(fake, live);
-        else if (known.toLowerCase() !== live.toLowerCase()) this.conflicts.push(fake);
+        if (known === undefined) {
+            map.set(fake, live);
+            this.from.set(fake, this.urn);
+        } else if (known.toLowerCase() !== live.toLowerCase()) {
+            this.conflicts.push(
+                `${this.from.get(fake)} has ${known}, ${this.urn} has ${live} for the same planned value`,
+            );
+        }
     }
 
     /** The live form of a value of the plan (strings inside arrays and objects too). */
@@ -161,6 +202,14 @@ export interface Expected {
     credentials: ExpectedCredential[];
     serviceAccounts: ExpectedServiceAccount[];
     bindings: ExpectedBinding[];
+    /** False when the stack's state holds none of the plan's resources (never deployed, destroyed). */
+    deployed: boolean;
+    /**
+     * URNs of role assignments and bindings whose inputs in the stack's state differ from the
+     * plan's: the config changed since the last `pulumi up`, so a difference live is not (only) a
+     * change by hand.
+     */
+    stateDiffers: string[];
     /** Custom resources of the plan that the stack's state does not hold: not deployed yet. */
     notDeployed: { urn: string; type: string; name: string }[];
     /** Resources of the state that the plan no longer registers: `pulumi up` would delete them. */
@@ -185,6 +234,13 @@ export function subscriptionOf(id: string): string {
     return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase() ?? "";
 }
 
+/** What decides a grant, per type: compared between the plan and the stack's state. */
+const STATE_COMPARED: Record<string, string[]> = {
+    [TYPES.roleAssignment]: ["scope", "roleDefinitionId", "principalId", "principalType"],
+    [TYPES.roleBinding]: ["roleRef", "subjects"],
+    [TYPES.clusterRoleBinding]: ["roleRef", "subjects"],
+};
+
 /** Kubernetes resources the stack's state lists under their URN, Azure ones too: all but these. */
 const NOT_DEPLOYED_IGNORED = new Set<string>([TYPES.k8sProvider, TYPES.sleep]);
 
@@ -207,10 +263,21 @@ export function expectedFrom(input: {
                 notDeployed.push({ urn: reg.urn, type: reg.type, name: reg.name });
             continue;
         }
-        values.learn(reg.id, live.id);
-        values.learn(reg.inputs, live.inputs);
-        values.learn(reg.state, live.outputs);
+        values.learnResource(reg.urn, [
+            [reg.id, live.id],
+            [reg.inputs, live.inputs],
+            [reg.state, live.outputs],
+        ]);
     }
+    const stateDiffers = input.registrations
+        .filter((r) => STATE_COMPARED[r.type] !== undefined && stateByUrn.has(r.urn))
+        .filter((r) => {
+            const keys = STATE_COMPARED[r.type];
+            const pick = (v: Record<string, unknown>) =>
+                JSON.stringify(keys.map((k) => v[k])).toLowerCase();
+            return pick(values.live(r.inputs)) !== pick(stateByUrn.get(r.urn)!.inputs);
+        })
+        .map((r) => r.urn);
     const planned = new Set(input.registrations.map((r) => r.urn));
     const notPlanned = input.state.resources
         .filter(
@@ -329,6 +396,12 @@ export function expectedFrom(input: {
             scopeIds.set(lower(a.scope), { id: a.scope, below: false });
     }
     for (const c of clusters) scopeIds.set(lower(c.id), { id: c.id, below: true });
+    // The stack's own resource group, with everything in it (identities, the workspace, the
+    // cluster): listed at, above and below, so access granted by hand on any of it is seen.
+    for (const rg of regs(TYPES.resourceGroup)) {
+        const id = values.live(rg.id);
+        scopeIds.set(lower(id), { id, below: true });
+    }
 
     const scopeLabels: Record<string, string> = {};
     for (const s of input.plan.scopes) scopeLabels[lower(values.live(s.id))] = s.label;
@@ -350,6 +423,8 @@ export function expectedFrom(input: {
     ].filter(Boolean);
 
     return {
+        deployed: input.registrations.some((r) => r.custom && stateByUrn.has(r.urn)),
+        stateDiffers,
         ownedScopes: [...new Set(ownedScopes)].sort(compare),
         stackPrincipals: [...new Set(stackPrincipals)].sort(compare),
         targets: {

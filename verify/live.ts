@@ -31,8 +31,9 @@ export interface LiveOptions {
     /** Tests: an in-process HttpClient (@azure/core-rest-pipeline) that answers as ARM. */
     httpClient?: HttpClient;
     /**
-     * Kubernetes endpoint; default: from the first cluster's listClusterUserCredentials kubeconfig
-     * (server + certificate-authority-data), token for the AKS server app scope
+     * Kubernetes endpoint; default: from the listClusterUserCredentials kubeconfig (server +
+     * certificate-authority-data) of the first cluster that ARM did not answer 404 for (none:
+     * Kubernetes is not read), token for the AKS server app scope
      * "6dae42f8-4368-4678-94ff-3960e28e3630/.default" from the same credential. Tests pass a local
      * http server.
      */
@@ -59,14 +60,19 @@ const MAX_MESSAGE = 600;
  * without `--show-secrets` (Stack.exportStack() and Stack.outputs() both pass it): secrets stay
  * ciphertext, so no decrypt right on the stack's secrets provider (the README's Key Vault key) is
  * needed and Pulumi records no decryption event. Stack outputs are the root stack resource's.
+ *
+ * The stack is named on the command line (`--stack`), never selected: `pulumi stack select` (and
+ * LocalWorkspace.selectStack, which runs it) changes the user's current stack for every later
+ * pulumi command in the project, and verifying prod while working on dev must leave dev selected.
+ * The workspace is created only to check the project directory and find a usable CLI.
  */
 export async function readStackState(stackName: string, workDir: string): Promise<StackState> {
     const automation =
         require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
     let command: string;
     try {
-        const stack = await automation.LocalWorkspace.selectStack({ stackName, workDir });
-        command = stack.workspace.pulumiCommand.command;
+        const workspace = await automation.LocalWorkspace.create({ workDir });
+        command = workspace.pulumiCommand.command;
     } catch (e) {
         throw new ReadFailure(stateFailure(stackName, workDir, e));
     }
@@ -91,7 +97,7 @@ function parseExport(stackName: string, stdout: string): StackState {
     }
     const deployment = field(exported, "deployment");
     const raw = field(deployment, "resources");
-    const list = Array.isArray(raw) ? (raw as unknown[]) : [];
+    const list = (Array.isArray(raw) ? (raw as unknown[]) : []).filter(current);
     const resources: StateResource[] = list.map((r) => ({
         urn: stringField(r, "urn"),
         type: stringField(r, "type"),
@@ -104,6 +110,20 @@ function parseExport(stackName: string, stdout: string): StackState {
     );
     const outputs = recordOf(withoutSecrets(field(root, "outputs") ?? {}));
     return { outputs, resources };
+}
+
+/**
+ * A resource the stack holds now (apitype.ResourceV3). Two kinds of entry are not:
+ * - `delete: true`: the old half of a replacement whose delete failed, pending deletion on the
+ *   next update. It shares its URN with the live replacement, and keeping it would let whichever
+ *   entry comes last stand for the resource.
+ * - `pendingReplacement: true`: a delete-before-replace resource already deleted whose
+ *   replacement was not created. It no longer exists; its id and outputs (principal ids, issuer
+ *   URL) are the deleted resource's, and the next update creates it. Left out, it is "not
+ *   deployed" (run pulumi up), which is what it is.
+ */
+function current(resource: unknown): boolean {
+    return field(resource, "delete") !== true && field(resource, "pendingReplacement") !== true;
 }
 
 function runPulumi(command: string, args: string[], cwd: string): Promise<string> {
@@ -171,7 +191,7 @@ function stateFailure(stackName: string, workDir: string, e: unknown): string {
         return `not logged in to a Pulumi backend: run \`pulumi login\` (or set PULUMI_ACCESS_TOKEN, or PULUMI_BACKEND_URL for a self-managed backend) and run verify again (${detail})`;
     }
     if (/no stack named .* found/i.test(stderr) || /StackNotFound/.test(String(e))) {
-        return `stack ${stackName} was not found in the backend you are logged in to: check \`pulumi stack ls\` and \`pulumi whoami\`, then \`pulumi stack select ${stackName}\` (${detail})`;
+        return `stack ${stackName} was not found in the backend you are logged in to: check \`pulumi stack ls\` (the stacks of the project in ${workDir}) and \`pulumi whoami\` (${detail})`;
     }
     if (/version/i.test(stderr) && /CLI/.test(stderr)) {
         return `the Pulumi CLI cannot be used: ${detail}`;
@@ -191,7 +211,8 @@ function firstLines(text: string): string {
 // Live ARM and Kubernetes reads
 // ---------------------------------------------------------------------------------------------
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: ReadError };
+/** A failed read keeps the service's HTTP status, when it answered one. */
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: ReadError; status?: number };
 
 type ArmSdks = {
     cs: typeof import("@azure/arm-containerservice");
@@ -273,7 +294,12 @@ class Reader {
         try {
             return { ok: true, value: await this.limit(fn) };
         } catch (e) {
-            return { ok: false, error: { what, error: this.redact(describeError(e)) } };
+            const status = (e as { statusCode?: unknown } | null)?.statusCode;
+            return {
+                ok: false,
+                error: { what, error: this.redact(describeError(e)) },
+                ...(typeof status === "number" ? { status } : {}),
+            };
         }
     }
 
@@ -289,7 +315,8 @@ class Reader {
 /**
  * Reads, for each target, what ARM and the cluster's API server hold now. Reads run at most
  * MAX_CONCURRENT_READS at once; results and errors come in the order of the targets. A failed read
- * (403, 404, network, no token) is a ReadError and the other reads go on.
+ * (403, 404, network, no token) is a ReadError and the other reads go on. When ARM answers 404
+ * for every cluster, nothing is read from Kubernetes (kubernetes.read false, no Kubernetes error).
  */
 export async function readLive(
     targets: ReadTargets,
@@ -312,7 +339,18 @@ export async function readLive(
             listFederatedCredentials(reader, id),
         ),
     }));
-    const kubeRead = readKubernetes(reader, targets, options, clusterIds[0]);
+    // Kubernetes is read through the first cluster ARM did not answer 404 for. A cluster deleted
+    // outside the stack has no API server and no user credentials (listClusterUserCredential is a
+    // 404 too): when every cluster is gone, Kubernetes is not read at all, and the clusters' own
+    // 404s say why (the comparison reports them missing: drift, not a failed read).
+    const kubeRead = Promise.all(clusterReads).then((results) =>
+        readKubernetes(
+            reader,
+            targets,
+            options,
+            clusterIds.find((_, i) => !isNotFound(results[i])),
+        ),
+    );
 
     const errors: ReadError[] = [];
     const keep = <T>(o: Outcome<T>): T | undefined => {
@@ -358,6 +396,11 @@ export async function readLive(
         },
         errors,
     };
+}
+
+/** ARM answered 404: the resource is not there (deleted, or its resource group is). */
+function isNotFound<T>(outcome: Outcome<T>): boolean {
+    return !outcome.ok && outcome.status === 404;
 }
 
 // --- ARM ---------------------------------------------------------------------------------------
@@ -500,7 +543,8 @@ async function readKubernetes(
     reader: Reader,
     targets: ReadTargets,
     options: LiveOptions,
-    firstCluster: string | undefined,
+    /** The cluster whose API server is read; undefined: none to read. */
+    cluster: string | undefined,
 ): Promise<KubeResult> {
     const result: KubeResult = {
         read: false,
@@ -509,10 +553,10 @@ async function readKubernetes(
         clusterRoleBindings: [],
         errors: [],
     };
-    if (options.kubernetes === false || firstCluster === undefined) return result;
+    if (options.kubernetes === false || cluster === undefined) return result;
 
     const endpoint = await reader.read("kubernetes credentials", () =>
-        kubeEndpoint(reader, options, firstCluster),
+        kubeEndpoint(reader, options, cluster),
     );
     if (!endpoint.ok) {
         result.errors.push(endpoint.error);

@@ -8,6 +8,7 @@ const KUBERNETES: Record<Report["summary"]["kubernetes"], string> = {
     compared: "compared",
     skipped: "not compared (--no-kubernetes, or the snapshot has no Kubernetes reads)",
     unreadable: "not fully read (see Could not read)",
+    "no-cluster": "not compared: the stack's cluster does not exist",
     none: "no cluster in the plan",
 };
 
