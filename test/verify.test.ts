@@ -673,6 +673,27 @@ describe("verify: CLI on saved snapshots (exit codes, formats, usage)", function
         assert.match(readFileSync(md, "utf8"), /\| high \| extra \| role-assignment \|/);
     });
 
+    it("reads nothing for a stack that was never deployed (or was destroyed): everything is not deployed, exit 2", async () => {
+        const empty = path.join(dir, "empty.json");
+        const snapshot = JSON.parse(readFileSync(clean, "utf8")) as Snapshot;
+        snapshot.state = { outputs: {}, resources: [] };
+        writeFileSync(empty, stableJson(snapshot));
+        const json = path.join(dir, "empty-report.json");
+        const r = await cli(["--snapshot", empty, "--json", json]);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(
+            r.stderr,
+            /holds none of the plan's resources \(never deployed, or destroyed\): nothing to read/,
+        );
+        const report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        assert.ok(report.checks.length > 50);
+        assert.ok(
+            report.checks.every((c) => c.status === "not-deployed"),
+            "only not-deployed checks",
+        );
+        assert.equal(report.summary.errors, 0);
+    });
+
     it("exits 3 when something could not be read", async () => {
         const r = await cli(["--snapshot", unreadable]);
         assert.equal(r.code, 3, r.stderr);
