@@ -214,8 +214,9 @@ function stateDeployer(
         evaluated.plan.grants.filter((g) => deployerKeys.has(g.principal)).map((g) => g.source),
     );
     const grant = state.resources.find((r) => sources.has(r.urn));
-    const objectId = String(grant?.inputs.principalId ?? "").toLowerCase();
-    const principalType = String(grant?.inputs.principalType ?? "");
+    const text = (v: unknown) => (typeof v === "string" ? v : "");
+    const objectId = text(grant?.inputs.principalId).toLowerCase();
+    const principalType = text(grant?.inputs.principalType);
     const planned = evaluated.result.deployer;
     const plannedType =
         planned.clientId.toLowerCase() === AZURE_CLI_APP_ID ? "User" : "ServicePrincipal";
