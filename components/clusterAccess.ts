@@ -3,7 +3,7 @@ import type * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { assignRole, type PrincipalType } from "./roleAssignment";
 import { ACCESS_ROLE_GUIDS, type AccessRole, AKS_ROLES, namespaceScope } from "./roles";
-import { yieldToEventLoop } from "./yieldToEventLoop";
+import { DeclarationTurns } from "./yieldToEventLoop";
 
 /** Grants declared between two yields to the event loop. */
 const GRANTS_PER_TURN = 10;
@@ -50,14 +50,16 @@ export class ClusterAccess extends pulumi.ComponentResource {
     /**
      * Declares every assignment, yielding to the event loop every GRANTS_PER_TURN of them so the
      * registrations made so far settle before more are made (a stack of thousands of grants).
+     * `turns`: the caller's declaration, whose watched failures end this one too (AksEntra.create).
      */
     static async create(
         name: string,
         args: ClusterAccessArgs,
         opts?: pulumi.ComponentResourceOptions,
+        turns: DeclarationTurns = new DeclarationTurns(),
     ): Promise<ClusterAccess> {
         const access = new ClusterAccess(name, opts);
-        await access.declare(name, args);
+        await access.declare(name, args, turns);
         return access;
     }
 
@@ -65,7 +67,11 @@ export class ClusterAccess extends pulumi.ComponentResource {
         super("aks-entra:access:ClusterAccess", name, {}, opts);
     }
 
-    private async declare(name: string, args: ClusterAccessArgs): Promise<void> {
+    private async declare(
+        name: string,
+        args: ClusterAccessArgs,
+        turns: DeclarationTurns,
+    ): Promise<void> {
         let declared = 0;
 
         const grant = (
@@ -90,7 +96,7 @@ export class ClusterAccess extends pulumi.ComponentResource {
             declared++;
         };
         const settle = async () => {
-            if (declared % GRANTS_PER_TURN === 0) await yieldToEventLoop();
+            if (declared % GRANTS_PER_TURN === 0) await turns.yield();
         };
 
         const kubeconfigUsers = new Map<string, Principal>();

@@ -12,7 +12,7 @@ import { automationLoginMode, type StackConfig } from "./config";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
-import { yieldToEventLoop } from "./yieldToEventLoop";
+import { DeclarationTurns } from "./yieldToEventLoop";
 import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
 import { PipelineIdentity } from "./pipelineIdentity";
@@ -68,7 +68,9 @@ export class AksEntra extends pulumi.ComponentResource {
      * The whole stack: the core in the constructor, then namespaces, pipelines, JIT groups and
      * grants, yielding to the event loop after each namespace so the registrations made so far
      * settle before more are made (README: Scale). `pulumi up`, the plan and the tests all build
-     * it this way.
+     * it this way. What the stack's outputs (index.ts) read is watched from the moment it is made:
+     * a failure while the declaration yields fails `create` with its own message at the next
+     * yield, and no Output is left failed and unobserved until the outputs are read.
      */
     static async create(
         name: string,
@@ -76,7 +78,18 @@ export class AksEntra extends pulumi.ComponentResource {
         opts?: pulumi.ComponentResourceOptions,
     ): Promise<AksEntra> {
         const stack = new AksEntra(name, args, opts);
-        await stack.declareAccess(name, args);
+        const turns = new DeclarationTurns();
+        turns.watch(
+            stack.resourceGroup.name,
+            stack.cluster.id,
+            stack.cluster.name,
+            stack.cluster.oidcIssuerUrl,
+            stack.cluster.kubeconfig,
+            ...identityOutputs(stack.identities.controlPlane),
+            ...identityOutputs(stack.identities.kubelet),
+            stack.admins.objectIds,
+        );
+        await stack.declareAccess(name, args, turns);
         return stack;
     }
 
@@ -217,7 +230,11 @@ export class AksEntra extends pulumi.ComponentResource {
     }
 
     /** Namespaces, workloads, pipelines, JIT groups, Conditional Access and every grant. */
-    private async declareAccess(name: string, args: AksEntraArgs): Promise<void> {
+    private async declareAccess(
+        name: string,
+        args: AksEntraArgs,
+        turns: DeclarationTurns,
+    ): Promise<void> {
         const { config, names, deployer } = args;
         const parent = { parent: this };
         const deployerObjectId = deployer.objectId;
@@ -256,7 +273,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 grants.push({ principal: group(g.group), role: g.role, namespace: ns.name });
             }
             for (const w of ns.workloads) {
-                this.workloads[`${w.namespace}/${w.serviceAccount}`] = new WorkloadIdentity(
+                const workload = new WorkloadIdentity(
                     `${name}-wl/${w.namespace}/${w.serviceAccount}`,
                     {
                         ...inGroup,
@@ -273,8 +290,10 @@ export class AksEntra extends pulumi.ComponentResource {
                     },
                     parent,
                 );
+                this.workloads[`${w.namespace}/${w.serviceAccount}`] = workload;
+                turns.watch(...identityOutputs(workload.identity));
             }
-            await yieldToEventLoop();
+            await turns.yield();
         }
 
         for (const pl of config.pipelines) {
@@ -291,6 +310,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 parent,
             );
             this.pipelines[pl.name] = identity;
+            turns.watch(...identityOutputs(identity.identity));
             const principal: Principal = {
                 key: `pipeline-${pl.name}`,
                 label: `pipeline ${pl.name}`,
@@ -320,6 +340,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 parent,
             );
             this.jit[entry.name] = jit;
+            turns.watch(jit.group.objectId);
             grants.push({
                 principal: {
                     key: `jit-${entry.name}`,
@@ -383,6 +404,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 subscriptionId: this.subscriptionId,
             },
             parent,
+            turns,
         );
 
         this.registerOutputs({});
@@ -403,6 +425,16 @@ function stackTags(config: StackConfig, names: StackNames): Record<string, strin
         "aks-entra-stack": names.stack,
         ...config.tags,
     };
+}
+
+/** What the stack exports of one user-assigned identity (identityOutput), as a list. */
+function identityOutputs(identity: {
+    clientId: pulumi.Output<string>;
+    principalId: pulumi.Output<string>;
+    id: pulumi.Output<string>;
+}): pulumi.Output<string>[] {
+    const o = identityOutput(identity);
+    return [o.clientId, o.principalId, o.resourceId];
 }
 
 /** Outputs of one user-assigned identity in the shape the stack exports. */

@@ -128,6 +128,22 @@ export interface FakeInvoke {
     inputs: Props;
 }
 
+/**
+ * Azure refused a create, and what the fakes answer for it all the same: the resource as Azure
+ * describes one it accepted. The refusal is recorded and fails the run at the end, like every
+ * other; the answer lets the rest of the run go on as for any other refusal, so nothing the
+ * program derives from the resource (an apply, an invoke, a dependent's inputs) fails on a
+ * property Azure computes and the run reports Azure's message alone.
+ */
+class Refused extends Error {
+    constructor(
+        message: string,
+        readonly answer: { id: string; state: Props },
+    ) {
+        super(message);
+    }
+}
+
 function str(value: unknown, what: string): string {
     if (typeof value !== "string" || value.length === 0) {
         throw new Error(`fake azure: ${what} is missing`);
@@ -208,7 +224,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             }
         } catch (e) {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
-            id = `${args.name}_id`;
+            if (e instanceof Refused) ({ id, state } = e.answer);
+            else id = `${args.name}_id`;
         }
         // A resource of an earlier run that is unchanged: the engine passes it at once, and it has
         // existed (and its grants have been honoured) for long.
@@ -468,12 +485,26 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         }
     }
 
+    /**
+     * A cluster AKS creates, or refuses (its problems, the control plane's grants) with the cluster
+     * it would have created as the answer (Refused): the program reads its name, OIDC issuer and
+     * user kubeconfig, so an answer without them would fail the run on the program's own checks.
+     */
     private cluster(inputs: Props, sub: string): { id: string; state: Props } {
-        const problems = managedClusterProblems(inputs);
-        if (problems.length > 0) {
-            throw new Error(`BadRequest: ${problems.join("; ")}`);
+        const answer = this.clusterAnswer(inputs, sub);
+        try {
+            const problems = managedClusterProblems(inputs);
+            if (problems.length > 0) {
+                throw new Error(`BadRequest: ${problems.join("; ")}`);
+            }
+            this.checkControlPlaneGrants(inputs);
+        } catch (e) {
+            throw new Refused((e as Error).message, answer);
         }
-        this.checkControlPlaneGrants(inputs);
+        return answer;
+    }
+
+    private clusterAnswer(inputs: Props, sub: string): { id: string; state: Props } {
         const n = str(inputs.resourceName, "resourceName");
         const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${n}`;
         const location = str(inputs.location, "location");
