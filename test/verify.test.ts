@@ -348,6 +348,24 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
         assert.ok(d.some((c) => c.area === "role-assignment" && c.status === "missing"));
     });
 
+    it("compares ARM ids without case: a snapshot whose scopes were read as ARM spells them is still clean", async () => {
+        const world = await fresh();
+        const expected = expect(planned, world);
+        const snapshot = read(world, expected.targets);
+        snapshot.arm.roleAssignments = Object.fromEntries(
+            Object.entries(snapshot.arm.roleAssignments).map(([scope, list]) => [
+                scope.replace("/resourceGroups/", "/resourcegroups/"),
+                list,
+            ]),
+        );
+        const report = compareLive(expected, snapshot);
+        assert.deepEqual(drift(report), []);
+        assert.equal(
+            report.checks.filter((c) => c.area === "role-assignment").length,
+            expected.assignments.length,
+        );
+    });
+
     it("replays a saved snapshot to the same report, and never saves a secret", async () => {
         const world = await fresh();
         const { report, snapshot } = verify(planned, world);

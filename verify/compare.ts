@@ -461,12 +461,14 @@ function assignmentChecks(
     expected: Expected,
     snapshot: Snapshot,
 ): { checks: Check[]; inherited: Inherited[] } {
-    const listed = expected.targets.scopes.filter(
-        (s) => snapshot.arm.roleAssignments[s.id] !== undefined,
+    // ARM ids compare without case: a snapshot read under another casing of a scope still counts.
+    const lists = new Map(
+        Object.entries(snapshot.arm.roleAssignments).map(([scope, list]) => [lowerOf(scope), list]),
     );
+    const listed = expected.targets.scopes.filter((s) => lists.has(lowerOf(s.id)));
     const byId = new Map<string, LiveAssignment>();
     for (const s of listed) {
-        for (const a of snapshot.arm.roleAssignments[s.id])
+        for (const a of lists.get(lowerOf(s.id)) ?? [])
             byId.set(a.id.toLowerCase(), liveAssignment(a));
     }
     /** Listed: a listed scope itself, or below a cluster (its namespaces). */
