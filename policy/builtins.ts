@@ -216,18 +216,34 @@ function isTrue(view: ClusterView, alias: string, consequence?: string): Verdict
         : reports(`${field} is ${show(v)}${consequence === undefined ? "" : `: ${consequence}`}`);
 }
 
-/** 0a15ec92, a8eff44f: addonProfiles.azurePolicy.enabled is true. */
-const azurePolicyAddOn = (view: ClusterView, consequence: string) =>
-    isTrue(view, AZURE_POLICY_ENABLED, consequence);
-/** af3c26b2, 7e49285c: securityProfile.imageCleaner.enabled is true. */
-const imageCleaner = (view: ClusterView, consequence: string) =>
-    isTrue(view, IMAGE_CLEANER_ENABLED, consequence);
-/** a1840de2, 64def556: securityProfile.defender.securityMonitoring.enabled is true. */
-const defender = (view: ClusterView, consequence: string) =>
-    isTrue(view, DEFENDER_ENABLED, consequence);
-/** 89f2d532, 1b708b0a: apiServerAccessProfile.disableRunCommand is true. */
-const runCommandDisabled = (view: ClusterView, consequence: string) =>
-    isTrue(view, RUN_COMMAND_DISABLED, consequence);
+/**
+ * A built-in whose whole condition is one cluster field being true (isTrue): 0a15ec92 and
+ * a8eff44f (the Azure Policy add-on), af3c26b2 and 7e49285c (Image Cleaner), a1840de2 and 64def556
+ * (Defender), 89f2d532 and 1b708b0a (no Command Invoke). As Audit it reports a cluster without it;
+ * as DeployIfNotExists (`remedy`) it `does` that, and a remediation `would` change the cluster.
+ */
+function fieldIsTrue(
+    id: string,
+    name: string,
+    alias: string,
+    remedy?: { does: string; would: string },
+): Builtin {
+    const field = pathOf(alias);
+    return {
+        id,
+        name,
+        effect: remedy === undefined ? "Audit" : "DeployIfNotExists",
+        target: "cluster",
+        fields: [alias],
+        checks: remedy === undefined ? `${field} is true` : `${field} is true, else ${remedy.does}`,
+        check: (view) =>
+            isTrue(
+                view,
+                alias,
+                remedy === undefined ? "non-compliant" : `a remediation would ${remedy.would}`,
+            ),
+    };
+}
 
 // ---- diagnostic settings (245fc9df, 6c66c325) ----
 
@@ -317,20 +333,53 @@ const VULNERABLE_PATTERNS = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((m) => `1.${m
 
 // ---- not-evaluated reasons ----
 
-function flux(what: string): (view: ClusterView) => Verdict {
-    return () =>
-        notEvaluated(
-            `looks for a Flux v2 configuration (${what}) whose source the assigner names ` +
-                "(no default); the stack installs no GitOps",
-        );
+/**
+ * A Flux v2 DeployIfNotExists definition: a fluxConfiguration of a source (`source`: its fields
+ * between the scope and the compliance state) that the assigner names; nothing to evaluate here.
+ */
+function fluxBuiltin(
+    id: string,
+    name: string,
+    source: readonly string[],
+    given: string,
+    what: string,
+): Builtin {
+    return {
+        id,
+        name,
+        effect: "DeployIfNotExists",
+        target: "fluxConfiguration",
+        fields: [...FLUX_SOURCE, ...source, FLUX_STATE],
+        checks: `a Flux v2 configuration of a given ${given} exists`,
+        check: () =>
+            notEvaluated(
+                `looks for a Flux v2 configuration (${what}) whose source the assigner names ` +
+                    "(no default); the stack installs no GitOps",
+            ),
+    };
 }
 
-function gitOps(what: string): (view: ClusterView) => Verdict {
-    return () =>
-        notEvaluated(
-            `looks for a Flux v1 sourceControlConfiguration (${what}) whose repository the ` +
-                "assigner names (no default); the stack installs no GitOps",
-        );
+/** A GitOps (Flux v1) DeployIfNotExists definition: a sourceControlConfiguration, as fluxBuiltin. */
+function gitOpsBuiltin(
+    id: string,
+    name: string,
+    extra: readonly string[],
+    given: string,
+    what: string,
+): Builtin {
+    return {
+        id,
+        name,
+        effect: "DeployIfNotExists",
+        target: "sourceControlConfiguration",
+        fields: [`${SCC}operatorParams`, `${SCC}repositoryUrl`, ...extra, ...HELM],
+        checks: `a GitOps (Flux v1) configuration of a given ${given} exists`,
+        check: () =>
+            notEvaluated(
+                `looks for a Flux v1 sourceControlConfiguration (${what}) whose repository the ` +
+                    "assigner names (no default); the stack installs no GitOps",
+            ),
+    };
 }
 
 const BACKUP_EXTENSION =
@@ -386,15 +435,11 @@ export const BUILTINS: readonly Builtin[] = [
                   );
         },
     },
-    {
-        id: "0a15ec92-a229-4763-bb14-0ea34a568f8d",
-        name: "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters",
-        effect: "Audit",
-        target: "cluster",
-        fields: [AZURE_POLICY_ENABLED],
-        checks: "addonProfiles.azurePolicy.enabled is true",
-        check: (view) => azurePolicyAddOn(view, "non-compliant"),
-    },
+    fieldIsTrue(
+        "0a15ec92-a229-4763-bb14-0ea34a568f8d",
+        "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters",
+        AZURE_POLICY_ENABLED,
+    ),
     {
         id: "0b0434ec-2bad-4229-965f-bb7ae5a71257",
         name: "[Preview]: Azure Backup should be enabled for AKS clusters",
@@ -453,24 +498,19 @@ export const BUILTINS: readonly Builtin[] = [
                     "the cluster: the workloads', not the cluster's ARM shape",
             ),
     },
-    {
-        id: "1b708b0a-3380-40e9-8b79-821f9fa224cc",
-        name: "Disable Command Invoke on Azure Kubernetes Service clusters",
-        effect: "DeployIfNotExists",
-        target: "cluster",
-        fields: [RUN_COMMAND_DISABLED],
-        checks: "apiServerAccessProfile.disableRunCommand is true, else sets it",
-        check: (view) => runCommandDisabled(view, "a remediation would set it to true"),
-    },
-    {
-        id: "1d61c4d2-aef2-432b-87fc-7f96b019b7e1",
-        name: "Configure Kubernetes clusters with specified GitOps configuration using no secrets",
-        effect: "DeployIfNotExists",
-        target: "sourceControlConfiguration",
-        fields: [`${SCC}operatorParams`, `${SCC}repositoryUrl`, ...HELM],
-        checks: "a GitOps (Flux v1) configuration of a given repository exists",
-        check: gitOps("no secrets"),
-    },
+    fieldIsTrue(
+        "1b708b0a-3380-40e9-8b79-821f9fa224cc",
+        "Disable Command Invoke on Azure Kubernetes Service clusters",
+        RUN_COMMAND_DISABLED,
+        { does: "sets it", would: "set it to true" },
+    ),
+    gitOpsBuiltin(
+        "1d61c4d2-aef2-432b-87fc-7f96b019b7e1",
+        "Configure Kubernetes clusters with specified GitOps configuration using no secrets",
+        [],
+        "repository",
+        "no secrets",
+    ),
     {
         id: "245fc9df-fa96-4414-9a0b-3738c2f7341c",
         name: "Resource logs in Azure Kubernetes Service should be enabled",
@@ -498,22 +538,13 @@ export const BUILTINS: readonly Builtin[] = [
                 : reports(`no diagnostic setting qualifies: ${problems.join("; ")}`);
         },
     },
-    {
-        id: "2630c91f-8a20-8f43-14a2-2485b648e2a9",
-        name: "Configure Kubernetes clusters with Flux v2 configuration using Git repository and HTTPS CA Certificate",
-        effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [
-            ...FLUX_SOURCE,
-            ...GIT,
-            SYNC,
-            ...GIT_REF,
-            `${FLUX}gitRepository.httpsCAFile`,
-            FLUX_STATE,
-        ],
-        checks: "a Flux v2 configuration of a given Git repository (HTTPS CA) exists",
-        check: flux("Git over HTTPS with a CA certificate"),
-    },
+    fluxBuiltin(
+        "2630c91f-8a20-8f43-14a2-2485b648e2a9",
+        "Configure Kubernetes clusters with Flux v2 configuration using Git repository and HTTPS CA Certificate",
+        [...GIT, SYNC, ...GIT_REF, `${FLUX}gitRepository.httpsCAFile`],
+        "Git repository (HTTPS CA)",
+        "Git over HTTPS with a CA certificate",
+    ),
     {
         id: "28257686-e9db-403e-b9e2-a5eecbe03da9",
         name: "Azure Kubernetes Clusters should disable SSH",
@@ -666,15 +697,13 @@ export const BUILTINS: readonly Builtin[] = [
                 : reports(`networkProfile.networkPlugin is ${show(v)}`);
         },
     },
-    {
-        id: "5174c1db-ca42-e0d4-b320-4f1cf6a1fa93",
-        name: "Configure Kubernetes clusters with Flux v2 configuration using Bucket source and secrets in KeyVault",
-        effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [...FLUX_SOURCE, ...BUCKET, `${FLUX}bucket.accessKey`, FLUX_STATE],
-        checks: "a Flux v2 configuration of a given bucket (Key Vault secret) exists",
-        check: flux("a bucket with a Key Vault secret"),
-    },
+    fluxBuiltin(
+        "5174c1db-ca42-e0d4-b320-4f1cf6a1fa93",
+        "Configure Kubernetes clusters with Flux v2 configuration using Bucket source and secrets in KeyVault",
+        [...BUCKET, `${FLUX}bucket.accessKey`],
+        "bucket (Key Vault secret)",
+        "a bucket with a Key Vault secret",
+    ),
     {
         id: "5c345cdf-2049-47e0-b8fe-b0e96bc2df35",
         name: "Azure Kubernetes Service Clusters should enable cluster auto-upgrade",
@@ -706,15 +735,12 @@ export const BUILTINS: readonly Builtin[] = [
                 "a remediation would enable Image Integrity (preview)",
             ),
     },
-    {
-        id: "64def556-fbad-4622-930e-72d1d5589bf5",
-        name: "Configure Azure Kubernetes Service clusters to enable Defender profile",
-        effect: "DeployIfNotExists",
-        target: "cluster",
-        fields: [DEFENDER_ENABLED],
-        checks: "securityProfile.defender.securityMonitoring.enabled is true, else enables it",
-        check: (view) => defender(view, "a remediation would enable Defender"),
-    },
+    fieldIsTrue(
+        "64def556-fbad-4622-930e-72d1d5589bf5",
+        "Configure Azure Kubernetes Service clusters to enable Defender profile",
+        DEFENDER_ENABLED,
+        { does: "enables it", would: "enable Defender" },
+    ),
     {
         id: "6c66c325-74c8-42fd-a286-a74b0e2939d8",
         name: "Deploy - Configure diagnostic settings for Azure Kubernetes Service to Log Analytics workspace",
@@ -764,34 +790,24 @@ export const BUILTINS: readonly Builtin[] = [
                 : complies("diskEncryptionSetID is set");
         },
     },
-    {
-        id: "7e49285c-4bed-4564-b26a-5225ccc311f3",
-        name: "Deploy Image Cleaner on Azure Kubernetes Service",
-        effect: "DeployIfNotExists",
-        target: "cluster",
-        fields: [IMAGE_CLEANER_ENABLED],
-        checks: "securityProfile.imageCleaner.enabled is true, else enables it",
-        check: (view) =>
-            imageCleaner(view, "a remediation would enable it (every 24 hours, default parameter)"),
-    },
-    {
-        id: "83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
-        name: "Configure Kubernetes clusters with Flux v2 configuration using public Git repository",
-        effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [...FLUX_SOURCE, ...GIT, SYNC, ...GIT_REF, FLUX_STATE],
-        checks: "a Flux v2 configuration of a given public Git repository exists",
-        check: flux("a public Git repository"),
-    },
-    {
-        id: "89f2d532-c53c-4f8f-9afa-4927b1114a0d",
-        name: "Azure Kubernetes Service Clusters should disable Command Invoke",
-        effect: "Audit",
-        target: "cluster",
-        fields: [RUN_COMMAND_DISABLED],
-        checks: "apiServerAccessProfile.disableRunCommand is true",
-        check: (view) => runCommandDisabled(view, "non-compliant"),
-    },
+    fieldIsTrue(
+        "7e49285c-4bed-4564-b26a-5225ccc311f3",
+        "Deploy Image Cleaner on Azure Kubernetes Service",
+        IMAGE_CLEANER_ENABLED,
+        { does: "enables it", would: "enable it (every 24 hours, default parameter)" },
+    ),
+    fluxBuiltin(
+        "83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
+        "Configure Kubernetes clusters with Flux v2 configuration using public Git repository",
+        [...GIT, SYNC, ...GIT_REF],
+        "public Git repository",
+        "a public Git repository",
+    ),
+    fieldIsTrue(
+        "89f2d532-c53c-4f8f-9afa-4927b1114a0d",
+        "Azure Kubernetes Service Clusters should disable Command Invoke",
+        RUN_COMMAND_DISABLED,
+    ),
     {
         id: "993c2fcd-2b29-49d2-9eb0-df2c3a730c32",
         name: "Azure Kubernetes Service Clusters should have local authentication methods disabled",
@@ -815,49 +831,31 @@ export const BUILTINS: readonly Builtin[] = [
         check: () =>
             notEvaluated(`${BACKUP_EXTENSION}; location and storage account have no default`),
     },
-    {
-        id: "9e980dca-f3e1-8da3-6717-ad37b1ca6b27",
-        name: "Configure Kubernetes clusters with Flux v2 configuration using Git repository and SSH secrets",
-        effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [
-            ...FLUX_SOURCE,
-            ...GIT,
-            SYNC,
-            ...GIT_REF,
-            `${FLUX}gitRepository.sshKnownHosts`,
-            FLUX_STATE,
-        ],
-        checks: "a Flux v2 configuration of a given Git repository (SSH, Key Vault) exists",
-        check: flux("Git over SSH with a Key Vault secret"),
-    },
-    {
-        id: "a1840de2-8088-4ea8-b153-b4c723e9cb01",
-        name: "Azure Kubernetes Service clusters should have Defender profile enabled",
-        effect: "Audit",
-        target: "cluster",
-        fields: [DEFENDER_ENABLED],
-        checks: "securityProfile.defender.securityMonitoring.enabled is true",
-        check: (view) => defender(view, "non-compliant"),
-    },
-    {
-        id: "a6f560f4-f582-4b67-b123-a37dcd1bf7ea",
-        name: "Configure Kubernetes clusters with specified GitOps configuration using HTTPS secrets",
-        effect: "DeployIfNotExists",
-        target: "sourceControlConfiguration",
-        fields: [`${SCC}operatorParams`, `${SCC}repositoryUrl`, ...HELM],
-        checks: "a GitOps (Flux v1) configuration of a given repository (HTTPS) exists",
-        check: gitOps("HTTPS secrets"),
-    },
-    {
-        id: "a8eff44f-8c92-45c3-a3fb-9880802d67a7",
-        name: "Deploy Azure Policy Add-on to Azure Kubernetes Service clusters",
-        effect: "DeployIfNotExists",
-        target: "cluster",
-        fields: [AZURE_POLICY_ENABLED],
-        checks: "addonProfiles.azurePolicy.enabled is true, else enables it",
-        check: (view) => azurePolicyAddOn(view, "a remediation would enable the add-on"),
-    },
+    fluxBuiltin(
+        "9e980dca-f3e1-8da3-6717-ad37b1ca6b27",
+        "Configure Kubernetes clusters with Flux v2 configuration using Git repository and SSH secrets",
+        [...GIT, SYNC, ...GIT_REF, `${FLUX}gitRepository.sshKnownHosts`],
+        "Git repository (SSH, Key Vault)",
+        "Git over SSH with a Key Vault secret",
+    ),
+    fieldIsTrue(
+        "a1840de2-8088-4ea8-b153-b4c723e9cb01",
+        "Azure Kubernetes Service clusters should have Defender profile enabled",
+        DEFENDER_ENABLED,
+    ),
+    gitOpsBuiltin(
+        "a6f560f4-f582-4b67-b123-a37dcd1bf7ea",
+        "Configure Kubernetes clusters with specified GitOps configuration using HTTPS secrets",
+        [],
+        "repository (HTTPS)",
+        "HTTPS secrets",
+    ),
+    fieldIsTrue(
+        "a8eff44f-8c92-45c3-a3fb-9880802d67a7",
+        "Deploy Azure Policy Add-on to Azure Kubernetes Service clusters",
+        AZURE_POLICY_ENABLED,
+        { does: "enables it", would: "enable the add-on" },
+    ),
     {
         id: "ac4a19c2-fa67-49b4-8ae5-0b2e78c49457",
         name: "Role-Based Access Control (RBAC) should be used on Kubernetes Services",
@@ -872,40 +870,25 @@ export const BUILTINS: readonly Builtin[] = [
                 : complies(`enableRBAC is ${show(v)}`);
         },
     },
-    {
-        id: "af3c26b2-6fad-493e-9236-9c68928516ab",
-        name: "Azure Kubernetes Service Clusters should enable Image Cleaner",
-        effect: "Audit",
-        target: "cluster",
-        fields: [IMAGE_CLEANER_ENABLED],
-        checks: "securityProfile.imageCleaner.enabled is true",
-        check: (view) => imageCleaner(view, "non-compliant"),
-    },
-    {
-        id: "b6c7fd52-4723-5f4d-a157-3d39bd16a1d7",
-        name: "Configure Kubernetes clusters with Flux v2 configuration using Git repository and local secrets",
-        effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [
-            ...FLUX_SOURCE,
-            ...GIT,
-            SYNC,
-            ...GIT_REF,
-            `${FLUX}gitRepository.localAuthRef`,
-            FLUX_STATE,
-        ],
-        checks: "a Flux v2 configuration of a given Git repository (local secret) exists",
-        check: flux("Git with a local secret"),
-    },
-    {
-        id: "b8c1d6c1-6137-97c6-9c34-d4627e54ca26",
-        name: "Configure Kubernetes clusters with specified Flux v2 Bucket source using local secrets",
-        effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [...FLUX_SOURCE, ...BUCKET, `${FLUX}bucket.localAuthRef`, FLUX_STATE],
-        checks: "a Flux v2 configuration of a given bucket (local secret) exists",
-        check: flux("a bucket with a local secret"),
-    },
+    fieldIsTrue(
+        "af3c26b2-6fad-493e-9236-9c68928516ab",
+        "Azure Kubernetes Service Clusters should enable Image Cleaner",
+        IMAGE_CLEANER_ENABLED,
+    ),
+    fluxBuiltin(
+        "b6c7fd52-4723-5f4d-a157-3d39bd16a1d7",
+        "Configure Kubernetes clusters with Flux v2 configuration using Git repository and local secrets",
+        [...GIT, SYNC, ...GIT_REF, `${FLUX}gitRepository.localAuthRef`],
+        "Git repository (local secret)",
+        "Git with a local secret",
+    ),
+    fluxBuiltin(
+        "b8c1d6c1-6137-97c6-9c34-d4627e54ca26",
+        "Configure Kubernetes clusters with specified Flux v2 Bucket source using local secrets",
+        [...BUCKET, `${FLUX}bucket.localAuthRef`],
+        "bucket (local secret)",
+        "a bucket with a local secret",
+    ),
     {
         id: "bdff5235-9f40-4a32-893f-38a03d5d607c",
         name: "[Preview]: Install Azure Backup Extension in AKS clusters (Managed Cluster) with a given tag.",
@@ -919,37 +902,26 @@ export const BUILTINS: readonly Builtin[] = [
         checks: "the Azure Backup extension is installed on clusters with an inclusion tag",
         check: () => notEvaluated(`${BACKUP_EXTENSION}; the tag and location have no default`),
     },
-    {
-        id: "bf1a31be-3b79-5ba8-c9e0-9a8c9ad9f749",
-        name: "Configure Kubernetes clusters with Flux v2 configuration using Git repository and HTTPS secrets",
-        effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [
-            ...FLUX_SOURCE,
+    fluxBuiltin(
+        "bf1a31be-3b79-5ba8-c9e0-9a8c9ad9f749",
+        "Configure Kubernetes clusters with Flux v2 configuration using Git repository and HTTPS secrets",
+        [
             GIT[0],
             SYNC,
             ...GIT_REF,
             `${FLUX}gitRepository.httpsUser`,
             `${FLUX}gitRepository.httpsCAFile`,
-            FLUX_STATE,
         ],
-        checks: "a Flux v2 configuration of a given Git repository (HTTPS, Key Vault) exists",
-        check: flux("Git over HTTPS with a Key Vault secret"),
-    },
-    {
-        id: "c050047b-b21b-4822-8a2d-c1e37c3c0c6a",
-        name: "Configure Kubernetes clusters with specified GitOps configuration using SSH secrets",
-        effect: "DeployIfNotExists",
-        target: "sourceControlConfiguration",
-        fields: [
-            `${SCC}operatorParams`,
-            `${SCC}repositoryUrl`,
-            `${SCC}sshKnownHostsContents`,
-            ...HELM,
-        ],
-        checks: "a GitOps (Flux v1) configuration of a given repository (SSH) exists",
-        check: gitOps("SSH secrets"),
-    },
+        "Git repository (HTTPS, Key Vault)",
+        "Git over HTTPS with a Key Vault secret",
+    ),
+    gitOpsBuiltin(
+        "c050047b-b21b-4822-8a2d-c1e37c3c0c6a",
+        "Configure Kubernetes clusters with specified GitOps configuration using SSH secrets",
+        [`${SCC}sshKnownHostsContents`],
+        "repository (SSH)",
+        "SSH secrets",
+    ),
     {
         id: "c5110b6e-5272-4989-9935-59ad06fdf341",
         name: "Azure Kubernetes Clusters should enable Container Storage Interface(CSI)",
