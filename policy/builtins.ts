@@ -333,52 +333,50 @@ const VULNERABLE_PATTERNS = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((m) => `1.${m
 
 // ---- not-evaluated reasons ----
 
+/** The two GitOps generations the built-ins deploy: what each reads and how it is worded. */
+const GITOPS = {
+    "Flux v2": {
+        target: "fluxConfiguration",
+        fields: (source: readonly string[]) => [...FLUX_SOURCE, ...source, FLUX_STATE],
+        checks: (given: string) => `a Flux v2 configuration of a given ${given} exists`,
+        looksFor: (what: string) =>
+            `looks for a Flux v2 configuration (${what}) whose source the assigner names`,
+    },
+    "Flux v1": {
+        target: "sourceControlConfiguration",
+        fields: (source: readonly string[]) => [
+            `${SCC}operatorParams`,
+            `${SCC}repositoryUrl`,
+            ...source,
+            ...HELM,
+        ],
+        checks: (given: string) => `a GitOps (Flux v1) configuration of a given ${given} exists`,
+        looksFor: (what: string) =>
+            `looks for a Flux v1 sourceControlConfiguration (${what}) whose repository the assigner names`,
+    },
+} as const;
+
 /**
- * A Flux v2 DeployIfNotExists definition: a fluxConfiguration of a source (`source`: its fields
- * between the scope and the compliance state) that the assigner names; nothing to evaluate here.
+ * A GitOps DeployIfNotExists definition: a configuration of a source the assigner names (`source`:
+ * the fields that describe it); nothing to evaluate here, the stack installs no GitOps.
  */
-function fluxBuiltin(
+function gitOpsBuiltin(
+    version: keyof typeof GITOPS,
     id: string,
     name: string,
     source: readonly string[],
     given: string,
     what: string,
 ): Builtin {
+    const g = GITOPS[version];
     return {
         id,
         name,
         effect: "DeployIfNotExists",
-        target: "fluxConfiguration",
-        fields: [...FLUX_SOURCE, ...source, FLUX_STATE],
-        checks: `a Flux v2 configuration of a given ${given} exists`,
-        check: () =>
-            notEvaluated(
-                `looks for a Flux v2 configuration (${what}) whose source the assigner names ` +
-                    "(no default); the stack installs no GitOps",
-            ),
-    };
-}
-
-/** A GitOps (Flux v1) DeployIfNotExists definition: a sourceControlConfiguration, as fluxBuiltin. */
-function gitOpsBuiltin(
-    id: string,
-    name: string,
-    extra: readonly string[],
-    given: string,
-    what: string,
-): Builtin {
-    return {
-        id,
-        name,
-        effect: "DeployIfNotExists",
-        target: "sourceControlConfiguration",
-        fields: [`${SCC}operatorParams`, `${SCC}repositoryUrl`, ...extra, ...HELM],
-        checks: `a GitOps (Flux v1) configuration of a given ${given} exists`,
-        check: () =>
-            notEvaluated(
-                `looks for a Flux v1 sourceControlConfiguration (${what}) whose repository the ` +
-                    "assigner names (no default); the stack installs no GitOps",
-            ),
+        target: g.target,
+        fields: g.fields(source),
+        checks: g.checks(given),
+        check: () => notEvaluated(`${g.looksFor(what)} (no default); the stack installs no GitOps`),
     };
 }
 
@@ -505,6 +503,7 @@ export const BUILTINS: readonly Builtin[] = [
         { does: "sets it", would: "set it to true" },
     ),
     gitOpsBuiltin(
+        "Flux v1",
         "1d61c4d2-aef2-432b-87fc-7f96b019b7e1",
         "Configure Kubernetes clusters with specified GitOps configuration using no secrets",
         [],
@@ -538,7 +537,8 @@ export const BUILTINS: readonly Builtin[] = [
                 : reports(`no diagnostic setting qualifies: ${problems.join("; ")}`);
         },
     },
-    fluxBuiltin(
+    gitOpsBuiltin(
+        "Flux v2",
         "2630c91f-8a20-8f43-14a2-2485b648e2a9",
         "Configure Kubernetes clusters with Flux v2 configuration using Git repository and HTTPS CA Certificate",
         [...GIT, SYNC, ...GIT_REF, `${FLUX}gitRepository.httpsCAFile`],
@@ -697,7 +697,8 @@ export const BUILTINS: readonly Builtin[] = [
                 : reports(`networkProfile.networkPlugin is ${show(v)}`);
         },
     },
-    fluxBuiltin(
+    gitOpsBuiltin(
+        "Flux v2",
         "5174c1db-ca42-e0d4-b320-4f1cf6a1fa93",
         "Configure Kubernetes clusters with Flux v2 configuration using Bucket source and secrets in KeyVault",
         [...BUCKET, `${FLUX}bucket.accessKey`],
@@ -796,7 +797,8 @@ export const BUILTINS: readonly Builtin[] = [
         IMAGE_CLEANER_ENABLED,
         { does: "enables it", would: "enable it (every 24 hours, default parameter)" },
     ),
-    fluxBuiltin(
+    gitOpsBuiltin(
+        "Flux v2",
         "83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6",
         "Configure Kubernetes clusters with Flux v2 configuration using public Git repository",
         [...GIT, SYNC, ...GIT_REF],
@@ -831,7 +833,8 @@ export const BUILTINS: readonly Builtin[] = [
         check: () =>
             notEvaluated(`${BACKUP_EXTENSION}; location and storage account have no default`),
     },
-    fluxBuiltin(
+    gitOpsBuiltin(
+        "Flux v2",
         "9e980dca-f3e1-8da3-6717-ad37b1ca6b27",
         "Configure Kubernetes clusters with Flux v2 configuration using Git repository and SSH secrets",
         [...GIT, SYNC, ...GIT_REF, `${FLUX}gitRepository.sshKnownHosts`],
@@ -844,6 +847,7 @@ export const BUILTINS: readonly Builtin[] = [
         DEFENDER_ENABLED,
     ),
     gitOpsBuiltin(
+        "Flux v1",
         "a6f560f4-f582-4b67-b123-a37dcd1bf7ea",
         "Configure Kubernetes clusters with specified GitOps configuration using HTTPS secrets",
         [],
@@ -875,14 +879,16 @@ export const BUILTINS: readonly Builtin[] = [
         "Azure Kubernetes Service Clusters should enable Image Cleaner",
         IMAGE_CLEANER_ENABLED,
     ),
-    fluxBuiltin(
+    gitOpsBuiltin(
+        "Flux v2",
         "b6c7fd52-4723-5f4d-a157-3d39bd16a1d7",
         "Configure Kubernetes clusters with Flux v2 configuration using Git repository and local secrets",
         [...GIT, SYNC, ...GIT_REF, `${FLUX}gitRepository.localAuthRef`],
         "Git repository (local secret)",
         "Git with a local secret",
     ),
-    fluxBuiltin(
+    gitOpsBuiltin(
+        "Flux v2",
         "b8c1d6c1-6137-97c6-9c34-d4627e54ca26",
         "Configure Kubernetes clusters with specified Flux v2 Bucket source using local secrets",
         [...BUCKET, `${FLUX}bucket.localAuthRef`],
@@ -902,7 +908,8 @@ export const BUILTINS: readonly Builtin[] = [
         checks: "the Azure Backup extension is installed on clusters with an inclusion tag",
         check: () => notEvaluated(`${BACKUP_EXTENSION}; the tag and location have no default`),
     },
-    fluxBuiltin(
+    gitOpsBuiltin(
+        "Flux v2",
         "bf1a31be-3b79-5ba8-c9e0-9a8c9ad9f749",
         "Configure Kubernetes clusters with Flux v2 configuration using Git repository and HTTPS secrets",
         [
@@ -916,6 +923,7 @@ export const BUILTINS: readonly Builtin[] = [
         "Git over HTTPS with a Key Vault secret",
     ),
     gitOpsBuiltin(
+        "Flux v1",
         "c050047b-b21b-4822-8a2d-c1e37c3c0c6a",
         "Configure Kubernetes clusters with specified GitOps configuration using SSH secrets",
         [`${SCC}sshKnownHostsContents`],

@@ -119,6 +119,26 @@ const jitPolicy = (r: RunResult, jit: string) =>
 /** The activation rules of oncall-admin's PIM policy in a deep copy of the registrations (cases edit them). */
 const oncallRules = (all: Registration[], s: Sources): Props =>
     state(copyOf(all, jitPolicy(s.dev, "oncall-admin"))).activationRules as Props;
+/** The activation rules of oncall-admin's PIM policy with MFA off (cases edit a copy). */
+const oncallWithoutMfa = (all: Registration[], s: Sources) => {
+    oncallRules(all, s).requireMultifactorAuthentication = false;
+};
+/** `[logical name of a JIT group's PIM policy in the dev stack, message]`, as a case expects it. */
+const onJit = (s: Sources, jit: string, message: string): [string, string] => [
+    jitPolicy(s.dev, jit).name,
+    message,
+];
+/** entra-pim-activation-rules' messages about the dev stack's JIT group `jit`, worded once. */
+const pim = {
+    noMfa: (jit: string) =>
+        `activating membership of group "aks-entra-dev-jit-${jit}" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext): a stolen password is enough to take the group's access; set requireMfa: true on its aks-entra:jit entry, or requireMfaForEveryGroup: false in the policy config to insist only for groups that hold cluster-admin`,
+    noMfaClusterAdmin: (jit: string) =>
+        `activating membership of group "aks-entra-dev-jit-${jit}" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext) and the group holds Azure Kubernetes Service RBAC Cluster Admin: a stolen password would activate full control of the cluster; set requireMfa: true on its aks-entra:jit entry`,
+    noJustification: (jit: string) =>
+        `activating membership of group "aks-entra-dev-jit-${jit}" does not require a justification (activationRules.requireJustification is false): the audit log would not say why anyone held the group's access; set requireJustification: true on its aks-entra:jit entry`,
+    tooLong: (jit: string, duration: string, hours: number, max: number, suggested: string) =>
+        `activationRules.maximumDuration "${duration}" lets an activation of group "aks-entra-dev-jit-${jit}" last ${hours} hours, more than ${max} (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to ${suggested} or less`,
+};
 const jitEligible = (r: RunResult, jit: string) =>
     find(r, TYPES.pimEligibility, `aks-entra-jit-${jit}-eligible-`);
 const jitClusterAdmin = (r: RunResult) =>
@@ -1288,55 +1308,28 @@ const STACK_CASES: Record<string, StackCase[]> = {
             what: "payments-admin without MFA and justification in config",
             from: (s) => s.jitRelaxed,
             expected: (s) => [
-                [
-                    jitPolicy(s.dev, "payments-admin").name,
-                    'activating membership of group "aks-entra-dev-jit-payments-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext): a stolen password is enough to take the group\'s access; set requireMfa: true on its aks-entra:jit entry, or requireMfaForEveryGroup: false in the policy config to insist only for groups that hold cluster-admin',
-                ],
-                [
-                    jitPolicy(s.dev, "payments-admin").name,
-                    'activating membership of group "aks-entra-dev-jit-payments-admin" does not require a justification (activationRules.requireJustification is false): the audit log would not say why anyone held the group\'s access; set requireJustification: true on its aks-entra:jit entry',
-                ],
+                onJit(s, "payments-admin", pim.noMfa("payments-admin")),
+                onJit(s, "payments-admin", pim.noJustification("payments-admin")),
             ],
         },
         {
             what: "the same, with requireMfaForEveryGroup: false (payments-admin is no cluster-admin)",
             from: (s) => s.jitRelaxed,
             config: { requireMfaForEveryGroup: false },
-            expected: (s) => [
-                [
-                    jitPolicy(s.dev, "payments-admin").name,
-                    'activating membership of group "aks-entra-dev-jit-payments-admin" does not require a justification (activationRules.requireJustification is false): the audit log would not say why anyone held the group\'s access; set requireJustification: true on its aks-entra:jit entry',
-                ],
-            ],
+            expected: (s) => [onJit(s, "payments-admin", pim.noJustification("payments-admin"))],
         },
         {
             what: "oncall-admin (cluster-admin) activated without MFA",
             from: (s) => s.dev,
-            mutate: (all, s) => {
-                const rules = oncallRules(all, s);
-                rules.requireMultifactorAuthentication = false;
-            },
-            expected: (s) => [
-                [
-                    jitPolicy(s.dev, "oncall-admin").name,
-                    'activating membership of group "aks-entra-dev-jit-oncall-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext) and the group holds Azure Kubernetes Service RBAC Cluster Admin: a stolen password would activate full control of the cluster; set requireMfa: true on its aks-entra:jit entry',
-                ],
-            ],
+            mutate: oncallWithoutMfa,
+            expected: (s) => [onJit(s, "oncall-admin", pim.noMfaClusterAdmin("oncall-admin"))],
         },
         {
             what: "the same with requireMfaForEveryGroup: false: cluster-admin always needs MFA",
             from: (s) => s.dev,
-            mutate: (all, s) => {
-                const rules = oncallRules(all, s);
-                rules.requireMultifactorAuthentication = false;
-            },
+            mutate: oncallWithoutMfa,
             config: { requireMfaForEveryGroup: false },
-            expected: (s) => [
-                [
-                    jitPolicy(s.dev, "oncall-admin").name,
-                    'activating membership of group "aks-entra-dev-jit-oncall-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext) and the group holds Azure Kubernetes Service RBAC Cluster Admin: a stolen password would activate full control of the cluster; set requireMfa: true on its aks-entra:jit entry',
-                ],
-            ],
+            expected: (s) => [onJit(s, "oncall-admin", pim.noMfaClusterAdmin("oncall-admin"))],
         },
         {
             what: "the same with the group ids unknown (first preview): the grant found through dependencies",
@@ -1347,22 +1340,14 @@ const STACK_CASES: Record<string, StackCase[]> = {
                 rules.requireMultifactorAuthentication = false;
             },
             config: { requireMfaForEveryGroup: false },
-            expected: (s) => [
-                [
-                    jitPolicy(s.dev, "oncall-admin").name,
-                    'activating membership of group "aks-entra-dev-jit-oncall-admin" does not require MFA (activationRules.requireMultifactorAuthentication is false, no requiredConditionalAccessAuthenticationContext) and the group holds Azure Kubernetes Service RBAC Cluster Admin: a stolen password would activate full control of the cluster; set requireMfa: true on its aks-entra:jit entry',
-                ],
-            ],
+            expected: (s) => [onJit(s, "oncall-admin", pim.noMfaClusterAdmin("oncall-admin"))],
         },
         {
             what: "maxActivationHours: 2 in the policy config (oncall-admin's PT4H too long)",
             from: (s) => s.dev,
             config: { maxActivationHours: 2 },
             expected: (s) => [
-                [
-                    jitPolicy(s.dev, "oncall-admin").name,
-                    'activationRules.maximumDuration "PT4H" lets an activation of group "aks-entra-dev-jit-oncall-admin" last 4 hours, more than 2 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT2H or less',
-                ],
+                onJit(s, "oncall-admin", pim.tooLong("oncall-admin", "PT4H", 4, 2, "PT2H")),
             ],
         },
         {
@@ -1370,14 +1355,12 @@ const STACK_CASES: Record<string, StackCase[]> = {
             from: (s) => s.dev,
             config: { maxActivationHours: 1.5 },
             expected: (s) => [
-                [
-                    jitPolicy(s.dev, "payments-admin").name,
-                    'activationRules.maximumDuration "PT2H" lets an activation of group "aks-entra-dev-jit-payments-admin" last 2 hours, more than 1.5 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT1H30M or less',
-                ],
-                [
-                    jitPolicy(s.dev, "oncall-admin").name,
-                    'activationRules.maximumDuration "PT4H" lets an activation of group "aks-entra-dev-jit-oncall-admin" last 4 hours, more than 1.5 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT1H30M or less',
-                ],
+                onJit(
+                    s,
+                    "payments-admin",
+                    pim.tooLong("payments-admin", "PT2H", 2, 1.5, "PT1H30M"),
+                ),
+                onJit(s, "oncall-admin", pim.tooLong("oncall-admin", "PT4H", 4, 1.5, "PT1H30M")),
             ],
         },
         {
@@ -1387,10 +1370,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
                 oncallRules(all, s).maximumDuration = "P2D";
             },
             expected: (s) => [
-                [
-                    jitPolicy(s.dev, "oncall-admin").name,
-                    'activationRules.maximumDuration "P2D" lets an activation of group "aks-entra-dev-jit-oncall-admin" last 48 hours, more than 24 (maxActivationHours): a forgotten activation is standing access; set maxActivation on its aks-entra:jit entry to PT24H or less',
-                ],
+                onJit(s, "oncall-admin", pim.tooLong("oncall-admin", "P2D", 48, 24, "PT24H")),
             ],
         },
         {

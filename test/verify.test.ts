@@ -30,6 +30,8 @@ const ROOT = path.resolve(__dirname, "..");
 const DEV = path.join(ROOT, "Pulumi.dev.yaml");
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"; // docs/azure-facts.md (FORBIDDEN_ROLES)
 const STRANGER = "0f0f0f0f-1234-4abc-8def-0123456789ab";
+/** A person who grants herself access by hand. */
+const MALLORY = { kind: "User", name: "mallory@contoso.com" };
 
 interface Planned {
     raw: Record<string, unknown>;
@@ -276,15 +278,9 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
     it("reports a RoleBinding edited by hand, and one added by hand in a stack namespace; AKS's own bindings are not drift", async () => {
         const world = await fresh();
         const rb = world.roleBindings.find((b) => b.metadata.name === "auditors-view")!;
-        (rb.subjects as object[]).push({
-            apiGroup: "rbac.authorization.k8s.io",
-            kind: "User",
-            name: "mallory@contoso.com",
-        });
+        (rb.subjects as object[]).push({ apiGroup: "rbac.authorization.k8s.io", ...MALLORY });
         world.roleBindings.push(
-            binding("RoleBinding", "quick-fix", "payments", "ClusterRole", "admin", [
-                { kind: "User", name: "mallory@contoso.com" },
-            ]),
+            binding("RoleBinding", "quick-fix", "payments", "ClusterRole", "admin", [MALLORY]),
         );
         const d = drift(verify(planned, world).report);
         assert.deepEqual(
@@ -301,7 +297,7 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
         const world = await fresh();
         world.clusterRoleBindings.push(
             binding("ClusterRoleBinding", "break-in", "", "ClusterRole", "cluster-admin", [
-                { kind: "User", name: "mallory@contoso.com" },
+                MALLORY,
             ]),
         );
         const d = drift(verify(planned, world).report);
@@ -451,11 +447,11 @@ describe("verify: a deployed stack against its offline plan (snapshots from the 
         // Deployed from another version of the config (state and live agree with each other, not
         // with the plan of this one).
         const rb = world.roleBindings.find((b) => b.metadata.name === "auditors-view")!;
-        (rb.subjects as object[]).push({ kind: "User", name: "mallory@contoso.com" });
+        (rb.subjects as object[]).push(MALLORY);
         const stateRb = world.state.resources.find((r) =>
             r.urn.endsWith("::aks-entra-ns-payments/auditors-view"),
         )!;
-        (stateRb.inputs.subjects as object[]).push({ kind: "User", name: "mallory@contoso.com" });
+        (stateRb.inputs.subjects as object[]).push(MALLORY);
         const after = drift(verify(planned, world).report);
         assert.deepEqual(
             after.map((c) => [c.status, c.subject, c.message]),

@@ -993,6 +993,14 @@ describe("verify live reads (verify/live.ts)", function () {
 
 // --- stack state -------------------------------------------------------------------------------
 
+/** `[type, id]` of each resource readStackState keeps from EXPORTED, in order. */
+const EXPORTED_RESOURCES = [
+    ["pulumi:pulumi:Stack", ""],
+    ["pulumi:providers:azure-native", "0c4e2a1b-9d8f-4e7a-b6c5-3d2e1f0a9b8c"],
+    ["azure-native:containerservice:ManagedCluster", CLUSTER],
+    ["aks-entra:AksEntra", ""],
+];
+
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 const EXPORTED = {
@@ -1100,6 +1108,12 @@ describe("verify stack state (verify/live.ts readStackState)", function () {
     let exportFile: string;
     /** Every command the fake pulumi ran, its arguments joined by spaces. */
     const calls = () => readFileSync(log, "utf8").trim().split("\n");
+    /** What the fake `pulumi stack export` prints next: EXPORTED with these resources. */
+    const exportWith = (resources: unknown[]) =>
+        writeFileSync(
+            exportFile,
+            JSON.stringify({ ...EXPORTED, deployment: { ...EXPORTED.deployment, resources } }),
+        );
     beforeEach(() => {
         dir = mkdtempSync(path.join(tmpdir(), "verify-live-"));
         log = path.join(dir, "pulumi.log");
@@ -1122,12 +1136,7 @@ describe("verify stack state (verify/live.ts readStackState)", function () {
         assert.deepEqual(state.outputs, { clusterName: CLUSTER_NAME, kubeconfig: "[secret]" });
         assert.deepEqual(
             state.resources.map((r) => [r.type, r.id]),
-            [
-                ["pulumi:pulumi:Stack", ""],
-                ["pulumi:providers:azure-native", "0c4e2a1b-9d8f-4e7a-b6c5-3d2e1f0a9b8c"],
-                ["azure-native:containerservice:ManagedCluster", CLUSTER],
-                ["aks-entra:AksEntra", ""],
-            ],
+            EXPORTED_RESOURCES,
         );
         const cluster = state.resources[2];
         assert.deepEqual(cluster.inputs, {
@@ -1167,56 +1176,33 @@ describe("verify stack state (verify/live.ts readStackState)", function () {
             inputs: { resourceName: "id-aks-entra-prod-5ff3bbad-kubelet" },
             outputs: { principalId: KUBELET_PRINCIPAL },
         };
-        writeFileSync(
-            exportFile,
-            JSON.stringify({
-                ...EXPORTED,
-                deployment: {
-                    ...EXPORTED.deployment,
-                    resources: [
-                        root,
-                        provider,
-                        cluster,
-                        component,
-                        // A delete-before-replace identity deleted, its replacement not created.
-                        { ...identity, pendingReplacement: true },
-                        // The cluster's old half: same URN, its own id, still to be deleted. It
-                        // comes after the live one, so a reader keeping the last entry per URN
-                        // would take it for the cluster.
-                        {
-                            ...cluster,
-                            id: oldCluster,
-                            delete: true,
-                            outputs: { name: "aks-aks-entra-prod-0b9d2c1e" },
-                        },
-                    ],
-                },
-            }),
-        );
+        exportWith([
+            root,
+            provider,
+            cluster,
+            component,
+            // A delete-before-replace identity deleted, its replacement not created.
+            { ...identity, pendingReplacement: true },
+            // The cluster's old half: same URN, its own id, still to be deleted. It
+            // comes after the live one, so a reader keeping the last entry per URN
+            // would take it for the cluster.
+            {
+                ...cluster,
+                id: oldCluster,
+                delete: true,
+                outputs: { name: "aks-aks-entra-prod-0b9d2c1e" },
+            },
+        ]);
         const state = await readStackState("prod", dir);
         assert.deepEqual(
             state.resources.map((r) => [r.type, r.id]),
-            [
-                ["pulumi:pulumi:Stack", ""],
-                ["pulumi:providers:azure-native", "0c4e2a1b-9d8f-4e7a-b6c5-3d2e1f0a9b8c"],
-                ["azure-native:containerservice:ManagedCluster", CLUSTER],
-                ["aks-entra:AksEntra", ""],
-            ],
+            EXPORTED_RESOURCES,
         );
         assert.equal(state.resources.filter((r) => r.urn === cluster.urn).length, 1);
         assert.ok(!JSON.stringify(state).includes(oldCluster));
         assert.ok(!JSON.stringify(state).includes(KUBELET_PRINCIPAL));
         // delete: false and pendingReplacement: false are ordinary resources.
-        writeFileSync(
-            exportFile,
-            JSON.stringify({
-                ...EXPORTED,
-                deployment: {
-                    ...EXPORTED.deployment,
-                    resources: [{ ...identity, delete: false, pendingReplacement: false }],
-                },
-            }),
-        );
+        exportWith([{ ...identity, delete: false, pendingReplacement: false }]);
         assert.deepEqual(
             (await readStackState("prod", dir)).resources.map((r) => r.id),
             [KUBELET],
