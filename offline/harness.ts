@@ -159,10 +159,24 @@ interface Monitor {
 }
 
 /**
- * Evaluates the program once. Runs are sequential (the Pulumi runtime is process-global); each
- * starts from fresh fakes and a fresh module load of the program.
+ * Evaluates the program once. Runs are sequential (the Pulumi runtime is process-global): a run
+ * asked for while another is under way starts when it ends. Each starts from fresh fakes and a
+ * fresh module load of the program.
  */
-export async function runProgram(options: RunOptions): Promise<RunResult> {
+export function runProgram(options: RunOptions): Promise<RunResult> {
+    // Calls made while a run is under way (a Promise.all of plans in one process) wait their turn.
+    const run = queue.then(() => runAlone(options));
+    queue = run.then(
+        () => undefined,
+        () => undefined,
+    );
+    return run;
+}
+
+/** The end of the last run asked for: each run starts after it. */
+let queue: Promise<void> = Promise.resolve();
+
+async function runAlone(options: RunOptions): Promise<RunResult> {
     const stackTraceLimit = Error.stackTraceLimit;
     if (options.keepStackTraces !== true) {
         Error.stackTraceLimit = 0;
