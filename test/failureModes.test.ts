@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { KUBELOGIN_MODES, parseConfig, StackNames } from "../components";
 import { DEFAULT_DEPLOYER, fakeGuid } from "../offline/fakes";
 import type { Registration, RunResult } from "../offline/harness";
-import { minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
+import { freshRun, minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
 
 const DEV = stackConfig("dev");
 
@@ -319,7 +319,7 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
             );
 
         it("registers identical resources with identical inputs on two runs", async function () {
-            const again = await run();
+            const again = await freshRun();
             assert.equal(fingerprint(again), fingerprint(dev));
             const names = (r: RunResult) =>
                 ofType(r, TYPES.roleAssignment)

@@ -10,6 +10,7 @@ import {
     type RunResult,
     runProgram,
 } from "../offline/harness";
+import { sharedRun } from "./sharedRuns";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -29,7 +30,16 @@ export function minimalConfig(extra: Record<string, unknown> = {}): Record<strin
     };
 }
 
+/**
+ * The program evaluated for the dev stack file with `options` over it. Shared: the same options
+ * evaluate once per process and the result is frozen (test/sharedRuns.ts); `freshRun` evaluates
+ * anew, for tests of what two evaluations have in common.
+ */
 export function run(options: Partial<RunOptions> = {}): Promise<RunResult> {
+    return sharedRun({ config: stackConfig("dev"), ...options });
+}
+
+export function freshRun(options: Partial<RunOptions> = {}): Promise<RunResult> {
     return runProgram({ config: stackConfig("dev"), ...options });
 }
 
