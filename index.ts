@@ -8,10 +8,10 @@ import {
     ConfigError,
     configFromPulumi,
     createOnlyProblems,
+    credentialsCommand,
     createOnlySettings,
     type Deployer,
     identityOutput as identity,
-    personLoginMode,
     PIM_ACTIVATION_URL,
     previousCreateOnlySettings,
     resolveDeployer,
@@ -68,8 +68,12 @@ export = async () => {
                 { objectId: j.group.objectId, activate: PIM_ACTIVATION_URL },
             ]),
         ),
-        /** What a person runs to reach the cluster. */
-        getCredentialsCommand: pulumi.interpolate`az aks get-credentials --resource-group ${stack.resourceGroup.name} --name ${stack.cluster.name} --overwrite-existing && kubelogin convert-kubeconfig -l ${personLoginMode(config)}`,
+        /** What a person runs to reach the cluster (with PoP tokens when kubeloginPop is on). */
+        getCredentialsCommand: pulumi
+            .all([stack.resourceGroup.name, stack.cluster.name, stack.cluster.id])
+            .apply(([resourceGroup, name, id]) =>
+                credentialsCommand(config, { resourceGroup, name, id }),
+            ),
         /** User kubeconfig, kubelogin exec with a non-interactive login (automationLoginMode). Secret. */
         kubeconfig: pulumi.secret(stack.cluster.kubeconfig),
         /** What AKS fixed when it created the cluster; the next run refuses changes to it. */

@@ -53,6 +53,11 @@ export interface AksClusterArgs {
     readonly kubeloginMode: KubeloginMode;
     /** kubelogin `--client-id` of an msi login (deployer.managedIdentityClientId). */
     readonly kubeloginClientId?: string;
+    /**
+     * The exported kubeconfig asks for proof-of-possession tokens bound to this cluster's ARM id
+     * (kubeloginMode spn only: components/pop.ts). Defaults to false: bearer tokens.
+     */
+    readonly kubeloginPop?: boolean;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Protect the cluster from deletion. Defaults to false. */
     readonly protect?: boolean;
@@ -225,9 +230,13 @@ export class AksCluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // The PoP claim is the id ARM returned for the cluster, as it wrote it.
         this.kubeconfig = pulumi.secret(
-            credentials.kubeconfigs.apply((kcs) =>
-                userKubeconfig(kcs ?? [], args.kubeloginMode, args.kubeloginClientId),
+            pulumi.all([credentials.kubeconfigs, this.cluster.id]).apply(([kcs, id]) =>
+                userKubeconfig(kcs ?? [], args.kubeloginMode, {
+                    clientId: args.kubeloginClientId,
+                    popClusterId: args.kubeloginPop === true ? id : undefined,
+                }),
             ),
         );
 

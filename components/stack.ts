@@ -9,6 +9,7 @@ import { AksCluster } from "./cluster";
 import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
 import { ClusterConnection } from "./clusterConnection";
 import { automationLoginMode, type StackConfig } from "./config";
+import { usesPop } from "./pop";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
@@ -192,6 +193,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 defenderWorkspaceId: config.cluster.defender?.workspaceId ?? auditWorkspaceId,
                 kubeloginMode: automationLoginMode(config),
                 kubeloginClientId: config.deployer.managedIdentityClientId,
+                kubeloginPop: usesPop(config, automationLoginMode(config)),
                 protect: config.protect,
             },
             parent,

@@ -10,6 +10,7 @@ import { isStanding, type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from
 import { RegistrationIndex } from "./registrations";
 import { orderChecks } from "./order";
 import { planResources } from "./resources";
+import { signIn } from "./signIn";
 
 export interface PlanInput {
     project: string;
@@ -37,11 +38,13 @@ export function buildPlan(input: PlanInput): Plan {
     });
     const resources = planResources({ index, access });
     const order = orderChecks({ index, access });
+    const login = signIn(index, input.config);
     const findings = deriveFindings({
         index,
         access,
         order,
         config: input.config,
+        signIn: login,
         policyViolations: input.policyViolations,
     });
 
@@ -82,6 +85,7 @@ export function buildPlan(input: PlanInput): Plan {
         trusts: access.trusts,
         findings,
         deploy: planDeploy(input.registrations),
+        signIn: login,
         outputs,
     };
 }

@@ -14,12 +14,15 @@ import { rbacFindings } from "./findingsRbac";
 import { type Finding, type OrderCheck, SEVERITIES, sortBy } from "./model";
 import { systemPool } from "./pools";
 import { at, type RegistrationIndex, strings, TYPES } from "./registrations";
+import { type SignIn, signInFindings } from "./signIn";
 
 export interface FindingContext {
     index: RegistrationIndex;
     access: Access;
     order: OrderCheck[];
     config: StackConfig;
+    /** How people and the exported kubeconfig sign in. Undefined: no sign-in findings. */
+    signIn?: SignIn;
     /** What the guardrails pack (policy/) reports for these registrations. */
     policyViolations?: readonly PolicyViolation[];
 }
@@ -39,6 +42,7 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
         ...clusterFindings(ctx),
         ...configFindings(ctx),
         ...jitFindings(ctx),
+        ...(ctx.signIn ? signInFindings(ctx, ctx.signIn) : []),
     ];
 
     for (const c of ctx.order.filter((x) => !x.ok)) {

@@ -9,6 +9,7 @@ import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
+import { kubeconfigTokens, loginMode } from "./signIn";
 
 export interface ResourceContext {
     index: RegistrationIndex;
@@ -80,11 +81,6 @@ const NAME_INPUT: Readonly<Record<string, string>> = {
 
 function onOff(value: unknown, on = "enabled", off = "disabled"): string {
     return value === true ? on : off;
-}
-
-/** The kubelogin login mode written in a kubeconfig, without revealing anything else of it. */
-export function loginMode(kubeconfig: string): string {
-    return /--login["']?\s*(?:\n\s*-\s*)?["']?([a-z]+)/.exec(kubeconfig)?.[1] ?? "";
 }
 
 function clusterProperties(r: Registration, ctx: ResourceContext): Record<string, string> {
@@ -313,9 +309,10 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
         }
         case TYPES.k8sProvider: {
             const mode = loginMode(text(i.kubeconfig));
+            const tokens = kubeconfigTokens(text(i.kubeconfig)) === "pop" ? "PoP" : "bearer";
             return {
                 ...out,
-                kubeconfig: `user kubeconfig, kubelogin --login ${mode || "?"} (secret)`,
+                kubeconfig: `user kubeconfig, kubelogin --login ${mode || "?"}, ${tokens} tokens (secret)`,
                 cluster: access.scopeOf(text(i.clusterIdentifier)).label,
             };
         }

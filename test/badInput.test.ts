@@ -111,7 +111,7 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
         ],
     },
     {
@@ -780,6 +780,38 @@ const CASES: BadInput[] = [
     {
         what: "an unknown kubelogin mode",
         config: min({ kubeloginMode: "browser" }),
+        problems: [
+            'aks-entra:kubeloginMode "browser" is not allowed; allowed: azurecli | workloadidentity | spn | msi | interactive | devicecode',
+        ],
+    },
+    // Proof-of-possession tokens: kubelogin asks for them in the interactive and spn logins only.
+    {
+        what: "kubeloginPop: yes (a string)",
+        config: min({ kubeloginMode: "interactive", kubeloginPop: "yes" }),
+        problems: ['aks-entra:kubeloginPop "yes" is not a boolean (true or false)'],
+    },
+    ...(["azurecli", "workloadidentity", "msi", "devicecode"] as const).map((mode) => ({
+        what: `kubeloginPop with kubeloginMode ${mode}`,
+        config: min({ kubeloginMode: mode, kubeloginPop: true }),
+        problems: [
+            `aks-entra:kubeloginPop true is used only with kubeloginMode interactive or spn (kubelogin requests proof-of-possession tokens only in those logins and ignores the flags in the others), but kubeloginMode is "${mode}"; set kubeloginMode: interactive or spn, or remove the key`,
+        ],
+    })),
+    {
+        what: "kubeloginPop with kubeloginMode left at its default",
+        config: min({ kubeloginPop: true }),
+        problems: [
+            'aks-entra:kubeloginPop true is used only with kubeloginMode interactive or spn (kubelogin requests proof-of-possession tokens only in those logins and ignores the flags in the others), but kubeloginMode is "azurecli"; set kubeloginMode: interactive or spn, or remove the key',
+        ],
+    },
+    {
+        // The mode's own problem only: nothing is known about a mode that was refused.
+        what: "kubeloginPop and a managed identity client id with an unknown kubelogin mode",
+        config: min({
+            kubeloginMode: "browser",
+            kubeloginPop: true,
+            deployer: { managedIdentityClientId: "6f0a7c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b" },
+        }),
         problems: [
             'aks-entra:kubeloginMode "browser" is not allowed; allowed: azurecli | workloadidentity | spn | msi | interactive | devicecode',
         ],

@@ -616,6 +616,7 @@ describe("dev stack", function () {
             "groups",
             "jit",
             "kubeloginMode",
+            "kubeloginPop",
             "kubernetesVersion",
             "location",
             "namespaces",

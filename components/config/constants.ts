@@ -39,6 +39,13 @@ export const KUBELOGIN_MODES = [
     "devicecode",
 ] as const;
 export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
+/**
+ * The logins in which kubelogin requests proof-of-possession tokens (`--pop-enabled`): its
+ * credential factory builds a PoP credential for interactive, spn and ropc only, and ignores the
+ * flags in every other login (Azure/kubelogin pkg/internal/token/provider.go; docs/azure-facts.md,
+ * "Proof-of-possession tokens"). ropc is not a mode this stack offers.
+ */
+export const POP_LOGIN_MODES = ["interactive", "spn"] as const satisfies readonly KubeloginMode[];
 
 /** AKS allows 100 node pools per cluster; one is the system pool. */
 export const MAX_USER_POOLS = 99;

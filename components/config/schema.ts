@@ -323,6 +323,7 @@ export const KEY_SCHEMAS = {
         excludeGroups: z.array(groupRef).optional(),
     }),
     kubeloginMode: z.enum(KUBELOGIN_MODES),
+    kubeloginPop: z.boolean(),
     deployer: z.strictObject({
         objectId: guid.optional(),
         principalType: z.enum(PRINCIPAL_TYPES).optional(),

@@ -207,6 +207,12 @@ export interface StackConfig {
     /** Undefined: no Conditional Access policy. */
     conditionalAccess?: ConditionalAccessSettings;
     kubeloginMode: KubeloginMode;
+    /**
+     * kubelogin asks Entra for proof-of-possession tokens, bound to a key on the signing-in machine
+     * and to the cluster's ARM id, in the logins that support them (interactive, spn:
+     * components/pop.ts). Default false: bearer tokens.
+     */
+    kubeloginPop: boolean;
     deployer: {
         /**
          * The principal that runs `pulumi up`, fixed in config so a change of operator does not move

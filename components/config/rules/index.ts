@@ -1,5 +1,5 @@
 // Every cross-field rule, in the order their problems are listed. Pure module.
-import { admins, clusterAccess, deployerLogin } from "./access";
+import { admins, clusterAccess, deployerLogin, kubeloginPop } from "./access";
 import {
     apiServerAccess,
     network,
@@ -31,6 +31,7 @@ export const RULES: readonly Rule[] = [
     admins,
     clusterAccess,
     deployerLogin,
+    kubeloginPop,
     uniqueNamespaces,
     namespaces,
     pipelines,
