@@ -10,9 +10,13 @@ import { AKS_SERVER_APP_ID } from "./kubeconfig";
 export const PIM_ACTIVATION_URL =
     "https://portal.azure.com/#view/Microsoft_Azure_PIMCommon/ActivationMenuBlade/~/aadgroup";
 
-/** `PT8H`, `PT30M`, `PT1H30M`; a whole day is `PT1D`, as the provider takes it (PT23H30M at most otherwise). */
+/**
+ * `PT8H`, `PT30M`, `PT1H30M`; a whole day is `P1D`. The azuread provider takes only `PT30M` ..
+ * `PT23H30M` in 30-minute steps and `P1D` (its docs' `PT1D` is refused at preview;
+ * docs/azure-facts.md, 21).
+ */
 export function activationDuration(minutes: number): string {
-    if (minutes === 24 * 60) return "PT1D";
+    if (minutes === 24 * 60) return "P1D";
     const h = Math.floor(minutes / 60);
     const m = minutes % 60;
     return `PT${h > 0 ? `${h}H` : ""}${m > 0 ? `${m}M` : ""}`;

@@ -1014,7 +1014,67 @@ export function poolProblems(pool: Props, where: string): string[] {
           ];
 }
 
-/** PIM's member-role policy as Graph refuses it (the provider's maximumDuration and approval rules). */
+/**
+ * The values the azuread provider accepts for `activation_rules.maximum_duration`, restated from
+ * its schema (hashicorp/terraform-provider-azuread,
+ * internal/services/policies/group_role_management_policy_resource.go, StringInSlice): 30 minutes
+ * to 23 h 30 in 30-minute steps, then `P1D`. `PT1D`, which its docs show, is not among them.
+ */
+export const PROVIDER_MAX_DURATIONS: readonly string[] = [
+    "PT30M",
+    "PT1H",
+    "PT1H30M",
+    "PT2H",
+    "PT2H30M",
+    "PT3H",
+    "PT3H30M",
+    "PT4H",
+    "PT4H30M",
+    "PT5H",
+    "PT5H30M",
+    "PT6H",
+    "PT6H30M",
+    "PT7H",
+    "PT7H30M",
+    "PT8H",
+    "PT8H30M",
+    "PT9H",
+    "PT9H30M",
+    "PT10H",
+    "PT10H30M",
+    "PT11H",
+    "PT11H30M",
+    "PT12H",
+    "PT12H30M",
+    "PT13H",
+    "PT13H30M",
+    "PT14H",
+    "PT14H30M",
+    "PT15H",
+    "PT15H30M",
+    "PT16H",
+    "PT16H30M",
+    "PT17H",
+    "PT17H30M",
+    "PT18H",
+    "PT18H30M",
+    "PT19H",
+    "PT19H30M",
+    "PT20H",
+    "PT20H30M",
+    "PT21H",
+    "PT21H30M",
+    "PT22H",
+    "PT22H30M",
+    "PT23H",
+    "PT23H30M",
+    "P1D",
+];
+
+/**
+ * PIM's member-role policy as the provider (at preview: maximumDuration) and Graph (approval rules)
+ * refuse it.
+ */
 export function pimPolicyProblems(inputs: Props): string[] {
     const out: string[] = [];
     if (inputs.roleId !== "member" && inputs.roleId !== "owner") {
@@ -1022,15 +1082,9 @@ export function pimPolicyProblems(inputs: Props): string[] {
     }
     const a = (inputs.activationRules ?? {}) as Props;
     const d = a.maximumDuration;
-    const m = typeof d === "string" ? /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(d) : null;
-    const minutes = m && (m[1] || m[2]) ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : NaN;
-    if (
-        d !== undefined &&
-        d !== "PT1D" &&
-        !(minutes >= 30 && minutes <= 23 * 60 + 30 && minutes % 30 === 0)
-    ) {
+    if (d !== undefined && !PROVIDER_MAX_DURATIONS.includes(d as string)) {
         out.push(
-            `maximumDuration ${JSON.stringify(d)} is not PT30M..PT23H30M in 30-minute steps or PT1D`,
+            `expected activation_rules.0.maximum_duration to be one of PT30M..PT23H30M in 30-minute steps or P1D, got ${JSON.stringify(d)}`,
         );
     }
     const approvers = ((a.approvalStage as Props | undefined)?.primaryApprovers ?? []) as Props[];

@@ -9,6 +9,7 @@ import {
     conditionalAccessProblems,
     fakeGuid,
     pimPolicyProblems,
+    PROVIDER_MAX_DURATIONS,
 } from "../offline/fakes";
 import type { Registration, RunResult } from "../offline/harness";
 import { dev } from "./configCases";
@@ -140,8 +141,15 @@ describe("just-in-time access: one PIM group per aks-entra:jit entry", function 
             "PT4H",
             "PT8H",
             "PT23H30M",
-            "PT1D",
+            "P1D",
         ]);
+        // Every duration config accepts is one the azuread provider takes (its fixed list).
+        for (let m = 30; m <= 24 * 60; m += 30) {
+            assert.ok(
+                PROVIDER_MAX_DURATIONS.includes(activationDuration(m)),
+                activationDuration(m),
+            );
+        }
     });
 
     it("a person approver is a singleUser; defaults: PT8H, justification, MFA, no approval", async function () {
@@ -310,7 +318,9 @@ describe("the fake Graph refuses what PIM and Conditional Access refuse", functi
         );
     });
 
-    it("activation durations outside PT30M..PT23H30M or PT1D, approval without approvers", function () {
+    it("activation durations outside the provider's list (PT30M..PT23H30M, P1D), approval without approvers", function () {
+        const refused = (d: string) =>
+            `expected activation_rules.0.maximum_duration to be one of PT30M..PT23H30M in 30-minute steps or P1D, got "${d}"`;
         assert.deepEqual(
             pimPolicyProblems({
                 roleId: "member",
@@ -321,18 +331,18 @@ describe("the fake Graph refuses what PIM and Conditional Access refuse", functi
                 },
             }),
             [
-                'maximumDuration "PT24H" is not PT30M..PT23H30M in 30-minute steps or PT1D',
+                refused("PT24H"),
                 "requireApproval needs an approvalStage with at least one primary approver",
             ],
         );
-        assert.deepEqual(
-            pimPolicyProblems({ roleId: "member", activationRules: { maximumDuration: "PT1D" } }),
-            [],
-        );
-        assert.deepEqual(
-            pimPolicyProblems({ roleId: "member", activationRules: { maximumDuration: "PT45M" } }),
-            ['maximumDuration "PT45M" is not PT30M..PT23H30M in 30-minute steps or PT1D'],
-        );
+        const problems = (d: string) =>
+            pimPolicyProblems({ roleId: "member", activationRules: { maximumDuration: d } });
+        assert.deepEqual(problems("P1D"), []);
+        assert.deepEqual(problems("PT23H30M"), []);
+        // The provider's docs write a day as PT1D; its validation refuses it.
+        for (const d of ["PT1D", "PT45M", "PT90M", "PT0H30M", "P1DT0H", "PT24H"]) {
+            assert.deepEqual(problems(d), [refused(d)]);
+        }
     });
 
     it("a Conditional Access policy without an app, a user or a valid control", function () {
