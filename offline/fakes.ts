@@ -259,7 +259,13 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 change.op === "create" ||
                 (change.op === "replace" && !change.deleteBeforeReplace)
             ) {
-                this.checkNotExisting(args.type, urn, id, unwrapSecrets(inputs) as Props);
+                this.checkNotExisting(
+                    args.type,
+                    urn,
+                    id,
+                    unwrapSecrets(inputs) as Props,
+                    change.op === "replace" ? prior : undefined,
+                );
             }
         } catch (e) {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
@@ -294,11 +300,22 @@ export class AzureFakes implements pulumi.runtime.Mocks {
      * ("cannot create already existing resource", docs/azure-facts.md failure mode 14), the
      * Kubernetes API answers 409 AlreadyExists, and ARM refuses a second role assignment of one
      * role to one principal on one scope under another name (RoleAssignmentExists, 409). What exists:
-     * the objects outside the stack's state and those of its previous state under other URNs (their
-     * deletes come after every create).
+     * the objects outside the stack's state, those of its previous state under other URNs (their
+     * deletes come after every create), and the old object of a create-before-delete replacement
+     * (`replacing`) that keeps its id, as a replacement forced by a property rather than a name
+     * does: Pulumi deletes it only after the new one is created.
      */
-    private checkNotExisting(type: string, urn: string, id: string, inputs: Props): void {
-        const others = [...this.outside, ...[...this.prior.values()].filter((p) => p.urn !== urn)];
+    private checkNotExisting(
+        type: string,
+        urn: string,
+        id: string,
+        inputs: Props,
+        replacing?: PriorResource,
+    ): void {
+        const others = [
+            ...this.outside,
+            ...[...this.prior.values()].filter((p) => p.urn !== urn || p === replacing),
+        ];
         const lower = id.toLowerCase();
         if (type.startsWith("azure-native:")) {
             const taken = others.find(
@@ -1279,8 +1296,14 @@ export interface Change {
  * - RoleBinding and ClusterRoleBinding `roleRef`: immutable in the Kubernetes API, and a forced
  *   replacement in pulumi-kubernetes (forceNewProperties, provider/pkg/provider/diff.go). A named
  *   object keeps its name, so pulumi-kubernetes deletes it before creating it again.
+ * - ResourceGroup and ManagedCluster `location`: azure-native's forceNewMap
+ *   (provider/pkg/gen/replacement.go, "Resources"/"ResourceGroup" and
+ *   "ContainerService"/"ManagedCluster"). The id keeps the name, so the replacement's create meets
+ *   the old resource (checkNotExisting; docs/azure-facts.md failure mode 26).
  */
 const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
+    [TYPES.resourceGroup]: ["location"],
+    [TYPES.cluster]: ["location"],
     [TYPES.sleep]: ["triggers"],
     [TYPES.roleBinding]: ["roleRef"],
     [TYPES.clusterRoleBinding]: ["roleRef"],
@@ -1304,7 +1327,12 @@ export function classifyChange(
         return { op: "replace", reason: `its id changes: ${prior.id} -> ${id}` };
     }
     const after = applyIgnoreChanges(inputs, prior.inputs, ignoreChanges);
-    const forced = (REPLACE_ON[type] ?? []).filter((k) => !sameValue(prior.inputs[k], after[k]));
+    // A region compares as azure-native compares it: "West Europe" is westeurope.
+    const same = (k: string) =>
+        k === "location"
+            ? location(prior.inputs[k]) === location(after[k])
+            : sameValue(prior.inputs[k], after[k]);
+    const forced = (REPLACE_ON[type] ?? []).filter((k) => !same(k));
     if (forced.length > 0) {
         const dbr = type.startsWith("kubernetes:");
         return {

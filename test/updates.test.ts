@@ -212,6 +212,54 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
             assert.equal(e.registrations.length, 0);
         });
 
+        it("a region change without the stack's last outputs: azure-native replaces the resource group and the cluster under the names the old ones hold, and the run fails (failure mode 26)", async function () {
+            const config = dev((c) => {
+                c["aks-entra:location"] = "northeurope";
+            });
+            const e = await refused({ config, previous: { registrations: first.registrations } });
+            const rg = ofType(first, TYPES.resourceGroup)[0];
+            const cluster = ofType(first, TYPES.cluster)[0];
+            const lines = e.message.split("\n");
+            for (const r of [rg, cluster]) {
+                assert.ok(
+                    lines.includes(
+                        `${r.type} ${r.name}: cannot create already existing resource '${r.id}'`,
+                    ),
+                    e.message,
+                );
+                const step = e.steps.find((s) => s.urn === r.urn)!;
+                assert.equal(step.op, "replace");
+                assert.equal(step.reason, "location changed, which replaces it");
+            }
+            // Every identity is an in-place update ARM refuses.
+            const identities = ofType(first, TYPES.identity);
+            assert.ok(identities.length > 0);
+            for (const r of identities) {
+                assert.ok(
+                    lines.some((l) =>
+                        l.startsWith(`${r.type} ${r.name}: InvalidResourceLocation: `),
+                    ),
+                    r.name,
+                );
+            }
+        });
+
+        it("a region change with the stack's last outputs: the program refuses it itself, naming the key and the procedure, before registering anything", async function () {
+            const config = dev((c) => {
+                c["aks-entra:location"] = "northeurope";
+            });
+            const e = await refused({ config, previous: first });
+            assert.ok(
+                e.message.includes(
+                    `aks-entra:location "northeurope" differs from "westeurope", which the cluster was created with: Azure cannot move a resource group, a cluster or an identity to another region`,
+                ),
+                e.message,
+            );
+            assert.match(e.message, /create a new stack with the new location/);
+            assert.doesNotMatch(e.message, /already existing|InvalidResourceLocation/);
+            assert.equal(e.registrations.length, 0);
+        });
+
         it("adding a namespace grant: the new role assignment is a create, the cluster is same", async function () {
             const config = dev((c) => {
                 const obs = namespaces(c).find((n) => n.name === "observability")!;
@@ -657,6 +705,20 @@ describe("Azure's in-place rules (offline/fakes.ts: updateProblems, classifyChan
                 .op,
             "update",
         );
+        // azure-native's forceNewMap: a resource group's and a cluster's region replace them.
+        for (const type of [TYPES.resourceGroup, TYPES.cluster]) {
+            const here = { id: "/g", inputs: { location: "westeurope" } };
+            assert.deepEqual(classifyChange(type, here, "/g", { location: "northeurope" }, []), {
+                op: "replace",
+                reason: "location changed, which replaces it",
+                deleteBeforeReplace: false,
+            });
+            // The same region spelt another way is no replacement.
+            assert.equal(
+                classifyChange(type, here, "/g", { location: "West Europe" }, []).op,
+                "update",
+            );
+        }
         const binding = { id: "ns/b", inputs: { roleRef: { name: "view" } } };
         assert.deepEqual(
             classifyChange(TYPES.roleBinding, binding, "ns/b", { roleRef: { name: "edit" } }, []),
