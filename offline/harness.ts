@@ -372,19 +372,30 @@ function planSteps(
 }
 
 /**
+ * Types Azure does not delete with the resource they belong to, so a delete Pulumi skips
+ * (deletedWith) leaves them in Azure: Azure Monitor keeps the diagnostic settings of a deleted
+ * resource and applies them to one recreated under the same id
+ * (learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings; docs/azure-facts.md
+ * failure mode 27). Child resources (agent pools, maintenance configurations, federated
+ * credentials), Kubernetes objects and PIM eligibilities go with their parent.
+ */
+const OUTLIVE_THEIR_RESOURCE: ReadonlySet<string> = new Set([TYPES.diagnosticSetting]);
+
+/**
  * Pulumi's deletes of `condemned` (resources of `state`): a resource is deleted once every
  * condemned resource that refers to it in `state` (dependency, parent, provider or deletedWith)
  * has been deleted, from `from` seconds on. A delete whose deletedWith resource is itself condemned
  * is skipped, transitively (Pulumi's deletedWith); components and providers delete without a cloud
  * call. Reports what Azure and the Kubernetes API refuse: deletes of protected resources, and
- * Kubernetes deletes once the cluster is gone.
+ * Kubernetes deletes once the cluster is gone; and what stays in Azure (`left`): skipped deletes
+ * of the types in OUTLIVE_THEIR_RESOURCE.
  */
 function scheduleDeletes(
     state: readonly Registration[],
     condemned: readonly Registration[],
     from: number,
     options: { clusterGone: boolean; command: string; replaced?: ReadonlySet<string> },
-): { steps: Step[]; errors: string[]; fics: FicOperation[] } {
+): { steps: Step[]; errors: string[]; fics: FicOperation[]; left: OutsideObject[] } {
     const replaced = options.replaced ?? new Set<string>();
     const doomed = new Set(condemned.map((r) => r.urn));
     const refersTo = (r: Registration) =>
@@ -413,6 +424,7 @@ function scheduleDeletes(
     const errors: string[] = [];
     const fics: FicOperation[] = [];
     const steps: Step[] = [];
+    const left: OutsideObject[] = [];
     const clusters = state.filter((r) => r.type === TYPES.cluster);
     const clusterName = clusters
         .map((c) => (typeof c.inputs.resourceName === "string" ? c.inputs.resourceName : c.name))
@@ -432,6 +444,9 @@ function scheduleDeletes(
                 span,
                 reason: `deleted with ${r.deletedWith}`,
             });
+            if (OUTLIVE_THEIR_RESOURCE.has(r.type)) {
+                left.push({ type: r.type, id: r.id, inputs: r.inputs });
+            }
             continue;
         }
         steps.push({
@@ -461,24 +476,25 @@ function scheduleDeletes(
     }
     const index = new Map(state.map((r, i) => [r.urn, i]));
     steps.sort((a, b) => a.span.start - b.span.start || index.get(a.urn)! - index.get(b.urn)!);
-    return { steps, errors, fics };
+    return { steps, errors, fics, left };
 }
 
 /**
  * `pulumi destroy` of a stack's state: every resource deleted as Pulumi orders deletes (see
- * scheduleDeletes), from 0 s. No program runs. Returns the steps in time order and what Azure and
- * the Kubernetes API refuse.
+ * scheduleDeletes), from 0 s. No program runs. Returns the steps in time order, what Azure and
+ * the Kubernetes API refuse, and what stays in Azure afterwards (`left`: pass it as
+ * RunOptions.outside to the next `pulumi up` of the same stack).
  */
 export function destroyStack(
     previous: Pick<RunResult, "registrations">,
     options: { clusterGone?: boolean } = {},
-): { steps: Step[]; errors: string[] } {
+): { steps: Step[]; errors: string[]; left: OutsideObject[] } {
     const state = previous.registrations;
-    const { steps, errors, fics } = scheduleDeletes(state, state, 0, {
+    const { steps, errors, fics, left } = scheduleDeletes(state, state, 0, {
         clusterGone: options.clusterGone === true,
         command: "pulumi destroy",
     });
-    return { steps, errors: [...errors, ...ficConcurrencyProblems(fics)] };
+    return { steps, errors: [...errors, ...ficConcurrencyProblems(fics)], left };
 }
 
 async function waitForRegistrations(): Promise<void> {

@@ -396,10 +396,11 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
     });
 
     describe("pulumi destroy", function () {
-        it("deletes every Kubernetes object, agent pool, diagnostic setting, maintenance window, credential and PIM eligibility with its cluster, identity or group: no API call, no error", function () {
+        it("deletes every Kubernetes object, agent pool, maintenance window, credential and PIM eligibility with its cluster, identity or group: no API call, no error, nothing left", function () {
             for (const clusterGone of [false, true]) {
-                const { steps, errors } = destroyStack(first, { clusterGone });
+                const { steps, errors, left } = destroyStack(first, { clusterGone });
                 assert.deepEqual(errors, []);
+                assert.deepEqual(left, []);
                 assert.equal(steps.length, first.steps.length);
                 const skipped = steps.filter((s) => s.op === "delete-skipped");
                 assert.deepEqual(
@@ -410,7 +411,6 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
                                 r.custom &&
                                 (r.type.startsWith("kubernetes:") ||
                                     r.type === TYPES.agentPool ||
-                                    r.type === TYPES.diagnosticSetting ||
                                     r.type === TYPES.maintenance ||
                                     // PIM eligibilities go with their group.
                                     r.type === TYPES.pimEligibility ||
@@ -421,6 +421,40 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
                 );
                 assert.ok(skipped.every((s) => s.span.end === s.span.start));
             }
+        });
+
+        it("deletes the audit diagnostic setting itself, before the cluster: Azure Monitor would keep it (failure mode 27)", function () {
+            const { steps } = destroyStack(first);
+            const setting = ofType(first, TYPES.diagnosticSetting)[0];
+            const [del] = steps.filter((s) => s.urn === setting.urn);
+            const cluster = steps.find((s) => s.type === TYPES.cluster)!;
+            assert.equal(del.op, "delete");
+            assert.ok(del.span.end <= cluster.span.start, "the setting goes before its cluster");
+            assert.equal(setting.deletedWith, "");
+        });
+
+        it("a setting deletedWith its cluster outlives a destroy, and the next up of the same stack fails on it: cannot create already existing resource (failure mode 27)", async function () {
+            // The state of a program that deleted the setting with the cluster.
+            const cluster = ofType(first, TYPES.cluster)[0];
+            const setting = ofType(first, TYPES.diagnosticSetting)[0];
+            const state = {
+                registrations: first.registrations.map((r) =>
+                    r.urn === setting.urn ? { ...r, deletedWith: cluster.urn } : r,
+                ),
+            };
+            const destroyed = destroyStack(state);
+            assert.deepEqual(destroyed.errors, []);
+            assert.deepEqual(destroyed.left, [
+                { type: TYPES.diagnosticSetting, id: setting.id, inputs: setting.inputs },
+            ]);
+            const e = await refused({ outside: destroyed.left });
+            assert.equal(
+                e.message,
+                `${setting.type} ${setting.name}: cannot create already existing resource '${setting.id}'`,
+            );
+            // With the setting deleted by the destroy, the same stack comes up again.
+            const again = await run({ outside: destroyStack(first).left });
+            assert.equal(ofType(again, TYPES.diagnosticSetting)[0].id, setting.id);
         });
 
         it("deletes grants before their principals and scopes, the cluster after what it holds, the resource group last", function () {
