@@ -10,10 +10,10 @@ import { stringify } from "yaml";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
+import { overlappingWrites, type WriteOperation } from "./concurrency";
 import {
     createSeconds,
     deleteSeconds,
-    overlaps,
     PROPAGATION_SECONDS,
     type Span,
     Timeline,
@@ -1543,13 +1543,10 @@ function kindOf(type: string): string {
 }
 
 /** One write of a federated credential in the timeline: a create, update or delete. */
-export interface FicOperation {
+export interface FicOperation extends WriteOperation {
     op: StepOp;
-    name: string;
-    id: string;
     /** resourceGroupName and resourceName (the identity) come from here. */
     inputs: Props;
-    span: Span;
 }
 
 /**
@@ -1559,23 +1556,11 @@ export interface FicOperation {
  * one of the same identity.
  */
 export function ficConcurrencyProblems(ops: readonly FicOperation[]): string[] {
-    const byIdentity = new Map<string, FicOperation[]>();
-    for (const o of ops) {
-        if (o.span.end <= o.span.start) continue;
-        const key = `${String(o.inputs.resourceGroupName)}|${String(o.inputs.resourceName)}`;
-        byIdentity.set(key.toLowerCase(), [...(byIdentity.get(key.toLowerCase()) ?? []), o]);
-    }
-    const out: string[] = [];
-    for (const group of byIdentity.values()) {
-        const sorted = [...group].sort((a, b) => a.span.start - b.span.start);
-        sorted.forEach((b, j) => {
-            const a = sorted.slice(0, j).find((x) => overlaps(x.span, b.span));
-            if (!a) return;
-            const identity = b.id.replace(/\/federatedIdentityCredentials\/[^/]+$/i, "");
-            out.push(
-                `${TYPES.fic} ${b.name}: ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity: Too many Federated Identity Credentials are written concurrently for the managed identity ${identity} (${b.op} at ${b.span.start}-${b.span.end} s beside the ${a.op} of ${a.name} at ${a.span.start}-${a.span.end} s)`,
-            );
-        });
-    }
-    return out;
+    return overlappingWrites(
+        ops,
+        (o) => `${String(o.inputs.resourceGroupName)}|${String(o.inputs.resourceName)}`,
+    ).map(({ earlier: a, later: b }) => {
+        const identity = b.id.replace(/\/federatedIdentityCredentials\/[^/]+$/i, "");
+        return `${TYPES.fic} ${b.name}: ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity: Too many Federated Identity Credentials are written concurrently for the managed identity ${identity} (${b.op} at ${b.span.start}-${b.span.end} s beside the ${a.op} of ${a.name} at ${a.span.start}-${a.span.end} s)`;
+    });
 }

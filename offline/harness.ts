@@ -22,6 +22,7 @@ import {
     type StepOp,
     unwrapSecrets,
 } from "./fakes";
+import { poolCreateConcurrencyProblems, type WriteOperation } from "./concurrency";
 import { deleteSeconds, providerUrn, type Span } from "./timeline";
 import { TYPES } from "./types";
 
@@ -325,6 +326,7 @@ function planSteps(
 ): { steps: Step[]; errors: string[] } {
     const steps: Step[] = [];
     const fics: FicOperation[] = [];
+    const pools: WriteOperation[] = [];
     for (const r of registrations) {
         if (!r.custom) continue;
         const fake = fakes.find(r.type, r.name, r.id);
@@ -340,6 +342,9 @@ function planSteps(
         });
         if (r.type === TYPES.fic && op !== "same") {
             fics.push({ op, name: r.name, id: r.id, inputs: r.inputs, span: r.span });
+        }
+        if (r.type === TYPES.agentPool && op !== "same") {
+            pools.push({ op, name: r.name, id: r.id, inputs: r.inputs, span: r.span });
         }
     }
     const registered = new Set(registrations.map((r) => r.urn));
@@ -367,7 +372,11 @@ function planSteps(
     fics.push(...deletes.fics);
     return {
         steps: all.map(({ s }) => s),
-        errors: [...deletes.errors, ...ficConcurrencyProblems(fics)],
+        errors: [
+            ...deletes.errors,
+            ...ficConcurrencyProblems(fics),
+            ...poolCreateConcurrencyProblems(pools),
+        ],
     };
 }
 

@@ -106,6 +106,27 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
             );
         });
 
+        it("SetVNetOwnershipFailed: two user pools created at once in your network (failure mode 28)", async function () {
+            const e = await refused({
+                editWaits: without(/AgentPool::aks-entra-cluster-pool-apps$/, /-pool-batch$/),
+            });
+            assert.match(
+                e.message,
+                /^azure-native:containerservice:AgentPool aks-entra-cluster-pool-batch: SetVNetOwnershipFailed: Set virtual network ownership failed: VirtualNetworkNotInSucceededState: Virtual network \/subscriptions\/.+\/virtualNetworks\/vnet-spoke-dev is in Updating state\. It needs to be in Succeeded state in order to set resource ownership\. \(create at 556-796 s beside the create of aks-entra-cluster-pool-apps at 556-796 s\)$/,
+            );
+        });
+
+        it("in the network AKS manages, user pools are created at once, and the fakes accept it", async function () {
+            const pool = (name: string) => ({ name, vmSize: "Standard_D4ds_v5", count: 1 });
+            const r = await run({
+                config: minimalConfig({ cluster: { userPools: [pool("apps"), pool("batch")] } }),
+            });
+            const [apps, batch] = ofType(r, TYPES.agentPool);
+            assert.equal(apps.inputs.vnetSubnetID, undefined);
+            assert.deepEqual(batch.span, apps.span);
+            assert.ok(!batch.dependencies.includes(apps.urn));
+        });
+
         it("403: a new deployer grant on an existing cluster needs its wait", async function () {
             // An earlier run created everything but the deployer's grant (a new deployer signs in).
             const names = new Set(dev.registrations.map((r) => r.name));

@@ -313,6 +313,19 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
             assert.match(String(pool.inputs.agentPoolName), /^gpu[0-9a-f]{4}$/);
         });
 
+        it("removing both user pools: deleted one after the other, the later one first (failure mode 28)", async function () {
+            const config = dev((c) => {
+                c["aks-entra:cluster"].userPools = [];
+            });
+            const second = await run({ config, previous: first });
+            const gone = changed(second);
+            assert.deepEqual(ops(gone), [
+                `delete ${TYPES.agentPool} aks-entra-cluster-pool-batch`,
+                `delete ${TYPES.agentPool} aks-entra-cluster-pool-apps`,
+            ]);
+            assert.equal(gone[1].span.start, gone[0].span.end);
+        });
+
         it("removing a user pool: only its AgentPool is deleted, the cluster is same", async function () {
             const config = dev((c) => {
                 c["aks-entra:cluster"].userPools.pop();
