@@ -581,8 +581,11 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     /**
      * AKS checks at create time that the control-plane identity holds, as ARM sees it then
      * (docs/azure-facts.md, failure modes 4 and 11; roles table): Managed Identity Operator on the
-     * kubelet identity, and with KMS etcd encryption Key Vault Crypto User on the key
-     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption). A grant on a scope above counts.
+     * kubelet identity, with KMS etcd encryption Key Vault Crypto User on the key
+     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption), and with your own private DNS zone
+     * Private DNS Zone Contributor on the zone and Network Contributor on the nodes' virtual
+     * network, where AKS links the zone (learn.microsoft.com/azure/aks/private-clusters;
+     * Azure/AKS#2711; docs/azure-facts.md failure mode 29). A grant on a scope above counts.
      */
     private checkControlPlaneGrants(inputs: Props): void {
         const kubelet = (inputs.identityProfile as { kubeletidentity?: { resourceId?: string } })
@@ -601,6 +604,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}${why}`,
             );
         }
+        this.checkPrivateDnsZoneGrants(inputs, principal);
         const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
             ?.azureKeyVaultKms;
         if (kms?.enabled === true) {
@@ -625,6 +629,33 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot use the KMS key ${String(kms.keyId)}: it holds no Key Vault Crypto User on the key or its vault${why}`,
             );
         }
+    }
+
+    /** The grants of your own private DNS zone (see checkControlPlaneGrants). */
+    private checkPrivateDnsZoneGrants(inputs: Props, principal: string): void {
+        const zone = (inputs.apiServerAccessProfile as { privateDNSZone?: unknown } | undefined)
+            ?.privateDNSZone;
+        if (typeof zone !== "string" || !zone.startsWith("/")) return;
+        const within = (target: string) => (at: string) =>
+            target.toLowerCase() === at || target.toLowerCase().startsWith(`${at}/`);
+        this.requireGrant(
+            principal,
+            AKS_ROLES.privateDnsZoneContributor,
+            within(zone),
+            (why) =>
+                `CustomPrivateDNSZoneMissingPermissionError: Service principal or user-assigned identity must be given permission to read and write to custom private dns zone ${zone}. Check access result not allowed for action Microsoft.Network/privateDnsZones/write${why}`,
+        );
+        const pools = (inputs.agentPoolProfiles ?? []) as { vnetSubnetID?: unknown }[];
+        const subnet = pools.map((p) => p.vnetSubnetID).find((x) => typeof x === "string");
+        if (typeof subnet !== "string") return;
+        const vnet = subnet.replace(/\/subnets\/[^/]+$/i, "");
+        this.requireGrant(
+            principal,
+            AKS_ROLES.networkContributor,
+            within(vnet),
+            (why) =>
+                `LinkedAuthorizationFailed: The client '${principal}' has permission to perform action 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write' on scope '${zone}'; however, it does not have permission to perform action 'Microsoft.Network/virtualNetworks/join/action' on the linked scope(s) '${vnet}'${why}`,
+        );
     }
 
     /**

@@ -8,7 +8,17 @@ import { AKS_ROLES, AZURE_CLI_APP_ID, parseConfig, resolveDeployer } from "../co
 import { DEFAULT_DEPLOYER, type FakeDeployer, fakeGuid } from "../offline/fakes";
 import type { RunResult } from "../offline/harness";
 import { PROPAGATION_SECONDS } from "../offline/timeline";
-import { firstUpChain, minimalConfig, ofType, one, refused, run, TYPES } from "./helpers";
+import {
+    clusterCreateErrors,
+    fakeGrant,
+    firstUpChain,
+    minimalConfig,
+    ofType,
+    one,
+    refused,
+    run,
+    TYPES,
+} from "./helpers";
 
 const APPS = { namespaces: [{ name: "apps", access: [] }] };
 /** A pipeline signed in with its own app id (azure/login, a service connection, a certificate). */
@@ -125,6 +135,46 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
             assert.equal(apps.inputs.vnetSubnetID, undefined);
             assert.deepEqual(batch.span, apps.span);
             assert.ok(!batch.dependencies.includes(apps.urn));
+        });
+
+        it("your private DNS zone: the fake AKS wants Private DNS Zone Contributor on the zone and Network Contributor on the VNet, not only the subnet (failure mode 29)", function () {
+            const net = `/subscriptions/${DEFAULT_DEPLOYER.subscriptionId}/resourceGroups/net/providers/Microsoft.Network`;
+            const vnet = `${net}/virtualNetworks/spoke`;
+            const zone = `${net}/privateDnsZones/privatelink.westeurope.azmk8s.io`;
+            const cp = `/subscriptions/${DEFAULT_DEPLOYER.subscriptionId}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cp`;
+            /** The cluster's create errors, after the control plane's grants (role, scope). */
+            const clusterErrors = (grants: [string, string][]): string[] =>
+                clusterCreateErrors(
+                    cp,
+                    grants.map(([role, scope], i) =>
+                        fakeGrant(`g${i}`, role, scope, fakeGuid(`${cp}#principal`)),
+                    ),
+                    300,
+                    {
+                        apiServerAccessProfile: {
+                            enablePrivateCluster: true,
+                            privateDNSZone: zone,
+                        },
+                        agentPoolProfiles: [
+                            { name: "system", mode: "System", vnetSubnetID: `${vnet}/subnets/aks` },
+                        ],
+                    },
+                );
+            const dnsZone: [string, string] = [AKS_ROLES.privateDnsZoneContributor, zone];
+            assert.deepEqual(clusterErrors([dnsZone, [AKS_ROLES.networkContributor, vnet]]), []);
+            const [subnetOnly] = clusterErrors([
+                dnsZone,
+                [AKS_ROLES.networkContributor, `${vnet}/subnets/aks`],
+            ]);
+            assert.match(
+                subnetOnly,
+                /ManagedCluster c: LinkedAuthorizationFailed: .* does not have permission to perform action 'Microsoft\.Network\/virtualNetworks\/join\/action' on the linked scope\(s\) '.*\/virtualNetworks\/spoke' \(no such grant when the cluster was created\)$/,
+            );
+            const [noZone] = clusterErrors([[AKS_ROLES.networkContributor, vnet]]);
+            assert.match(
+                noZone,
+                /ManagedCluster c: CustomPrivateDNSZoneMissingPermissionError: Service principal or user-assigned identity must be given permission to read and write to custom private dns zone .*privatelink\.westeurope\.azmk8s\.io\. Check access result not allowed for action Microsoft\.Network\/privateDnsZones\/write \(no such grant when the cluster was created\)$/,
+            );
         });
 
         it("403: a new deployer grant on an existing cluster needs its wait", async function () {
