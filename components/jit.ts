@@ -110,6 +110,31 @@ export interface ConditionalAccessArgs {
     readonly groups: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/**
+ * What a Conditional Access policy needs of the tenant: the AKS Microsoft Entra server application
+ * must have a service principal there, since a policy targets an application of the tenant (AKS
+ * docs pick "Azure Kubernetes Service Microsoft Entra Server" among the Enterprise applications;
+ * docs/azure-facts.md failure mode 30). Read before anything is declared, so a tenant without it
+ * gets this message instead of a run that fails at the policy. The stack does not create the
+ * service principal: that needs an application administrator, and a destroy would then delete
+ * the principal every AKS cluster of the tenant signs in through.
+ */
+export async function conditionalAccessTenantProblems(
+    settings: ConditionalAccessSettings | undefined,
+    tenantId: string,
+): Promise<string[]> {
+    if (!settings) return [];
+    const found = await azuread.getServicePrincipals({
+        clientIds: [AKS_SERVER_APP_ID],
+        ignoreMissing: true,
+    });
+    return found.objectIds.length > 0
+        ? []
+        : [
+              `aks-entra:conditionalAccess targets the AKS Microsoft Entra server application (${AKS_SERVER_APP_ID}), which has no service principal in tenant ${tenantId}; a Conditional Access policy can only target an application of the tenant. Create it once as an Application Administrator (az ad sp create --id ${AKS_SERVER_APP_ID}) and rerun, or remove aks-entra:conditionalAccess`,
+          ];
+}
+
 /** `reportOnly` in config is Entra ID's report-only state. */
 export const CA_STATE = {
     enabled: "enabled",

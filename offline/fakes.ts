@@ -99,7 +99,23 @@ export interface FakeWorld {
      * being updated, with the outputs of its last update ({} before the first).
      */
     stacks?: Readonly<Record<string, StackOutputs>>;
+    /**
+     * Client ids of the applications that have a service principal in the tenant. Defaults to
+     * TENANT_APPS: the Microsoft applications the stack relies on, as in a tenant where AKS with
+     * Entra ID has been used.
+     */
+    servicePrincipals?: readonly string[];
 }
+
+/**
+ * The Microsoft applications a tenant that uses AKS with Entra ID has service principals for: the
+ * AKS Microsoft Entra server and client applications and the Azure CLI.
+ */
+export const TENANT_APPS: readonly string[] = [
+    AKS_SERVER_APP_ID,
+    AKS_CLIENT_APP_ID,
+    DEFAULT_DEPLOYER.clientId,
+];
 
 /** What the fake saw of one registration. */
 export interface FakeResource {
@@ -167,6 +183,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     private readonly prior = new Map<string, PriorResource>();
     private readonly outside: readonly OutsideObject[];
     private readonly stacks: Readonly<Record<string, StackOutputs>>;
+    /** Client ids (lowercase) of the applications with a service principal in the tenant. */
+    private readonly servicePrincipals: ReadonlySet<string>;
     /** Object id -> kind, for the principals the fakes know (UnmatchedPrincipalType). */
     private readonly directory = new Map<string, PrincipalKind>();
     /** Start time of the resource being answered. */
@@ -192,6 +210,9 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         for (const r of world.previous ?? []) this.prior.set(r.urn, r);
         this.outside = world.outside ?? [];
         this.stacks = world.stacks ?? {};
+        this.servicePrincipals = new Set(
+            (world.servicePrincipals ?? TENANT_APPS).map((id) => id.toLowerCase()),
+        );
     }
 
     private rgId(rg: unknown): string {
@@ -465,7 +486,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             }
             case TYPES.conditionalAccess: {
-                const problems = conditionalAccessProblems(inputs);
+                const problems = [
+                    ...conditionalAccessProblems(inputs),
+                    ...this.missingServicePrincipals(inputs),
+                ];
                 if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
                 return {
                     id: fakeGuid(`ca#${str(inputs.displayName, "displayName")}`),
@@ -733,6 +757,25 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
     }
 
+    /**
+     * A Conditional Access policy targets applications of the tenant, by their service principal
+     * (AKS: "select Azure Kubernetes Service Microsoft Entra Server" among the Enterprise
+     * applications, learn.microsoft.com/azure/aks/access-control-managed-azure-ad): an included
+     * application without one is refused (docs/azure-facts.md failure mode 30; the message is a
+     * paraphrase).
+     */
+    private missingServicePrincipals(inputs: Props): string[] {
+        const apps = ((inputs.conditions as Props | undefined)?.applications ?? {}) as Props;
+        const included = (apps.includedApplications ?? []) as unknown[];
+        return included
+            .filter((a): a is string => typeof a === "string" && /^[0-9a-f-]{36}$/i.test(a))
+            .filter((a) => !this.servicePrincipals.has(a.toLowerCase()))
+            .map(
+                (a) =>
+                    `includedApplications: application ${a} has no service principal in tenant ${this.deployer.tenantId}`,
+            );
+    }
+
     /** The object id of a group Graph knows (created earlier in the run, or in the directory). */
     private knownGroup(groupId: unknown, what: string): string {
         const id = str(groupId, `${what} groupId`).toLowerCase();
@@ -843,6 +886,25 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             case "azure-native:containerservice:listManagedClusterUserCredentials":
                 return this.userCredentials(inputs);
+            case "azuread:index/getServicePrincipals:getServicePrincipals": {
+                // Only the lookup by client id with ignoreMissing, as the program asks.
+                const wanted = (inputs.clientIds ?? []) as string[];
+                if (inputs.ignoreMissing !== true || wanted.length === 0) {
+                    throw new Error(
+                        "fake azuread: getServicePrincipals is answered for clientIds with ignoreMissing only",
+                    );
+                }
+                const found = wanted.filter((id) => this.servicePrincipals.has(id.toLowerCase()));
+                return {
+                    clientIds: found,
+                    objectIds: found.map((id) => fakeGuid(`sp#${id.toLowerCase()}`)),
+                    displayNames: found.map((id) => `app ${id}`),
+                    servicePrincipals: [],
+                    ignoreMissing: true,
+                    returnAll: false,
+                    id: "servicePrincipals",
+                };
+            }
             default:
                 // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
                 throw new Error(

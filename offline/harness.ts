@@ -99,6 +99,11 @@ export interface RunOptions {
     /** Principals of the tenant that the stack does not create: object id -> kind. */
     directory?: Readonly<Record<string, PrincipalKind>>;
     /**
+     * Client ids of the applications with a service principal in the tenant. Defaults to the
+     * fakes' TENANT_APPS (the AKS server and client applications, the Azure CLI).
+     */
+    servicePrincipals?: readonly string[];
+    /**
      * Rewrites what a registration waits for, as the engine would see it: how a test removes an
      * ordering the design relies on and shows what Azure then does. Gets the type, logical name and
      * the URNs it waits for; returns the URNs to keep.
@@ -205,6 +210,7 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     const fakes = new AzureFakes(deployer, options.existing, options.directory, {
         previous,
         outside: options.outside,
+        servicePrincipals: options.servicePrincipals,
         // The stack itself, for a StackReference to its own last outputs ({} before the first up).
         stacks: {
             [`${organization}/${project}/${stack}`]: {
