@@ -204,9 +204,11 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         directory: Readonly<Record<string, PrincipalKind>> = {},
         world: FakeWorld = {},
     ) {
+        // The login's kind as its client id suggests, unless the directory says otherwise (a person
+        // signed in through another public client than the Azure CLI).
+        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
         for (const [id, kind] of Object.entries(directory))
             this.directory.set(id.toLowerCase(), kind);
-        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
         for (const r of world.previous ?? []) this.prior.set(r.urn, r);
         this.outside = world.outside ?? [];
         this.stacks = world.stacks ?? {};

@@ -3,6 +3,8 @@
 // test removes it (from what the engine waits for) and shows Azure's answer (docs/azure-facts.md,
 // failure modes 4, 7, 11 and 12).
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { AKS_ROLES, AZURE_CLI_APP_ID, parseConfig, resolveDeployer } from "../components";
 import { DEFAULT_DEPLOYER, type FakeDeployer, fakeGuid } from "../offline/fakes";
@@ -16,6 +18,7 @@ import {
     ofType,
     one,
     refused,
+    ROOT,
     run,
     TYPES,
 } from "./helpers";
@@ -248,16 +251,75 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
             assert.equal(resolveDeployer(config(), PIPELINE).principalType, "ServicePrincipal");
         });
 
-        it("refuses a configured type that contradicts the login, before any resource", async function () {
-            assert.throws(() => resolveDeployer(config({ principalType: "User" }), PIPELINE), {
-                message: `aks-entra: invalid configuration (1 problem):\n  - aks-entra:deployer.principalType "User" contradicts the Azure login: you are signed in as a service principal or managed identity (object id ${PIPELINE.objectId}, client id ${PIPELINE.clientId}, not the Azure CLI's ${AZURE_CLI_APP_ID}); remove the key (the login decides) or sign in as the deployer`,
-            });
+        it("refuses a configured type the login disproves (ServicePrincipal, signed in through the Azure CLI), before any resource", async function () {
+            assert.throws(
+                () =>
+                    resolveDeployer(
+                        config({ principalType: "ServicePrincipal" }),
+                        DEFAULT_DEPLOYER,
+                    ),
+                {
+                    message: `aks-entra: invalid configuration (1 problem):\n  - aks-entra:deployer.principalType "ServicePrincipal" contradicts the Azure login: you are signed in as a person (object id ${DEFAULT_DEPLOYER.objectId}, client id ${AZURE_CLI_APP_ID}: the Azure CLI); remove the key (the login decides) or sign in as the deployer`,
+                },
+            );
             const e = await refused({
-                config: minimalConfig({ ...APPS, deployer: { principalType: "User" } }),
-                deployer: PIPELINE,
+                config: minimalConfig({ ...APPS, deployer: { principalType: "ServicePrincipal" } }),
+                deployer: DEFAULT_DEPLOYER,
             });
             assert.match(e.message, /contradicts the Azure login/);
             assert.equal(e.registrations.length, 0, "nothing registered");
+        });
+
+        describe("a person signed in through another public client than the Azure CLI", function () {
+            /** A person whose token carries Azure PowerShell's client id, not the Azure CLI's. */
+            const PERSON: FakeDeployer = {
+                ...DEFAULT_DEPLOYER,
+                objectId: fakeGuid("person through another client"),
+                clientId: "1950a258-227b-4e31-a9cf-717495945fc2",
+            };
+            const directory = { [PERSON.objectId]: "User" as const };
+
+            it("deployer.principalType: User is taken (the client id cannot disprove it), and Azure accepts the grant", async function () {
+                assert.deepEqual(resolveDeployer(config({ principalType: "User" }), PERSON), {
+                    objectId: PERSON.objectId,
+                    principalType: "User",
+                    typeFrom: "config",
+                    loginType: "ServicePrincipal",
+                });
+                const r = await run({
+                    config: minimalConfig({ ...APPS, deployer: { principalType: "User" } }),
+                    deployer: PERSON,
+                    directory,
+                });
+                const grant = one(
+                    r,
+                    TYPES.roleAssignment,
+                    "aks-entra-connection-deployer-cluster-admin",
+                );
+                assert.deepEqual(
+                    [grant.inputs.principalId, grant.inputs.principalType],
+                    [PERSON.objectId, "User"],
+                );
+            });
+
+            it("without it, the login reads as an application and Azure answers UnmatchedPrincipalType, which README's row for it resolves with deployer.principalType", async function () {
+                const e = await refused({
+                    config: minimalConfig(APPS),
+                    deployer: PERSON,
+                    directory,
+                });
+                assert.match(
+                    e.message,
+                    new RegExp(
+                        `aks-entra-connection-deployer-cluster-admin: UnmatchedPrincipalType: The PrincipalId '${PERSON.objectId}' has type 'User', which is different from specified PrincipalType 'ServicePrincipal'\\.`,
+                    ),
+                );
+                const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+                assert.match(
+                    readme,
+                    /\| `UnmatchedPrincipalType` on the deployer's grant \| .*a person signed in through another public client than the Azure CLI.*`aks-entra:deployer\.principalType: User`/,
+                );
+            });
         });
 
         it("needs the type of a configured deployer who is not the login", function () {
