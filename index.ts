@@ -5,6 +5,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AksEntra,
+    conditionalAccessTenantProblems,
     ConfigError,
     configFromPulumi,
     createOnlyProblems,
@@ -36,9 +37,13 @@ export = async () => {
     // What AKS fixed at create must not change: refused here, before anything is declared
     // (components/createOnly.ts), rather than by Azure halfway through the update.
     const createOnly = createOnlySettings(config);
-    const changed = createOnlyProblems(await previousCreateOnlySettings(), createOnly);
+    const refusals = [
+        ...createOnlyProblems(await previousCreateOnlySettings(), createOnly),
+        // What the tenant must already hold (components/jit.ts).
+        ...(await conditionalAccessTenantProblems(config.conditionalAccess, login.tenantId)),
+    ];
     clean(() => {
-        if (changed.length > 0) throw new ConfigError(changed);
+        if (refusals.length > 0) throw new ConfigError(refusals);
     });
     const names = new StackNames(pulumi.getProject(), pulumi.getStack());
     const stack = await AksEntra.create("aks-entra", { config, names, deployer, login });

@@ -41,6 +41,11 @@ export interface ClusterIdentitiesArgs {
     readonly containerRegistries?: readonly string[];
 }
 
+/** The virtual network of a subnet id (`.../virtualNetworks/<vnet>/subnets/<subnet>`). */
+export function virtualNetworkOf(subnetId: string): string {
+    return subnetId.replace(/\/subnets\/[^/]+$/i, "");
+}
+
 /**
  * A bring-your-own control-plane identity and kubelet identity, and the Managed Identity Operator
  * grant of the first over the second. AKS requires that grant to exist, and to have propagated,
@@ -53,8 +58,9 @@ export class ClusterIdentities extends pulumi.ComponentResource {
     /** Control plane -> Managed Identity Operator on the kubelet identity. */
     public readonly operatorAssignment: authorization.RoleAssignment;
     /**
-     * Control plane -> Network Contributor on your subnet (and route table), Private DNS Zone
-     * Contributor on your zone: AKS checks them when it creates the cluster.
+     * Control plane -> Network Contributor on your subnet (on its virtual network with your own
+     * private DNS zone) and route table, Private DNS Zone Contributor on your zone: AKS checks them
+     * when it creates the cluster.
      */
     public readonly networkAssignments: authorization.RoleAssignment[];
     /** Kubelet -> AcrPull on each configured registry (images are pulled as the kubelet). */
@@ -98,16 +104,27 @@ export class ClusterIdentities extends pulumi.ComponentResource {
             { parent: this },
         );
         // AKS joins the nodes to the subnet and, with userDefinedRouting, writes routes; with your
-        // own private DNS zone it writes the API server's record there. Without these grants the
-        // cluster create fails (docs/azure-facts.md, roles table).
+        // own private DNS zone it writes the API server's record there and links the zone to the
+        // cluster's virtual network, which needs Network Contributor on the network, not only on
+        // the subnet (AKS private-clusters docs; Azure/AKS#2711; docs/azure-facts.md failure mode
+        // 29). Without these grants the cluster create fails (docs/azure-facts.md, roles table).
         const network = args.network;
         const networkGrants = [
-            network && {
-                key: "subnet",
-                scope: network.subnetId,
-                roleGuid: AKS_ROLES.networkContributor,
-                description: "AKS control plane joins nodes to the subnet",
-            },
+            network &&
+                (network.privateDnsZoneId
+                    ? {
+                          key: "vnet",
+                          scope: virtualNetworkOf(network.subnetId),
+                          roleGuid: AKS_ROLES.networkContributor,
+                          description:
+                              "AKS control plane joins nodes to the subnet and links the private DNS zone to the network",
+                      }
+                    : {
+                          key: "subnet",
+                          scope: network.subnetId,
+                          roleGuid: AKS_ROLES.networkContributor,
+                          description: "AKS control plane joins nodes to the subnet",
+                      }),
             network?.routeTableId && {
                 key: "route-table",
                 scope: network.routeTableId,

@@ -205,7 +205,6 @@ export class AksEntra extends pulumi.ComponentResource {
                     categories: audit.categories,
                     clusterId: this.cluster.id,
                     workspaceId: auditWorkspaceId,
-                    cluster: this.cluster.cluster,
                 },
                 parent,
             );

@@ -10,10 +10,10 @@ import { stringify } from "yaml";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
+import { overlappingWrites, type WriteOperation } from "./concurrency";
 import {
     createSeconds,
     deleteSeconds,
-    overlaps,
     PROPAGATION_SECONDS,
     type Span,
     Timeline,
@@ -99,7 +99,23 @@ export interface FakeWorld {
      * being updated, with the outputs of its last update ({} before the first).
      */
     stacks?: Readonly<Record<string, StackOutputs>>;
+    /**
+     * Client ids of the applications that have a service principal in the tenant. Defaults to
+     * TENANT_APPS: the Microsoft applications the stack relies on, as in a tenant where AKS with
+     * Entra ID has been used.
+     */
+    servicePrincipals?: readonly string[];
 }
+
+/**
+ * The Microsoft applications a tenant that uses AKS with Entra ID has service principals for: the
+ * AKS Microsoft Entra server and client applications and the Azure CLI.
+ */
+export const TENANT_APPS: readonly string[] = [
+    AKS_SERVER_APP_ID,
+    AKS_CLIENT_APP_ID,
+    DEFAULT_DEPLOYER.clientId,
+];
 
 /** What the fake saw of one registration. */
 export interface FakeResource {
@@ -167,6 +183,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     private readonly prior = new Map<string, PriorResource>();
     private readonly outside: readonly OutsideObject[];
     private readonly stacks: Readonly<Record<string, StackOutputs>>;
+    /** Client ids (lowercase) of the applications with a service principal in the tenant. */
+    private readonly servicePrincipals: ReadonlySet<string>;
     /** Object id -> kind, for the principals the fakes know (UnmatchedPrincipalType). */
     private readonly directory = new Map<string, PrincipalKind>();
     /** Start time of the resource being answered. */
@@ -186,12 +204,17 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         directory: Readonly<Record<string, PrincipalKind>> = {},
         world: FakeWorld = {},
     ) {
+        // The login's kind as its client id suggests, unless the directory says otherwise (a person
+        // signed in through another public client than the Azure CLI).
+        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
         for (const [id, kind] of Object.entries(directory))
             this.directory.set(id.toLowerCase(), kind);
-        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
         for (const r of world.previous ?? []) this.prior.set(r.urn, r);
         this.outside = world.outside ?? [];
         this.stacks = world.stacks ?? {};
+        this.servicePrincipals = new Set(
+            (world.servicePrincipals ?? TENANT_APPS).map((id) => id.toLowerCase()),
+        );
     }
 
     private rgId(rg: unknown): string {
@@ -259,7 +282,13 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 change.op === "create" ||
                 (change.op === "replace" && !change.deleteBeforeReplace)
             ) {
-                this.checkNotExisting(args.type, urn, id, unwrapSecrets(inputs) as Props);
+                this.checkNotExisting(
+                    args.type,
+                    urn,
+                    id,
+                    unwrapSecrets(inputs) as Props,
+                    change.op === "replace" ? prior : undefined,
+                );
             }
         } catch (e) {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
@@ -294,11 +323,22 @@ export class AzureFakes implements pulumi.runtime.Mocks {
      * ("cannot create already existing resource", docs/azure-facts.md failure mode 14), the
      * Kubernetes API answers 409 AlreadyExists, and ARM refuses a second role assignment of one
      * role to one principal on one scope under another name (RoleAssignmentExists, 409). What exists:
-     * the objects outside the stack's state and those of its previous state under other URNs (their
-     * deletes come after every create).
+     * the objects outside the stack's state, those of its previous state under other URNs (their
+     * deletes come after every create), and the old object of a create-before-delete replacement
+     * (`replacing`) that keeps its id, as a replacement forced by a property rather than a name
+     * does: Pulumi deletes it only after the new one is created.
      */
-    private checkNotExisting(type: string, urn: string, id: string, inputs: Props): void {
-        const others = [...this.outside, ...[...this.prior.values()].filter((p) => p.urn !== urn)];
+    private checkNotExisting(
+        type: string,
+        urn: string,
+        id: string,
+        inputs: Props,
+        replacing?: PriorResource,
+    ): void {
+        const others = [
+            ...this.outside,
+            ...[...this.prior.values()].filter((p) => p.urn !== urn || p === replacing),
+        ];
         const lower = id.toLowerCase();
         if (type.startsWith("azure-native:")) {
             const taken = others.find(
@@ -448,7 +488,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             }
             case TYPES.conditionalAccess: {
-                const problems = conditionalAccessProblems(inputs);
+                const problems = [
+                    ...conditionalAccessProblems(inputs),
+                    ...this.missingServicePrincipals(inputs),
+                ];
                 if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
                 return {
                     id: fakeGuid(`ca#${str(inputs.displayName, "displayName")}`),
@@ -564,8 +607,11 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     /**
      * AKS checks at create time that the control-plane identity holds, as ARM sees it then
      * (docs/azure-facts.md, failure modes 4 and 11; roles table): Managed Identity Operator on the
-     * kubelet identity, and with KMS etcd encryption Key Vault Crypto User on the key
-     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption). A grant on a scope above counts.
+     * kubelet identity, with KMS etcd encryption Key Vault Crypto User on the key
+     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption), and with your own private DNS zone
+     * Private DNS Zone Contributor on the zone and Network Contributor on the nodes' virtual
+     * network, where AKS links the zone (learn.microsoft.com/azure/aks/private-clusters;
+     * Azure/AKS#2711; docs/azure-facts.md failure mode 29). A grant on a scope above counts.
      */
     private checkControlPlaneGrants(inputs: Props): void {
         const kubelet = (inputs.identityProfile as { kubeletidentity?: { resourceId?: string } })
@@ -584,6 +630,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}${why}`,
             );
         }
+        this.checkPrivateDnsZoneGrants(inputs, principal);
         const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
             ?.azureKeyVaultKms;
         if (kms?.enabled === true) {
@@ -608,6 +655,33 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot use the KMS key ${String(kms.keyId)}: it holds no Key Vault Crypto User on the key or its vault${why}`,
             );
         }
+    }
+
+    /** The grants of your own private DNS zone (see checkControlPlaneGrants). */
+    private checkPrivateDnsZoneGrants(inputs: Props, principal: string): void {
+        const zone = (inputs.apiServerAccessProfile as { privateDNSZone?: unknown } | undefined)
+            ?.privateDNSZone;
+        if (typeof zone !== "string" || !zone.startsWith("/")) return;
+        const within = (target: string) => (at: string) =>
+            target.toLowerCase() === at || target.toLowerCase().startsWith(`${at}/`);
+        this.requireGrant(
+            principal,
+            AKS_ROLES.privateDnsZoneContributor,
+            within(zone),
+            (why) =>
+                `CustomPrivateDNSZoneMissingPermissionError: Service principal or user-assigned identity must be given permission to read and write to custom private dns zone ${zone}. Check access result not allowed for action Microsoft.Network/privateDnsZones/write${why}`,
+        );
+        const pools = (inputs.agentPoolProfiles ?? []) as { vnetSubnetID?: unknown }[];
+        const subnet = pools.map((p) => p.vnetSubnetID).find((x) => typeof x === "string");
+        if (typeof subnet !== "string") return;
+        const vnet = subnet.replace(/\/subnets\/[^/]+$/i, "");
+        this.requireGrant(
+            principal,
+            AKS_ROLES.networkContributor,
+            within(vnet),
+            (why) =>
+                `LinkedAuthorizationFailed: The client '${principal}' has permission to perform action 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write' on scope '${zone}'; however, it does not have permission to perform action 'Microsoft.Network/virtualNetworks/join/action' on the linked scope(s) '${vnet}'${why}`,
+        );
     }
 
     /**
@@ -683,6 +757,25 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             }
         }
         if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+    }
+
+    /**
+     * A Conditional Access policy targets applications of the tenant, by their service principal
+     * (AKS: "select Azure Kubernetes Service Microsoft Entra Server" among the Enterprise
+     * applications, learn.microsoft.com/azure/aks/access-control-managed-azure-ad): an included
+     * application without one is refused (docs/azure-facts.md failure mode 30; the message is a
+     * paraphrase).
+     */
+    private missingServicePrincipals(inputs: Props): string[] {
+        const apps = ((inputs.conditions as Props | undefined)?.applications ?? {}) as Props;
+        const included = (apps.includedApplications ?? []) as unknown[];
+        return included
+            .filter((a): a is string => typeof a === "string" && /^[0-9a-f-]{36}$/i.test(a))
+            .filter((a) => !this.servicePrincipals.has(a.toLowerCase()))
+            .map(
+                (a) =>
+                    `includedApplications: application ${a} has no service principal in tenant ${this.deployer.tenantId}`,
+            );
     }
 
     /** The object id of a group Graph knows (created earlier in the run, or in the directory). */
@@ -795,6 +888,25 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             case "azure-native:containerservice:listManagedClusterUserCredentials":
                 return this.userCredentials(inputs);
+            case "azuread:index/getServicePrincipals:getServicePrincipals": {
+                // Only the lookup by client id with ignoreMissing, as the program asks.
+                const wanted = (inputs.clientIds ?? []) as string[];
+                if (inputs.ignoreMissing !== true || wanted.length === 0) {
+                    throw new Error(
+                        "fake azuread: getServicePrincipals is answered for clientIds with ignoreMissing only",
+                    );
+                }
+                const found = wanted.filter((id) => this.servicePrincipals.has(id.toLowerCase()));
+                return {
+                    clientIds: found,
+                    objectIds: found.map((id) => fakeGuid(`sp#${id.toLowerCase()}`)),
+                    displayNames: found.map((id) => `app ${id}`),
+                    servicePrincipals: [],
+                    ignoreMissing: true,
+                    returnAll: false,
+                    id: "servicePrincipals",
+                };
+            }
             default:
                 // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
                 throw new Error(
@@ -1014,7 +1126,67 @@ export function poolProblems(pool: Props, where: string): string[] {
           ];
 }
 
-/** PIM's member-role policy as Graph refuses it (the provider's maximumDuration and approval rules). */
+/**
+ * The values the azuread provider accepts for `activation_rules.maximum_duration`, restated from
+ * its schema (hashicorp/terraform-provider-azuread,
+ * internal/services/policies/group_role_management_policy_resource.go, StringInSlice): 30 minutes
+ * to 23 h 30 in 30-minute steps, then `P1D`. `PT1D`, which its docs show, is not among them.
+ */
+export const PROVIDER_MAX_DURATIONS: readonly string[] = [
+    "PT30M",
+    "PT1H",
+    "PT1H30M",
+    "PT2H",
+    "PT2H30M",
+    "PT3H",
+    "PT3H30M",
+    "PT4H",
+    "PT4H30M",
+    "PT5H",
+    "PT5H30M",
+    "PT6H",
+    "PT6H30M",
+    "PT7H",
+    "PT7H30M",
+    "PT8H",
+    "PT8H30M",
+    "PT9H",
+    "PT9H30M",
+    "PT10H",
+    "PT10H30M",
+    "PT11H",
+    "PT11H30M",
+    "PT12H",
+    "PT12H30M",
+    "PT13H",
+    "PT13H30M",
+    "PT14H",
+    "PT14H30M",
+    "PT15H",
+    "PT15H30M",
+    "PT16H",
+    "PT16H30M",
+    "PT17H",
+    "PT17H30M",
+    "PT18H",
+    "PT18H30M",
+    "PT19H",
+    "PT19H30M",
+    "PT20H",
+    "PT20H30M",
+    "PT21H",
+    "PT21H30M",
+    "PT22H",
+    "PT22H30M",
+    "PT23H",
+    "PT23H30M",
+    "P1D",
+];
+
+/**
+ * PIM's member-role policy as the provider (at preview: maximumDuration) and Graph (approval rules)
+ * refuse it.
+ */
 export function pimPolicyProblems(inputs: Props): string[] {
     const out: string[] = [];
     if (inputs.roleId !== "member" && inputs.roleId !== "owner") {
@@ -1022,15 +1194,9 @@ export function pimPolicyProblems(inputs: Props): string[] {
     }
     const a = (inputs.activationRules ?? {}) as Props;
     const d = a.maximumDuration;
-    const m = typeof d === "string" ? /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(d) : null;
-    const minutes = m && (m[1] || m[2]) ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : NaN;
-    if (
-        d !== undefined &&
-        d !== "PT1D" &&
-        !(minutes >= 30 && minutes <= 23 * 60 + 30 && minutes % 30 === 0)
-    ) {
+    if (d !== undefined && !PROVIDER_MAX_DURATIONS.includes(d as string)) {
         out.push(
-            `maximumDuration ${JSON.stringify(d)} is not PT30M..PT23H30M in 30-minute steps or PT1D`,
+            `expected activation_rules.0.maximum_duration to be one of PT30M..PT23H30M in 30-minute steps or P1D, got ${JSON.stringify(d)}`,
         );
     }
     const approvers = ((a.approvalStage as Props | undefined)?.primaryApprovers ?? []) as Props[];
@@ -1225,8 +1391,14 @@ export interface Change {
  * - RoleBinding and ClusterRoleBinding `roleRef`: immutable in the Kubernetes API, and a forced
  *   replacement in pulumi-kubernetes (forceNewProperties, provider/pkg/provider/diff.go). A named
  *   object keeps its name, so pulumi-kubernetes deletes it before creating it again.
+ * - ResourceGroup and ManagedCluster `location`: azure-native's forceNewMap
+ *   (provider/pkg/gen/replacement.go, "Resources"/"ResourceGroup" and
+ *   "ContainerService"/"ManagedCluster"). The id keeps the name, so the replacement's create meets
+ *   the old resource (checkNotExisting; docs/azure-facts.md failure mode 26).
  */
 const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
+    [TYPES.resourceGroup]: ["location"],
+    [TYPES.cluster]: ["location"],
     [TYPES.sleep]: ["triggers"],
     [TYPES.roleBinding]: ["roleRef"],
     [TYPES.clusterRoleBinding]: ["roleRef"],
@@ -1250,7 +1422,12 @@ export function classifyChange(
         return { op: "replace", reason: `its id changes: ${prior.id} -> ${id}` };
     }
     const after = applyIgnoreChanges(inputs, prior.inputs, ignoreChanges);
-    const forced = (REPLACE_ON[type] ?? []).filter((k) => !sameValue(prior.inputs[k], after[k]));
+    // A region compares as azure-native compares it: "West Europe" is westeurope.
+    const same = (k: string) =>
+        k === "location"
+            ? location(prior.inputs[k]) === location(after[k])
+            : sameValue(prior.inputs[k], after[k]);
+    const forced = (REPLACE_ON[type] ?? []).filter((k) => !same(k));
     if (forced.length > 0) {
         const dbr = type.startsWith("kubernetes:");
         return {
@@ -1461,13 +1638,10 @@ function kindOf(type: string): string {
 }
 
 /** One write of a federated credential in the timeline: a create, update or delete. */
-export interface FicOperation {
+export interface FicOperation extends WriteOperation {
     op: StepOp;
-    name: string;
-    id: string;
     /** resourceGroupName and resourceName (the identity) come from here. */
     inputs: Props;
-    span: Span;
 }
 
 /**
@@ -1477,23 +1651,11 @@ export interface FicOperation {
  * one of the same identity.
  */
 export function ficConcurrencyProblems(ops: readonly FicOperation[]): string[] {
-    const byIdentity = new Map<string, FicOperation[]>();
-    for (const o of ops) {
-        if (o.span.end <= o.span.start) continue;
-        const key = `${String(o.inputs.resourceGroupName)}|${String(o.inputs.resourceName)}`;
-        byIdentity.set(key.toLowerCase(), [...(byIdentity.get(key.toLowerCase()) ?? []), o]);
-    }
-    const out: string[] = [];
-    for (const group of byIdentity.values()) {
-        const sorted = [...group].sort((a, b) => a.span.start - b.span.start);
-        sorted.forEach((b, j) => {
-            const a = sorted.slice(0, j).find((x) => overlaps(x.span, b.span));
-            if (!a) return;
-            const identity = b.id.replace(/\/federatedIdentityCredentials\/[^/]+$/i, "");
-            out.push(
-                `${TYPES.fic} ${b.name}: ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity: Too many Federated Identity Credentials are written concurrently for the managed identity ${identity} (${b.op} at ${b.span.start}-${b.span.end} s beside the ${a.op} of ${a.name} at ${a.span.start}-${a.span.end} s)`,
-            );
-        });
-    }
-    return out;
+    return overlappingWrites(
+        ops,
+        (o) => `${String(o.inputs.resourceGroupName)}|${String(o.inputs.resourceName)}`,
+    ).map(({ earlier: a, later: b }) => {
+        const identity = b.id.replace(/\/federatedIdentityCredentials\/[^/]+$/i, "");
+        return `${TYPES.fic} ${b.name}: ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity: Too many Federated Identity Credentials are written concurrently for the managed identity ${identity} (${b.op} at ${b.span.start}-${b.span.end} s beside the ${a.op} of ${a.name} at ${a.span.start}-${a.span.end} s)`;
+    });
 }

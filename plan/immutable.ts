@@ -25,7 +25,9 @@ export const ABSENT = "(none)";
 
 // Sources:
 // - path properties (names, resource group) force replacement: pulumi/pulumi-azure-native#77.
-// - location cannot be updated: ARM answers InvalidResourceLocation (pulumi/pulumi-azure-native#3053).
+// - location cannot be updated: ARM answers InvalidResourceLocation (pulumi/pulumi-azure-native#3053),
+//   and azure-native replaces a resource group or cluster on it under the same name (forceNewMap,
+//   docs/azure-facts.md failure mode 26).
 // - inline pools cannot be added or removed: azure-native managedCluster docs (agentPoolProfiles),
 //   pulumi/pulumi-azure-native#579, #2719.
 // - VM size: "You can't change the VM size of a node pool after you create it"
@@ -58,7 +60,7 @@ const RULES: Rule[] = [
             type,
             fact: /^location$/,
             kind: "refused" as const,
-            why: "Azure cannot move a resource to another region (InvalidResourceLocation, pulumi/pulumi-azure-native#3053); create a new stack there",
+            why: "Azure cannot move a resource to another region (InvalidResourceLocation, pulumi/pulumi-azure-native#3053), and azure-native's replacement of a resource group or cluster meets the fixed name the old one holds (docs/azure-facts.md failure mode 26); pulumi up refuses it before creating anything: create a new stack there",
         },
     ]),
     {

@@ -171,7 +171,7 @@ export function deployTitle(plan: Plan): string {
 
 /** What the floor is made of. */
 export const FLOOR_CHAIN =
-    "resource group -> control-plane identity -> its Managed Identity Operator grant -> the grant's propagation wait -> cluster -> the shortest thing after it, or the longest user pool";
+    "resource group -> control-plane identity -> its Managed Identity Operator grant -> the grant's propagation wait -> cluster -> the shortest thing after it, or the longest user pool (the pools of one virtual network of yours one after another)";
 
 /** Where the figures come from, and what a lower `--parallel` does to them. */
 export const DEPLOY_NOTE =

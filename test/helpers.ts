@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { strict as assert } from "node:assert";
+import { AzureFakes, fakeGuid } from "../offline/fakes";
 import {
     ProgramFailure,
     type Registration,
@@ -114,4 +115,52 @@ export function firstUpChain(r: RunResult) {
         deployerWait: one(r, TYPES.sleep, "aks-entra-connection-rbac-propagation"),
         provider: one(r, TYPES.k8sProvider, "aks-entra-connection-k8s"),
     };
+}
+
+/** A role assignment of `role` (GUID) on `scope` to `principalId`, as the fakes receive it. */
+export function fakeGrant(name: string, role: string, scope: string, principalId: string) {
+    return {
+        type: TYPES.roleAssignment,
+        name,
+        custom: true,
+        inputs: {
+            scope,
+            roleAssignmentName: fakeGuid(name),
+            roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+            principalId,
+            principalType: "ServicePrincipal",
+        },
+    };
+}
+
+/**
+ * What the fake AKS answers to a cluster `c` with the control-plane identity `controlPlaneId`,
+ * created at `at` s after `grants` (made at 0 s, honoured 60 s after they end), with `inputs`
+ * added: the fakes' errors.
+ */
+export function clusterCreateErrors(
+    controlPlaneId: string,
+    grants: ReturnType<typeof fakeGrant>[],
+    at: number,
+    inputs: Record<string, unknown>,
+): string[] {
+    const fakes = new AzureFakes();
+    for (const g of grants) fakes.newResource(g);
+    fakes.startOf.set(`${TYPES.cluster}|c`, at);
+    fakes.newResource({
+        type: TYPES.cluster,
+        name: "c",
+        custom: true,
+        inputs: {
+            resourceGroupName: "rg",
+            resourceName: "c",
+            location: "westeurope",
+            dnsPrefix: "c",
+            aadProfile: { managed: true, enableAzureRBAC: true },
+            identity: { type: "UserAssigned", userAssignedIdentities: [controlPlaneId] },
+            agentPoolProfiles: [{ name: "system", mode: "System" }],
+            ...inputs,
+        },
+    });
+    return fakes.errors;
 }

@@ -532,6 +532,7 @@ describe("dev stack", function () {
         assert.deepEqual(r.secretOutputs, ["kubeconfig"]);
         // What the next run reads back to refuse changes AKS cannot make (components/createOnly.ts).
         assert.deepEqual(r.outputs.createOnlySettings, {
+            location: "westeurope",
             systemPool: { vmSize: "Standard_D4ds_v5", zones: ["1", "2", "3"], osSku: "AzureLinux" },
             encryptionAtHost: false,
             network: {
