@@ -14,6 +14,7 @@ import { dev } from "./configCases";
 import {
     byUrn,
     dependsOnTransitively,
+    grantRegistration,
     ofType,
     one,
     refused,
@@ -308,25 +309,7 @@ describe("opt-in hardening", function () {
             assert.ok(grant.span.end <= cluster(r).span.start);
         });
 
-        it("a private vault is named to AKS", async function () {
-            const r = await run({
-                config: dev(
-                    (c) =>
-                        (c["aks-entra:cluster"].kms = {
-                            keyVaultId: KV,
-                            keyId: KEY_ID,
-                            network: "private",
-                        }),
-                ),
-            });
-            const security = cluster(r).inputs.securityProfile as Record<string, unknown>;
-            assert.deepEqual(security.azureKeyVaultKms, {
-                enabled: true,
-                keyId: KEY_ID,
-                keyVaultNetworkAccess: "Private",
-                keyVaultResourceId: KV,
-            });
-        });
+        // A private vault, reached through API Server VNet Integration: apiServerVnet.test.ts.
 
         it("the fake AKS refuses a KMS cluster unless the grant on the key or its vault is honoured", function () {
             const cp = `${KV.split("/providers/")[0]}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cp`;
@@ -346,18 +329,8 @@ describe("opt-in hardening", function () {
                     securityProfile: { azureKeyVaultKms: { enabled: true, keyId: KEY_ID } },
                 },
             };
-            const grant = (name: string, scope: string) => ({
-                type: TYPES.roleAssignment,
-                name,
-                custom: true,
-                inputs: {
-                    scope,
-                    roleAssignmentName: fakeGuid(name),
-                    roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_CRYPTO_USER}`,
-                    principalId: principal,
-                    principalType: "ServicePrincipal",
-                },
-            });
+            const grant = (name: string, scope: string) =>
+                grantRegistration(name, scope, KEY_VAULT_CRYPTO_USER, principal, SUB);
             const attempt = (grants: ReturnType<typeof grant>[], clusterAt: number) => {
                 const fakes = new AzureFakes();
                 for (const g of grants) fakes.newResource(g);

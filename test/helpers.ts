@@ -82,6 +82,7 @@ export function dependsOnTransitively(r: RunResult, from: Registration, to: Regi
     return false;
 }
 
+import { fakeGuid } from "../offline/fakes";
 import { TYPES } from "../offline/types";
 export { TYPES };
 
@@ -103,5 +104,30 @@ export function firstUpChain(r: RunResult) {
         deployerGrant: one(r, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin"),
         deployerWait: one(r, TYPES.sleep, "aks-entra-connection-rbac-propagation"),
         provider: one(r, TYPES.k8sProvider, "aks-entra-connection-k8s"),
+    };
+}
+
+/**
+ * A role assignment as the engine registers it, for tests that feed the fakes directly: `role`
+ * (a GUID) over `scope` to the service principal `principalId`, in subscription `sub`.
+ */
+export function grantRegistration(
+    name: string,
+    scope: string,
+    role: string,
+    principalId: string,
+    sub: string,
+) {
+    return {
+        type: TYPES.roleAssignment,
+        name,
+        custom: true,
+        inputs: {
+            scope,
+            roleAssignmentName: fakeGuid(name),
+            roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+            principalId,
+            principalType: "ServicePrincipal",
+        },
     };
 }
