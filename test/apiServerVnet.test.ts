@@ -45,8 +45,11 @@ const api = (r: RunResult) => cluster(r).inputs.apiServerAccessProfile as Record
 describe("API Server VNet Integration and KMS with a private key vault", function () {
     let r: RunResult;
     let privateApi: RunResult;
+    /** Pulumi.dev.yaml as it is: no integration, no KMS. */
+    let plain: RunResult;
     before(async function () {
         r = await run({ config: integrated() });
+        plain = await run();
         privateApi = await run({
             config: integrated((c) => {
                 c["aks-entra:cluster"].privateCluster = true;
@@ -121,7 +124,6 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
         const names = (x: RunResult) =>
             x.registrations.filter((g) => g.type === TYPES.roleAssignment).map((g) => g.name);
         assert.ok(!names(publicVault).includes("aks-entra-identities-control-plane-kms-vault"));
-        const plain = await run();
         assert.ok(
             !names(plain).some((n) => /control-plane-(api-server-subnet|kms-vault)$/.test(n)),
         );
@@ -151,7 +153,7 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
         assert.equal(props.kms, `etcd encrypted with ${KEY_ID}, private vault kv-etcd-dev`);
     });
 
-    it("sends ARM an apiServerAccessProfile and azureKeyVaultKms that the 2025-09-01 schema accepts", function () {
+    it("sends ARM ManagedCluster bodies that the schema of its API version (2025-09-01) accepts", function () {
         const schema = JSON.parse(
             readFileSync(
                 path.join(
@@ -164,29 +166,21 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
                 ),
                 "utf8",
             ),
-        ) as { definitions: Record<string, Schema> };
-        for (const x of [r, privateApi]) {
-            const security = cluster(x).inputs.securityProfile as Record<string, unknown>;
-            for (const [value, def] of [
-                [api(x), "ManagedClusterAPIServerAccessProfile"],
-                [security.azureKeyVaultKms, "AzureKeyVaultKms"],
-            ] as const) {
-                assert.deepEqual(
-                    schemaProblems(value, { $ref: `#/definitions/${def}` }, schema.definitions),
-                    [],
-                    def,
-                );
-            }
+        ) as { definitions: Record<string, Schema>; resourceDefinitions: Record<string, Schema> };
+        const problems = (body: unknown) =>
+            schemaProblems(body, schema.resourceDefinitions.managedClusters, schema.definitions);
+        for (const x of [plain, r, privateApi]) {
+            assert.deepEqual(problems(armManagedCluster(cluster(x).inputs)), [], cluster(x).name);
         }
         // The check can fail: a property the API version does not know, a wrong type.
-        assert.deepEqual(
-            schemaProblems(
-                { enableVnetIntegration: "yes", subnetIds: [] },
-                { $ref: "#/definitions/ManagedClusterAPIServerAccessProfile" },
-                schema.definitions,
-            ),
-            ["enableVnetIntegration: not a boolean", "subnetIds: not in the schema"],
-        );
+        const bad = armManagedCluster({
+            ...cluster(r).inputs,
+            apiServerAccessProfile: { enableVnetIntegration: "yes", subnetIds: [API_SUBNET] },
+        });
+        assert.deepEqual(problems(bad), [
+            "properties.apiServerAccessProfile.enableVnetIntegration: not a boolean",
+            "properties.apiServerAccessProfile.subnetIds: not in the schema",
+        ]);
     });
 
     describe("the fake AKS refuses what Azure refuses", function () {
@@ -358,26 +352,63 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
             assert.deepEqual(createOnlyProblems(old, on), []);
         });
 
-        it("the plan's --diff reports turning it off or moving it as refused, and turning it on as nothing", async function () {
-            const plain = await run();
+        it("the plan's --diff reports turning it off or moving it as refused, and turning it on as nothing", function () {
             const facts = (x: RunResult) => immutableFacts(cluster(x))!;
             assert.equal(facts(plain)["apiServer vnetIntegration subnet"], "off");
             assert.equal(facts(r)["apiServer vnetIntegration subnet"], API_SUBNET);
             const urn = cluster(r).urn;
             assert.deepEqual(immutableChanges(urn, TYPES.cluster, facts(plain), facts(r)), []);
-            const [off] = immutableChanges(urn, TYPES.cluster, facts(r), facts(plain));
-            assert.deepEqual(
-                { kind: off.kind, fact: off.fact, before: off.before, after: off.after },
-                {
-                    kind: "refused",
-                    fact: "apiServer vnetIntegration subnet",
-                    before: API_SUBNET,
-                    after: "off",
-                },
-            );
+            const why =
+                "API Server VNet Integration can be turned on for an existing cluster but never off, nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration); create a new cluster";
+            const moved = `${VNET}/subnets/aks-apiserver-2`;
+            const change = (before: Record<string, string>, after: Record<string, string>) =>
+                immutableChanges(urn, TYPES.cluster, before, after).map((c) => ({ ...c }));
+            for (const [after, shown] of [
+                [facts(plain), "off"],
+                [{ ...facts(r), "apiServer vnetIntegration subnet": moved }, moved],
+            ] as const) {
+                assert.deepEqual(change(facts(r), after), [
+                    {
+                        kind: "refused",
+                        urn,
+                        type: TYPES.cluster,
+                        fact: "apiServer vnetIntegration subnet",
+                        before: API_SUBNET,
+                        after: shown,
+                        why,
+                    },
+                ]);
+            }
         });
     });
 });
+
+/**
+ * The ARM request body azure-native sends for a ManagedCluster's inputs (/work/shared/armschemas
+ * README): the resource's top-level fields, everything else under `properties`; the path's
+ * resource group and name are not in the body, and the control plane's identity list is ARM's map
+ * of resource id to `{}`.
+ */
+function armManagedCluster(inputs: Record<string, unknown>): Record<string, unknown> {
+    const { resourceGroupName, resourceName, location, tags, sku, identity, ...properties } =
+        inputs;
+    void resourceGroupName;
+    const ids = (identity as { userAssignedIdentities?: string[] } | undefined)
+        ?.userAssignedIdentities;
+    return {
+        name: resourceName,
+        type: "Microsoft.ContainerService/managedClusters",
+        apiVersion: "2025-09-01",
+        location,
+        tags,
+        sku,
+        identity: identity && {
+            ...identity,
+            userAssignedIdentities: ids && Object.fromEntries(ids.map((id) => [id, {}])),
+        },
+        properties,
+    };
+}
 
 // A JSON schema node of Microsoft's ARM schemas, as far as these bodies use it.
 interface Schema {
@@ -415,6 +446,10 @@ function schemaProblems(
     }
     const label = at || "(body)";
     switch (schema.type) {
+        case "integer":
+            return Number.isInteger(value) ? [] : [`${label}: not an integer`];
+        case "number":
+            return typeof value === "number" ? [] : [`${label}: not a number`];
         case "boolean":
         case "string":
             if (typeof value !== schema.type) return [`${label}: not a ${schema.type}`];
