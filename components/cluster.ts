@@ -135,8 +135,10 @@ export class AksCluster extends pulumi.ComponentResource {
                             args.defenderWorkspaceId ?? s.defender.workspaceId,
                         securityMonitoring: { enabled: true },
                     },
-                    // The control plane holds Key Vault Crypto User on the key before the
-                    // cluster (clusterPrerequisites).
+                    // The control plane holds Key Vault Crypto User on the key, and Key Vault
+                    // Contributor on a private vault, before the cluster (clusterPrerequisites).
+                    // A private vault is reached through API Server VNet Integration (config
+                    // refuses it without cluster.network.apiServerSubnetId).
                     azureKeyVaultKms: s.kms && {
                         enabled: true,
                         keyId: s.kms.keyId,
@@ -155,6 +157,13 @@ export class AksCluster extends pulumi.ComponentResource {
                     // server has none.
                     authorizedIPRanges: s.privateCluster ? undefined : s.authorizedIpRanges,
                     disableRunCommand: s.disableRunCommand,
+                    // API Server VNet Integration (README: Networking): the API server in a subnet
+                    // of your VNet, which a private KMS key vault needs. Unset otherwise, so an
+                    // existing cluster's body does not change.
+                    ...(s.network?.apiServerSubnetId !== undefined && {
+                        enableVnetIntegration: true,
+                        subnetId: s.network.apiServerSubnetId,
+                    }),
                 },
                 autoUpgradeProfile: {
                     upgradeChannel: s.autoUpgradeChannel,

@@ -1,7 +1,8 @@
 // Settings AKS fixes when it creates the cluster: the region, the inline system pool's VM size,
-// zones, OS and encryption at host, the subnet and address ranges, and the private API server with
-// its DNS zone. Azure refuses to change them later (docs/azure-facts.md, failure modes 13, 17 and
-// 26), and a refused cluster update, or a replacement under a name the old resource still holds,
+// zones, OS and encryption at host, the subnet and address ranges, the private API server with its
+// DNS zone, and the API server's subnet once API Server VNet Integration is on. Azure refuses to
+// change them later (docs/azure-facts.md, failure modes 13, 17 and 26), and a refused cluster
+// update, or a replacement under a name the old resource still holds,
 // fails `pulumi up` halfway, after the run has created other things. So the stack exports them,
 // reads its own previous export back before declaring anything, and refuses a change as a config
 // problem: nothing is created, and the message says what to do instead.
@@ -21,6 +22,8 @@ export interface CreateOnlySettings {
         serviceCidr: string | null;
         dnsServiceIp: string | null;
         outboundType: string;
+        /** API Server VNet Integration: on for good once on (absent in older exports). */
+        apiServerSubnetId?: string | null;
     } | null;
     privateCluster: boolean;
     privateDnsZone: string | null;
@@ -44,6 +47,7 @@ export function createOnlySettings(config: StackConfig): CreateOnlySettings {
                   serviceCidr: n.serviceCidr ?? null,
                   dnsServiceIp: n.dnsServiceIp ?? null,
                   outboundType: n.outboundType,
+                  apiServerSubnetId: n.apiServerSubnetId ?? null,
               }
             : null,
         privateCluster: c.privateCluster,
@@ -71,6 +75,8 @@ const WHY: Readonly<Record<string, string>> = {
     "cluster.network.serviceCidr": NEW_CLUSTER,
     "cluster.network.dnsServiceIp": NEW_CLUSTER,
     "cluster.network.outboundType": NEW_CLUSTER,
+    "cluster.network.apiServerSubnetId":
+        "API Server VNet Integration can be turned on for an existing cluster, but never off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration). Keep the value, or create a new stack and move the workloads (README: Networking)",
     "cluster.privateCluster":
         "a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters). Keep the value, or create a new stack",
     "cluster.privateDnsZone": NEW_CLUSTER,
@@ -106,6 +112,8 @@ export function createOnlyProblems(previous: unknown, now: CreateOnlySettings): 
             compare("cluster.network", before.network, now.network);
         } else {
             for (const k of Object.keys(now.network) as (keyof typeof now.network)[]) {
+                // Turning API Server VNet Integration on is an update AKS makes; off is not.
+                if (k === "apiServerSubnetId" && (before.network[k] ?? null) === null) continue;
                 compare(`cluster.network.${k}`, before.network[k], now.network[k]);
             }
         }

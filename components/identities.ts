@@ -29,6 +29,8 @@ export interface ClusterIdentitiesArgs {
     readonly network?: {
         subnetId: string;
         routeTableId?: string;
+        /** API Server VNet Integration: the API server's subnet. */
+        apiServerSubnetId?: string;
         /** A private DNS zone id (not `system` or `none`). */
         privateDnsZoneId?: string;
     };
@@ -37,6 +39,11 @@ export interface ClusterIdentitiesArgs {
      * Crypto User on it before the cluster, which AKS checks when it enables KMS.
      */
     readonly kmsKeyId?: string;
+    /**
+     * ARM id of the KMS key vault when it is private: the control plane is granted Key Vault
+     * Contributor on it before the cluster, with which AKS makes the private link to the vault.
+     */
+    readonly kmsPrivateKeyVaultId?: string;
     /** Registries the kubelet identity pulls images from: AcrPull on each. */
     readonly containerRegistries?: readonly string[];
 }
@@ -59,8 +66,9 @@ export class ClusterIdentities extends pulumi.ComponentResource {
     public readonly operatorAssignment: authorization.RoleAssignment;
     /**
      * Control plane -> Network Contributor on your subnet (on its virtual network with your own
-     * private DNS zone) and route table, Private DNS Zone Contributor on your zone: AKS checks them
-     * when it creates the cluster.
+     * private DNS zone), route table and API server subnet, Private DNS Zone Contributor on your
+     * zone, Key Vault Crypto User on the KMS key and Key Vault Contributor on a private KMS vault:
+     * AKS checks them when it creates the cluster.
      */
     public readonly networkAssignments: authorization.RoleAssignment[];
     /** Kubelet -> AcrPull on each configured registry (images are pulled as the kubelet). */
@@ -125,6 +133,14 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                           roleGuid: AKS_ROLES.networkContributor,
                           description: "AKS control plane joins nodes to the subnet",
                       }),
+            // API Server VNet Integration: AKS puts the API server's load balancer and pods in
+            // that subnet, and fails to provision without the grant there too.
+            network?.apiServerSubnetId && {
+                key: "api-server-subnet",
+                scope: network.apiServerSubnetId,
+                roleGuid: AKS_ROLES.networkContributor,
+                description: "AKS control plane projects the API server into its subnet",
+            },
             network?.routeTableId && {
                 key: "route-table",
                 scope: network.routeTableId,
@@ -143,6 +159,12 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                 scope: args.kmsKeyId,
                 roleGuid: AKS_ROLES.keyVaultCryptoUser,
                 description: "AKS control plane encrypts etcd with the KMS key",
+            },
+            args.kmsPrivateKeyVaultId && {
+                key: "kms-vault",
+                scope: args.kmsPrivateKeyVaultId,
+                roleGuid: AKS_ROLES.keyVaultContributor,
+                description: "AKS control plane links the private KMS key vault to the API server",
             },
         ].filter((g) => !!g);
         this.networkAssignments = networkGrants.map((g) =>

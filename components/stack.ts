@@ -128,6 +128,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 network: config.cluster.network && {
                     subnetId: config.cluster.network.subnetId,
                     routeTableId: config.cluster.network.routeTableId,
+                    apiServerSubnetId: config.cluster.network.apiServerSubnetId,
                     privateDnsZoneId: ["system", "none", undefined].includes(
                         config.cluster.privateDnsZone,
                     )
@@ -135,6 +136,10 @@ export class AksEntra extends pulumi.ComponentResource {
                         : config.cluster.privateDnsZone,
                 },
                 kmsKeyId: config.cluster.kms?.keyResourceId,
+                kmsPrivateKeyVaultId:
+                    config.cluster.kms?.network === "private"
+                        ? config.cluster.kms.keyVaultId
+                        : undefined,
                 containerRegistries: config.cluster.containerRegistries,
             },
             parent,

@@ -607,8 +607,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     /**
      * AKS checks at create time that the control-plane identity holds, as ARM sees it then
      * (docs/azure-facts.md, failure modes 4 and 11; roles table): Managed Identity Operator on the
-     * kubelet identity, with KMS etcd encryption Key Vault Crypto User on the key
-     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption), and with your own private DNS zone
+     * kubelet identity; with API Server VNet Integration Network Contributor on the API server
+     * subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration); with KMS etcd encryption
+     * Key Vault Crypto User on the key and, for a private vault, Key Vault Contributor on the vault
+     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption); and with your own private DNS zone
      * Private DNS Zone Contributor on the zone and Network Contributor on the nodes' virtual
      * network, where AKS links the zone (learn.microsoft.com/azure/aks/private-clusters;
      * Azure/AKS#2711; docs/azure-facts.md failure mode 29). A grant on a scope above counts.
@@ -631,8 +633,33 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             );
         }
         this.checkPrivateDnsZoneGrants(inputs, principal);
+        const api = (inputs.apiServerAccessProfile ?? {}) as Props;
+        if (api.enableVnetIntegration === true && typeof api.subnetId === "string") {
+            // "Lack of permissions at the API server subnet can cause a provisioning failure"
+            // (learn.microsoft.com/azure/aks/api-server-vnet-integration).
+            const subnet = api.subnetId.toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.networkContributor,
+                (at) => subnet === at || subnet.startsWith(`${at}/`),
+                (why) =>
+                    `LinkedAuthorizationFailed: the control-plane identity ${principal} has no Network Contributor on the API server subnet ${String(api.subnetId)}${why}`,
+            );
+        }
         const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
             ?.azureKeyVaultKms;
+        if (kms?.enabled === true && kms.keyVaultNetworkAccess === "Private") {
+            // A private vault: AKS makes the private link to it as the control plane, which needs
+            // Key Vault Contributor on the vault (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
+            const vault = String(kms.keyVaultResourceId).toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.keyVaultContributor,
+                (at) => vault === at || vault.startsWith(`${at}/`),
+                (why) =>
+                    `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot link the private key vault ${String(kms.keyVaultResourceId)}: it holds no Key Vault Contributor on the vault${why}`,
+            );
+        }
         if (kms?.enabled === true) {
             // Vault names are global: the key id's vault and key name find the key's ARM scope.
             const key = /^https:\/\/([^.]+)\.vault\.azure\.net\/keys\/([^/]+)\//.exec(
@@ -1077,7 +1104,16 @@ export function managedClusterProblems(inputs: Props): string[] {
         if (kms.keyVaultNetworkAccess === "Private" && typeof kms.keyVaultResourceId !== "string") {
             problems.push("a private KMS key vault needs keyVaultResourceId");
         }
+        // "If a cluster has KMS turned on and has a private key vault, it must use the API Server
+        // VNet Integration tunnel"; Konnectivity is not offered for private vaults to subscriptions
+        // since 2024-09-15 (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
+        if (kms.keyVaultNetworkAccess === "Private" && api.enableVnetIntegration !== true) {
+            problems.push(
+                "a KMS key vault with keyVaultNetworkAccess Private needs API Server VNet Integration (apiServerAccessProfile.enableVnetIntegration): Konnectivity is not offered for private key vaults",
+            );
+        }
     }
+    problems.push(...vnetIntegrationProblems(api, pools));
     problems.push(...pools.flatMap((p) => poolProblems(p, `agent pool ${String(p.name)}`)));
     if (!pools.some((p) => p.mode === "System")) {
         problems.push("a cluster needs at least one System mode agent pool");
@@ -1096,6 +1132,50 @@ export function managedClusterProblems(inputs: Props): string[] {
         }
     }
     return problems;
+}
+
+/**
+ * API Server VNet Integration in your own VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration;
+ * ARM's apiServerAccessProfile.subnetId: "required when creating a new cluster with BYO Vnet"):
+ * the API server's subnet is another subnet of the nodes' VNet. Its delegation and size are
+ * properties of the subnet, which the fakes do not hold.
+ */
+function vnetIntegrationProblems(api: Props, pools: Props[]): string[] {
+    if (api.enableVnetIntegration !== true) {
+        return typeof api.subnetId === "string"
+            ? ["apiServerAccessProfile.subnetId is used only with enableVnetIntegration true"]
+            : [];
+    }
+    const nodes = pools.map((p) => p.vnetSubnetID).find((id) => typeof id === "string");
+    if (typeof api.subnetId !== "string") {
+        return typeof nodes === "string"
+            ? [
+                  "apiServerAccessProfile.subnetId is required for API Server VNet Integration when the nodes are in your own VNet (vnetSubnetID)",
+              ]
+            : [];
+    }
+    const subnet = api.subnetId.toLowerCase();
+    const vnet = (id: string) => id.toLowerCase().replace(/\/subnets\/[^/]+$/, "");
+    if (typeof nodes !== "string") {
+        return [
+            "apiServerAccessProfile.subnetId needs the nodes in the same VNet (agent pool vnetSubnetID)",
+        ];
+    }
+    if (
+        pools.some(
+            (p) => typeof p.vnetSubnetID === "string" && p.vnetSubnetID.toLowerCase() === subnet,
+        )
+    ) {
+        return [
+            `apiServerAccessProfile.subnetId ${api.subnetId} is also a node subnet; the API server subnet is delegated to Microsoft.ContainerService/managedClusters and used by nothing else`,
+        ];
+    }
+    if (vnet(subnet) !== vnet(nodes)) {
+        return [
+            `apiServerAccessProfile.subnetId ${api.subnetId} is not in the nodes' VNet ${vnet(nodes)}`,
+        ];
+    }
+    return [];
 }
 
 /**
@@ -1507,7 +1587,9 @@ function location(value: unknown): string {
  * - dnsPrefix, nodeResourceGroup: PropertyChangeNotAllowed (docs/azure-facts.md failure mode 17,
  *   hashicorp/terraform-provider-azurerm#2611).
  * - enablePrivateCluster, privateDNSZone: a Private Link API server cannot be made public or
- *   private, nor moved to another zone, after creation (learn.microsoft.com/azure/aks/private-clusters).
+ *   private, nor moved to another zone, after creation (learn.microsoft.com/azure/aks/private-clusters);
+ *   with API Server VNet Integration it can be made either, and that integration cannot be turned
+ *   off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration).
  * - aadProfile.managed, oidcIssuerProfile.enabled: cannot be turned off once on (docs/azure-facts.md
  *   failure mode 9; learn.microsoft.com/azure/aks/use-oidc-issuer).
  * - networkProfile podCidr, serviceCidr, dnsServiceIP, outboundType, networkPlugin: the cluster's
@@ -1563,7 +1645,28 @@ export function updateProblems(type: string, before: Props, after: Props): strin
             }
             const isPrivate = (props: Props) =>
                 valueAt(props, "apiServerAccessProfile.enablePrivateCluster") === true;
-            if (isPrivate(before) !== isPrivate(after)) {
+            const integrated = (props: Props) =>
+                valueAt(props, "apiServerAccessProfile.enableVnetIntegration") === true;
+            if (integrated(before) && !integrated(after)) {
+                out.push(
+                    "API Server VNet Integration cannot be disabled once enabled (apiServerAccessProfile.enableVnetIntegration true -> false)",
+                );
+            }
+            const apiSubnet = "apiServerAccessProfile.subnetId";
+            if (
+                integrated(before) &&
+                integrated(after) &&
+                !sameValue(valueAt(before, apiSubnet), valueAt(after, apiSubnet))
+            ) {
+                out.push(
+                    `Changing property '${apiSubnet}' is not allowed (${show(valueAt(before, apiSubnet))} -> ${show(valueAt(after, apiSubnet))}); the API server stays in the subnet it was integrated with`,
+                );
+            }
+            // With API Server VNet Integration, public access can be added or removed in place.
+            if (
+                isPrivate(before) !== isPrivate(after) &&
+                !(integrated(before) && integrated(after))
+            ) {
                 out.push(
                     `Changing property 'apiServerAccessProfile.enablePrivateCluster' is not allowed (${isPrivate(before)} -> ${isPrivate(after)}); a Private Link API server cannot be made public or private after creation`,
                 );

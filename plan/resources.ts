@@ -125,11 +125,14 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                 : "disabled",
         workloadIdentity: onOff(at(i, "securityProfile", "workloadIdentity", "enabled")),
         apiServer:
-            api.enablePrivateCluster === true
+            (api.enablePrivateCluster === true
                 ? `private (${text(r.state.privateFQDN)}), DNS zone ${text(api.privateDNSZone) || "system"}`
                 : ranges.length > 0
                   ? `public ${text(r.state.fqdn)}, authorized IP ranges ${ranges.join(", ")}`
-                  : `public ${text(r.state.fqdn)}, open to any IP`,
+                  : `public ${text(r.state.fqdn)}, open to any IP`) +
+            (api.enableVnetIntegration === true
+                ? `, VNet integration in subnet ${text(api.subnetId).split("/").slice(-3).join("/")}`
+                : ""),
         runCommand: onOff(api.disableRunCommand !== true),
         azurePolicyAddon: onOff(
             Object.entries((i.addonProfiles ?? {}) as Record<string, unknown>).some(
@@ -150,7 +153,15 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                 : "disabled",
         kms:
             at(i, "securityProfile", "azureKeyVaultKms", "enabled") === true
-                ? `etcd encrypted with ${text(at(i, "securityProfile", "azureKeyVaultKms", "keyId"))}`
+                ? `etcd encrypted with ${text(at(i, "securityProfile", "azureKeyVaultKms", "keyId"))}` +
+                  (at(i, "securityProfile", "azureKeyVaultKms", "keyVaultNetworkAccess") ===
+                  "Private"
+                      ? `, private vault ${text(
+                            at(i, "securityProfile", "azureKeyVaultKms", "keyVaultResourceId"),
+                        )
+                            .split("/")
+                            .pop()}`
+                      : "")
                 : "disabled (platform-managed keys)",
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),

@@ -24,6 +24,14 @@ import {
 } from "./configCases";
 
 const VNET = `${NETWORK}/virtualNetworks/vnet-hub`;
+/** cluster.network.subnetId of Pulumi.dev.yaml. */
+const DEV_SUBNET =
+    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-network-dev/providers/Microsoft.Network/virtualNetworks/vnet-spoke-dev/subnets/aks";
+/** A key vault and a versioned key of it (vault names are 3-24 characters). */
+const KV_ETCD = KV.replace(/\/kv$/, "/kv-etcd");
+const KV_KEY = "https://kv-etcd.vault.azure.net/keys/etcd/0123456789abcdef0123456789abcdef";
+const KMS_PRIVATE_NEEDS_API_SUBNET =
+    'aks-entra:cluster.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes\' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (README: KMS etcd encryption)';
 const ZONE_EASTUS = `${NETWORK}/privateDnsZones/privatelink.eastus.azmk8s.io`;
 import { ROOT } from "./helpers";
 import { plan } from "./planRun";
@@ -924,6 +932,55 @@ const CASES: BadInput[] = [
         config: min({ cluster: { privateCluster: true }, namespaces: [{ name: "web" }] }),
         problems: [
             "aks-entra:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges",
+        ],
+    },
+    {
+        what: "KMS with a private key vault and no API Server VNet Integration",
+        config: dev(
+            (c) =>
+                (c["aks-entra:cluster"].kms = {
+                    keyVaultId: KV_ETCD,
+                    keyId: KV_KEY,
+                    network: "private",
+                }),
+        ),
+        problems: [KMS_PRIVATE_NEEDS_API_SUBNET],
+    },
+    {
+        what: "KMS with a private key vault in a VNet that AKS manages",
+        config: min({
+            cluster: { kms: { keyVaultId: KV_ETCD, keyId: KV_KEY, network: "private" } },
+        }),
+        problems: [KMS_PRIVATE_NEEDS_API_SUBNET],
+    },
+    {
+        what: "an API server subnet that is the nodes' subnet, in other letters",
+        config: dev((c) => {
+            const n = c["aks-entra:cluster"].network;
+            n.apiServerSubnetId = n.subnetId.toLowerCase();
+            c["aks-entra:cluster"].kms = { keyVaultId: KV_ETCD, keyId: KV_KEY, network: "private" };
+        }),
+        problems: [
+            `aks-entra:cluster.network.apiServerSubnetId "${DEV_SUBNET.toLowerCase()}" is the nodes' subnetId; API Server VNet Integration needs a subnet of its own in the same VNet, delegated to Microsoft.ContainerService/managedClusters and used by nothing else (learn.microsoft.com/azure/aks/api-server-vnet-integration)`,
+        ],
+    },
+    {
+        what: "an API server subnet in another VNet than the nodes",
+        config: dev(
+            (c) => (c["aks-entra:cluster"].network.apiServerSubnetId = `${VNET}/subnets/apiserver`),
+        ),
+        problems: [
+            `aks-entra:cluster.network.apiServerSubnetId "${VNET}/subnets/apiserver" is in VNet "${VNET}", but the nodes' subnetId is in "${DEV_SUBNET.replace("/subnets/aks", "")}"; AKS projects the API server into a subnet of the nodes' VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration)`,
+        ],
+    },
+    {
+        what: "an API server subnet given as its VNet, with a private key vault",
+        config: dev((c) => {
+            c["aks-entra:cluster"].network.apiServerSubnetId = VNET;
+            c["aks-entra:cluster"].kms = { keyVaultId: KV_ETCD, keyId: KV_KEY, network: "private" };
+        }),
+        problems: [
+            `aks-entra:cluster.network.apiServerSubnetId "${VNET}" is not the id of a Microsoft.Network/virtualNetworks/subnets resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Network/virtualNetworks/<name>/subnets/<name>`,
         ],
     },
     {

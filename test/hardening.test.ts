@@ -311,25 +311,7 @@ describe("opt-in hardening", function () {
             assert.ok(grant.span.end <= cluster(r).span.start);
         });
 
-        it("a private vault is named to AKS", async function () {
-            const r = await run({
-                config: dev(
-                    (c) =>
-                        (c["aks-entra:cluster"].kms = {
-                            keyVaultId: KV,
-                            keyId: KEY_ID,
-                            network: "private",
-                        }),
-                ),
-            });
-            const security = cluster(r).inputs.securityProfile as Record<string, unknown>;
-            assert.deepEqual(security.azureKeyVaultKms, {
-                enabled: true,
-                keyId: KEY_ID,
-                keyVaultNetworkAccess: "Private",
-                keyVaultResourceId: KV,
-            });
-        });
+        // A private vault, reached through API Server VNet Integration: apiServerVnet.test.ts.
 
         it("the fake AKS refuses a KMS cluster unless the grant on the key or its vault is honoured", function () {
             const cp = `${KV.split("/providers/")[0]}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cp`;

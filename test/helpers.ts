@@ -117,8 +117,18 @@ export function firstUpChain(r: RunResult) {
     };
 }
 
-/** A role assignment of `role` (GUID) on `scope` to `principalId`, as the fakes receive it. */
-export function fakeGrant(name: string, role: string, scope: string, principalId: string) {
+/**
+ * A role assignment as the engine registers it, for tests that feed the fakes directly: `role`
+ * (a GUID) over `scope` to the service principal `principalId`; the role definition id in
+ * subscription `sub` when given, else tenant-wide as the providers also accept it.
+ */
+export function fakeGrant(
+    name: string,
+    role: string,
+    scope: string,
+    principalId: string,
+    sub?: string,
+) {
     return {
         type: TYPES.roleAssignment,
         name,
@@ -126,7 +136,7 @@ export function fakeGrant(name: string, role: string, scope: string, principalId
         inputs: {
             scope,
             roleAssignmentName: fakeGuid(name),
-            roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+            roleDefinitionId: `${sub ? `/subscriptions/${sub}` : ""}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
             principalId,
             principalType: "ServicePrincipal",
         },

@@ -541,6 +541,7 @@ describe("dev stack", function () {
                 serviceCidr: "10.0.0.0/16",
                 dnsServiceIp: "10.0.0.10",
                 outboundType: "loadBalancer",
+                apiServerSubnetId: null,
             },
             privateCluster: false,
             privateDnsZone: null,

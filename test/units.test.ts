@@ -37,6 +37,8 @@ describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", fu
             privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
             // The control plane on a KMS key; the kubelet on a registry.
             keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
+            // The control plane on a private KMS vault: it makes the private link.
+            keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
             acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
             rbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
             managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",

@@ -133,6 +133,10 @@ const networkSchema = z.strictObject({
     routeTableId: checkedString((v) =>
         resourceIdProblem(v, "Microsoft.Network/routeTables"),
     ).optional(),
+    // API Server VNet Integration: the API server's own subnet (rules/cluster.ts, apiServerSubnet).
+    apiServerSubnetId: checkedString((v) =>
+        resourceIdProblem(v, "Microsoft.Network/virtualNetworks/subnets"),
+    ).optional(),
 });
 
 /** The id of an existing resource of `type`, checked by resourceIdProblem. */

@@ -49,6 +49,12 @@ export interface NetworkSettings {
     outboundType: (typeof OUTBOUND_TYPES)[number];
     /** The subnet's route table: the control plane is granted on it too. */
     routeTableId?: string;
+    /**
+     * API Server VNet Integration: the subnet AKS projects the API server into (a subnet of the
+     * nodes' VNet, delegated to Microsoft.ContainerService/managedClusters, at least /28). The
+     * control plane is granted Network Contributor on it before the cluster. Undefined: off.
+     */
+    apiServerSubnetId?: string;
 }
 
 /** A weekly planned-maintenance window (MaintenanceConfiguration). */

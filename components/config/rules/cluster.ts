@@ -126,7 +126,37 @@ export function network({ draft, raw }: RuleContext): string[] {
             `${key}.outboundType "userDefinedRouting" needs routeTableId: the route table of the subnet, on which the control-plane identity is given Network Contributor before the cluster (AKS reads and writes routes there)`,
         );
     }
+    out.push(...apiServerSubnet(key, n));
     return out;
+}
+
+/** The VNet id of a subnet id (`.../virtualNetworks/<vnet>/subnets/<name>`), as written. */
+const vnetOf = (subnetId: string) => subnetId.replace(/\/subnets\/[^/]+$/i, "");
+
+/**
+ * API Server VNet Integration in your own VNet: the API server gets a subnet of its own in the
+ * nodes' VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration, "bring-your-own VNet").
+ * Its delegation and size (/28 or larger) are properties of the subnet that config cannot see;
+ * README: Networking says so, and AKS refuses the cluster otherwise.
+ */
+function apiServerSubnet(
+    key: string,
+    n: { subnetId?: string; apiServerSubnetId?: string },
+): string[] {
+    const api = n.apiServerSubnetId;
+    const nodes = n.subnetId;
+    if (api === undefined || nodes === undefined) return [];
+    if (api.toLowerCase() === nodes.toLowerCase()) {
+        return [
+            `${key}.apiServerSubnetId ${show(api)} is the nodes' subnetId; API Server VNet Integration needs a subnet of its own in the same VNet, delegated to Microsoft.ContainerService/managedClusters and used by nothing else (learn.microsoft.com/azure/aks/api-server-vnet-integration)`,
+        ];
+    }
+    if (vnetOf(api).toLowerCase() !== vnetOf(nodes).toLowerCase()) {
+        return [
+            `${key}.apiServerSubnetId ${show(api)} is in VNet ${show(vnetOf(api))}, but the nodes' subnetId is in ${show(vnetOf(nodes))}; AKS projects the API server into a subnet of the nodes' VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration)`,
+        ];
+    }
+    return [];
 }
 
 /**
