@@ -252,7 +252,9 @@ export const HOSTILE: BadInput[] = [
     {
         what: "__proto__ as a tag name",
         config: min({ tags: Object.fromEntries([["__proto__", "x"]]) }),
-        problems: ['aks-entra:tags key "__proto__" is not a name aks-entra can use'],
+        problems: [
+            `aks-entra:tags key "__proto__" is the name of a JavaScript object's prototype link: a map given it loses the entry without a word; choose another name`,
+        ],
     },
     {
         what: "__proto__ as a group alias, and a reference to it",
@@ -260,7 +262,9 @@ export const HOSTILE: BadInput[] = [
             groups: Object.fromEntries([["__proto__", SRE]]),
             clusterAccess: [{ group: "__proto__", role: "reader" }],
         }),
-        problems: ['aks-entra:groups key "__proto__" is not a name aks-entra can use'],
+        problems: [
+            `aks-entra:groups key "__proto__" is the name of a JavaScript object's prototype link: a map given it loses the entry without a word; choose another name`,
+        ],
     },
 
     // --- scopes that are not well-formed ARM ids

@@ -40,6 +40,11 @@ export const KUBELOGIN_MODES = [
 ] as const;
 export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
 
+/**
+ * AKS refuses VM sizes with fewer than 2 vCPUs for any node pool
+ * (https://learn.microsoft.com/azure/aks/quotas-skus-regions, "Restricted VM sizes").
+ */
+export const MIN_NODE_VCPUS = 2;
 /** AKS allows 100 node pools per cluster; one is the system pool. */
 export const MAX_USER_POOLS = 99;
 /** Linux node images the stack offers (agentPoolProfiles osSKU); AzureLinux is the default. */
