@@ -924,7 +924,8 @@ export function managedClusterProblems(inputs: Props): string[] {
     ) {
         problems.push("nodeOSUpgradeChannel must be NodeImage when upgradeChannel is node-image");
     }
-    const servicePrefix = /^[\d.]+\/(\d+)$/.exec(String(net.serviceCidr ?? ""))?.[1];
+    const serviceCidr = typeof net.serviceCidr === "string" ? net.serviceCidr : "";
+    const servicePrefix = /^[\d.]+\/(\d+)$/.exec(serviceCidr)?.[1];
     if (servicePrefix !== undefined && Number(servicePrefix) < 12) {
         // kube-apiserver: "specified --service-cluster-ip-range is too large; for 32-bit
         // addresses, the mask must be >= 12"; AKS: "smaller than /12".
