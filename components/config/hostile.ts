@@ -6,7 +6,7 @@ import { describeInvisible, INVISIBLE } from "./invisible";
 import { keyPath, show } from "./messages";
 import { type ConfigKey, KEY_SCHEMAS } from "./schema";
 
-/** A problem at `path` (a value, or with `key` the map key that ends the path). */
+/** A problem at `path`: the value there, or the map key that ends the path. */
 export interface Finding {
     path: PropertyKey[];
     problem: string;
@@ -28,49 +28,57 @@ const NAMES_ONLY: ReadonlySet<z.ZodType> = new Set([KEY_SCHEMAS.groups]);
 /** The findings in `value`, the raw value of `aks-entra:<key>`. */
 export function hostileInput(key: ConfigKey, value: unknown): Finding[] {
     const out: Finding[] = [];
-    walk(KEY_SCHEMAS[key], value, [], (path, problem) => out.push({ path, problem: problem(key) }));
+    walk(key, KEY_SCHEMAS[key], value, [], out);
     return out;
 }
 
-type Report = (path: PropertyKey[], problem: (key: ConfigKey) => string) => void;
-
-function walk(schema: z.ZodType | undefined, value: unknown, path: PropertyKey[], report: Report) {
+/** Looks at `value` (at `path` of `aks-entra:<key>`, shaped by `schema` when known). */
+function walk(
+    key: ConfigKey,
+    schema: z.ZodType | undefined,
+    value: unknown,
+    path: PropertyKey[],
+    out: Finding[],
+) {
     const s = unwrap(schema);
     if (typeof value === "string") {
         if (INVISIBLE.test(value)) {
-            report(path, (k) => `${keyPath(k, path)} ${show(value)} ${describeInvisible(value)}`);
+            out.push({
+                path,
+                problem: `${keyPath(key, path)} ${show(value)} ${describeInvisible(value)}`,
+            });
         }
         return;
     }
     if (Array.isArray(value)) {
         const entry = s instanceof z.ZodArray ? (s.element as z.ZodType) : undefined;
-        value.forEach((v, i) => walk(entry, v, [...path, i], report));
+        value.forEach((v, i) => walk(key, entry, v, [...path, i], out));
         return;
     }
     if (value === null || typeof value !== "object") return;
     for (const name of Object.keys(value)) {
         const at = [...path, name];
-        const named = (why: string) => (k: ConfigKey) =>
-            `${keyPath(k, path)} key ${show(name)} ${why}`;
+        const report = (why: string) =>
+            out.push({ path: at, problem: `${keyPath(key, path)} key ${show(name)} ${why}` });
         if (INVISIBLE.test(name)) {
-            report(at, named(describeInvisible(name)));
+            report(describeInvisible(name));
             continue;
         }
         let child: z.ZodType | undefined;
         if (s instanceof z.ZodRecord) {
             if (name === "__proto__") {
-                report(at, named(PROTO));
+                report(PROTO);
                 continue;
             }
             if (OBJECT_MEMBERS.has(name) && !NAMES_ONLY.has(s)) {
-                report(at, named(MEMBER));
+                report(MEMBER);
                 continue;
             }
             child = s.valueType as z.ZodType;
         } else if (s instanceof z.ZodObject && Object.hasOwn(s.shape, name)) {
             child = (s.shape as Record<string, z.ZodType>)[name];
         }
-        walk(child, (value as Record<string, unknown>)[name], at, report);
+        walk(key, child, (value as Record<string, unknown>)[name], at, out);
     }
 }
 
