@@ -10,7 +10,7 @@ import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { vmSizeProblem } from "../components/config/values";
 import { AKS_ROLES } from "../components/roles";
 import type { RunResult } from "../offline/harness";
-import { type Config, min, SRE, SUBNET } from "./configCases";
+import { type Config, grantOn, min, SRE, SUBNET } from "./configCases";
 import { minimalConfig, ofType, one, run, TYPES } from "./helpers";
 import { plan } from "./planRun";
 
@@ -73,21 +73,7 @@ const EDGES: { what: string; config: Config }[] = [
     },
     {
         what: "Managed Identity Operator on a resource that holds no identities",
-        config: min({
-            namespaces: [
-                {
-                    name: "web",
-                    workloads: [
-                        {
-                            serviceAccount: "api",
-                            azureRoleAssignments: [
-                                { role: "f1a07417-d97a-45cb-824c-7a7467783830", scope: STORAGE },
-                            ],
-                        },
-                    ],
-                },
-            ],
-        }),
+        config: grantOn(STORAGE, "f1a07417-d97a-45cb-824c-7a7467783830"),
     },
     {
         what: "Conditional Access excluding one of two existing admin groups",

@@ -5,6 +5,7 @@ import {
     type BadInput,
     type Config,
     dev,
+    grantOn,
     KV,
     min,
     pipeline,
@@ -27,18 +28,6 @@ function roleConfig(role: Config): Config {
     return min({
         groups: { sre: SRE },
         namespaces: [{ name: "web", roles: [{ name: "ops", groups: ["sre"], ...role }] }],
-    });
-}
-
-/** One workload in namespace `web` granted `role` on `scope`. */
-function grantOn(scope: string, role = "Reader"): Config {
-    return min({
-        namespaces: [
-            {
-                name: "web",
-                workloads: [{ serviceAccount: "api", azureRoleAssignments: [{ role, scope }] }],
-            },
-        ],
     });
 }
 

@@ -3,7 +3,16 @@
 // pod ranges AKS and kube-apiserver refuse, resource ids in the wrong subscription, node sizes
 // below 2 vCPUs, an expires-at the janitor cannot read, a Conditional Access policy that would
 // hold nobody, and problems inside lists that are also too long. Every message is exact.
-import { type BadInput, type Config, min, NETWORK, pipeline, SRE, SUBNET } from "./configCases";
+import {
+    type BadInput,
+    type Config,
+    grantOn,
+    min,
+    NETWORK,
+    pipeline,
+    SRE,
+    SUBNET,
+} from "./configCases";
 
 const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
 const OTHER_SUB = "/subscriptions/99999999-2222-4333-8444-555555555555";
@@ -13,17 +22,6 @@ const MI_CONTRIBUTOR = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";
 const MI_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830";
 const OTHER = "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 const ACR = `${SUB}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries`;
-
-/** One workload in namespace `web` granted `role` on `scope`. */
-const workloadGrant = (role: string, scope: string): Config =>
-    min({
-        namespaces: [
-            {
-                name: "web",
-                workloads: [{ serviceAccount: "api", azureRoleAssignments: [{ role, scope }] }],
-            },
-        ],
-    });
 
 /** A pipeline `deploy` granted `role` on `scope`. */
 const pipelineGrant = (role: string, scope: string): Config =>
@@ -64,7 +62,7 @@ export const HOSTILE_INPUT: BadInput[] = [
     // --- identity administration over a scope that holds identities, by GUID or name, any path
     {
         what: "Managed Identity Contributor by GUID for a workload over a subscription",
-        config: workloadGrant(MI_CONTRIBUTOR, SUB),
+        config: grantOn(SUB, MI_CONTRIBUTOR),
         problems: [
             identityAdmin(
                 WORKLOAD,
@@ -90,7 +88,7 @@ export const HOSTILE_INPUT: BadInput[] = [
     },
     {
         what: "Managed Identity Operator by name for a workload on an identity",
-        config: workloadGrant("Managed Identity Operator", IDENTITY),
+        config: grantOn(IDENTITY, "Managed Identity Operator"),
         problems: [
             identityAdmin(
                 WORKLOAD,
@@ -173,7 +171,7 @@ export const HOSTILE_INPUT: BadInput[] = [
     },
     {
         what: "a right-to-left override inside a workload's scope",
-        config: workloadGrant("Reader", `${RG}\u202e`),
+        config: grantOn(`${RG}\u202e`, "Reader"),
         problems: [
             `${WORKLOAD}.scope "${RG}\\u202E" ${invisible("U+202E (right-to-left override) at character 75")}`,
         ],
