@@ -164,6 +164,24 @@ export const PRIVILEGED_ROLES: Readonly<Record<string, PrivilegedRole>> = {
     },
 };
 
+/**
+ * Identity administration (PRIVILEGED_ROLES' broad-scope-only roles): whoever holds one over a
+ * subscription, a resource group or an identity can add federated credentials to (Contributor) or
+ * attach (Operator) every user-assigned identity there, and so sign in as the pipelines, the
+ * workloads and the deployer. Config never grants them there (components/config/references.ts).
+ */
+export const IDENTITY_ADMIN_ROLES: readonly string[] = Object.entries(PRIVILEGED_ROLES)
+    .filter(([, r]) => r.broadScopeOnly === true)
+    .map(([guid]) => guid);
+
+/** True when `scope` holds user-assigned identities: a subscription, a resource group, or one of them. */
+export function holdsIdentities(scope: string): boolean {
+    return (
+        /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i.test(scope) ||
+        /\/providers\/Microsoft\.ManagedIdentity\//i.test(scope)
+    );
+}
+
 /** Every role GUID this module can name, for display: GUID -> role name. */
 export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
     ...Object.entries(BUILT_IN_ROLES).map(([name, guid]) => [guid, name] as const),

@@ -1063,6 +1063,15 @@ export function managedClusterProblems(inputs: Props): string[] {
     ) {
         problems.push("nodeOSUpgradeChannel must be NodeImage when upgradeChannel is node-image");
     }
+    const serviceCidr = typeof net.serviceCidr === "string" ? net.serviceCidr : "";
+    const servicePrefix = /^[\d.]+\/(\d+)$/.exec(serviceCidr)?.[1];
+    if (servicePrefix !== undefined && Number(servicePrefix) < 12) {
+        // kube-apiserver: "specified --service-cluster-ip-range is too large; for 32-bit
+        // addresses, the mask must be >= 12"; AKS: "smaller than /12".
+        problems.push(
+            `serviceCidr ${String(net.serviceCidr)} is too large; the mask must be >= 12`,
+        );
+    }
     if (net.networkPolicy === "cilium" && net.networkDataplane !== "cilium") {
         problems.push("network policy cilium requires networkDataplane cilium");
     }
@@ -1198,12 +1207,29 @@ export const AKS_LOG_CATEGORIES: readonly string[] = [
 
 /** What AKS refuses of any pool, inline or an AgentPool. */
 export function poolProblems(pool: Props, where: string): string[] {
+    const out: string[] = [];
     const ssh = (pool.securityProfile as { sshAccess?: unknown } | undefined)?.sshAccess;
-    return ssh === undefined || ssh === "LocalUser" || ssh === "Disabled"
-        ? []
-        : [
-              `${where}: securityProfile.sshAccess ${JSON.stringify(ssh)} is not LocalUser or Disabled`,
-          ];
+    if (ssh !== undefined && ssh !== "LocalUser" && ssh !== "Disabled") {
+        out.push(
+            `${where}: securityProfile.sshAccess ${JSON.stringify(ssh)} is not LocalUser or Disabled`,
+        );
+    }
+    if (typeof pool.vmSize === "string" && ONE_VCPU_SIZES.includes(pool.vmSize.toLowerCase())) {
+        out.push(
+            `${where}: VM size ${pool.vmSize} has fewer than 2 vCPUs, which AKS does not allow`,
+        );
+    }
+    // AgentPool count: 1-1000 for System pools, 0-1000 for User pools (the ARM schema's text).
+    const least = pool.mode === "System" ? 1 : 0;
+    for (const key of ["count", "minCount"]) {
+        const n = pool[key];
+        if (typeof n === "number" && (n < least || n > 1000)) {
+            out.push(
+                `${where}: ${key} ${n} is outside ${least}-1000 for a ${String(pool.mode)} pool`,
+            );
+        }
+    }
+    return out;
 }
 
 /**
@@ -1262,6 +1288,30 @@ export const PROVIDER_MAX_DURATIONS: readonly string[] = [
     "PT23H30M",
     "P1D",
 ];
+
+/**
+ * Sizes with one vCPU (or a shared core) that AKS refuses for any pool, restated from Microsoft's
+ * size tables (learn.microsoft.com/azure/virtual-machines/sizes) and AKS's rule "VM sizes with
+ * less than 2 CPUs may not be used" (learn.microsoft.com/azure/aks/quotas-skus-regions).
+ */
+const ONE_VCPU_SIZES: readonly string[] = [
+    "Standard_A0",
+    "Standard_A1",
+    "Standard_A1_v2",
+    "Standard_B1ls",
+    "Standard_B1s",
+    "Standard_B1ms",
+    "Standard_D1",
+    "Standard_D1_v2",
+    "Standard_DS1",
+    "Standard_DS1_v2",
+    "Standard_DS11-1_v2",
+    "Standard_F1",
+    "Standard_F1s",
+    "Standard_DC1s_v2",
+    "Standard_DC1ds_v3",
+    "Standard_DC1s_v3",
+].map((s) => s.toLowerCase());
 
 /**
  * PIM's member-role policy as the provider (at preview: maximumDuration) and Graph (approval rules)

@@ -36,6 +36,7 @@ const ZONE_EASTUS = `${NETWORK}/privateDnsZones/privatelink.eastus.azmk8s.io`;
 import { ROOT } from "./helpers";
 import { plan } from "./planRun";
 import { HOSTILE } from "./hostileConfigs";
+import { HOSTILE_INPUT } from "./hostileInput";
 
 const CASES: BadInput[] = [
     // --- missing keys and wrong types
@@ -172,12 +173,16 @@ const CASES: BadInput[] = [
     {
         what: "pool count 0",
         config: min({ cluster: { systemPool: { count: 0 } } }),
-        problems: ["aks-entra:cluster.systemPool.count 0 is below the minimum 1"],
+        problems: [
+            "aks-entra:cluster.systemPool.count 0 is outside 1-100; a system pool keeps at least one node (user pools may scale to 0)",
+        ],
     },
     {
         what: "pool count 101",
         config: min({ cluster: { systemPool: { count: 101 } } }),
-        problems: ["aks-entra:cluster.systemPool.count 101 is above the maximum 100"],
+        problems: [
+            "aks-entra:cluster.systemPool.count 101 is outside 1-100; a system pool keeps at least one node (user pools may scale to 0)",
+        ],
     },
     {
         what: "a fractional pool count",
@@ -1158,7 +1163,7 @@ const SEVERAL: BadInput = {
     ],
 };
 
-const ALL = [...CASES, ...HOSTILE, SEVERAL];
+const ALL = [...CASES, ...HOSTILE, ...HOSTILE_INPUT, SEVERAL];
 
 // ---------------------------------------------------------------------------------------------
 // `npm run plan -- --config FILE`, run as the package.json script runs it.

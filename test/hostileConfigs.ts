@@ -5,6 +5,7 @@ import {
     type BadInput,
     type Config,
     dev,
+    grantOn,
     KV,
     min,
     pipeline,
@@ -27,18 +28,6 @@ function roleConfig(role: Config): Config {
     return min({
         groups: { sre: SRE },
         namespaces: [{ name: "web", roles: [{ name: "ops", groups: ["sre"], ...role }] }],
-    });
-}
-
-/** One workload in namespace `web` granted `role` on `scope`. */
-function grantOn(scope: string, role = "Reader"): Config {
-    return min({
-        namespaces: [
-            {
-                name: "web",
-                workloads: [{ serviceAccount: "api", azureRoleAssignments: [{ role, scope }] }],
-            },
-        ],
     });
 }
 
@@ -252,7 +241,9 @@ export const HOSTILE: BadInput[] = [
     {
         what: "__proto__ as a tag name",
         config: min({ tags: Object.fromEntries([["__proto__", "x"]]) }),
-        problems: ['aks-entra:tags key "__proto__" is not a name aks-entra can use'],
+        problems: [
+            `aks-entra:tags key "__proto__" is the name of a JavaScript object's prototype link: a map given it loses the entry without a word; choose another name`,
+        ],
     },
     {
         what: "__proto__ as a group alias, and a reference to it",
@@ -260,7 +251,9 @@ export const HOSTILE: BadInput[] = [
             groups: Object.fromEntries([["__proto__", SRE]]),
             clusterAccess: [{ group: "__proto__", role: "reader" }],
         }),
-        problems: ['aks-entra:groups key "__proto__" is not a name aks-entra can use'],
+        problems: [
+            `aks-entra:groups key "__proto__" is the name of a JavaScript object's prototype link: a map given it loses the entry without a word; choose another name`,
+        ],
     },
 
     // --- scopes that are not well-formed ARM ids

@@ -22,7 +22,7 @@ import {
     ROLE_NAMES,
 } from "../components";
 import { ROOT } from "./helpers";
-import { managedClusterProblems } from "../offline/fakes";
+import { managedClusterProblems, poolProblems } from "../offline/fakes";
 
 describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", function () {
     it("pins the AKS role GUIDs", function () {
@@ -394,7 +394,27 @@ describe("the fake AKS refuses what AKS refuses (offline/fakes.ts)", function ()
             { agentPoolProfiles: [{ name: "user", mode: "User" }] },
             "a cluster needs at least one System mode agent pool",
         ],
+        [
+            "a service range wider than /12",
+            { networkProfile: { ...valid.networkProfile, serviceCidr: "10.0.0.0/11" } },
+            "serviceCidr 10.0.0.0/11 is too large; the mask must be >= 12",
+        ],
+        [
+            "a System pool of one vCPU",
+            { agentPoolProfiles: [{ name: "system", mode: "System", vmSize: "Standard_B1s" }] },
+            "agent pool system: VM size Standard_B1s has fewer than 2 vCPUs, which AKS does not allow",
+        ],
+        [
+            "a System pool that scales to zero",
+            { agentPoolProfiles: [{ name: "system", mode: "System", count: 0, minCount: 0 }] },
+            "agent pool system: minCount 0 is outside 1-1000 for a System pool",
+        ],
     ];
+    it("accepts a User pool that scales to zero, and a /12 service range", function () {
+        assert.deepEqual(poolProblems({ mode: "User", count: 0, minCount: 0 }, "apps"), []);
+        const net = { ...valid.networkProfile, serviceCidr: "10.0.0.0/12" };
+        assert.deepEqual(managedClusterProblems({ ...valid, networkProfile: net }), []);
+    });
     it("accepts what this stack sends", function () {
         assert.deepEqual(managedClusterProblems(valid), []);
     });

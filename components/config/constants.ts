@@ -47,6 +47,11 @@ export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
  */
 export const POP_LOGIN_MODES = ["interactive", "spn"] as const satisfies readonly KubeloginMode[];
 
+/**
+ * AKS refuses VM sizes with fewer than 2 vCPUs for any node pool
+ * (https://learn.microsoft.com/azure/aks/quotas-skus-regions, "Restricted VM sizes").
+ */
+export const MIN_NODE_VCPUS = 2;
 /** AKS allows 100 node pools per cluster; one is the system pool. */
 export const MAX_USER_POOLS = 99;
 /** Linux node images the stack offers (agentPoolProfiles osSKU); AzureLinux is the default. */

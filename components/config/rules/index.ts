@@ -13,7 +13,7 @@ import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { auditLogs, hardening } from "./security";
-import { protoKeys, tags } from "./tags";
+import { tags } from "./tags";
 
 export { clusterAdminPowers } from "./namespaces";
 export { poolCount } from "./cluster";
@@ -39,5 +39,4 @@ export const RULES: readonly Rule[] = [
     jit,
     conditionalAccess,
     tags,
-    protoKeys,
 ];
