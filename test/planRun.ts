@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { main } from "../plan/cli";
+import { type Io, main } from "../plan/cli";
 import type { Plan } from "../plan/model";
 import { sharedEvaluate } from "./sharedRuns";
 
@@ -31,16 +31,24 @@ export interface Run {
  * other plan of the same stack file, stack and policy config in this process (test/sharedRuns.ts).
  * What only a process shows (start-up, flushing, exit) is tested with planProcess.
  */
-export async function plan(...args: string[]): Promise<Run> {
+export function plan(...args: string[]): Promise<Run> {
+    return inProcess((io) => main(args, io, sharedEvaluate));
+}
+
+/**
+ * A CLI of this repository (plan, verify) run in this process through its entry point, with its
+ * output captured: what it prints and the code it would exit with.
+ */
+export async function inProcess(entry: (io: Io) => Promise<number>): Promise<Run> {
     const started = Date.now();
     let stdout = "";
     let stderr = "";
-    const io = {
+    const io: Io = {
         stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
         stderr: { write: (s: string) => ((stderr += s), true) },
         env: { ...process.env, NO_COLOR: "" },
     };
-    const code = await main(args, io, sharedEvaluate);
+    const code = await entry(io);
     return { code, stdout, stderr, ms: Date.now() - started };
 }
 

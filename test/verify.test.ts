@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { AKS_ROLES } from "../components/roles";
 import { TYPES } from "../offline/types";
 import { evaluatePlan, readStackConfig, validConfig } from "../plan/cli";
-import { planAgainstState } from "../verify/cli";
+import { main, planAgainstState } from "../verify/cli";
 import { type Check, compareLive, type Report } from "../verify/compare";
 import { type Expected, expectedFrom } from "../verify/expected";
 import { parseSnapshot, type Snapshot, withoutSecrets } from "../verify/snapshot";
@@ -24,7 +24,7 @@ import {
     read,
     type World,
 } from "./verifyWorld";
-import { tsx } from "./planRun";
+import { inProcess, tsx } from "./planRun";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEV = path.join(ROOT, "Pulumi.dev.yaml");
@@ -662,7 +662,9 @@ describe("verify: CLI on saved snapshots (exit codes, formats, usage)", function
         unreadable = save("unreadable.json", blind);
     });
 
+    /** `npm run verify -- ARGS` as a process; `inCli` runs the same entry point in-process. */
     const cli = (args: string[]) => tsx("verify/cli.ts", ...args);
+    const inCli = (args: string[]) => inProcess((io) => main(args, io));
 
     it("exits 0 on a clean snapshot and writes stable JSON and Markdown", async () => {
         const json = path.join(dir, "clean-report.json");
@@ -678,7 +680,7 @@ describe("verify: CLI on saved snapshots (exit codes, formats, usage)", function
 
     it("exits 2 on drift and names it in text and Markdown", async () => {
         const md = path.join(dir, "drift.md");
-        const r = await cli(["--snapshot", drifted, "--stack", "dev", "--markdown", md]);
+        const r = await inCli(["--snapshot", drifted, "--stack", "dev", "--markdown", md]);
         assert.equal(r.code, 2, r.stderr);
         assert.match(r.stdout, /DRIFT: 2 of \d+ checks/);
         assert.match(r.stdout, /HIGH\s+changed\s+cluster\s+local accounts disabled/);
@@ -693,7 +695,7 @@ describe("verify: CLI on saved snapshots (exit codes, formats, usage)", function
         snapshot.state = { outputs: {}, resources: [] };
         writeFileSync(empty, stableJson(snapshot));
         const json = path.join(dir, "empty-report.json");
-        const r = await cli(["--snapshot", empty, "--json", json]);
+        const r = await inCli(["--snapshot", empty, "--json", json]);
         assert.equal(r.code, 2, r.stderr);
         assert.match(
             r.stderr,
@@ -709,7 +711,7 @@ describe("verify: CLI on saved snapshots (exit codes, formats, usage)", function
     });
 
     it("exits 3 when something could not be read", async () => {
-        const r = await cli(["--snapshot", unreadable]);
+        const r = await inCli(["--snapshot", unreadable]);
         assert.equal(r.code, 3, r.stderr);
         assert.match(r.stdout, /Could not read \(1\)\n  cluster role bindings: 401 Unauthorized/);
     });
@@ -729,8 +731,9 @@ describe("verify: CLI on saved snapshots (exit codes, formats, usage)", function
             JSON.stringify({ ...JSON.parse(readFileSync(clean, "utf8")), snapshotVersion: 0 }),
         );
         cases.push([["--snapshot", badVersion], /snapshotVersion 0 is not 1/]);
-        for (const [args, message] of cases) {
-            const r = await cli(args);
+        const runs = await Promise.all(cases.map(([args]) => cli(args)));
+        for (const [i, [args, message]] of cases.entries()) {
+            const r = runs[i];
             assert.equal(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
             assert.match(r.stderr, message);
             assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");

@@ -381,13 +381,17 @@ export function exitCode(io: Pick<Io, "stderr">, report: Report): number {
     return reasons[0][0];
 }
 
-/** Entry point: exit codes, and no stack traces for problems the user can fix. */
-export function main(argv: readonly string[]): Promise<number> {
+/**
+ * Entry point: exit codes, and no stack traces for problems the user can fix. On the process's
+ * streams unless `io` is given (tests run the CLI in-process).
+ */
+export function main(argv: readonly string[], io?: Io): Promise<number> {
     return runCli(
         "verify",
         (io) => run(argv, io),
         USAGE,
         /^(Unknown option|Option|--stack NAME is required)/,
+        io,
     );
 }
 
