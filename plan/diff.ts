@@ -4,10 +4,12 @@ import { type ImmutableChange, immutableChanges } from "./immutable";
 import { describePrincipal } from "./labels";
 import {
     type Activation,
+    compareText,
     type Finding,
     type Grant,
     isStanding,
     type Plan,
+    type PlanResource,
     SCHEMA_VERSION,
     sortBy,
     stableJson,
@@ -52,7 +54,23 @@ export interface ResourceChange {
     type: string;
     /** Property names that changed. */
     properties: string[];
+    /** Each changed property with its value in the base plan and in this one. */
+    changes: PropertyChange[];
 }
+
+/**
+ * One property of a resource (a key of PlanResource.properties, e.g. `pool apps1a2b`) and its
+ * value before and after; undefined where the property is absent. Values are the plan's text,
+ * which never holds a secret; a property named like one of the resource's secret inputs shows
+ * SECRET_TEXT all the same.
+ */
+export interface PropertyChange {
+    property: string;
+    before?: string;
+    after?: string;
+}
+
+export const SECRET_TEXT = "[secret]";
 
 export interface PlanDiff {
     accessChanged: boolean;
@@ -215,17 +233,23 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
     for (const [urn, r] of ra) {
         const old = rb.get(urn);
         if (!old) {
-            resources.push({ kind: "added", urn, type: r.type, properties: [] });
+            resources.push({ kind: "added", urn, type: r.type, properties: [], changes: [] });
             continue;
         }
         refused.push(...immutableChanges(urn, r.type, old.immutable, r.immutable));
-        const keys = new Set([...Object.keys(old.properties), ...Object.keys(r.properties)]);
-        const changed = [...keys].filter((k) => old.properties[k] !== r.properties[k]).sort();
-        if (changed.length)
-            resources.push({ kind: "changed", urn, type: r.type, properties: changed });
+        const changes = propertyChanges(old, r);
+        if (changes.length)
+            resources.push({
+                kind: "changed",
+                urn,
+                type: r.type,
+                properties: changes.map((c) => c.property),
+                changes,
+            });
     }
     for (const [urn, r] of rb) {
-        if (!ra.has(urn)) resources.push({ kind: "removed", urn, type: r.type, properties: [] });
+        if (!ra.has(urn))
+            resources.push({ kind: "removed", urn, type: r.type, properties: [], changes: [] });
     }
 
     const findingKey = (f: Finding) => `${f.code}|${f.subject}|${f.message}`;
@@ -264,6 +288,48 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
             resolved: base.findings.filter((f) => !fa.has(findingKey(f))),
         },
     };
+}
+
+/** Every property whose text differs between two plans of one resource, sorted by name. */
+export function propertyChanges(
+    old: Pick<PlanResource, "properties">,
+    now: Pick<PlanResource, "properties">,
+): PropertyChange[] {
+    const secret = new Set(
+        [old.properties.secretInputs, now.properties.secretInputs].flatMap((s) =>
+            s ? s.split(", ") : [],
+        ),
+    );
+    const shown = (props: Record<string, string>, key: string) =>
+        Object.hasOwn(props, key) ? (secret.has(key) ? SECRET_TEXT : props[key]) : undefined;
+    const keys = new Set([...Object.keys(old.properties), ...Object.keys(now.properties)]);
+    return [...keys]
+        .filter((k) => old.properties[k] !== now.properties[k])
+        .sort(compareText)
+        .map((property) => ({
+            property,
+            before: shown(old.properties, property),
+            after: shown(now.properties, property),
+        }));
+}
+
+/**
+ * What changed in one property, as a reviewer reads it, [before, after]: a value that lists several
+ * parts (`User, 3 x Standard_D8ds_v5, autoscale 3-10, zones 1,2,3`) shows only the parts that
+ * differ (`autoscale 3-10`, `autoscale 3-12`); `(none)` stands for an absent property or part.
+ * The JSON (diffJson) keeps both values whole.
+ */
+export function changedParts(c: PropertyChange): [string, string] {
+    const parts = (v: string | undefined) => (v === undefined || v === "" ? [] : v.split(", "));
+    const before = parts(c.before);
+    const after = parts(c.after);
+    const lost = before.filter((p) => !after.includes(p));
+    const gained = after.filter((p) => !before.includes(p));
+    // Only reordered, or a part repeated: the values whole.
+    if (lost.length === 0 && gained.length === 0)
+        return [c.before || "(none)", c.after || "(none)"];
+    const side = (ps: string[]) => (ps.length > 0 ? ps.join(", ") : "(none)");
+    return [side(lost), side(gained)];
 }
 
 /** ` (2 of them eligible)` when some grant changes are eligible ones (PIM). */
@@ -341,6 +407,8 @@ export function renderDiffText(d: PlanDiff, base: string, st: Style): string {
         lines.push(
             `  ${SIGN[r.kind]} ${r.kind.padEnd(8)} ${r.type} ${urnTail(r.urn)}${r.properties.length ? ` (${r.properties.join(", ")})` : ""}`,
         );
+        for (const c of r.changes)
+            lines.push(`      ${c.property}: ${changedParts(c).join(" -> ")}`);
     }
     if (d.findings.added.length + d.findings.resolved.length > 0) {
         lines.push(st.bold("Findings:"));
@@ -403,6 +471,12 @@ export function renderDiffMarkdown(d: PlanDiff, base: string): string {
         (k) => `${d.resources.filter((r) => r.kind === k).length} ${k}`,
     );
     out.push(`Resources: ${counts.join(", ")}.`, "");
+    const changed = d.resources.flatMap((r) =>
+        r.changes.map((c) => [`${r.type} ${urnTail(r.urn)}`, c.property, ...changedParts(c)]),
+    );
+    if (changed.length > 0) {
+        out.push(markdownTable(["resource", "property", "before", "after"], changed), "");
+    }
     return out.join("\n");
 }
 
