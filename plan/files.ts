@@ -26,12 +26,23 @@ export function readStackConfig(file: string): Record<string, unknown> {
     } catch (e) {
         throw new UsageError(`${file} is not valid YAML: ${(e as Error).message}`);
     }
-    if (doc === null || doc === undefined) return {};
+    // An empty file, or one without its config: map, is refused: planned as an empty config it
+    // would read as "location is required", misreporting what is wrong with it.
+    const form = `every key belongs under a top-level "config:" map, as in Pulumi.dev.yaml`;
+    if (doc === null || doc === undefined) {
+        throw new UsageError(`${file} is empty; ${form}`);
+    }
     if (typeof doc !== "object" || Array.isArray(doc)) {
-        throw new UsageError(`${file} must be a YAML map with a "config:" key`);
+        throw new UsageError(`${file} must be a YAML map with a "config:" key; ${form}`);
     }
     const config = (doc as Record<string, unknown>).config;
-    if (config === undefined || config === null) return {};
+    if (config === undefined || config === null) {
+        const keys = Object.keys(doc);
+        const stray = keys.length > 0 ? ` (its top-level keys: ${keys.join(", ")})` : "";
+        throw new UsageError(
+            `${file} has no "config:" map${stray}; ${form}${keys.some((k) => k.includes(":")) ? `: indent the <namespace>:<key> entries under config:` : ""}`,
+        );
+    }
     if (typeof config !== "object" || Array.isArray(config)) {
         throw new UsageError(`${file}: "config:" must be a map of namespace:key to value`);
     }

@@ -38,6 +38,21 @@ const CASES: BadInput[] = [
         ],
     },
     {
+        what: "a key without the aks-entra: prefix (protect: true)",
+        config: { ...min(), protect: true },
+        problems: [
+            'aks-entra:protect is written "protect" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
+        ],
+    },
+    {
+        what: "a misspelled namespace, and an unknown key without one",
+        config: { ...min(), "aks_entra:protect": true, protcet: true },
+        problems: [
+            'aks-entra:protect is written "aks_entra:protect" in the stack file, in namespace "aks_entra", not aks-entra, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
+            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, deployer, auditLogs, protect, tags; did you mean "aks-entra:protect"?',
+        ],
+    },
+    {
         what: "a region's display name instead of its name",
         config: min({ location: "West Europe" }),
         problems: [

@@ -374,6 +374,29 @@ describe("offline plan (npm run plan)", function () {
             assert.equal(r.stdout, "");
         });
 
+        it("refuses a stack file without its config: map, or empty, by name, exit 1", async () => {
+            const flat = out("flat.yaml");
+            writeFileSync(flat, "aks-entra:location: westeurope\naks-entra:protect: true\n");
+            const empty = out("empty.yaml");
+            writeFileSync(empty, "# nothing yet\n");
+            const [r, e] = await Promise.all([
+                plan("--config", flat, "--stack", "flat"),
+                plan("--config", empty, "--stack", "empty"),
+            ]);
+            const form = 'every key belongs under a top-level "config:" map, as in Pulumi.dev.yaml';
+            assert.equal(r.code, 1, r.stderr);
+            assert.equal(
+                r.stderr.split("\n").slice(1).join("\n"),
+                `plan: ${flat} has no "config:" map (its top-level keys: aks-entra:location, aks-entra:protect); ${form}: indent the <namespace>:<key> entries under config:\n`,
+            );
+            assert.equal(e.code, 1, e.stderr);
+            assert.equal(
+                e.stderr.split("\n").slice(1).join("\n"),
+                `plan: ${empty} is empty; ${form}\n`,
+            );
+            assert.doesNotMatch(r.stderr + e.stderr, /location is required/);
+        });
+
         it("rejects unknown options with the usage, exit 1", async () => {
             const r = await plan("--frobnicate");
             assert.equal(r.code, 1);

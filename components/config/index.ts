@@ -11,7 +11,7 @@ import { buildConfig } from "./build";
 import { NAMESPACE } from "./constants";
 import { draftOf } from "./draft";
 import { ConfigError, describeIssue, unknownKeyProblem } from "./messages";
-import { rawConfig } from "./pulumi";
+import { namespaceProblems, rawConfig } from "./pulumi";
 import { GroupAliases } from "./references";
 import { RULES, type RuleContext } from "./rules";
 import { CONFIG_KEYS, type ConfigKey, type Drafts, KEY_SCHEMAS, type Parsed } from "./schema";
@@ -108,5 +108,14 @@ function ruleContext(draft: Drafts, raw: Record<string, unknown>): RuleContext {
  * validates it. The region comes from `aks-entra:location`, else `azure-native:location`.
  */
 export function configFromPulumi(all: Readonly<Record<string, string>>): StackConfig {
-    return parseConfig(rawConfig(all));
+    // A key this program would never read is refused with the rest, not silently dropped.
+    const misplaced = namespaceProblems(all);
+    try {
+        const config = parseConfig(rawConfig(all));
+        if (misplaced.length === 0) return config;
+    } catch (e) {
+        if (!(e instanceof ConfigError) || misplaced.length === 0) throw e;
+        throw new ConfigError([...misplaced, ...e.problems]);
+    }
+    throw new ConfigError(misplaced);
 }
