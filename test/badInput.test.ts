@@ -940,16 +940,16 @@ const CASES: BadInput[] = [
     },
     {
         what: "a pinned version with the stable upgrade channel",
-        config: min({ kubernetesVersion: "1.33", cluster: { autoUpgradeChannel: "stable" } }),
+        config: min({ kubernetesVersion: "1.40", cluster: { autoUpgradeChannel: "stable" } }),
         problems: [
-            'aks-entra:kubernetesVersion "1.33" is pinned but cluster.autoUpgradeChannel "stable" moves the minor version; the next pulumi up would try to downgrade. Remove kubernetesVersion or use autoUpgradeChannel patch/none',
+            'aks-entra:kubernetesVersion "1.40" is pinned but cluster.autoUpgradeChannel "stable" moves the minor version; the next pulumi up would try to downgrade. Remove kubernetesVersion or use autoUpgradeChannel patch/none',
         ],
     },
     {
         what: "a pinned patch with the patch upgrade channel",
-        config: min({ kubernetesVersion: "1.33.2" }),
+        config: min({ kubernetesVersion: "1.40.2" }),
         problems: [
-            'aks-entra:kubernetesVersion "1.33.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.33") or use autoUpgradeChannel none',
+            'aks-entra:kubernetesVersion "1.40.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.40") or use autoUpgradeChannel none',
         ],
     },
     {
