@@ -20,6 +20,8 @@ export interface PlanInput {
     /** Who runs `pulumi up`: config and the (fake) login, resolved as the program does. */
     deployer: Deployer;
     config: StackConfig;
+    /** The stack file's config map as written (FindingContext.written). */
+    written?: Readonly<Record<string, unknown>>;
     /** Violations of the guardrails pack for these registrations. Defaults to none. */
     policyViolations?: readonly PolicyViolation[];
 }
@@ -42,6 +44,7 @@ export function buildPlan(input: PlanInput): Plan {
         access,
         order,
         config: input.config,
+        written: input.written,
         policyViolations: input.policyViolations,
     });
 

@@ -317,6 +317,7 @@ export async function evaluatePlan(input: {
         secretOutputs: result.secretOutputs,
         deployer,
         config: input.config,
+        written: input.raw,
     });
     return { plan, result, loaded, ran };
 }

@@ -5,9 +5,9 @@ import ipaddr from "ipaddr.js";
 import { AKS_MINORS, TABLE_TEXT, versionInstead, versionSupport } from "../components/aksVersions";
 import type { StackConfig } from "../components/config";
 import type { FactFinding } from "./dedupe";
-import { DOCUMENTATION_RANGES, EXAMPLE_OBJECT_IDS } from "./examples";
+import { DOCUMENTATION_RANGES } from "./examples";
 import type { FindingContext } from "./findings";
-import { compareText } from "./model";
+import { idFindings } from "./findingsIds";
 import { strings } from "./registrations";
 
 /**
@@ -52,17 +52,6 @@ export function defaultValue(config: StackConfig, key: string): string {
     return DEFAULT_VALUES[key]?.(config) ?? configValue(config, key);
 }
 
-/** Every string in the validated config with its key path (`groups.sre`, `admins.members[0]`). */
-function strings_(value: unknown, path: string, out: [string, string][]): void {
-    if (typeof value === "string") {
-        out.push([path, value.toLowerCase()]);
-    } else if (Array.isArray(value)) {
-        value.forEach((v, i) => strings_(v, `${path}[${i}]`, out));
-    } else if (value !== null && typeof value === "object") {
-        for (const [k, v] of Object.entries(value)) strings_(v, path ? `${path}.${k}` : k, out);
-    }
-}
-
 /** `today` defaults to the real date: the plan judges the version on the day it runs. */
 export function configFindings(ctx: FindingContext, today: Date = new Date()): FactFinding[] {
     const { config, index } = ctx;
@@ -96,29 +85,23 @@ export function configFindings(ctx: FindingContext, today: Date = new Date()): F
         });
     }
 
-    // Example object ids: a stack file copied from Pulumi.dev.yaml and not fully edited.
-    const found: [string, string][] = [];
-    strings_(config, "", found);
-    // One path per id, the one a reader edits: the alias under groups, else the object id itself.
-    const preference = (path: string) => [
-        path.startsWith("groups.") ? 0 : 1,
-        path.endsWith(".label") ? 1 : 0,
-    ];
-    const paths = new Map<string, string>();
-    for (const [path, value] of found.sort((a, b) => compareText(a[0], b[0]))) {
-        if (!EXAMPLE_OBJECT_IDS.includes(value)) continue;
-        const seen = paths.get(value);
-        const [p1, p2] = preference(path);
-        const [s1, s2] = seen === undefined ? [2, 2] : preference(seen);
-        if (p1 < s1 || (p1 === s1 && p2 < s2)) paths.set(value, path);
-    }
-    if (paths.size > 0) {
-        const where = [...paths.values()].sort();
+    out.push(...idFindings(config));
+
+    // deployer.clusterAdmin true is honoured only when the stack makes Kubernetes objects.
+    const deployer = ctx.written?.["aks-entra:deployer"];
+    if (
+        config.namespaces.length === 0 &&
+        config.deployer.clusterAdmin &&
+        deployer !== null &&
+        typeof deployer === "object" &&
+        (deployer as Record<string, unknown>).clusterAdmin === true
+    ) {
         out.push({
-            code: "example-object-ids",
-            severity: "medium",
-            subject: "stack",
-            message: `${paths.size} object id${paths.size === 1 ? " is an example id" : "s are the example ids"} of Pulumi.dev.yaml (aks-entra:${where.join(", aks-entra:")}): this stack file looks copied; use your tenant's groups and users`,
+            code: "deployer-cluster-admin-unused",
+            severity: "low",
+            subject: "aks-entra:deployer.clusterAdmin",
+            message:
+                "aks-entra:deployer.clusterAdmin is true but grants nothing: the stack has no aks-entra:namespaces, so it makes no Kubernetes objects and gives the deployer no AKS RBAC Cluster Admin (nor waits for one); remove the key, or add the namespaces it was meant for",
         });
     }
     return out;
