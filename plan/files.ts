@@ -10,6 +10,15 @@ import type { Plan } from "./model";
 /** A problem the user can fix: printed without a stack trace, exit code 1. */
 export class UsageError extends Error {}
 
+/** The top-level keys of a Pulumi stack file. */
+const STACK_FILE_KEYS = [
+    "config",
+    "secretsprovider",
+    "encryptedkey",
+    "encryptionsalt",
+    "environment",
+];
+
 /** The `config:` map of a Pulumi stack file. */
 export function readStackConfig(file: string): Record<string, unknown> {
     let text: string;
@@ -41,6 +50,14 @@ export function readStackConfig(file: string): Record<string, unknown> {
         const stray = keys.length > 0 ? ` (its top-level keys: ${keys.join(", ")})` : "";
         throw new UsageError(
             `${file} has no "config:" map${stray}; ${form}${keys.some((k) => k.includes(":")) ? `: indent the <namespace>:<key> entries under config:` : ""}`,
+        );
+    }
+    // Pulumi reads these top-level keys of a stack file and no other (pulumi/pulumi
+    // sdk/go/common/workspace/project.go, ProjectStack): anything else is dropped unread.
+    const stray = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
+    if (stray.length > 0) {
+        throw new UsageError(
+            `${file} has top-level key${stray.length === 1 ? "" : "s"} ${stray.map((k) => JSON.stringify(k)).join(", ")} that Pulumi never reads (a stack file has ${STACK_FILE_KEYS.join(", ")}); ${form}, e.g. ${stray.map((k) => (k.includes(":") ? k : `aks-entra:${k}`)).join(", ")}`,
         );
     }
     if (typeof config !== "object" || Array.isArray(config)) {

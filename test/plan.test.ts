@@ -374,14 +374,17 @@ describe("offline plan (npm run plan)", function () {
             assert.equal(r.stdout, "");
         });
 
-        it("refuses a stack file without its config: map, or empty, by name, exit 1", async () => {
+        it("refuses a stack file without its config: map, empty, or with a key beside config:, by name, exit 1", async () => {
             const flat = out("flat.yaml");
             writeFileSync(flat, "aks-entra:location: westeurope\naks-entra:protect: true\n");
             const empty = out("empty.yaml");
             writeFileSync(empty, "# nothing yet\n");
-            const [r, e] = await Promise.all([
+            const beside = out("beside.yaml");
+            writeFileSync(beside, "config:\n  aks-entra:location: westeurope\nprotect: true\n");
+            const [r, e, b] = await Promise.all([
                 plan("--config", flat, "--stack", "flat"),
                 plan("--config", empty, "--stack", "empty"),
+                plan("--config", beside, "--stack", "beside"),
             ]);
             const form = 'every key belongs under a top-level "config:" map, as in Pulumi.dev.yaml';
             assert.equal(r.code, 1, r.stderr);
@@ -393,6 +396,11 @@ describe("offline plan (npm run plan)", function () {
             assert.equal(
                 e.stderr.split("\n").slice(1).join("\n"),
                 `plan: ${empty} is empty; ${form}\n`,
+            );
+            assert.equal(b.code, 1, b.stderr);
+            assert.equal(
+                b.stderr.split("\n").slice(1).join("\n"),
+                `plan: ${beside} has top-level key "protect" that Pulumi never reads (a stack file has config, secretsprovider, encryptedkey, encryptionsalt, environment); ${form}, e.g. aks-entra:protect\n`,
             );
             assert.doesNotMatch(r.stderr + e.stderr, /location is required/);
         });
