@@ -329,6 +329,11 @@ describe("the fake AKS refuses what AKS refuses (offline/fakes.ts)", function ()
             { agentPoolProfiles: [{ name: "user", mode: "User" }] },
             "a cluster needs at least one System mode agent pool",
         ],
+        [
+            "a Kubernetes version past AKS end of support",
+            { kubernetesVersion: "1.24.0" },
+            "K8sVersionNotSupported: version 1.24.0 is not supported in this region (past AKS end of support)",
+        ],
     ];
     it("accepts what this stack sends", function () {
         assert.deepEqual(managedClusterProblems(valid), []);
