@@ -6,7 +6,7 @@ import type { Registration } from "../offline/harness";
 import { deriveAccess } from "./access";
 import { planDeploy } from "./deployTime";
 import { deriveFindings, type PolicyViolation } from "./findings";
-import { isStanding, type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from "./model";
+import { isStanding, type Plan, SCHEMA_VERSION, SECRET, SEVERITIES, type Severity } from "./model";
 import { RegistrationIndex } from "./registrations";
 import { orderChecks } from "./order";
 import { planResources } from "./resources";
@@ -26,7 +26,7 @@ export interface PlanInput {
     policyViolations?: readonly PolicyViolation[];
 }
 
-export const SECRET = "[secret]";
+export { SECRET } from "./model";
 
 export function buildPlan(input: PlanInput): Plan {
     const index = new RegistrationIndex(input.registrations);

@@ -19,7 +19,8 @@ import { resolveDeployer } from "../components/deployer";
 import type * as Harness from "../offline/harness";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { buildPlan } from "./build";
-import { diffJson, diffPlans, type PlanDiff, renderDiffMarkdown, renderDiffText } from "./diff";
+import { diffPlans, type PlanDiff } from "./diff";
+import { diffJson, renderDiffMarkdown, renderDiffText } from "./diffRender";
 import { parseBasePlanFile, readPolicyConfig, readStackConfig, UsageError } from "./files";
 
 export { readStackConfig, UsageError };

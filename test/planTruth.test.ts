@@ -6,7 +6,8 @@ import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { TYPES } from "../offline/types";
-import { changedParts, propertyChanges } from "../plan/diff";
+import { propertyChanges } from "../plan/diff";
+import { changedParts } from "../plan/diffRender";
 import { immutableChanges } from "../plan/immutable";
 import {
     DEPLOYER,
