@@ -395,8 +395,13 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.match(
                 runs.prodMedium.stderr,
                 // The dev stack's JIT entries: cluster-admin of jit oncall-admin, eligible-already-held
-                // (payments-devs) and standing-cluster-admin-with-jit x3 (test/planJit.test.ts).
-                /^plan: exit 5: 9 findings at or above medium \(--fail-on medium\)$/m,
+                // (payments-devs) and standing-cluster-admin-with-jit x3 (test/planJit.test.ts);
+                // placeholder-ids: the dev file's example subscription in its resource ids.
+                /^plan: exit 5: 10 findings at or above medium \(--fail-on medium\)$/m,
+            );
+            assert.match(
+                runs.prodMedium.stdout,
+                /^MEDIUM {2}placeholder-ids: 1 id is a placeholder /m,
             );
         });
 
