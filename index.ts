@@ -5,13 +5,14 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AksEntra,
+    conditionalAccessTenantProblems,
     ConfigError,
     configFromPulumi,
     createOnlyProblems,
+    credentialsCommand,
     createOnlySettings,
     type Deployer,
     identityOutput as identity,
-    personLoginMode,
     PIM_ACTIVATION_URL,
     previousCreateOnlySettings,
     resolveDeployer,
@@ -36,9 +37,13 @@ export = async () => {
     // What AKS fixed at create must not change: refused here, before anything is declared
     // (components/createOnly.ts), rather than by Azure halfway through the update.
     const createOnly = createOnlySettings(config);
-    const changed = createOnlyProblems(await previousCreateOnlySettings(), createOnly);
+    const refusals = [
+        ...createOnlyProblems(await previousCreateOnlySettings(), createOnly),
+        // What the tenant must already hold (components/jit.ts).
+        ...(await conditionalAccessTenantProblems(config.conditionalAccess, login.tenantId)),
+    ];
     clean(() => {
-        if (changed.length > 0) throw new ConfigError(changed);
+        if (refusals.length > 0) throw new ConfigError(refusals);
     });
     const names = new StackNames(pulumi.getProject(), pulumi.getStack());
     const stack = await AksEntra.create("aks-entra", { config, names, deployer, login });
@@ -68,8 +73,12 @@ export = async () => {
                 { objectId: j.group.objectId, activate: PIM_ACTIVATION_URL },
             ]),
         ),
-        /** What a person runs to reach the cluster. */
-        getCredentialsCommand: pulumi.interpolate`az aks get-credentials --resource-group ${stack.resourceGroup.name} --name ${stack.cluster.name} --overwrite-existing && kubelogin convert-kubeconfig -l ${personLoginMode(config)}`,
+        /** What a person runs to reach the cluster (with PoP tokens when kubeloginPop is on). */
+        getCredentialsCommand: pulumi
+            .all([stack.resourceGroup.name, stack.cluster.name, stack.cluster.id])
+            .apply(([resourceGroup, name, id]) =>
+                credentialsCommand(config, { resourceGroup, name, id }),
+            ),
         /** User kubeconfig, kubelogin exec with a non-interactive login (automationLoginMode). Secret. */
         kubeconfig: pulumi.secret(stack.cluster.kubeconfig),
         /** What AKS fixed when it created the cluster; the next run refuses changes to it. */

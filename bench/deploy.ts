@@ -2,7 +2,8 @@
 // for the dev stack and for generated stacks of 1, 10 and 100 namespaces (bench/stacks.ts, the
 // configs `npm run bench:plan` plans): the estimate with unbounded parallelism against Azure's floor
 // (resource group -> control-plane identity -> Managed Identity Operator grant -> its propagation
-// wait -> cluster -> the shortest thing after it or the longest user pool), and the estimate at `pulumi up --parallel 8` and
+// wait -> cluster -> the shortest thing after it or the longest user pool, the pools of one network
+// of yours one after another), and the estimate at `pulumi up --parallel 8` and
 // `--parallel 16`, the engine's default (4 x CPUs, pulumi/pulumi#15016) on 2 and 4 CPUs.
 //
 // Durations are the typical figures of offline/timeline.ts: the figures say how well the program's

@@ -48,11 +48,15 @@ export interface AuditLogsArgs {
     readonly clusterId: pulumi.Input<string>;
     /** Resource id of the Log Analytics workspace. */
     readonly workspaceId: pulumi.Input<string>;
-    /** The cluster: the setting is deleted with it. */
-    readonly cluster: pulumi.Resource;
 }
 
-/** The diagnostic setting on the cluster. */
+/**
+ * The diagnostic setting on the cluster. It is deleted on its own, before the cluster (it depends
+ * on the cluster's id), never `deletedWith` the cluster: Azure Monitor keeps the settings of a
+ * deleted resource and gives them to a resource recreated under the same id, and the stack's
+ * names are fixed, so a setting left behind by `pulumi destroy` makes the next `pulumi up` fail
+ * with "already exists" (docs/azure-facts.md failure mode 27).
+ */
 export class AuditLogs extends pulumi.ComponentResource {
     public readonly setting: monitor.DiagnosticSetting;
 
@@ -69,7 +73,7 @@ export class AuditLogs extends pulumi.ComponentResource {
                 logAnalyticsDestinationType: "Dedicated",
                 logs: args.categories.map((category) => ({ category, enabled: true })),
             },
-            { parent: this, deletedWith: args.cluster },
+            { parent: this },
         );
         this.registerOutputs({ settingId: this.setting.id });
     }

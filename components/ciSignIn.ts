@@ -5,7 +5,8 @@
 //
 // Sources (docs/azure-facts.md, "Signing in from CI"):
 // - kubelogin get-token reads the environment after its flags: AAD_LOGIN_METHOD overrides --login,
-//   AZURE_CLIENT_ID --client-id, AZURE_TENANT_ID --tenant-id; workloadidentity reads
+//   AAD_SERVICE_PRINCIPAL_CLIENT_ID then AZURE_CLIENT_ID (the later wins) --client-id,
+//   AZURE_TENANT_ID --tenant-id; workloadidentity reads
 //   AZURE_FEDERATED_TOKEN_FILE, or on GitHub Actions requests its own token through
 //   ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN (Azure/kubelogin pkg/internal/token/options.go UpdateFromEnv,
 //   pkg/internal/token/provider.go; #329).
@@ -109,6 +110,24 @@ export const SIGN_INS: readonly SignIn[] = [
     },
 ];
 
+/**
+ * The variables kubelogin get-token applies over each flag, in the order `UpdateFromEnv` applies
+ * them (Azure/kubelogin pkg/internal/token/options.go), so the last one set wins: for the client id
+ * `AZURE_CLIENT_ID` is applied after `AAD_SERVICE_PRINCIPAL_CLIENT_ID`. With
+ * `--use-azurerm-env-vars` the `ARM_*` names replace the client and tenant variables; with
+ * `--login workloadidentity` (or `AAD_LOGIN_METHOD=workloadidentity`) `AZURE_CLIENT_ID` is applied
+ * once more, last. README "CI sign-in" shows this table.
+ */
+export const KUBELOGIN_ENV_ORDER = {
+    "--login": ["AAD_LOGIN_METHOD"],
+    "--client-id": ["AAD_SERVICE_PRINCIPAL_CLIENT_ID", "AZURE_CLIENT_ID"],
+    "--tenant-id": ["AZURE_TENANT_ID"],
+} as const;
+const AZURERM_ENV_ORDER = {
+    "--client-id": ["ARM_CLIENT_ID"],
+    "--tenant-id": ["ARM_TENANT_ID"],
+} as const;
+
 /** What kubelogin get-token ends up using: its flags, then the environment over them. */
 export function effectiveKubelogin(
     args: readonly string[],
@@ -118,16 +137,17 @@ export function effectiveKubelogin(
         const i = args.indexOf(name);
         return i >= 0 ? args[i + 1] : undefined;
     };
-    if (args.includes("--disable-environment-override")) {
-        return {
-            login: flag("--login") ?? "",
-            clientId: flag("--client-id"),
-            tenantId: flag("--tenant-id"),
-        };
-    }
-    return {
-        login: env.AAD_LOGIN_METHOD ?? flag("--login") ?? "",
-        clientId: env.AAD_SERVICE_PRINCIPAL_CLIENT_ID ?? env.AZURE_CLIENT_ID ?? flag("--client-id"),
-        tenantId: env.AZURE_TENANT_ID ?? flag("--tenant-id"),
-    };
+    let login = flag("--login") ?? "";
+    let clientId = flag("--client-id");
+    let tenantId = flag("--tenant-id");
+    if (args.includes("--disable-environment-override")) return { login, clientId, tenantId };
+    /** Each variable in turn, as UpdateFromEnv applies them: the last one set wins. */
+    const last = (was: string | undefined, names: readonly string[]) =>
+        names.reduce((v, n) => env[n] ?? v, was);
+    const order = args.includes("--use-azurerm-env-vars") ? AZURERM_ENV_ORDER : KUBELOGIN_ENV_ORDER;
+    clientId = last(clientId, order["--client-id"]);
+    tenantId = last(tenantId, order["--tenant-id"]);
+    login = last(login, KUBELOGIN_ENV_ORDER["--login"]) ?? "";
+    if (login === "workloadidentity") clientId = last(clientId, ["AZURE_CLIENT_ID"]);
+    return { login, clientId, tenantId };
 }

@@ -53,6 +53,11 @@ export interface AksClusterArgs {
     readonly kubeloginMode: KubeloginMode;
     /** kubelogin `--client-id` of an msi login (deployer.managedIdentityClientId). */
     readonly kubeloginClientId?: string;
+    /**
+     * The exported kubeconfig asks for proof-of-possession tokens bound to this cluster's ARM id
+     * (kubeloginMode spn only: components/pop.ts). Defaults to false: bearer tokens.
+     */
+    readonly kubeloginPop?: boolean;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Protect the cluster from deletion. Defaults to false. */
     readonly protect?: boolean;
@@ -130,8 +135,10 @@ export class AksCluster extends pulumi.ComponentResource {
                             args.defenderWorkspaceId ?? s.defender.workspaceId,
                         securityMonitoring: { enabled: true },
                     },
-                    // The control plane holds Key Vault Crypto User on the key before the
-                    // cluster (clusterPrerequisites).
+                    // The control plane holds Key Vault Crypto User on the key, and Key Vault
+                    // Contributor on a private vault, before the cluster (clusterPrerequisites).
+                    // A private vault is reached through API Server VNet Integration (config
+                    // refuses it without cluster.network.apiServerSubnetId).
                     azureKeyVaultKms: s.kms && {
                         enabled: true,
                         keyId: s.kms.keyId,
@@ -150,6 +157,13 @@ export class AksCluster extends pulumi.ComponentResource {
                     // server has none.
                     authorizedIPRanges: s.privateCluster ? undefined : s.authorizedIpRanges,
                     disableRunCommand: s.disableRunCommand,
+                    // API Server VNet Integration (README: Networking): the API server in a subnet
+                    // of your VNet, which a private KMS key vault needs. Unset otherwise, so an
+                    // existing cluster's body does not change.
+                    ...(s.network?.apiServerSubnetId !== undefined && {
+                        enableVnetIntegration: true,
+                        subnetId: s.network.apiServerSubnetId,
+                    }),
                 },
                 autoUpgradeProfile: {
                     upgradeChannel: s.autoUpgradeChannel,
@@ -225,9 +239,13 @@ export class AksCluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // The PoP claim is the id ARM returned for the cluster, as it wrote it.
         this.kubeconfig = pulumi.secret(
-            credentials.kubeconfigs.apply((kcs) =>
-                userKubeconfig(kcs ?? [], args.kubeloginMode, args.kubeloginClientId),
+            pulumi.all([credentials.kubeconfigs, this.cluster.id]).apply(([kcs, id]) =>
+                userKubeconfig(kcs ?? [], args.kubeloginMode, {
+                    clientId: args.kubeloginClientId,
+                    popClusterId: args.kubeloginPop === true ? id : undefined,
+                }),
             ),
         );
 

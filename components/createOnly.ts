@@ -1,6 +1,8 @@
-// Settings AKS fixes when it creates the cluster: the inline system pool's VM size, zones, OS and
-// encryption at host, the subnet and address ranges, and the private API server with its DNS zone. Azure refuses to
-// change them later (docs/azure-facts.md, failure modes 13 and 17), and a refused cluster update
+// Settings AKS fixes when it creates the cluster: the region, the inline system pool's VM size,
+// zones, OS and encryption at host, the subnet and address ranges, the private API server with its
+// DNS zone, and the API server's subnet once API Server VNet Integration is on. Azure refuses to
+// change them later (docs/azure-facts.md, failure modes 13, 17 and 26), and a refused cluster
+// update, or a replacement under a name the old resource still holds,
 // fails `pulumi up` halfway, after the run has created other things. So the stack exports them,
 // reads its own previous export back before declaring anything, and refuses a change as a config
 // problem: nothing is created, and the message says what to do instead.
@@ -9,6 +11,8 @@ import { NAMESPACE, type StackConfig } from "./config";
 
 /** The create-only settings as the stack exports them (output `createOnlySettings`). */
 export interface CreateOnlySettings {
+    /** The region of the resource group, the cluster and every identity (`aks-entra:location`). */
+    location: string;
     systemPool: { vmSize: string; zones: string[]; osSku: string };
     /** Encryption at host on every pool, the inline system pool included. */
     encryptionAtHost: boolean;
@@ -18,6 +22,8 @@ export interface CreateOnlySettings {
         serviceCidr: string | null;
         dnsServiceIp: string | null;
         outboundType: string;
+        /** API Server VNet Integration: on for good once on (absent in older exports). */
+        apiServerSubnetId?: string | null;
     } | null;
     privateCluster: boolean;
     privateDnsZone: string | null;
@@ -27,6 +33,7 @@ export function createOnlySettings(config: StackConfig): CreateOnlySettings {
     const c = config.cluster;
     const n = c.network;
     return {
+        location: config.location,
         systemPool: {
             vmSize: c.systemPool.vmSize,
             zones: c.systemPool.zones,
@@ -40,6 +47,7 @@ export function createOnlySettings(config: StackConfig): CreateOnlySettings {
                   serviceCidr: n.serviceCidr ?? null,
                   dnsServiceIp: n.dnsServiceIp ?? null,
                   outboundType: n.outboundType,
+                  apiServerSubnetId: n.apiServerSubnetId ?? null,
               }
             : null,
         privateCluster: c.privateCluster,
@@ -52,22 +60,26 @@ const SYSTEM_POOL_PROCEDURE =
 const NEW_CLUSTER =
     "AKS sets it only when the cluster is created. Keep the value, or create a new stack for a new cluster and move the workloads (README: Networking)";
 
-/** Why each create-only setting cannot change, keyed by its config path under aks-entra:cluster. */
+/** Why each create-only setting cannot change, keyed by its config key after `aks-entra:`. */
 const WHY: Readonly<Record<string, string>> = {
-    "systemPool.vmSize": SYSTEM_POOL_PROCEDURE,
-    "systemPool.zones": SYSTEM_POOL_PROCEDURE,
-    "systemPool.osSku": SYSTEM_POOL_PROCEDURE,
-    encryptionAtHost:
+    location:
+        "Azure cannot move a resource group, a cluster or an identity to another region, and every name in this stack is fixed, so Pulumi's replacement would try to create each under the name the old one still holds and fail halfway (azure-native replaces on a location change). Keep the value; for a cluster in another region, create a new stack with the new location, move the workloads and the pipelines to its identities, then pulumi destroy this one (README: Updates and destroy)",
+    "cluster.systemPool.vmSize": SYSTEM_POOL_PROCEDURE,
+    "cluster.systemPool.zones": SYSTEM_POOL_PROCEDURE,
+    "cluster.systemPool.osSku": SYSTEM_POOL_PROCEDURE,
+    "cluster.encryptionAtHost":
         "a pool gets encryption at host only when it is created (learn.microsoft.com/azure/aks/enable-host-encryption), and the system pool is part of the cluster resource. Keep the value, or create a new stack with it and move the workloads",
-    network: NEW_CLUSTER,
-    "network.subnetId": NEW_CLUSTER,
-    "network.podCidr": NEW_CLUSTER,
-    "network.serviceCidr": NEW_CLUSTER,
-    "network.dnsServiceIp": NEW_CLUSTER,
-    "network.outboundType": NEW_CLUSTER,
-    privateCluster:
+    "cluster.network": NEW_CLUSTER,
+    "cluster.network.subnetId": NEW_CLUSTER,
+    "cluster.network.podCidr": NEW_CLUSTER,
+    "cluster.network.serviceCidr": NEW_CLUSTER,
+    "cluster.network.dnsServiceIp": NEW_CLUSTER,
+    "cluster.network.outboundType": NEW_CLUSTER,
+    "cluster.network.apiServerSubnetId":
+        "API Server VNet Integration can be turned on for an existing cluster, but never off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration). Keep the value, or create a new stack and move the workloads (README: Networking)",
+    "cluster.privateCluster":
         "a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters). Keep the value, or create a new stack",
-    privateDnsZone: NEW_CLUSTER,
+    "cluster.privateDnsZone": NEW_CLUSTER,
 };
 
 const show = (v: unknown) => (v === null || v === undefined ? "(unset)" : JSON.stringify(v));
@@ -83,27 +95,31 @@ export function createOnlyProblems(previous: unknown, now: CreateOnlySettings): 
     const compare = (key: string, was: unknown, is: unknown) => {
         if (was === undefined || JSON.stringify(was) === JSON.stringify(is)) return;
         out.push(
-            `${NAMESPACE}:cluster.${key} ${show(is)} differs from ${show(was)}, which the cluster was created with: ${WHY[key]}`,
+            `${NAMESPACE}:${key} ${show(is)} differs from ${show(was)}, which the cluster was created with: ${WHY[key]}`,
         );
     };
+    // Config validates a region as lowercase letters and digits, as the last export holds it.
+    compare("location", before.location, now.location);
     if (before.systemPool) {
         for (const k of ["vmSize", "zones", "osSku"] as const) {
-            compare(`systemPool.${k}`, before.systemPool[k], now.systemPool[k]);
+            compare(`cluster.systemPool.${k}`, before.systemPool[k], now.systemPool[k]);
         }
     }
     // An export from before the key existed comes from a cluster made without it.
-    compare("encryptionAtHost", before.encryptionAtHost ?? false, now.encryptionAtHost);
+    compare("cluster.encryptionAtHost", before.encryptionAtHost ?? false, now.encryptionAtHost);
     if (before.network !== undefined) {
         if (before.network === null || now.network === null) {
-            compare("network", before.network, now.network);
+            compare("cluster.network", before.network, now.network);
         } else {
             for (const k of Object.keys(now.network) as (keyof typeof now.network)[]) {
-                compare(`network.${k}`, before.network[k], now.network[k]);
+                // Turning API Server VNet Integration on is an update AKS makes; off is not.
+                if (k === "apiServerSubnetId" && (before.network[k] ?? null) === null) continue;
+                compare(`cluster.network.${k}`, before.network[k], now.network[k]);
             }
         }
     }
-    compare("privateCluster", before.privateCluster, now.privateCluster);
-    compare("privateDnsZone", before.privateDnsZone, now.privateDnsZone);
+    compare("cluster.privateCluster", before.privateCluster, now.privateCluster);
+    compare("cluster.privateDnsZone", before.privateDnsZone, now.privateDnsZone);
     return out;
 }
 

@@ -4,7 +4,9 @@
 // The type comes from the login, never from kubeloginMode: a service principal signed in through
 // the Azure CLI (GitHub's azure/login, Azure DevOps' AzureCLI task) is still a service principal,
 // and a role assignment with the wrong principalType fails with UnmatchedPrincipalType
-// (docs/azure-facts.md, failure mode 12) after the cluster already exists.
+// (docs/azure-facts.md, failure mode 12) after the cluster already exists. A person signed in
+// through another public client than the Azure CLI carries that client's id, which the login
+// cannot tell from an application's: such a person sets `deployer.principalType: User`.
 import { ConfigError } from "./config";
 import { show } from "./config/messages";
 import type { StackConfig } from "./config";
@@ -41,9 +43,7 @@ export function loginPrincipalType(login: AzureLogin): "User" | "ServicePrincipa
 }
 
 function describeLogin(login: AzureLogin): string {
-    return loginPrincipalType(login) === "User"
-        ? `a person (object id ${login.objectId}, client id ${AZURE_CLI_APP_ID}: the Azure CLI)`
-        : `a service principal or managed identity (object id ${login.objectId}, client id ${login.clientId}, not the Azure CLI's ${AZURE_CLI_APP_ID})`;
+    return `a person (object id ${login.objectId}, client id ${AZURE_CLI_APP_ID}: the Azure CLI)`;
 }
 
 /**
@@ -74,10 +74,16 @@ export function resolveDeployer(config: StackConfig, login: AzureLogin): Deploye
         ]);
     }
     const said = config.deployer.principalType;
-    if (said !== undefined && said !== loginType) {
+    // Only the Azure CLI's client id proves a person. Any other client id is read as an
+    // application, but a person signed in through another public client looks the same: there
+    // `principalType: User` is the deployer's word, and Azure checks it (UnmatchedPrincipalType).
+    if (said === "ServicePrincipal" && loginType === "User") {
         throw new ConfigError([
             `aks-entra:deployer.principalType ${show(said)} contradicts the Azure login: you are signed in as ${describeLogin(login)}; remove the key (the login decides) or sign in as the deployer`,
         ]);
+    }
+    if (said !== undefined && said !== loginType) {
+        return { objectId: loginId, principalType: said, typeFrom: "config", loginType };
     }
     return { objectId: loginId, principalType: loginType, typeFrom: "login", loginType };
 }

@@ -29,6 +29,8 @@ export interface ClusterIdentitiesArgs {
     readonly network?: {
         subnetId: string;
         routeTableId?: string;
+        /** API Server VNet Integration: the API server's subnet. */
+        apiServerSubnetId?: string;
         /** A private DNS zone id (not `system` or `none`). */
         privateDnsZoneId?: string;
     };
@@ -37,8 +39,18 @@ export interface ClusterIdentitiesArgs {
      * Crypto User on it before the cluster, which AKS checks when it enables KMS.
      */
     readonly kmsKeyId?: string;
+    /**
+     * ARM id of the KMS key vault when it is private: the control plane is granted Key Vault
+     * Contributor on it before the cluster, with which AKS makes the private link to the vault.
+     */
+    readonly kmsPrivateKeyVaultId?: string;
     /** Registries the kubelet identity pulls images from: AcrPull on each. */
     readonly containerRegistries?: readonly string[];
+}
+
+/** The virtual network of a subnet id (`.../virtualNetworks/<vnet>/subnets/<subnet>`). */
+export function virtualNetworkOf(subnetId: string): string {
+    return subnetId.replace(/\/subnets\/[^/]+$/i, "");
 }
 
 /**
@@ -53,8 +65,10 @@ export class ClusterIdentities extends pulumi.ComponentResource {
     /** Control plane -> Managed Identity Operator on the kubelet identity. */
     public readonly operatorAssignment: authorization.RoleAssignment;
     /**
-     * Control plane -> Network Contributor on your subnet (and route table), Private DNS Zone
-     * Contributor on your zone: AKS checks them when it creates the cluster.
+     * Control plane -> Network Contributor on your subnet (on its virtual network with your own
+     * private DNS zone), route table and API server subnet, Private DNS Zone Contributor on your
+     * zone, Key Vault Crypto User on the KMS key and Key Vault Contributor on a private KMS vault:
+     * AKS checks them when it creates the cluster.
      */
     public readonly networkAssignments: authorization.RoleAssignment[];
     /** Kubelet -> AcrPull on each configured registry (images are pulled as the kubelet). */
@@ -98,15 +112,34 @@ export class ClusterIdentities extends pulumi.ComponentResource {
             { parent: this },
         );
         // AKS joins the nodes to the subnet and, with userDefinedRouting, writes routes; with your
-        // own private DNS zone it writes the API server's record there. Without these grants the
-        // cluster create fails (docs/azure-facts.md, roles table).
+        // own private DNS zone it writes the API server's record there and links the zone to the
+        // cluster's virtual network, which needs Network Contributor on the network, not only on
+        // the subnet (AKS private-clusters docs; Azure/AKS#2711; docs/azure-facts.md failure mode
+        // 29). Without these grants the cluster create fails (docs/azure-facts.md, roles table).
         const network = args.network;
         const networkGrants = [
-            network && {
-                key: "subnet",
-                scope: network.subnetId,
+            network &&
+                (network.privateDnsZoneId
+                    ? {
+                          key: "vnet",
+                          scope: virtualNetworkOf(network.subnetId),
+                          roleGuid: AKS_ROLES.networkContributor,
+                          description:
+                              "AKS control plane joins nodes to the subnet and links the private DNS zone to the network",
+                      }
+                    : {
+                          key: "subnet",
+                          scope: network.subnetId,
+                          roleGuid: AKS_ROLES.networkContributor,
+                          description: "AKS control plane joins nodes to the subnet",
+                      }),
+            // API Server VNet Integration: AKS puts the API server's load balancer and pods in
+            // that subnet, and fails to provision without the grant there too.
+            network?.apiServerSubnetId && {
+                key: "api-server-subnet",
+                scope: network.apiServerSubnetId,
                 roleGuid: AKS_ROLES.networkContributor,
-                description: "AKS control plane joins nodes to the subnet",
+                description: "AKS control plane projects the API server into its subnet",
             },
             network?.routeTableId && {
                 key: "route-table",
@@ -126,6 +159,12 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                 scope: args.kmsKeyId,
                 roleGuid: AKS_ROLES.keyVaultCryptoUser,
                 description: "AKS control plane encrypts etcd with the KMS key",
+            },
+            args.kmsPrivateKeyVaultId && {
+                key: "kms-vault",
+                scope: args.kmsPrivateKeyVaultId,
+                roleGuid: AKS_ROLES.keyVaultContributor,
+                description: "AKS control plane links the private KMS key vault to the API server",
             },
         ].filter((g) => !!g);
         this.networkAssignments = networkGrants.map((g) =>

@@ -14,6 +14,7 @@ export * from "./namespace";
 export * from "./naming";
 export * from "./nodePools";
 export * from "./pipelineIdentity";
+export * from "./pop";
 export * from "./roleAssignment";
 export * from "./roles";
 export * from "./stack";

@@ -10,9 +10,13 @@ import { AKS_SERVER_APP_ID } from "./kubeconfig";
 export const PIM_ACTIVATION_URL =
     "https://portal.azure.com/#view/Microsoft_Azure_PIMCommon/ActivationMenuBlade/~/aadgroup";
 
-/** `PT8H`, `PT30M`, `PT1H30M`; a whole day is `PT1D`, as the provider takes it (PT23H30M at most otherwise). */
+/**
+ * `PT8H`, `PT30M`, `PT1H30M`; a whole day is `P1D`. The azuread provider takes only `PT30M` ..
+ * `PT23H30M` in 30-minute steps and `P1D` (its docs' `PT1D` is refused at preview;
+ * docs/azure-facts.md, 21).
+ */
 export function activationDuration(minutes: number): string {
-    if (minutes === 24 * 60) return "PT1D";
+    if (minutes === 24 * 60) return "P1D";
     const h = Math.floor(minutes / 60);
     const m = minutes % 60;
     return `PT${h > 0 ? `${h}H` : ""}${m > 0 ? `${m}M` : ""}`;
@@ -104,6 +108,31 @@ export interface ConditionalAccessArgs {
     readonly displayName: string;
     /** The groups the policy holds (config's `groups`, else the admin and JIT groups). */
     readonly groups: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * What a Conditional Access policy needs of the tenant: the AKS Microsoft Entra server application
+ * must have a service principal there, since a policy targets an application of the tenant (AKS
+ * docs pick "Azure Kubernetes Service Microsoft Entra Server" among the Enterprise applications;
+ * docs/azure-facts.md failure mode 30). Read before anything is declared, so a tenant without it
+ * gets this message instead of a run that fails at the policy. The stack does not create the
+ * service principal: that needs an application administrator, and a destroy would then delete
+ * the principal every AKS cluster of the tenant signs in through.
+ */
+export async function conditionalAccessTenantProblems(
+    settings: ConditionalAccessSettings | undefined,
+    tenantId: string,
+): Promise<string[]> {
+    if (!settings) return [];
+    const found = await azuread.getServicePrincipals({
+        clientIds: [AKS_SERVER_APP_ID],
+        ignoreMissing: true,
+    });
+    return found.objectIds.length > 0
+        ? []
+        : [
+              `aks-entra:conditionalAccess targets the AKS Microsoft Entra server application (${AKS_SERVER_APP_ID}), which has no service principal in tenant ${tenantId}; a Conditional Access policy can only target an application of the tenant. Create it once as an Application Administrator (az ad sp create --id ${AKS_SERVER_APP_ID}) and rerun, or remove aks-entra:conditionalAccess`,
+          ];
 }
 
 /** `reportOnly` in config is Entra ID's report-only state. */

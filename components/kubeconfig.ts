@@ -10,8 +10,11 @@
 // overrides `--login`, AZURE_CLIENT_ID `--client-id`, AZURE_TENANT_ID `--tenant-id`. That is how a
 // pipeline picks its own login without changing the kubeconfig (components/ciSignIn.ts, README "CI
 // sign-in"); the args never carry `--disable-environment-override`, which would switch it off.
+// An override to a login without PoP (say AAD_LOGIN_METHOD=workloadidentity) gets a bearer token:
+// kubelogin ignores the PoP flags there (components/pop.ts).
 import { parse, stringify } from "yaml";
-import type { KubeloginMode } from "./config";
+import { type KubeloginMode, personLoginMode, type StackConfig } from "./config";
+import { popArgs, usesPop } from "./pop";
 
 /** AKS Microsoft Entra server app: token audience, kubelogin `--server-id` (docs/azure-facts.md). */
 export const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
@@ -55,11 +58,23 @@ function flagPairs(args: string[]): Map<string, string> {
     return pairs;
 }
 
-/**
- * The exec args for `mode`, derived from the AKS-issued args. `clientId`: the managed identity of
- * an msi login (`--client-id`), when the runner has several.
- */
-export function kubeloginArgs(aksArgs: string[], mode: KubeloginMode, clientId?: string): string[] {
+/** What the rewrite adds to the AKS-issued args besides the login. */
+export interface KubeloginOptions {
+    /** The managed identity of an msi login (`--client-id`), when the runner has several. */
+    clientId?: string;
+    /**
+     * The cluster's ARM id when the login asks for proof-of-possession tokens (`--pop-enabled
+     * --pop-claims u=<id>`, interactive and spn only: components/pop.ts). Undefined: bearer tokens.
+     */
+    popClusterId?: string;
+}
+
+/** The exec args for `mode`, derived from the AKS-issued args. */
+export function kubeloginArgs(
+    aksArgs: string[],
+    mode: KubeloginMode,
+    { clientId, popClusterId }: KubeloginOptions = {},
+): string[] {
     if (aksArgs[0] !== "get-token") {
         throw new Error(
             `aks-entra: unexpected kubeconfig exec args (no get-token): ${aksArgs.join(" ")}`,
@@ -79,6 +94,12 @@ export function kubeloginArgs(aksArgs: string[], mode: KubeloginMode, clientId?:
         }
     }
     if (mode === "msi" && clientId !== undefined) out.push("--client-id", clientId);
+    if (popClusterId !== undefined) {
+        if (!usesPop({ kubeloginPop: true }, mode)) {
+            throw new Error(`aks-entra: kubelogin requests no PoP tokens in the ${mode} login`);
+        }
+        out.push(...popArgs(popClusterId));
+    }
     return out;
 }
 
@@ -86,7 +107,7 @@ export function kubeloginArgs(aksArgs: string[], mode: KubeloginMode, clientId?:
 export function rewriteKubeconfig(
     kubeconfigYaml: string,
     mode: KubeloginMode,
-    clientId?: string,
+    options: KubeloginOptions = {},
 ): string {
     const doc = parse(kubeconfigYaml) as { users?: ExecUser[] };
     const users = doc.users ?? [];
@@ -98,7 +119,7 @@ export function rewriteKubeconfig(
     for (const u of users) {
         const exec = u.user.exec!;
         exec.command = "kubelogin";
-        exec.args = kubeloginArgs(exec.args ?? [], mode, clientId);
+        exec.args = kubeloginArgs(exec.args ?? [], mode, options);
         // A non-interactive login must never wait on a terminal (CI has none).
         exec.interactiveMode = NON_INTERACTIVE_MODES.includes(mode) ? "Never" : "IfAvailable";
     }
@@ -109,11 +130,29 @@ export function rewriteKubeconfig(
 export function userKubeconfig(
     kubeconfigs: { name?: string; value?: string }[],
     mode: KubeloginMode,
-    clientId?: string,
+    options: KubeloginOptions = {},
 ): string {
     const first = kubeconfigs[0]?.value;
     if (first === undefined) {
         throw new Error("aks-entra: AKS returned no user kubeconfig");
     }
-    return rewriteKubeconfig(Buffer.from(first, "base64").toString("utf8"), mode, clientId);
+    return rewriteKubeconfig(Buffer.from(first, "base64").toString("utf8"), mode, options);
+}
+
+/**
+ * The `getCredentialsCommand` output: what a person runs to reach the cluster, with the person's
+ * login (personLoginMode) and, when it asks for them, PoP tokens bound to `clusterId`.
+ */
+export function credentialsCommand(
+    config: Pick<StackConfig, "kubeloginMode" | "kubeloginPop">,
+    cluster: { resourceGroup: string; name: string; id: string },
+): string {
+    const mode = personLoginMode(config);
+    // The same flags as the exec args; the claim quoted for the shell.
+    const pop = usesPop(config, mode)
+        ? popArgs(cluster.id)
+              .map((a) => (a.startsWith("u=") ? ` "${a}"` : ` ${a}`))
+              .join("")
+        : "";
+    return `az aks get-credentials --resource-group ${cluster.resourceGroup} --name ${cluster.name} --overwrite-existing && kubelogin convert-kubeconfig -l ${mode}${pop}`;
 }

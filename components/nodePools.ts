@@ -95,6 +95,15 @@ export interface UserPoolsArgs {
  * One AgentPool per user pool, deleted with the cluster (a destroy does not remove pools one by
  * one first). Logical names carry the config name, so a pool whose immutable settings change is
  * replaced (its Azure name changes) and Pulumi creates the new pool before deleting the old one.
+ *
+ * In your subnet (`network.subnetId`), each pool waits for every pool before it: AKS sets
+ * ownership of the virtual network when it creates a pool there, and a second pool created while
+ * the network is still Updating fails with SetVNetOwnershipFailed (Azure/AKS#4522;
+ * hashicorp/terraform-provider-azurerm locks the network for the same reason, #25888, #32682;
+ * docs/azure-facts.md failure mode 28). Every later pool depending on every earlier one (as
+ * federated credentials do) also makes Pulumi delete pools removed together one at a time. In the
+ * network AKS manages, pools are created at once (AKS creates several pools concurrently,
+ * Azure/AKS#1913).
  */
 export function userAgentPools(
     name: string,
@@ -102,9 +111,11 @@ export function userAgentPools(
     cluster: containerservice.ManagedCluster,
     parent: pulumi.Resource,
 ): containerservice.AgentPool[] {
-    return args.pools.map((pool) => {
+    const created: containerservice.AgentPool[] = [];
+    const inYourNetwork = args.nodes.subnetId !== undefined;
+    for (const pool of args.pools) {
         const autoscale = pool.minCount !== undefined;
-        return new containerservice.AgentPool(
+        const agentPool = new containerservice.AgentPool(
             `${name}-pool-${pool.name}`,
             {
                 resourceGroupName: args.resourceGroupName,
@@ -126,11 +137,13 @@ export function userAgentPools(
             },
             {
                 parent,
-                dependsOn: [cluster],
+                dependsOn: [cluster, ...(inYourNetwork ? created : [])],
                 deletedWith: cluster,
                 // The autoscaler moves the count; Pulumi should not fight it.
                 ignoreChanges: autoscale ? ["count"] : [],
             },
         );
-    });
+        created.push(agentPool);
+    }
+    return created;
 }

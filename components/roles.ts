@@ -20,6 +20,11 @@ export const AKS_ROLES = {
     privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
     /** Control plane on your KMS key, before the cluster. */
     keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
+    /**
+     * Control plane on a private KMS key vault, before the cluster: AKS makes the private link to
+     * the vault with it (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
+     */
+    keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
     /** Kubelet identity on a container registry: nodes pull images as the kubelet. */
     acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
 } as const;
@@ -159,6 +164,24 @@ export const PRIVILEGED_ROLES: Readonly<Record<string, PrivilegedRole>> = {
     },
 };
 
+/**
+ * Identity administration (PRIVILEGED_ROLES' broad-scope-only roles): whoever holds one over a
+ * subscription, a resource group or an identity can add federated credentials to (Contributor) or
+ * attach (Operator) every user-assigned identity there, and so sign in as the pipelines, the
+ * workloads and the deployer. Config never grants them there (components/config/references.ts).
+ */
+export const IDENTITY_ADMIN_ROLES: readonly string[] = Object.entries(PRIVILEGED_ROLES)
+    .filter(([, r]) => r.broadScopeOnly === true)
+    .map(([guid]) => guid);
+
+/** True when `scope` holds user-assigned identities: a subscription, a resource group, or one of them. */
+export function holdsIdentities(scope: string): boolean {
+    return (
+        /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i.test(scope) ||
+        /\/providers\/Microsoft\.ManagedIdentity\//i.test(scope)
+    );
+}
+
 /** Every role GUID this module can name, for display: GUID -> role name. */
 export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
     ...Object.entries(BUILT_IN_ROLES).map(([name, guid]) => [guid, name] as const),
@@ -167,6 +190,7 @@ export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
     [AKS_ROLES.managedIdentityOperator, "Managed Identity Operator"],
     [AKS_ROLES.networkContributor, "Network Contributor"],
     [AKS_ROLES.privateDnsZoneContributor, "Private DNS Zone Contributor"],
+    [AKS_ROLES.keyVaultContributor, "Key Vault Contributor"],
 ]);
 
 export const GUID_PATTERN =

@@ -9,6 +9,7 @@ import { AksCluster } from "./cluster";
 import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
 import { ClusterConnection } from "./clusterConnection";
 import { automationLoginMode, type StackConfig } from "./config";
+import { usesPop } from "./pop";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
@@ -127,6 +128,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 network: config.cluster.network && {
                     subnetId: config.cluster.network.subnetId,
                     routeTableId: config.cluster.network.routeTableId,
+                    apiServerSubnetId: config.cluster.network.apiServerSubnetId,
                     privateDnsZoneId: ["system", "none", undefined].includes(
                         config.cluster.privateDnsZone,
                     )
@@ -134,6 +136,10 @@ export class AksEntra extends pulumi.ComponentResource {
                         : config.cluster.privateDnsZone,
                 },
                 kmsKeyId: config.cluster.kms?.keyResourceId,
+                kmsPrivateKeyVaultId:
+                    config.cluster.kms?.network === "private"
+                        ? config.cluster.kms.keyVaultId
+                        : undefined,
                 containerRegistries: config.cluster.containerRegistries,
             },
             parent,
@@ -192,6 +198,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 defenderWorkspaceId: config.cluster.defender?.workspaceId ?? auditWorkspaceId,
                 kubeloginMode: automationLoginMode(config),
                 kubeloginClientId: config.deployer.managedIdentityClientId,
+                kubeloginPop: usesPop(config, automationLoginMode(config)),
                 protect: config.protect,
             },
             parent,
@@ -203,7 +210,6 @@ export class AksEntra extends pulumi.ComponentResource {
                     categories: audit.categories,
                     clusterId: this.cluster.id,
                     workspaceId: auditWorkspaceId,
-                    cluster: this.cluster.cluster,
                 },
                 parent,
             );

@@ -11,10 +11,10 @@ import { versionRefusal } from "../components/aksVersions";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
+import { overlappingWrites, type WriteOperation } from "./concurrency";
 import {
     createSeconds,
     deleteSeconds,
-    overlaps,
     PROPAGATION_SECONDS,
     type Span,
     Timeline,
@@ -100,7 +100,23 @@ export interface FakeWorld {
      * being updated, with the outputs of its last update ({} before the first).
      */
     stacks?: Readonly<Record<string, StackOutputs>>;
+    /**
+     * Client ids of the applications that have a service principal in the tenant. Defaults to
+     * TENANT_APPS: the Microsoft applications the stack relies on, as in a tenant where AKS with
+     * Entra ID has been used.
+     */
+    servicePrincipals?: readonly string[];
 }
+
+/**
+ * The Microsoft applications a tenant that uses AKS with Entra ID has service principals for: the
+ * AKS Microsoft Entra server and client applications and the Azure CLI.
+ */
+export const TENANT_APPS: readonly string[] = [
+    AKS_SERVER_APP_ID,
+    AKS_CLIENT_APP_ID,
+    DEFAULT_DEPLOYER.clientId,
+];
 
 /** What the fake saw of one registration. */
 export interface FakeResource {
@@ -168,6 +184,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     private readonly prior = new Map<string, PriorResource>();
     private readonly outside: readonly OutsideObject[];
     private readonly stacks: Readonly<Record<string, StackOutputs>>;
+    /** Client ids (lowercase) of the applications with a service principal in the tenant. */
+    private readonly servicePrincipals: ReadonlySet<string>;
     /** Object id -> kind, for the principals the fakes know (UnmatchedPrincipalType). */
     private readonly directory = new Map<string, PrincipalKind>();
     /** Start time of the resource being answered. */
@@ -187,12 +205,17 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         directory: Readonly<Record<string, PrincipalKind>> = {},
         world: FakeWorld = {},
     ) {
+        // The login's kind as its client id suggests, unless the directory says otherwise (a person
+        // signed in through another public client than the Azure CLI).
+        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
         for (const [id, kind] of Object.entries(directory))
             this.directory.set(id.toLowerCase(), kind);
-        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
         for (const r of world.previous ?? []) this.prior.set(r.urn, r);
         this.outside = world.outside ?? [];
         this.stacks = world.stacks ?? {};
+        this.servicePrincipals = new Set(
+            (world.servicePrincipals ?? TENANT_APPS).map((id) => id.toLowerCase()),
+        );
     }
 
     private rgId(rg: unknown): string {
@@ -260,7 +283,13 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 change.op === "create" ||
                 (change.op === "replace" && !change.deleteBeforeReplace)
             ) {
-                this.checkNotExisting(args.type, urn, id, unwrapSecrets(inputs) as Props);
+                this.checkNotExisting(
+                    args.type,
+                    urn,
+                    id,
+                    unwrapSecrets(inputs) as Props,
+                    change.op === "replace" ? prior : undefined,
+                );
             }
         } catch (e) {
             this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
@@ -295,11 +324,22 @@ export class AzureFakes implements pulumi.runtime.Mocks {
      * ("cannot create already existing resource", docs/azure-facts.md failure mode 14), the
      * Kubernetes API answers 409 AlreadyExists, and ARM refuses a second role assignment of one
      * role to one principal on one scope under another name (RoleAssignmentExists, 409). What exists:
-     * the objects outside the stack's state and those of its previous state under other URNs (their
-     * deletes come after every create).
+     * the objects outside the stack's state, those of its previous state under other URNs (their
+     * deletes come after every create), and the old object of a create-before-delete replacement
+     * (`replacing`) that keeps its id, as a replacement forced by a property rather than a name
+     * does: Pulumi deletes it only after the new one is created.
      */
-    private checkNotExisting(type: string, urn: string, id: string, inputs: Props): void {
-        const others = [...this.outside, ...[...this.prior.values()].filter((p) => p.urn !== urn)];
+    private checkNotExisting(
+        type: string,
+        urn: string,
+        id: string,
+        inputs: Props,
+        replacing?: PriorResource,
+    ): void {
+        const others = [
+            ...this.outside,
+            ...[...this.prior.values()].filter((p) => p.urn !== urn || p === replacing),
+        ];
         const lower = id.toLowerCase();
         if (type.startsWith("azure-native:")) {
             const taken = others.find(
@@ -449,7 +489,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             }
             case TYPES.conditionalAccess: {
-                const problems = conditionalAccessProblems(inputs);
+                const problems = [
+                    ...conditionalAccessProblems(inputs),
+                    ...this.missingServicePrincipals(inputs),
+                ];
                 if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
                 return {
                     id: fakeGuid(`ca#${str(inputs.displayName, "displayName")}`),
@@ -565,8 +608,13 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     /**
      * AKS checks at create time that the control-plane identity holds, as ARM sees it then
      * (docs/azure-facts.md, failure modes 4 and 11; roles table): Managed Identity Operator on the
-     * kubelet identity, and with KMS etcd encryption Key Vault Crypto User on the key
-     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption). A grant on a scope above counts.
+     * kubelet identity; with API Server VNet Integration Network Contributor on the API server
+     * subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration); with KMS etcd encryption
+     * Key Vault Crypto User on the key and, for a private vault, Key Vault Contributor on the vault
+     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption); and with your own private DNS zone
+     * Private DNS Zone Contributor on the zone and Network Contributor on the nodes' virtual
+     * network, where AKS links the zone (learn.microsoft.com/azure/aks/private-clusters;
+     * Azure/AKS#2711; docs/azure-facts.md failure mode 29). A grant on a scope above counts.
      */
     private checkControlPlaneGrants(inputs: Props): void {
         const kubelet = (inputs.identityProfile as { kubeletidentity?: { resourceId?: string } })
@@ -585,8 +633,34 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}${why}`,
             );
         }
+        this.checkPrivateDnsZoneGrants(inputs, principal);
+        const api = (inputs.apiServerAccessProfile ?? {}) as Props;
+        if (api.enableVnetIntegration === true && typeof api.subnetId === "string") {
+            // "Lack of permissions at the API server subnet can cause a provisioning failure"
+            // (learn.microsoft.com/azure/aks/api-server-vnet-integration).
+            const subnet = api.subnetId.toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.networkContributor,
+                (at) => subnet === at || subnet.startsWith(`${at}/`),
+                (why) =>
+                    `LinkedAuthorizationFailed: the control-plane identity ${principal} has no Network Contributor on the API server subnet ${String(api.subnetId)}${why}`,
+            );
+        }
         const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
             ?.azureKeyVaultKms;
+        if (kms?.enabled === true && kms.keyVaultNetworkAccess === "Private") {
+            // A private vault: AKS makes the private link to it as the control plane, which needs
+            // Key Vault Contributor on the vault (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
+            const vault = String(kms.keyVaultResourceId).toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.keyVaultContributor,
+                (at) => vault === at || vault.startsWith(`${at}/`),
+                (why) =>
+                    `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot link the private key vault ${String(kms.keyVaultResourceId)}: it holds no Key Vault Contributor on the vault${why}`,
+            );
+        }
         if (kms?.enabled === true) {
             // Vault names are global: the key id's vault and key name find the key's ARM scope.
             const key = /^https:\/\/([^.]+)\.vault\.azure\.net\/keys\/([^/]+)\//.exec(
@@ -609,6 +683,33 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot use the KMS key ${String(kms.keyId)}: it holds no Key Vault Crypto User on the key or its vault${why}`,
             );
         }
+    }
+
+    /** The grants of your own private DNS zone (see checkControlPlaneGrants). */
+    private checkPrivateDnsZoneGrants(inputs: Props, principal: string): void {
+        const zone = (inputs.apiServerAccessProfile as { privateDNSZone?: unknown } | undefined)
+            ?.privateDNSZone;
+        if (typeof zone !== "string" || !zone.startsWith("/")) return;
+        const within = (target: string) => (at: string) =>
+            target.toLowerCase() === at || target.toLowerCase().startsWith(`${at}/`);
+        this.requireGrant(
+            principal,
+            AKS_ROLES.privateDnsZoneContributor,
+            within(zone),
+            (why) =>
+                `CustomPrivateDNSZoneMissingPermissionError: Service principal or user-assigned identity must be given permission to read and write to custom private dns zone ${zone}. Check access result not allowed for action Microsoft.Network/privateDnsZones/write${why}`,
+        );
+        const pools = (inputs.agentPoolProfiles ?? []) as { vnetSubnetID?: unknown }[];
+        const subnet = pools.map((p) => p.vnetSubnetID).find((x) => typeof x === "string");
+        if (typeof subnet !== "string") return;
+        const vnet = subnet.replace(/\/subnets\/[^/]+$/i, "");
+        this.requireGrant(
+            principal,
+            AKS_ROLES.networkContributor,
+            within(vnet),
+            (why) =>
+                `LinkedAuthorizationFailed: The client '${principal}' has permission to perform action 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write' on scope '${zone}'; however, it does not have permission to perform action 'Microsoft.Network/virtualNetworks/join/action' on the linked scope(s) '${vnet}'${why}`,
+        );
     }
 
     /**
@@ -684,6 +785,25 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             }
         }
         if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+    }
+
+    /**
+     * A Conditional Access policy targets applications of the tenant, by their service principal
+     * (AKS: "select Azure Kubernetes Service Microsoft Entra Server" among the Enterprise
+     * applications, learn.microsoft.com/azure/aks/access-control-managed-azure-ad): an included
+     * application without one is refused (docs/azure-facts.md failure mode 30; the message is a
+     * paraphrase).
+     */
+    private missingServicePrincipals(inputs: Props): string[] {
+        const apps = ((inputs.conditions as Props | undefined)?.applications ?? {}) as Props;
+        const included = (apps.includedApplications ?? []) as unknown[];
+        return included
+            .filter((a): a is string => typeof a === "string" && /^[0-9a-f-]{36}$/i.test(a))
+            .filter((a) => !this.servicePrincipals.has(a.toLowerCase()))
+            .map(
+                (a) =>
+                    `includedApplications: application ${a} has no service principal in tenant ${this.deployer.tenantId}`,
+            );
     }
 
     /** The object id of a group Graph knows (created earlier in the run, or in the directory). */
@@ -796,6 +916,25 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             case "azure-native:containerservice:listManagedClusterUserCredentials":
                 return this.userCredentials(inputs);
+            case "azuread:index/getServicePrincipals:getServicePrincipals": {
+                // Only the lookup by client id with ignoreMissing, as the program asks.
+                const wanted = (inputs.clientIds ?? []) as string[];
+                if (inputs.ignoreMissing !== true || wanted.length === 0) {
+                    throw new Error(
+                        "fake azuread: getServicePrincipals is answered for clientIds with ignoreMissing only",
+                    );
+                }
+                const found = wanted.filter((id) => this.servicePrincipals.has(id.toLowerCase()));
+                return {
+                    clientIds: found,
+                    objectIds: found.map((id) => fakeGuid(`sp#${id.toLowerCase()}`)),
+                    displayNames: found.map((id) => `app ${id}`),
+                    servicePrincipals: [],
+                    ignoreMissing: true,
+                    returnAll: false,
+                    id: "servicePrincipals",
+                };
+            }
             default:
                 // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
                 throw new Error(
@@ -937,6 +1076,15 @@ export function managedClusterProblems(inputs: Props, today: Date = new Date()):
     ) {
         problems.push("nodeOSUpgradeChannel must be NodeImage when upgradeChannel is node-image");
     }
+    const serviceCidr = typeof net.serviceCidr === "string" ? net.serviceCidr : "";
+    const servicePrefix = /^[\d.]+\/(\d+)$/.exec(serviceCidr)?.[1];
+    if (servicePrefix !== undefined && Number(servicePrefix) < 12) {
+        // kube-apiserver: "specified --service-cluster-ip-range is too large; for 32-bit
+        // addresses, the mask must be >= 12"; AKS: "smaller than /12".
+        problems.push(
+            `serviceCidr ${String(net.serviceCidr)} is too large; the mask must be >= 12`,
+        );
+    }
     if (net.networkPolicy === "cilium" && net.networkDataplane !== "cilium") {
         problems.push("network policy cilium requires networkDataplane cilium");
     }
@@ -978,7 +1126,16 @@ export function managedClusterProblems(inputs: Props, today: Date = new Date()):
         if (kms.keyVaultNetworkAccess === "Private" && typeof kms.keyVaultResourceId !== "string") {
             problems.push("a private KMS key vault needs keyVaultResourceId");
         }
+        // "If a cluster has KMS turned on and has a private key vault, it must use the API Server
+        // VNet Integration tunnel"; Konnectivity is not offered for private vaults to subscriptions
+        // since 2024-09-15 (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
+        if (kms.keyVaultNetworkAccess === "Private" && api.enableVnetIntegration !== true) {
+            problems.push(
+                "a KMS key vault with keyVaultNetworkAccess Private needs API Server VNet Integration (apiServerAccessProfile.enableVnetIntegration): Konnectivity is not offered for private key vaults",
+            );
+        }
     }
+    problems.push(...vnetIntegrationProblems(api, pools));
     problems.push(...pools.flatMap((p) => poolProblems(p, `agent pool ${String(p.name)}`)));
     if (!pools.some((p) => p.mode === "System")) {
         problems.push("a cluster needs at least one System mode agent pool");
@@ -997,6 +1154,50 @@ export function managedClusterProblems(inputs: Props, today: Date = new Date()):
         }
     }
     return problems;
+}
+
+/**
+ * API Server VNet Integration in your own VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration;
+ * ARM's apiServerAccessProfile.subnetId: "required when creating a new cluster with BYO Vnet"):
+ * the API server's subnet is another subnet of the nodes' VNet. Its delegation and size are
+ * properties of the subnet, which the fakes do not hold.
+ */
+function vnetIntegrationProblems(api: Props, pools: Props[]): string[] {
+    if (api.enableVnetIntegration !== true) {
+        return typeof api.subnetId === "string"
+            ? ["apiServerAccessProfile.subnetId is used only with enableVnetIntegration true"]
+            : [];
+    }
+    const nodes = pools.map((p) => p.vnetSubnetID).find((id) => typeof id === "string");
+    if (typeof api.subnetId !== "string") {
+        return typeof nodes === "string"
+            ? [
+                  "apiServerAccessProfile.subnetId is required for API Server VNet Integration when the nodes are in your own VNet (vnetSubnetID)",
+              ]
+            : [];
+    }
+    const subnet = api.subnetId.toLowerCase();
+    const vnet = (id: string) => id.toLowerCase().replace(/\/subnets\/[^/]+$/, "");
+    if (typeof nodes !== "string") {
+        return [
+            "apiServerAccessProfile.subnetId needs the nodes in the same VNet (agent pool vnetSubnetID)",
+        ];
+    }
+    if (
+        pools.some(
+            (p) => typeof p.vnetSubnetID === "string" && p.vnetSubnetID.toLowerCase() === subnet,
+        )
+    ) {
+        return [
+            `apiServerAccessProfile.subnetId ${api.subnetId} is also a node subnet; the API server subnet is delegated to Microsoft.ContainerService/managedClusters and used by nothing else`,
+        ];
+    }
+    if (vnet(subnet) !== vnet(nodes)) {
+        return [
+            `apiServerAccessProfile.subnetId ${api.subnetId} is not in the nodes' VNet ${vnet(nodes)}`,
+        ];
+    }
+    return [];
 }
 
 /**
@@ -1019,15 +1220,116 @@ export const AKS_LOG_CATEGORIES: readonly string[] = [
 
 /** What AKS refuses of any pool, inline or an AgentPool. */
 export function poolProblems(pool: Props, where: string): string[] {
+    const out: string[] = [];
     const ssh = (pool.securityProfile as { sshAccess?: unknown } | undefined)?.sshAccess;
-    return ssh === undefined || ssh === "LocalUser" || ssh === "Disabled"
-        ? []
-        : [
-              `${where}: securityProfile.sshAccess ${JSON.stringify(ssh)} is not LocalUser or Disabled`,
-          ];
+    if (ssh !== undefined && ssh !== "LocalUser" && ssh !== "Disabled") {
+        out.push(
+            `${where}: securityProfile.sshAccess ${JSON.stringify(ssh)} is not LocalUser or Disabled`,
+        );
+    }
+    if (typeof pool.vmSize === "string" && ONE_VCPU_SIZES.includes(pool.vmSize.toLowerCase())) {
+        out.push(
+            `${where}: VM size ${pool.vmSize} has fewer than 2 vCPUs, which AKS does not allow`,
+        );
+    }
+    // AgentPool count: 1-1000 for System pools, 0-1000 for User pools (the ARM schema's text).
+    const least = pool.mode === "System" ? 1 : 0;
+    for (const key of ["count", "minCount"]) {
+        const n = pool[key];
+        if (typeof n === "number" && (n < least || n > 1000)) {
+            out.push(
+                `${where}: ${key} ${n} is outside ${least}-1000 for a ${String(pool.mode)} pool`,
+            );
+        }
+    }
+    return out;
 }
 
-/** PIM's member-role policy as Graph refuses it (the provider's maximumDuration and approval rules). */
+/**
+ * The values the azuread provider accepts for `activation_rules.maximum_duration`, restated from
+ * its schema (hashicorp/terraform-provider-azuread,
+ * internal/services/policies/group_role_management_policy_resource.go, StringInSlice): 30 minutes
+ * to 23 h 30 in 30-minute steps, then `P1D`. `PT1D`, which its docs show, is not among them.
+ */
+export const PROVIDER_MAX_DURATIONS: readonly string[] = [
+    "PT30M",
+    "PT1H",
+    "PT1H30M",
+    "PT2H",
+    "PT2H30M",
+    "PT3H",
+    "PT3H30M",
+    "PT4H",
+    "PT4H30M",
+    "PT5H",
+    "PT5H30M",
+    "PT6H",
+    "PT6H30M",
+    "PT7H",
+    "PT7H30M",
+    "PT8H",
+    "PT8H30M",
+    "PT9H",
+    "PT9H30M",
+    "PT10H",
+    "PT10H30M",
+    "PT11H",
+    "PT11H30M",
+    "PT12H",
+    "PT12H30M",
+    "PT13H",
+    "PT13H30M",
+    "PT14H",
+    "PT14H30M",
+    "PT15H",
+    "PT15H30M",
+    "PT16H",
+    "PT16H30M",
+    "PT17H",
+    "PT17H30M",
+    "PT18H",
+    "PT18H30M",
+    "PT19H",
+    "PT19H30M",
+    "PT20H",
+    "PT20H30M",
+    "PT21H",
+    "PT21H30M",
+    "PT22H",
+    "PT22H30M",
+    "PT23H",
+    "PT23H30M",
+    "P1D",
+];
+
+/**
+ * Sizes with one vCPU (or a shared core) that AKS refuses for any pool, restated from Microsoft's
+ * size tables (learn.microsoft.com/azure/virtual-machines/sizes) and AKS's rule "VM sizes with
+ * less than 2 CPUs may not be used" (learn.microsoft.com/azure/aks/quotas-skus-regions).
+ */
+const ONE_VCPU_SIZES: readonly string[] = [
+    "Standard_A0",
+    "Standard_A1",
+    "Standard_A1_v2",
+    "Standard_B1ls",
+    "Standard_B1s",
+    "Standard_B1ms",
+    "Standard_D1",
+    "Standard_D1_v2",
+    "Standard_DS1",
+    "Standard_DS1_v2",
+    "Standard_DS11-1_v2",
+    "Standard_F1",
+    "Standard_F1s",
+    "Standard_DC1s_v2",
+    "Standard_DC1ds_v3",
+    "Standard_DC1s_v3",
+].map((s) => s.toLowerCase());
+
+/**
+ * PIM's member-role policy as the provider (at preview: maximumDuration) and Graph (approval rules)
+ * refuse it.
+ */
 export function pimPolicyProblems(inputs: Props): string[] {
     const out: string[] = [];
     if (inputs.roleId !== "member" && inputs.roleId !== "owner") {
@@ -1035,15 +1337,9 @@ export function pimPolicyProblems(inputs: Props): string[] {
     }
     const a = (inputs.activationRules ?? {}) as Props;
     const d = a.maximumDuration;
-    const m = typeof d === "string" ? /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(d) : null;
-    const minutes = m && (m[1] || m[2]) ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : NaN;
-    if (
-        d !== undefined &&
-        d !== "PT1D" &&
-        !(minutes >= 30 && minutes <= 23 * 60 + 30 && minutes % 30 === 0)
-    ) {
+    if (d !== undefined && !PROVIDER_MAX_DURATIONS.includes(d as string)) {
         out.push(
-            `maximumDuration ${JSON.stringify(d)} is not PT30M..PT23H30M in 30-minute steps or PT1D`,
+            `expected activation_rules.0.maximum_duration to be one of PT30M..PT23H30M in 30-minute steps or P1D, got ${JSON.stringify(d)}`,
         );
     }
     const approvers = ((a.approvalStage as Props | undefined)?.primaryApprovers ?? []) as Props[];
@@ -1238,8 +1534,14 @@ export interface Change {
  * - RoleBinding and ClusterRoleBinding `roleRef`: immutable in the Kubernetes API, and a forced
  *   replacement in pulumi-kubernetes (forceNewProperties, provider/pkg/provider/diff.go). A named
  *   object keeps its name, so pulumi-kubernetes deletes it before creating it again.
+ * - ResourceGroup and ManagedCluster `location`: azure-native's forceNewMap
+ *   (provider/pkg/gen/replacement.go, "Resources"/"ResourceGroup" and
+ *   "ContainerService"/"ManagedCluster"). The id keeps the name, so the replacement's create meets
+ *   the old resource (checkNotExisting; docs/azure-facts.md failure mode 26).
  */
 const REPLACE_ON: Readonly<Record<string, readonly string[]>> = {
+    [TYPES.resourceGroup]: ["location"],
+    [TYPES.cluster]: ["location"],
     [TYPES.sleep]: ["triggers"],
     [TYPES.roleBinding]: ["roleRef"],
     [TYPES.clusterRoleBinding]: ["roleRef"],
@@ -1263,7 +1565,12 @@ export function classifyChange(
         return { op: "replace", reason: `its id changes: ${prior.id} -> ${id}` };
     }
     const after = applyIgnoreChanges(inputs, prior.inputs, ignoreChanges);
-    const forced = (REPLACE_ON[type] ?? []).filter((k) => !sameValue(prior.inputs[k], after[k]));
+    // A region compares as azure-native compares it: "West Europe" is westeurope.
+    const same = (k: string) =>
+        k === "location"
+            ? location(prior.inputs[k]) === location(after[k])
+            : sameValue(prior.inputs[k], after[k]);
+    const forced = (REPLACE_ON[type] ?? []).filter((k) => !same(k));
     if (forced.length > 0) {
         const dbr = type.startsWith("kubernetes:");
         return {
@@ -1343,7 +1650,9 @@ function location(value: unknown): string {
  * - dnsPrefix, nodeResourceGroup: PropertyChangeNotAllowed (docs/azure-facts.md failure mode 17,
  *   hashicorp/terraform-provider-azurerm#2611).
  * - enablePrivateCluster, privateDNSZone: a Private Link API server cannot be made public or
- *   private, nor moved to another zone, after creation (learn.microsoft.com/azure/aks/private-clusters).
+ *   private, nor moved to another zone, after creation (learn.microsoft.com/azure/aks/private-clusters);
+ *   with API Server VNet Integration it can be made either, and that integration cannot be turned
+ *   off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration).
  * - aadProfile.managed, oidcIssuerProfile.enabled: cannot be turned off once on (docs/azure-facts.md
  *   failure mode 9; learn.microsoft.com/azure/aks/use-oidc-issuer).
  * - networkProfile podCidr, serviceCidr, dnsServiceIP, outboundType, networkPlugin: the cluster's
@@ -1399,7 +1708,28 @@ export function updateProblems(type: string, before: Props, after: Props): strin
             }
             const isPrivate = (props: Props) =>
                 valueAt(props, "apiServerAccessProfile.enablePrivateCluster") === true;
-            if (isPrivate(before) !== isPrivate(after)) {
+            const integrated = (props: Props) =>
+                valueAt(props, "apiServerAccessProfile.enableVnetIntegration") === true;
+            if (integrated(before) && !integrated(after)) {
+                out.push(
+                    "API Server VNet Integration cannot be disabled once enabled (apiServerAccessProfile.enableVnetIntegration true -> false)",
+                );
+            }
+            const apiSubnet = "apiServerAccessProfile.subnetId";
+            if (
+                integrated(before) &&
+                integrated(after) &&
+                !sameValue(valueAt(before, apiSubnet), valueAt(after, apiSubnet))
+            ) {
+                out.push(
+                    `Changing property '${apiSubnet}' is not allowed (${show(valueAt(before, apiSubnet))} -> ${show(valueAt(after, apiSubnet))}); the API server stays in the subnet it was integrated with`,
+                );
+            }
+            // With API Server VNet Integration, public access can be added or removed in place.
+            if (
+                isPrivate(before) !== isPrivate(after) &&
+                !(integrated(before) && integrated(after))
+            ) {
                 out.push(
                     `Changing property 'apiServerAccessProfile.enablePrivateCluster' is not allowed (${isPrivate(before)} -> ${isPrivate(after)}); a Private Link API server cannot be made public or private after creation`,
                 );
@@ -1474,13 +1804,10 @@ function kindOf(type: string): string {
 }
 
 /** One write of a federated credential in the timeline: a create, update or delete. */
-export interface FicOperation {
+export interface FicOperation extends WriteOperation {
     op: StepOp;
-    name: string;
-    id: string;
     /** resourceGroupName and resourceName (the identity) come from here. */
     inputs: Props;
-    span: Span;
 }
 
 /**
@@ -1490,23 +1817,11 @@ export interface FicOperation {
  * one of the same identity.
  */
 export function ficConcurrencyProblems(ops: readonly FicOperation[]): string[] {
-    const byIdentity = new Map<string, FicOperation[]>();
-    for (const o of ops) {
-        if (o.span.end <= o.span.start) continue;
-        const key = `${String(o.inputs.resourceGroupName)}|${String(o.inputs.resourceName)}`;
-        byIdentity.set(key.toLowerCase(), [...(byIdentity.get(key.toLowerCase()) ?? []), o]);
-    }
-    const out: string[] = [];
-    for (const group of byIdentity.values()) {
-        const sorted = [...group].sort((a, b) => a.span.start - b.span.start);
-        sorted.forEach((b, j) => {
-            const a = sorted.slice(0, j).find((x) => overlaps(x.span, b.span));
-            if (!a) return;
-            const identity = b.id.replace(/\/federatedIdentityCredentials\/[^/]+$/i, "");
-            out.push(
-                `${TYPES.fic} ${b.name}: ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity: Too many Federated Identity Credentials are written concurrently for the managed identity ${identity} (${b.op} at ${b.span.start}-${b.span.end} s beside the ${a.op} of ${a.name} at ${a.span.start}-${a.span.end} s)`,
-            );
-        });
-    }
-    return out;
+    return overlappingWrites(
+        ops,
+        (o) => `${String(o.inputs.resourceGroupName)}|${String(o.inputs.resourceName)}`,
+    ).map(({ earlier: a, later: b }) => {
+        const identity = b.id.replace(/\/federatedIdentityCredentials\/[^/]+$/i, "");
+        return `${TYPES.fic} ${b.name}: ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity: Too many Federated Identity Credentials are written concurrently for the managed identity ${identity} (${b.op} at ${b.span.start}-${b.span.end} s beside the ${a.op} of ${a.name} at ${a.span.start}-${a.span.end} s)`;
+    });
 }

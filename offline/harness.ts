@@ -22,6 +22,7 @@ import {
     type StepOp,
     unwrapSecrets,
 } from "./fakes";
+import { poolCreateConcurrencyProblems, type WriteOperation } from "./concurrency";
 import { deleteSeconds, providerUrn, type Span } from "./timeline";
 import { TYPES } from "./types";
 
@@ -98,6 +99,11 @@ export interface RunOptions {
     /** Principals of the tenant that the stack does not create: object id -> kind. */
     directory?: Readonly<Record<string, PrincipalKind>>;
     /**
+     * Client ids of the applications with a service principal in the tenant. Defaults to the
+     * fakes' TENANT_APPS (the AKS server and client applications, the Azure CLI).
+     */
+    servicePrincipals?: readonly string[];
+    /**
      * Rewrites what a registration waits for, as the engine would see it: how a test removes an
      * ordering the design relies on and shows what Azure then does. Gets the type, logical name and
      * the URNs it waits for; returns the URNs to keep.
@@ -159,10 +165,24 @@ interface Monitor {
 }
 
 /**
- * Evaluates the program once. Runs are sequential (the Pulumi runtime is process-global); each
- * starts from fresh fakes and a fresh module load of the program.
+ * Evaluates the program once. Runs are sequential (the Pulumi runtime is process-global): a run
+ * asked for while another is under way starts when it ends. Each starts from fresh fakes and a
+ * fresh module load of the program.
  */
-export async function runProgram(options: RunOptions): Promise<RunResult> {
+export function runProgram(options: RunOptions): Promise<RunResult> {
+    // Calls made while a run is under way (a Promise.all of plans in one process) wait their turn.
+    const run = queue.then(() => runAlone(options));
+    queue = run.then(
+        () => undefined,
+        () => undefined,
+    );
+    return run;
+}
+
+/** The end of the last run asked for: each run starts after it. */
+let queue: Promise<void> = Promise.resolve();
+
+async function runAlone(options: RunOptions): Promise<RunResult> {
     const stackTraceLimit = Error.stackTraceLimit;
     if (options.keepStackTraces !== true) {
         Error.stackTraceLimit = 0;
@@ -204,6 +224,7 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     const fakes = new AzureFakes(deployer, options.existing, options.directory, {
         previous,
         outside: options.outside,
+        servicePrincipals: options.servicePrincipals,
         // The stack itself, for a StackReference to its own last outputs ({} before the first up).
         stacks: {
             [`${organization}/${project}/${stack}`]: {
@@ -325,6 +346,7 @@ function planSteps(
 ): { steps: Step[]; errors: string[] } {
     const steps: Step[] = [];
     const fics: FicOperation[] = [];
+    const pools: WriteOperation[] = [];
     for (const r of registrations) {
         if (!r.custom) continue;
         const fake = fakes.find(r.type, r.name, r.id);
@@ -340,6 +362,9 @@ function planSteps(
         });
         if (r.type === TYPES.fic && op !== "same") {
             fics.push({ op, name: r.name, id: r.id, inputs: r.inputs, span: r.span });
+        }
+        if (r.type === TYPES.agentPool && op !== "same") {
+            pools.push({ op, name: r.name, id: r.id, inputs: r.inputs, span: r.span });
         }
     }
     const registered = new Set(registrations.map((r) => r.urn));
@@ -367,9 +392,23 @@ function planSteps(
     fics.push(...deletes.fics);
     return {
         steps: all.map(({ s }) => s),
-        errors: [...deletes.errors, ...ficConcurrencyProblems(fics)],
+        errors: [
+            ...deletes.errors,
+            ...ficConcurrencyProblems(fics),
+            ...poolCreateConcurrencyProblems(pools),
+        ],
     };
 }
+
+/**
+ * Types Azure does not delete with the resource they belong to, so a delete Pulumi skips
+ * (deletedWith) leaves them in Azure: Azure Monitor keeps the diagnostic settings of a deleted
+ * resource and applies them to one recreated under the same id
+ * (learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings; docs/azure-facts.md
+ * failure mode 27). Child resources (agent pools, maintenance configurations, federated
+ * credentials), Kubernetes objects and PIM eligibilities go with their parent.
+ */
+const OUTLIVE_THEIR_RESOURCE: ReadonlySet<string> = new Set([TYPES.diagnosticSetting]);
 
 /**
  * Pulumi's deletes of `condemned` (resources of `state`): a resource is deleted once every
@@ -377,14 +416,15 @@ function planSteps(
  * has been deleted, from `from` seconds on. A delete whose deletedWith resource is itself condemned
  * is skipped, transitively (Pulumi's deletedWith); components and providers delete without a cloud
  * call. Reports what Azure and the Kubernetes API refuse: deletes of protected resources, and
- * Kubernetes deletes once the cluster is gone.
+ * Kubernetes deletes once the cluster is gone; and what stays in Azure (`left`): skipped deletes
+ * of the types in OUTLIVE_THEIR_RESOURCE.
  */
 function scheduleDeletes(
     state: readonly Registration[],
     condemned: readonly Registration[],
     from: number,
     options: { clusterGone: boolean; command: string; replaced?: ReadonlySet<string> },
-): { steps: Step[]; errors: string[]; fics: FicOperation[] } {
+): { steps: Step[]; errors: string[]; fics: FicOperation[]; left: OutsideObject[] } {
     const replaced = options.replaced ?? new Set<string>();
     const doomed = new Set(condemned.map((r) => r.urn));
     const refersTo = (r: Registration) =>
@@ -413,6 +453,7 @@ function scheduleDeletes(
     const errors: string[] = [];
     const fics: FicOperation[] = [];
     const steps: Step[] = [];
+    const left: OutsideObject[] = [];
     const clusters = state.filter((r) => r.type === TYPES.cluster);
     const clusterName = clusters
         .map((c) => (typeof c.inputs.resourceName === "string" ? c.inputs.resourceName : c.name))
@@ -432,6 +473,9 @@ function scheduleDeletes(
                 span,
                 reason: `deleted with ${r.deletedWith}`,
             });
+            if (OUTLIVE_THEIR_RESOURCE.has(r.type)) {
+                left.push({ type: r.type, id: r.id, inputs: r.inputs });
+            }
             continue;
         }
         steps.push({
@@ -461,24 +505,25 @@ function scheduleDeletes(
     }
     const index = new Map(state.map((r, i) => [r.urn, i]));
     steps.sort((a, b) => a.span.start - b.span.start || index.get(a.urn)! - index.get(b.urn)!);
-    return { steps, errors, fics };
+    return { steps, errors, fics, left };
 }
 
 /**
  * `pulumi destroy` of a stack's state: every resource deleted as Pulumi orders deletes (see
- * scheduleDeletes), from 0 s. No program runs. Returns the steps in time order and what Azure and
- * the Kubernetes API refuse.
+ * scheduleDeletes), from 0 s. No program runs. Returns the steps in time order, what Azure and
+ * the Kubernetes API refuse, and what stays in Azure afterwards (`left`: pass it as
+ * RunOptions.outside to the next `pulumi up` of the same stack).
  */
 export function destroyStack(
     previous: Pick<RunResult, "registrations">,
     options: { clusterGone?: boolean } = {},
-): { steps: Step[]; errors: string[] } {
+): { steps: Step[]; errors: string[]; left: OutsideObject[] } {
     const state = previous.registrations;
-    const { steps, errors, fics } = scheduleDeletes(state, state, 0, {
+    const { steps, errors, fics, left } = scheduleDeletes(state, state, 0, {
         clusterGone: options.clusterGone === true,
         command: "pulumi destroy",
     });
-    return { steps, errors: [...errors, ...ficConcurrencyProblems(fics)] };
+    return { steps, errors: [...errors, ...ficConcurrencyProblems(fics)], left };
 }
 
 async function waitForRegistrations(): Promise<void> {

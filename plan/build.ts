@@ -10,6 +10,7 @@ import { isStanding, type Plan, SCHEMA_VERSION, SECRET, SEVERITIES, type Severit
 import { RegistrationIndex } from "./registrations";
 import { orderChecks } from "./order";
 import { planResources } from "./resources";
+import { signIn } from "./signIn";
 
 export interface PlanInput {
     project: string;
@@ -39,12 +40,14 @@ export function buildPlan(input: PlanInput): Plan {
     });
     const resources = planResources({ index, access });
     const order = orderChecks({ index, access });
+    const login = signIn(index, input.config);
     const findings = deriveFindings({
         index,
         access,
         order,
         config: input.config,
         written: input.written,
+        signIn: login,
         policyViolations: input.policyViolations,
     });
 
@@ -85,6 +88,7 @@ export function buildPlan(input: PlanInput): Plan {
         trusts: access.trusts,
         findings,
         deploy: planDeploy(input.registrations),
+        signIn: login,
         outputs,
     };
 }

@@ -182,8 +182,15 @@ function seconds(ms: number): string {
     return `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** How a stack is evaluated: evaluatePlan, or (tests) an evaluation shared by several runs. */
+export type Evaluate = typeof evaluatePlan;
+
 /** Runs the plan; returns the exit code. Throws UsageError for problems the user can fix. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(
+    argv: readonly string[],
+    io: Io,
+    evaluate: Evaluate = evaluatePlan,
+): Promise<number> {
     const started = performance.now();
     const o = parseArgs(argv);
     if (o.help) {
@@ -215,7 +222,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
     let evaluated: Evaluated;
     try {
-        evaluated = await evaluatePlan({
+        evaluated = await evaluate({
             raw,
             config,
             stack,
@@ -353,13 +360,17 @@ function exitCode(
     return reasons[0][0];
 }
 
-/** Entry point: exit codes, and no stack traces for problems the user can fix. */
-export function main(argv: readonly string[]): Promise<number> {
+/**
+ * Entry point: exit codes, and no stack traces for problems the user can fix. On the process's
+ * streams unless `io` is given (tests run the CLI in-process, with `evaluate` shared).
+ */
+export function main(argv: readonly string[], io?: Io, evaluate?: Evaluate): Promise<number> {
     return runCli(
         "plan",
-        (io) => run(argv, io),
+        (io) => run(argv, io, evaluate),
         USAGE,
         /^(unknown option|unexpected argument|--[-\w]+ (needs|given))/,
+        io,
     );
 }
 
@@ -373,8 +384,8 @@ export async function runCli(
     body: (io: Io) => Promise<number>,
     usage: string,
     showUsage: RegExp,
+    io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
-    const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
     try {
         return await body(io);
     } catch (e) {
@@ -384,7 +395,7 @@ export async function runCli(
             return EXIT.usage;
         }
         io.stderr.write(`${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-        if (process.env.PLAN_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
+        if (io.env.PLAN_DEBUG) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
         return EXIT.programFailed;
     }
 }

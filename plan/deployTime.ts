@@ -5,6 +5,7 @@
 // wait for that grant to propagate, the cluster, one thing after it). Pure module.
 import { AKS_ROLES } from "../components/roles";
 import type { Registration } from "../offline/harness";
+import { vnetOf } from "../offline/concurrency";
 import { providerUrn } from "../offline/timeline";
 import { TYPES } from "../offline/types";
 import type { DeployStep, PlanDeploy } from "./model";
@@ -38,7 +39,8 @@ export type FloorRole =
     | "grant propagation wait"
     | "cluster"
     | "first after the cluster"
-    | "longest user pool";
+    | "longest user pool"
+    | "user pool, one at a time in its network";
 
 export interface FloorStep {
     role: FloorRole;
@@ -219,7 +221,7 @@ const MANAGED_IDENTITY_OPERATOR = `/roledefinitions/${AKS_ROLES.managedIdentityO
  * and the shortest thing that must follow the cluster (waiting for it directly or through the
  * Kubernetes provider), or the longest user pool when that takes longer: AKS creates user pools
  * only on an existing cluster (docs/azure-facts.md, failure mode 13), so no program can start them
- * sooner. Each with its registration's own duration, so the floor follows the config
+ * sooner; the pools of one virtual network of yours count one after another (failure mode 28). Each with its registration's own duration, so the floor follows the config
  * (the wait is `cluster.kubeletGrantWaitSeconds`). A link the stack lacks is left out.
  */
 export function azureFloor(regs: readonly Registration[]): Floor {
@@ -271,14 +273,27 @@ export function azureFloor(regs: readonly Registration[]): Floor {
         }
     }
 
-    let pool: Registration | undefined;
+    // Pools in one virtual network of yours are created one at a time (AKS sets the network's
+    // ownership per pool; docs/azure-facts.md failure mode 28); pools in AKS's network at once.
+    const byNetwork = new Map<string, Registration[]>();
     for (const r of custom) {
-        if (r.type === TYPES.agentPool && (!pool || durationOf(r) > durationOf(pool))) pool = r;
+        if (r.type !== TYPES.agentPool) continue;
+        const key = vnetOf(r.inputs.vnetSubnetID)?.toLowerCase() ?? r.urn;
+        byNetwork.set(key, [...(byNetwork.get(key) ?? []), r]);
     }
-    const tail: [FloorRole, Registration | undefined] =
-        pool && (!after || durationOf(pool) > durationOf(after))
-            ? ["longest user pool", pool]
-            : ["first after the cluster", after];
+    const total = (pools: readonly Registration[]) =>
+        pools.reduce((sum, r) => sum + durationOf(r), 0);
+    let pools: Registration[] = [];
+    for (const g of byNetwork.values()) if (total(g) > total(pools)) pools = g;
+    const tail: [FloorRole, Registration | undefined][] =
+        pools.length > 0 && (!after || total(pools) > durationOf(after))
+            ? pools.map((r) => [
+                  pools.length === 1
+                      ? "longest user pool"
+                      : "user pool, one at a time in its network",
+                  r,
+              ])
+            : [["first after the cluster", after]];
 
     const chain: [FloorRole, Registration | undefined][] = [
         ["resource group", group],
@@ -286,7 +301,7 @@ export function azureFloor(regs: readonly Registration[]): Floor {
         ["Managed Identity Operator grant", grant],
         ["grant propagation wait", wait],
         ["cluster", cluster],
-        tail,
+        ...tail,
     ];
     const steps = chain
         .filter((c): c is [FloorRole, Registration] => c[1] !== undefined)

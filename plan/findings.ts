@@ -15,6 +15,7 @@ import { type Finding, type OrderCheck, SEVERITIES, sortBy } from "./model";
 import { agentPool, inlinePools, systemPool } from "./pools";
 import { upgradeFindings } from "./findingsUpgrades";
 import { at, type RegistrationIndex, strings, TYPES } from "./registrations";
+import { type SignIn, signInFindings } from "./signIn";
 
 export interface FindingContext {
     index: RegistrationIndex;
@@ -26,6 +27,8 @@ export interface FindingContext {
      * a key set to what is also its default; absent, those findings are not made.
      */
     written?: Readonly<Record<string, unknown>>;
+    /** How people and the exported kubeconfig sign in. Undefined: no sign-in findings. */
+    signIn?: SignIn;
     /** What the guardrails pack (policy/) reports for these registrations. */
     policyViolations?: readonly PolicyViolation[];
 }
@@ -45,6 +48,7 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
         ...clusterFindings(ctx),
         ...configFindings(ctx),
         ...jitFindings(ctx),
+        ...(ctx.signIn ? signInFindings(ctx, ctx.signIn) : []),
     ];
 
     for (const c of ctx.order.filter((x) => !x.ok)) {

@@ -25,7 +25,9 @@ export const ABSENT = "(none)";
 
 // Sources:
 // - path properties (names, resource group) force replacement: pulumi/pulumi-azure-native#77.
-// - location cannot be updated: ARM answers InvalidResourceLocation (pulumi/pulumi-azure-native#3053).
+// - location cannot be updated: ARM answers InvalidResourceLocation (pulumi/pulumi-azure-native#3053),
+//   and azure-native replaces a resource group or cluster on it under the same name (forceNewMap,
+//   docs/azure-facts.md failure mode 26).
 // - inline pools cannot be added or removed: azure-native managedCluster docs (agentPoolProfiles),
 //   pulumi/pulumi-azure-native#579, #2719.
 // - VM size: "You can't change the VM size of a node pool after you create it"
@@ -33,8 +35,9 @@ export const ABSENT = "(none)";
 // - zones: "Availability zone settings can't be updated after the cluster or node pool is created"
 //   (https://learn.microsoft.com/azure/aks/availability-zones).
 // - private <-> public: a Private Link cluster cannot be converted either way; only API Server VNet
-//   Integration, which this stack does not use, can (https://learn.microsoft.com/azure/aks/private-clusters,
-//   https://learn.microsoft.com/azure/aks/api-server-vnet-integration).
+//   Integration can (https://learn.microsoft.com/azure/aks/private-clusters,
+//   https://learn.microsoft.com/azure/aks/api-server-vnet-integration); the stack still treats
+//   privateCluster as create-only. That integration is one-way: on, never off, nor to another subnet.
 // - dnsPrefix, nodeResourceGroup: set only at create, PropertyChangeNotAllowed after
 //   (docs/azure-facts.md, failure mode 17).
 // - AKS-managed Entra integration cannot be disabled once enabled, nor the OIDC issuer
@@ -58,7 +61,7 @@ const RULES: Rule[] = [
             type,
             fact: /^location$/,
             kind: "refused" as const,
-            why: "Azure cannot move a resource to another region (InvalidResourceLocation, pulumi/pulumi-azure-native#3053); create a new stack there",
+            why: "Azure cannot move a resource to another region (InvalidResourceLocation, pulumi/pulumi-azure-native#3053), and azure-native's replacement of a resource group or cluster meets the fixed name the old one holds (docs/azure-facts.md failure mode 26); pulumi up refuses it before creating anything: create a new stack there",
         },
     ]),
     {
@@ -115,6 +118,13 @@ const RULES: Rule[] = [
     },
     {
         type: TYPES.cluster,
+        fact: /^apiServer vnetIntegration subnet$/,
+        kind: "refused",
+        why: "API Server VNet Integration can be turned on for an existing cluster but never off, nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration); create a new cluster",
+        applies: (before) => before !== "off",
+    },
+    {
+        type: TYPES.cluster,
         fact: /^(entra managed|oidcIssuer)$/,
         kind: "refused",
         why: "once enabled, AKS cannot turn it off (learn.microsoft.com/azure/aks/use-oidc-issuer, enable-authentication-microsoft-entra-id)",
@@ -156,6 +166,11 @@ export function immutableFacts(r: Registration): Record<string, string> | undefi
             );
             out["entra managed"] = String(at(i, "aadProfile", "managed") === true);
             out.oidcIssuer = String(at(i, "oidcIssuerProfile", "enabled") === true);
+            // API Server VNet Integration: on for good once on, in the subnet it was made with.
+            out["apiServer vnetIntegration subnet"] =
+                at(i, "apiServerAccessProfile", "enableVnetIntegration") === true
+                    ? text(at(i, "apiServerAccessProfile", "subnetId"))
+                    : "off";
             out["apiServer privateDnsZone"] = text(
                 at(i, "apiServerAccessProfile", "privateDNSZone"),
             );

@@ -148,7 +148,7 @@ export function scopeRank(s: Scope): number {
 
 /**
  * Minutes of an ISO 8601 duration of days, hours and minutes (`PT4H`, `PT1H30M`, `P1D`, and `PT1D`,
- * the azuread provider's way to write a whole day); undefined when it is not one.
+ * which the azuread provider's docs show though it takes only `P1D`); undefined when it is not one.
  */
 export function durationMinutes(value: string): number | undefined {
     const m = /^P(?:(\d+)D)?(?:T(?:(\d+)D)?(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(value);

@@ -12,6 +12,7 @@ import {
     eligibleNote,
     FLOOR_CHAIN,
     principalIndex,
+    signInTable,
 } from "./render";
 import { shortType } from "./resources";
 import { markdownTable } from "./text";
@@ -171,6 +172,9 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
             : "None.",
         "",
     );
+
+    const login = signInTable(plan);
+    if (login.length) out.push("## Sign-in", "", markdownTable(["who", "login"], login), "");
 
     out.push("## Who can do what, where", "");
     const diagram = mermaid(plan);

@@ -1,6 +1,7 @@
 // The offline plan's data model: what `npm run plan` derives from the program's registrations, and
 // the stable JSON form (`--json`) that two runs, or two commits, can diff byte for byte.
 // Pure module: no Pulumi import, so the CLI can load it before the SDK.
+import type { SignIn } from "./signIn";
 
 /**
  * Bumped on any incompatible change of the JSON form; `--diff` refuses other versions.
@@ -224,6 +225,11 @@ export interface Plan {
     trusts: Trust[];
     findings: Finding[];
     deploy: PlanDeploy;
+    /**
+     * How people and the exported kubeconfig sign in, and whether with PoP tokens. Absent from
+     * plans written before it (a `--diff` base).
+     */
+    signIn?: SignIn;
     /** Stack outputs; secret ones are replaced by "[secret]". */
     outputs: Record<string, unknown>;
 }

@@ -11,6 +11,7 @@ import {
     sortBy,
 } from "./model";
 import { shortType } from "./resources";
+import { loginText } from "./signIn";
 import { counted, type Style, table } from "./text";
 
 /** Properties printed one per line; others share one line. */
@@ -30,6 +31,7 @@ export function renderText(plan: Plan, st: Style): string {
             section("Resource tree", st, tree(plan, st)),
             section("Dependency order that matters", st, order(plan, st)),
             section(deployTitle(plan), st, deploy(plan, st)),
+            section("Sign-in", st, signInRows(plan, st)),
             section(`Principals (${plan.principals.length})`, st, principals(plan, st)),
             section(
                 `Access matrix (${plan.grants.length} grants: ${plan.principals.length} principals x ${plan.scopes.length} scopes${plan.summary.eligibleGrants ? `; ${plan.summary.eligibleGrants} eligible through PIM` : ""})`,
@@ -169,7 +171,7 @@ export function deployTitle(plan: Plan): string {
 
 /** What the floor is made of. */
 export const FLOOR_CHAIN =
-    "resource group -> control-plane identity -> its Managed Identity Operator grant -> the grant's propagation wait -> cluster -> the shortest thing after it, or the longest user pool";
+    "resource group -> control-plane identity -> its Managed Identity Operator grant -> the grant's propagation wait -> cluster -> the shortest thing after it, or the longest user pool (the pools of one virtual network of yours one after another)";
 
 /** Where the figures come from, and what a lower `--parallel` does to them. */
 export const DEPLOY_NOTE =
@@ -199,6 +201,23 @@ export function displayOrder(plan: Plan): Principal[] {
         (p) => p.label,
         (p) => p.key,
     );
+}
+
+/** Who signs in how (plan/signIn.ts): people, and the exported kubeconfig. */
+export function signInTable(plan: Plan): string[][] {
+    const s = plan.signIn;
+    if (!s) return [];
+    return [
+        ["people (getCredentialsCommand)", loginText(s.people)],
+        ...(s.kubeconfig
+            ? [["kubeconfig output, Kubernetes provider", loginText(s.kubeconfig)]]
+            : []),
+    ];
+}
+
+function signInRows(plan: Plan, st: Style): string {
+    const rows = signInTable(plan);
+    return rows.length ? table(["WHO", "LOGIN"], rows, st) : st.dim("not recorded");
 }
 
 function principals(plan: Plan, st: Style): string {

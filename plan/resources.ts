@@ -9,6 +9,7 @@ import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
+import { kubeconfigTokens, loginMode } from "./signIn";
 
 export interface ResourceContext {
     index: RegistrationIndex;
@@ -82,11 +83,6 @@ function onOff(value: unknown, on = "enabled", off = "disabled"): string {
     return value === true ? on : off;
 }
 
-/** The kubelogin login mode written in a kubeconfig, without revealing anything else of it. */
-export function loginMode(kubeconfig: string): string {
-    return /--login["']?\s*(?:\n\s*-\s*)?["']?([a-z]+)/.exec(kubeconfig)?.[1] ?? "";
-}
-
 function clusterProperties(r: Registration, ctx: ResourceContext): Record<string, string> {
     const i = r.inputs;
     const who = (oid: string) => {
@@ -129,11 +125,14 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                 : "disabled",
         workloadIdentity: onOff(at(i, "securityProfile", "workloadIdentity", "enabled")),
         apiServer:
-            api.enablePrivateCluster === true
+            (api.enablePrivateCluster === true
                 ? `private (${text(r.state.privateFQDN)}), DNS zone ${text(api.privateDNSZone) || "system"}`
                 : ranges.length > 0
                   ? `public ${text(r.state.fqdn)}, authorized IP ranges ${ranges.join(", ")}`
-                  : `public ${text(r.state.fqdn)}, open to any IP`,
+                  : `public ${text(r.state.fqdn)}, open to any IP`) +
+            (api.enableVnetIntegration === true
+                ? `, VNet integration in subnet ${text(api.subnetId).split("/").slice(-3).join("/")}`
+                : ""),
         runCommand: onOff(api.disableRunCommand !== true),
         azurePolicyAddon: onOff(
             Object.entries((i.addonProfiles ?? {}) as Record<string, unknown>).some(
@@ -154,7 +153,15 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                 : "disabled",
         kms:
             at(i, "securityProfile", "azureKeyVaultKms", "enabled") === true
-                ? `etcd encrypted with ${text(at(i, "securityProfile", "azureKeyVaultKms", "keyId"))}`
+                ? `etcd encrypted with ${text(at(i, "securityProfile", "azureKeyVaultKms", "keyId"))}` +
+                  (at(i, "securityProfile", "azureKeyVaultKms", "keyVaultNetworkAccess") ===
+                  "Private"
+                      ? `, private vault ${text(
+                            at(i, "securityProfile", "azureKeyVaultKms", "keyVaultResourceId"),
+                        )
+                            .split("/")
+                            .pop()}`
+                      : "")
                 : "disabled (platform-managed keys)",
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
@@ -313,9 +320,10 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
         }
         case TYPES.k8sProvider: {
             const mode = loginMode(text(i.kubeconfig));
+            const tokens = kubeconfigTokens(text(i.kubeconfig)) === "pop" ? "PoP" : "bearer";
             return {
                 ...out,
-                kubeconfig: `user kubeconfig, kubelogin --login ${mode || "?"} (secret)`,
+                kubeconfig: `user kubeconfig, kubelogin --login ${mode || "?"}, ${tokens} tokens (secret)`,
                 cluster: access.scopeOf(text(i.clusterIdentifier)).label,
             };
         }

@@ -127,7 +127,8 @@ function holdsClusterAdmin(t: GroupTarget, resources: PolicyResource[]): boolean
 
 /**
  * Minutes of an ISO 8601 duration of days, hours, minutes and seconds (`PT4H`, `PT1H30M`, `P1D`,
- * and `PT1D`, the provider's way to write a whole day); undefined when it is not one.
+ * and `PT1D`, which the provider's docs show though its validation takes only `P1D`); undefined
+ * when it is not one.
  */
 export function durationMinutes(value: string): number | undefined {
     const m = /^P(?:(\d+)D)?(?:T(?:(\d+)D)?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, parseConfig } from "../components";
-import { effectiveKubelogin, SIGN_INS } from "../components/ciSignIn";
+import { effectiveKubelogin, KUBELOGIN_ENV_ORDER, SIGN_INS } from "../components/ciSignIn";
 import { minimalConfig, one, ROOT, run, TYPES } from "./helpers";
 
 /** Variables kubelogin get-token reads (UpdateFromEnv, provider.go, azurepipelines). */
@@ -87,6 +87,66 @@ describe("CI sign-in (components/ciSignIn.ts)", function () {
             assert.equal(s.deployer, ownClientId ? "ServicePrincipal" : "User");
         });
     }
+
+    it("kubelogin's precedence as UpdateFromEnv applies it: AZURE_CLIENT_ID after AAD_SERVICE_PRINCIPAL_CLIENT_ID", function () {
+        const SPN = "aad-spn-client";
+        const AZ = "azure-client";
+        const ARM = "arm-client";
+        const cases: [string, readonly string[], Record<string, string>, string | undefined][] = [
+            [
+                "both set: AZURE_CLIENT_ID wins",
+                azurecli,
+                { AAD_SERVICE_PRINCIPAL_CLIENT_ID: SPN, AZURE_CLIENT_ID: AZ },
+                AZ,
+            ],
+            ["only the kubelogin name", azurecli, { AAD_SERVICE_PRINCIPAL_CLIENT_ID: SPN }, SPN],
+            ["over the kubeconfig's --client-id", msi, { AZURE_CLIENT_ID: AZ }, AZ],
+            [
+                "ARM_CLIENT_ID without --use-azurerm-env-vars is not read",
+                msi,
+                { ARM_CLIENT_ID: ARM },
+                MSI_CLIENT_ID,
+            ],
+            [
+                "--use-azurerm-env-vars: ARM_CLIENT_ID, not AZURE_CLIENT_ID",
+                [...azurecli, "--use-azurerm-env-vars"],
+                { ARM_CLIENT_ID: ARM, AZURE_CLIENT_ID: AZ },
+                ARM,
+            ],
+            [
+                "--use-azurerm-env-vars with workloadidentity: AZURE_CLIENT_ID applied last",
+                [...azurecli, "--use-azurerm-env-vars"],
+                { ARM_CLIENT_ID: ARM, AZURE_CLIENT_ID: AZ, AAD_LOGIN_METHOD: "workloadidentity" },
+                AZ,
+            ],
+            [
+                "--disable-environment-override keeps the flag",
+                [...msi, "--disable-environment-override"],
+                { AZURE_CLIENT_ID: AZ },
+                MSI_CLIENT_ID,
+            ],
+        ];
+        for (const [what, args, env, clientId] of cases) {
+            assert.equal(effectiveKubelogin(args, env).clientId, clientId, what);
+        }
+    });
+
+    it("the README's precedence table is the helper's order", function () {
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        for (const [flag, names] of Object.entries(KUBELOGIN_ENV_ORDER)) {
+            const row = `| \`${flag}\` | ${names.map((n) => `\`${n}\``).join(", ")} |`;
+            assert.ok(readme.includes(row), row);
+            // Set every variable of the row to its own name: the last one is what kubelogin uses.
+            const env = Object.fromEntries(names.map((n) => [n, n]));
+            const got = effectiveKubelogin(["get-token", flag, "flag"], env);
+            const key = {
+                "--login": "login",
+                "--client-id": "clientId",
+                "--tenant-id": "tenantId",
+            }[flag]!;
+            assert.equal(got[key as keyof typeof got], names[names.length - 1], flag);
+        }
+    });
 
     it("the README shows every variable of every runner", function () {
         const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");

@@ -33,6 +33,18 @@ export function dev(edit: (c: Config) => unknown): Config {
     return config;
 }
 
+/** One workload in namespace `web` granted `role` on `scope`. */
+export function grantOn(scope: string, role = "Reader"): Config {
+    return min({
+        namespaces: [
+            {
+                name: "web",
+                workloads: [{ serviceAccount: "api", azureRoleAssignments: [{ role, scope }] }],
+            },
+        ],
+    });
+}
+
 export const pipeline = (extra: Config = {}): Config => ({
     name: "deploy",
     github: [{ repository: "contoso/payments", branch: "main" }],

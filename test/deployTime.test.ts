@@ -1,6 +1,6 @@
 // How long a first `pulumi up` takes (plan/deployTime.ts): the dev stack's critical path is Azure's
 // own chain (resource group, control-plane identity, its kubelet-operator grant, the grant's wait,
-// cluster, its longest user pool), within 2 % of Azure's floor, with the deployer's grant and its 300 s
+// cluster, its user pools one at a time), within 2 % of Azure's floor, with the deployer's grant and its 300 s
 // wait beside the cluster; the engine's `--parallel` simulated on synthetic registrations; the
 // estimate in the plan's text, Markdown and JSON, and not in `--diff`.
 import * as assert from "node:assert/strict";
@@ -23,7 +23,7 @@ import type { Plan } from "../plan/model";
 import { renderText } from "../plan/render";
 import { shortType } from "../plan/resources";
 import { style } from "../plan/text";
-import { byUrn, firstUpChain, run, stackConfig, TYPES } from "./helpers";
+import { firstUpChain, run, stackConfig, TYPES } from "./helpers";
 
 /** The target of the issue: a first `pulumi up` within 2 % of Azure's floor. */
 const TARGET_RATIO = 1.02;
@@ -44,7 +44,7 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
             return { ...c, group: c.resourceGroup, grant: c.kubeletGrant, wait: c.kubeletWait };
         };
 
-        it("has the critical path resource group -> control-plane identity -> kubelet-operator grant -> its wait -> cluster -> the first thing after", () => {
+        it("has the critical path resource group -> control-plane identity -> kubelet-operator grant -> its wait -> cluster -> the user pools one at a time (they share your network)", () => {
             const c = chain();
             assert.equal((c.wait.inputs.triggers as Record<string, unknown>).grant, c.grant.id);
             const path = est.criticalPath;
@@ -53,18 +53,24 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
             const { subnetGrant } = firstUpChain(dev);
             assert.equal(subnetGrant!.span.end, c.grant.span.end);
             const grant = path[2].urn === subnetGrant!.urn ? subnetGrant! : c.grant;
+            const pools = dev.registrations.filter((r) => r.type === TYPES.agentPool);
             assert.deepEqual(
                 path.map((x) => x.urn),
-                [c.group, c.controlPlane, grant, c.wait, c.cluster, byUrn(dev, path[5].urn)].map(
-                    (r) => r.urn,
-                ),
+                [c.group, c.controlPlane, grant, c.wait, c.cluster, ...pools].map((r) => r.urn),
                 path.map((x) => `${x.type} ${x.name}`).join("\n"),
             );
-            // The last step is created because the cluster exists: it waits for it directly.
-            assert.ok(byUrn(dev, path[5].urn).dependencies.includes(c.cluster.urn));
+            // Each pool waits for the cluster and for every pool before it: AKS refuses a second
+            // pool create in one virtual network while the first sets its ownership (failure
+            // mode 28).
+            pools.forEach((p, i) => {
+                assert.ok(p.dependencies.includes(c.cluster.urn), p.name);
+                for (const q of pools.slice(0, i))
+                    assert.ok(p.dependencies.includes(q.urn), p.name);
+                if (i > 0) assert.equal(p.span.start, pools[i - 1].span.end, p.name);
+            });
         });
 
-        it("is within 2 % of Azure's floor, which is the same chain with its longest user pool after the cluster", () => {
+        it("is within 2 % of Azure's floor, which is the same chain with the user pools of its network one after another after the cluster", () => {
             const c = chain();
             assert.deepEqual(
                 est.floor.steps.slice(0, 5).map((s) => s.urn),
@@ -78,18 +84,23 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
                     "Managed Identity Operator grant",
                     "grant propagation wait",
                     "cluster",
-                    "longest user pool",
+                    "user pool, one at a time in its network",
+                    "user pool, one at a time in its network",
                 ],
             );
             // AKS creates user pools on an existing cluster only (docs/azure-facts.md, failure mode
-            // 13): the floor ends with the longest of them, which outlasts the shortest follower.
-            const after = est.floor.steps[5];
+            // 13), and in one virtual network of yours one at a time (failure mode 28): the floor
+            // ends with all of them, which outlast the shortest follower.
             const pools = dev.registrations.filter((r) => r.type === TYPES.agentPool);
             assert.deepEqual(
                 pools.map((p) => String(p.inputs.agentPoolName).replace(/[0-9a-f]{4}$/, "")),
                 ["apps", "batch"],
             );
-            assert.equal(after.seconds, Math.max(...pools.map((r) => r.span.end - r.span.start)));
+            assert.deepEqual(
+                est.floor.steps.slice(5).map((s) => [s.urn, s.seconds]),
+                pools.map((r) => [r.urn, r.span.end - r.span.start]),
+            );
+            const after = { seconds: est.floor.steps.slice(5).reduce((t, s) => t + s.seconds, 0) };
             assert.ok(pools.every((p) => p.dependencies.includes(c.cluster.urn)));
             const followers = dev.registrations.filter(
                 (r) =>
@@ -199,7 +210,7 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
                 );
                 assert.match(
                     lines[0],
-                    /^First pulumi up \(estimate\): ~13m \d\ds, critical path 1\.0\d x Azure's floor$/,
+                    /^First pulumi up \(estimate\): ~17m \d\ds, critical path 1\.0\d x Azure's floor$/,
                 );
                 assert.match(lines[3], / {2}azure-native:UserAssignedIdentity {2}/);
                 const note = lines.slice(2 + est.criticalPath.length, 4 + est.criticalPath.length);
@@ -221,7 +232,7 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
                 const md = renderMarkdown(plan);
                 assert.match(
                     md,
-                    /^## First pulumi up \(estimate\): ~13m \d\ds, critical path 1\.0\d x Azure's floor$/m,
+                    /^## First pulumi up \(estimate\): ~17m \d\ds, critical path 1\.0\d x Azure's floor$/m,
                 );
                 assert.match(md, /^\| start \| takes \| type \| name \|$/m);
                 assert.match(

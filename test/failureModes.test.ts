@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { KUBELOGIN_MODES, parseConfig, StackNames } from "../components";
 import { DEFAULT_DEPLOYER, fakeGuid } from "../offline/fakes";
 import type { Registration, RunResult } from "../offline/harness";
-import { minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
+import { freshRun, minimalConfig, ofType, one, run, stackConfig, TYPES } from "./helpers";
 
 const DEV = stackConfig("dev");
 
@@ -203,29 +203,50 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
     });
 
     describe("6. the user kubeconfig is rewritten to a non-interactive login", function () {
-        for (const mode of KUBELOGIN_MODES) {
-            it(`kubeloginMode ${mode}: the provider's kubeconfig needs no person`, async function () {
+        const SERVER = "6dae42f8-4368-4678-94ff-3960e28e3630";
+        const CLIENT = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";
+        // Every mode without PoP, and with it where kubelogin asks for PoP tokens (components/pop.ts).
+        const cases = [
+            ...KUBELOGIN_MODES.map((mode) => ({ mode, pop: false })),
+            { mode: "interactive" as const, pop: true },
+            { mode: "spn" as const, pop: true },
+        ];
+        for (const { mode, pop } of cases) {
+            it(`kubeloginMode ${mode}${pop ? ", kubeloginPop" : ""}: the provider's kubeconfig needs no person; exact exec args and command`, async function () {
                 const r = await run({
-                    config: minimalConfig({ kubeloginMode: mode, namespaces: [{ name: "apps" }] }),
+                    config: minimalConfig({
+                        kubeloginMode: mode,
+                        ...(pop ? { kubeloginPop: true } : {}),
+                        namespaces: [{ name: "apps" }],
+                    }),
                 });
                 const provider = one(r, TYPES.k8sProvider, "aks-entra-connection-k8s");
                 const kc = parse(String(provider.inputs.kubeconfig)) as {
                     users: { user: { exec: { args: string[]; interactiveMode: string } } }[];
                 };
-                const args = kc.users[0].user.exec.args;
-                const login = args[args.indexOf("--login") + 1];
-                const expected =
+                // The PoP claim is the id ARM answered for the cluster, verbatim.
+                const cluster = one(r, TYPES.cluster, "aks-entra-cluster");
+                assert.equal(r.outputs.clusterId, cluster.id);
+                const popArgs = ["--pop-enabled", "--pop-claims", `u=${cluster.id}`];
+                const automation =
                     mode === "interactive" || mode === "devicecode" ? "azurecli" : mode;
-                assert.equal(login, expected);
-                assert.equal(args.filter((a) => a === "--login").length, 1);
-                assert.ok(!args.includes("devicecode") && !args.includes("interactive"));
+                const expected = ["get-token", "--login", automation];
+                if (automation === "spn") {
+                    expected.push("--environment", "AzurePublicCloud", "--server-id", SERVER);
+                    expected.push("--client-id", CLIENT, "--tenant-id", String(r.outputs.tenantId));
+                    if (pop) expected.push(...popArgs);
+                } else {
+                    expected.push("--server-id", SERVER);
+                }
+                assert.deepEqual(kc.users[0].user.exec.args, expected);
                 assert.equal(kc.users[0].user.exec.interactiveMode, "Never");
                 assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
-                assert.match(
-                    String(r.outputs.getCredentialsCommand),
-                    new RegExp(
-                        `kubelogin convert-kubeconfig -l ${mode === "interactive" || mode === "devicecode" ? mode : "azurecli"}$`,
-                    ),
+                assert.equal(r.outputs.kubeconfig, provider.inputs.kubeconfig);
+                const person = mode === "interactive" || mode === "devicecode" ? mode : "azurecli";
+                const names = new StackNames("aks-entra", "dev");
+                assert.equal(
+                    r.outputs.getCredentialsCommand,
+                    `az aks get-credentials --resource-group ${names.resourceGroup} --name ${names.cluster} --overwrite-existing && kubelogin convert-kubeconfig -l ${person}${pop && person === "interactive" ? ` --pop-enabled --pop-claims "u=${cluster.id}"` : ""}`,
                 );
             });
         }
@@ -319,7 +340,7 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
             );
 
         it("registers identical resources with identical inputs on two runs", async function () {
-            const again = await run();
+            const again = await freshRun();
             assert.equal(fingerprint(again), fingerprint(dev));
             const names = (r: RunResult) =>
                 ofType(r, TYPES.roleAssignment)

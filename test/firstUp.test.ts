@@ -3,12 +3,25 @@
 // test removes it (from what the engine waits for) and shows Azure's answer (docs/azure-facts.md,
 // failure modes 4, 7, 11 and 12).
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parse } from "yaml";
 import { AKS_ROLES, AZURE_CLI_APP_ID, parseConfig, resolveDeployer } from "../components";
 import { DEFAULT_DEPLOYER, type FakeDeployer, fakeGuid } from "../offline/fakes";
 import type { RunResult } from "../offline/harness";
 import { PROPAGATION_SECONDS } from "../offline/timeline";
-import { firstUpChain, minimalConfig, ofType, one, refused, run, TYPES } from "./helpers";
+import {
+    clusterCreateErrors,
+    fakeGrant,
+    firstUpChain,
+    minimalConfig,
+    ofType,
+    one,
+    refused,
+    ROOT,
+    run,
+    TYPES,
+} from "./helpers";
 
 const APPS = { namespaces: [{ name: "apps", access: [] }] };
 /** A pipeline signed in with its own app id (azure/login, a service connection, a certificate). */
@@ -106,6 +119,67 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
             );
         });
 
+        it("SetVNetOwnershipFailed: two user pools created at once in your network (failure mode 28)", async function () {
+            const e = await refused({
+                editWaits: without(/AgentPool::aks-entra-cluster-pool-apps$/, /-pool-batch$/),
+            });
+            assert.match(
+                e.message,
+                /^azure-native:containerservice:AgentPool aks-entra-cluster-pool-batch: SetVNetOwnershipFailed: Set virtual network ownership failed: VirtualNetworkNotInSucceededState: Virtual network \/subscriptions\/.+\/virtualNetworks\/vnet-spoke-dev is in Updating state\. It needs to be in Succeeded state in order to set resource ownership\. \(create at 556-796 s beside the create of aks-entra-cluster-pool-apps at 556-796 s\)$/,
+            );
+        });
+
+        it("in the network AKS manages, user pools are created at once, and the fakes accept it", async function () {
+            const pool = (name: string) => ({ name, vmSize: "Standard_D4ds_v5", count: 1 });
+            const r = await run({
+                config: minimalConfig({ cluster: { userPools: [pool("apps"), pool("batch")] } }),
+            });
+            const [apps, batch] = ofType(r, TYPES.agentPool);
+            assert.equal(apps.inputs.vnetSubnetID, undefined);
+            assert.deepEqual(batch.span, apps.span);
+            assert.ok(!batch.dependencies.includes(apps.urn));
+        });
+
+        it("your private DNS zone: the fake AKS wants Private DNS Zone Contributor on the zone and Network Contributor on the VNet, not only the subnet (failure mode 29)", function () {
+            const net = `/subscriptions/${DEFAULT_DEPLOYER.subscriptionId}/resourceGroups/net/providers/Microsoft.Network`;
+            const vnet = `${net}/virtualNetworks/spoke`;
+            const zone = `${net}/privateDnsZones/privatelink.westeurope.azmk8s.io`;
+            const cp = `/subscriptions/${DEFAULT_DEPLOYER.subscriptionId}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cp`;
+            /** The cluster's create errors, after the control plane's grants (role, scope). */
+            const clusterErrors = (grants: [string, string][]): string[] =>
+                clusterCreateErrors(
+                    cp,
+                    grants.map(([role, scope], i) =>
+                        fakeGrant(`g${i}`, role, scope, fakeGuid(`${cp}#principal`)),
+                    ),
+                    300,
+                    {
+                        apiServerAccessProfile: {
+                            enablePrivateCluster: true,
+                            privateDNSZone: zone,
+                        },
+                        agentPoolProfiles: [
+                            { name: "system", mode: "System", vnetSubnetID: `${vnet}/subnets/aks` },
+                        ],
+                    },
+                );
+            const dnsZone: [string, string] = [AKS_ROLES.privateDnsZoneContributor, zone];
+            assert.deepEqual(clusterErrors([dnsZone, [AKS_ROLES.networkContributor, vnet]]), []);
+            const [subnetOnly] = clusterErrors([
+                dnsZone,
+                [AKS_ROLES.networkContributor, `${vnet}/subnets/aks`],
+            ]);
+            assert.match(
+                subnetOnly,
+                /ManagedCluster c: LinkedAuthorizationFailed: .* does not have permission to perform action 'Microsoft\.Network\/virtualNetworks\/join\/action' on the linked scope\(s\) '.*\/virtualNetworks\/spoke' \(no such grant when the cluster was created\)$/,
+            );
+            const [noZone] = clusterErrors([[AKS_ROLES.networkContributor, vnet]]);
+            assert.match(
+                noZone,
+                /ManagedCluster c: CustomPrivateDNSZoneMissingPermissionError: Service principal or user-assigned identity must be given permission to read and write to custom private dns zone .*privatelink\.westeurope\.azmk8s\.io\. Check access result not allowed for action Microsoft\.Network\/privateDnsZones\/write \(no such grant when the cluster was created\)$/,
+            );
+        });
+
         it("403: a new deployer grant on an existing cluster needs its wait", async function () {
             // An earlier run created everything but the deployer's grant (a new deployer signs in).
             const names = new Set(dev.registrations.map((r) => r.name));
@@ -177,16 +251,75 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
             assert.equal(resolveDeployer(config(), PIPELINE).principalType, "ServicePrincipal");
         });
 
-        it("refuses a configured type that contradicts the login, before any resource", async function () {
-            assert.throws(() => resolveDeployer(config({ principalType: "User" }), PIPELINE), {
-                message: `aks-entra: invalid configuration (1 problem):\n  - aks-entra:deployer.principalType "User" contradicts the Azure login: you are signed in as a service principal or managed identity (object id ${PIPELINE.objectId}, client id ${PIPELINE.clientId}, not the Azure CLI's ${AZURE_CLI_APP_ID}); remove the key (the login decides) or sign in as the deployer`,
-            });
+        it("refuses a configured type the login disproves (ServicePrincipal, signed in through the Azure CLI), before any resource", async function () {
+            assert.throws(
+                () =>
+                    resolveDeployer(
+                        config({ principalType: "ServicePrincipal" }),
+                        DEFAULT_DEPLOYER,
+                    ),
+                {
+                    message: `aks-entra: invalid configuration (1 problem):\n  - aks-entra:deployer.principalType "ServicePrincipal" contradicts the Azure login: you are signed in as a person (object id ${DEFAULT_DEPLOYER.objectId}, client id ${AZURE_CLI_APP_ID}: the Azure CLI); remove the key (the login decides) or sign in as the deployer`,
+                },
+            );
             const e = await refused({
-                config: minimalConfig({ ...APPS, deployer: { principalType: "User" } }),
-                deployer: PIPELINE,
+                config: minimalConfig({ ...APPS, deployer: { principalType: "ServicePrincipal" } }),
+                deployer: DEFAULT_DEPLOYER,
             });
             assert.match(e.message, /contradicts the Azure login/);
             assert.equal(e.registrations.length, 0, "nothing registered");
+        });
+
+        describe("a person signed in through another public client than the Azure CLI", function () {
+            /** A person whose token carries Azure PowerShell's client id, not the Azure CLI's. */
+            const PERSON: FakeDeployer = {
+                ...DEFAULT_DEPLOYER,
+                objectId: fakeGuid("person through another client"),
+                clientId: "1950a258-227b-4e31-a9cf-717495945fc2",
+            };
+            const directory = { [PERSON.objectId]: "User" as const };
+
+            it("deployer.principalType: User is taken (the client id cannot disprove it), and Azure accepts the grant", async function () {
+                assert.deepEqual(resolveDeployer(config({ principalType: "User" }), PERSON), {
+                    objectId: PERSON.objectId,
+                    principalType: "User",
+                    typeFrom: "config",
+                    loginType: "ServicePrincipal",
+                });
+                const r = await run({
+                    config: minimalConfig({ ...APPS, deployer: { principalType: "User" } }),
+                    deployer: PERSON,
+                    directory,
+                });
+                const grant = one(
+                    r,
+                    TYPES.roleAssignment,
+                    "aks-entra-connection-deployer-cluster-admin",
+                );
+                assert.deepEqual(
+                    [grant.inputs.principalId, grant.inputs.principalType],
+                    [PERSON.objectId, "User"],
+                );
+            });
+
+            it("without it, the login reads as an application and Azure answers UnmatchedPrincipalType, which README's row for it resolves with deployer.principalType", async function () {
+                const e = await refused({
+                    config: minimalConfig(APPS),
+                    deployer: PERSON,
+                    directory,
+                });
+                assert.match(
+                    e.message,
+                    new RegExp(
+                        `aks-entra-connection-deployer-cluster-admin: UnmatchedPrincipalType: The PrincipalId '${PERSON.objectId}' has type 'User', which is different from specified PrincipalType 'ServicePrincipal'\\.`,
+                    ),
+                );
+                const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+                assert.match(
+                    readme,
+                    /\| `UnmatchedPrincipalType` on the deployer's grant \| .*a person signed in through another public client than the Azure CLI.*`aks-entra:deployer\.principalType: User`/,
+                );
+            });
         });
 
         it("needs the type of a configured deployer who is not the login", function () {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { strict as assert } from "node:assert";
+import { AzureFakes, fakeGuid } from "../offline/fakes";
 import {
     ProgramFailure,
     type Registration,
@@ -10,6 +11,7 @@ import {
     type RunResult,
     runProgram,
 } from "../offline/harness";
+import { sharedRun } from "./sharedRuns";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -29,7 +31,16 @@ export function minimalConfig(extra: Record<string, unknown> = {}): Record<strin
     };
 }
 
+/**
+ * The program evaluated for the dev stack file with `options` over it. Shared: the same options
+ * evaluate once per process and the result is frozen (test/sharedRuns.ts); `freshRun` evaluates
+ * anew, for tests of what two evaluations have in common.
+ */
 export function run(options: Partial<RunOptions> = {}): Promise<RunResult> {
+    return sharedRun({ config: stackConfig("dev"), ...options });
+}
+
+export function freshRun(options: Partial<RunOptions> = {}): Promise<RunResult> {
     return runProgram({ config: stackConfig("dev"), ...options });
 }
 
@@ -104,4 +115,62 @@ export function firstUpChain(r: RunResult) {
         deployerWait: one(r, TYPES.sleep, "aks-entra-connection-rbac-propagation"),
         provider: one(r, TYPES.k8sProvider, "aks-entra-connection-k8s"),
     };
+}
+
+/**
+ * A role assignment as the engine registers it, for tests that feed the fakes directly: `role`
+ * (a GUID) over `scope` to the service principal `principalId`; the role definition id in
+ * subscription `sub` when given, else tenant-wide as the providers also accept it.
+ */
+export function fakeGrant(
+    name: string,
+    role: string,
+    scope: string,
+    principalId: string,
+    sub?: string,
+) {
+    return {
+        type: TYPES.roleAssignment,
+        name,
+        custom: true,
+        inputs: {
+            scope,
+            roleAssignmentName: fakeGuid(name),
+            roleDefinitionId: `${sub ? `/subscriptions/${sub}` : ""}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+            principalId,
+            principalType: "ServicePrincipal",
+        },
+    };
+}
+
+/**
+ * What the fake AKS answers to a cluster `c` with the control-plane identity `controlPlaneId`,
+ * created at `at` s after `grants` (made at 0 s, honoured 60 s after they end), with `inputs`
+ * added: the fakes' errors.
+ */
+export function clusterCreateErrors(
+    controlPlaneId: string,
+    grants: ReturnType<typeof fakeGrant>[],
+    at: number,
+    inputs: Record<string, unknown>,
+): string[] {
+    const fakes = new AzureFakes();
+    for (const g of grants) fakes.newResource(g);
+    fakes.startOf.set(`${TYPES.cluster}|c`, at);
+    fakes.newResource({
+        type: TYPES.cluster,
+        name: "c",
+        custom: true,
+        inputs: {
+            resourceGroupName: "rg",
+            resourceName: "c",
+            location: "westeurope",
+            dnsPrefix: "c",
+            aadProfile: { managed: true, enableAzureRBAC: true },
+            identity: { type: "UserAssigned", userAssignedIdentities: [controlPlaneId] },
+            agentPoolProfiles: [{ name: "system", mode: "System" }],
+            ...inputs,
+        },
+    });
+    return fakes.errors;
 }

@@ -6,6 +6,7 @@ import {
     type BadInput,
     type Config,
     dev,
+    grantOn,
     KV,
     min,
     pipeline,
@@ -22,7 +23,7 @@ const OLDER_THAN_TABLE = `is a version AKS no longer creates clusters at (older 
 const OTHER = "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
 const ALLOWED_KEYS =
-    "location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, deployer, auditLogs, protect, tags";
+    "location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags";
 const NOT_AN_ALIAS = "is neither an object id (GUID) nor a name from aks-entra:groups";
 const ADMIN_IN_NAMESPACE =
     "that is cluster-admin inside the namespace (it can grant itself anything there); narrow the rules, or set allowPrivilegeEscalation: true on this role to accept it (the plan then reports it as HIGH)";
@@ -33,18 +34,6 @@ function roleConfig(role: Config): Config {
     return min({
         groups: { sre: SRE },
         namespaces: [{ name: "web", roles: [{ name: "ops", groups: ["sre"], ...role }] }],
-    });
-}
-
-/** One workload in namespace `web` granted `role` on `scope`. */
-function grantOn(scope: string, role = "Reader"): Config {
-    return min({
-        namespaces: [
-            {
-                name: "web",
-                workloads: [{ serviceAccount: "api", azureRoleAssignments: [{ role, scope }] }],
-            },
-        ],
     });
 }
 
@@ -258,7 +247,9 @@ export const HOSTILE: BadInput[] = [
     {
         what: "__proto__ as a tag name",
         config: min({ tags: Object.fromEntries([["__proto__", "x"]]) }),
-        problems: ['aks-entra:tags key "__proto__" is not a name aks-entra can use'],
+        problems: [
+            `aks-entra:tags key "__proto__" is the name of a JavaScript object's prototype link: a map given it loses the entry without a word; choose another name`,
+        ],
     },
     {
         what: "__proto__ as a group alias, and a reference to it",
@@ -266,7 +257,9 @@ export const HOSTILE: BadInput[] = [
             groups: Object.fromEntries([["__proto__", SRE]]),
             clusterAccess: [{ group: "__proto__", role: "reader" }],
         }),
-        problems: ['aks-entra:groups key "__proto__" is not a name aks-entra can use'],
+        problems: [
+            `aks-entra:groups key "__proto__" is the name of a JavaScript object's prototype link: a map given it loses the entry without a word; choose another name`,
+        ],
     },
 
     // --- scopes that are not well-formed ARM ids

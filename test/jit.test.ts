@@ -7,12 +7,16 @@ import { StackNames } from "../components/naming";
 import {
     AzureFakes,
     conditionalAccessProblems,
+    DEFAULT_DEPLOYER,
     fakeGuid,
     pimPolicyProblems,
+    PROVIDER_MAX_DURATIONS,
 } from "../offline/fakes";
 import type { Registration, RunResult } from "../offline/harness";
 import { dev } from "./configCases";
-import { byUrn, ofType, one, run, stackConfig, TYPES } from "./helpers";
+import { byUrn, ofType, one, refused, run, stackConfig, TYPES } from "./helpers";
+/** The AKS Microsoft Entra client application (kubelogin's public client). */
+const AKS_CLIENT_APP_ID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";
 
 const AKS_SERVER_APP = "6dae42f8-4368-4678-94ff-3960e28e3630";
 const RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
@@ -140,8 +144,15 @@ describe("just-in-time access: one PIM group per aks-entra:jit entry", function 
             "PT4H",
             "PT8H",
             "PT23H30M",
-            "PT1D",
+            "P1D",
         ]);
+        // Every duration config accepts is one the azuread provider takes (its fixed list).
+        for (let m = 30; m <= 24 * 60; m += 30) {
+            assert.ok(
+                PROVIDER_MAX_DURATIONS.includes(activationDuration(m)),
+                activationDuration(m),
+            );
+        }
     });
 
     it("a person approver is a singleUser; defaults: PT8H, justification, MFA, no approval", async function () {
@@ -246,10 +257,36 @@ describe("Conditional Access on the AKS server app (aks-entra:conditionalAccess)
         assert.equal(users.includedGroups.length, 3, "created admins and the two JIT groups");
     });
 
-    it("is absent without the key; JIT works without it", async function () {
-        const r2 = await run({ config: dev((c) => delete c["aks-entra:conditionalAccess"]) });
+    it("is absent without the key; JIT works without it, even in a tenant without the AKS server app", async function () {
+        const r2 = await run({
+            config: dev((c) => delete c["aks-entra:conditionalAccess"]),
+            servicePrincipals: [],
+        });
         assert.deepEqual(ofType(r2, TYPES.conditionalAccess), []);
         assert.equal(ofType(r2, TYPES.pimPolicy).length, 2);
+    });
+
+    it("looks the AKS server app's service principal up before declaring anything", function () {
+        assert.deepEqual(
+            r.invokes
+                .filter(
+                    (i) => i.token === "azuread:index/getServicePrincipals:getServicePrincipals",
+                )
+                .map((i) => i.inputs),
+            [{ clientIds: [AKS_SERVER_APP], ignoreMissing: true }],
+        );
+    });
+
+    it("in a tenant without the AKS server app's service principal: refused before any resource, naming the key and the fix (failure mode 30)", async function () {
+        const e = await refused({ servicePrincipals: [AKS_CLIENT_APP_ID] });
+        assert.equal(
+            e.message,
+            [
+                "aks-entra: invalid configuration (1 problem):",
+                `  - aks-entra:conditionalAccess targets the AKS Microsoft Entra server application (${AKS_SERVER_APP}), which has no service principal in tenant ${DEFAULT_DEPLOYER.tenantId}; a Conditional Access policy can only target an application of the tenant. Create it once as an Application Administrator (az ad sp create --id ${AKS_SERVER_APP}) and rerun, or remove aks-entra:conditionalAccess`,
+            ].join("\n"),
+        );
+        assert.deepEqual(e.registrations, []);
     });
 });
 
@@ -310,7 +347,9 @@ describe("the fake Graph refuses what PIM and Conditional Access refuse", functi
         );
     });
 
-    it("activation durations outside PT30M..PT23H30M or PT1D, approval without approvers", function () {
+    it("activation durations outside the provider's list (PT30M..PT23H30M, P1D), approval without approvers", function () {
+        const refused = (d: string) =>
+            `expected activation_rules.0.maximum_duration to be one of PT30M..PT23H30M in 30-minute steps or P1D, got "${d}"`;
         assert.deepEqual(
             pimPolicyProblems({
                 roleId: "member",
@@ -321,18 +360,47 @@ describe("the fake Graph refuses what PIM and Conditional Access refuse", functi
                 },
             }),
             [
-                'maximumDuration "PT24H" is not PT30M..PT23H30M in 30-minute steps or PT1D',
+                refused("PT24H"),
                 "requireApproval needs an approvalStage with at least one primary approver",
             ],
         );
-        assert.deepEqual(
-            pimPolicyProblems({ roleId: "member", activationRules: { maximumDuration: "PT1D" } }),
-            [],
-        );
-        assert.deepEqual(
-            pimPolicyProblems({ roleId: "member", activationRules: { maximumDuration: "PT45M" } }),
-            ['maximumDuration "PT45M" is not PT30M..PT23H30M in 30-minute steps or PT1D'],
-        );
+        const problems = (d: string) =>
+            pimPolicyProblems({ roleId: "member", activationRules: { maximumDuration: d } });
+        assert.deepEqual(problems("P1D"), []);
+        assert.deepEqual(problems("PT23H30M"), []);
+        // The provider's docs write a day as PT1D; its validation refuses it.
+        for (const d of ["PT1D", "PT45M", "PT90M", "PT0H30M", "P1DT0H", "PT24H"]) {
+            assert.deepEqual(problems(d), [refused(d)]);
+        }
+    });
+
+    it("a Conditional Access policy on an application without a service principal in the tenant", function () {
+        const policy = (fakes: AzureFakes) =>
+            fakes.newResource({
+                type: TYPES.conditionalAccess,
+                name: "ca",
+                custom: true,
+                inputs: {
+                    displayName: "ca",
+                    state: "enabled",
+                    conditions: {
+                        clientAppTypes: ["all"],
+                        applications: { includedApplications: [AKS_SERVER_APP] },
+                        users: { includedGroups: [fakeGuid("g")] },
+                    },
+                    grantControls: { operator: "AND", builtInControls: ["mfa"] },
+                },
+            });
+        const ok = new AzureFakes();
+        policy(ok);
+        assert.deepEqual(ok.errors, []);
+        const empty = new AzureFakes(DEFAULT_DEPLOYER, undefined, undefined, {
+            servicePrincipals: [],
+        });
+        policy(empty);
+        assert.deepEqual(empty.errors, [
+            `${TYPES.conditionalAccess} ca: BadRequest: includedApplications: application ${AKS_SERVER_APP} has no service principal in tenant ${DEFAULT_DEPLOYER.tenantId}`,
+        ]);
     });
 
     it("a Conditional Access policy without an app, a user or a valid control", function () {

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { Plan } from "../plan/model";
-import { FIXTURES, plan, planDiff, ROOT, type Run, workspace } from "./planRun";
+import { FIXTURES, plan, planDiff, planProcess, ROOT, type Run, workspace } from "./planRun";
 
 const { out, remove } = workspace("plan");
 const readJson = (name: string) => JSON.parse(readFileSync(out(name), "utf8")) as Plan;
@@ -66,7 +66,8 @@ describe("offline plan (npm run plan)", function () {
             c["aks-entra:pipelines"][0].github.splice(1, 1); // the pull_request subject
         });
         [runs.again, runs.added, runs.widened, runs.trustRemoved] = await Promise.all([
-            plan("--json", out("dev-again.json"), "--diff", out("dev.json")),
+            // A fresh evaluation, in a process as a user runs it: its JSON must be the same bytes.
+            planProcess("--json", out("dev-again.json"), "--diff", out("dev.json")),
             planDiff(added, "teams", out("teams.json")),
             planDiff(widened, "teams", out("teams.json")),
             planDiff(trustRemoved, "teams", out("teams.json"), "--markdown", out("trust.md")),
@@ -361,7 +362,7 @@ describe("offline plan (npm run plan)", function () {
                     },
                 }),
             );
-            const r = await plan("--config", bad);
+            const r = await planProcess("--config", bad);
             assert.equal(r.code, 1);
             assert.match(r.stderr, /invalid configuration \(\d+ problems\)/);
             assert.match(
@@ -406,7 +407,7 @@ describe("offline plan (npm run plan)", function () {
         });
 
         it("rejects unknown options with the usage, exit 1", async () => {
-            const r = await plan("--frobnicate");
+            const r = await planProcess("--frobnicate");
             assert.equal(r.code, 1);
             assert.match(r.stderr, /unknown option --frobnicate/);
             assert.match(r.stderr, /Usage: npm run plan/);
@@ -417,8 +418,8 @@ describe("offline plan (npm run plan)", function () {
             const notPlan = out("not-a-plan.json");
             writeFileSync(notPlan, JSON.stringify({ schemaVersion: 99 }));
             const [missing, base] = await Promise.all([
-                plan("--stack", "nope"),
-                plan("--diff", notPlan),
+                planProcess("--stack", "nope"),
+                planProcess("--diff", notPlan),
             ]);
             assert.equal(missing.code, 1);
             assert.match(missing.stderr, /cannot read .*Pulumi\.nope\.yaml: ENOENT/);

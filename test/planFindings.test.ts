@@ -53,8 +53,10 @@ describe("offline plan tells the truth: findings", function () {
         });
         const privileged = dev("privileged.yaml", (c) => {
             const [api, worker] = c["aks-entra:namespaces"][0].workloads;
+            // Identity administration over a subscription is refused by config
+            // (test/hostileInput.ts); a privileged role the config allows stands in for it here.
             api.azureRoleAssignments.push({
-                role: "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59",
+                role: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
                 scope: SUB,
             });
             worker.azureRoleAssignments.push({
@@ -211,18 +213,18 @@ describe("offline plan tells the truth: findings", function () {
         });
     });
 
-    it("names privileged roles given by GUID; identity administration at broad scope is HIGH", () => {
+    it("names privileged roles given by GUID; a privileged role over a subscription is HIGH", () => {
         assert.equal(runs.privileged.code, 0, runs.privileged.stderr);
         assert.deepEqual(
             findingLines(runs.privileged).filter((l) => /privileged|wide-role|policy:/.test(l)),
             [
-                "HIGH    privileged-role: workload payments/payments-api gets Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on subscription 11111111-2222-4333-8444-555555555555: it creates, rewrites and adds federated credentials to every user-assigned identity in scope, and so signs in as them; grant a narrower role on the resources it uses (guardrail role-assignment-no-privileged-roles agrees; a mandatory rule: pulumi preview --policy-pack policy refuses it)",
+                "HIGH    privileged-role: workload payments/payments-api gets Virtual Machine Contributor (9980e02c-c2be-4d73-94e8-173b1dc7cf3c) on subscription 11111111-2222-4333-8444-555555555555: it runs commands on the virtual machines in scope and attaches identities to them; grant a narrower role on the resources it uses",
                 "MEDIUM  privileged-role: workload payments/payments-worker gets Key Vault Administrator (00482a5a-887f-4fb3-b363-3b7fe8e74483) on vault kv-payments-prod: it reads and changes every secret, key and certificate in the vaults in scope; grant a narrower role on the resources it uses",
                 "MEDIUM  resource-group-wide-role: workload observability/metrics-exporter gets Monitoring Metrics Publisher on resource group rg-monitoring: every resource in it, present and future; scope it to the resources the workload uses",
             ],
         );
         const roles = readPlan(out("privileged.json")).grants.map((g) => g.role);
-        assert.ok(roles.includes("Managed Identity Contributor"));
+        assert.ok(roles.includes("Virtual Machine Contributor"));
         assert.ok(roles.includes("Key Vault Administrator"));
     });
 

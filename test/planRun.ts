@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { main } from "../plan/cli";
 import type { Plan } from "../plan/model";
+import { sharedEvaluate } from "./sharedRuns";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const FIXTURES = path.join(ROOT, "test", "fixtures", "plan");
@@ -23,7 +25,27 @@ export interface Run {
     ms: number;
 }
 
-export function plan(...args: string[]): Promise<Run> {
+/**
+ * `npm run plan -- ARGS`, in this process: the CLI's own entry point (plan/cli.ts main) with its
+ * output captured, the exit code it would exit with, and the stack's evaluation shared with every
+ * other plan of the same stack file, stack and policy config in this process (test/sharedRuns.ts).
+ * What only a process shows (start-up, flushing, exit) is tested with planProcess.
+ */
+export async function plan(...args: string[]): Promise<Run> {
+    const started = Date.now();
+    let stdout = "";
+    let stderr = "";
+    const io = {
+        stdout: { write: (s: string) => ((stdout += s), true), isTTY: false },
+        stderr: { write: (s: string) => ((stderr += s), true) },
+        env: { ...process.env, NO_COLOR: "" },
+    };
+    const code = await main(args, io, sharedEvaluate);
+    return { code, stdout, stderr, ms: Date.now() - started };
+}
+
+/** `npm run plan -- ARGS` in a child process, as a user starts it (plan/main.ts under tsx). */
+export function planProcess(...args: string[]): Promise<Run> {
     return tsx("plan/main.ts", ...args);
 }
 

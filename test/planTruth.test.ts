@@ -165,6 +165,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.deepEqual(cluster.immutable, {
                 "apiServer private": "false",
                 "apiServer privateDnsZone": "",
+                "apiServer vnetIntegration subnet": "off",
                 dnsPrefix: "aks-aks-entra-dev-5ff3bbad",
                 "entra managed": "true",
                 location: "westeurope",

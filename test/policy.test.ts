@@ -69,7 +69,7 @@ interface Sources {
     hardeningOff: RunResult;
     /** The payments-admin JIT entry with requireMfa: false and requireJustification: false. */
     jitRelaxed: RunResult;
-    /** The payments-admin JIT entry with maxActivation: PT24H (the provider's PT1D). */
+    /** The payments-admin JIT entry with maxActivation: PT24H (the provider's P1D). */
     jitDay: RunResult;
     /** conditionalAccess.excludeGroups removed: no break-glass exclusion. */
     caNoBreakGlass: RunResult;
@@ -1290,7 +1290,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: [],
         },
         {
-            what: "maxActivation: PT24H in config (the provider's PT1D)",
+            what: "maxActivation: PT24H in config (the provider's P1D)",
             from: (s) => s.jitDay,
             expected: [],
         },
@@ -1527,6 +1527,14 @@ describe("policy pack: each policy passes the real program and catches a violati
         s = await sources();
     });
 
+    it("a 24-hour activation reaches the provider as P1D, the one day it accepts (not PT1D)", () => {
+        const policy = s.jitDay.registrations.find(
+            (r) => r.type === TYPES.pimPolicy && r.name.includes("payments-admin"),
+        )!;
+        const rules = policy.inputs.activationRules as { maximumDuration?: unknown };
+        assert.equal(rules.maximumDuration, "P1D");
+    });
+
     for (const [name, cases] of Object.entries(RESOURCE_CASES)) {
         describe(name, () => {
             for (const c of cases) {
@@ -1714,7 +1722,7 @@ describe("policy pack: each policy passes the real program and catches a violati
         assert.equal(AKS_SERVER_APP_ID, STACK_SERVER_APP_ID);
     });
 
-    it("reads PIM durations as the provider writes them (PT1D is a whole day)", () => {
+    it("reads PIM durations as the provider writes them (P1D is a whole day, and PT1D too)", () => {
         const minutes = Object.fromEntries(
             [
                 "PT30M",

@@ -532,6 +532,7 @@ describe("dev stack", function () {
         assert.deepEqual(r.secretOutputs, ["kubeconfig"]);
         // What the next run reads back to refuse changes AKS cannot make (components/createOnly.ts).
         assert.deepEqual(r.outputs.createOnlySettings, {
+            location: "westeurope",
             systemPool: { vmSize: "Standard_D4ds_v5", zones: ["1", "2", "3"], osSku: "AzureLinux" },
             encryptionAtHost: false,
             network: {
@@ -540,6 +541,7 @@ describe("dev stack", function () {
                 serviceCidr: "10.0.0.0/16",
                 dnsServiceIp: "10.0.0.10",
                 outboundType: "loadBalancer",
+                apiServerSubnetId: null,
             },
             privateCluster: false,
             privateDnsZone: null,
@@ -616,6 +618,7 @@ describe("dev stack", function () {
             "groups",
             "jit",
             "kubeloginMode",
+            "kubeloginPop",
             "kubernetesVersion",
             "location",
             "namespaces",

@@ -63,6 +63,12 @@ const groupId = (s: StackFile, alias: string): string => {
 const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
 const roleOf = (r: Registration) => String(r.inputs.roleDefinitionId).split("/").pop();
 const cluster = (r: RunResult) => one(r, TYPES.cluster, "aks-entra-cluster");
+/** Pulumi.prod.yaml's route table. */
+const configRouteTable = () =>
+    String(
+        (configOf(STACKS.prod)["aks-entra:cluster"] as { network: { routeTableId: string } })
+            .network.routeTableId,
+    );
 const pools = (r: RunResult) => [
     ...(cluster(r).inputs.agentPoolProfiles as Config[]),
     ...ofType(r, TYPES.agentPool).map((p) => p.inputs),
@@ -155,6 +161,39 @@ describe("stack files and the PR preview profile", function () {
             for (const p of pools(prod())) {
                 assert.match(String(p.vnetSubnetID), /\/subnets\/aks$/);
             }
+        });
+
+        it("your private DNS zone: the control plane gets Private DNS Zone Contributor on it and Network Contributor on the VNet AKS links it to, before the cluster (failure mode 29)", () => {
+            const c = cluster(prod()).inputs as Config;
+            const zone = String(c.apiServerAccessProfile.privateDNSZone);
+            assert.match(zone, /\/privateDnsZones\/privatelink\.westeurope\.azmk8s\.io$/);
+            const subnet = String(pools(prod())[0].vnetSubnetID);
+            const vnet = subnet.replace(/\/subnets\/aks$/, "");
+            const controlPlane = one(prod(), TYPES.identity, "aks-entra-identities-control-plane");
+            const grants = ofType(prod(), TYPES.roleAssignment)
+                .filter((g) => g.inputs.principalId === controlPlane.state.principalId)
+                .map((g) => [String(g.inputs.roleDefinitionId).split("/").pop(), g.inputs.scope]);
+            const NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+            assert.deepEqual(
+                grants.filter(([role]) => role !== "f1a07417-d97a-45cb-824c-7a7467783830"),
+                [
+                    [NETWORK_CONTRIBUTOR, vnet],
+                    [NETWORK_CONTRIBUTOR, configRouteTable()],
+                    ["b12aa53e-6015-4669-85d0-8515ebb3ae7f", zone],
+                ],
+            );
+            // The wait before the cluster is triggered by each of them.
+            const wait = one(
+                prod(),
+                TYPES.sleep,
+                "aks-entra-identities-kubelet-operator-propagation",
+            );
+            assert.deepEqual(Object.keys(wait.inputs.triggers as object).sort(), [
+                "grant",
+                "private-dns-zone",
+                "route-table",
+                "vnet",
+            ]);
         });
 
         it("autoscales every pool across zones 1-3, with user pools beside the system pool", () => {

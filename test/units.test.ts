@@ -7,10 +7,14 @@ import {
     ACCESS_ROLE_GUIDS,
     AKS_ROLES,
     cidrProblem,
+    credentialsCommand,
     FORBIDDEN_ROLES,
+    KUBELOGIN_MODES,
     kubeloginArgs,
+    type KubeloginMode,
     namespaceScope,
     parseConfig,
+    popClaims,
     resolveRole,
     rewriteKubeconfig,
     roleAssignmentName,
@@ -18,7 +22,7 @@ import {
     ROLE_NAMES,
 } from "../components";
 import { ROOT } from "./helpers";
-import { managedClusterProblems } from "../offline/fakes";
+import { managedClusterProblems, poolProblems } from "../offline/fakes";
 
 describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", function () {
     it("pins the AKS role GUIDs", function () {
@@ -33,6 +37,8 @@ describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", fu
             privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
             // The control plane on a KMS key; the kubelet on a registry.
             keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
+            // The control plane on a private KMS vault: it makes the private link.
+            keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
             acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
             rbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
             managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
@@ -98,8 +104,9 @@ describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", fu
 });
 
 describe("kubeconfig rewrite (docs/azure-facts.md, failure mode 6)", function () {
-    const aksArgs = [
-        "get-token",
+    // The login's own flags as AKS issues them (convert-kubeconfig keeps them for spn,
+    // interactive and devicecode).
+    const personal = [
         "--environment",
         "AzurePublicCloud",
         "--server-id",
@@ -108,9 +115,8 @@ describe("kubeconfig rewrite (docs/azure-facts.md, failure mode 6)", function ()
         "80faf920-1908-4b52-b5ef-a8e7bedfc67a",
         "--tenant-id",
         "t-1",
-        "--login",
-        "devicecode",
     ];
+    const aksArgs = ["get-token", ...personal, "--login", "devicecode"];
     const table: [string, string[]][] = [
         [
             "azurecli",
@@ -136,28 +142,48 @@ describe("kubeconfig rewrite (docs/azure-facts.md, failure mode 6)", function ()
             "msi",
             ["get-token", "--login", "msi", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"],
         ],
-        [
-            "spn",
-            [
-                "get-token",
-                "--login",
-                "spn",
-                "--environment",
-                "AzurePublicCloud",
-                "--server-id",
-                "6dae42f8-4368-4678-94ff-3960e28e3630",
-                "--client-id",
-                "80faf920-1908-4b52-b5ef-a8e7bedfc67a",
-                "--tenant-id",
-                "t-1",
-            ],
-        ],
     ];
+    table.push(
+        ["spn", ["get-token", "--login", "spn", ...personal]],
+        ["interactive", ["get-token", "--login", "interactive", ...personal]],
+        ["devicecode", ["get-token", "--login", "devicecode", ...personal]],
+    );
     for (const [mode, expected] of table) {
         it(`writes the args kubelogin convert-kubeconfig -l ${mode} writes`, function () {
             assert.deepEqual(kubeloginArgs(aksArgs, mode as "azurecli"), expected);
         });
     }
+
+    // Lower-case `resourcegroups`, as AKS writes some ids: passed on exactly, never rebuilt.
+    const clusterId =
+        "/subscriptions/11111111-2222-4333-8444-555555555555/resourcegroups/rg-aks-entra-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev";
+    const pop = ["--pop-enabled", "--pop-claims", `u=${clusterId}`];
+    for (const mode of ["interactive", "spn"] as const) {
+        it(`adds --pop-enabled --pop-claims u=<cluster id> after the ${mode} login's flags`, function () {
+            assert.deepEqual(kubeloginArgs(aksArgs, mode, { popClusterId: clusterId }), [
+                "get-token",
+                "--login",
+                mode,
+                ...personal,
+                ...pop,
+            ]);
+        });
+    }
+
+    it("refuses PoP in a login kubelogin gets no PoP token in, and a claim that is no ARM id", function () {
+        for (const mode of KUBELOGIN_MODES.filter((m) => m !== "interactive" && m !== "spn")) {
+            assert.throws(
+                () => kubeloginArgs(aksArgs, mode, { popClusterId: clusterId }),
+                new RegExp(
+                    `^Error: aks-entra: kubelogin requests no PoP tokens in the ${mode} login$`,
+                ),
+            );
+        }
+        assert.equal(popClaims(clusterId), `u=${clusterId}`);
+        for (const bad of ["", "aks-dev", `${clusterId},x=y`, `${clusterId} `]) {
+            assert.throws(() => popClaims(bad), /is not a cluster ARM id$/);
+        }
+    });
 
     it("rewrites every exec user and refuses a kubeconfig without one", function () {
         const kc = stringify({
@@ -181,6 +207,45 @@ describe("kubeconfig rewrite (docs/azure-facts.md, failure mode 6)", function ()
             /no --server-id/,
         );
     });
+});
+
+describe("getCredentialsCommand: the person's login, with PoP tokens when asked", function () {
+    const cluster = {
+        resourceGroup: "rg-aks-entra-dev",
+        name: "aks-dev",
+        id: "/subscriptions/11111111-2222-4333-8444-555555555555/resourcegroups/rg-aks-entra-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev",
+    };
+    const get =
+        "az aks get-credentials --resource-group rg-aks-entra-dev --name aks-dev --overwrite-existing && kubelogin convert-kubeconfig";
+    const pop = ` --pop-enabled --pop-claims "u=${cluster.id}"`;
+    // kubeloginMode -> [without PoP, with kubeloginPop true]; undefined: the config refuses it.
+    const table: Record<KubeloginMode, [string, string | undefined]> = {
+        azurecli: [`${get} -l azurecli`, undefined],
+        workloadidentity: [`${get} -l azurecli`, undefined],
+        msi: [`${get} -l azurecli`, undefined],
+        // A person never signs in as the service principal: the spn PoP is in the kubeconfig.
+        spn: [`${get} -l azurecli`, `${get} -l azurecli`],
+        interactive: [`${get} -l interactive`, `${get} -l interactive${pop}`],
+        devicecode: [`${get} -l devicecode`, undefined],
+    };
+    for (const mode of KUBELOGIN_MODES) {
+        const [bearer, withPop] = table[mode];
+        it(`kubeloginMode ${mode}`, function () {
+            assert.equal(
+                credentialsCommand({ kubeloginMode: mode, kubeloginPop: false }, cluster),
+                bearer,
+            );
+            const config = { location: "westeurope", kubeloginMode: mode, kubeloginPop: true };
+            if (withPop === undefined) {
+                assert.throws(
+                    () => parseConfig(config),
+                    /aks-entra:kubeloginPop true is used only/,
+                );
+            } else {
+                assert.equal(credentialsCommand(parseConfig(config), cluster), withPop);
+            }
+        });
+    }
 });
 
 describe("authorized IP ranges", function () {
@@ -334,7 +399,27 @@ describe("the fake AKS refuses what AKS refuses (offline/fakes.ts)", function ()
             { kubernetesVersion: "1.24.0" },
             "K8sVersionNotSupported: version 1.24.0 is not supported in this region (past AKS end of support)",
         ],
+        [
+            "a service range wider than /12",
+            { networkProfile: { ...valid.networkProfile, serviceCidr: "10.0.0.0/11" } },
+            "serviceCidr 10.0.0.0/11 is too large; the mask must be >= 12",
+        ],
+        [
+            "a System pool of one vCPU",
+            { agentPoolProfiles: [{ name: "system", mode: "System", vmSize: "Standard_B1s" }] },
+            "agent pool system: VM size Standard_B1s has fewer than 2 vCPUs, which AKS does not allow",
+        ],
+        [
+            "a System pool that scales to zero",
+            { agentPoolProfiles: [{ name: "system", mode: "System", count: 0, minCount: 0 }] },
+            "agent pool system: minCount 0 is outside 1-1000 for a System pool",
+        ],
     ];
+    it("accepts a User pool that scales to zero, and a /12 service range", function () {
+        assert.deepEqual(poolProblems({ mode: "User", count: 0, minCount: 0 }, "apps"), []);
+        const net = { ...valid.networkProfile, serviceCidr: "10.0.0.0/12" };
+        assert.deepEqual(managedClusterProblems({ ...valid, networkProfile: net }), []);
+    });
     it("accepts what this stack sends", function () {
         assert.deepEqual(managedClusterProblems(valid), []);
     });

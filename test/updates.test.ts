@@ -212,6 +212,54 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
             assert.equal(e.registrations.length, 0);
         });
 
+        it("a region change without the stack's last outputs: azure-native replaces the resource group and the cluster under the names the old ones hold, and the run fails (failure mode 26)", async function () {
+            const config = dev((c) => {
+                c["aks-entra:location"] = "northeurope";
+            });
+            const e = await refused({ config, previous: { registrations: first.registrations } });
+            const rg = ofType(first, TYPES.resourceGroup)[0];
+            const cluster = ofType(first, TYPES.cluster)[0];
+            const lines = e.message.split("\n");
+            for (const r of [rg, cluster]) {
+                assert.ok(
+                    lines.includes(
+                        `${r.type} ${r.name}: cannot create already existing resource '${r.id}'`,
+                    ),
+                    e.message,
+                );
+                const step = e.steps.find((s) => s.urn === r.urn)!;
+                assert.equal(step.op, "replace");
+                assert.equal(step.reason, "location changed, which replaces it");
+            }
+            // Every identity is an in-place update ARM refuses.
+            const identities = ofType(first, TYPES.identity);
+            assert.ok(identities.length > 0);
+            for (const r of identities) {
+                assert.ok(
+                    lines.some((l) =>
+                        l.startsWith(`${r.type} ${r.name}: InvalidResourceLocation: `),
+                    ),
+                    r.name,
+                );
+            }
+        });
+
+        it("a region change with the stack's last outputs: the program refuses it itself, naming the key and the procedure, before registering anything", async function () {
+            const config = dev((c) => {
+                c["aks-entra:location"] = "northeurope";
+            });
+            const e = await refused({ config, previous: first });
+            assert.ok(
+                e.message.includes(
+                    `aks-entra:location "northeurope" differs from "westeurope", which the cluster was created with: Azure cannot move a resource group, a cluster or an identity to another region`,
+                ),
+                e.message,
+            );
+            assert.match(e.message, /create a new stack with the new location/);
+            assert.doesNotMatch(e.message, /already existing|InvalidResourceLocation/);
+            assert.equal(e.registrations.length, 0);
+        });
+
         it("adding a namespace grant: the new role assignment is a create, the cluster is same", async function () {
             const config = dev((c) => {
                 const obs = namespaces(c).find((n) => n.name === "observability")!;
@@ -263,6 +311,19 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
             assert.equal(second.steps.find((s) => s.type === TYPES.cluster)!.op, "same");
             const pool = byUrn(second, changed(second)[0].urn);
             assert.match(String(pool.inputs.agentPoolName), /^gpu[0-9a-f]{4}$/);
+        });
+
+        it("removing both user pools: deleted one after the other, the later one first (failure mode 28)", async function () {
+            const config = dev((c) => {
+                c["aks-entra:cluster"].userPools = [];
+            });
+            const second = await run({ config, previous: first });
+            const gone = changed(second);
+            assert.deepEqual(ops(gone), [
+                `delete ${TYPES.agentPool} aks-entra-cluster-pool-batch`,
+                `delete ${TYPES.agentPool} aks-entra-cluster-pool-apps`,
+            ]);
+            assert.equal(gone[1].span.start, gone[0].span.end);
         });
 
         it("removing a user pool: only its AgentPool is deleted, the cluster is same", async function () {
@@ -348,10 +409,11 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
     });
 
     describe("pulumi destroy", function () {
-        it("deletes every Kubernetes object, agent pool, diagnostic setting, maintenance window, credential and PIM eligibility with its cluster, identity or group: no API call, no error", function () {
+        it("deletes every Kubernetes object, agent pool, maintenance window, credential and PIM eligibility with its cluster, identity or group: no API call, no error, nothing left", function () {
             for (const clusterGone of [false, true]) {
-                const { steps, errors } = destroyStack(first, { clusterGone });
+                const { steps, errors, left } = destroyStack(first, { clusterGone });
                 assert.deepEqual(errors, []);
+                assert.deepEqual(left, []);
                 assert.equal(steps.length, first.steps.length);
                 const skipped = steps.filter((s) => s.op === "delete-skipped");
                 assert.deepEqual(
@@ -362,7 +424,6 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
                                 r.custom &&
                                 (r.type.startsWith("kubernetes:") ||
                                     r.type === TYPES.agentPool ||
-                                    r.type === TYPES.diagnosticSetting ||
                                     r.type === TYPES.maintenance ||
                                     // PIM eligibilities go with their group.
                                     r.type === TYPES.pimEligibility ||
@@ -373,6 +434,40 @@ describe("a second pulumi up and pulumi destroy (offline/harness.ts: previous, d
                 );
                 assert.ok(skipped.every((s) => s.span.end === s.span.start));
             }
+        });
+
+        it("deletes the audit diagnostic setting itself, before the cluster: Azure Monitor would keep it (failure mode 27)", function () {
+            const { steps } = destroyStack(first);
+            const setting = ofType(first, TYPES.diagnosticSetting)[0];
+            const [del] = steps.filter((s) => s.urn === setting.urn);
+            const cluster = steps.find((s) => s.type === TYPES.cluster)!;
+            assert.equal(del.op, "delete");
+            assert.ok(del.span.end <= cluster.span.start, "the setting goes before its cluster");
+            assert.equal(setting.deletedWith, "");
+        });
+
+        it("a setting deletedWith its cluster outlives a destroy, and the next up of the same stack fails on it: cannot create already existing resource (failure mode 27)", async function () {
+            // The state of a program that deleted the setting with the cluster.
+            const cluster = ofType(first, TYPES.cluster)[0];
+            const setting = ofType(first, TYPES.diagnosticSetting)[0];
+            const state = {
+                registrations: first.registrations.map((r) =>
+                    r.urn === setting.urn ? { ...r, deletedWith: cluster.urn } : r,
+                ),
+            };
+            const destroyed = destroyStack(state);
+            assert.deepEqual(destroyed.errors, []);
+            assert.deepEqual(destroyed.left, [
+                { type: TYPES.diagnosticSetting, id: setting.id, inputs: setting.inputs },
+            ]);
+            const e = await refused({ outside: destroyed.left });
+            assert.equal(
+                e.message,
+                `${setting.type} ${setting.name}: cannot create already existing resource '${setting.id}'`,
+            );
+            // With the setting deleted by the destroy, the same stack comes up again.
+            const again = await run({ outside: destroyStack(first).left });
+            assert.equal(ofType(again, TYPES.diagnosticSetting)[0].id, setting.id);
         });
 
         it("deletes grants before their principals and scopes, the cluster after what it holds, the resource group last", function () {
@@ -657,6 +752,20 @@ describe("Azure's in-place rules (offline/fakes.ts: updateProblems, classifyChan
                 .op,
             "update",
         );
+        // azure-native's forceNewMap: a resource group's and a cluster's region replace them.
+        for (const type of [TYPES.resourceGroup, TYPES.cluster]) {
+            const here = { id: "/g", inputs: { location: "westeurope" } };
+            assert.deepEqual(classifyChange(type, here, "/g", { location: "northeurope" }, []), {
+                op: "replace",
+                reason: "location changed, which replaces it",
+                deleteBeforeReplace: false,
+            });
+            // The same region spelt another way is no replacement.
+            assert.equal(
+                classifyChange(type, here, "/g", { location: "West Europe" }, []).op,
+                "update",
+            );
+        }
         const binding = { id: "ns/b", inputs: { roleRef: { name: "view" } } };
         assert.deepEqual(
             classifyChange(TYPES.roleBinding, binding, "ns/b", { roleRef: { name: "edit" } }, []),

@@ -179,6 +179,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             excludeGroups: (p.conditionalAccess.excludeGroups ?? []).map((g) => groups.resolve(g)),
         },
         kubeloginMode: p.kubeloginMode ?? "azurecli",
+        kubeloginPop: p.kubeloginPop ?? false,
         deployer: {
             objectId: d.objectId?.toLowerCase(),
             principalType: d.principalType,

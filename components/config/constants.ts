@@ -32,7 +32,19 @@ export const KUBELOGIN_MODES = [
     "devicecode",
 ] as const;
 export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
+/**
+ * The logins in which kubelogin requests proof-of-possession tokens (`--pop-enabled`): its
+ * credential factory builds a PoP credential for interactive, spn and ropc only, and ignores the
+ * flags in every other login (Azure/kubelogin pkg/internal/token/provider.go; docs/azure-facts.md,
+ * "Proof-of-possession tokens"). ropc is not a mode this stack offers.
+ */
+export const POP_LOGIN_MODES = ["interactive", "spn"] as const satisfies readonly KubeloginMode[];
 
+/**
+ * AKS refuses VM sizes with fewer than 2 vCPUs for any node pool
+ * (https://learn.microsoft.com/azure/aks/quotas-skus-regions, "Restricted VM sizes").
+ */
+export const MIN_NODE_VCPUS = 2;
 /** AKS allows 100 node pools per cluster; one is the system pool. */
 export const MAX_USER_POOLS = 99;
 /** Linux node images the stack offers (agentPoolProfiles osSKU); AzureLinux is the default. */
@@ -97,7 +109,7 @@ export const CA_STATES = ["enabled", "reportOnly", "disabled"] as const;
 export const CA_CONTROLS = ["mfa", "compliantDevice", "domainJoinedDevice"] as const;
 /**
  * How long a PIM activation may last: 30 minutes to a day, in 30-minute steps (the provider's
- * maximumDuration takes PT30M..PT23H30M or PT1D; README: Just-in-time access).
+ * maximumDuration takes PT30M..PT23H30M or P1D; README: Just-in-time access).
  */
 export const ACTIVATION_MINUTES = { min: 30, max: 24 * 60, step: 30, default: 8 * 60 } as const;
 

@@ -20,7 +20,11 @@ export function draftOf(value: unknown, issues: readonly z.core.$ZodIssue[]): un
             continue;
         }
         // A list with too few or too many entries is still a list of valid entries.
-        if ((issue.code === "too_small" || issue.code === "too_big") && Array.isArray(target)) {
+        const size =
+            issue.code === "too_small" ||
+            issue.code === "too_big" ||
+            (issue.code === "custom" && issue.params?.listLimit !== undefined);
+        if (size && Array.isArray(target)) {
             continue;
         }
         if (Array.isArray(parent)) {

@@ -10,6 +10,7 @@
 import { buildConfig } from "./build";
 import { NAMESPACE } from "./constants";
 import { draftOf } from "./draft";
+import { asIssues, hostileInput, withoutFindings } from "./hostile";
 import { ConfigError, describeIssue, unknownKeyProblem } from "./messages";
 import { namespaceProblems, rawConfig } from "./pulumi";
 import { GroupAliases } from "./references";
@@ -68,14 +69,15 @@ export function parseConfig(
             );
             continue;
         }
+        // Invisible characters and JavaScript member names first: the schema's own issue with
+        // the same value would only say that it does not match.
+        const findings = hostileInput(key, value);
+        problems.push(...findings.map((f) => f.problem));
         const result = KEY_SCHEMAS[key].safeParse(value);
-        if (result.success) {
-            set(parsed, key, result.data);
-            set(draft, key, draftOf(value, []));
-        } else {
-            problems.push(...result.error.issues.map((issue) => describeIssue(key, value, issue)));
-            set(draft, key, draftOf(value, result.error.issues));
-        }
+        const issues = withoutFindings(result.error?.issues ?? [], findings);
+        problems.push(...issues.map((issue) => describeIssue(key, value, issue)));
+        if (result.success) set(parsed, key, result.data);
+        set(draft, key, draftOf(value, [...issues, ...asIssues(findings)]));
     }
 
     const ctx = ruleContext(draft, raw, today);

@@ -17,14 +17,14 @@ export function githubSubject(s: GitHubSubject): string {
  * needs no person, else azurecli. `interactive` and `devicecode` are for people only (device code
  * also fails under Conditional Access: docs/azure-facts.md, failure mode 8).
  */
-export function automationLoginMode(config: StackConfig): KubeloginMode {
+export function automationLoginMode(config: Pick<StackConfig, "kubeloginMode">): KubeloginMode {
     return config.kubeloginMode === "interactive" || config.kubeloginMode === "devicecode"
         ? "azurecli"
         : config.kubeloginMode;
 }
 
 /** The login a person uses with `kubelogin convert-kubeconfig -l <mode>`. */
-export function personLoginMode(config: StackConfig): KubeloginMode {
+export function personLoginMode(config: Pick<StackConfig, "kubeloginMode">): KubeloginMode {
     return config.kubeloginMode === "interactive" || config.kubeloginMode === "devicecode"
         ? config.kubeloginMode
         : "azurecli";

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { closest } from "../nearMiss";
 import { NAMESPACE } from "./constants";
+import { escapeInvisible } from "./invisible";
 import { CONFIG_KEYS, type ConfigKey, currentKeys, schemaAt } from "./schema";
 
 /** All problems found in a stack's configuration. Its message lists every one, one per line. */
@@ -23,7 +24,7 @@ export function show(value: unknown): string {
     if (value === undefined) {
         return "(missing)";
     }
-    const text = JSON.stringify(value);
+    const text = escapeInvisible(JSON.stringify(value));
     const limit = typeof value === "string" ? 240 : 80;
     return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
 }
@@ -32,7 +33,7 @@ export function show(value: unknown): string {
 export function keyPath(key: string, path: readonly PropertyKey[]): string {
     let out = `${NAMESPACE}:${key}`;
     for (const p of path) {
-        out += typeof p === "number" ? `[${p}]` : `.${String(p)}`;
+        out += typeof p === "number" ? `[${p}]` : `.${escapeInvisible(String(p))}`;
     }
     return out;
 }
@@ -63,7 +64,7 @@ export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIs
         case "unrecognized_keys": {
             const allowed = schemaAt(key, issue.path);
             const names = allowed ? currentKeys(allowed) : [];
-            return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed: ${names.length ? names.join(", ") : "see README"}${didYouMean(issue.keys, names)}`;
+            return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => show(k)).join(", ")}; allowed: ${names.length ? names.join(", ") : "see README"}${didYouMean(issue.keys, names)}`;
         }
         case "invalid_type":
             if (issue.expected === "string" && isYamlScalar(value)) {
@@ -86,6 +87,11 @@ export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIs
                 : typeof value === "string"
                   ? `${path} ${show(value)} ${issue.message.startsWith("is ") ? issue.message : `is longer than ${issue.maximum} chars`}`
                   : `${path} ${show(value)} ${issue.message.startsWith("is ") ? issue.message : `is above the maximum ${issue.maximum}`}`;
+        case "custom":
+            // A list's size (schema.ts listOf): its message counts the entries itself.
+            return issue.params?.listLimit !== undefined
+                ? `${path} ${issue.message}`
+                : `${path} ${show(value)} ${issue.message}`;
         case "invalid_key":
             // The path ends with the bad key itself: name the map, then the key.
             return `${keyPath(key, issue.path.slice(0, -1))} key ${show(issue.path.at(-1))} ${issue.issues.map((i) => i.message).join("; ")}`;
@@ -113,7 +119,7 @@ function article(expected: string): string {
 
 /** An `aks-entra:<key>` that is not a key of this project, with the fix when one is likely. */
 export function unknownKeyProblem(key: string): string {
-    const base = `${NAMESPACE}:${key} is not a known key; allowed: ${CONFIG_KEYS.join(", ")}`;
+    const base = `${NAMESPACE}:${escapeInvisible(key)} is not a known key; allowed: ${CONFIG_KEYS.join(", ")}`;
     const [top, ...rest] = key.split(".");
     if (rest.length > 0 && (CONFIG_KEYS as string[]).includes(top)) {
         // `pulumi config set aks-entra:cluster.tier Free` without --path makes a key with a dot.

@@ -1,7 +1,15 @@
 // References from one part of the config to another: group aliases and Azure roles. Lookups go
 // through Maps, never through plain objects, so a reference named `constructor` or `toString` is
 // an unknown alias, not a property of Object.prototype. Pure module.
-import { AKS_DATA_PLANE_ROLES, FORBIDDEN_ROLES, GUID_PATTERN, resolveRole } from "../roles";
+import {
+    AKS_DATA_PLANE_ROLES,
+    FORBIDDEN_ROLES,
+    GUID_PATTERN,
+    holdsIdentities,
+    IDENTITY_ADMIN_ROLES,
+    PRIVILEGED_ROLES,
+    resolveRole,
+} from "../roles";
 import { NAMESPACE } from "./constants";
 import { show } from "./messages";
 import type { AzureRoleGrant, GroupRef } from "./types";
@@ -70,8 +78,13 @@ export function grantRole(
     at: string,
     role: string,
 ): { guid: string; problem?: undefined } | { guid?: undefined; problem: string } {
-    // A forbidden role by name is named as forbidden, not as unknown (which would invite its GUID).
-    const forbiddenByName = Object.entries(FORBIDDEN_ROLES).find(
+    // A forbidden or identity-administration role by name is named as such, not as unknown
+    // (which would invite its GUID).
+    const byName = [
+        ...Object.entries(FORBIDDEN_ROLES),
+        ...IDENTITY_ADMIN_ROLES.map((g) => [g, PRIVILEGED_ROLES[g].name]),
+    ];
+    const forbiddenByName = byName.find(
         ([, name]) => name.toLowerCase() === role.trim().toLowerCase(),
     );
     const guid = resolveRole(role) ?? forbiddenByName?.[0];
@@ -107,6 +120,12 @@ export function grantProblems(
             problems.push(role.problem);
         } else if (g.scope !== undefined) {
             keys.push(`${role.guid} on ${g.scope.toLowerCase()}`);
+            if (IDENTITY_ADMIN_ROLES.includes(role.guid) && holdsIdentities(g.scope)) {
+                const admin = PRIVILEGED_ROLES[role.guid];
+                problems.push(
+                    `${path}[${i}].role ${show(g.role)} (${admin.name}) on ${show(g.scope)} is identity administration over the user-assigned identities there: it ${admin.why}, the pipelines' and the deployer's included; aks-entra never grants it over a subscription, a resource group or an identity: grant the data-plane roles the workload needs instead`,
+                );
+            }
         }
     });
     for (const dup of duplicates(keys)) {

@@ -33,13 +33,15 @@ import {
     keyVaultKeyIdProblem,
     kubernetesVersionProblem,
     NIL_GUID,
-    networkCidrProblem,
+    podCidrProblem,
     poolLabelKeyProblem,
     privateDnsZoneProblem,
     resourceIdProblem,
+    serviceCidrProblem,
     taintProblem,
     timeOfDayProblem,
     utcOffsetProblem,
+    vmSizeProblem,
 } from "./values";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -55,6 +57,21 @@ const checked = (problem: (value: string) => string | undefined) =>
 /** A string checked by such a function. */
 const checkedString = (problem: (value: string) => string | undefined) =>
     z.string().check(checked(problem));
+
+/**
+ * A list of at most `max` entries. zod's own `.max()` stops at the count and checks no entry, so a
+ * bad entry in a list that is also too long would only be reported by the next run; this checks
+ * both and reports every problem at once.
+ */
+const listOf = <T extends z.ZodType>(entry: T, max: number) =>
+    z.array(entry).check(
+        z.refine((list: unknown[]) => list.length <= max, {
+            when: (payload) => Array.isArray(payload.value),
+            error: (issue) =>
+                `has ${(issue.input as unknown[]).length} entries; at most ${max} allowed`,
+            params: { listLimit: max },
+        }),
+    );
 
 const guid = z
     .string()
@@ -82,31 +99,39 @@ const azureRoleAssignment = z.strictObject({
     scope: checkedString(armScopeProblem),
 });
 
-export const poolSchema = z.strictObject({
-    vmSize: z
-        .string()
-        .regex(/^Standard_[A-Za-z0-9_]+$/, {
-            error: "is not an Azure VM size (Standard_...)",
-        })
-        .optional(),
-    count: z.int().min(1).max(100).optional(),
-    minCount: z.int().min(1).max(1000).optional(),
-    maxCount: z.int().min(1).max(1000).optional(),
-    zones: z
-        .array(z.enum(["1", "2", "3"]))
-        .min(1)
-        .optional(),
-    osSku: z.enum(OS_SKUS).optional(),
-});
+/**
+ * A node pool. `leastNodes`: AKS keeps at least one node in a system pool and lets a user pool
+ * scale to zero (AgentPool `count`: 1-1000 for system pools, 0-1000 for user pools).
+ */
+const poolSchema = (leastNodes: 0 | 1) => {
+    const nodes = (max: number) => {
+        const error =
+            leastNodes === 1
+                ? `is outside 1-${max}; a system pool keeps at least one node (user pools may scale to 0)`
+                : `is outside 0-${max} (nodes of a user pool)`;
+        return z.int().min(leastNodes, { error }).max(max, { error });
+    };
+    return z.strictObject({
+        vmSize: checkedString(vmSizeProblem).optional(),
+        count: nodes(100).optional(),
+        minCount: nodes(1000).optional(),
+        maxCount: z.int().min(1).max(1000).optional(),
+        zones: z
+            .array(z.enum(["1", "2", "3"]))
+            .min(1)
+            .optional(),
+        osSku: z.enum(OS_SKUS).optional(),
+    });
+};
 
-const systemPoolSchema = poolSchema.extend({
+const systemPoolSchema = poolSchema(1).extend({
     // Only system pods (CriticalAddonsOnly) on the system pool; default: when userPools exist.
     criticalAddonsOnly: z.boolean().optional(),
 });
 
 // The Azure name of a user pool is its config name plus 4 hex of its immutable settings
 // (components/nodePools.ts): AKS allows 12 lowercase letters and digits for a Linux pool.
-const userPoolSchema = poolSchema.extend({
+const userPoolSchema = poolSchema(0).extend({
     name: z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
         error: "is not a pool name (1-8 lowercase letters and digits, starting with a letter; the stack appends 4 characters that identify the VM size, zones, OS and spot setting)",
     }),
@@ -126,12 +151,16 @@ const networkSchema = z.strictObject({
     subnetId: checkedString((v) =>
         resourceIdProblem(v, "Microsoft.Network/virtualNetworks/subnets"),
     ),
-    podCidr: checkedString(networkCidrProblem).optional(),
-    serviceCidr: checkedString(networkCidrProblem).optional(),
+    podCidr: checkedString(podCidrProblem).optional(),
+    serviceCidr: checkedString(serviceCidrProblem).optional(),
     dnsServiceIp: checkedString(ipv4AddressProblem).optional(),
     outboundType: z.enum(OUTBOUND_TYPES).optional(),
     routeTableId: checkedString((v) =>
         resourceIdProblem(v, "Microsoft.Network/routeTables"),
+    ).optional(),
+    // API Server VNet Integration: the API server's own subnet (rules/cluster.ts, apiServerSubnet).
+    apiServerSubnetId: checkedString((v) =>
+        resourceIdProblem(v, "Microsoft.Network/virtualNetworks/subnets"),
     ).optional(),
 });
 
@@ -158,9 +187,9 @@ const clusterSchema = z.strictObject({
     systemPool: systemPoolSchema.optional(),
     // Replaced by userPools; a rule refuses it with the new form (rules/cluster.ts).
     userPool: z.unknown().optional(),
-    userPools: z.array(userPoolSchema).max(MAX_USER_POOLS).optional(),
+    userPools: listOf(userPoolSchema, MAX_USER_POOLS).optional(),
     network: networkSchema.optional(),
-    authorizedIpRanges: z.array(checkedString(cidrProblem)).max(MAX_AUTHORIZED_RANGES).optional(),
+    authorizedIpRanges: listOf(checkedString(cidrProblem), MAX_AUTHORIZED_RANGES).optional(),
     privateCluster: z.boolean().optional(),
     privateDnsZone: checkedString(privateDnsZoneProblem).optional(),
     autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
@@ -178,7 +207,7 @@ const clusterSchema = z.strictObject({
             ).optional(),
         })
         .optional(),
-    containerRegistries: z.array(idOf("Microsoft.ContainerRegistry/registries")).max(50).optional(),
+    containerRegistries: listOf(idOf("Microsoft.ContainerRegistry/registries"), 50).optional(),
     // Opt-in hardening: each needs a subscription feature or a resource of yours.
     defender: z.strictObject({ workspaceId: workspaceId.optional() }).optional(),
     encryptionAtHost: z.boolean().optional(),
@@ -323,6 +352,7 @@ export const KEY_SCHEMAS = {
         excludeGroups: z.array(groupRef).optional(),
     }),
     kubeloginMode: z.enum(KUBELOGIN_MODES),
+    kubeloginPop: z.boolean(),
     deployer: z.strictObject({
         objectId: guid.optional(),
         principalType: z.enum(PRINCIPAL_TYPES).optional(),

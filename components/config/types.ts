@@ -49,6 +49,12 @@ export interface NetworkSettings {
     outboundType: (typeof OUTBOUND_TYPES)[number];
     /** The subnet's route table: the control plane is granted on it too. */
     routeTableId?: string;
+    /**
+     * API Server VNet Integration: the subnet AKS projects the API server into (a subnet of the
+     * nodes' VNet, delegated to Microsoft.ContainerService/managedClusters, at least /28). The
+     * control plane is granted Network Contributor on it before the cluster. Undefined: off.
+     */
+    apiServerSubnetId?: string;
 }
 
 /** A weekly planned-maintenance window (MaintenanceConfiguration). */
@@ -207,6 +213,12 @@ export interface StackConfig {
     /** Undefined: no Conditional Access policy. */
     conditionalAccess?: ConditionalAccessSettings;
     kubeloginMode: KubeloginMode;
+    /**
+     * kubelogin asks Entra for proof-of-possession tokens, bound to a key on the signing-in machine
+     * and to the cluster's ARM id, in the logins that support them (interactive, spn:
+     * components/pop.ts). Default false: bearer tokens.
+     */
+    kubeloginPop: boolean;
     deployer: {
         /**
          * The principal that runs `pulumi up`, fixed in config so a change of operator does not move

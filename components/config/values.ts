@@ -3,7 +3,7 @@
 // key path and the value) or undefined. Pure module.
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
-import { ACTIVATION_MINUTES } from "./constants";
+import { ACTIVATION_MINUTES, MIN_NODE_VCPUS } from "./constants";
 
 /** Validates one IPv4/IPv6 CIDR (or bare address); returns the problem or undefined. */
 export function cidrProblem(value: string): string | undefined {
@@ -138,6 +138,11 @@ export function githubRepositoryProblem(value: string): string | undefined {
 export function kubernetesVersionProblem(value: string): string | undefined {
     const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(value);
     if (!m) return 'is not a Kubernetes version (e.g. "1.33" or "1.33.2")';
+    // The version reaches AKS as written, and no version AKS lists has a leading zero.
+    const canonical = value.replace(/\d+/g, (n) => String(Number(n)));
+    if (canonical !== value) {
+        return `is not a canonical Kubernetes version (no leading zeros); did you mean "${canonical}"?`;
+    }
     if (Number(m[1]) !== 1) return "is not a Kubernetes version AKS offers (Kubernetes 1.x)";
     return undefined;
 }
@@ -201,6 +206,36 @@ export function networkCidrProblem(value: string): string | undefined {
     return undefined;
 }
 
+/**
+ * The widest service range kube-apiserver accepts: "specified --service-cluster-ip-range is too
+ * large; for 32-bit addresses, the mask must be >= 12" (kubernetes/kubernetes,
+ * cmd/kube-apiserver/app/options/validation.go, validateMaxCIDRRange).
+ */
+export const WIDEST_SERVICE_PREFIX = 12;
+/**
+ * Azure CNI Overlay gives every node a /24 of the pod range
+ * (https://learn.microsoft.com/azure/aks/concepts-network-azure-cni-overlay).
+ */
+export const NODE_POD_PREFIX = 24;
+
+/** `cluster.network.serviceCidr`: a network range no wider than kube-apiserver accepts. */
+export function serviceCidrProblem(value: string): string | undefined {
+    const problem = networkCidrProblem(value);
+    if (problem !== undefined) return problem;
+    return Number(value.split("/")[1]) < WIDEST_SERVICE_PREFIX
+        ? `is wider than /${WIDEST_SERVICE_PREFIX}, the largest service range kube-apiserver accepts; allowed: /${WIDEST_SERVICE_PREFIX}../28 (e.g. 10.0.0.0/16)`
+        : undefined;
+}
+
+/** `cluster.network.podCidr`: a network range that holds at least one node's /24. */
+export function podCidrProblem(value: string): string | undefined {
+    const problem = networkCidrProblem(value);
+    if (problem !== undefined) return problem;
+    return Number(value.split("/")[1]) > NODE_POD_PREFIX
+        ? `is narrower than /${NODE_POD_PREFIX}, the block Azure CNI Overlay gives every node; allowed: /8../${NODE_POD_PREFIX} (e.g. 10.244.0.0/16)`
+        : undefined;
+}
+
 /** True when two IPv4 CIDRs share an address. */
 export function cidrsOverlap(a: string, b: string): boolean {
     const [na, la] = ipaddr.IPv4.parseCIDR(a);
@@ -260,7 +295,9 @@ export function taintProblem(value: string): string | undefined {
 export function privateDnsZoneProblem(value: string): string | undefined {
     if (value === "system" || value === "none") return undefined;
     const idProblem = resourceIdProblem(value, "Microsoft.Network/privateDnsZones");
-    if (idProblem !== undefined) return `is not system, none or ${idProblem.slice(4)}`;
+    if (idProblem !== undefined) {
+        return `is not system, none or ${idProblem.replace(/^is not /, "")}`;
+    }
     const zone = privateDnsZoneRegion(value);
     return zone === undefined
         ? "names a zone AKS does not accept: privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io"
@@ -330,5 +367,31 @@ export function activationDurationProblem(value: string): string | undefined {
     }
     return minutes < min || minutes > max || minutes % step !== 0
         ? "is outside PT30M..PT24H in 30-minute steps, which PIM accepts for an activation"
+        : undefined;
+}
+
+/**
+ * The vCPUs of an Azure VM size, read from its name: `Standard_<family><vCPUs>[-<active vCPUs>]
+ * <features>[_<version>]`, where a constrained size's second number is the vCPUs it runs
+ * (https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions). The retired G, GS
+ * and D11-D15 sizes number otherwise (all have 2 or more): undefined for them, and for a name
+ * without a number.
+ */
+export function vmSizeVcpus(size: string): number | undefined {
+    const m = /^Standard_([A-Za-z]+)(\d+)(?:-(\d+))?/.exec(size);
+    if (!m) return undefined;
+    if (m[3] !== undefined) return Number(m[3]);
+    const [family, n] = [m[1].toUpperCase(), Number(m[2])];
+    if (family === "G" || family === "GS") return undefined;
+    if ((family === "D" || family === "DS") && n >= 11 && n <= 15) return undefined;
+    return Math.max(n, 1); // A0: one shared core
+}
+
+/** A VM size AKS accepts for a node: `Standard_...`, with at least 2 vCPUs. */
+export function vmSizeProblem(value: string): string | undefined {
+    if (!/^Standard_[A-Za-z0-9_-]+$/.test(value)) return "is not an Azure VM size (Standard_...)";
+    const vcpus = vmSizeVcpus(value);
+    return vcpus !== undefined && vcpus < MIN_NODE_VCPUS
+        ? `has ${vcpus} vCPU${vcpus === 1 ? "" : "s"}; AKS refuses node sizes with fewer than ${MIN_NODE_VCPUS} vCPUs (e.g. Standard_D2s_v5)`
         : undefined;
 }

@@ -1,5 +1,5 @@
 // Cross-field rules of aks-entra:admins and aks-entra:clusterAccess. Pure module.
-import { NAMESPACE } from "../constants";
+import { type KubeloginMode, NAMESPACE, POP_LOGIN_MODES } from "../constants";
 import { show } from "../messages";
 import { duplicates } from "../references";
 import { entries, type RuleContext, rawAt } from "./context";
@@ -66,12 +66,32 @@ export function clusterAccess(ctx: RuleContext): string[] {
     return out;
 }
 
+/**
+ * The kubelogin mode the stack will use (the default azurecli when unset), or undefined when the
+ * written mode was refused: a rule that depends on it has nothing true to say about it then.
+ */
+function loginMode(ctx: RuleContext): KubeloginMode | undefined {
+    const written = ctx.raw.kubeloginMode !== undefined;
+    if (written && ctx.draft.kubeloginMode === undefined) return undefined;
+    return ctx.draft.kubeloginMode ?? "azurecli";
+}
+
 /** A managed identity's client id is for kubelogin's msi login only. */
 export function deployerLogin(ctx: RuleContext): string[] {
     const id = ctx.draft.deployer?.managedIdentityClientId;
-    const mode = ctx.draft.kubeloginMode ?? "azurecli";
-    if (id === undefined || mode === "msi") return [];
+    const mode = loginMode(ctx);
+    if (id === undefined || mode === undefined || mode === "msi") return [];
     return [
         `${NAMESPACE}:deployer.managedIdentityClientId ${show(id)} is used only with kubeloginMode msi (it becomes kubelogin's --client-id), but kubeloginMode is ${show(mode)}; set kubeloginMode: msi or remove the key`,
+    ];
+}
+
+/** Proof-of-possession tokens exist only in the logins kubelogin requests them in. */
+export function kubeloginPop(ctx: RuleContext): string[] {
+    const mode = loginMode(ctx);
+    const modes: readonly string[] = POP_LOGIN_MODES;
+    if (ctx.draft.kubeloginPop !== true || mode === undefined || modes.includes(mode)) return [];
+    return [
+        `${NAMESPACE}:kubeloginPop true is used only with kubeloginMode ${POP_LOGIN_MODES.join(" or ")} (kubelogin requests proof-of-possession tokens only in those logins and ignores the flags in the others), but kubeloginMode is ${show(mode)}; set kubeloginMode: ${POP_LOGIN_MODES.join(" or ")}, or remove the key`,
     ];
 }

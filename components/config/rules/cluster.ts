@@ -5,7 +5,7 @@ import { NAMESPACE } from "../constants";
 import { show } from "../messages";
 import { duplicates } from "../references";
 import type { Drafts } from "../schema";
-import { cidrsOverlap, privateDnsZoneRegion } from "../values";
+import { cidrsOverlap, NODE_POD_PREFIX, privateDnsZoneRegion } from "../values";
 import { entries, type RuleContext, rawAt, refused } from "./context";
 
 type PoolDraft = NonNullable<NonNullable<Drafts["cluster"]>["systemPool"]>;
@@ -110,6 +110,19 @@ export function network({ draft, raw }: RuleContext): string[] {
             out.push(
                 `${key}.dnsServiceIp ${show(n.dnsServiceIp)} is the ${offset === 0 ? "network" : "first"} address of serviceCidr, which Kubernetes keeps for itself; use e.g. the tenth`,
             );
+        } else if (offset === 2 ** (32 - bits) - 1) {
+            out.push(
+                `${key}.dnsServiceIp ${show(n.dnsServiceIp)} is the last (broadcast) address of serviceCidr, which Kubernetes never hands out; use e.g. the tenth`,
+            );
+        }
+    }
+    if (n.podCidr !== undefined) {
+        const blocks = 2 ** (NODE_POD_PREFIX - Number(n.podCidr.split("/")[1]));
+        const nodes = mostNodes(draft, raw);
+        if (nodes !== undefined && nodes > blocks) {
+            out.push(
+                `${key}.podCidr ${show(n.podCidr)} holds ${blocks} node block${blocks === 1 ? "" : "s"} (a /${NODE_POD_PREFIX} per node, Azure CNI Overlay) but the pools can grow to ${nodes} nodes; use a wider range (e.g. 10.244.0.0/16)`,
+            );
         }
     }
     if (
@@ -121,12 +134,81 @@ export function network({ draft, raw }: RuleContext): string[] {
             `${key}.podCidr ${show(n.podCidr)} overlaps serviceCidr ${show(n.serviceCidr)}; pods and services need separate ranges`,
         );
     }
+    const subscription = (id: string) => id.split("/")[2]?.toLowerCase();
+    if (
+        n.routeTableId !== undefined &&
+        n.subnetId !== undefined &&
+        subscription(n.routeTableId) !== subscription(n.subnetId)
+    ) {
+        out.push(
+            `${key}.routeTableId ${show(n.routeTableId)} is in subscription ${subscription(n.routeTableId)}, but subnetId is in ${subscription(n.subnetId)}; Azure associates a route table only with subnets of its own subscription and region: use the route table of the subnet's VNet`,
+        );
+    }
     if (n.outboundType === "userDefinedRouting" && !Object.hasOwn(written, "routeTableId")) {
         out.push(
             `${key}.outboundType "userDefinedRouting" needs routeTableId: the route table of the subnet, on which the control-plane identity is given Network Contributor before the cluster (AKS reads and writes routes there)`,
         );
     }
+    out.push(...apiServerSubnet(key, n));
     return out;
+}
+
+/** The VNet id of a subnet id (`.../virtualNetworks/<vnet>/subnets/<name>`), as written. */
+const vnetOf = (subnetId: string) => subnetId.replace(/\/subnets\/[^/]+$/i, "");
+
+/**
+ * API Server VNet Integration in your own VNet: the API server gets a subnet of its own in the
+ * nodes' VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration, "bring-your-own VNet").
+ * Its delegation and size (/28 or larger) are properties of the subnet that config cannot see;
+ * README: Networking says so, and AKS refuses the cluster otherwise.
+ */
+function apiServerSubnet(
+    key: string,
+    n: { subnetId?: string; apiServerSubnetId?: string },
+): string[] {
+    const api = n.apiServerSubnetId;
+    const nodes = n.subnetId;
+    if (api === undefined || nodes === undefined) return [];
+    if (api.toLowerCase() === nodes.toLowerCase()) {
+        return [
+            `${key}.apiServerSubnetId ${show(api)} is the nodes' subnetId; API Server VNet Integration needs a subnet of its own in the same VNet, delegated to Microsoft.ContainerService/managedClusters and used by nothing else (learn.microsoft.com/azure/aks/api-server-vnet-integration)`,
+        ];
+    }
+    if (vnetOf(api).toLowerCase() !== vnetOf(nodes).toLowerCase()) {
+        return [
+            `${key}.apiServerSubnetId ${show(api)} is in VNet ${show(vnetOf(api))}, but the nodes' subnetId is in ${show(vnetOf(nodes))}; AKS projects the API server into a subnet of the nodes' VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration)`,
+        ];
+    }
+    return [];
+}
+
+/**
+ * The most nodes the pools can have: each pool's maxCount when it autoscales, else its count.
+ * Undefined when a pool or one of its counts was refused (that problem is reported on its own).
+ */
+function mostNodes(draft: Drafts, raw: Record<string, unknown>): number | undefined {
+    const c = draft.cluster ?? {};
+    const rawPools = rawAt(raw, "cluster").userPools;
+    const userPools = Array.isArray(rawPools) ? rawPools : [];
+    if ((c.userPools ?? []).length !== userPools.length) return undefined;
+    const pools: [PoolDraft | undefined, Record<string, unknown>][] = [
+        [c.systemPool ?? {}, rawAt(raw, "cluster", "systemPool")],
+        ...userPools.map((_, i): [PoolDraft | undefined, Record<string, unknown>] => [
+            c.userPools?.[i],
+            rawAt(userPools, i),
+        ]),
+    ];
+    let total = 0;
+    for (const [p, written] of pools) {
+        if (
+            p === undefined ||
+            ["count", "minCount", "maxCount"].some((k) => refused(written, p, k))
+        ) {
+            return undefined;
+        }
+        total += p.maxCount ?? poolCount(p);
+    }
+    return total;
 }
 
 /**

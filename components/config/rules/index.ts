@@ -1,5 +1,5 @@
 // Every cross-field rule, in the order their problems are listed. Pure module.
-import { admins, clusterAccess, deployerLogin } from "./access";
+import { admins, clusterAccess, deployerLogin, kubeloginPop } from "./access";
 import {
     apiServerAccess,
     network,
@@ -13,7 +13,7 @@ import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { auditLogs, hardening } from "./security";
-import { protoKeys, tags } from "./tags";
+import { tags } from "./tags";
 import { kubernetesVersion } from "./version";
 
 export { clusterAdminPowers } from "./namespaces";
@@ -33,6 +33,7 @@ export const RULES: readonly Rule[] = [
     admins,
     clusterAccess,
     deployerLogin,
+    kubeloginPop,
     uniqueNamespaces,
     namespaces,
     pipelines,
@@ -40,5 +41,4 @@ export const RULES: readonly Rule[] = [
     jit,
     conditionalAccess,
     tags,
-    protoKeys,
 ];

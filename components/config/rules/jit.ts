@@ -81,5 +81,30 @@ export function conditionalAccess(ctx: RuleContext): string[] {
             );
         }
     }
+    out.push(...defaultTargetsExcluded(ctx));
     return out;
+}
+
+/**
+ * Without `groups`, the policy holds the admin groups and the JIT groups less the excluded ones
+ * (components/stack.ts). When the stack creates neither an admin group nor a JIT group and every
+ * existing admin group is excluded, it would hold nobody, which Graph refuses (conditions.users
+ * must include someone) after the rest of the stack exists.
+ */
+function defaultTargetsExcluded(ctx: RuleContext): string[] {
+    const ca = ctx.draft.conditionalAccess ?? {};
+    const written = rawAt(ctx.raw, "conditionalAccess");
+    if (Object.hasOwn(written, "groups") || ca.excludeGroups === undefined) return [];
+    const admins = ctx.draft.admins ?? {};
+    const writtenJit = Array.isArray(ctx.raw.jit) ? ctx.raw.jit : [];
+    const existing = admins.existingGroupObjectIds ?? [];
+    if ((admins.createGroup ?? true) || writtenJit.length > 0 || existing.length === 0) return [];
+    if (existing.some((g) => g === undefined)) return []; // a refused entry is reported on its own
+    const excluded = new Set(
+        ca.excludeGroups.filter((g) => g !== undefined).map((g) => ctx.groups.key(g)),
+    );
+    if (!existing.every((g) => g !== undefined && excluded.has(ctx.groups.key(g)))) return [];
+    return [
+        `${NAMESPACE}:conditionalAccess.excludeGroups excludes every group the policy holds by default (the admin groups of admins.existingGroupObjectIds: ${existing.map((g) => show(g)).join(", ")}; the stack creates no admin or JIT group): it would apply to nobody, which Entra ID refuses after the rest of the stack exists. List the groups it should hold in conditionalAccess.groups, or exclude fewer`,
+    ];
 }

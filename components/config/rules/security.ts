@@ -44,8 +44,8 @@ export function auditLogs({ draft, raw }: RuleContext): string[] {
 
 /**
  * Hardening keys that need a partner: Image Cleaner's interval needs Image Cleaner, Defender a
- * workspace, KMS a key of the vault it names, a maintenance window the upgrade channel it times,
- * and a registry is listed once.
+ * workspace, KMS a key of the vault it names and, with a private vault, API Server VNet
+ * Integration, a maintenance window the upgrade channel it times, and a registry is listed once.
  */
 export function hardening({ draft, raw }: RuleContext): string[] {
     const c = draft.cluster ?? {};
@@ -80,6 +80,14 @@ export function hardening({ draft, raw }: RuleContext): string[] {
                 `${key}.kms.keyId ${show(c.kms.keyId)} is a key of vault ${show(vault)}, but keyVaultId names vault ${show(named)}; the control plane is granted Key Vault Crypto User on the key inside keyVaultId, so both must name the same vault`,
             );
         }
+    }
+    if (
+        c.kms?.network === "private" &&
+        !Object.hasOwn(rawAt(written, "network"), "apiServerSubnetId")
+    ) {
+        out.push(
+            `${key}.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (README: KMS etcd encryption)`,
+        );
     }
     const auto = c.autoUpgradeChannel ?? "patch";
     if (c.maintenance?.autoUpgrade !== undefined && auto === "none") {

@@ -2,7 +2,7 @@
 import { MAX_TAGS, NAMESPACE, STACK_TAG_NAMES } from "../constants";
 import { show } from "../messages";
 import { duplicates } from "../references";
-import { type RuleContext, rawAt } from "./context";
+import type { RuleContext } from "./context";
 
 /**
  * Azure counts tag names case-insensitively and allows 50 on a resource, the stack's own included;
@@ -24,6 +24,7 @@ export function tags({ draft }: RuleContext): string[] {
             `${NAMESPACE}:tags lists ${show(n)} more than once in different cases; Azure tag names ignore case`,
         );
     }
+    out.push(...expiresAt(draft.tags ?? {}));
     const room = MAX_TAGS - STACK_TAG_NAMES.length;
     if (names.length - own.length > room) {
         out.push(
@@ -33,12 +34,39 @@ export function tags({ draft }: RuleContext): string[] {
     return out;
 }
 
+/** The tag the preview janitor reads (.github/workflows/janitor.yml). */
+export const EXPIRES_AT = "expires-at";
+
 /**
- * zod drops a map key named `__proto__` without a word (it would replace the result's prototype),
- * so a group alias or tag of that name would vanish: refuse it by name.
+ * `expires-at` as the janitor reads it: jq takes the tag named exactly `expires-at` and the
+ * greatest value as text, GNU `date -d` parses it, and a stack whose value it cannot read is kept
+ * ("kept: not a date"), for ever. So: lower case, and an ISO date or UTC date-time that compares as
+ * text the way it does in time.
  */
-export function protoKeys({ raw }: RuleContext): string[] {
-    return (["groups", "tags"] as const)
-        .filter((key) => Object.hasOwn(rawAt(raw, key), "__proto__"))
-        .map((key) => `${NAMESPACE}:${key} key "__proto__" is not a name aks-entra can use`);
+function expiresAt(tags: Readonly<Record<string, string | undefined>>): string[] {
+    const out: string[] = [];
+    for (const [name, value] of Object.entries(tags)) {
+        if (name.toLowerCase() !== EXPIRES_AT) continue;
+        if (name !== EXPIRES_AT) {
+            out.push(
+                `${NAMESPACE}:tags key ${show(name)} is not read by the janitor, which looks for ${show(EXPIRES_AT)} in lower case; rename it`,
+            );
+        } else if (value !== undefined && !isoDateOrTime(value)) {
+            out.push(
+                `${NAMESPACE}:tags.${EXPIRES_AT} ${show(value)} is not a date the janitor reads (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ssZ in UTC); it would keep the stack for ever`,
+            );
+        }
+    }
+    return out;
+}
+
+/** `2026-12-07` or `2026-12-07T18:00:00Z` (seconds optional), a day that exists. */
+export function isoDateOrTime(value: string): boolean {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?Z)?$/.exec(
+        value,
+    );
+    if (!m) return false;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const day = new Date(Date.UTC(y, mo - 1, d));
+    return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
 }
