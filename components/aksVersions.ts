@@ -1,6 +1,7 @@
 // The AKS Kubernetes release calendar as a dated table, and what it says about a configured
-// version on a given day (docs/azure-facts.md, "AKS Kubernetes versions"). The offline plan warns
-// from it (plan/findingsConfig.ts, code kubernetes-version). Pure module: no Pulumi resources, no
+// version on a given day (docs/azure-facts.md, "AKS Kubernetes versions"). Config validation refuses
+// a version past AKS end of support from it (versionRefusal), the offline plan warns of one near it
+// (plan/findingsConfig.ts, code kubernetes-version). Pure module: no Pulumi resources, no
 // clock; the caller passes today.
 
 /** Where the table comes from: the calendar section of Microsoft's page, at its ms.date. */
@@ -137,4 +138,41 @@ export function supportedMinors(today: Date): string[] {
     return AKS_MINORS.filter((r) => versionSupport(r.minor, today).status === "supported").map(
         (r) => r.minor,
     );
+}
+
+/** How messages cite the table. */
+export const TABLE_TEXT = `the AKS release calendar, table of ${LAST_UPDATED}`;
+
+/** What to use instead of a version AKS no longer (or soon no longer) creates clusters at. */
+export function versionInstead(today: Date, location: string | undefined): string {
+    const minors = supportedMinors(today);
+    return minors.length > 0
+        ? `a supported minor (${minors.join(", ")})`
+        : `a minor that az aks get-versions --location ${location ?? "<region>"} lists`;
+}
+
+/**
+ * Why AKS refuses to create a cluster at `version` on `today`, by the table, or undefined when it
+ * does not (supported, ending soon, newer than the table, or unset). The one rule for versions AKS
+ * no longer offers: config validation refuses with it (components/config/rules/version.ts),
+ * `pulumi up` and the plan alike. AKS answers such a create with K8sVersionNotSupported.
+ */
+export function versionRefusal(
+    version: string | undefined,
+    today: Date,
+    location: string | undefined,
+): string | undefined {
+    const s = versionSupport(version, today);
+    if (s.status !== "ended") return undefined;
+    const until =
+        s.endOfLife === undefined
+            ? `older than every minor in ${TABLE_TEXT}`
+            : `end of support ${s.endOfLife} per ${TABLE_TEXT}`;
+    // A minor past AKS support may still be in LTS: AKS's K8sVersionNotSupported then says "only
+    // available for Long-Term Support", which supportPlan KubernetesOfficial is not.
+    const lts =
+        s.row && s.row.ltsEndOfLife >= isoDay(today)
+            ? `; AKS Long-Term Support covers ${s.minor} to ${s.row.ltsEndOfLife} but needs the Premium tier and supportPlan AKSLongTermSupport, which this stack does not set`
+            : "";
+    return `is a version AKS no longer creates clusters at (${until}); use ${versionInstead(today, location)} or remove the key for AKS's default${lts}`;
 }

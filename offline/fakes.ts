@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { stringify } from "yaml";
+import { versionRefusal } from "../components/aksVersions";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
@@ -1022,8 +1023,20 @@ export class AzureFakes implements pulumi.runtime.Mocks {
  * The ManagedCluster requests AKS refuses, so that a design that sends one fails offline too. Each
  * is a documented AKS rule; the messages paraphrase AKS's errors.
  */
-export function managedClusterProblems(inputs: Props): string[] {
+export function managedClusterProblems(inputs: Props, today: Date = new Date()): string[] {
     const problems: string[] = [];
+    // Past AKS end of support, AKS refuses the create (docs/azure-facts.md, AKS Kubernetes
+    // versions); config validation refuses such a version first, by the same table.
+    const version = inputs.kubernetesVersion;
+    if (
+        typeof version === "string" &&
+        /^\d+\.\d+(\.\d+)?$/.test(version) &&
+        versionRefusal(version, today, undefined) !== undefined
+    ) {
+        problems.push(
+            `K8sVersionNotSupported: version ${version} is not supported in this region (past AKS end of support)`,
+        );
+    }
     const aad = (inputs.aadProfile ?? {}) as Props;
     const api = (inputs.apiServerAccessProfile ?? {}) as Props;
     const upgrade = (inputs.autoUpgradeProfile ?? {}) as Props;

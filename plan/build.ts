@@ -6,7 +6,7 @@ import type { Registration } from "../offline/harness";
 import { deriveAccess } from "./access";
 import { planDeploy } from "./deployTime";
 import { deriveFindings, type PolicyViolation } from "./findings";
-import { isStanding, type Plan, SCHEMA_VERSION, SEVERITIES, type Severity } from "./model";
+import { isStanding, type Plan, SCHEMA_VERSION, SECRET, SEVERITIES, type Severity } from "./model";
 import { RegistrationIndex } from "./registrations";
 import { orderChecks } from "./order";
 import { planResources } from "./resources";
@@ -21,11 +21,13 @@ export interface PlanInput {
     /** Who runs `pulumi up`: config and the (fake) login, resolved as the program does. */
     deployer: Deployer;
     config: StackConfig;
+    /** The stack file's config map as written (FindingContext.written). */
+    written?: Readonly<Record<string, unknown>>;
     /** Violations of the guardrails pack for these registrations. Defaults to none. */
     policyViolations?: readonly PolicyViolation[];
 }
 
-export const SECRET = "[secret]";
+export { SECRET } from "./model";
 
 export function buildPlan(input: PlanInput): Plan {
     const index = new RegistrationIndex(input.registrations);
@@ -44,6 +46,7 @@ export function buildPlan(input: PlanInput): Plan {
         access,
         order,
         config: input.config,
+        written: input.written,
         signIn: login,
         policyViolations: input.policyViolations,
     });

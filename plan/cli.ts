@@ -19,7 +19,8 @@ import { resolveDeployer } from "../components/deployer";
 import type * as Harness from "../offline/harness";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { buildPlan } from "./build";
-import { diffPlans, type PlanDiff, renderDiffMarkdown, renderDiffText } from "./diff";
+import { diffPlans, type PlanDiff } from "./diff";
+import { diffJson, renderDiffMarkdown, renderDiffText } from "./diffRender";
 import { parseBasePlanFile, readPolicyConfig, readStackConfig, UsageError } from "./files";
 
 export { readStackConfig, UsageError };
@@ -60,7 +61,9 @@ Options:
   --diff BASE.json    compare with an earlier --json plan and print only the changes;
                       exit 2 when access (grants, PIM eligibility or trusts) changes,
                       4 when a change is one Azure refuses in place or that replaces a
-                      resource
+                      resource. Each changed property shows its old and new value
+  --diff-json FILE    with --diff: write the changes as stable JSON (schemaVersion 3; each
+                      changed resource lists its properties with before and after)
   --fail-on LEVEL     exit 5 when a finding is LEVEL or more severe (high, medium or low)
   --policy-config FILE
                       policy pack config (as pulumi preview --policy-pack-config) for the
@@ -81,6 +84,7 @@ export interface Options {
     json?: string;
     markdown?: string;
     diff?: string;
+    diffJson?: string;
     policyConfig?: string;
     failOn?: (typeof FAIL_ON)[number];
     help: boolean;
@@ -92,6 +96,7 @@ const VALUE_FLAGS = [
     "--json",
     "--markdown",
     "--diff",
+    "--diff-json",
     "--policy-config",
     "--fail-on",
 ] as const;
@@ -132,7 +137,9 @@ export function parseArgs(argv: readonly string[]): Options {
         const key =
             flag === "--policy-config"
                 ? "policyConfig"
-                : (flag.slice(2) as "stack" | "config" | "json" | "markdown" | "diff");
+                : flag === "--diff-json"
+                  ? "diffJson"
+                  : (flag.slice(2) as "stack" | "config" | "json" | "markdown" | "diff");
         o[key] = value;
         if (key === "stack") {
             if (!/^[A-Za-z0-9][-_.A-Za-z0-9]*$/.test(value)) {
@@ -142,6 +149,9 @@ export function parseArgs(argv: readonly string[]): Options {
             }
             o.stackGiven = true;
         }
+    }
+    if (o.diffJson !== undefined && o.diff === undefined) {
+        throw new UsageError("--diff-json needs --diff BASE.json (the plan to compare with)");
     }
     return o;
 }
@@ -237,6 +247,7 @@ export async function run(
         io.stdout.write(renderText(plan, st));
     }
     if (o.json) writeFile(o.json, stableJson(plan));
+    if (o.diffJson && diff) writeFile(o.diffJson, diffJson(diff));
     if (o.markdown)
         writeFile(
             o.markdown,
@@ -246,7 +257,7 @@ export async function run(
     io.stderr.write(
         `plan: ${stack}: ${plan.summary.customResources} resources, ${plan.summary.grants} grants in ${seconds(done - started)} ` +
             `(validate ${seconds(validated - started)}, load SDK ${seconds(loaded - validated)}, evaluate ${seconds(ran - loaded)}, ` +
-            `report ${seconds(done - ran)})${o.json ? `; wrote ${o.json}` : ""}${o.markdown ? `; wrote ${o.markdown}` : ""}\n`,
+            `report ${seconds(done - ran)})${[o.json, o.diffJson, o.markdown].map((f) => (f ? `; wrote ${f}` : "")).join("")}\n`,
     );
     return exitCode(io, plan, diff, o.failOn);
 }
@@ -314,6 +325,7 @@ export async function evaluatePlan(input: {
         secretOutputs: result.secretOutputs,
         deployer,
         config: input.config,
+        written: input.raw,
     });
     return { plan, result, loaded, ran };
 }
@@ -357,7 +369,7 @@ export function main(argv: readonly string[], io?: Io, evaluate?: Evaluate): Pro
         "plan",
         (io) => run(argv, io, evaluate),
         USAGE,
-        /^(unknown option|unexpected argument|--\w+ (needs|given))/,
+        /^(unknown option|unexpected argument|--[-\w]+ (needs|given))/,
         io,
     );
 }

@@ -1,20 +1,22 @@
 // `--diff BASE.json`: what changes in access (grants added, removed, widened, narrowed; trusts added,
-// removed) and in resources between an earlier plan and this one. Pure module.
+// removed) and in resources (each property with its old and new value) between an earlier plan and
+// this one. plan/diffRender.ts writes it out. Pure module.
 import { type ImmutableChange, immutableChanges } from "./immutable";
 import { describePrincipal } from "./labels";
 import {
     type Activation,
+    compareText,
     type Finding,
     type Grant,
     isStanding,
     type Plan,
+    type PlanResource,
     SCHEMA_VERSION,
+    SECRET,
     sortBy,
-    stableJson,
     type Trust,
     trustKey,
 } from "./model";
-import { markdownTable, type Style } from "./text";
 
 export type AccessChangeKind = "added" | "removed" | "widened" | "narrowed" | "changed";
 
@@ -52,6 +54,20 @@ export interface ResourceChange {
     type: string;
     /** Property names that changed. */
     properties: string[];
+    /** Each changed property with its value in the base plan and in this one. */
+    changes: PropertyChange[];
+}
+
+/**
+ * One property of a resource (a key of PlanResource.properties, e.g. `pool apps1a2b`) and its
+ * value before and after; undefined where the property is absent. Values are the plan's text,
+ * which never holds a secret; a property named like one of the resource's secret inputs shows
+ * SECRET all the same.
+ */
+export interface PropertyChange {
+    property: string;
+    before?: string;
+    after?: string;
 }
 
 export interface PlanDiff {
@@ -215,17 +231,23 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
     for (const [urn, r] of ra) {
         const old = rb.get(urn);
         if (!old) {
-            resources.push({ kind: "added", urn, type: r.type, properties: [] });
+            resources.push({ kind: "added", urn, type: r.type, properties: [], changes: [] });
             continue;
         }
         refused.push(...immutableChanges(urn, r.type, old.immutable, r.immutable));
-        const keys = new Set([...Object.keys(old.properties), ...Object.keys(r.properties)]);
-        const changed = [...keys].filter((k) => old.properties[k] !== r.properties[k]).sort();
-        if (changed.length)
-            resources.push({ kind: "changed", urn, type: r.type, properties: changed });
+        const changes = propertyChanges(old, r);
+        if (changes.length)
+            resources.push({
+                kind: "changed",
+                urn,
+                type: r.type,
+                properties: changes.map((c) => c.property),
+                changes,
+            });
     }
     for (const [urn, r] of rb) {
-        if (!ra.has(urn)) resources.push({ kind: "removed", urn, type: r.type, properties: [] });
+        if (!ra.has(urn))
+            resources.push({ kind: "removed", urn, type: r.type, properties: [], changes: [] });
     }
 
     const findingKey = (f: Finding) => `${f.code}|${f.subject}|${f.message}`;
@@ -266,147 +288,29 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
     };
 }
 
-/** ` (2 of them eligible)` when some grant changes are eligible ones (PIM). */
-function eligibleCount(d: PlanDiff): string {
-    const n = d.access.filter((c) => c.eligible).length;
-    return n > 0 ? ` (${n} of them eligible)` : "";
+/** Every property whose text differs between two plans of one resource, sorted by name. */
+export function propertyChanges(
+    old: Pick<PlanResource, "properties">,
+    now: Pick<PlanResource, "properties">,
+): PropertyChange[] {
+    const secret = new Set(
+        [old.properties.secretInputs, now.properties.secretInputs].flatMap((s) =>
+            s ? s.split(", ") : [],
+        ),
+    );
+    const shown = (props: Record<string, string>, key: string) =>
+        Object.hasOwn(props, key) ? (secret.has(key) ? SECRET : props[key]) : undefined;
+    const keys = new Set([...Object.keys(old.properties), ...Object.keys(now.properties)]);
+    return [...keys]
+        .filter((k) => old.properties[k] !== now.properties[k])
+        .sort(compareText)
+        .map((property) => ({
+            property,
+            before: shown(old.properties, property),
+            after: shown(now.properties, property),
+        }));
 }
 
 function roleText(g: Grant): string {
     return g.detail ? `${g.role} (${g.detail})` : g.role;
-}
-
-const SIGN: Record<string, string> = {
-    added: "+",
-    removed: "-",
-    widened: "^",
-    narrowed: "v",
-    changed: "~",
-};
-
-function accessLine(c: AccessChange): string {
-    const roles =
-        c.kind === "added"
-            ? c.added.join(", ")
-            : c.kind === "removed"
-              ? c.removed.join(", ")
-              : `${c.removed.join(", ")} -> ${c.added.join(", ")}`;
-    return `${c.principal} on ${c.scope}${c.eligible ? " (eligible)" : ""}: ${roles}`;
-}
-
-function urnTail(urn: string): string {
-    return urn.split("::").slice(-1)[0] ?? urn;
-}
-
-/** `azure-native:containerservice:ManagedCluster aks-entra-cluster: pool system vmSize A -> B: why` */
-export function refusedLine(c: ImmutableChange): string {
-    return `${c.type} ${urnTail(c.urn)}: ${c.fact} ${c.before} -> ${c.after}: ${c.why}`;
-}
-
-export function renderDiffText(d: PlanDiff, base: string, st: Style): string {
-    const lines = [st.bold(st.cyan(`Changes since ${base}`))];
-    const paint = (kind: string) =>
-        kind === "added" || kind === "widened"
-            ? st.yellow
-            : kind === "removed" || kind === "narrowed"
-              ? st.green
-              : (s: string) => s;
-    lines.push(
-        st.bold(
-            `Access: ${d.accessChanged ? `${d.access.length} grant changes${eligibleCount(d)}, ${d.trusts.length} trust changes` : "unchanged"}`,
-        ),
-    );
-    for (const c of d.access)
-        lines.push(`  ${paint(c.kind)(`${SIGN[c.kind]} ${c.kind.padEnd(8)}`)} ${accessLine(c)}`);
-    for (const t of d.trusts)
-        lines.push(
-            `  ${paint(t.kind)(`${SIGN[t.kind]} trust ${t.kind.padEnd(7)}`)} ${t.identity} <- ${t.issuer} ${t.subject}`,
-        );
-    if (d.refused.length > 0) {
-        lines.push(
-            st.bold(
-                st.red(
-                    `Refused or replacing: ${d.refused.length} change${d.refused.length === 1 ? "" : "s"} that pulumi up cannot make in place`,
-                ),
-            ),
-        );
-        for (const c of d.refused)
-            lines.push(`  ${st.red(`! ${c.kind.padEnd(8)}`)} ${refusedLine(c)}`);
-    }
-    const counts = ["added", "removed", "changed"].map(
-        (k) => `${d.resources.filter((r) => r.kind === k).length} ${k}`,
-    );
-    lines.push(st.bold(`Resources: ${counts.join(", ")}`));
-    for (const r of d.resources) {
-        lines.push(
-            `  ${SIGN[r.kind]} ${r.kind.padEnd(8)} ${r.type} ${urnTail(r.urn)}${r.properties.length ? ` (${r.properties.join(", ")})` : ""}`,
-        );
-    }
-    if (d.findings.added.length + d.findings.resolved.length > 0) {
-        lines.push(st.bold("Findings:"));
-        for (const f of d.findings.added) lines.push(`  + ${f.severity} ${f.code}: ${f.message}`);
-        for (const f of d.findings.resolved)
-            lines.push(`  - ${f.severity} ${f.code}: ${f.message}`);
-    }
-    return lines.join("\n") + "\n";
-}
-
-export function renderDiffMarkdown(d: PlanDiff, base: string): string {
-    const out = [`## Changes since \`${base}\``, ""];
-    if (!d.accessChanged) {
-        out.push("**Access: unchanged.**", "");
-    } else {
-        out.push(
-            `**Access changes: ${d.access.length} grant${eligibleCount(d)}, ${d.trusts.length} trust.** Review before merging.`,
-            "",
-        );
-        const rows = [
-            ...d.access.map((c) => [
-                c.kind,
-                c.principal,
-                c.eligible ? `${c.scope} (eligible)` : c.scope,
-                c.removed.join(", ") || "-",
-                c.added.join(", ") || "-",
-            ]),
-            ...d.trusts.map((t) => [
-                `trust ${t.kind}`,
-                t.identity,
-                `${t.issuer}`,
-                t.kind === "removed" ? t.subject : "-",
-                t.kind === "added" ? t.subject : "-",
-            ]),
-        ];
-        out.push(
-            markdownTable(["change", "principal", "scope / issuer", "lost", "gained"], rows),
-            "",
-        );
-    }
-    if (d.refused.length > 0) {
-        out.push(
-            `**Refused or replacing: ${d.refused.length}.** \`pulumi up\` would fail, or delete and recreate:`,
-            "",
-            markdownTable(
-                ["kind", "resource", "what", "before", "after", "why"],
-                d.refused.map((c) => [
-                    c.kind,
-                    `${c.type} ${urnTail(c.urn)}`,
-                    c.fact,
-                    c.before,
-                    c.after,
-                    c.why,
-                ]),
-            ),
-            "",
-        );
-    }
-    const counts = ["added", "removed", "changed"].map(
-        (k) => `${d.resources.filter((r) => r.kind === k).length} ${k}`,
-    );
-    out.push(`Resources: ${counts.join(", ")}.`, "");
-    return out.join("\n");
-}
-
-/** The diff in the plan's JSON style (for tools). */
-export function diffJson(d: PlanDiff): string {
-    return stableJson({ schemaVersion: SCHEMA_VERSION, ...d });
 }

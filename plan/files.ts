@@ -10,6 +10,15 @@ import type { Plan } from "./model";
 /** A problem the user can fix: printed without a stack trace, exit code 1. */
 export class UsageError extends Error {}
 
+/** The top-level keys of a Pulumi stack file. */
+const STACK_FILE_KEYS = [
+    "config",
+    "secretsprovider",
+    "encryptedkey",
+    "encryptionsalt",
+    "environment",
+];
+
 /** The `config:` map of a Pulumi stack file. */
 export function readStackConfig(file: string): Record<string, unknown> {
     let text: string;
@@ -26,12 +35,31 @@ export function readStackConfig(file: string): Record<string, unknown> {
     } catch (e) {
         throw new UsageError(`${file} is not valid YAML: ${(e as Error).message}`);
     }
-    if (doc === null || doc === undefined) return {};
+    // An empty file, or one without its config: map, is refused: planned as an empty config it
+    // would read as "location is required", misreporting what is wrong with it.
+    const form = `every key belongs under a top-level "config:" map, as in Pulumi.dev.yaml`;
+    if (doc === null || doc === undefined) {
+        throw new UsageError(`${file} is empty; ${form}`);
+    }
     if (typeof doc !== "object" || Array.isArray(doc)) {
-        throw new UsageError(`${file} must be a YAML map with a "config:" key`);
+        throw new UsageError(`${file} must be a YAML map with a "config:" key; ${form}`);
     }
     const config = (doc as Record<string, unknown>).config;
-    if (config === undefined || config === null) return {};
+    if (config === undefined || config === null) {
+        const keys = Object.keys(doc);
+        const stray = keys.length > 0 ? ` (its top-level keys: ${keys.join(", ")})` : "";
+        throw new UsageError(
+            `${file} has no "config:" map${stray}; ${form}${keys.some((k) => k.includes(":")) ? `: indent the <namespace>:<key> entries under config:` : ""}`,
+        );
+    }
+    // Pulumi reads these top-level keys of a stack file and no other (pulumi/pulumi
+    // sdk/go/common/workspace/project.go, ProjectStack): anything else is dropped unread.
+    const stray = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k));
+    if (stray.length > 0) {
+        throw new UsageError(
+            `${file} has top-level key${stray.length === 1 ? "" : "s"} ${stray.map((k) => JSON.stringify(k)).join(", ")} that Pulumi never reads (a stack file has ${STACK_FILE_KEYS.join(", ")}); ${form}, e.g. ${stray.map((k) => (k.includes(":") ? k : `aks-entra:${k}`)).join(", ")}`,
+        );
+    }
     if (typeof config !== "object" || Array.isArray(config)) {
         throw new UsageError(`${file}: "config:" must be a map of namespace:key to value`);
     }

@@ -12,7 +12,8 @@ import { configFindings } from "./findingsConfig";
 import { jitFindings } from "./findingsJit";
 import { rbacFindings } from "./findingsRbac";
 import { type Finding, type OrderCheck, SEVERITIES, sortBy } from "./model";
-import { systemPool } from "./pools";
+import { agentPool, inlinePools, systemPool } from "./pools";
+import { upgradeFindings } from "./findingsUpgrades";
 import { at, type RegistrationIndex, strings, TYPES } from "./registrations";
 import { type SignIn, signInFindings } from "./signIn";
 
@@ -21,6 +22,11 @@ export interface FindingContext {
     access: Access;
     order: OrderCheck[];
     config: StackConfig;
+    /**
+     * The stack file's config map as written (`aks-entra:deployer` -> its map), for findings about
+     * a key set to what is also its default; absent, those findings are not made.
+     */
+    written?: Readonly<Record<string, unknown>>;
     /** How people and the exported kubeconfig sign in. Undefined: no sign-in findings. */
     signIn?: SignIn;
     /** What the guardrails pack (policy/) reports for these registrations. */
@@ -171,9 +177,6 @@ function clusterFindings(ctx: FindingContext): FactFinding[] {
         });
     }
     const audit = ctx.config.auditLogs;
-    const trail = audit.categories.filter((c) =>
-        ["kube-audit-admin", "kube-audit", "guard"].includes(c),
-    );
     if (!audit.enabled || ctx.index.ofType(TYPES.diagnosticSetting).length === 0) {
         out.push({
             code: "audit-logs-off",
@@ -183,14 +186,25 @@ function clusterFindings(ctx: FindingContext): FactFinding[] {
                 "the cluster keeps no audit trail: nobody can see who did what with an Entra token or how Azure RBAC decided (built-in 245fc9df reports it); leave aks-entra:auditLogs on (the default)",
             facts: fact("audit-logs"),
         });
-    } else if (!trail.includes("guard") || !trail.some((c) => c.startsWith("kube-audit"))) {
-        out.push({
-            code: "audit-logs-partial",
-            severity: "medium",
-            subject,
-            message: `aks-entra:auditLogs.categories ${JSON.stringify(audit.categories)} miss ${trail.includes("guard") ? "kube-audit-admin (who changed what)" : "guard (how Entra and Azure RBAC decided)"}: the audit trail has a gap`,
-            facts: fact("audit-logs"),
-        });
+    } else {
+        // Every part of the trail that is missing, named at once.
+        const missing = [
+            ...(audit.categories.some((c) => c === "kube-audit-admin" || c === "kube-audit")
+                ? []
+                : ["kube-audit-admin (who changed what)"]),
+            ...(audit.categories.includes("guard")
+                ? []
+                : ["guard (how Entra and Azure RBAC decided)"]),
+        ];
+        if (missing.length > 0) {
+            out.push({
+                code: "audit-logs-partial",
+                severity: "medium",
+                subject,
+                message: `aks-entra:auditLogs.categories ${JSON.stringify(audit.categories)} miss ${missing.join(" and ")}: the audit trail has ${missing.length === 1 ? "a gap" : "gaps"}`,
+                facts: fact("audit-logs"),
+            });
+        }
     }
     if ((systemPool(cluster)?.zones ?? []).length === 0) {
         out.push({
@@ -201,5 +215,21 @@ function clusterFindings(ctx: FindingContext): FactFinding[] {
                 "the system node pool has no availability zones: one datacenter failure stops the control-plane add-ons; set aks-entra:cluster.systemPool.zones",
         });
     }
+    const userPools = [
+        ...inlinePools(cluster).filter((p) => p.mode !== "System"),
+        ...ctx.index.ofType(TYPES.agentPool).flatMap((r) => agentPool(r) ?? []),
+    ].filter((p) => p.zones.length === 0 && p.mode !== "System");
+    if (userPools.length > 0) {
+        // The name config gives the pool (label POOL_LABEL of components/nodePools.ts, not imported:
+        // it loads the SDK); its AgentPool name has a hash of its settings.
+        const names = userPools.map((p) => p.labels["aks-entra/pool"] ?? p.name).sort();
+        out.push({
+            code: "no-availability-zones",
+            severity: "low",
+            subject: "aks-entra:cluster.userPools",
+            message: `user pool${names.length === 1 ? "" : "s"} ${names.join(", ")} ${names.length === 1 ? "has" : "have"} no availability zones: one datacenter failure takes ${names.length === 1 ? "its" : "their"} nodes and the workloads on them; set zones on ${names.length === 1 ? "it" : "each"} in aks-entra:cluster.userPools (a pool's zones are fixed when it is created: the change creates a new pool)`,
+        });
+    }
+    out.push(...upgradeFindings(cluster.inputs, subject));
     return out;
 }

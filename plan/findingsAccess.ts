@@ -80,6 +80,34 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
         }
     }
 
+    // Admin or write on the whole cluster, short of cluster-admin. AKS's built-in roles: RBAC Writer
+    // reads Secrets and runs pods as any service account, RBAC Admin also writes Roles and
+    // RoleBindings; "Applying this role at cluster scope will give access across all namespaces"
+    // (docs/azure-facts.md, "Cluster-wide AKS RBAC roles").
+    for (const g of grants.filter((x) => x.scope === "cluster" && x.via === "azure-rbac")) {
+        const p = principals.get(g.principal);
+        if (!p || p.membersByPim || p.clusterAdminGroup) continue;
+        const every =
+            "in every namespace, present and future, it reads Secrets and runs pods as any service account (so with any workload identity)";
+        const writer = g.roleKey === `azure:${AKS_ROLES.rbacWriter}`;
+        const admin = g.roleKey === `azure:${AKS_ROLES.rbacAdmin}`;
+        if (p.kind === "pipeline" && (writer || admin)) {
+            out.push({
+                code: "pipeline-cluster-wide-write",
+                severity: "high",
+                subject: g.principal,
+                message: `${name(g.principal)} gets ${g.role} on the whole cluster (aks-entra:pipelines clusterAccess ${admin ? "admin" : "writer"}): ${every}, for any workflow that signs in as it; give it namespaceAccess writer in the namespaces it deploys to`,
+            });
+        } else if (p.kind === "group" && admin) {
+            out.push({
+                code: "cluster-wide-admin",
+                severity: "high",
+                subject: g.principal,
+                message: `${name(g.principal)} gets ${g.role} on the whole cluster (aks-entra:clusterAccess admin): ${every}, and writes Roles and RoleBindings there, so it can give itself or anyone any namespaced right; give admin per namespace (aks-entra:namespaces[].access) or just in time (aks-entra:jit)`,
+            });
+        }
+    }
+
     // Privileged Azure roles, named even when config gave them by GUID.
     const privileged = new Set<Grant>();
     for (const g of grants.filter((x) => x.via === "azure-rbac")) {

@@ -1,19 +1,13 @@
 // Findings about the configuration itself: keys left at their defaults (with the value the default
 // takes), documentation IP ranges and example object ids left over from a copied Pulumi.dev.yaml,
-// a Kubernetes version past (or near) AKS end of support. Pure module; today is a parameter.
+// a Kubernetes version near AKS end of support or newer than the table. Pure module; today is a parameter.
 import ipaddr from "ipaddr.js";
-import {
-    AKS_MINORS,
-    isoDay,
-    LAST_UPDATED,
-    supportedMinors,
-    versionSupport,
-} from "../components/aksVersions";
+import { AKS_MINORS, TABLE_TEXT, versionInstead, versionSupport } from "../components/aksVersions";
 import type { StackConfig } from "../components/config";
 import type { FactFinding } from "./dedupe";
-import { DOCUMENTATION_RANGES, EXAMPLE_OBJECT_IDS } from "./examples";
+import { DOCUMENTATION_RANGES } from "./examples";
 import type { FindingContext } from "./findings";
-import { compareText } from "./model";
+import { idFindings } from "./findingsIds";
 import { strings } from "./registrations";
 
 /**
@@ -58,17 +52,6 @@ export function defaultValue(config: StackConfig, key: string): string {
     return DEFAULT_VALUES[key]?.(config) ?? configValue(config, key);
 }
 
-/** Every string in the validated config with its key path (`groups.sre`, `admins.members[0]`). */
-function strings_(value: unknown, path: string, out: [string, string][]): void {
-    if (typeof value === "string") {
-        out.push([path, value.toLowerCase()]);
-    } else if (Array.isArray(value)) {
-        value.forEach((v, i) => strings_(v, `${path}[${i}]`, out));
-    } else if (value !== null && typeof value === "object") {
-        for (const [k, v] of Object.entries(value)) strings_(v, path ? `${path}.${k}` : k, out);
-    }
-}
-
 /** `today` defaults to the real date: the plan judges the version on the day it runs. */
 export function configFindings(ctx: FindingContext, today: Date = new Date()): FactFinding[] {
     const { config, index } = ctx;
@@ -102,29 +85,23 @@ export function configFindings(ctx: FindingContext, today: Date = new Date()): F
         });
     }
 
-    // Example object ids: a stack file copied from Pulumi.dev.yaml and not fully edited.
-    const found: [string, string][] = [];
-    strings_(config, "", found);
-    // One path per id, the one a reader edits: the alias under groups, else the object id itself.
-    const preference = (path: string) => [
-        path.startsWith("groups.") ? 0 : 1,
-        path.endsWith(".label") ? 1 : 0,
-    ];
-    const paths = new Map<string, string>();
-    for (const [path, value] of found.sort((a, b) => compareText(a[0], b[0]))) {
-        if (!EXAMPLE_OBJECT_IDS.includes(value)) continue;
-        const seen = paths.get(value);
-        const [p1, p2] = preference(path);
-        const [s1, s2] = seen === undefined ? [2, 2] : preference(seen);
-        if (p1 < s1 || (p1 === s1 && p2 < s2)) paths.set(value, path);
-    }
-    if (paths.size > 0) {
-        const where = [...paths.values()].sort();
+    out.push(...idFindings(config));
+
+    // deployer.clusterAdmin true is honoured only when the stack makes Kubernetes objects.
+    const deployer = ctx.written?.["aks-entra:deployer"];
+    if (
+        config.namespaces.length === 0 &&
+        config.deployer.clusterAdmin &&
+        deployer !== null &&
+        typeof deployer === "object" &&
+        (deployer as Record<string, unknown>).clusterAdmin === true
+    ) {
         out.push({
-            code: "example-object-ids",
-            severity: "medium",
-            subject: "stack",
-            message: `${paths.size} object id${paths.size === 1 ? " is an example id" : "s are the example ids"} of Pulumi.dev.yaml (aks-entra:${where.join(", aks-entra:")}): this stack file looks copied; use your tenant's groups and users`,
+            code: "deployer-cluster-admin-unused",
+            severity: "low",
+            subject: "aks-entra:deployer.clusterAdmin",
+            message:
+                "aks-entra:deployer.clusterAdmin is true but grants nothing: the stack has no aks-entra:namespaces, so it makes no Kubernetes objects and gives the deployer no AKS RBAC Cluster Admin (nor waits for one); remove the key, or add the namespaces it was meant for",
         });
     }
     return out;
@@ -136,9 +113,10 @@ const month = (ym: string) => `${MONTHS[Number(ym.slice(5, 7)) - 1]} ${ym.slice(
 
 /**
  * aks-entra:kubernetesVersion judged by the AKS release calendar table (components/aksVersions.ts,
- * docs/azure-facts.md "AKS Kubernetes versions") on `today`: HIGH past AKS end of support (AKS
- * refuses to create the cluster, K8sVersionNotSupported), MEDIUM within 60 days of it, LOW when the
- * table does not know the minor as generally available. Nothing when supported or unset.
+ * docs/azure-facts.md "AKS Kubernetes versions") on `today`: MEDIUM within 60 days of AKS end of
+ * support, LOW when the table does not know the minor as generally available. Nothing when
+ * supported or unset; a version past the end is no finding but refused by config validation
+ * (versionRefusal), in the plan as in `pulumi up`.
  */
 export function kubernetesVersionFinding(
     config: Pick<StackConfig, "kubernetesVersion" | "location">,
@@ -148,13 +126,7 @@ export function kubernetesVersionFinding(
     const v = config.kubernetesVersion;
     if (v === undefined || s.minor === undefined) return undefined;
     const key = "aks-entra:kubernetesVersion";
-    const table = `the AKS release calendar, table of ${LAST_UPDATED}`;
     const check = `az aks get-versions --location ${config.location}`;
-    const minors = supportedMinors(today);
-    const instead =
-        minors.length > 0
-            ? `a supported minor (${minors.join(", ")})`
-            : `a minor that ${check} lists`;
     const finding = (severity: FactFinding["severity"], message: string): FactFinding => ({
         code: "kubernetes-version",
         severity,
@@ -162,36 +134,20 @@ export function kubernetesVersionFinding(
         message,
     });
     switch (s.status) {
-        case "ended": {
-            const until =
-                s.endOfLife === undefined
-                    ? `older than every minor in ${table}`
-                    : `end of support ${s.endOfLife} per ${table}`;
-            // A minor past AKS support may still be in LTS: AKS's K8sVersionNotSupported then says
-            // "only available for Long-Term Support", which supportPlan KubernetesOfficial is not.
-            const lts =
-                s.row && s.row.ltsEndOfLife >= isoDay(today)
-                    ? `; AKS Long-Term Support covers ${s.minor} to ${s.row.ltsEndOfLife} but needs the Premium tier and supportPlan AKSLongTermSupport, which this stack does not set`
-                    : "";
-            return finding(
-                "high",
-                `AKS refuses to create a cluster at ${v} (${until}); set ${key} to ${instead} or leave it unset for AKS's default${lts}`,
-            );
-        }
         case "ending-soon": {
             const when =
                 s.daysLeft === 0 ? "today" : `in ${s.daysLeft} day${s.daysLeft === 1 ? "" : "s"}`;
             return finding(
                 "medium",
-                `AKS support for ${s.minor} ends ${s.endOfLife} (${when}, per ${table}); after that AKS refuses to create a cluster at ${v}: move ${key} to ${instead} or leave it unset for AKS's default`,
+                `AKS support for ${s.minor} ends ${s.endOfLife} (${when}, per ${TABLE_TEXT}); after that AKS refuses to create a cluster at ${v}: move ${key} to ${versionInstead(today, config.location)} or leave it unset for AKS's default`,
             );
         }
         case "unknown-newer": {
             const why = !s.row
-                ? `is not in ${table} (newest ${AKS_MINORS[AKS_MINORS.length - 1].minor})`
+                ? `is not in ${TABLE_TEXT} (newest ${AKS_MINORS[AKS_MINORS.length - 1].minor})`
                 : s.row.gaPlanned
-                  ? `has only a planned GA (${month(s.row.ga)}) in ${table}`
-                  : `is not generally available until ${month(s.row.ga)} per ${table}`;
+                  ? `has only a planned GA (${month(s.row.ga)}) in ${TABLE_TEXT}`
+                  : `is not generally available until ${month(s.row.ga)} per ${TABLE_TEXT}`;
             const stale = !s.row || s.row.gaPlanned ? ": the table may be stale" : "";
             return finding("low", `${key} ${v} ${why}${stale}; check ${check}`);
         }

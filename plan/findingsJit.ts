@@ -144,5 +144,20 @@ export function jitFindings(ctx: FindingContext): FactFinding[] {
             message: `aks-entra:kubeloginMode is devicecode while Conditional Access policy "${strictest.name}" (${stateOf(strictest.state).words}) holds sign-ins to the cluster: device code sign-in does not work under Conditional Access (docs/azure-facts.md, failure mode 8), ${when}; use interactive or azurecli`,
         });
     }
+    // An approver who is also eligible: approval is then a peer's click inside the same group,
+    // not a check by someone else.
+    config.jit.forEach((j, i) => {
+        if (!j.requireApproval) return;
+        const eligible = new Set(j.eligible.map((e) => e.objectId.toLowerCase()));
+        const both = j.approvers.filter((a) => eligible.has(a.objectId.toLowerCase()));
+        if (both.length === 0) return;
+        const who = both.map((a) => `${a.kind} ${a.label}`).join(", ");
+        out.push({
+            code: "jit-approver-is-eligible",
+            severity: "medium",
+            subject: `aks-entra:jit[${i}].approvers`,
+            message: `aks-entra:jit[${i}] (${j.name}): ${who} both activate${both.length === 1 ? "s" : ""} and approve${both.length === 1 ? "s" : ""}: any eligible member can approve another's ${j.role} activation, so approval is no check by someone else; name approvers who are not eligible`,
+        });
+    });
     return out;
 }

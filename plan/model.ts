@@ -13,6 +13,9 @@ import type { SignIn } from "./signIn";
  */
 export const SCHEMA_VERSION = 3;
 
+/** What the plan and its diff show instead of a secret value. */
+export const SECRET = "[secret]";
+
 export type PrincipalKind =
     | "group"
     | "user"

@@ -12,11 +12,18 @@ import {
     LAST_UPDATED,
     SOURCE,
     supportedMinors,
+    versionInstead,
+    versionRefusal,
     versionSupport,
 } from "../components/aksVersions";
-import { kubernetesVersionProblem, MIN_KUBERNETES_MINOR } from "../components/config";
+import {
+    ConfigError,
+    configFromPulumi,
+    kubernetesVersionProblem,
+    pulumiConfigMap,
+} from "../components/config";
 import { kubernetesVersionFinding } from "../plan/findingsConfig";
-import { DEV_FILE, findingLines, plan, readConfig, readPlan, type Run, variant } from "./planRun";
+import { DEV_FILE, plan, readConfig, readPlan, type Run, variant } from "./planRun";
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const validDay = (s: string) =>
@@ -45,8 +52,7 @@ describe("AKS Kubernetes versions: the release calendar table", () => {
         assert.ok(SOURCE.pageDate <= LAST_UPDATED);
     });
 
-    it("has one row per minor, oldest first, from the oldest minor the config accepts", () => {
-        assert.equal(AKS_MINORS[0].minor, `1.${MIN_KUBERNETES_MINOR}`);
+    it("has one row per minor, oldest first, each a version the config can parse", () => {
         AKS_MINORS.forEach((r, i) => {
             assert.match(r.minor, /^1\.\d+$/);
             assert.equal(kubernetesVersionProblem(r.minor), undefined, r.minor);
@@ -162,29 +168,64 @@ describe("AKS Kubernetes versions: versionSupport on fixed days", () => {
     });
 });
 
+describe("AKS Kubernetes versions: one rule refuses what AKS no longer creates", () => {
+    const table = `the AKS release calendar, table of ${LAST_UPDATED}`;
+    const refusal = (version: string, day: string) =>
+        versionRefusal(version, on(day), "westeurope");
+    /** The problems config validation lists for `kubernetesVersion` on `day`. */
+    const problems = (kubernetesVersion: string, day: string) => {
+        try {
+            configFromPulumi(
+                pulumiConfigMap({
+                    "aks-entra:location": "westeurope",
+                    "aks-entra:kubernetesVersion": kubernetesVersion,
+                    "aks-entra:cluster": { autoUpgradeChannel: "none" },
+                }),
+                on(day),
+            );
+            return [];
+        } catch (e) {
+            assert.ok(e instanceof ConfigError, String(e));
+            return e.problems;
+        }
+    };
+
+    it("refuses last year's minor and one older than the table with the same rule and wording", () => {
+        assert.deepEqual(problems("1.33", LAST_UPDATED), [
+            `aks-entra:kubernetesVersion "1.33" is a version AKS no longer creates clusters at (end of support 2026-07-31 per ${table}); use a supported minor (1.35, 1.36) or remove the key for AKS's default; AKS Long-Term Support covers 1.33 to 2027-07-31 but needs the Premium tier and supportPlan AKSLongTermSupport, which this stack does not set`,
+        ]);
+        assert.deepEqual(problems("1.24.0", LAST_UPDATED), [
+            `aks-entra:kubernetesVersion "1.24.0" is a version AKS no longer creates clusters at (older than every minor in ${table}); use a supported minor (1.35, 1.36) or remove the key for AKS's default`,
+        ]);
+        // Past LTS too: no LTS note.
+        assert.equal(
+            refusal("1.29", LAST_UPDATED),
+            `is a version AKS no longer creates clusters at (end of support 2025-03-31 per ${table}); use a supported minor (1.35, 1.36) or remove the key for AKS's default`,
+        );
+        // A table so old that nothing in it is supported points at the live list.
+        assert.equal(
+            refusal("1.33", "2031-01-01"),
+            `is a version AKS no longer creates clusters at (end of support 2026-07-31 per ${table}); use a minor that az aks get-versions --location westeurope lists or remove the key for AKS's default`,
+        );
+    });
+
+    it("refuses from the day after the end of support, not before", () => {
+        assert.deepEqual(problems("1.33", "2026-07-31"), []);
+        assert.equal(problems("1.33", "2026-08-01").length, 1);
+        assert.equal(refusal("1.35", LAST_UPDATED), undefined);
+        assert.equal(refusal("1.38", LAST_UPDATED), undefined);
+    });
+});
+
 describe("AKS Kubernetes versions: the plan's kubernetes-version finding", function () {
     this.timeout(300_000);
     const finding = (kubernetesVersion: string | undefined, day: string) =>
         kubernetesVersionFinding({ kubernetesVersion, location: "westeurope" }, on(day));
     const table = `the AKS release calendar, table of ${LAST_UPDATED}`;
 
-    it("HIGH past AKS end of support, naming the date, the table and the supported minors", () => {
-        assert.deepEqual(finding("1.33", LAST_UPDATED), {
-            code: "kubernetes-version",
-            severity: "high",
-            subject: "aks-entra:kubernetesVersion",
-            message: `AKS refuses to create a cluster at 1.33 (end of support 2026-07-31 per ${table}); set aks-entra:kubernetesVersion to a supported minor (1.35, 1.36) or leave it unset for AKS's default; AKS Long-Term Support covers 1.33 to 2027-07-31 but needs the Premium tier and supportPlan AKSLongTermSupport, which this stack does not set`,
-        });
-        // Past LTS too: no LTS note.
-        assert.equal(
-            finding("1.29", LAST_UPDATED)?.message,
-            `AKS refuses to create a cluster at 1.29 (end of support 2025-03-31 per ${table}); set aks-entra:kubernetesVersion to a supported minor (1.35, 1.36) or leave it unset for AKS's default`,
-        );
-        // A table so old that nothing in it is supported points at the live list.
-        assert.equal(
-            finding("1.33", "2031-01-01")?.message,
-            `AKS refuses to create a cluster at 1.33 (end of support 2026-07-31 per ${table}); set aks-entra:kubernetesVersion to a minor that az aks get-versions --location westeurope lists or leave it unset for AKS's default`,
-        );
+    it("no finding past AKS end of support: config validation refuses such a version", () => {
+        assert.equal(finding("1.33", LAST_UPDATED), undefined);
+        assert.equal(finding("1.24.0", LAST_UPDATED), undefined);
     });
 
     it("MEDIUM within 60 days of the end", () => {
@@ -230,37 +271,36 @@ describe("AKS Kubernetes versions: the plan's kubernetes-version finding", funct
             const stale = variant(DEV_FILE, path.join(tmp, "stale.yaml"), (c) => {
                 c["aks-entra:kubernetesVersion"] = "1.33";
             });
-            [runs.dev, runs.stale] = await Promise.all([
+            const ancient = variant(DEV_FILE, path.join(tmp, "ancient.yaml"), (c) => {
+                c["aks-entra:kubernetesVersion"] = "1.24";
+            });
+            [runs.dev, runs.stale, runs.ancient] = await Promise.all([
                 plan("--json", json("dev")),
-                plan("--config", stale, "--json", json("stale")),
+                plan("--config", stale, "--stack", "dev"),
+                plan("--config", ancient, "--stack", "dev"),
             ]);
             assert.equal(runs.dev.code, 0, runs.dev.stderr);
-            assert.equal(runs.stale.code, 0, runs.stale.stderr);
         });
 
         after(() => rmSync(tmp, { recursive: true, force: true }));
 
-        it("flags a config pinned to 1.33 HIGH", () => {
-            const found = readPlan(json("stale")).findings.filter(
-                (f) => f.code === "kubernetes-version",
-            );
-            // The supported minors named depend on the day the plan runs; the rest does not.
-            const expected = kubernetesVersionFinding(
-                { kubernetesVersion: "1.33", location: "westeurope" },
-                new Date(),
-            );
-            assert.deepEqual(found, [expected]);
-            assert.equal(found[0].severity, "high");
-            assert.ok(
-                found[0].message.startsWith(
-                    `AKS refuses to create a cluster at 1.33 (end of support 2026-07-31 per ${table}); set aks-entra:kubernetesVersion to `,
-                ),
-                found[0].message,
-            );
-            assert.deepEqual(
-                findingLines(runs.stale).filter((l) => l.includes("kubernetes-version")),
-                [`HIGH    kubernetes-version: ${found[0].message}`],
-            );
+        it("refuses 1.33 and 1.24 alike, exit 1, before evaluating anything", () => {
+            // The minors named depend on the day the plan runs; the rest does not.
+            const instead = versionInstead(new Date(), "westeurope");
+            const rule = (v: string, until: string) =>
+                `  - aks-entra:kubernetesVersion "${v}" is a version AKS no longer creates clusters at (${until}); use ${instead} or remove the key for AKS's default`;
+            for (const [r, line] of [
+                [runs.stale, rule("1.33", `end of support 2026-07-31 per ${table}`)],
+                [runs.ancient, rule("1.24", `older than every minor in ${table}`)],
+            ] as const) {
+                assert.equal(r.code, 1, r.stderr);
+                assert.equal(r.stdout, "");
+                assert.ok(
+                    r.stderr.split("\n").some((l) => l.startsWith(line)),
+                    `${line}\n${r.stderr}`,
+                );
+                assert.doesNotMatch(r.stderr, /evaluating index\.ts/);
+            }
         });
 
         it("has no kubernetes-version finding for the dev stack", () => {

@@ -48,6 +48,21 @@ const CASES: BadInput[] = [
         ],
     },
     {
+        what: "a key without the aks-entra: prefix (protect: true)",
+        config: { ...min(), protect: true },
+        problems: [
+            'aks-entra:protect is written "protect" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
+        ],
+    },
+    {
+        what: "a misspelled namespace, and an unknown key without one",
+        config: { ...min(), "aks_entra:protect": true, protcet: true },
+        problems: [
+            'aks-entra:protect is written "aks_entra:protect" in the stack file, in namespace "aks_entra", not aks-entra, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
+            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "aks-entra:protect"?',
+        ],
+    },
+    {
         what: "a region's display name instead of its name",
         config: min({ location: "West Europe" }),
         problems: [
@@ -1020,16 +1035,16 @@ const CASES: BadInput[] = [
     },
     {
         what: "a pinned version with the stable upgrade channel",
-        config: min({ kubernetesVersion: "1.33", cluster: { autoUpgradeChannel: "stable" } }),
+        config: min({ kubernetesVersion: "1.40", cluster: { autoUpgradeChannel: "stable" } }),
         problems: [
-            'aks-entra:kubernetesVersion "1.33" is pinned but cluster.autoUpgradeChannel "stable" moves the minor version; the next pulumi up would try to downgrade. Remove kubernetesVersion or use autoUpgradeChannel patch/none',
+            'aks-entra:kubernetesVersion "1.40" is pinned but cluster.autoUpgradeChannel "stable" moves the minor version; the next pulumi up would try to downgrade. Remove kubernetesVersion or use autoUpgradeChannel patch/none',
         ],
     },
     {
         what: "a pinned patch with the patch upgrade channel",
-        config: min({ kubernetesVersion: "1.33.2" }),
+        config: min({ kubernetesVersion: "1.40.2" }),
         problems: [
-            'aks-entra:kubernetesVersion "1.33.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.33") or use autoUpgradeChannel none',
+            'aks-entra:kubernetesVersion "1.40.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.40") or use autoUpgradeChannel none',
         ],
     },
     {

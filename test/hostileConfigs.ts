@@ -1,5 +1,6 @@
 // Hostile configurations: each passed validation once and then misbehaved, or hid other problems
 // behind its first one (issue "Config and plan that tell the truth"). Every message is exact.
+import { LAST_UPDATED, versionInstead } from "../components/aksVersions";
 import {
     ARM_ID,
     type BadInput,
@@ -14,6 +15,11 @@ import {
 } from "./configCases";
 
 const NIL = "00000000-0000-0000-0000-000000000000";
+/**
+ * How a version older than the AKS release calendar table is refused (rules/version.ts); the
+ * minors to use instead are the table's on the day the suite runs.
+ */
+const OLDER_THAN_TABLE = `is a version AKS no longer creates clusters at (older than every minor in the AKS release calendar, table of ${LAST_UPDATED}); use ${versionInstead(new Date(), "westeurope")} or remove the key for AKS's default`;
 const OTHER = "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
 const ALLOWED_KEYS =
@@ -43,7 +49,7 @@ export const HOSTILE: BadInput[] = [
         what: "problems in every section, all listed at once",
         config: min({
             location: "West Europe",
-            kubernetesVersion: "1.33.2",
+            kubernetesVersion: "1.40.2",
             cluster: {
                 systemPool: { vmSize: "D4", minCount: 5, maxCount: 3 },
                 privateCluster: true,
@@ -108,7 +114,7 @@ export const HOSTILE: BadInput[] = [
             `aks-entra:deployer.objectId "${NIL}" is the nil GUID, which no Entra object has`,
             'aks-entra:protect "no" is not a boolean (true or false)',
             "aks-entra:cluster.systemPool.minCount 5 is above maxCount 3",
-            'aks-entra:kubernetesVersion "1.33.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.33") or use autoUpgradeChannel none',
+            'aks-entra:kubernetesVersion "1.40.2" pins a patch but cluster.autoUpgradeChannel "patch" moves it; give the minor only (e.g. "1.40") or use autoUpgradeChannel none',
             "aks-entra:cluster.authorizedIpRanges cannot be combined with cluster.privateCluster: true (a private API server has no public endpoint to restrict); remove one",
             "aks-entra:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges",
             "aks-entra:admins.createGroup is false and admins.existingGroupObjectIds is empty; the cluster needs at least one admin group: set createGroup: true or list an existing group",
@@ -338,14 +344,24 @@ export const HOSTILE: BadInput[] = [
         what: "kubernetesVersion: 1.30 unquoted (YAML reads 1.3)",
         config: min({ kubernetesVersion: 1.3 }),
         problems: [
-            'aks-entra:kubernetesVersion "1.3" is not a Kubernetes version AKS offers (1.27 or later); an unquoted 1.30 in YAML arrives as the number 1.3: quote the version ("1.30")',
+            `aks-entra:kubernetesVersion "1.3" ${OLDER_THAN_TABLE}; an unquoted 1.30 in YAML arrives as the number 1.3: quote the version ("1.30")`,
         ],
     },
     {
         what: "a Kubernetes version AKS never offered",
         config: min({ kubernetesVersion: "1.20" }),
+        problems: [`aks-entra:kubernetesVersion "1.20" ${OLDER_THAN_TABLE}`],
+    },
+    {
+        what: "a Kubernetes version AKS no longer creates clusters at (1.24.0)",
+        config: min({ kubernetesVersion: "1.24.0", cluster: { autoUpgradeChannel: "none" } }),
+        problems: [`aks-entra:kubernetesVersion "1.24.0" ${OLDER_THAN_TABLE}`],
+    },
+    {
+        what: "a Kubernetes version that is not 1.x",
+        config: min({ kubernetesVersion: "2.0" }),
         problems: [
-            'aks-entra:kubernetesVersion "1.20" is not a Kubernetes version AKS offers (1.27 or later)',
+            'aks-entra:kubernetesVersion "2.0" is not a Kubernetes version AKS offers (Kubernetes 1.x)',
         ],
     },
     {

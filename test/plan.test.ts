@@ -375,6 +375,37 @@ describe("offline plan (npm run plan)", function () {
             assert.equal(r.stdout, "");
         });
 
+        it("refuses a stack file without its config: map, empty, or with a key beside config:, by name, exit 1", async () => {
+            const flat = out("flat.yaml");
+            writeFileSync(flat, "aks-entra:location: westeurope\naks-entra:protect: true\n");
+            const empty = out("empty.yaml");
+            writeFileSync(empty, "# nothing yet\n");
+            const beside = out("beside.yaml");
+            writeFileSync(beside, "config:\n  aks-entra:location: westeurope\nprotect: true\n");
+            const [r, e, b] = await Promise.all([
+                plan("--config", flat, "--stack", "flat"),
+                plan("--config", empty, "--stack", "empty"),
+                plan("--config", beside, "--stack", "beside"),
+            ]);
+            const form = 'every key belongs under a top-level "config:" map, as in Pulumi.dev.yaml';
+            assert.equal(r.code, 1, r.stderr);
+            assert.equal(
+                r.stderr.split("\n").slice(1).join("\n"),
+                `plan: ${flat} has no "config:" map (its top-level keys: aks-entra:location, aks-entra:protect); ${form}: indent the <namespace>:<key> entries under config:\n`,
+            );
+            assert.equal(e.code, 1, e.stderr);
+            assert.equal(
+                e.stderr.split("\n").slice(1).join("\n"),
+                `plan: ${empty} is empty; ${form}\n`,
+            );
+            assert.equal(b.code, 1, b.stderr);
+            assert.equal(
+                b.stderr.split("\n").slice(1).join("\n"),
+                `plan: ${beside} has top-level key "protect" that Pulumi never reads (a stack file has config, secretsprovider, encryptedkey, encryptionsalt, environment); ${form}, e.g. aks-entra:protect\n`,
+            );
+            assert.doesNotMatch(r.stderr + e.stderr, /location is required/);
+        });
+
         it("rejects unknown options with the usage, exit 1", async () => {
             const r = await planProcess("--frobnicate");
             assert.equal(r.code, 1);

@@ -6,6 +6,8 @@ import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { TYPES } from "../offline/types";
+import { propertyChanges } from "../plan/diff";
+import { changedParts } from "../plan/diffRender";
 import { immutableChanges } from "../plan/immutable";
 import {
     DEPLOYER,
@@ -77,7 +79,15 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
         const base = out("dev.json");
         [runs.maxCount, runs.refused, runs.userPoolAdded, runs.userPoolResized] = await Promise.all(
             [
-                planDiff(maxCount, "dev", base),
+                planDiff(
+                    maxCount,
+                    "dev",
+                    base,
+                    "--diff-json",
+                    out("max-count-diff.json"),
+                    "--markdown",
+                    out("max-count.md"),
+                ),
                 planDiff(refused, "dev", base),
                 planDiff(
                     userPoolAdded,
@@ -186,11 +196,72 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.equal(r.code, 0, r.stderr);
             assert.match(r.stdout, /^Access: unchanged$/m);
             assert.match(r.stdout, /^Resources: 0 added, 0 removed, 1 changed$/m);
-            assert.match(
-                r.stdout,
-                /^ {2}~ changed {2}azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps \(pool apps[0-9a-f]{4}\)$/m,
-            );
+            const lines = r.stdout.split("\n");
+            const at = lines.findIndex((l) => l.includes(" aks-entra-cluster-pool-apps "));
+            const pool = /\(pool (apps[0-9a-f]{4})\)$/.exec(lines[at])?.[1] ?? "";
+            // The property that changed, with its old and new value (the parts that differ).
+            assert.deepEqual(lines.slice(at, at + 2), [
+                `  ~ changed  azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps (pool ${pool})`,
+                `      pool ${pool}: autoscale 3-10 -> autoscale 3-12`,
+            ]);
             assert.doesNotMatch(r.stdout, /Refused/);
+            // The same change in the Markdown and, whole, in the diff's JSON.
+            assert.match(
+                readFileSync(out("max-count.md"), "utf8"),
+                new RegExp(
+                    `^\\| azure-native:containerservice:AgentPool aks-entra-cluster-pool-apps \\| pool ${pool} \\| autoscale 3-10 \\| autoscale 3-12 \\|$`,
+                    "m",
+                ),
+            );
+            const json = JSON.parse(readFileSync(out("max-count-diff.json"), "utf8")) as {
+                schemaVersion: number;
+                resources: { kind: string; properties: string[]; changes: unknown[] }[];
+            };
+            assert.equal(json.schemaVersion, 3);
+            const whole = (max: number) =>
+                `User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-${max}, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, label aks-entra/pool=apps, label workload-class=general`;
+            assert.deepEqual(
+                json.resources.map((x) => [x.kind, x.properties, x.changes]),
+                [
+                    [
+                        "changed",
+                        [`pool ${pool}`],
+                        [{ property: `pool ${pool}`, before: whole(10), after: whole(12) }],
+                    ],
+                ],
+            );
+        });
+
+        it("--diff shows each changed property's old and new value, never a secret input's", () => {
+            const base = {
+                properties: { secretInputs: "kubeconfig", kubeconfig: "a", tier: "Free" },
+            };
+            const now = {
+                properties: {
+                    secretInputs: "kubeconfig",
+                    kubeconfig: "b",
+                    tier: "Standard",
+                    network: "azure overlay, policy cilium",
+                },
+            };
+            assert.deepEqual(propertyChanges(base, now), [
+                { property: "kubeconfig", before: "[secret]", after: "[secret]" },
+                { property: "network", before: undefined, after: "azure overlay, policy cilium" },
+                { property: "tier", before: "Free", after: "Standard" },
+            ]);
+            assert.deepEqual(changedParts({ property: "p", before: "a, b, c", after: "a, c, d" }), [
+                "b",
+                "d",
+            ]);
+            assert.deepEqual(changedParts({ property: "p", before: "a, b", after: "a" }), [
+                "b",
+                "(none)",
+            ]);
+            assert.deepEqual(changedParts({ property: "p", before: "a, b", after: "b, a" }), [
+                "a, b",
+                "b, a",
+            ]);
+            assert.deepEqual(changedParts({ property: "p", after: "x" }), ["(none)", "x"]);
         });
 
         it("--diff reports a user pool's new VM size as a replacement, created before the old pool goes, exit 4", () => {
@@ -325,8 +396,13 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.match(
                 runs.prodMedium.stderr,
                 // The dev stack's JIT entries: cluster-admin of jit oncall-admin, eligible-already-held
-                // (payments-devs) and standing-cluster-admin-with-jit x3 (test/planJit.test.ts).
-                /^plan: exit 5: 9 findings at or above medium \(--fail-on medium\)$/m,
+                // (payments-devs) and standing-cluster-admin-with-jit x3 (test/planJit.test.ts);
+                // placeholder-ids: the dev file's example subscription in its resource ids.
+                /^plan: exit 5: 10 findings at or above medium \(--fail-on medium\)$/m,
+            );
+            assert.match(
+                runs.prodMedium.stdout,
+                /^MEDIUM {2}placeholder-ids: 1 id is a placeholder /m,
             );
         });
 

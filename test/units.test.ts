@@ -395,6 +395,11 @@ describe("the fake AKS refuses what AKS refuses (offline/fakes.ts)", function ()
             "a cluster needs at least one System mode agent pool",
         ],
         [
+            "a Kubernetes version past AKS end of support",
+            { kubernetesVersion: "1.24.0" },
+            "K8sVersionNotSupported: version 1.24.0 is not supported in this region (past AKS end of support)",
+        ],
+        [
             "a service range wider than /12",
             { networkProfile: { ...valid.networkProfile, serviceCidr: "10.0.0.0/11" } },
             "serviceCidr 10.0.0.0/11 is too large; the mask must be >= 12",

@@ -23,13 +23,6 @@ export const MAX_TAGS = 50;
 export const KUBELET_GRANT_WAIT = { min: 60, max: 120, default: 120 } as const;
 /** Tags the stack puts on every resource it tags (components/stack.ts); config may not set them. */
 export const STACK_TAG_NAMES = ["managed-by", "aks-entra-project", "aks-entra-stack"] as const;
-/**
- * The oldest Kubernetes minor this project accepts. AKS has offered nothing older for years
- * (https://learn.microsoft.com/azure/aks/supported-kubernetes-versions); below it a version is a
- * typo or a YAML number (`1.30` unquoted arrives as 1.3).
- */
-export const MIN_KUBERNETES_MINOR = 27;
-
 export const KUBELOGIN_MODES = [
     "azurecli",
     "workloadidentity",

@@ -12,7 +12,7 @@ import { NAMESPACE } from "./constants";
 import { draftOf } from "./draft";
 import { asIssues, hostileInput, withoutFindings } from "./hostile";
 import { ConfigError, describeIssue, unknownKeyProblem } from "./messages";
-import { rawConfig } from "./pulumi";
+import { namespaceProblems, rawConfig } from "./pulumi";
 import { GroupAliases } from "./references";
 import { RULES, type RuleContext } from "./rules";
 import { CONFIG_KEYS, type ConfigKey, type Drafts, KEY_SCHEMAS, type Parsed } from "./schema";
@@ -37,7 +37,10 @@ export { clusterAdminPowers } from "./rules";
  * Parses and validates the raw `aks-entra:*` values (key without namespace -> decoded value).
  * Returns the typed configuration or throws a ConfigError listing every problem.
  */
-export function parseConfig(input: Readonly<Record<string, unknown>>): StackConfig {
+export function parseConfig(
+    input: Readonly<Record<string, unknown>>,
+    today: Date = new Date(),
+): StackConfig {
     // Own keys only, in a map without a prototype: `__proto__` or `constructor` is just a name.
     const raw = Object.assign(Object.create(null) as Record<string, unknown>, input);
     const problems: string[] = [];
@@ -77,7 +80,7 @@ export function parseConfig(input: Readonly<Record<string, unknown>>): StackConf
         set(draft, key, draftOf(value, [...issues, ...asIssues(findings)]));
     }
 
-    const ctx = ruleContext(draft, raw);
+    const ctx = ruleContext(draft, raw, today);
     for (const rule of RULES) problems.push(...rule(ctx));
     if (problems.length > 0) {
         throw new ConfigError(problems);
@@ -85,12 +88,13 @@ export function parseConfig(input: Readonly<Record<string, unknown>>): StackConf
     return buildConfig(parsed, ctx.groups);
 }
 
-function ruleContext(draft: Drafts, raw: Record<string, unknown>): RuleContext {
+function ruleContext(draft: Drafts, raw: Record<string, unknown>, today: Date): RuleContext {
     const writtenGroups = raw.groups !== null && typeof raw.groups === "object" ? raw.groups : {};
     const writtenNamespaces = Array.isArray(raw.namespaces) ? (raw.namespaces as unknown[]) : [];
     return {
         draft,
         raw,
+        today,
         groups: new GroupAliases(
             Object.entries(draft.groups ?? {}).flatMap(([alias, id]) =>
                 id === undefined ? [] : [[alias, id] as [string, string]],
@@ -107,8 +111,21 @@ function ruleContext(draft: Drafts, raw: Record<string, unknown>): RuleContext {
 
 /**
  * Reads this stack's configuration from Pulumi's config map (`namespace:key` -> text) and
- * validates it. The region comes from `aks-entra:location`, else `azure-native:location`.
+ * validates it on `today` (the real day unless a test pins it). The region comes from
+ * `aks-entra:location`, else `azure-native:location`.
  */
-export function configFromPulumi(all: Readonly<Record<string, string>>): StackConfig {
-    return parseConfig(rawConfig(all));
+export function configFromPulumi(
+    all: Readonly<Record<string, string>>,
+    today: Date = new Date(),
+): StackConfig {
+    // A key this program would never read is refused with the rest, not silently dropped.
+    const misplaced = namespaceProblems(all);
+    try {
+        const config = parseConfig(rawConfig(all), today);
+        if (misplaced.length === 0) return config;
+    } catch (e) {
+        if (!(e instanceof ConfigError) || misplaced.length === 0) throw e;
+        throw new ConfigError([...misplaced, ...e.problems]);
+    }
+    throw new ConfigError(misplaced);
 }

@@ -1,6 +1,8 @@
 // From Pulumi's config map (`namespace:key` -> text) to the raw values parseConfig takes.
 // Pure module.
+import { closest } from "../nearMiss";
 import { NAMESPACE } from "./constants";
+import { CONFIG_KEYS } from "./schema";
 
 /** Keys whose values are plain text: never JSON-decoded. */
 const TEXT_KEYS = ["location", "kubernetesVersion", "kubeloginMode"];
@@ -54,4 +56,37 @@ export function rawConfig(all: Readonly<Record<string, string>>): Record<string,
         raw.location = fallback;
     }
     return raw;
+}
+
+/**
+ * Keys of a config map that look meant for this stack but that the program never reads: a key
+ * without a namespace (`protect: true` in a stack file: Pulumi keys are `<namespace>:<name>`,
+ * pulumi/pulumi sdk/go/common/resource/config/key.go ParseKey) and a namespace that misspells
+ * aks-entra (`aks_entra:protect`, `AKS-Entra:protect`). Each is a problem naming the key and how
+ * to write it; other namespaces (azure-native:, pulumi:, ...) are not this program's business.
+ */
+export function namespaceProblems(all: Readonly<Record<string, unknown>>): string[] {
+    const problems: string[] = [];
+    const squash = (ns: string) => ns.toLowerCase().replace(/[^a-z0-9]/g, "");
+    for (const fullKey of Object.keys(all).sort()) {
+        const cut = fullKey.indexOf(":");
+        const namespace = cut < 0 ? undefined : fullKey.slice(0, cut);
+        if (namespace === NAMESPACE || (namespace && squash(namespace) !== squash(NAMESPACE))) {
+            continue;
+        }
+        const key = fullKey.slice(cut + 1);
+        const written =
+            namespace === undefined
+                ? "without a namespace"
+                : `in namespace "${namespace}", not ${NAMESPACE}`;
+        const known = (CONFIG_KEYS as string[]).includes(key);
+        const near = known ? undefined : closest(key, CONFIG_KEYS);
+        problems.push(
+            `${NAMESPACE}:${key} is written ${JSON.stringify(fullKey)} in the stack file, ${written}, so this program never reads it (config keys are <namespace>:<name>); ` +
+                (known
+                    ? `write "${NAMESPACE}:${key}"`
+                    : `and ${key} is not a known key; allowed: ${CONFIG_KEYS.join(", ")}${near === undefined ? "" : `; did you mean "${NAMESPACE}:${near}"?`}`),
+        );
+    }
+    return problems;
 }

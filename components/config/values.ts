@@ -3,7 +3,7 @@
 // key path and the value) or undefined. Pure module.
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
-import { ACTIVATION_MINUTES, MIN_KUBERNETES_MINOR, MIN_NODE_VCPUS } from "./constants";
+import { ACTIVATION_MINUTES, MIN_NODE_VCPUS } from "./constants";
 
 /** Validates one IPv4/IPv6 CIDR (or bare address); returns the problem or undefined. */
 export function cidrProblem(value: string): string | undefined {
@@ -131,7 +131,10 @@ export function githubRepositoryProblem(value: string): string | undefined {
     return undefined;
 }
 
-/** "1.33" or "1.33.2", and a minor AKS could offer. */
+/**
+ * "1.33" or "1.33.2". Whether AKS still creates clusters at it is the dated rule of
+ * rules/version.ts (components/aksVersions.ts), which needs the day.
+ */
 export function kubernetesVersionProblem(value: string): string | undefined {
     const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(value);
     if (!m) return 'is not a Kubernetes version (e.g. "1.33" or "1.33.2")';
@@ -140,14 +143,7 @@ export function kubernetesVersionProblem(value: string): string | undefined {
     if (canonical !== value) {
         return `is not a canonical Kubernetes version (no leading zeros); did you mean "${canonical}"?`;
     }
-    const [major, minor] = [Number(m[1]), Number(m[2])];
-    if (major !== 1 || minor < MIN_KUBERNETES_MINOR) {
-        const yaml =
-            major === 1 && m[3] === undefined && minor < 10
-                ? `; an unquoted ${major}.${minor}0 in YAML arrives as the number ${value}: quote the version ("${major}.${minor}0")`
-                : "";
-        return `is not a Kubernetes version AKS offers (1.${MIN_KUBERNETES_MINOR} or later)${yaml}`;
-    }
+    if (Number(m[1]) !== 1) return "is not a Kubernetes version AKS offers (Kubernetes 1.x)";
     return undefined;
 }
 

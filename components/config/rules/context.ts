@@ -10,6 +10,8 @@ export interface RuleContext {
     groups: GroupAliases;
     /** Namespace names as written, valid or not: references to them are checked against these. */
     declaredNamespaces: string[];
+    /** The day the config is read: what AKS still offers depends on it (rules/version.ts). */
+    today: Date;
 }
 
 /** A cross-field check: the problems it finds, each a whole message line. */

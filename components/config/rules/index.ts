@@ -14,6 +14,7 @@ import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { auditLogs, hardening } from "./security";
 import { tags } from "./tags";
+import { kubernetesVersion } from "./version";
 
 export { clusterAdminPowers } from "./namespaces";
 export { poolCount } from "./cluster";
@@ -22,6 +23,7 @@ export type { RuleContext } from "./context";
 export const RULES: readonly Rule[] = [
     nodePools,
     upgradeChannels,
+    kubernetesVersion,
     versionPin,
     apiServerAccess,
     network,
