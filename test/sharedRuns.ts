@@ -43,6 +43,26 @@ const STATEFUL: readonly (keyof RunOptions)[] = [
     "program",
 ];
 
+/**
+ * `make()` once per key in `memo`, its result or failure frozen; a key of undefined (inputs that
+ * are not plain data) is never shared.
+ */
+function shared<T>(
+    memo: Map<string, Promise<T>>,
+    key: string | undefined,
+    make: () => Promise<T>,
+): Promise<T> {
+    if (key === undefined) return make();
+    let result = memo.get(key);
+    if (!result) {
+        result = make().then(deepFreeze, (e: unknown) => {
+            throw deepFreeze(e);
+        });
+        memo.set(key, result);
+    }
+    return result;
+}
+
 const runs = new Map<string, Promise<RunResult>>();
 
 /**
@@ -51,15 +71,7 @@ const runs = new Map<string, Promise<RunResult>>();
  */
 export function sharedRun(options: RunOptions): Promise<RunResult> {
     const key = STATEFUL.some((k) => options[k] !== undefined) ? undefined : keyOf(options);
-    if (key === undefined) return runProgram(options);
-    let run = runs.get(key);
-    if (!run) {
-        run = runProgram(options).then(deepFreeze, (e: unknown) => {
-            throw deepFreeze(e);
-        });
-        runs.set(key, run);
-    }
-    return run;
+    return shared(runs, key, () => runProgram(options));
 }
 
 const evaluations = new Map<string, ReturnType<Evaluate>>();
@@ -69,19 +81,9 @@ const evaluations = new Map<string, ReturnType<Evaluate>>();
  * the tests, and plans of the same stack file, stack name, login and policy config evaluate once.
  * Rendering, --diff, --json and the exit code still run for every call.
  */
-export const sharedEvaluate: Evaluate = (input) => {
-    const key = keyOf(input);
-    if (key === undefined) return evaluatePlan(input);
-    let evaluation = evaluations.get(key);
-    if (!evaluation) {
-        evaluation = evaluatePlan(input).then(deepFreeze, (e: unknown) => {
-            throw deepFreeze(e);
-        });
-        evaluations.set(key, evaluation);
-    }
+export const sharedEvaluate: Evaluate = (input) =>
     // The timings a plan prints are this call's: a shared evaluation took no time.
-    return evaluation.then((e) => {
+    shared(evaluations, keyOf(input), () => evaluatePlan(input)).then((e) => {
         const now = performance.now();
         return { ...e, loaded: now, ran: now };
     });
-};
