@@ -1,7 +1,7 @@
 // Findings about who gets what: cluster-admin, privileged Azure roles, roles over whole
 // subscriptions or resource groups, pull-request pipelines that write, and Kubernetes access
 // without a kubeconfig. Pure module.
-import { AKS_ROLES, FORBIDDEN_ROLES, PRIVILEGED_ROLES } from "../components/roles";
+import { AKS_ROLES, FORBIDDEN_ROLES, holdsIdentities, PRIVILEGED_ROLES } from "../components/roles";
 import type { FactFinding } from "./dedupe";
 import type { FindingContext } from "./findings";
 import { activationText, describePrincipal } from "./labels";
@@ -86,11 +86,21 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
         const guid = g.roleKey.replace(/^azure:/, "");
         const role = PRIVILEGED_ROLES[guid];
         const s = scopes.get(g.scope);
-        if (!role || !s || (role.broadScopeOnly === true && !isBroad(s))) continue;
+        if (!role || !s) continue;
+        // Identity administration on one identity: a federated credential added to it, or the
+        // identity attached, and the holder signs in as it (issue 29, item 3). The one such grant
+        // the stack makes is the control plane's Operator on the kubelet identity.
+        const onIdentity = holdsIdentities(s.id) && !isBroad(s);
+        const kubeletGrant =
+            guid === AKS_ROLES.managedIdentityOperator &&
+            principals.get(g.principal)?.kind === "control-plane" &&
+            access.byIdentityId.get(s.id.toLowerCase())?.kind === "kubelet";
+        if (role.broadScopeOnly === true && (kubeletGrant || !(isBroad(s) || onIdentity))) continue;
         privileged.add(g);
         out.push({
             code: "privileged-role",
-            severity: isBroad(s) || FORBIDDEN_ROLES[guid] !== undefined ? "high" : "medium",
+            severity:
+                isBroad(s) || onIdentity || FORBIDDEN_ROLES[guid] !== undefined ? "high" : "medium",
             subject: g.principal,
             message: `${name(g.principal)} gets ${role.name} (${guid}) on ${s.label}: it ${role.why}; grant a narrower role on the resources it uses`,
             facts: [`privileged-role|${g.source}`],

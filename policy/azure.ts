@@ -18,8 +18,10 @@ export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
 
 /**
  * Identity administration: over a whole subscription or resource group these assign or rewrite
- * every user-assigned identity there (and so act as it); on one identity they are what AKS needs
- * (the control plane over the kubelet identity). Privileged at broad scope only.
+ * every user-assigned identity there, and on one identity they add a federated credential to it or
+ * attach it (and so act as it, with all its grants). The one grant the stack makes with them is the
+ * control plane's Managed Identity Operator on the kubelet identity, which AKS needs
+ * (CLUSTER_IDENTITIES_PARENT).
  */
 export const IDENTITY_ADMIN_ROLES: Readonly<Record<string, string>> = {
     "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59": "Managed Identity Contributor",
@@ -28,6 +30,14 @@ export const IDENTITY_ADMIN_ROLES: Readonly<Record<string, string>> = {
 
 /** A subscription or resource group (no provider segment): a scope that covers a whole tree. */
 export const BROAD_SCOPE = /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i;
+
+/** A user-assigned identity, or anything under it (its federated credentials). */
+export const IDENTITY_SCOPE = /\/providers\/Microsoft\.ManagedIdentity\//i;
+
+/** The aks-entra component that grants the control plane Managed Identity Operator on the kubelet. */
+export const CLUSTER_IDENTITIES_PARENT = "aks-entra:identities:ClusterIdentities";
+/** Managed Identity Operator: the role of that grant. */
+export const MANAGED_IDENTITY_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830";
 
 /** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
 export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";

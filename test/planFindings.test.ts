@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
+import { PRIVILEGED_ROLES } from "../components/roles";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
 import { TYPES } from "../offline/types";
 import { buildPlan } from "../plan/build";
@@ -255,7 +256,11 @@ describe("offline plan tells the truth: findings", function () {
             dev = await runProgram({ config: readConfig(DEV_FILE) });
         });
 
-        function findings(edit: (regs: Registration[]) => void, optIn: number[]): string[] {
+        function findings(
+            edit: (regs: Registration[]) => void,
+            optIn: number[],
+            code = "kubernetes-rbac",
+        ): string[] {
             const registrations = structuredClone(dev.registrations);
             edit(registrations);
             const config = configFromPulumi(pulumiConfigMap(readConfig(DEV_FILE)));
@@ -274,7 +279,7 @@ describe("offline plan tells the truth: findings", function () {
                 config,
             });
             return p.findings
-                .filter((f) => f.code.startsWith("kubernetes-rbac"))
+                .filter((f) => f.code.startsWith(code))
                 .map((f) => `${f.severity} ${f.code}: ${f.message}`);
         }
         const podReader = (regs: Registration[]) =>
@@ -321,6 +326,49 @@ describe("offline plan tells the truth: findings", function () {
                     "high kubernetes-rbac-escalation: namespace payments role auditors-view binds ClusterRole cluster-admin: full control of the namespace, its Roles and RoleBindings included: cluster-admin inside it; allowed by aks-entra:namespaces[0].roles[1].allowPrivilegeEscalation: true; held by group auditors",
                     "high kubernetes-rbac-escalation: namespace payments role pod-reader has aks-entra:namespaces[0].roles[0].allowPrivilegeEscalation: true: the config lets it amount to cluster-admin inside the namespace; held by group developers",
                 ],
+            );
+        });
+
+        // Issue 29, item 3: the config refuses these grants, so they are made on registrations.
+        const MIC = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";
+        const MIO = "f1a07417-d97a-45cb-824c-7a7467783830";
+        const byName = (regs: Registration[], type: string, name: string) =>
+            regs.find((r) => r.type === type && r.name.startsWith(name))!;
+        it("is HIGH for identity administration on one identity, the kubelet grant aside", () => {
+            for (const [guid, name] of [
+                [MIC, "Managed Identity Contributor"],
+                [MIO, "Managed Identity Operator"],
+            ]) {
+                let scope = "";
+                assert.deepEqual(
+                    findings(
+                        (regs) => {
+                            const grant = byName(
+                                regs,
+                                TYPES.roleAssignment,
+                                "aks-entra-wl/payments/payments-api-key-vault-secrets-user",
+                            );
+                            scope = byName(
+                                regs,
+                                TYPES.identity,
+                                "aks-entra-wl/payments/payments-worker",
+                            ).id;
+                            grant.inputs.scope = scope;
+                            grant.inputs.roleDefinitionId = `/subscriptions/11111111-2222-4333-8444-555555555555/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+                        },
+                        [],
+                        "privileged-role",
+                    ),
+                    [
+                        `high privileged-role: workload payments/payments-api gets ${name} (${guid}) on identity payments/payments-worker: it ${PRIVILEGED_ROLES[guid].why}; grant a narrower role on the resources it uses`,
+                    ],
+                    scope,
+                );
+            }
+            // The control plane's Operator on the kubelet identity is what AKS needs: no finding.
+            assert.deepEqual(
+                findings(() => undefined, [], "privileged-role"),
+                [],
             );
         });
 

@@ -582,7 +582,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
                 p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555";
             },
             expected: [
-                'roleDefinitionId grants Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on "/subscriptions/11111111-2222-4333-8444-555555555555": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it',
+                'roleDefinitionId grants Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on "/subscriptions/11111111-2222-4333-8444-555555555555": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant the data-plane roles the holder needs instead',
             ],
         },
         {
@@ -595,7 +595,38 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
                     "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod";
             },
             expected: [
-                'roleDefinitionId grants Managed Identity Operator (f1a07417-d97a-45cb-824c-7a7467783830) on "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it',
+                'roleDefinitionId grants Managed Identity Operator (f1a07417-d97a-45cb-824c-7a7467783830) on "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant the data-plane roles the holder needs instead',
+            ],
+        },
+        // Issue 29, item 3: on one identity the holder adds a federated credential or attaches it.
+        ...(
+            [
+                ["e40ec5ca-96e0-45a2-b4ff-59039f2c2b59", "Managed Identity Contributor", ""],
+                ["f1a07417-d97a-45cb-824c-7a7467783830", "Managed Identity Operator", ""],
+                [
+                    "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59",
+                    "Managed Identity Contributor",
+                    "/federatedIdentityCredentials/payments-api-k8s",
+                ],
+            ] as const
+        ).map(([guid, name, under]): ResourceCase => ({
+            what: `${name} for a workload on the payments-api identity${under ? "'s federated credential" : ""}`,
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p, s) => {
+                p.roleDefinitionId = roleId(guid);
+                p.scope = `${apiIdentity(s.dev).id}${under}`;
+            },
+            expected: (s) => [
+                `roleDefinitionId grants ${name} (${guid}) on the identity "${apiIdentity(s.dev).id}${under}": the holder can add a federated credential to it or attach it, and sign in as it with all its grants; only aks-entra's control-plane grant on the kubelet identity holds this role`,
+            ],
+        })),
+        {
+            what: "the control plane's kubelet grant turned into Managed Identity Contributor",
+            from: (s) => find(s.dev, RA, "aks-entra-identities-kubelet-operator"),
+            mutate: (p) => (p.roleDefinitionId = roleId("e40ec5ca-96e0-45a2-b4ff-59039f2c2b59")),
+            expected: (s) => [
+                `roleDefinitionId grants Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on the identity "${String(state(find(s.dev, RA, "aks-entra-identities-kubelet-operator")).scope)}": the holder can add a federated credential to it or attach it, and sign in as it with all its grants; only aks-entra's control-plane grant on the kubelet identity holds this role`,
             ],
         },
     ],
