@@ -35,6 +35,16 @@ export type AccessRole = (typeof ACCESS_ROLES)[number];
 export const NAMESPACE_ACCESS_ROLES = ["reader", "writer", "admin"] as const;
 export type NamespaceAccessRole = (typeof NAMESPACE_ACCESS_ROLES)[number];
 
+/**
+ * What writer and admin amount to on the whole cluster (issue 29, item 1), from Microsoft's role
+ * descriptions (docs/azure-facts.md): refused there unless a JIT activation needs approval or the
+ * entry names a clusterWideException, which the plan reports HIGH.
+ */
+export const CLUSTER_WIDE_EFFECT: Readonly<Record<"writer" | "admin", string>> = {
+    admin: "Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin",
+    writer: "Azure Kubernetes Service RBAC Writer on the whole cluster reaches every namespace's service accounts, kube-system's included: it runs pods as any service account in its scope and so gets their API access and their Azure roles",
+};
+
 /** Access level -> AKS RBAC role GUID (Azure RBAC for Kubernetes authorization). */
 export const ACCESS_ROLE_GUIDS: Record<AccessRole, string> = {
     reader: AKS_ROLES.rbacReader,

@@ -8,6 +8,7 @@ import type { StackConfig } from "../components/config";
 import type { Access } from "./access";
 import { dedupe, type FactFinding, policyFact } from "./dedupe";
 import { accessFindings } from "./findingsAccess";
+import { clusterWideFindings } from "./findingsClusterWide";
 import { configFindings } from "./findingsConfig";
 import { jitFindings } from "./findingsJit";
 import { rbacFindings } from "./findingsRbac";
@@ -38,6 +39,7 @@ export interface PolicyViolation {
 export function deriveFindings(ctx: FindingContext): Finding[] {
     const out: FactFinding[] = [
         ...accessFindings(ctx),
+        ...clusterWideFindings(ctx),
         ...rbacFindings(ctx),
         ...clusterFindings(ctx),
         ...configFindings(ctx),

@@ -518,12 +518,62 @@ const CASES: BadInput[] = [
             'aks-entra:clusterAccess[0].role "owner" is not allowed; allowed: reader | writer | admin | cluster-admin',
         ],
     },
+    // Issue 29, item 1: writer or admin on the whole cluster, by every path that gives it.
+    {
+        what: "writer on the whole cluster for a group",
+        config: dev((c) => (c["aks-entra:clusterAccess"][0].role = "writer")),
+        problems: [
+            `aks-entra:clusterAccess[0].role "writer": Azure Kubernetes Service RBAC Writer on the whole cluster reaches every namespace's service accounts, kube-system's included: it runs pods as any service account in its scope and so gets their API access and their Azure roles; give it in namespaces[].access, or make it a JIT entry (aks-entra:jit) with requireApproval: true, or state why it is needed in aks-entra:clusterAccess[0].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "admin on the whole cluster for a group",
+        config: dev((c) => (c["aks-entra:clusterAccess"][1].role = "admin")),
+        problems: [
+            `aks-entra:clusterAccess[1].role "admin": Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; give it in namespaces[].access, or make it a JIT entry (aks-entra:jit) with requireApproval: true, or state why it is needed in aks-entra:clusterAccess[1].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "admin on the whole cluster for a pipeline",
+        config: dev((c) => (c["aks-entra:pipelines"][0].clusterAccess = "admin")),
+        problems: [
+            `aks-entra:pipelines[0].clusterAccess "admin": Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; give it in pipelines[0].namespaceAccess, or state why it is needed in aks-entra:pipelines[0].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "a JIT admin entry on the whole cluster that anyone eligible activates without approval",
+        config: dev((c) => delete c["aks-entra:jit"][1].namespace),
+        problems: [
+            `aks-entra:jit[1].role "admin": Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; set jit[1].namespace, or requireApproval: true with approvers, or state why it is needed in aks-entra:jit[1].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "a clusterWideException where no cluster-wide write needs it",
+        config: dev((c) => {
+            c["aks-entra:clusterAccess"][1].clusterWideException = "auditors read everything";
+            c["aks-entra:jit"][1].clusterWideException = "payments admins are on call";
+        }),
+        problems: [
+            "aks-entra:clusterAccess[1].clusterWideException is set but aks-entra:clusterAccess[1] gives no writer or admin on the whole cluster without approval; remove it",
+            "aks-entra:jit[1].clusterWideException is set but aks-entra:jit[1] gives no writer or admin on the whole cluster without approval; remove it",
+        ],
+    },
+    {
+        what: "a clusterWideException that says nothing",
+        config: dev((c) => {
+            c["aks-entra:clusterAccess"][0].role = "writer";
+            c["aks-entra:clusterAccess"][0].clusterWideException = "  ok ";
+        }),
+        problems: [
+            'aks-entra:clusterAccess[0].clusterWideException "  ok " is too short to say why (10 to 300 characters)',
+        ],
+    },
     {
         what: "one group given two cluster roles (case differs)",
         config: min({
             clusterAccess: [
                 { group: SRE, role: "reader" },
-                { group: SRE.toUpperCase(), role: "writer" },
+                { group: SRE.toUpperCase(), role: "cluster-admin" },
             ],
         }),
         problems: [

@@ -136,7 +136,7 @@ describe("offline plan (npm run plan)", function () {
                 "deployer deployer | cluster | AKS RBAC Cluster Admin | azure-rbac",
                 "group admins (created) | cluster | cluster-admin | aks-admin-group",
                 "group platform-admins | cluster | cluster-admin | aks-admin-group",
-                "group sre | cluster | AKS RBAC Writer | azure-rbac",
+                "group sre | cluster | AKS RBAC Reader | azure-rbac",
                 "group developers | namespace payments | Role pod-reader | kubernetes-rbac",
                 "group auditors | namespace payments | ClusterRole view | kubernetes-rbac",
                 "workload payments/payments-api | vault kv-payments-prod | Key Vault Secrets User | azure-rbac",

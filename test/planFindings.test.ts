@@ -166,6 +166,15 @@ describe("offline plan tells the truth: findings", function () {
         assert.equal(r.stdout, "");
     });
 
+    // Issue 29, item 1: the teams fixture gives sre writer on the whole cluster by exception.
+    it("reports writer on the whole cluster HIGH, naming the clusterWideException that allows it", () => {
+        const wide = (l: string) => l.includes("cluster-wide-write");
+        assert.deepEqual(findingLines(runs.teams).filter(wide), [
+            `HIGH    cluster-wide-write: group sre gets AKS RBAC Writer on the whole cluster: Azure Kubernetes Service RBAC Writer on the whole cluster reaches every namespace's service accounts, kube-system's included: it runs pods as any service account in its scope and so gets their API access and their Azure roles; allowed by aks-entra:clusterAccess[0].clusterWideException: "sre runs the cluster-wide operators of this test stack". Give it on namespaces, or through a JIT entry that needs approval`,
+        ]);
+        assert.deepEqual(findingLines(runs.dev).filter(wide), []);
+    });
+
     it("rates namespace writer for a pull_request pipeline MEDIUM (PR previews), Azure writes HIGH", () => {
         assert.equal(runs.prWriter.code, 0, runs.prWriter.stderr);
         assert.deepEqual(
@@ -332,8 +341,17 @@ describe("offline plan tells the truth: findings", function () {
         // Issue 29, item 3: the config refuses these grants, so they are made on registrations.
         const MIC = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";
         const MIO = "f1a07417-d97a-45cb-824c-7a7467783830";
-        const byName = (regs: Registration[], type: string, name: string) =>
-            regs.find((r) => r.type === type && r.name.startsWith(name))!;
+        /** The role assignment whose logical name starts with `name`, given role `guid` instead. */
+        const regrant = (regs: Registration[], name: string, guid: string): Registration => {
+            const grant = regs.find(
+                (r) => r.type === TYPES.roleAssignment && r.name.startsWith(name),
+            )!;
+            grant.inputs.roleDefinitionId = String(grant.inputs.roleDefinitionId).replace(
+                /[^/]+$/,
+                guid,
+            );
+            return grant;
+        };
         it("is HIGH for identity administration on one identity, the kubelet grant aside", () => {
             for (const [guid, name] of [
                 [MIC, "Managed Identity Contributor"],
@@ -343,18 +361,17 @@ describe("offline plan tells the truth: findings", function () {
                 assert.deepEqual(
                     findings(
                         (regs) => {
-                            const grant = byName(
+                            const grant = regrant(
                                 regs,
-                                TYPES.roleAssignment,
                                 "aks-entra-wl/payments/payments-api-key-vault-secrets-user",
+                                guid,
                             );
-                            scope = byName(
-                                regs,
-                                TYPES.identity,
-                                "aks-entra-wl/payments/payments-worker",
-                            ).id;
+                            scope = regs.find(
+                                (r) =>
+                                    r.type === TYPES.identity &&
+                                    r.name === "aks-entra-wl/payments/payments-worker",
+                            )!.id;
                             grant.inputs.scope = scope;
-                            grant.inputs.roleDefinitionId = `/subscriptions/11111111-2222-4333-8444-555555555555/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
                         },
                         [],
                         "privileged-role",
@@ -369,6 +386,27 @@ describe("offline plan tells the truth: findings", function () {
             assert.deepEqual(
                 findings(() => undefined, [], "privileged-role"),
                 [],
+            );
+        });
+
+        // Issue 29, item 1: a cluster-wide admin grant made without the config's exception.
+        it("is HIGH for admin on the whole cluster that no clusterWideException allows", () => {
+            assert.deepEqual(
+                findings(
+                    (regs) => {
+                        // sre's cluster reader grant in Pulumi.dev.yaml, made RBAC Admin.
+                        regrant(
+                            regs,
+                            "aks-entra-access-0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90/cluster/reader",
+                            "3498e952-d568-435e-9b2c-8d77e338d7f7",
+                        );
+                    },
+                    [],
+                    "cluster-wide-write",
+                ),
+                [
+                    `high cluster-wide-write: group sre gets AKS RBAC Admin on the whole cluster: Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; no clusterWideException in config allows it. Give it on namespaces, or through a JIT entry that needs approval`,
+                ],
             );
         });
 

@@ -101,7 +101,7 @@ function find(r: RunResult, type: string, prefix: string): Registration {
 
 const cluster = (r: RunResult) => find(r, CLUSTER_TYPE, "aks-entra-cluster");
 const appsPool = (r: RunResult) => find(r, TYPES.agentPool, "aks-entra-cluster-pool-apps");
-const sreWriter = (r: RunResult) => find(r, RA, `aks-entra-access-${SRE}/cluster/writer`);
+const sreReader = (r: RunResult) => find(r, RA, `aks-entra-access-${SRE}/cluster/reader`);
 const deployerGrant = (r: RunResult) => find(r, RA, "aks-entra-connection-deployer-cluster-admin");
 const workloadFic = (r: RunResult) => find(r, TYPES.fic, "aks-entra-wl/payments/payments-api-k8s");
 const pipelineFic = (r: RunResult) =>
@@ -533,11 +533,11 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
     ],
     "role-assignment-principal-type": [
-        { what: "a group's grant", from: (s) => sreWriter(s.dev), expected: [] },
+        { what: "a group's grant", from: (s) => sreReader(s.dev), expected: [] },
         { what: "the deployer's grant", from: (s) => deployerGrant(s.dev), expected: [] },
         {
             what: "principalType removed",
-            from: (s) => sreWriter(s.dev),
+            from: (s) => sreReader(s.dev),
             mutate: (p) => deleteAt(p, "principalType"),
             expected: [
                 'principalType is not set; set it ("ServicePrincipal" for managed identities, "Group" or "User") or a grant to a just-created principal fails with PrincipalNotFound',
@@ -545,7 +545,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
         {
             what: "a made-up principal type",
-            from: (s) => sreWriter(s.dev),
+            from: (s) => sreReader(s.dev),
             mutate: (p) => (p.principalType = "Robot"),
             expected: [
                 'principalType "Robot" is not one of User, Group, ServicePrincipal, ForeignGroup, Device',
@@ -638,7 +638,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
         {
             what: "Cluster Admin Role (local credentials) to a group",
-            from: (s) => sreWriter(s.dev),
+            from: (s) => sreReader(s.dev),
             mutate: (p) => (p.roleDefinitionId = roleId(AKS_CLUSTER_ADMIN_ROLE)),
             expected: [
                 "roleDefinitionId grants Azure Kubernetes Service Cluster Admin Role (0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8), which hands out the local admin kubeconfig; use Azure Kubernetes Service RBAC Cluster Admin (an Entra login) instead",
@@ -646,7 +646,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
     ],
     "aks-rbac-role-scope": [
-        { what: "cluster scope", from: (s) => sreWriter(s.dev), expected: [] },
+        { what: "cluster scope", from: (s) => sreReader(s.dev), expected: [] },
         {
             what: "namespace scope",
             from: (s) => find(s.dev, RA, `aks-entra-access-${SRE}/observability/admin`),
@@ -672,18 +672,23 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
         {
             what: "RBAC Writer on a resource group (not the deployer's grant)",
-            from: (s) => sreWriter(s.dev),
-            mutate: (p) =>
-                (p.scope =
-                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps"),
+            from: (s) => sreReader(s.dev),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId(AKS_ROLES.rbacWriter);
+                p.scope =
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps";
+            },
             expected: [
                 'Azure Kubernetes Service RBAC Writer is granted at scope "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps"; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)',
             ],
         },
         {
             what: "RBAC Writer on the whole subscription",
-            from: (s) => sreWriter(s.dev),
-            mutate: (p) => (p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555"),
+            from: (s) => sreReader(s.dev),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId(AKS_ROLES.rbacWriter);
+                p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555";
+            },
             expected: [
                 'Azure Kubernetes Service RBAC Writer is granted at scope "/subscriptions/11111111-2222-4333-8444-555555555555"; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)',
             ],
@@ -1180,7 +1185,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     "aks-entra-connection-deployer-cluster-admin",
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to User "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to User "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1190,7 +1195,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     "aks-entra-access-pipeline-payments-deploy/cluster/cluster-admin",
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to ServicePrincipal "${String(state(find(s.dev, TYPES.identity, "aks-entra-ci-payments-deploy")).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to ServicePrincipal "${String(state(find(s.dev, TYPES.identity, "aks-entra-ci-payments-deploy")).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1200,7 +1205,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: [
                 [
                     `aks-entra-access-${DEVELOPERS}/cluster/cluster-admin`,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${DEVELOPERS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${DEVELOPERS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1217,7 +1222,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: [
                 [
                     `aks-entra-access-${PLATFORM_ADMINS}/cluster/cluster-admin`,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${PLATFORM_ADMINS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${PLATFORM_ADMINS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1228,7 +1233,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     jitClusterAdmin(s.dev).name,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to just-in-time group "aks-entra-dev-jit-oncall-admin" ("${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}") and the policy config sets allowJitGroups: false; grant admin on a namespace or writer instead, or list the principal in allowedClusterAdminPrincipals`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to just-in-time group "aks-entra-dev-jit-oncall-admin" ("${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}") and the policy config sets allowJitGroups: false; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), or list the principal in allowedClusterAdminPrincipals`,
                 ],
             ],
         },
@@ -1239,7 +1244,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     jitClusterAdmin(s.dev).name,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1250,7 +1255,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     jitClusterAdmin(s.dev).name,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },

@@ -85,6 +85,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         name: pl.name,
         github: pl.github,
         clusterAccess: pl.clusterAccess,
+        ...exception(pl.clusterWideException),
         namespaceAccess: pl.namespaceAccess ?? [],
         azureRoleAssignments: resolveGrants(pl.azureRoleAssignments),
     }));
@@ -148,6 +149,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         clusterAccess: (p.clusterAccess ?? []).map((g) => ({
             group: groups.resolve(g.group),
             role: g.role,
+            ...exception(g.clusterWideException),
         })),
         namespaces,
         pipelines,
@@ -170,6 +172,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                     const ref = groups.resolve(a);
                     return { ...ref, kind: groupIds.has(ref.objectId) ? "group" : "user" };
                 }),
+                ...exception(j.clusterWideException),
             };
         }),
         conditionalAccess: p.conditionalAccess && {
@@ -197,4 +200,9 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         tags: { ...p.tags },
         defaultsUsed,
     };
+}
+
+/** The clusterWideException key of a typed entry, only when it was written. */
+function exception(reason: string | undefined): { clusterWideException?: string } {
+    return reason === undefined ? {} : { clusterWideException: reason };
 }

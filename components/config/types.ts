@@ -166,6 +166,8 @@ export interface Pipeline {
     name: string;
     github: GitHubSubject[];
     clusterAccess?: AccessRole;
+    /** Why writer or admin on the whole cluster is needed (README: cluster-wide write). */
+    clusterWideException?: string;
     namespaceAccess: { namespace: string; role: NamespaceAccessRole }[];
     azureRoleAssignments: AzureRoleGrant[];
 }
@@ -185,6 +187,8 @@ export interface JitAccess {
     requireApproval: boolean;
     /** Approvers: a group (an alias or an id listed in aks-entra:groups) or a user (any other id). */
     approvers: (GroupRef & { kind: "user" | "group" })[];
+    /** Why writer or admin on the whole cluster without approval is needed. */
+    clusterWideException?: string;
 }
 
 export interface ConditionalAccessSettings {
@@ -206,7 +210,7 @@ export interface StackConfig {
         owners: string[];
         existingGroups: GroupRef[];
     };
-    clusterAccess: { group: GroupRef; role: AccessRole }[];
+    clusterAccess: { group: GroupRef; role: AccessRole; clusterWideException?: string }[];
     namespaces: NamespaceSettings[];
     pipelines: Pipeline[];
     jit: JitAccess[];

@@ -1,5 +1,6 @@
 // Every cross-field rule, in the order their problems are listed. Pure module.
 import { admins, clusterAccess, deployerLogin, kubeloginPop } from "./access";
+import { clusterWideAccess } from "./clusterWide";
 import {
     apiServerAccess,
     network,
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
     pipelines,
     uniquePipelines,
     jit,
+    clusterWideAccess,
     conditionalAccess,
     tags,
 ];
