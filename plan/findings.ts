@@ -9,6 +9,7 @@ import type { Access } from "./access";
 import { dedupe, type FactFinding, policyFact } from "./dedupe";
 import { accessFindings } from "./findingsAccess";
 import { clusterWideFindings } from "./findingsClusterWide";
+import { roleFindings } from "./findingsRoles";
 import { configFindings } from "./findingsConfig";
 import { jitFindings } from "./findingsJit";
 import { rbacFindings } from "./findingsRbac";
@@ -40,6 +41,7 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
     const out: FactFinding[] = [
         ...accessFindings(ctx),
         ...clusterWideFindings(ctx),
+        ...roleFindings(ctx),
         ...rbacFindings(ctx),
         ...clusterFindings(ctx),
         ...configFindings(ctx),

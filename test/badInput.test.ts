@@ -38,6 +38,11 @@ import { plan } from "./planRun";
 import { HOSTILE } from "./hostileConfigs";
 import { HOSTILE_INPUT } from "./hostileInput";
 
+/** A role definition GUID that is no built-in role (issue 29, item 7). */
+const UNKNOWN_ROLE = "5a5a5a5a-1234-4321-8765-0123456789ab";
+const UNDECLARED =
+    "is a role aks-entra does not know: it may allow anything (Storage Account Key Operator lists the account keys, Contributor manages everything), so it is treated as privileged; declare it in aks-entra:declaredRoles with its name, access (read, write, admin) and intent, or grant a built-in role aks-entra knows";
+
 const CASES: BadInput[] = [
     // --- missing keys and wrong types
     {
@@ -120,7 +125,7 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
         ],
     },
     {
@@ -699,6 +704,50 @@ const CASES: BadInput[] = [
         ),
         problems: [
             `aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "Super Reader" is not a known built-in role; ${NOT_A_ROLE}`,
+        ],
+    },
+    // Issue 29, item 7: a role the privilege table does not know is privileged until declared.
+    {
+        what: "a role GUID aks-entra does not know, for a workload and a pipeline",
+        config: dev((c) => {
+            c["aks-entra:namespaces"][0].workloads[0].azureRoleAssignments[0].role = UNKNOWN_ROLE;
+            c["aks-entra:pipelines"][0].azureRoleAssignments[0].role = UNKNOWN_ROLE.toUpperCase();
+        }),
+        problems: [
+            `aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "${UNKNOWN_ROLE}" ${UNDECLARED}`,
+            `aks-entra:pipelines[0].azureRoleAssignments[0].role "${UNKNOWN_ROLE.toUpperCase()}" ${UNDECLARED}`,
+        ],
+    },
+    {
+        what: "a declaration of a role aks-entra knows, and one declared twice",
+        config: dev((c) => {
+            const declare = (role: string) => ({
+                role,
+                name: "Custom",
+                access: "read",
+                intent: "reads what it needs",
+            });
+            c["aks-entra:declaredRoles"] = [
+                declare("acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+                declare(UNKNOWN_ROLE),
+                declare(UNKNOWN_ROLE.toUpperCase()),
+            ];
+        }),
+        problems: [
+            'aks-entra:declaredRoles[0].role "acdd72a7-3385-48ef-bd42-f606fba81ae7" is Reader, a built-in role aks-entra knows (level and reason in its privilege table); remove the declaration',
+            `aks-entra:declaredRoles declares role "${UNKNOWN_ROLE}" more than once`,
+        ],
+    },
+    {
+        what: "a declared role without a real intent or access level",
+        config: dev((c) => {
+            c["aks-entra:declaredRoles"] = [
+                { role: UNKNOWN_ROLE, name: "Custom", access: "everything", intent: "x" },
+            ];
+        }),
+        problems: [
+            'aks-entra:declaredRoles[0].access "everything" is not allowed; allowed: read | write | admin',
+            'aks-entra:declaredRoles[0].intent "x" is too short to say what the role is for (10 to 300 characters)',
         ],
     },
     {

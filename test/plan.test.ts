@@ -212,7 +212,7 @@ describe("offline plan (npm run plan)", function () {
                 "workload batch/scheduler | subscription 22222222-bbbb-4bbb-8bbb-000000000001 | Reader | azure-rbac",
                 "workload data/etl | storage stdata | Storage Blob Data Contributor | azure-rbac",
                 "workload data/reporter | resource group rg-data | Reader | azure-rbac",
-                "workload web/bff | appconfig appcs-web | role 5a5a5a5a-1234-4321-8765-0123456789ab | azure-rbac",
+                "workload web/bff | appconfig appcs-web | App Configuration Flags Writer (declared) | azure-rbac",
                 "workload web/frontend | vault kv-web | Key Vault Secrets User | azure-rbac",
             ]);
         });

@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
 import { PRIVILEGED_ROLES } from "../components/roles";
+import { azureRoleLevel } from "../plan/labels";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
 import { TYPES } from "../offline/types";
 import { buildPlan } from "../plan/build";
@@ -175,6 +176,15 @@ describe("offline plan tells the truth: findings", function () {
         assert.deepEqual(findingLines(runs.dev).filter(wide), []);
     });
 
+    // Issue 29, item 7: the teams fixture declares the custom role it gives bff.
+    it("reports a declared role LOW with its intent, and no role as unknown", () => {
+        const roles = (l: string) => /declared-role|unknown-role/.test(l);
+        assert.deepEqual(findingLines(runs.teams).filter(roles), [
+            'LOW     declared-role: workload web/bff gets App Configuration Flags Writer (5a5a5a5a-1234-4321-8765-0123456789ab) on appconfig appcs-web, declared in aks-entra:declaredRoles[0] with write access: "the bff writes feature flags to appcs-web"; check the role definition allows no more',
+        ]);
+        assert.deepEqual(findingLines(runs.dev).filter(roles), []);
+    });
+
     it("rates namespace writer for a pull_request pipeline MEDIUM (PR previews), Azure writes HIGH", () => {
         assert.equal(runs.prWriter.code, 0, runs.prWriter.stderr);
         assert.deepEqual(
@@ -228,7 +238,7 @@ describe("offline plan tells the truth: findings", function () {
         assert.deepEqual(
             findingLines(runs.privileged).filter((l) => /privileged|wide-role|policy:/.test(l)),
             [
-                "HIGH    privileged-role: workload payments/payments-api gets Virtual Machine Contributor (9980e02c-c2be-4d73-94e8-173b1dc7cf3c) on subscription 11111111-2222-4333-8444-555555555555: it runs commands on the virtual machines in scope and attaches identities to them; grant a narrower role on the resources it uses",
+                "HIGH    privileged-role: workload payments/payments-api gets Virtual Machine Contributor (9980e02c-c2be-4d73-94e8-173b1dc7cf3c) on subscription 11111111-2222-4333-8444-555555555555: it runs commands on the virtual machines in scope and attaches identities to them; grant a narrower role on the resources it uses (guardrail role-assignment-no-privileged-roles agrees; a mandatory rule: pulumi preview --policy-pack policy refuses it)",
                 "MEDIUM  privileged-role: workload payments/payments-worker gets Key Vault Administrator (00482a5a-887f-4fb3-b363-3b7fe8e74483) on vault kv-payments-prod: it reads and changes every secret, key and certificate in the vaults in scope; grant a narrower role on the resources it uses",
                 "MEDIUM  resource-group-wide-role: workload observability/metrics-exporter gets Monitoring Metrics Publisher on resource group rg-monitoring: every resource in it, present and future; scope it to the resources the workload uses",
             ],
@@ -408,6 +418,29 @@ describe("offline plan tells the truth: findings", function () {
                     `high cluster-wide-write: group sre gets AKS RBAC Admin on the whole cluster: Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; no clusterWideException in config allows it. Give it on namespaces, or through a JIT entry that needs approval`,
                 ],
             );
+        });
+
+        // Issue 29, item 7: unknown is privileged, never read-only (the config refuses it undeclared).
+        it("is HIGH for a role the privilege table does not know, and counts it as privileged", () => {
+            const unknown = "5a5a5a5a-1234-4321-8765-0123456789ab";
+            assert.deepEqual(
+                findings(
+                    (regs) =>
+                        void regrant(
+                            regs,
+                            "aks-entra-wl/payments/payments-api-key-vault-secrets-user",
+                            unknown,
+                        ),
+                    [],
+                    "unknown-role",
+                ),
+                [
+                    `high unknown-role: workload payments/payments-api gets role ${unknown} on vault kv-payments-prod, a role aks-entra does not know: it may allow anything, so it counts as privileged; declare it in aks-entra:declaredRoles with its access and intent, or grant a built-in role aks-entra knows`,
+                ],
+            );
+            assert.equal(azureRoleLevel(unknown), 3);
+            assert.equal(azureRoleLevel("81a9662b-bebf-436f-a333-f67b29880f12"), 3);
+            assert.equal(azureRoleLevel("4633458b-17de-408a-b874-0445c86b69e6"), 1);
         });
 
         it("finds nothing in the dev stack's own roles", () => {

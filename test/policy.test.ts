@@ -598,6 +598,48 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
                 'roleDefinitionId grants Managed Identity Operator (f1a07417-d97a-45cb-824c-7a7467783830) on "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant the data-plane roles the holder needs instead',
             ],
         },
+        // Issue 29, item 7: the pack reads the plan's privilege table; unknown counts as privileged.
+        ...(
+            [
+                [
+                    "9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
+                    "Virtual Machine Contributor",
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/MC_rg-aks-entra-dev_aks-entra-dev_westeurope",
+                ],
+                [
+                    "81a9662b-bebf-436f-a333-f67b29880f12",
+                    "Storage Account Key Operator Service Role",
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod",
+                ],
+                [
+                    "5a5a5a5a-1234-4321-8765-0123456789ab",
+                    "role 5a5a5a5a-1234-4321-8765-0123456789ab, which aks-entra does not know",
+                    "/subscriptions/11111111-2222-4333-8444-555555555555",
+                ],
+            ] as const
+        ).map(([guid, name, scope]): ResourceCase => ({
+            what: `${name} over ${scope}`,
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId(guid);
+                p.scope = scope;
+            },
+            expected: [
+                `roleDefinitionId grants ${name} (${guid}) on "${scope}": a privileged role over a whole subscription or resource group reaches every resource in it, present and future; grant it on the one resource that needs it`,
+            ],
+        })),
+        {
+            what: "Virtual Machine Contributor on one virtual machine (MEDIUM in the plan)",
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId("9980e02c-c2be-4d73-94e8-173b1dc7cf3c");
+                p.scope =
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-jump/providers/Microsoft.Compute/virtualMachines/vm-jump";
+            },
+            expected: [],
+        },
         // Issue 29, item 3: on one identity the holder adds a federated credential or attaches it.
         ...(
             [

@@ -175,6 +175,12 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                 ...exception(j.clusterWideException),
             };
         }),
+        declaredRoles: (p.declaredRoles ?? []).map((d) => ({
+            guid: d.role.toLowerCase(),
+            name: d.name,
+            access: d.access,
+            intent: d.intent,
+        })),
         conditionalAccess: p.conditionalAccess && {
             state: p.conditionalAccess.state ?? "reportOnly",
             require: p.conditionalAccess.require ?? ["mfa"],

@@ -1,6 +1,7 @@
 // The shape of every key: one zod schema per top-level key, checking each value on its own.
 // Cross-field checks live in rules/; a schema line plus at most one rule is a new key. Pure module.
 import { z } from "zod";
+import { DECLARED_ACCESS } from "../privilege";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
     CA_CONTROLS,
@@ -363,6 +364,20 @@ export const KEY_SCHEMAS = {
     namespaces: z.array(namespaceSchema),
     pipelines: z.array(pipelineSchema),
     jit: z.array(jitSchema),
+    declaredRoles: z.array(
+        z.strictObject({
+            role: guid,
+            name: z.string().trim().min(1).max(120),
+            access: z.enum(DECLARED_ACCESS),
+            intent: z
+                .string()
+                .trim()
+                .min(10, {
+                    error: "is too short to say what the role is for (10 to 300 characters)",
+                })
+                .max(300, { error: "is too long (10 to 300 characters)" }),
+        }),
+    ),
     conditionalAccess: z.strictObject({
         state: z.enum(CA_STATES).optional(),
         require: z.array(z.enum(CA_CONTROLS)).min(1).optional(),

@@ -1,4 +1,5 @@
 // The validated configuration: what the components consume. Pure module (types only).
+import type { DeclaredAccess } from "../privilege";
 import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
     CA_CONTROLS,
@@ -191,6 +192,15 @@ export interface JitAccess {
     clusterWideException?: string;
 }
 
+/** A role the privilege table (components/privilege.ts) does not know, declared by the stack file. */
+export interface DeclaredRole {
+    /** Lowercase role definition GUID. */
+    guid: string;
+    name: string;
+    access: DeclaredAccess;
+    intent: string;
+}
+
 export interface ConditionalAccessSettings {
     state: (typeof CA_STATES)[number];
     require: (typeof CA_CONTROLS)[number][];
@@ -214,6 +224,8 @@ export interface StackConfig {
     namespaces: NamespaceSettings[];
     pipelines: Pipeline[];
     jit: JitAccess[];
+    /** Roles the privilege table does not list, declared with their access and intent. */
+    declaredRoles: DeclaredRole[];
     /** Undefined: no Conditional Access policy. */
     conditionalAccess?: ConditionalAccessSettings;
     kubeloginMode: KubeloginMode;
