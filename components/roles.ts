@@ -3,6 +3,7 @@
 // GUIDs: docs/azure-facts.md ("Built-in Azure role definition GUIDs") and Microsoft's
 // "Azure built-in roles" reference; each one is pinned by test/units.test.ts.
 import { v5 as uuidv5 } from "uuid";
+import { PRIVILEGE, rolesOfClass } from "./privilege";
 
 /** The AKS-specific roles this project assigns itself. */
 export const AKS_ROLES = {
@@ -35,6 +36,16 @@ export type AccessRole = (typeof ACCESS_ROLES)[number];
 export const NAMESPACE_ACCESS_ROLES = ["reader", "writer", "admin"] as const;
 export type NamespaceAccessRole = (typeof NAMESPACE_ACCESS_ROLES)[number];
 
+/**
+ * What writer and admin amount to on the whole cluster (issue 29, item 1), from Microsoft's role
+ * descriptions (docs/azure-facts.md): refused there unless a JIT activation needs approval or the
+ * entry names a clusterWideException, which the plan reports HIGH.
+ */
+export const CLUSTER_WIDE_EFFECT: Readonly<Record<"writer" | "admin", string>> = {
+    admin: "Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin",
+    writer: "Azure Kubernetes Service RBAC Writer on the whole cluster reaches every namespace's service accounts, kube-system's included: it runs pods as any service account in its scope and so gets their API access and their Azure roles",
+};
+
 /** Access level -> AKS RBAC role GUID (Azure RBAC for Kubernetes authorization). */
 export const ACCESS_ROLE_GUIDS: Record<AccessRole, string> = {
     reader: AKS_ROLES.rbacReader,
@@ -44,8 +55,9 @@ export const ACCESS_ROLE_GUIDS: Record<AccessRole, string> = {
 };
 
 /**
- * Built-in roles a workload or pipeline identity may be given by name. Any other built-in role can
- * be given by GUID. Names are matched case-insensitively.
+ * Built-in roles a workload or pipeline identity may be given by name. A role given by GUID is one
+ * of the privilege table (components/privilege.ts) or one the stack file declares
+ * (aks-entra:declaredRoles). Names are matched case-insensitively.
  */
 export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
     Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
@@ -91,88 +103,47 @@ export const AKS_DATA_PLANE_ROLES: readonly string[] = [
 /**
  * Roles this stack never grants: they hand out control of access itself or of whole resource
  * trees (Owner, Contributor, User Access Administrator, RBAC Administrator), or local cluster
- * credentials that are useless and unwanted with local accounts off (docs/azure-facts.md).
+ * credentials that are useless and unwanted with local accounts off (docs/azure-facts.md). The
+ * `forbidden` class of the privilege table (components/privilege.ts).
  */
-export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
-    [AKS_ROLES.clusterAdminLocal]: "Azure Kubernetes Service Cluster Admin Role",
-    // managedClusters/write can rewrite aadProfile.adminGroupObjectIDs: cluster-admin by another door.
-    [AKS_ROLES.aksContributor]: "Azure Kubernetes Service Contributor Role",
-    // roleAssignments/write on vaults: hands out Key Vault access.
-    "8b54135c-b56d-4d72-a534-26097cfdc8d8": "Key Vault Data Access Administrator",
-};
+export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = Object.fromEntries(
+    rolesOfClass("forbidden").map((guid) => [guid, PRIVILEGE[guid].name]),
+);
 
 /** Why a role is privileged, and where: `broad` roles are privileged at subscription or resource-group scope only. */
 export interface PrivilegedRole {
     name: string;
     /** What a holder can do that makes the role privileged, for findings. */
     why: string;
-    /** True: privileged only over a whole subscription or resource group (identity administration). */
+    /** True: identity administration, privileged over a subscription, a resource group or an identity. */
     broadScopeOnly?: boolean;
 }
 
 /**
- * Privileged built-in roles by GUID, so a role given by GUID is named and explained. GUIDs from
- * Microsoft's "Azure built-in roles" reference
- * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
- * Managed Identity Operator and Contributor are identity administration: over a resource group or a
- * subscription they let a holder assign or rewrite any user-assigned identity there (and so act as
- * it, with all its grants); on one identity (the control plane over the kubelet identity) they are
- * what AKS needs.
+ * Every role of the privilege table (components/privilege.ts) that is not ordinary, by GUID, so a
+ * role given by GUID is named and explained. Managed Identity Operator and Contributor are identity
+ * administration: over a resource group, a subscription or an identity they let a holder assign or
+ * rewrite the user-assigned identities there (and so act as them, with all their grants); the
+ * control plane's Operator over the kubelet identity is what AKS needs.
  */
-export const PRIVILEGED_ROLES: Readonly<Record<string, PrivilegedRole>> = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": {
-        name: "Owner",
-        why: "manages every resource and who has access to it",
-    },
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": {
-        name: "Contributor",
-        why: "manages every resource in scope",
-    },
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": {
-        name: "User Access Administrator",
-        why: "grants any role to anyone in scope",
-    },
-    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": {
-        name: "Role Based Access Control Administrator",
-        why: "grants roles to anyone in scope",
-    },
-    "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59": {
-        name: "Managed Identity Contributor",
-        why: "creates, rewrites and adds federated credentials to every user-assigned identity in scope, and so signs in as them",
-        broadScopeOnly: true,
-    },
-    [AKS_ROLES.managedIdentityOperator]: {
-        name: "Managed Identity Operator",
-        why: "assigns every user-assigned identity in scope to compute it controls, and so acts as them",
-        broadScopeOnly: true,
-    },
-    "00482a5a-887f-4fb3-b363-3b7fe8e74483": {
-        name: "Key Vault Administrator",
-        why: "reads and changes every secret, key and certificate in the vaults in scope",
-    },
-    "9980e02c-c2be-4d73-94e8-173b1dc7cf3c": {
-        name: "Virtual Machine Contributor",
-        why: "runs commands on the virtual machines in scope and attaches identities to them",
-    },
-    "17d1049b-9a84-46fb-8f53-869881c3d3ab": {
-        name: "Storage Account Contributor",
-        why: "lists the account keys of the storage accounts in scope: full access to their data",
-    },
-};
+export const PRIVILEGED_ROLES: Readonly<Record<string, PrivilegedRole>> = Object.fromEntries(
+    Object.entries(PRIVILEGE)
+        .filter(([, r]) => r.class !== "ordinary")
+        .map(([guid, r]) => [
+            guid,
+            r.class === "identity-admin"
+                ? { name: r.name, why: r.why, broadScopeOnly: true }
+                : { name: r.name, why: r.why },
+        ]),
+);
 
 /**
- * Identity administration (PRIVILEGED_ROLES' broad-scope-only roles): whoever holds one over a
+ * Identity administration (the table's identity-admin class): whoever holds one over a
  * subscription, a resource group or an identity can add federated credentials to (Contributor) or
  * attach (Operator) every user-assigned identity there, and so sign in as the pipelines, the
  * workloads and the deployer. Config never grants them there (components/config/references.ts).
  */
-export const IDENTITY_ADMIN_ROLES: readonly string[] = Object.entries(PRIVILEGED_ROLES)
-    .filter(([, r]) => r.broadScopeOnly === true)
-    .map(([guid]) => guid);
+export const IDENTITY_ADMIN_ROLES: readonly string[] = rolesOfClass("identity-admin");
 
 /** True when `scope` holds user-assigned identities: a subscription, a resource group, or one of them. */
 export function holdsIdentities(scope: string): boolean {
@@ -182,16 +153,10 @@ export function holdsIdentities(scope: string): boolean {
     );
 }
 
-/** Every role GUID this module can name, for display: GUID -> role name. */
-export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries([
-    ...Object.entries(BUILT_IN_ROLES).map(([name, guid]) => [guid, name] as const),
-    ...Object.entries(PRIVILEGED_ROLES).map(([guid, r]) => [guid, r.name] as const),
-    ...Object.entries(FORBIDDEN_ROLES),
-    [AKS_ROLES.managedIdentityOperator, "Managed Identity Operator"],
-    [AKS_ROLES.networkContributor, "Network Contributor"],
-    [AKS_ROLES.privateDnsZoneContributor, "Private DNS Zone Contributor"],
-    [AKS_ROLES.keyVaultContributor, "Key Vault Contributor"],
-]);
+/** Every role GUID the privilege table names, for display: GUID -> role name. */
+export const ROLE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+    Object.entries(PRIVILEGE).map(([guid, r]) => [guid, r.name]),
+);
 
 export const GUID_PATTERN =
     /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

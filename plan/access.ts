@@ -5,6 +5,7 @@
 // Pure module.
 import type { StackConfig } from "../components/config";
 import type { Deployer } from "../components/deployer";
+import { DECLARED_LEVEL, privilegeOf } from "../components/privilege";
 import { AKS_DATA_PLANE_ROLES } from "../components/roles";
 import { StackNames } from "../components/naming";
 import {
@@ -309,11 +310,14 @@ export function deriveAccess(ctx: AccessContext): Access {
         }
     }
 
+    const declaredRoles = new Map(config.declaredRoles.map((d) => [d.guid, d]));
     // Azure role assignments. An AKS access role on a scope that holds the cluster (its resource
     // group or subscription) is inherited by the cluster: the AKS authorizer honours it
     // (docs/azure-facts.md, failure mode 7), so it is a grant on the cluster.
     for (const ra of index.ofType(TYPES.roleAssignment)) {
         const guid = (text(ra.inputs.roleDefinitionId).split("/").pop() ?? "").toLowerCase();
+        // A role the privilege table does not know, as the stack file declares it.
+        const declared = privilegeOf(guid) ? undefined : declaredRoles.get(guid);
         const p = principalFor(text(ra.inputs.principalId), text(ra.inputs.principalType));
         const scopeId = text(ra.inputs.scope);
         const inherited =
@@ -323,9 +327,9 @@ export function deriveAccess(ctx: AccessContext): Access {
         grants.push({
             principal: p.key,
             scope: inherited ? scopeOf(index.clusterId).key : scopeOf(scopeId).key,
-            role: roleName(guid),
+            role: declared ? `${declared.name} (declared)` : roleName(guid),
             roleKey: `azure:${guid}`,
-            level: azureRoleLevel(guid),
+            level: declared ? DECLARED_LEVEL[declared.access] : azureRoleLevel(guid),
             via: "azure-rbac",
             source: ra.urn,
             detail: inherited ? `inherited from ${armScopeLabel(scopeId)}` : undefined,

@@ -8,6 +8,8 @@ import type { StackConfig } from "../components/config";
 import type { Access } from "./access";
 import { dedupe, type FactFinding, policyFact } from "./dedupe";
 import { accessFindings } from "./findingsAccess";
+import { clusterWideFindings } from "./findingsClusterWide";
+import { roleFindings } from "./findingsRoles";
 import { configFindings } from "./findingsConfig";
 import { jitFindings } from "./findingsJit";
 import { rbacFindings } from "./findingsRbac";
@@ -44,6 +46,8 @@ export interface PolicyViolation {
 export function deriveFindings(ctx: FindingContext): Finding[] {
     const out: FactFinding[] = [
         ...accessFindings(ctx),
+        ...clusterWideFindings(ctx),
+        ...roleFindings(ctx),
         ...rbacFindings(ctx),
         ...clusterFindings(ctx),
         ...configFindings(ctx),

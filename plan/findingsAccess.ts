@@ -1,7 +1,7 @@
 // Findings about who gets what: cluster-admin, privileged Azure roles, roles over whole
 // subscriptions or resource groups, pull-request pipelines that write, and Kubernetes access
 // without a kubeconfig. Pure module.
-import { AKS_ROLES, FORBIDDEN_ROLES, PRIVILEGED_ROLES } from "../components/roles";
+import { AKS_ROLES, FORBIDDEN_ROLES, holdsIdentities, PRIVILEGED_ROLES } from "../components/roles";
 import type { FactFinding } from "./dedupe";
 import type { FindingContext } from "./findings";
 import { activationText, describePrincipal } from "./labels";
@@ -80,33 +80,7 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
         }
     }
 
-    // Admin or write on the whole cluster, short of cluster-admin. AKS's built-in roles: RBAC Writer
-    // reads Secrets and runs pods as any service account, RBAC Admin also writes Roles and
-    // RoleBindings; "Applying this role at cluster scope will give access across all namespaces"
-    // (docs/azure-facts.md, "Cluster-wide AKS RBAC roles").
-    for (const g of grants.filter((x) => x.scope === "cluster" && x.via === "azure-rbac")) {
-        const p = principals.get(g.principal);
-        if (!p || p.membersByPim || p.clusterAdminGroup) continue;
-        const every =
-            "in every namespace, present and future, it reads Secrets and runs pods as any service account (so with any workload identity)";
-        const writer = g.roleKey === `azure:${AKS_ROLES.rbacWriter}`;
-        const admin = g.roleKey === `azure:${AKS_ROLES.rbacAdmin}`;
-        if (p.kind === "pipeline" && (writer || admin)) {
-            out.push({
-                code: "pipeline-cluster-wide-write",
-                severity: "high",
-                subject: g.principal,
-                message: `${name(g.principal)} gets ${g.role} on the whole cluster (aks-entra:pipelines clusterAccess ${admin ? "admin" : "writer"}): ${every}, for any workflow that signs in as it; give it namespaceAccess writer in the namespaces it deploys to`,
-            });
-        } else if (p.kind === "group" && admin) {
-            out.push({
-                code: "cluster-wide-admin",
-                severity: "high",
-                subject: g.principal,
-                message: `${name(g.principal)} gets ${g.role} on the whole cluster (aks-entra:clusterAccess admin): ${every}, and writes Roles and RoleBindings there, so it can give itself or anyone any namespaced right; give admin per namespace (aks-entra:namespaces[].access) or just in time (aks-entra:jit)`,
-            });
-        }
-    }
+    // Admin or write on the whole cluster: cluster-wide-write (plan/findingsClusterWide.ts).
 
     // Privileged Azure roles, named even when config gave them by GUID.
     const privileged = new Set<Grant>();
@@ -114,11 +88,21 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
         const guid = g.roleKey.replace(/^azure:/, "");
         const role = PRIVILEGED_ROLES[guid];
         const s = scopes.get(g.scope);
-        if (!role || !s || (role.broadScopeOnly === true && !isBroad(s))) continue;
+        if (!role || !s) continue;
+        // Identity administration on one identity: a federated credential added to it, or the
+        // identity attached, and the holder signs in as it (issue 29, item 3). The one such grant
+        // the stack makes is the control plane's Operator on the kubelet identity.
+        const onIdentity = holdsIdentities(s.id) && !isBroad(s);
+        const kubeletGrant =
+            guid === AKS_ROLES.managedIdentityOperator &&
+            principals.get(g.principal)?.kind === "control-plane" &&
+            access.byIdentityId.get(s.id.toLowerCase())?.kind === "kubelet";
+        if (role.broadScopeOnly === true && (kubeletGrant || !(isBroad(s) || onIdentity))) continue;
         privileged.add(g);
         out.push({
             code: "privileged-role",
-            severity: isBroad(s) || FORBIDDEN_ROLES[guid] !== undefined ? "high" : "medium",
+            severity:
+                isBroad(s) || onIdentity || FORBIDDEN_ROLES[guid] !== undefined ? "high" : "medium",
             subject: g.principal,
             message: `${name(g.principal)} gets ${role.name} (${guid}) on ${s.label}: it ${role.why}; grant a narrower role on the resources it uses`,
             facts: [`privileged-role|${g.source}`],

@@ -1,6 +1,7 @@
 // How principals, roles and scopes read: names, display order and how much a role allows.
 // Pure module.
-import { AKS_ROLES, ROLE_NAMES } from "../components/roles";
+import { ROLE_NAMES } from "../components/roles";
+import { privilegeOf, UNKNOWN_ROLE } from "../components/privilege";
 import type { Activation, GrantVia, Principal, PrincipalKind, Scope } from "./model";
 
 export { GITHUB_ISSUER } from "../components/config";
@@ -54,27 +55,12 @@ export function roleName(guid: string): string {
     return name ? name.replace(/^Azure Kubernetes Service /, "AKS ") : `role ${guid}`;
 }
 
-const GUID_LEVELS: Record<string, number> = {
-    [AKS_ROLES.clusterUser]: 0,
-    [AKS_ROLES.rbacReader]: 1,
-    [AKS_ROLES.rbacWriter]: 2,
-    [AKS_ROLES.rbacAdmin]: 3,
-    [AKS_ROLES.rbacClusterAdmin]: 4,
-    [AKS_ROLES.managedIdentityOperator]: 3,
-    [AKS_ROLES.aksContributor]: 2,
-};
-
-/** How much an Azure role allows (see Grant.level); built-in names follow Azure's wording. */
+/**
+ * How much an Azure role allows (see Grant.level), from the privilege table
+ * (components/privilege.ts); a role it does not know is privileged (level 3) until declared.
+ */
 export function azureRoleLevel(guid: string): number {
-    const known = GUID_LEVELS[guid.toLowerCase()];
-    if (known !== undefined) {
-        return known;
-    }
-    const name = ROLE_NAMES[guid.toLowerCase()] ?? "";
-    if (/Owner|Administrator|Admin\b/.test(name)) return 3;
-    if (/Contributor|Writer|Officer|Push|Sender|Receiver|Publisher|Operator/.test(name)) return 2;
-    if (/Reader|User|Pull|Viewer/.test(name)) return 1;
-    return 0;
+    return privilegeOf(guid)?.level ?? UNKNOWN_ROLE.level;
 }
 
 export const CLUSTER_ROLE_LEVELS: Record<string, number> = {

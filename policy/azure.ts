@@ -1,33 +1,57 @@
-// What the guardrails know about Azure, Entra and AKS, restated here on purpose: a policy must not
-// inherit a bug from the code it polices. test/policy.test.ts cross-checks these values against
+// What the guardrails know about Azure, Entra and AKS, restated here on purpose (a policy must not
+// inherit a bug from the code it polices), but for the privilege of roles: that is one table for
+// the config, the plan and the pack (components/privilege.ts). test/policy.test.ts cross-checks these values against
 // components/roles.ts so the two never drift apart silently.
 // Sources: Microsoft's "Azure built-in roles" reference, "Use Azure RBAC for Kubernetes
 // authorization", "Workload identity federation" (docs/azure-facts.md lists them).
 
-/** Roles that control access itself, whole resource trees or the cluster's admin groups: never granted. */
-export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
-    // managedClusters/write: can rewrite the cluster's admin groups.
-    "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8": "Azure Kubernetes Service Contributor Role",
-    // roleAssignments/write on Key Vault.
-    "8b54135c-b56d-4d72-a534-26097cfdc8d8": "Key Vault Data Access Administrator",
-};
+import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/privilege";
+
+/**
+ * Roles that control access itself, whole resource trees or the cluster's admin groups: never
+ * granted. From the one table of privilege (components/privilege.ts, issue 29 item 7), so the
+ * pack, the config and the plan can never disagree about which roles are privileged. (The local
+ * admin credential role has a rule of its own, role-assignment-no-aks-local-admin.)
+ */
+export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = Object.fromEntries(
+    rolesOfClass("forbidden")
+        .filter((guid) => guid !== "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8")
+        .map((guid) => [guid, PRIVILEGE[guid].name]),
+);
+
+/**
+ * Roles whose holder reaches far more than the scope's data (Key Vault Administrator, Virtual
+ * Machine Contributor, Storage Account Contributor, ...): refused over a subscription or a
+ * resource group, where the plan reports them HIGH. A role the table does not know counts as one.
+ */
+export const BROADLY_PRIVILEGED_ROLES: Readonly<Record<string, string>> = Object.fromEntries(
+    rolesOfClass("privileged").map((guid) => [guid, PRIVILEGE[guid].name]),
+);
+
+/** True when the privilege table lists `guid`. */
+export const knownRole = (guid: string): boolean => privilegeOf(guid) !== undefined;
 
 /**
  * Identity administration: over a whole subscription or resource group these assign or rewrite
- * every user-assigned identity there (and so act as it); on one identity they are what AKS needs
- * (the control plane over the kubelet identity). Privileged at broad scope only.
+ * every user-assigned identity there, and on one identity they add a federated credential to it or
+ * attach it (and so act as it, with all its grants). The one grant the stack makes with them is the
+ * control plane's Managed Identity Operator on the kubelet identity, which AKS needs
+ * (CLUSTER_IDENTITIES_PARENT).
  */
-export const IDENTITY_ADMIN_ROLES: Readonly<Record<string, string>> = {
-    "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59": "Managed Identity Contributor",
-    "f1a07417-d97a-45cb-824c-7a7467783830": "Managed Identity Operator",
-};
+export const IDENTITY_ADMIN_ROLES: Readonly<Record<string, string>> = Object.fromEntries(
+    rolesOfClass("identity-admin").map((guid) => [guid, PRIVILEGE[guid].name]),
+);
 
 /** A subscription or resource group (no provider segment): a scope that covers a whole tree. */
 export const BROAD_SCOPE = /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i;
+
+/** A user-assigned identity, or anything under it (its federated credentials). */
+export const IDENTITY_SCOPE = /\/providers\/Microsoft\.ManagedIdentity\//i;
+
+/** The aks-entra component that grants the control plane Managed Identity Operator on the kubelet. */
+export const CLUSTER_IDENTITIES_PARENT = "aks-entra:identities:ClusterIdentities";
+/** Managed Identity Operator: the role of that grant. */
+export const MANAGED_IDENTITY_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830";
 
 /** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
 export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";

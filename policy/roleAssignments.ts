@@ -6,8 +6,13 @@ import {
     AKS_RBAC_ROLES,
     AKS_SCOPE,
     BROAD_SCOPE,
+    BROADLY_PRIVILEGED_ROLES,
+    CLUSTER_IDENTITIES_PARENT,
     DEPLOYER_GRANT_PARENT,
     IDENTITY_ADMIN_ROLES,
+    IDENTITY_SCOPE,
+    knownRole,
+    MANAGED_IDENTITY_OPERATOR,
     parentTypeFromUrn,
     PRINCIPAL_TYPES,
     PRIVILEGED_ROLES,
@@ -44,9 +49,9 @@ export const principalTypeSet: ResourceValidationPolicy = {
 export const noPrivilegedRoles: ResourceValidationPolicy = {
     name: "role-assignment-no-privileged-roles",
     description:
-        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator, nor Managed Identity Contributor/Operator over a subscription or resource group.",
+        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator, nor Managed Identity Contributor/Operator over a subscription, a resource group or an identity (the control plane's Operator on the kubelet identity excepted), nor a privileged role or one aks-entra does not know (components/privilege.ts) over a subscription or resource group.",
     enforcementLevel: "mandatory",
-    validateResource: onType(TYPE.roleAssignment, (props, _args, report) => {
+    validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
         const guid = assignedRole(props);
         const role = guid && PRIVILEGED_ROLES[guid];
         if (role) {
@@ -57,10 +62,37 @@ export const noPrivilegedRoles: ResourceValidationPolicy = {
         }
         const identityAdmin = guid && IDENTITY_ADMIN_ROLES[guid];
         const scope = read(props, "scope");
-        if (!identityAdmin || isUnknown(scope) || !BROAD_SCOPE.test(str(scope) ?? "")) return;
-        report(
-            `roleDefinitionId grants ${identityAdmin} (${guid}) on ${show(scope)}: every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it`,
-        );
+        if (!guid || isUnknown(scope)) return;
+        const at = str(scope) ?? "";
+        // Privileged, or unknown to the privilege table (issue 29, item 7): the plan reports it
+        // HIGH over a subscription or a resource group, and so does the pack.
+        const broadlyPrivileged =
+            BROADLY_PRIVILEGED_ROLES[guid] ??
+            (knownRole(guid) ? undefined : `role ${guid}, which aks-entra does not know`);
+        if (broadlyPrivileged !== undefined && BROAD_SCOPE.test(at)) {
+            report(
+                `roleDefinitionId grants ${broadlyPrivileged} (${guid}) on ${show(scope)}: a privileged role over a whole subscription or resource group reaches every resource in it, present and future; grant it on the one resource that needs it`,
+            );
+            return;
+        }
+        if (!identityAdmin) return;
+        if (BROAD_SCOPE.test(at)) {
+            report(
+                `roleDefinitionId grants ${identityAdmin} (${guid}) on ${show(scope)}: every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant the data-plane roles the holder needs instead`,
+            );
+            return;
+        }
+        // On one identity: the holder adds a federated credential to it (Contributor) or attaches
+        // it to compute it controls (Operator), and signs in as it. The stack's own such grant is
+        // the control plane's Operator on the kubelet identity, made by ClusterIdentities.
+        const kubeletGrant =
+            guid === MANAGED_IDENTITY_OPERATOR &&
+            parentTypeFromUrn(args.urn) === CLUSTER_IDENTITIES_PARENT;
+        if (IDENTITY_SCOPE.test(at) && !kubeletGrant) {
+            report(
+                `roleDefinitionId grants ${identityAdmin} (${guid}) on the identity ${show(scope)}: the holder can add a federated credential to it or attach it, and sign in as it with all its grants; only aks-entra's control-plane grant on the kubelet identity holds this role`,
+            );
+        }
     }),
 };
 

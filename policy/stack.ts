@@ -236,8 +236,8 @@ export const clusterAdminPrincipals: StackValidationPolicy = {
             if (jit && (config.allowJitGroups ?? true)) continue;
             report(
                 jit
-                    ? `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to just-in-time ${groupLabel(jit)} (${show(principal)}) and the policy config sets allowJitGroups: false; grant admin on a namespace or writer instead, or list the principal in allowedClusterAdminPrincipals`
-                    : `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to ${String(read(ra.props, "principalType"))} ${show(principal)}, which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    ? `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to just-in-time ${groupLabel(jit)} (${show(principal)}) and the policy config sets allowJitGroups: false; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), or list the principal in allowedClusterAdminPrincipals`
+                    : `${roleName(AKS_RBAC_CLUSTER_ADMIN)} is granted to ${String(read(ra.props, "principalType"))} ${show(principal)}, which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ra.urn,
             );
         }

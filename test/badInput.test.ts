@@ -38,6 +38,11 @@ import { plan } from "./planRun";
 import { HOSTILE } from "./hostileConfigs";
 import { HOSTILE_INPUT } from "./hostileInput";
 
+/** A role definition GUID that is no built-in role (issue 29, item 7). */
+const UNKNOWN_ROLE = "5a5a5a5a-1234-4321-8765-0123456789ab";
+const UNDECLARED =
+    "is a role aks-entra does not know: it may allow anything (Storage Account Key Operator lists the account keys, Contributor manages everything), so it is treated as privileged; declare it in aks-entra:declaredRoles with its name, access (read, write, admin) and intent, or grant a built-in role aks-entra knows";
+
 const CASES: BadInput[] = [
     // --- missing keys and wrong types
     {
@@ -59,7 +64,7 @@ const CASES: BadInput[] = [
         config: { ...min(), "aks_entra:protect": true, protcet: true },
         problems: [
             'aks-entra:protect is written "aks_entra:protect" in the stack file, in namespace "aks_entra", not aks-entra, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
-            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "aks-entra:protect"?',
+            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "aks-entra:protect"?',
         ],
     },
     {
@@ -135,7 +140,7 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
         ],
     },
     {
@@ -533,12 +538,62 @@ const CASES: BadInput[] = [
             'aks-entra:clusterAccess[0].role "owner" is not allowed; allowed: reader | writer | admin | cluster-admin',
         ],
     },
+    // Issue 29, item 1: writer or admin on the whole cluster, by every path that gives it.
+    {
+        what: "writer on the whole cluster for a group",
+        config: dev((c) => (c["aks-entra:clusterAccess"][0].role = "writer")),
+        problems: [
+            `aks-entra:clusterAccess[0].role "writer": Azure Kubernetes Service RBAC Writer on the whole cluster reaches every namespace's service accounts, kube-system's included: it runs pods as any service account in its scope and so gets their API access and their Azure roles; give it in namespaces[].access, or make it a JIT entry (aks-entra:jit) with requireApproval: true, or state why it is needed in aks-entra:clusterAccess[0].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "admin on the whole cluster for a group",
+        config: dev((c) => (c["aks-entra:clusterAccess"][1].role = "admin")),
+        problems: [
+            `aks-entra:clusterAccess[1].role "admin": Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; give it in namespaces[].access, or make it a JIT entry (aks-entra:jit) with requireApproval: true, or state why it is needed in aks-entra:clusterAccess[1].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "admin on the whole cluster for a pipeline",
+        config: dev((c) => (c["aks-entra:pipelines"][0].clusterAccess = "admin")),
+        problems: [
+            `aks-entra:pipelines[0].clusterAccess "admin": Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; give it in pipelines[0].namespaceAccess, or state why it is needed in aks-entra:pipelines[0].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "a JIT admin entry on the whole cluster that anyone eligible activates without approval",
+        config: dev((c) => delete c["aks-entra:jit"][1].namespace),
+        problems: [
+            `aks-entra:jit[1].role "admin": Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; set jit[1].namespace, or requireApproval: true with approvers, or state why it is needed in aks-entra:jit[1].clusterWideException (the plan reports it HIGH)`,
+        ],
+    },
+    {
+        what: "a clusterWideException where no cluster-wide write needs it",
+        config: dev((c) => {
+            c["aks-entra:clusterAccess"][1].clusterWideException = "auditors read everything";
+            c["aks-entra:jit"][1].clusterWideException = "payments admins are on call";
+        }),
+        problems: [
+            "aks-entra:clusterAccess[1].clusterWideException is set but aks-entra:clusterAccess[1] gives no writer or admin on the whole cluster without approval; remove it",
+            "aks-entra:jit[1].clusterWideException is set but aks-entra:jit[1] gives no writer or admin on the whole cluster without approval; remove it",
+        ],
+    },
+    {
+        what: "a clusterWideException that says nothing",
+        config: dev((c) => {
+            c["aks-entra:clusterAccess"][0].role = "writer";
+            c["aks-entra:clusterAccess"][0].clusterWideException = "  ok ";
+        }),
+        problems: [
+            'aks-entra:clusterAccess[0].clusterWideException "  ok " is too short to say why (10 to 300 characters)',
+        ],
+    },
     {
         what: "one group given two cluster roles (case differs)",
         config: min({
             clusterAccess: [
                 { group: SRE, role: "reader" },
-                { group: SRE.toUpperCase(), role: "writer" },
+                { group: SRE.toUpperCase(), role: "cluster-admin" },
             ],
         }),
         problems: [
@@ -664,6 +719,50 @@ const CASES: BadInput[] = [
         ),
         problems: [
             `aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "Super Reader" is not a known built-in role; ${NOT_A_ROLE}`,
+        ],
+    },
+    // Issue 29, item 7: a role the privilege table does not know is privileged until declared.
+    {
+        what: "a role GUID aks-entra does not know, for a workload and a pipeline",
+        config: dev((c) => {
+            c["aks-entra:namespaces"][0].workloads[0].azureRoleAssignments[0].role = UNKNOWN_ROLE;
+            c["aks-entra:pipelines"][0].azureRoleAssignments[0].role = UNKNOWN_ROLE.toUpperCase();
+        }),
+        problems: [
+            `aks-entra:namespaces[0].workloads[0].azureRoleAssignments[0].role "${UNKNOWN_ROLE}" ${UNDECLARED}`,
+            `aks-entra:pipelines[0].azureRoleAssignments[0].role "${UNKNOWN_ROLE.toUpperCase()}" ${UNDECLARED}`,
+        ],
+    },
+    {
+        what: "a declaration of a role aks-entra knows, and one declared twice",
+        config: dev((c) => {
+            const declare = (role: string) => ({
+                role,
+                name: "Custom",
+                access: "read",
+                intent: "reads what it needs",
+            });
+            c["aks-entra:declaredRoles"] = [
+                declare("acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+                declare(UNKNOWN_ROLE),
+                declare(UNKNOWN_ROLE.toUpperCase()),
+            ];
+        }),
+        problems: [
+            'aks-entra:declaredRoles[0].role "acdd72a7-3385-48ef-bd42-f606fba81ae7" is Reader, a built-in role aks-entra knows (level and reason in its privilege table); remove the declaration',
+            `aks-entra:declaredRoles declares role "${UNKNOWN_ROLE}" more than once`,
+        ],
+    },
+    {
+        what: "a declared role without a real intent or access level",
+        config: dev((c) => {
+            c["aks-entra:declaredRoles"] = [
+                { role: UNKNOWN_ROLE, name: "Custom", access: "everything", intent: "x" },
+            ];
+        }),
+        problems: [
+            'aks-entra:declaredRoles[0].access "everything" is not allowed; allowed: read | write | admin',
+            'aks-entra:declaredRoles[0].intent "x" is too short to say what the role is for (10 to 300 characters)',
         ],
     },
     {

@@ -57,14 +57,14 @@ describe("config references: names that are JavaScript properties are only names
             groups: { constructor: SRE, toString: "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f" },
             clusterAccess: [
                 { group: "constructor", role: "reader" },
-                { group: "toString", role: "writer" },
+                { group: "toString", role: "cluster-admin" },
             ],
         });
         assert.deepEqual(config.clusterAccess, [
             { group: { objectId: SRE, label: "constructor" }, role: "reader" },
             {
                 group: { objectId: "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", label: "toString" },
-                role: "writer",
+                role: "cluster-admin",
             },
         ]);
         assert.deepEqual(Object.keys(config.groups), ["constructor", "toString"]);
@@ -72,6 +72,80 @@ describe("config references: names that are JavaScript properties are only names
 });
 
 describe("config opt-ins", function () {
+    // Issue 29, item 7: a role the privilege table does not know, declared with its intent.
+    it("accepts a role aks-entra does not know once aks-entra:declaredRoles declares it", function () {
+        const guid = "5A5A5A5A-1234-4321-8765-0123456789AB";
+        const scope =
+            "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-web/providers/Microsoft.AppConfiguration/configurationStores/appcs-web";
+        const config = parseConfig({
+            location: "westeurope",
+            declaredRoles: [
+                {
+                    role: guid,
+                    name: "Flags Writer",
+                    access: "write",
+                    intent: "writes feature flags",
+                },
+            ],
+            namespaces: [
+                {
+                    name: "web",
+                    workloads: [
+                        { serviceAccount: "bff", azureRoleAssignments: [{ role: guid, scope }] },
+                    ],
+                },
+            ],
+        });
+        assert.deepEqual(config.declaredRoles, [
+            {
+                guid: guid.toLowerCase(),
+                name: "Flags Writer",
+                access: "write",
+                intent: "writes feature flags",
+            },
+        ]);
+        assert.deepEqual(config.namespaces[0].workloads[0].azureRoleAssignments, [
+            { role: guid, roleGuid: guid.toLowerCase(), scope },
+        ]);
+    });
+
+    // Issue 29, item 1: writer or admin on the whole cluster, by exception or behind approval.
+    it("accepts cluster-wide writer or admin with a clusterWideException, or a JIT entry with approval", function () {
+        const reason = "runs the cluster-wide operators";
+        const config = parseConfig({
+            location: "westeurope",
+            groups: { sre: SRE },
+            clusterAccess: [{ group: "sre", role: "writer", clusterWideException: reason }],
+            pipelines: [
+                {
+                    name: "platform",
+                    github: [{ repository: "contoso/platform", environment: "production" }],
+                    clusterAccess: "admin",
+                    clusterWideException: reason,
+                },
+            ],
+            jit: [
+                { name: "ops", role: "admin", eligible: ["sre"], approvers: ["sre"] },
+                { name: "fix", role: "writer", eligible: ["sre"], clusterWideException: reason },
+            ],
+        });
+        assert.deepEqual(config.clusterAccess, [
+            {
+                group: { objectId: SRE, label: "sre" },
+                role: "writer",
+                clusterWideException: reason,
+            },
+        ]);
+        assert.equal(config.pipelines[0].clusterWideException, reason);
+        assert.deepEqual(
+            config.jit.map((j) => [j.name, j.requireApproval, j.clusterWideException]),
+            [
+                ["ops", true, undefined],
+                ["fix", false, reason],
+            ],
+        );
+    });
+
     it("accepts a cluster-admin-equivalent Role when allowPrivilegeEscalation names it", function () {
         const config = parseConfig({
             location: "westeurope",

@@ -23,7 +23,7 @@ const OLDER_THAN_TABLE = `is a version AKS no longer creates clusters at (older 
 const OTHER = "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
 const ALLOWED_KEYS =
-    "location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags";
+    "location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags";
 const NOT_AN_ALIAS = "is neither an object id (GUID) nor a name from aks-entra:groups";
 const ADMIN_IN_NAMESPACE =
     "that is cluster-admin inside the namespace (it can grant itself anything there); narrow the rules, or set allowPrivilegeEscalation: true on this role to accept it (the plan then reports it as HIGH)";
@@ -128,6 +128,9 @@ export const HOSTILE: BadInput[] = [
             'aks-entra:pipelines[0].namespaceAccess[0].namespace "billing" is not declared in aks-entra:namespaces (declared: Payments, kube-tools, web)',
             "aks-entra:pipelines[1] trusts pull_request workflows yet has clusterAccess admin; a pipeline that trusts pull requests gets at most clusterAccess reader and namespace writer: move the rest to a deploy pipeline that trusts an environment or branch",
             'aks-entra:pipelines declares "deploy" more than once; pipeline names must be unique',
+            // Issue 29, item 1: writer and admin on the whole cluster.
+            `aks-entra:clusterAccess[2].role "writer": Azure Kubernetes Service RBAC Writer on the whole cluster reaches every namespace's service accounts, kube-system's included: it runs pods as any service account in its scope and so gets their API access and their Azure roles; give it in namespaces[].access, or make it a JIT entry (aks-entra:jit) with requireApproval: true, or state why it is needed in aks-entra:clusterAccess[2].clusterWideException (the plan reports it HIGH)`,
+            `aks-entra:pipelines[1].clusterAccess "admin": Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; give it in pipelines[1].namespaceAccess, or state why it is needed in aks-entra:pipelines[1].clusterWideException (the plan reports it HIGH)`,
             'aks-entra:tags key "managed-by" is a tag aks-entra sets itself (managed-by, aks-entra-project, aks-entra-stack); choose another name',
         ],
     },

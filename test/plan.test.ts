@@ -136,7 +136,7 @@ describe("offline plan (npm run plan)", function () {
                 "deployer deployer | cluster | AKS RBAC Cluster Admin | azure-rbac",
                 "group admins (created) | cluster | cluster-admin | aks-admin-group",
                 "group platform-admins | cluster | cluster-admin | aks-admin-group",
-                "group sre | cluster | AKS RBAC Writer | azure-rbac",
+                "group sre | cluster | AKS RBAC Reader | azure-rbac",
                 "group developers | namespace payments | Role pod-reader | kubernetes-rbac",
                 "group auditors | namespace payments | ClusterRole view | kubernetes-rbac",
                 "workload payments/payments-api | vault kv-payments-prod | Key Vault Secrets User | azure-rbac",
@@ -212,7 +212,7 @@ describe("offline plan (npm run plan)", function () {
                 "workload batch/scheduler | subscription 22222222-bbbb-4bbb-8bbb-000000000001 | Reader | azure-rbac",
                 "workload data/etl | storage stdata | Storage Blob Data Contributor | azure-rbac",
                 "workload data/reporter | resource group rg-data | Reader | azure-rbac",
-                "workload web/bff | appconfig appcs-web | role 5a5a5a5a-1234-4321-8765-0123456789ab | azure-rbac",
+                "workload web/bff | appconfig appcs-web | App Configuration Flags Writer (declared) | azure-rbac",
                 "workload web/frontend | vault kv-web | Key Vault Secrets User | azure-rbac",
             ]);
         });

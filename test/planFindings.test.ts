@@ -6,6 +6,8 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
+import { PRIVILEGED_ROLES } from "../components/roles";
+import { azureRoleLevel } from "../plan/labels";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
 import { TYPES } from "../offline/types";
 import { buildPlan } from "../plan/build";
@@ -165,6 +167,24 @@ describe("offline plan tells the truth: findings", function () {
         assert.equal(r.stdout, "");
     });
 
+    // Issue 29, item 1: the teams fixture gives sre writer on the whole cluster by exception.
+    it("reports writer on the whole cluster HIGH, naming the clusterWideException that allows it", () => {
+        const wide = (l: string) => l.includes("cluster-wide-write");
+        assert.deepEqual(findingLines(runs.teams).filter(wide), [
+            `HIGH    cluster-wide-write: group sre gets AKS RBAC Writer on the whole cluster: Azure Kubernetes Service RBAC Writer on the whole cluster reaches every namespace's service accounts, kube-system's included: it runs pods as any service account in its scope and so gets their API access and their Azure roles; allowed by aks-entra:clusterAccess[0].clusterWideException: "sre runs the cluster-wide operators of this test stack". Give it on namespaces, or through a JIT entry that needs approval`,
+        ]);
+        assert.deepEqual(findingLines(runs.dev).filter(wide), []);
+    });
+
+    // Issue 29, item 7: the teams fixture declares the custom role it gives bff.
+    it("reports a declared role LOW with its intent, and no role as unknown", () => {
+        const roles = (l: string) => /declared-role|unknown-role/.test(l);
+        assert.deepEqual(findingLines(runs.teams).filter(roles), [
+            'LOW     declared-role: workload web/bff gets App Configuration Flags Writer (5a5a5a5a-1234-4321-8765-0123456789ab) on appconfig appcs-web, declared in aks-entra:declaredRoles[0] with write access: "the bff writes feature flags to appcs-web"; check the role definition allows no more',
+        ]);
+        assert.deepEqual(findingLines(runs.dev).filter(roles), []);
+    });
+
     it("rates namespace writer for a pull_request pipeline MEDIUM (PR previews), Azure writes HIGH", () => {
         assert.equal(runs.prWriter.code, 0, runs.prWriter.stderr);
         assert.deepEqual(
@@ -218,7 +238,7 @@ describe("offline plan tells the truth: findings", function () {
         assert.deepEqual(
             findingLines(runs.privileged).filter((l) => /privileged|wide-role|policy:/.test(l)),
             [
-                "HIGH    privileged-role: workload payments/payments-api gets Virtual Machine Contributor (9980e02c-c2be-4d73-94e8-173b1dc7cf3c) on subscription 11111111-2222-4333-8444-555555555555: it runs commands on the virtual machines in scope and attaches identities to them; grant a narrower role on the resources it uses",
+                "HIGH    privileged-role: workload payments/payments-api gets Virtual Machine Contributor (9980e02c-c2be-4d73-94e8-173b1dc7cf3c) on subscription 11111111-2222-4333-8444-555555555555: it runs commands on the virtual machines in scope and attaches identities to them; grant a narrower role on the resources it uses (guardrail role-assignment-no-privileged-roles agrees; a mandatory rule: pulumi preview --policy-pack policy refuses it)",
                 "MEDIUM  privileged-role: workload payments/payments-worker gets Key Vault Administrator (00482a5a-887f-4fb3-b363-3b7fe8e74483) on vault kv-payments-prod: it reads and changes every secret, key and certificate in the vaults in scope; grant a narrower role on the resources it uses",
                 "MEDIUM  resource-group-wide-role: workload observability/metrics-exporter gets Monitoring Metrics Publisher on resource group rg-monitoring: every resource in it, present and future; scope it to the resources the workload uses",
             ],
@@ -255,7 +275,11 @@ describe("offline plan tells the truth: findings", function () {
             dev = await runProgram({ config: readConfig(DEV_FILE) });
         });
 
-        function findings(edit: (regs: Registration[]) => void, optIn: number[]): string[] {
+        function findings(
+            edit: (regs: Registration[]) => void,
+            optIn: number[],
+            code = "kubernetes-rbac",
+        ): string[] {
             const registrations = structuredClone(dev.registrations);
             edit(registrations);
             const config = configFromPulumi(pulumiConfigMap(readConfig(DEV_FILE)));
@@ -274,7 +298,7 @@ describe("offline plan tells the truth: findings", function () {
                 config,
             });
             return p.findings
-                .filter((f) => f.code.startsWith("kubernetes-rbac"))
+                .filter((f) => f.code.startsWith(code))
                 .map((f) => `${f.severity} ${f.code}: ${f.message}`);
         }
         const podReader = (regs: Registration[]) =>
@@ -322,6 +346,101 @@ describe("offline plan tells the truth: findings", function () {
                     "high kubernetes-rbac-escalation: namespace payments role pod-reader has aks-entra:namespaces[0].roles[0].allowPrivilegeEscalation: true: the config lets it amount to cluster-admin inside the namespace; held by group developers",
                 ],
             );
+        });
+
+        // Issue 29, item 3: the config refuses these grants, so they are made on registrations.
+        const MIC = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";
+        const MIO = "f1a07417-d97a-45cb-824c-7a7467783830";
+        /** The role assignment whose logical name starts with `name`, given role `guid` instead. */
+        const regrant = (regs: Registration[], name: string, guid: string): Registration => {
+            const grant = regs.find(
+                (r) => r.type === TYPES.roleAssignment && r.name.startsWith(name),
+            )!;
+            grant.inputs.roleDefinitionId = String(grant.inputs.roleDefinitionId).replace(
+                /[^/]+$/,
+                guid,
+            );
+            return grant;
+        };
+        it("is HIGH for identity administration on one identity, the kubelet grant aside", () => {
+            for (const [guid, name] of [
+                [MIC, "Managed Identity Contributor"],
+                [MIO, "Managed Identity Operator"],
+            ]) {
+                let scope = "";
+                assert.deepEqual(
+                    findings(
+                        (regs) => {
+                            const grant = regrant(
+                                regs,
+                                "aks-entra-wl/payments/payments-api-key-vault-secrets-user",
+                                guid,
+                            );
+                            scope = regs.find(
+                                (r) =>
+                                    r.type === TYPES.identity &&
+                                    r.name === "aks-entra-wl/payments/payments-worker",
+                            )!.id;
+                            grant.inputs.scope = scope;
+                        },
+                        [],
+                        "privileged-role",
+                    ),
+                    [
+                        `high privileged-role: workload payments/payments-api gets ${name} (${guid}) on identity payments/payments-worker: it ${PRIVILEGED_ROLES[guid].why}; grant a narrower role on the resources it uses`,
+                    ],
+                    scope,
+                );
+            }
+            // The control plane's Operator on the kubelet identity is what AKS needs: no finding.
+            assert.deepEqual(
+                findings(() => undefined, [], "privileged-role"),
+                [],
+            );
+        });
+
+        // Issue 29, item 1: a cluster-wide admin grant made without the config's exception.
+        it("is HIGH for admin on the whole cluster that no clusterWideException allows", () => {
+            assert.deepEqual(
+                findings(
+                    (regs) => {
+                        // sre's cluster reader grant in Pulumi.dev.yaml, made RBAC Admin.
+                        regrant(
+                            regs,
+                            "aks-entra-access-0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90/cluster/reader",
+                            "3498e952-d568-435e-9b2c-8d77e338d7f7",
+                        );
+                    },
+                    [],
+                    "cluster-wide-write",
+                ),
+                [
+                    `high cluster-wide-write: group sre gets AKS RBAC Admin on the whole cluster: Azure Kubernetes Service RBAC Admin on the whole cluster is cluster-admin in effect: it allows every Kubernetes action but on ResourceQuotas and Namespaces, ClusterRoleBindings included, so its holder can bind itself to cluster-admin; no clusterWideException in config allows it. Give it on namespaces, or through a JIT entry that needs approval`,
+                ],
+            );
+        });
+
+        // Issue 29, item 7: unknown is privileged, never read-only (the config refuses it undeclared).
+        it("is HIGH for a role the privilege table does not know, and counts it as privileged", () => {
+            const unknown = "5a5a5a5a-1234-4321-8765-0123456789ab";
+            assert.deepEqual(
+                findings(
+                    (regs) =>
+                        void regrant(
+                            regs,
+                            "aks-entra-wl/payments/payments-api-key-vault-secrets-user",
+                            unknown,
+                        ),
+                    [],
+                    "unknown-role",
+                ),
+                [
+                    `high unknown-role: workload payments/payments-api gets role ${unknown} on vault kv-payments-prod, a role aks-entra does not know: it may allow anything, so it counts as privileged; declare it in aks-entra:declaredRoles with its access and intent, or grant a built-in role aks-entra knows`,
+                ],
+            );
+            assert.equal(azureRoleLevel(unknown), 3);
+            assert.equal(azureRoleLevel("81a9662b-bebf-436f-a333-f67b29880f12"), 3);
+            assert.equal(azureRoleLevel("4633458b-17de-408a-b874-0445c86b69e6"), 1);
         });
 
         it("finds nothing in the dev stack's own roles", () => {

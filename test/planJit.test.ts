@@ -274,7 +274,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
                 ),
                 [
                     "group sre | cluster | AKS Cluster User Role | azure-rbac",
-                    "group sre | cluster | AKS RBAC Writer | azure-rbac",
+                    "group sre | cluster | AKS RBAC Reader | azure-rbac",
                     "group sre | namespace observability | AKS RBAC Admin | azure-rbac",
                 ],
             );
@@ -295,7 +295,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             assert.deepEqual(
                 sre.map((l) => l.replace(/ {2,}/g, " | ").trim()),
                 [
-                    "group sre | cluster | AKS RBAC Writer | Azure RBAC",
+                    "group sre | cluster | AKS RBAC Reader | Azure RBAC",
                     "| cluster | AKS Cluster User Role | Azure RBAC",
                     `| cluster | AKS RBAC Cluster Admin (${ONCALL}) | PIM eligible`,
                     `| cluster | AKS Cluster User Role (${ONCALL}) | PIM eligible`,
@@ -316,7 +316,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             assert.match(md, /37 grants \(4 eligible through PIM\) to 16 principals/);
             assert.match(
                 md,
-                /\| AKS Cluster User Role, AKS Cluster User Role \(eligible\), AKS RBAC Writer, AKS RBAC Cluster Admin \(eligible\) \|/,
+                /\| AKS Cluster User Role, AKS Cluster User Role \(eligible\), AKS RBAC Reader, AKS RBAC Cluster Admin \(eligible\) \|/,
             );
             for (const line of [
                 `- group sre: AKS RBAC Cluster Admin on cluster, ${ONCALL}`,
@@ -328,7 +328,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
                 md,
                 /p_sre_\w+ -\.->\|"eligible: AKS RBAC Cluster Admin, kubeconfig"\| s_cluster_\w+/,
             );
-            assert.match(md, /p_sre_\w+ -->\|"AKS RBAC Writer, kubeconfig"\| s_cluster_\w+/);
+            assert.match(md, /p_sre_\w+ -->\|"AKS RBAC Reader, kubeconfig"\| s_cluster_\w+/);
         });
 
         it("has none without JIT entries", () => {

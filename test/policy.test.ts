@@ -101,7 +101,7 @@ function find(r: RunResult, type: string, prefix: string): Registration {
 
 const cluster = (r: RunResult) => find(r, CLUSTER_TYPE, "aks-entra-cluster");
 const appsPool = (r: RunResult) => find(r, TYPES.agentPool, "aks-entra-cluster-pool-apps");
-const sreWriter = (r: RunResult) => find(r, RA, `aks-entra-access-${SRE}/cluster/writer`);
+const sreReader = (r: RunResult) => find(r, RA, `aks-entra-access-${SRE}/cluster/reader`);
 const deployerGrant = (r: RunResult) => find(r, RA, "aks-entra-connection-deployer-cluster-admin");
 const workloadFic = (r: RunResult) => find(r, TYPES.fic, "aks-entra-wl/payments/payments-api-k8s");
 const pipelineFic = (r: RunResult) =>
@@ -533,11 +533,11 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
     ],
     "role-assignment-principal-type": [
-        { what: "a group's grant", from: (s) => sreWriter(s.dev), expected: [] },
+        { what: "a group's grant", from: (s) => sreReader(s.dev), expected: [] },
         { what: "the deployer's grant", from: (s) => deployerGrant(s.dev), expected: [] },
         {
             what: "principalType removed",
-            from: (s) => sreWriter(s.dev),
+            from: (s) => sreReader(s.dev),
             mutate: (p) => deleteAt(p, "principalType"),
             expected: [
                 'principalType is not set; set it ("ServicePrincipal" for managed identities, "Group" or "User") or a grant to a just-created principal fails with PrincipalNotFound',
@@ -545,7 +545,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
         {
             what: "a made-up principal type",
-            from: (s) => sreWriter(s.dev),
+            from: (s) => sreReader(s.dev),
             mutate: (p) => (p.principalType = "Robot"),
             expected: [
                 'principalType "Robot" is not one of User, Group, ServicePrincipal, ForeignGroup, Device',
@@ -582,7 +582,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
                 p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555";
             },
             expected: [
-                'roleDefinitionId grants Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on "/subscriptions/11111111-2222-4333-8444-555555555555": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it',
+                'roleDefinitionId grants Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on "/subscriptions/11111111-2222-4333-8444-555555555555": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant the data-plane roles the holder needs instead',
             ],
         },
         {
@@ -595,7 +595,80 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
                     "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod";
             },
             expected: [
-                'roleDefinitionId grants Managed Identity Operator (f1a07417-d97a-45cb-824c-7a7467783830) on "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant it on the one identity that needs it',
+                'roleDefinitionId grants Managed Identity Operator (f1a07417-d97a-45cb-824c-7a7467783830) on "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod": every user-assigned identity in that subscription or resource group can be assigned or rewritten, and so acted as; grant the data-plane roles the holder needs instead',
+            ],
+        },
+        // Issue 29, item 7: the pack reads the plan's privilege table; unknown counts as privileged.
+        ...(
+            [
+                [
+                    "9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
+                    "Virtual Machine Contributor",
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/MC_rg-aks-entra-dev_aks-entra-dev_westeurope",
+                ],
+                [
+                    "81a9662b-bebf-436f-a333-f67b29880f12",
+                    "Storage Account Key Operator Service Role",
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-payments-prod",
+                ],
+                [
+                    "5a5a5a5a-1234-4321-8765-0123456789ab",
+                    "role 5a5a5a5a-1234-4321-8765-0123456789ab, which aks-entra does not know",
+                    "/subscriptions/11111111-2222-4333-8444-555555555555",
+                ],
+            ] as const
+        ).map(([guid, name, scope]): ResourceCase => ({
+            what: `${name} over ${scope}`,
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId(guid);
+                p.scope = scope;
+            },
+            expected: [
+                `roleDefinitionId grants ${name} (${guid}) on "${scope}": a privileged role over a whole subscription or resource group reaches every resource in it, present and future; grant it on the one resource that needs it`,
+            ],
+        })),
+        {
+            what: "Virtual Machine Contributor on one virtual machine (MEDIUM in the plan)",
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId("9980e02c-c2be-4d73-94e8-173b1dc7cf3c");
+                p.scope =
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-jump/providers/Microsoft.Compute/virtualMachines/vm-jump";
+            },
+            expected: [],
+        },
+        // Issue 29, item 3: on one identity the holder adds a federated credential or attaches it.
+        ...(
+            [
+                ["e40ec5ca-96e0-45a2-b4ff-59039f2c2b59", "Managed Identity Contributor", ""],
+                ["f1a07417-d97a-45cb-824c-7a7467783830", "Managed Identity Operator", ""],
+                [
+                    "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59",
+                    "Managed Identity Contributor",
+                    "/federatedIdentityCredentials/payments-api-k8s",
+                ],
+            ] as const
+        ).map(([guid, name, under]): ResourceCase => ({
+            what: `${name} for a workload on the payments-api identity${under ? "'s federated credential" : ""}`,
+            from: (s) =>
+                find(s.dev, RA, "aks-entra-wl/payments/payments-api-key-vault-secrets-user"),
+            mutate: (p, s) => {
+                p.roleDefinitionId = roleId(guid);
+                p.scope = `${apiIdentity(s.dev).id}${under}`;
+            },
+            expected: (s) => [
+                `roleDefinitionId grants ${name} (${guid}) on the identity "${apiIdentity(s.dev).id}${under}": the holder can add a federated credential to it or attach it, and sign in as it with all its grants; only aks-entra's control-plane grant on the kubelet identity holds this role`,
+            ],
+        })),
+        {
+            what: "the control plane's kubelet grant turned into Managed Identity Contributor",
+            from: (s) => find(s.dev, RA, "aks-entra-identities-kubelet-operator"),
+            mutate: (p) => (p.roleDefinitionId = roleId("e40ec5ca-96e0-45a2-b4ff-59039f2c2b59")),
+            expected: (s) => [
+                `roleDefinitionId grants Managed Identity Contributor (e40ec5ca-96e0-45a2-b4ff-59039f2c2b59) on the identity "${String(state(find(s.dev, RA, "aks-entra-identities-kubelet-operator")).scope)}": the holder can add a federated credential to it or attach it, and sign in as it with all its grants; only aks-entra's control-plane grant on the kubelet identity holds this role`,
             ],
         },
     ],
@@ -607,7 +680,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
         {
             what: "Cluster Admin Role (local credentials) to a group",
-            from: (s) => sreWriter(s.dev),
+            from: (s) => sreReader(s.dev),
             mutate: (p) => (p.roleDefinitionId = roleId(AKS_CLUSTER_ADMIN_ROLE)),
             expected: [
                 "roleDefinitionId grants Azure Kubernetes Service Cluster Admin Role (0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8), which hands out the local admin kubeconfig; use Azure Kubernetes Service RBAC Cluster Admin (an Entra login) instead",
@@ -615,7 +688,7 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
     ],
     "aks-rbac-role-scope": [
-        { what: "cluster scope", from: (s) => sreWriter(s.dev), expected: [] },
+        { what: "cluster scope", from: (s) => sreReader(s.dev), expected: [] },
         {
             what: "namespace scope",
             from: (s) => find(s.dev, RA, `aks-entra-access-${SRE}/observability/admin`),
@@ -641,18 +714,23 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
         },
         {
             what: "RBAC Writer on a resource group (not the deployer's grant)",
-            from: (s) => sreWriter(s.dev),
-            mutate: (p) =>
-                (p.scope =
-                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps"),
+            from: (s) => sreReader(s.dev),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId(AKS_ROLES.rbacWriter);
+                p.scope =
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps";
+            },
             expected: [
                 'Azure Kubernetes Service RBAC Writer is granted at scope "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-apps"; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)',
             ],
         },
         {
             what: "RBAC Writer on the whole subscription",
-            from: (s) => sreWriter(s.dev),
-            mutate: (p) => (p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555"),
+            from: (s) => sreReader(s.dev),
+            mutate: (p) => {
+                p.roleDefinitionId = roleId(AKS_ROLES.rbacWriter);
+                p.scope = "/subscriptions/11111111-2222-4333-8444-555555555555";
+            },
             expected: [
                 'Azure Kubernetes Service RBAC Writer is granted at scope "/subscriptions/11111111-2222-4333-8444-555555555555"; AKS RBAC roles belong on a cluster (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>) or one of its namespaces (<cluster id>/namespaces/<namespace>)',
             ],
@@ -1149,7 +1227,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     "aks-entra-connection-deployer-cluster-admin",
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to User "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to User "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1159,7 +1237,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     "aks-entra-access-pipeline-payments-deploy/cluster/cluster-admin",
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to ServicePrincipal "${String(state(find(s.dev, TYPES.identity, "aks-entra-ci-payments-deploy")).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to ServicePrincipal "${String(state(find(s.dev, TYPES.identity, "aks-entra-ci-payments-deploy")).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1169,7 +1247,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: [
                 [
                     `aks-entra-access-${DEVELOPERS}/cluster/cluster-admin`,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${DEVELOPERS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${DEVELOPERS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1186,7 +1264,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: [
                 [
                     `aks-entra-access-${PLATFORM_ADMINS}/cluster/cluster-admin`,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${PLATFORM_ADMINS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${PLATFORM_ADMINS}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1197,7 +1275,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     jitClusterAdmin(s.dev).name,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to just-in-time group "aks-entra-dev-jit-oncall-admin" ("${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}") and the policy config sets allowJitGroups: false; grant admin on a namespace or writer instead, or list the principal in allowedClusterAdminPrincipals`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to just-in-time group "aks-entra-dev-jit-oncall-admin" ("${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}") and the policy config sets allowJitGroups: false; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), or list the principal in allowedClusterAdminPrincipals`,
                 ],
             ],
         },
@@ -1208,7 +1286,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     jitClusterAdmin(s.dev).name,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },
@@ -1219,7 +1297,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     jitClusterAdmin(s.dev).name,
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin on a namespace or writer instead, make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },

@@ -253,7 +253,7 @@ describe("dev stack", function () {
         const G = groups;
         const expected = [
             // clusterAccess
-            [G.sre, "Group", AKS_ROLES.rbacWriter, clusterId],
+            [G.sre, "Group", AKS_ROLES.rbacReader, clusterId],
             [G.auditors, "Group", AKS_ROLES.rbacReader, clusterId],
             // namespaces[].access
             [G["payments-devs"], "Group", AKS_ROLES.rbacWriter, ns("payments")],

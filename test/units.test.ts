@@ -21,6 +21,8 @@ import {
     roleDefinitionId,
     ROLE_NAMES,
 } from "../components";
+import { PRIVILEGE, privilegeOf } from "../components/privilege";
+import { BUILT_IN_ROLES } from "../components/roles";
 import { ROOT } from "./helpers";
 import { managedClusterProblems, poolProblems } from "../offline/fakes";
 
@@ -50,6 +52,39 @@ describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", fu
             admin: "3498e952-d568-435e-9b2c-8d77e338d7f7",
             "cluster-admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
         });
+    });
+
+    // Issue 29, item 7: one table of privilege, read by config, plan and pack alike.
+    it("lists every role the stack may grant in the privilege table, with Microsoft's name", function () {
+        for (const [name, guid] of Object.entries(BUILT_IN_ROLES)) {
+            assert.equal(privilegeOf(guid)?.name, name, guid);
+        }
+        for (const guid of Object.values(AKS_ROLES)) {
+            assert.ok(privilegeOf(guid), `AKS role ${guid} is not in components/privilege.ts`);
+        }
+        assert.deepEqual(
+            Object.entries(PRIVILEGE)
+                .filter(([, r]) => r.class !== "ordinary")
+                .map(([guid, r]) => `${r.class} ${r.level} ${r.name} ${guid}`)
+                .sort(),
+            [
+                "forbidden 3 Azure Kubernetes Service Contributor Role ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+                "forbidden 3 Contributor b24988ac-6180-42a0-ab88-20f7382dd24c",
+                "forbidden 3 Key Vault Data Access Administrator 8b54135c-b56d-4d72-a534-26097cfdc8d8",
+                "forbidden 3 Owner 8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+                "forbidden 3 Role Based Access Control Administrator f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+                "forbidden 3 User Access Administrator 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+                "forbidden 4 Azure Kubernetes Service Cluster Admin Role 0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+                "identity-admin 3 Managed Identity Contributor e40ec5ca-96e0-45a2-b4ff-59039f2c2b59",
+                "identity-admin 3 Managed Identity Operator f1a07417-d97a-45cb-824c-7a7467783830",
+                "privileged 3 Key Vault Administrator 00482a5a-887f-4fb3-b363-3b7fe8e74483",
+                "privileged 3 Storage Account Contributor 17d1049b-9a84-46fb-8f53-869881c3d3ab",
+                "privileged 3 Storage Account Key Operator Service Role 81a9662b-bebf-436f-a333-f67b29880f12",
+                "privileged 3 Virtual Machine Contributor 9980e02c-c2be-4d73-94e8-173b1dc7cf3c",
+            ],
+        );
+        assert.equal(privilegeOf("5a5a5a5a-1234-4321-8765-0123456789ab"), undefined);
+        assert.equal(privilegeOf("ACDD72A7-3385-48EF-BD42-F606FBA81AE7")?.level, 1);
     });
 
     it("names every role GUID of docs/azure-facts.md as that table does", function () {

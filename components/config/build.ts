@@ -85,6 +85,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         name: pl.name,
         github: pl.github,
         clusterAccess: pl.clusterAccess,
+        ...exception(pl.clusterWideException),
         namespaceAccess: pl.namespaceAccess ?? [],
         azureRoleAssignments: resolveGrants(pl.azureRoleAssignments),
     }));
@@ -148,6 +149,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         clusterAccess: (p.clusterAccess ?? []).map((g) => ({
             group: groups.resolve(g.group),
             role: g.role,
+            ...exception(g.clusterWideException),
         })),
         namespaces,
         pipelines,
@@ -170,8 +172,15 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                     const ref = groups.resolve(a);
                     return { ...ref, kind: groupIds.has(ref.objectId) ? "group" : "user" };
                 }),
+                ...exception(j.clusterWideException),
             };
         }),
+        declaredRoles: (p.declaredRoles ?? []).map((d) => ({
+            guid: d.role.toLowerCase(),
+            name: d.name,
+            access: d.access,
+            intent: d.intent,
+        })),
         conditionalAccess: p.conditionalAccess && {
             state: p.conditionalAccess.state ?? "reportOnly",
             require: p.conditionalAccess.require ?? ["mfa"],
@@ -197,4 +206,9 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         tags: { ...p.tags },
         defaultsUsed,
     };
+}
+
+/** The clusterWideException key of a typed entry, only when it was written. */
+function exception(reason: string | undefined): { clusterWideException?: string } {
+    return reason === undefined ? {} : { clusterWideException: reason };
 }

@@ -10,6 +10,7 @@ import {
     PRIVILEGED_ROLES,
     resolveRole,
 } from "../roles";
+import { DECLARED_ACCESS, privilegeOf } from "../privilege";
 import { NAMESPACE } from "./constants";
 import { show } from "./messages";
 import type { AzureRoleGrant, GroupRef } from "./types";
@@ -106,10 +107,15 @@ export function grantRole(
     return { guid };
 }
 
-/** Problems of a list of Azure role grants at `path` (entries the schema refused are holes). */
+/**
+ * Problems of a list of Azure role grants at `path` (entries the schema refused are holes).
+ * `declared`: the GUIDs of aks-entra:declaredRoles, or undefined when that key was refused (a role
+ * the privilege table does not know is then not judged).
+ */
 export function grantProblems(
     path: string,
     grants: readonly ({ role?: string; scope?: string } | undefined)[] | undefined,
+    declared: ReadonlySet<string> | undefined,
 ): string[] {
     const problems: string[] = [];
     const keys: string[] = [];
@@ -118,6 +124,11 @@ export function grantProblems(
         const role = grantRole(`${path}[${i}].role`, g.role);
         if (role.problem !== undefined) {
             problems.push(role.problem);
+        } else if (privilegeOf(role.guid) === undefined && declared?.has(role.guid) === false) {
+            // Fail closed (issue 29, item 7): an unknown role may allow anything.
+            problems.push(
+                `${path}[${i}].role ${show(g.role)} is a role aks-entra does not know: it may allow anything (Storage Account Key Operator lists the account keys, Contributor manages everything), so it is treated as privileged; declare it in ${NAMESPACE}:declaredRoles with its name, access (${DECLARED_ACCESS.join(", ")}) and intent, or grant a built-in role aks-entra knows`,
+            );
         } else if (g.scope !== undefined) {
             keys.push(`${role.guid} on ${g.scope.toLowerCase()}`);
             if (IDENTITY_ADMIN_ROLES.includes(role.guid) && holdsIdentities(g.scope)) {

@@ -1,6 +1,7 @@
 // The shape of every key: one zod schema per top-level key, checking each value on its own.
 // Cross-field checks live in rules/; a schema line plus at most one rule is a new key. Pure module.
 import { z } from "zod";
+import { DECLARED_ACCESS } from "../privilege";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
     CA_CONTROLS,
@@ -276,6 +277,16 @@ const namespaceSchema = z.strictObject({
         .optional(),
 });
 
+/**
+ * Why a group, pipeline or JIT entry needs writer or admin on the whole cluster (issue 29): the
+ * explicit exception to the rule that refuses it. Plain words, reported HIGH by the plan.
+ */
+const clusterWideException = z
+    .string()
+    .trim()
+    .min(10, { error: "is too short to say why (10 to 300 characters)" })
+    .max(300, { error: "is too long (10 to 300 characters)" });
+
 const jitSchema = z.strictObject({
     name: dnsLabel("JIT name"),
     role: z.enum(ACCESS_ROLES),
@@ -286,6 +297,7 @@ const jitSchema = z.strictObject({
     requireMfa: z.boolean().optional(),
     requireApproval: z.boolean().optional(),
     approvers: z.array(groupRef).min(1).optional(),
+    clusterWideException: clusterWideException.optional(),
 });
 
 const githubSubjectSchema = z.strictObject({
@@ -313,6 +325,7 @@ const pipelineSchema = z.strictObject({
     name: dnsLabel("pipeline name"),
     github: z.array(githubSubjectSchema).min(1),
     clusterAccess: z.enum(ACCESS_ROLES).optional(),
+    clusterWideException: clusterWideException.optional(),
     namespaceAccess: z
         .array(z.strictObject({ namespace: z.string(), role: z.enum(NAMESPACE_ACCESS_ROLES) }))
         .optional(),
@@ -341,10 +354,30 @@ export const KEY_SCHEMAS = {
         owners: z.array(guid).optional(),
         existingGroupObjectIds: z.array(groupRef).optional(),
     }),
-    clusterAccess: z.array(z.strictObject({ group: groupRef, role: z.enum(ACCESS_ROLES) })),
+    clusterAccess: z.array(
+        z.strictObject({
+            group: groupRef,
+            role: z.enum(ACCESS_ROLES),
+            clusterWideException: clusterWideException.optional(),
+        }),
+    ),
     namespaces: z.array(namespaceSchema),
     pipelines: z.array(pipelineSchema),
     jit: z.array(jitSchema),
+    declaredRoles: z.array(
+        z.strictObject({
+            role: guid,
+            name: z.string().trim().min(1).max(120),
+            access: z.enum(DECLARED_ACCESS),
+            intent: z
+                .string()
+                .trim()
+                .min(10, {
+                    error: "is too short to say what the role is for (10 to 300 characters)",
+                })
+                .max(300, { error: "is too long (10 to 300 characters)" }),
+        }),
+    ),
     conditionalAccess: z.strictObject({
         state: z.enum(CA_STATES).optional(),
         require: z.array(z.enum(CA_CONTROLS)).min(1).optional(),

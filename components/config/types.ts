@@ -1,4 +1,5 @@
 // The validated configuration: what the components consume. Pure module (types only).
+import type { DeclaredAccess } from "../privilege";
 import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
     CA_CONTROLS,
@@ -166,6 +167,8 @@ export interface Pipeline {
     name: string;
     github: GitHubSubject[];
     clusterAccess?: AccessRole;
+    /** Why writer or admin on the whole cluster is needed (README: cluster-wide write). */
+    clusterWideException?: string;
     namespaceAccess: { namespace: string; role: NamespaceAccessRole }[];
     azureRoleAssignments: AzureRoleGrant[];
 }
@@ -185,6 +188,17 @@ export interface JitAccess {
     requireApproval: boolean;
     /** Approvers: a group (an alias or an id listed in aks-entra:groups) or a user (any other id). */
     approvers: (GroupRef & { kind: "user" | "group" })[];
+    /** Why writer or admin on the whole cluster without approval is needed. */
+    clusterWideException?: string;
+}
+
+/** A role the privilege table (components/privilege.ts) does not know, declared by the stack file. */
+export interface DeclaredRole {
+    /** Lowercase role definition GUID. */
+    guid: string;
+    name: string;
+    access: DeclaredAccess;
+    intent: string;
 }
 
 export interface ConditionalAccessSettings {
@@ -206,10 +220,12 @@ export interface StackConfig {
         owners: string[];
         existingGroups: GroupRef[];
     };
-    clusterAccess: { group: GroupRef; role: AccessRole }[];
+    clusterAccess: { group: GroupRef; role: AccessRole; clusterWideException?: string }[];
     namespaces: NamespaceSettings[];
     pipelines: Pipeline[];
     jit: JitAccess[];
+    /** Roles the privilege table does not list, declared with their access and intent. */
+    declaredRoles: DeclaredRole[];
     /** Undefined: no Conditional Access policy. */
     conditionalAccess?: ConditionalAccessSettings;
     kubeloginMode: KubeloginMode;

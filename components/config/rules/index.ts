@@ -1,5 +1,7 @@
 // Every cross-field rule, in the order their problems are listed. Pure module.
 import { admins, clusterAccess, deployerLogin, kubeloginPop } from "./access";
+import { clusterWideAccess } from "./clusterWide";
+import { declaredRoles } from "./declaredRoles";
 import {
     apiServerAccess,
     network,
@@ -34,11 +36,13 @@ export const RULES: readonly Rule[] = [
     clusterAccess,
     deployerLogin,
     kubeloginPop,
+    declaredRoles,
     uniqueNamespaces,
     namespaces,
     pipelines,
     uniquePipelines,
     jit,
+    clusterWideAccess,
     conditionalAccess,
     tags,
 ];

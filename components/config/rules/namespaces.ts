@@ -1,4 +1,5 @@
 // Cross-field rules of aks-entra:namespaces: names, access, Roles and workloads. Pure module.
+import { declaredGuids } from "./declaredRoles";
 import { ESCALATING_VERBS, NAMESPACE, RESERVED_NAMESPACES } from "../constants";
 import { show } from "../messages";
 import { duplicates, grantProblems } from "../references";
@@ -59,7 +60,11 @@ function namespaceRules(
                       `${at}.workloads[${j}].serviceAccount "default" already exists in every namespace; give the workload its own service account`,
                   ]
                 : []),
-            ...grantProblems(`${at}.workloads[${j}].azureRoleAssignments`, w.azureRoleAssignments),
+            ...grantProblems(
+                `${at}.workloads[${j}].azureRoleAssignments`,
+                w.azureRoleAssignments,
+                declaredGuids(ctx),
+            ),
         ]),
         ...duplicates(workloads.flatMap(([, w]) => w.serviceAccount ?? [])).map(
             (sa) => `${at}.workloads declares service account ${show(sa)} more than once`,

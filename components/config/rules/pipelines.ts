@@ -1,5 +1,6 @@
 // Cross-field rules of aks-entra:pipelines: one exact subject per credential, Azure's limits, and
 // how far a pipeline that trusts pull requests may reach. Pure module.
+import { declaredGuids } from "./declaredRoles";
 import { MAX_FEDERATED_CREDENTIALS, NAMESPACE } from "../constants";
 import { githubSubject } from "../logins";
 import { show } from "../messages";
@@ -71,7 +72,7 @@ function pipelineRules(
             (ns) =>
                 `${at}.namespaceAccess lists namespace ${show(ns)} more than once; give the pipeline one role per namespace`,
         ),
-        ...grantProblems(`${at}.azureRoleAssignments`, pl.azureRoleAssignments),
+        ...grantProblems(`${at}.azureRoleAssignments`, pl.azureRoleAssignments, declaredGuids(ctx)),
     ];
 }
 
