@@ -10,6 +10,7 @@ import { dedupe, type FactFinding, policyFact } from "./dedupe";
 import { accessFindings } from "./findingsAccess";
 import { configFindings } from "./findingsConfig";
 import { jitFindings } from "./findingsJit";
+import { podSecurityFindings } from "./findingsPodSecurity";
 import { rbacFindings } from "./findingsRbac";
 import { type Finding, type OrderCheck, SEVERITIES, sortBy } from "./model";
 import { systemPool } from "./pools";
@@ -39,6 +40,7 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
     const out: FactFinding[] = [
         ...accessFindings(ctx),
         ...rbacFindings(ctx),
+        ...podSecurityFindings(ctx),
         ...clusterFindings(ctx),
         ...configFindings(ctx),
         ...jitFindings(ctx),

@@ -12,6 +12,7 @@ import type { Rule } from "./context";
 import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
+import { podSecurity } from "./podSecurity";
 import { auditLogs, hardening } from "./security";
 import { tags } from "./tags";
 
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
     kubeloginPop,
     uniqueNamespaces,
     namespaces,
+    podSecurity,
     pipelines,
     uniquePipelines,
     jit,
