@@ -107,6 +107,10 @@ const workloadFic = (r: RunResult) => find(r, TYPES.fic, "aks-entra-wl/payments/
 const pipelineFic = (r: RunResult) =>
     find(r, TYPES.fic, "aks-entra-ci-payments-deploy-gh-contoso-payments-production");
 const podReader = (r: RunResult) => find(r, TYPES.role, "aks-entra-ns-payments/pod-reader");
+const paymentsNamespace = (r: RunResult) => find(r, TYPES.namespace, "aks-entra-ns-payments");
+/** The dev stack's RoleBinding of ClusterRole view in payments. */
+const auditorsView = (r: RunResult) =>
+    find(r, TYPES.roleBinding, "aks-entra-ns-payments/auditors-view");
 const podReaderBinding = (r: RunResult) =>
     find(r, TYPES.roleBinding, "aks-entra-ns-payments/pod-reader");
 const apiAccount = (r: RunResult) =>
@@ -859,6 +863,159 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
             expected: [
                 'rules[1].nonResourceURLs contains "*"; list exactly what the role needs, or add "pod-reader" to allowedWildcardRoles in the policy config',
             ],
+        },
+    ],
+    "k8s-no-escalating-rules": [
+        { what: "the pod-reader Role", from: (s) => podReader(s.dev), expected: [] },
+        {
+            what: "serviceaccounts/token create (mints workload-identity tokens)",
+            from: (s) => podReader(s.dev),
+            mutate: (p) => {
+                p.rules.push({
+                    apiGroups: [""],
+                    resources: ["serviceaccounts/token"],
+                    verbs: ["create"],
+                });
+            },
+            expected: [
+                'rules[1] opens a path to more access: serviceaccounts/token create mints a token for any service account of the namespace, workload-identity ones included: it signs in to Azure as them, with all their Azure roles; narrow the rule, or add "payments/pod-reader" to allowedEscalatingRoles in the policy config',
+            ],
+        },
+        {
+            what: "the same rule allowed by the policy config",
+            from: (s) => podReader(s.dev),
+            mutate: (p) => {
+                p.rules.push({
+                    apiGroups: [""],
+                    resources: ["serviceaccounts/token"],
+                    verbs: ["create"],
+                });
+            },
+            config: { allowedEscalatingRoles: ["payments/pod-reader"] },
+            expected: [],
+        },
+        {
+            what: "a ClusterRole: impersonate, nodes/proxy, webhooks, CRDs and an aggregation label",
+            from: (s) => ({
+                ...podReader(s.dev),
+                type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            }),
+            mutate: (p) => {
+                deleteAt(p, "metadata", "namespace");
+                p.metadata.labels["rbac.authorization.k8s.io/aggregate-to-edit"] = "true";
+                p.rules.push(
+                    { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] },
+                    { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+                    {
+                        apiGroups: ["admissionregistration.k8s.io"],
+                        resources: ["mutatingwebhookconfigurations"],
+                        verbs: ["create"],
+                    },
+                    {
+                        apiGroups: ["apiextensions.k8s.io"],
+                        resources: ["customresourcedefinitions"],
+                        verbs: ["patch"],
+                    },
+                    { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] },
+                );
+            },
+            expected: [
+                'rules[1] opens a path to more access: impersonate lets its holders grant themselves any permission; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[2] opens a path to more access: nodes/proxy reaches the kubelet API of every node: commands in any pod of the node, past admission and the audit log; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[3] opens a path to more access: an admission webhook sees and can rewrite every object sent to the API server, Secrets and pods of every namespace included; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[4] opens a path to more access: customresourcedefinitions write defines or replaces API types for the whole cluster, and the conversion webhooks that see their objects; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[5] opens a path to more access: pods/ephemeralcontainers adds a container to any running pod: it runs as that pod\'s service account, with its token and Azure roles; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                '"pod-reader" aggregates rules (rbac.authorization.k8s.io/aggregate-to-edit): its rules join view/edit/admin for every holder, or it takes whatever other ClusterRoles carry; list the rules in a Role instead',
+            ],
+        },
+    ],
+    "k8s-rolebinding-known-cluster-roles": [
+        { what: "a binding of view", from: (s) => auditorsView(s.dev), expected: [] },
+        {
+            what: "a binding of system:aggregate-to-edit",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "system:aggregate-to-edit";
+            },
+            expected: [
+                'roleRef is ClusterRole "system:aggregate-to-edit", which Kubernetes owns (system:aggregate-to-* carry view/edit/admin power); bind view, edit or admin',
+            ],
+        },
+        {
+            what: "a binding of an undeclared ClusterRole",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "secret-reader";
+            },
+            expected: [
+                'roleRef is ClusterRole "secret-reader", whose rules the binding does not declare (annotation aks-entra/clusterrole-rules): it may grant anything; declare its rules (aks-entra:namespaces[].roles[].clusterRoleRules) or bind view, edit or admin',
+            ],
+        },
+        {
+            what: "a declared ClusterRole that mints tokens",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "token-minter";
+                p.metadata.annotations = {
+                    "aks-entra/clusterrole-rules": JSON.stringify([
+                        { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
+                        {
+                            apiGroups: [""],
+                            resources: ["serviceaccounts/token"],
+                            verbs: ["create"],
+                        },
+                    ]),
+                };
+            },
+            expected: [
+                'clusterRoleRules[1] of ClusterRole "token-minter" opens a path to more access: serviceaccounts/token create mints a token for any service account of the namespace, workload-identity ones included: it signs in to Azure as them, with all their Azure roles; bind a narrower ClusterRole, or add "payments/auditors-view" to allowedEscalatingRoles in the policy config',
+            ],
+        },
+        {
+            what: "cluster-admin",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "cluster-admin";
+            },
+            expected: [
+                'roleRef is ClusterRole "cluster-admin": cluster-admin inside the namespace; bind admin or edit, or add "payments/auditors-view" to allowedEscalatingRoles in the policy config',
+            ],
+        },
+    ],
+    "k8s-namespace-pod-security": [
+        {
+            what: "the payments namespace (baseline)",
+            from: (s) => paymentsNamespace(s.dev),
+            expected: [],
+        },
+        {
+            what: "enforce privileged",
+            from: (s) => paymentsNamespace(s.dev),
+            mutate: (p) => {
+                p.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged";
+            },
+            expected: [
+                'metadata.labels["pod-security.kubernetes.io/enforce"] is "privileged": the namespace admits privileged and hostPath pods, which take the node and every token on it; enforce "baseline" or "restricted", or add "payments" to allowedPrivilegedNamespaces in the policy config',
+            ],
+        },
+        {
+            what: "no enforce label",
+            from: (s) => paymentsNamespace(s.dev),
+            mutate: (p) => {
+                delete p.metadata.labels["pod-security.kubernetes.io/enforce"];
+            },
+            expected: [
+                'metadata.labels["pod-security.kubernetes.io/enforce"] is not set: the namespace admits privileged and hostPath pods, which take the node and every token on it; enforce "baseline" or "restricted", or add "payments" to allowedPrivilegedNamespaces in the policy config',
+            ],
+        },
+        {
+            what: "privileged allowed by the policy config",
+            from: (s) => paymentsNamespace(s.dev),
+            mutate: (p) => {
+                p.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged";
+            },
+            config: { allowedPrivilegedNamespaces: ["payments"] },
+            expected: [],
         },
     ],
     "entra-ca-aks-server-app": [
