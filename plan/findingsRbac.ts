@@ -47,7 +47,9 @@ export function azureServiceAccounts(config: StackConfig, namespace: string): st
 
 /** The finding's words for pods run as the namespace's Azure-holding service accounts. */
 const viaPods = (accounts: string[]): string =>
-    `runs pods as any service account of the namespace, so reaches their Azure roles: via a pod running as ${accounts.join("; ")}`;
+    `runs pods as any service account of the namespace, ${azureReach(accounts)}`;
+const azureReach = (accounts: string[]): string =>
+    `so reaches their Azure roles: via a pod running as ${accounts.join("; ")}`;
 
 /** The lesser risks of one rule, worded for a reviewer; [] when none. */
 export function lesserRisks(rule: Rule): string[] {
@@ -190,7 +192,7 @@ export function rbacFindings(ctx: FindingContext): FactFinding[] {
                       : "kubernetes-rbac-risk",
                 severity: reach ? "high" : risk.severity,
                 subject: b.urn,
-                message: `${where} binds ClusterRole ${ref}: ${reach ? `${risk.what}: ${viaPods(accounts)}` : risk.what}${escalates ? allowed : ""}; held by ${holders}`,
+                message: `${where} binds ClusterRole ${ref}: ${reach ? `${risk.what}, ${azureReach(accounts)}` : risk.what}${escalates ? allowed : ""}; held by ${holders}`,
             });
         } else if (
             kind === "ClusterRole" &&
