@@ -137,7 +137,7 @@ export function escalationPaths(rule: RiskRule, scope: "namespace" | "cluster"):
     if (verbs.includes("*") && resources.includes("*")) {
         out.push("every verb on every resource amounts to cluster-admin inside the namespace");
     }
-    const escalating = ESCALATING_VERBS.filter((v) => verbs.includes(v));
+    const escalating = verbs.filter((v) => v !== undefined && ESCALATING_VERBS.includes(v));
     if (escalating.length > 0) {
         out.push(
             `${escalating.join("/")} lets its holders grant themselves any permission in the namespace`,
