@@ -4,6 +4,7 @@
 // Sources: https://kubernetes.io/docs/concepts/security/rbac-good-practices/ ("Kubernetes RBAC -
 // privilege escalation risks") and docs/azure-facts.md, "Kubernetes RBAC paths" (issue 29, item 4).
 // Pure module.
+import { ESCALATING_VERBS } from "./config/constants";
 
 /** A PolicyRule as config, the registrations and the pack see it (every field may be missing). */
 export interface RiskRule {
@@ -103,8 +104,6 @@ const POD_RUNNERS: readonly { group: string; resources: readonly string[] }[] = 
     { group: "batch", resources: ["jobs", "cronjobs"] },
 ];
 
-const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];
-
 function covers(
     rule: RiskRule,
     group: string,
@@ -131,21 +130,17 @@ function covers(
  * inert, or a ClusterRole meant for more).
  */
 export function escalationPaths(rule: RiskRule, scope: "namespace" | "cluster"): string[] {
-    const verbs = rule.verbs ?? [];
-    const resources = rule.resources ?? [];
-    const out: string[] = [];
-    if (verbs.includes("*") && resources.includes("*")) {
-        out.push("every verb on every resource amounts to cluster-admin inside the namespace");
-    }
-    const escalating = verbs.filter((v) => v !== undefined && ESCALATING_VERBS.includes(v));
-    if (escalating.length > 0) {
-        out.push(
-            `${escalating.join("/")} lets its holders grant themselves any permission in the namespace`,
-        );
-    }
-    // `*` on `*` already says it all.
-    if (out[0]?.startsWith("every verb")) return out;
-    return [...out, ...pathKinds(rule, scope).map((k) => k.path)];
+    // `*` on `*` says it all (and is the wildcard guardrail's to report).
+    if (everyVerbOnEverything(rule)) return [EVERY_VERB_ON_EVERYTHING];
+    const escalating = escalatingVerbs(rule);
+    return [
+        ...(escalating.length > 0
+            ? [
+                  `${escalating.join("/")} lets its holders grant themselves any permission${scope === "namespace" ? " in the namespace" : ""}`,
+              ]
+            : []),
+        ...pathKinds(rule, scope).map((k) => k.path),
+    ];
 }
 
 /** The ESCALATION_PATHS one rule opens (besides `*` on `*` and escalate/bind/impersonate). */
@@ -154,6 +149,32 @@ export function pathKinds(rule: RiskRule, scope: "namespace" | "cluster"): PathK
         const wildcard = scope === "cluster" || kind.clusterScoped !== true;
         return kind.resources.some((r) => covers(rule, kind.group, r, kind.verbs, wildcard));
     });
+}
+
+/** True when the rule grants every verb on every resource. */
+export const everyVerbOnEverything = (rule: RiskRule): boolean =>
+    (rule.verbs ?? []).includes("*") && (rule.resources ?? []).includes("*");
+
+/** The verbs of a rule that grant or assume more than the holder has, in the rule's order. */
+export const escalatingVerbs = (rule: RiskRule): string[] =>
+    (rule.verbs ?? []).filter(
+        (v): v is string => v !== undefined && (ESCALATING_VERBS as readonly string[]).includes(v),
+    );
+
+/** What `*` verbs on `*` resources amount to (escalationPaths says only this for such a rule). */
+export const EVERY_VERB_ON_EVERYTHING =
+    "every verb on every resource amounts to cluster-admin inside the namespace";
+
+/** A rule as the pack reads it off a registration (any shape), for the functions above. */
+export function riskRule(rule: unknown): RiskRule {
+    const list = (key: string): (string | undefined)[] => {
+        const v =
+            rule !== null && typeof rule === "object"
+                ? (rule as Record<string, unknown>)[key]
+                : undefined;
+        return Array.isArray(v) ? v.map((x) => (typeof x === "string" ? x : undefined)) : [];
+    };
+    return { apiGroups: list("apiGroups"), resources: list("resources"), verbs: list("verbs") };
 }
 
 /** True when the rule creates pods, directly or through a workload controller. */

@@ -5,7 +5,8 @@ import {
     AGGREGATION_LABEL,
     DECLARED_RULES_ANNOTATION,
     escalationPaths,
-    pathKinds,
+    EVERY_VERB_ON_EVERYTHING,
+    riskRule,
     SYSTEM_CLUSTER_ROLE,
 } from "../components/kubernetesRisk";
 import { TYPE } from "./azure";
@@ -76,7 +77,6 @@ export interface EscalationConfig {
     allowedEscalatingRoles?: string[];
 }
 
-const ESCALATING_VERBS = ["escalate", "bind", "impersonate"];
 const allowedEscalating = (args: ResourceValidationArgs) =>
     args.getConfig<EscalationConfig>().allowedEscalatingRoles ?? [];
 const escalatingSchema = {
@@ -91,22 +91,9 @@ const escalatingSchema = {
     },
 };
 
-/** What one rule opens besides a wildcard (noWildcardRules reports those), worded for a report. */
-function rulePaths(rule: unknown, scope: "namespace" | "cluster"): string[] {
-    const verbs = items(read(rule, "verbs")).filter((v): v is string => typeof v === "string");
-    const risk = {
-        apiGroups: items(read(rule, "apiGroups")).map((v) => str(v)),
-        resources: items(read(rule, "resources")).map((v) => str(v)),
-        verbs,
-    };
-    const escalating = ESCALATING_VERBS.filter((v) => verbs.includes(v));
-    return [
-        ...(escalating.length > 0
-            ? [`${escalating.join("/")} lets its holders grant themselves any permission`]
-            : []),
-        ...pathKinds(risk, scope).map((k) => k.path),
-    ];
-}
+/** What one rule opens besides `*` on `*` (noWildcardRules reports that), worded for a report. */
+const rulePaths = (rule: unknown, scope: "namespace" | "cluster"): string[] =>
+    escalationPaths(riskRule(rule), scope).filter((p) => p !== EVERY_VERB_ON_EVERYTHING);
 
 export const noEscalatingRules: ResourceValidationPolicy = {
     name: "k8s-no-escalating-rules",
@@ -184,14 +171,7 @@ export const knownClusterRoles: ResourceValidationPolicy = {
             return;
         }
         rules.forEach((rule, i) => {
-            const paths = escalationPaths(
-                {
-                    apiGroups: items(read(rule, "apiGroups")).map((v) => str(v)),
-                    resources: items(read(rule, "resources")).map((v) => str(v)),
-                    verbs: items(read(rule, "verbs")).map((v) => str(v)),
-                },
-                "namespace",
-            );
+            const paths = escalationPaths(riskRule(rule), "namespace");
             if (paths.length > 0) {
                 report(
                     `clusterRoleRules[${i}] of ClusterRole ${show(role)} opens a path to more access: ${paths.join("; ")}; bind a narrower ClusterRole, or add ${show(id)} to allowedEscalatingRoles in the policy config`,

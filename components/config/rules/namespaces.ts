@@ -1,5 +1,11 @@
 // Cross-field rules of aks-entra:namespaces: names, access, Roles and workloads. Pure module.
-import { KNOWN_CLUSTER_ROLES, pathKinds, SYSTEM_CLUSTER_ROLE } from "../../kubernetesRisk";
+import {
+    escalatingVerbs,
+    everyVerbOnEverything,
+    KNOWN_CLUSTER_ROLES,
+    pathKinds,
+    SYSTEM_CLUSTER_ROLE,
+} from "../../kubernetesRisk";
 import { ESCALATING_VERBS, NAMESPACE, RESERVED_NAMESPACES } from "../constants";
 import { show } from "../messages";
 import { duplicates, grantProblems } from "../references";
@@ -155,11 +161,9 @@ export function clusterAdminPowers(role: RoleRules): string[] {
     const powers: string[] = [];
     if (role.clusterRole === "cluster-admin") powers.push('the ClusterRole "cluster-admin"');
     for (const [at, rule] of eachRule(role)) {
-        const verbs = rule.verbs ?? [];
-        if (verbs.includes("*") && (rule.resources ?? []).includes("*")) {
-            powers.push(`${at}: every verb on every resource`);
-        }
-        const escalating = ESCALATING_VERBS.filter((v) => verbs.includes(v));
+        if (everyVerbOnEverything(rule)) powers.push(`${at}: every verb on every resource`);
+        // Listed in ESCALATING_VERBS' order, as this message always has.
+        const escalating = ESCALATING_VERBS.filter((v) => escalatingVerbs(rule).includes(v));
         if (escalating.length > 0) powers.push(`${at}: ${escalating.join(", ")}`);
     }
     return powers;
@@ -171,7 +175,7 @@ export function clusterAdminPowers(role: RoleRules): string[] {
  */
 export function reachPowers(role: RoleRules): string[] {
     return eachRule(role).flatMap(([at, rule]) =>
-        (rule.verbs ?? []).includes("*") && (rule.resources ?? []).includes("*")
+        everyVerbOnEverything(rule)
             ? []
             : pathKinds(rule, "namespace").map((kind) => `${at}: ${kind.short} (${kind.path})`),
     );
