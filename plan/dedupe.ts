@@ -45,6 +45,8 @@ const POLICY_FACTS: Readonly<Record<string, (v: PolicyViolation) => string | und
             : `kubernetes-rule|${v.urn}|${rule}`;
     },
     "k8s-namespace-pod-security": (v) => `pod-security|${v.urn}`,
+    // A RoleBinding that runs pods where service accounts hold Azure roles.
+    "k8s-pods-reach-azure": (v) => `pods-reach|${v.urn}`,
 };
 
 /** The fact a guardrail violation reports, when a plan check can report the same one. */

@@ -161,7 +161,7 @@ export function rbacFindings(ctx: FindingContext): FactFinding[] {
                         severity: "high",
                         subject,
                         message: `${where} ${ruleText}: ${viaPods(accounts)}; held by ${holders}`,
-                        facts,
+                        facts: [...facts, `pods-reach|${b.urn}`],
                     });
                     return;
                 }
@@ -192,6 +192,7 @@ export function rbacFindings(ctx: FindingContext): FactFinding[] {
                       : "kubernetes-rbac-risk",
                 severity: reach ? "high" : risk.severity,
                 subject: b.urn,
+                facts: reach ? [`pods-reach|${b.urn}`] : undefined,
                 message: `${where} binds ClusterRole ${ref}: ${reach ? `${risk.what}, ${azureReach(accounts)}` : risk.what}${escalates ? allowed : ""}; held by ${holders}`,
             });
         } else if (

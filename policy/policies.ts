@@ -5,6 +5,7 @@ import { clusterPolicies } from "./cluster";
 import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
 import { kubernetesPolicies } from "./kubernetes";
+import { podsReachAzure } from "./podReach";
 import { roleAssignmentPolicies } from "./roleAssignments";
 import { stackPolicies } from "./stack";
 
@@ -17,4 +18,5 @@ export const policies: Policies = [
     ...kubernetesPolicies,
     ...entraPolicies,
     ...stackPolicies,
+    podsReachAzure,
 ];

@@ -59,8 +59,8 @@ describe("offline plan: Kubernetes paths to more access and Pod Security", funct
         assert.deepEqual(
             lines.sort(),
             [
-                `namespace payments role auditors-view binds ClusterRole edit: reads Secrets and execs into pods, and runs pods as any service account of the namespace, so reaches their Azure roles: via a pod running as ${PAYMENTS_SAS}; held by group auditors`,
-                `namespace payments role pod-reader rule ${JSON.stringify("apps/deployments: create")}: runs pods as any service account of the namespace, so reaches their Azure roles: via a pod running as ${PAYMENTS_SAS}; held by group developers`,
+                `namespace payments role auditors-view binds ClusterRole edit: reads Secrets and execs into pods, and runs pods as any service account of the namespace, so reaches their Azure roles: via a pod running as ${PAYMENTS_SAS}; held by group auditors (guardrail k8s-pods-reach-azure agrees)`,
+                `namespace payments role pod-reader rule ${JSON.stringify("apps/deployments: create")}: runs pods as any service account of the namespace, so reaches their Azure roles: via a pod running as ${PAYMENTS_SAS}; held by group developers (guardrail k8s-pods-reach-azure agrees)`,
             ].sort(),
         );
     });

@@ -1127,6 +1127,10 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
 // ---------------------------------------------------------------------------------------------
 // Stack policies
 
+/** k8s-pods-reach-azure's report for a RoleBinding of namespace payments in the dev stack. */
+const REACH_PAYMENTS = (binding: string) =>
+    `RoleBinding payments/${binding} lets its holders run pods as any service account of namespace payments, and so act with the Azure roles of payments/payments-api (2 Azure role assignments, on kv-payments-prod, stpaymentsprod); payments/payments-worker (1 Azure role assignment, on sb-payments-prod); keep it to the team that owns those workloads, or move them to a namespace of their own`;
+
 const STACK_CASES: Record<string, StackCase[]> = {
     "stack-namespace-grants-target-stack-namespaces": [
         { what: "the dev stack", from: (s) => s.dev, expected: [] },
@@ -1209,6 +1213,27 @@ const STACK_CASES: Record<string, StackCase[]> = {
                     `ServiceAccount payments/payments-api has azure.workload.identity/client-id "${String(state(find(s.dev, TYPES.identity, "aks-entra-wl/payments/payments-worker")).clientId)}" but the workload identity "${String(state(apiIdentity(s.dev)).name)}" that trusts it has clientId "${String(state(apiIdentity(s.dev)).clientId)}"; annotate it with that clientId`,
                 ],
             ],
+        },
+    ],
+    "k8s-pods-reach-azure": [
+        { what: "the dev stack (a pod reader and view)", from: (s) => s.dev, expected: [] },
+        {
+            what: "auditors bound to edit in payments",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const b = all.find((r) => r.urn === auditorsView(s.dev).urn)!;
+                (b.state.roleRef as Props).name = "edit";
+            },
+            expected: [["aks-entra-ns-payments/auditors-view", REACH_PAYMENTS("auditors-view")]],
+        },
+        {
+            what: "the pod-reader Role made to create pods",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const role = all.find((r) => r.urn === podReader(s.dev).urn)!;
+                (role.state.rules as Props[])[0].verbs = ["get", "create"];
+            },
+            expected: [["aks-entra-ns-payments/pod-reader", REACH_PAYMENTS("pod-reader")]],
         },
     ],
     "stack-service-account-client-id": [
@@ -1790,7 +1815,7 @@ describe("policy pack: each policy passes the real program and catches a violati
         );
     });
 
-    it("enforcement levels: mandatory for identity invariants, advisory for network exposure and break-glass", () => {
+    it("enforcement levels: mandatory for identity invariants, advisory for network exposure, break-glass and a team deploying its own workloads", () => {
         const advisory = policies
             .filter((p) => p.enforcementLevel === "advisory")
             .map((p) => p.name);
@@ -1798,6 +1823,9 @@ describe("policy pack: each policy passes the real program and catches a violati
             "aks-api-server-restricted",
             "aks-run-command-disabled",
             "entra-ca-break-glass-exclusion",
+            // Running pods where service accounts hold Azure roles is what a team's deploy role is
+            // for; the plan reports it HIGH with the path (issue 29), the pack makes it visible.
+            "k8s-pods-reach-azure",
         ]);
         for (const p of policies) {
             assert.ok(["advisory", "mandatory"].includes(p.enforcementLevel!), p.name);
