@@ -33,6 +33,28 @@ export const SYSTEM_CLUSTER_ROLE = /^system:/;
  */
 export const DECLARED_RULES_ANNOTATION = "aks-entra/clusterrole-rules";
 
+/**
+ * The rules a RoleBinding's metadata declares for its ClusterRole (DECLARED_RULES_ANNOTATION), or
+ * undefined when it declares none or the value is not a JSON list.
+ */
+export function declaredRules(metadata: unknown): RiskRule[] | undefined {
+    const annotations =
+        metadata !== null && typeof metadata === "object"
+            ? (metadata as { annotations?: unknown }).annotations
+            : undefined;
+    const raw =
+        annotations !== null && typeof annotations === "object"
+            ? (annotations as Record<string, unknown>)[DECLARED_RULES_ANNOTATION]
+            : undefined;
+    if (typeof raw !== "string") return undefined;
+    try {
+        const rules: unknown = JSON.parse(raw);
+        return Array.isArray(rules) ? rules.map(riskRule) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** Labels that aggregate a ClusterRole's rules into view/edit/admin (and so into every holder). */
 export const AGGREGATION_LABEL = /^rbac\.authorization\.k8s\.io\/aggregate-to-/;
 

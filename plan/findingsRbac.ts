@@ -12,7 +12,7 @@
 import type { StackConfig } from "../components/config";
 import {
     CLUSTER_ROLE_RUNS_PODS,
-    DECLARED_RULES_ANNOTATION,
+    declaredRules,
     escalationPaths,
     KNOWN_CLUSTER_ROLES,
     runsPods,
@@ -91,18 +91,6 @@ const BUILT_IN: Readonly<Record<string, { severity: "high" | "medium"; what: str
         what: "reads Secrets and execs into pods, and runs pods as any service account of the namespace",
     },
 };
-
-/** The rules a RoleBinding's DECLARED_RULES_ANNOTATION declares for its ClusterRole, if any. */
-function declaredRules(b: { inputs: Record<string, unknown> }): Rule[] | undefined {
-    const raw = text(at(b.inputs, "metadata", "annotations", DECLARED_RULES_ANNOTATION));
-    if (!raw) return undefined;
-    try {
-        const rules: unknown = JSON.parse(raw);
-        return Array.isArray(rules) ? (rules as Rule[]) : undefined;
-    } catch {
-        return undefined;
-    }
-}
 
 export function rbacFindings(ctx: FindingContext): FactFinding[] {
     const { index, access, config } = ctx;
@@ -199,7 +187,7 @@ export function rbacFindings(ctx: FindingContext): FactFinding[] {
             kind === "ClusterRole" &&
             !(KNOWN_CLUSTER_ROLES as readonly string[]).includes(ref)
         ) {
-            const declared = declaredRules(b);
+            const declared = declaredRules(b.inputs.metadata) as Rule[] | undefined;
             if (declared === undefined) {
                 // Fail closed: rules nobody declared may be anything, cluster-admin included.
                 escalates = true;

@@ -4,6 +4,7 @@ import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/p
 import {
     AGGREGATION_LABEL,
     DECLARED_RULES_ANNOTATION,
+    declaredRules,
     escalationPaths,
     EVERY_VERB_ON_EVERYTHING,
     riskRule,
@@ -156,22 +157,16 @@ export const knownClusterRoles: ResourceValidationPolicy = {
             );
             return;
         }
-        const declared = read(props, "metadata", "annotations", DECLARED_RULES_ANNOTATION);
-        if (isUnknown(declared)) return;
-        let rules: unknown;
-        try {
-            rules = JSON.parse(str(declared) ?? "");
-        } catch {
-            rules = undefined;
-        }
-        if (!Array.isArray(rules)) {
+        if (isUnknown(read(props, "metadata", "annotations", DECLARED_RULES_ANNOTATION))) return;
+        const rules = declaredRules(read(props, "metadata"));
+        if (rules === undefined) {
             report(
                 `roleRef is ClusterRole ${show(role)}, whose rules the binding does not declare (annotation ${DECLARED_RULES_ANNOTATION}): it may grant anything; declare its rules (aks-entra:namespaces[].roles[].clusterRoleRules) or bind view, edit or admin`,
             );
             return;
         }
         rules.forEach((rule, i) => {
-            const paths = escalationPaths(riskRule(rule), "namespace");
+            const paths = escalationPaths(rule, "namespace");
             if (paths.length > 0) {
                 report(
                     `clusterRoleRules[${i}] of ClusterRole ${show(role)} opens a path to more access: ${paths.join("; ")}; bind a narrower ClusterRole, or add ${show(id)} to allowedEscalatingRoles in the policy config`,

@@ -6,7 +6,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import {
     CLUSTER_ROLE_RUNS_PODS,
-    DECLARED_RULES_ANNOTATION,
+    declaredRules,
     riskRule,
     runsPods,
 } from "../components/kubernetesRisk";
@@ -55,13 +55,7 @@ function bindingRunsPods(binding: PolicyResource, roles: PolicyResource[]): bool
         return items(read(role?.props, "rules")).some((rule) => runsPods(riskRule(rule)));
     }
     if (Object.hasOwn(CLUSTER_ROLE_RUNS_PODS, ref)) return CLUSTER_ROLE_RUNS_PODS[ref];
-    const declared = str(read(binding.props, "metadata", "annotations", DECLARED_RULES_ANNOTATION));
-    try {
-        const rules: unknown = JSON.parse(declared ?? "[]");
-        return Array.isArray(rules) && rules.some((rule) => runsPods(riskRule(rule)));
-    } catch {
-        return false;
-    }
+    return (declaredRules(read(binding.props, "metadata")) ?? []).some(runsPods);
 }
 
 export const podsReachAzure: StackValidationPolicy = {

@@ -3,7 +3,7 @@
 // and a namespace that loosens Pod Security. One variant of the dev stack file, planned once; the
 // dev stack file itself (the safe configuration) reports none of it.
 import { strict as assert } from "node:assert";
-import type { Finding } from "../plan/model";
+import type { Finding, Grant } from "../plan/model";
 import { plan, readPlan, workspace } from "./planRun";
 
 const { out, dev, remove } = workspace("k8s-reach");
@@ -14,6 +14,7 @@ describe("offline plan: Kubernetes paths to more access and Pod Security", funct
     this.timeout(300_000);
     let reach: Finding[];
     let safe: Finding[];
+    let grants: Grant[];
 
     before(async () => {
         const file = dev("reach.yaml", (c) => {
@@ -47,6 +48,7 @@ describe("offline plan: Kubernetes paths to more access and Pod Security", funct
         assert.equal(r.code, 0, r.stderr);
         assert.equal(d.code, 0, d.stderr);
         reach = readPlan(out("reach.json")).findings;
+        grants = readPlan(out("reach.json")).grants;
         safe = readPlan(out("dev.json")).findings;
     });
     after(remove);
@@ -89,6 +91,15 @@ describe("offline plan: Kubernetes paths to more access and Pod Security", funct
                     "namespace observability role secrets ClusterRole secret-reader (declared) rule",
                 ),
             ),
+        );
+    });
+
+    it("shows a declared ClusterRole in the matrix with its declared rules, not as unknown", () => {
+        assert.deepEqual(
+            grants
+                .filter((g) => g.role === "ClusterRole secret-reader")
+                .map((g) => [g.scope, g.level, g.detail]),
+            [["namespace:observability", 1, "secrets: get"]],
         );
     });
 
