@@ -6,6 +6,7 @@ import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
 import { kubernetesPolicies } from "./kubernetes";
 import { podsReachAzure } from "./podReach";
+import { pullRequestNamespacesRestricted } from "./pullRequestPods";
 import { roleAssignmentPolicies } from "./roleAssignments";
 import { stackPolicies } from "./stack";
 
@@ -19,4 +20,5 @@ export const policies: Policies = [
     ...entraPolicies,
     ...stackPolicies,
     podsReachAzure,
+    pullRequestNamespacesRestricted,
 ];

@@ -1127,6 +1127,17 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
 // ---------------------------------------------------------------------------------------------
 // Stack policies
 
+/** The dev stack's pull_request pipeline made AKS RBAC Writer (not Reader) in payments. */
+const prPipelineWrites = (all: Registration[]) => {
+    const grant = all.find(
+        (r) => r.name === "aks-entra-access-pipeline-payments-pr/payments/reader",
+    )!;
+    grant.state.roleDefinitionId = String(grant.state.roleDefinitionId).replace(
+        "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+        "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+    );
+};
+
 /** k8s-pods-reach-azure's report for a RoleBinding of namespace payments in the dev stack. */
 const REACH_PAYMENTS = (binding: string) =>
     `RoleBinding payments/${binding} lets its holders run pods as any service account of namespace payments, and so act with the Azure roles of payments/payments-api (2 Azure role assignments, on kv-payments-prod, stpaymentsprod); payments/payments-worker (1 Azure role assignment, on sb-payments-prod); keep it to the team that owns those workloads, or move them to a namespace of their own`;
@@ -1234,6 +1245,35 @@ const STACK_CASES: Record<string, StackCase[]> = {
                 (role.state.rules as Props[])[0].verbs = ["get", "create"];
             },
             expected: [["aks-entra-ns-payments/pod-reader", REACH_PAYMENTS("pod-reader")]],
+        },
+    ],
+    "k8s-pull-request-namespaces-restricted": [
+        {
+            what: "the dev stack (payments-pr reads payments)",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "payments-pr made AKS RBAC Writer in payments (baseline there)",
+            from: (s) => s.dev,
+            mutate: prPipelineWrites,
+            expected: [
+                [
+                    "aks-entra-ns-payments",
+                    'namespace payments enforces Pod Security "baseline", and an identity trusted for repo:contoso/payments:pull_request can write there: code from any branch with a pull request could run a pod that leaves the namespace; label it pod-security.kubernetes.io/enforce: restricted (aks-entra:namespaces[].podSecurity.enforce, the default there)',
+                ],
+            ],
+        },
+        {
+            what: "the same, with payments labelled restricted",
+            from: (s) => s.dev,
+            mutate: (all) => {
+                prPipelineWrites(all);
+                const ns = all.find((r) => r.name === "aks-entra-ns-payments" && r.custom)!;
+                (ns.state.metadata as Props).labels["pod-security.kubernetes.io/enforce"] =
+                    "restricted";
+            },
+            expected: [],
         },
     ],
     "stack-service-account-client-id": [
