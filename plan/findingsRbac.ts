@@ -180,7 +180,11 @@ export function rbacFindings(ctx: FindingContext): FactFinding[] {
                       : "kubernetes-rbac-risk",
                 severity: reach ? "high" : risk.severity,
                 subject: b.urn,
-                facts: reach ? [`pods-reach|${b.urn}`] : undefined,
+                facts: escalates
+                    ? [`kubernetes-clusterrole|${b.urn}`]
+                    : reach
+                      ? [`pods-reach|${b.urn}`]
+                      : undefined,
                 message: `${where} binds ClusterRole ${ref}: ${reach ? `${risk.what}, ${azureReach(accounts)}` : risk.what}${escalates ? allowed : ""}; held by ${holders}`,
             });
         } else if (

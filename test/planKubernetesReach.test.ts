@@ -39,6 +39,12 @@ describe("offline plan: Kubernetes paths to more access and Pod Security", funct
                 clusterRoleRules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }],
                 groups: ["sre"],
             });
+            observability.roles.push({
+                name: "ops-admin",
+                clusterRole: "cluster-admin",
+                groups: ["sre"],
+                allowPrivilegeEscalation: true,
+            });
             observability.podSecurity = { enforce: "privileged", warn: "baseline" };
         });
         const [r, d] = await Promise.all([
@@ -81,6 +87,21 @@ describe("offline plan: Kubernetes paths to more access and Pod Security", funct
                     ),
             ),
             lines.join("\n"),
+        );
+    });
+
+    it("reports an accepted cluster-admin binding once, with the guardrail that refuses it", () => {
+        assert.deepEqual(
+            reach
+                .filter((f) => f.message.includes("role ops-admin"))
+                .map((f) => [f.severity, f.code, f.message]),
+            [
+                [
+                    "high",
+                    "kubernetes-rbac-escalation",
+                    "namespace observability role ops-admin binds ClusterRole cluster-admin: full control of the namespace, its Roles and RoleBindings included: cluster-admin inside it; allowed by aks-entra:namespaces[1].roles[2].allowPrivilegeEscalation: true; held by group sre (guardrail k8s-rolebinding-known-cluster-roles agrees; a mandatory rule: pulumi preview --policy-pack policy refuses it)",
+                ],
+            ],
         );
     });
 
