@@ -2,7 +2,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesObjectOptions } from "./clusterConnection";
-import type { NamespaceRole } from "./config";
+import type { NamespaceRole, PodSecurity } from "./config";
+import { podSecurityLabels } from "./config/rules/podSecurity";
+import { DECLARED_RULES_ANNOTATION } from "./kubernetesRisk";
 
 export interface TeamNamespaceArgs {
     /** Namespace name (RFC 1123 label, validated in config). */
@@ -13,6 +15,11 @@ export interface TeamNamespaceArgs {
      * Subjects are Entra groups, by object id. Defaults to none.
      */
     readonly roles?: readonly NamespaceRole[];
+    /**
+     * Pod Security Admission of the namespace, as `pod-security.kubernetes.io/*` labels on it
+     * (issue 29, item 5). Required: a namespace without them admits privileged pods.
+     */
+    readonly podSecurity: PodSecurity;
     /** Labels for every object. Defaults to none. */
     readonly labels?: Record<string, string>;
     /** Provider of this stack's cluster; deleted with the cluster. */
@@ -38,7 +45,12 @@ export class TeamNamespace extends pulumi.ComponentResource {
 
         this.namespace = new k8s.core.v1.Namespace(
             `${name}`,
-            { metadata: { name: args.namespace, labels } },
+            {
+                metadata: {
+                    name: args.namespace,
+                    labels: { ...labels, ...podSecurityLabels(args.podSecurity) },
+                },
+            },
             { ...child, protect: args.protect ?? false },
         );
         this.name = this.namespace.metadata.name;
@@ -71,7 +83,20 @@ export class TeamNamespace extends pulumi.ComponentResource {
                 new k8s.rbac.v1.RoleBinding(
                     `${name}/${role.name}`,
                     {
-                        metadata: { name: role.name, namespace: this.name, labels },
+                        metadata: {
+                            name: role.name,
+                            namespace: this.name,
+                            labels,
+                            ...(role.clusterRoleRules === undefined
+                                ? {}
+                                : {
+                                      annotations: {
+                                          [DECLARED_RULES_ANNOTATION]: JSON.stringify(
+                                              role.clusterRoleRules,
+                                          ),
+                                      },
+                                  }),
+                        },
                         roleRef,
                         // With AKS-managed Entra, a group subject is the group's object id.
                         subjects: role.groups.map((g) => ({

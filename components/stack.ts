@@ -267,6 +267,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 `${name}-ns-${ns.name}`,
                 {
                     namespace: ns.name,
+                    podSecurity: ns.podSecurity,
                     roles: ns.roles,
                     labels: LABELS,
                     kubernetes,

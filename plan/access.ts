@@ -3,6 +3,7 @@
 // eligibility schedules and policies), never off the config. The config only lends names: group
 // aliases, pipeline names, just-in-time entry names.
 // Pure module.
+import { declaredRules } from "../components/kubernetesRisk";
 import type { StackConfig } from "../components/config";
 import type { Deployer } from "../components/deployer";
 import { DECLARED_LEVEL, privilegeOf } from "../components/privilege";
@@ -356,11 +357,17 @@ export function deriveAccess(ctx: AccessContext): Access {
             refKind === "Role"
                 ? roleRules.get(`${TYPES.role}|${ns}/${refName}`)
                 : CLUSTER_ROLE_LEVELS[refName] === undefined
-                  ? roleRules.get(`${TYPES.clusterRole}|${refName}`)
+                  ? (roleRules.get(`${TYPES.clusterRole}|${refName}`) ??
+                    // A ClusterRole the stack does not create: the rules the stack file declared.
+                    (declaredRules(b.inputs.metadata) as Rule[] | undefined))
                   : undefined;
         if (rules) {
             level = rulesLevel(rules);
             detail = rulesSummary(rules);
+        } else if (refKind === "ClusterRole" && CLUSTER_ROLE_LEVELS[refName] === undefined) {
+            // Fail closed (issue 29): rules nobody declared may be anything.
+            level = 3;
+            detail = "rules not declared: treated as admin";
         }
         const subjects = (b.inputs.subjects ?? []) as {
             kind?: string;

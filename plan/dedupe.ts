@@ -33,6 +33,20 @@ const POLICY_FACTS: Readonly<Record<string, (v: PolicyViolation) => string | und
         const rule = /^rules\[(\d+)\]/.exec(v.message)?.[1];
         return rule === undefined ? undefined : `kubernetes-rule|${v.urn}|${rule}`;
     },
+    // Paths to more access (components/kubernetesRisk.ts), in a Role's rules or declared ones.
+    "k8s-no-escalating-rules": (v) => {
+        const rule = /^rules\[(\d+)\]/.exec(v.message)?.[1];
+        return rule === undefined ? undefined : `kubernetes-rule|${v.urn}|${rule}`;
+    },
+    "k8s-rolebinding-known-cluster-roles": (v) => {
+        const rule = /^clusterRoleRules\[(\d+)\]/.exec(v.message)?.[1];
+        return rule === undefined
+            ? `kubernetes-clusterrole|${v.urn}`
+            : `kubernetes-rule|${v.urn}|${rule}`;
+    },
+    "k8s-namespace-pod-security": (v) => `pod-security|${v.urn}`,
+    // A RoleBinding that runs pods where service accounts hold Azure roles.
+    "k8s-pods-reach-azure": (v) => `pods-reach|${v.urn}`,
 };
 
 /** The fact a guardrail violation reports, when a plan check can report the same one. */

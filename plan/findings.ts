@@ -12,6 +12,7 @@ import { clusterWideFindings } from "./findingsClusterWide";
 import { roleFindings } from "./findingsRoles";
 import { configFindings } from "./findingsConfig";
 import { jitFindings } from "./findingsJit";
+import { podSecurityFindings } from "./findingsPodSecurity";
 import { rbacFindings } from "./findingsRbac";
 import { type Finding, type OrderCheck, SEVERITIES, sortBy } from "./model";
 import { agentPool, inlinePools, systemPool } from "./pools";
@@ -49,6 +50,7 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
         ...clusterWideFindings(ctx),
         ...roleFindings(ctx),
         ...rbacFindings(ctx),
+        ...podSecurityFindings(ctx),
         ...clusterFindings(ctx),
         ...configFindings(ctx),
         ...jitFindings(ctx),

@@ -5,6 +5,8 @@ import { clusterPolicies } from "./cluster";
 import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
 import { kubernetesPolicies } from "./kubernetes";
+import { podsReachAzure } from "./podReach";
+import { pullRequestNamespacesRestricted } from "./pullRequestPods";
 import { roleAssignmentPolicies } from "./roleAssignments";
 import { stackPolicies } from "./stack";
 
@@ -17,4 +19,6 @@ export const policies: Policies = [
     ...kubernetesPolicies,
     ...entraPolicies,
     ...stackPolicies,
+    podsReachAzure,
+    pullRequestNamespacesRestricted,
 ];

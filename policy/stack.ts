@@ -15,7 +15,8 @@ import { SERVICE_ACCOUNT_SUBJECT } from "./federatedCredentials";
 import { isUnknown, items, read, show, str } from "./read";
 import { assignedRole } from "./roleAssignments";
 
-const ofType = (resources: PolicyResource[], type: RegExp) =>
+/** The resources of one type. */
+export const ofType = (resources: PolicyResource[], type: RegExp) =>
     resources.filter((r) => type.test(r.type));
 
 /** Known string values of `path` across resources, and whether any was unknown. */

@@ -165,7 +165,7 @@ const CASES: BadInput[] = [
             delete ns.workloads;
         }),
         problems: [
-            'aks-entra:namespaces[1] has unknown key "workload"; allowed: name, access, roles, workloads; did you mean "workloads"?',
+            'aks-entra:namespaces[1] has unknown key "workload"; allowed: name, access, roles, podSecurity, workloads; did you mean "workloads"?',
         ],
     },
     // --- cluster values
@@ -673,6 +673,77 @@ const CASES: BadInput[] = [
         config: dev((c) => delete c["aks-entra:namespaces"][0].roles[1].clusterRole),
         problems: [
             'aks-entra:namespaces[0].roles[1] "auditors-view" needs exactly one of rules (to create a Role) or clusterRole (to bind an existing ClusterRole such as view)',
+        ],
+    },
+    // --- issue 29, item 4: ClusterRoles and rules that reach further than they name
+    {
+        what: "a ClusterRole other than view/edit/admin/cluster-admin, undeclared",
+        config: dev((c) => (c["aks-entra:namespaces"][0].roles[1].clusterRole = "secret-reader")),
+        problems: [
+            'aks-entra:namespaces[0].roles[1].clusterRole "secret-reader" is not one of view, edit, admin, cluster-admin, whose rules are known; declare the rules it holds in clusterRoleRules (as kubectl get clusterrole secret-reader -o yaml lists them) so they are checked and shown in the plan, or bind a known ClusterRole',
+        ],
+    },
+    {
+        what: "an aggregated system ClusterRole (carries edit's power)",
+        config: dev(
+            (c) => (c["aks-entra:namespaces"][0].roles[1].clusterRole = "system:aggregate-to-edit"),
+        ),
+        problems: [
+            'aks-entra:namespaces[0].roles[1].clusterRole "system:aggregate-to-edit" is a ClusterRole Kubernetes owns and reconciles (system:aggregate-to-view/edit/admin are aggregated into view, edit and admin and carry their power: system:aggregate-to-edit impersonates service accounts); bind view, edit or admin, or list the rules in a Role',
+        ],
+    },
+    {
+        what: "a declared ClusterRole whose rules mint service account tokens",
+        config: dev((c) =>
+            Object.assign(c["aks-entra:namespaces"][0].roles[1], {
+                clusterRole: "token-minter",
+                clusterRoleRules: [
+                    { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] },
+                ],
+            }),
+        ),
+        problems: [
+            'aks-entra:namespaces[0].roles[1] "auditors-view" grants clusterRoleRules[0]: serviceaccounts/token create (serviceaccounts/token create mints a token for any service account of the namespace, workload-identity ones included: it signs in to Azure as them, with all their Azure roles): a path to more access than the role shows; narrow the rules, or set allowPrivilegeEscalation: true on this role to accept it (the plan then reports it as HIGH)',
+        ],
+    },
+    {
+        what: "a Role with ephemeral containers, nodes/proxy, webhooks and CRDs",
+        config: dev((c) =>
+            c["aks-entra:namespaces"][0].roles[0].rules.push(
+                { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] },
+                { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+                {
+                    apiGroups: ["admissionregistration.k8s.io"],
+                    resources: ["validatingwebhookconfigurations"],
+                    verbs: ["update"],
+                },
+                {
+                    apiGroups: ["apiextensions.k8s.io"],
+                    resources: ["customresourcedefinitions"],
+                    verbs: ["create"],
+                },
+            ),
+        ),
+        problems: [
+            'aks-entra:namespaces[0].roles[0] "pod-reader" grants rules[1]: pods/ephemeralcontainers update/patch (pods/ephemeralcontainers adds a container to any running pod: it runs as that pod\'s service account, with its token and Azure roles); rules[2]: nodes/proxy (nodes/proxy reaches the kubelet API of every node: commands in any pod of the node, past admission and the audit log); rules[3]: admission webhook configurations write (an admission webhook sees and can rewrite every object sent to the API server, Secrets and pods of every namespace included); rules[4]: customresourcedefinitions write (customresourcedefinitions write defines or replaces API types for the whole cluster, and the conversion webhooks that see their objects): a path to more access than the role shows; narrow the rules, or set allowPrivilegeEscalation: true on this role to accept it (the plan then reports it as HIGH)',
+        ],
+    },
+    // --- issue 29, item 5: Pod Security where pull requests write
+    {
+        what: "a namespace a pull_request pipeline writes, enforcing baseline",
+        config: dev((c) => {
+            c["aks-entra:namespaces"][0].podSecurity = { enforce: "baseline" };
+            c["aks-entra:pipelines"][1].namespaceAccess[0].role = "writer";
+        }),
+        problems: [
+            'aks-entra:namespaces[0].podSecurity.enforce "baseline" is looser than "restricted", and pull_request workflows of aks-entra:pipelines[1] "payments-pr" can write in namespace "payments": code from any branch with a pull request could run a privileged or hostPath pod there and take the node. Set podSecurity.enforce to "restricted" (the default there), or give the pull_request pipeline reader',
+        ],
+    },
+    {
+        what: "a Pod Security level that does not exist",
+        config: dev((c) => (c["aks-entra:namespaces"][0].podSecurity = { enforce: "strict" })),
+        problems: [
+            'aks-entra:namespaces[0].podSecurity.enforce "strict" is not allowed; allowed: privileged | baseline | restricted',
         ],
     },
     {

@@ -181,6 +181,110 @@ describe("config opt-ins", function () {
     });
 });
 
+describe("config: Pod Security and declared ClusterRoles (issue 29)", function () {
+    const PR = {
+        name: "previews",
+        github: [{ repository: "contoso/web", pullRequest: true }],
+        namespaceAccess: [{ namespace: "preview", role: "writer" }],
+    };
+
+    it("enforces baseline by default, restricted where a pull_request pipeline writes", function () {
+        const config = parseConfig({
+            location: "westeurope",
+            namespaces: [
+                { name: "web" },
+                { name: "preview" },
+                { name: "tight", podSecurity: { enforce: "restricted", version: "v1.33" } },
+                { name: "agents", podSecurity: { enforce: "privileged", warn: "baseline" } },
+            ],
+            pipelines: [PR],
+        });
+        assert.deepEqual(
+            config.namespaces.map((n) => [n.name, n.podSecurity]),
+            [
+                [
+                    "web",
+                    {
+                        enforce: "baseline",
+                        warn: "restricted",
+                        audit: "restricted",
+                        version: "latest",
+                    },
+                ],
+                [
+                    "preview",
+                    {
+                        enforce: "restricted",
+                        warn: "restricted",
+                        audit: "restricted",
+                        version: "latest",
+                    },
+                ],
+                [
+                    "tight",
+                    {
+                        enforce: "restricted",
+                        warn: "restricted",
+                        audit: "restricted",
+                        version: "v1.33",
+                    },
+                ],
+                [
+                    "agents",
+                    {
+                        enforce: "privileged",
+                        warn: "baseline",
+                        audit: "restricted",
+                        version: "latest",
+                    },
+                ],
+            ],
+        );
+    });
+
+    it("labels every namespace the stack creates, with the version on each mode", async function () {
+        const result = await run();
+        const labels = ofType(result, "kubernetes:core/v1:Namespace").map((n) => {
+            const all = (n.inputs.metadata as { labels: Record<string, string> }).labels;
+            return Object.fromEntries(
+                Object.entries(all).filter(([k]) => k.startsWith("pod-security.kubernetes.io/")),
+            );
+        });
+        assert.equal(labels.length, 2);
+        for (const l of labels) {
+            assert.deepEqual(l, {
+                "pod-security.kubernetes.io/enforce": "baseline",
+                "pod-security.kubernetes.io/enforce-version": "latest",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/warn-version": "latest",
+                "pod-security.kubernetes.io/audit": "restricted",
+                "pod-security.kubernetes.io/audit-version": "latest",
+            });
+        }
+    });
+
+    it("keeps a declared ClusterRole's rules (the plan reads them off the RoleBinding)", function () {
+        const rules = [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }];
+        const config = parseConfig({
+            location: "westeurope",
+            namespaces: [
+                {
+                    name: "web",
+                    roles: [
+                        {
+                            name: "secrets",
+                            clusterRole: "secret-reader",
+                            clusterRoleRules: rules,
+                            groups: [SRE],
+                        },
+                    ],
+                },
+            ],
+        });
+        assert.deepEqual(config.namespaces[0].roles[0].clusterRoleRules, rules);
+    });
+});
+
 describe("config tags and the stack's own", function () {
     it("STACK_TAG_NAMES are exactly the tags the stack adds to what config gives", async function () {
         const result = await run();

@@ -27,6 +27,12 @@ const ALLOWED_KEYS =
 const NOT_AN_ALIAS = "is neither an object id (GUID) nor a name from aks-entra:groups";
 const ADMIN_IN_NAMESPACE =
     "that is cluster-admin inside the namespace (it can grant itself anything there); narrow the rules, or set allowPrivilegeEscalation: true on this role to accept it (the plan then reports it as HIGH)";
+const TOKEN_PATH =
+    "serviceaccounts/token create mints a token for any service account of the namespace, workload-identity ones included: it signs in to Azure as them, with all their Azure roles";
+const REACH =
+    "a path to more access than the role shows; narrow the rules, or set allowPrivilegeEscalation: true on this role to accept it (the plan then reports it as HIGH)";
+const SYSTEM_ROLE =
+    "is a ClusterRole Kubernetes owns and reconciles (system:aggregate-to-view/edit/admin are aggregated into view, edit and admin and carry their power: system:aggregate-to-edit impersonates service accounts); bind view, edit or admin, or list the rules in a Role";
 const NOT_A_REPO = "is not a GitHub repository (<owner>/<repo>)";
 
 /** A namespace `web` with one Role `ops` made of `rules` (or binding `clusterRole`). */
@@ -517,6 +523,100 @@ export const HOSTILE: BadInput[] = [
         config: roleConfig({ clusterRole: "cluster-admin" }),
         problems: [
             `aks-entra:namespaces[0].roles[0] "ops" grants the ClusterRole "cluster-admin": ${ADMIN_IN_NAMESPACE}`,
+        ],
+    },
+    // --- issue 29, item 4: paths to more access by another name (components/kubernetesRisk.ts)
+    {
+        what: "create on every resource (serviceaccounts/token included)",
+        config: roleConfig({ rules: [{ apiGroups: [""], resources: ["*"], verbs: ["create"] }] }),
+        problems: [
+            `aks-entra:namespaces[0].roles[0] "ops" grants rules[0]: serviceaccounts/token create (${TOKEN_PATH}): ${REACH}`,
+        ],
+    },
+    {
+        what: "every verb on tokens in every API group",
+        config: roleConfig({
+            rules: [{ apiGroups: ["*"], resources: ["serviceaccounts/token"], verbs: ["*"] }],
+        }),
+        problems: [
+            `aks-entra:namespaces[0].roles[0] "ops" grants rules[0]: serviceaccounts/token create (${TOKEN_PATH}): ${REACH}`,
+        ],
+    },
+    {
+        what: "an aggregated admin ClusterRole",
+        config: roleConfig({ clusterRole: "system:aggregate-to-admin" }),
+        problems: [
+            `aks-entra:namespaces[0].roles[0].clusterRole "system:aggregate-to-admin" ${SYSTEM_ROLE}`,
+        ],
+    },
+    {
+        what: "a system ClusterRole with declared rules (still Kubernetes-owned)",
+        config: roleConfig({
+            clusterRole: "system:node",
+            clusterRoleRules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
+        }),
+        problems: [`aks-entra:namespaces[0].roles[0].clusterRole "system:node" ${SYSTEM_ROLE}`],
+    },
+    {
+        what: "declared rules for view (Kubernetes defines them)",
+        config: roleConfig({
+            clusterRole: "view",
+            clusterRoleRules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].roles[0].clusterRoleRules declares rules for ClusterRole "view", whose rules Kubernetes defines; remove clusterRoleRules (declarations are for ClusterRoles other than view, edit, admin, cluster-admin)',
+        ],
+    },
+    {
+        what: "declared ClusterRole rules on a Role that binds none",
+        config: roleConfig({
+            rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
+            clusterRoleRules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].roles[0].clusterRoleRules declares the rules of a ClusterRole, but "ops" binds none; set clusterRole to the ClusterRole they belong to, or move them to rules to create a Role',
+        ],
+    },
+    {
+        what: "a declared ClusterRole that impersonates",
+        config: roleConfig({
+            clusterRole: "sa-user",
+            clusterRoleRules: [
+                { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] },
+            ],
+        }),
+        problems: [
+            `aks-entra:namespaces[0].roles[0] "ops" grants clusterRoleRules[0]: impersonate: ${ADMIN_IN_NAMESPACE}`,
+        ],
+    },
+    // --- issue 29, item 5: Pod Security keys
+    {
+        what: "a Pod Security version that is not one",
+        config: min({ namespaces: [{ name: "web", podSecurity: { version: "1.33" } }] }),
+        problems: [
+            'aks-entra:namespaces[0].podSecurity.version "1.33" is not a Pod Security Standards version ("latest" or v1.MINOR, e.g. v1.33)',
+        ],
+    },
+    {
+        what: "a misspelled Pod Security mode",
+        config: min({ namespaces: [{ name: "web", podSecurity: { enforced: "restricted" } }] }),
+        problems: [
+            'aks-entra:namespaces[0].podSecurity has unknown key "enforced"; allowed: enforce, warn, audit, version; did you mean "enforce"?',
+        ],
+    },
+    {
+        what: "a pull_request pipeline as admin of a namespace that enforces privileged",
+        config: min({
+            namespaces: [{ name: "web", podSecurity: { enforce: "privileged" } }],
+            pipelines: [
+                pipeline({
+                    github: [{ repository: "contoso/web", pullRequest: true }],
+                    namespaceAccess: [{ namespace: "web", role: "writer" }],
+                }),
+            ],
+        }),
+        problems: [
+            'aks-entra:namespaces[0].podSecurity.enforce "privileged" is looser than "restricted", and pull_request workflows of aks-entra:pipelines[0] "deploy" can write in namespace "web": code from any branch with a pull request could run a privileged or hostPath pod there and take the node. Set podSecurity.enforce to "restricted" (the default there), or give the pull_request pipeline reader',
         ],
     },
     {

@@ -390,9 +390,10 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
         it("exits 5 when a finding is at or above the level, and says how many", () => {
             assert.match(
                 runs.teams.stderr,
-                // The fourth is sre's cluster-wide writer by exception in teams.yaml
-                // (cluster-wide-write, issue 29).
-                /^plan: exit 5: 4 findings at or above high \(--fail-on high\)$/m,
+                // teams.yaml: public API server, pull-request trust, subscription-wide role, sre's
+                // cluster-wide writer by exception (cluster-wide-write), and two roles that run
+                // pods as Azure-holding service accounts (issue 29).
+                /^plan: exit 5: 6 findings at or above high \(--fail-on high\)$/m,
             );
             assert.equal(runs.prodMedium.code, 5, runs.prodMedium.stderr);
             assert.match(

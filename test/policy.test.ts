@@ -107,6 +107,10 @@ const workloadFic = (r: RunResult) => find(r, TYPES.fic, "aks-entra-wl/payments/
 const pipelineFic = (r: RunResult) =>
     find(r, TYPES.fic, "aks-entra-ci-payments-deploy-gh-contoso-payments-production");
 const podReader = (r: RunResult) => find(r, TYPES.role, "aks-entra-ns-payments/pod-reader");
+const paymentsNamespace = (r: RunResult) => find(r, TYPES.namespace, "aks-entra-ns-payments");
+/** The dev stack's RoleBinding of ClusterRole view in payments. */
+const auditorsView = (r: RunResult) =>
+    find(r, TYPES.roleBinding, "aks-entra-ns-payments/auditors-view");
 const podReaderBinding = (r: RunResult) =>
     find(r, TYPES.roleBinding, "aks-entra-ns-payments/pod-reader");
 const apiAccount = (r: RunResult) =>
@@ -939,6 +943,159 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
             ],
         },
     ],
+    "k8s-no-escalating-rules": [
+        { what: "the pod-reader Role", from: (s) => podReader(s.dev), expected: [] },
+        {
+            what: "serviceaccounts/token create (mints workload-identity tokens)",
+            from: (s) => podReader(s.dev),
+            mutate: (p) => {
+                p.rules.push({
+                    apiGroups: [""],
+                    resources: ["serviceaccounts/token"],
+                    verbs: ["create"],
+                });
+            },
+            expected: [
+                'rules[1] opens a path to more access: serviceaccounts/token create mints a token for any service account of the namespace, workload-identity ones included: it signs in to Azure as them, with all their Azure roles; narrow the rule, or add "payments/pod-reader" to allowedEscalatingRoles in the policy config',
+            ],
+        },
+        {
+            what: "the same rule allowed by the policy config",
+            from: (s) => podReader(s.dev),
+            mutate: (p) => {
+                p.rules.push({
+                    apiGroups: [""],
+                    resources: ["serviceaccounts/token"],
+                    verbs: ["create"],
+                });
+            },
+            config: { allowedEscalatingRoles: ["payments/pod-reader"] },
+            expected: [],
+        },
+        {
+            what: "a ClusterRole: impersonate, nodes/proxy, webhooks, CRDs and an aggregation label",
+            from: (s) => ({
+                ...podReader(s.dev),
+                type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            }),
+            mutate: (p) => {
+                deleteAt(p, "metadata", "namespace");
+                p.metadata.labels["rbac.authorization.k8s.io/aggregate-to-edit"] = "true";
+                p.rules.push(
+                    { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"] },
+                    { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+                    {
+                        apiGroups: ["admissionregistration.k8s.io"],
+                        resources: ["mutatingwebhookconfigurations"],
+                        verbs: ["create"],
+                    },
+                    {
+                        apiGroups: ["apiextensions.k8s.io"],
+                        resources: ["customresourcedefinitions"],
+                        verbs: ["patch"],
+                    },
+                    { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["patch"] },
+                );
+            },
+            expected: [
+                'rules[1] opens a path to more access: impersonate lets its holders grant themselves any permission; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[2] opens a path to more access: nodes/proxy reaches the kubelet API of every node: commands in any pod of the node, past admission and the audit log; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[3] opens a path to more access: an admission webhook sees and can rewrite every object sent to the API server, Secrets and pods of every namespace included; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[4] opens a path to more access: customresourcedefinitions write defines or replaces API types for the whole cluster, and the conversion webhooks that see their objects; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                'rules[5] opens a path to more access: pods/ephemeralcontainers adds a container to any running pod: it runs as that pod\'s service account, with its token and Azure roles; narrow the rule, or add "pod-reader" to allowedEscalatingRoles in the policy config',
+                '"pod-reader" aggregates rules (rbac.authorization.k8s.io/aggregate-to-edit): its rules join view/edit/admin for every holder, or it takes whatever other ClusterRoles carry; list the rules in a Role instead',
+            ],
+        },
+    ],
+    "k8s-rolebinding-known-cluster-roles": [
+        { what: "a binding of view", from: (s) => auditorsView(s.dev), expected: [] },
+        {
+            what: "a binding of system:aggregate-to-edit",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "system:aggregate-to-edit";
+            },
+            expected: [
+                'roleRef is ClusterRole "system:aggregate-to-edit", which Kubernetes owns (system:aggregate-to-* carry view/edit/admin power); bind view, edit or admin',
+            ],
+        },
+        {
+            what: "a binding of an undeclared ClusterRole",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "secret-reader";
+            },
+            expected: [
+                'roleRef is ClusterRole "secret-reader", whose rules the binding does not declare (annotation aks-entra/clusterrole-rules): it may grant anything; declare its rules (aks-entra:namespaces[].roles[].clusterRoleRules) or bind view, edit or admin',
+            ],
+        },
+        {
+            what: "a declared ClusterRole that mints tokens",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "token-minter";
+                p.metadata.annotations = {
+                    "aks-entra/clusterrole-rules": JSON.stringify([
+                        { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
+                        {
+                            apiGroups: [""],
+                            resources: ["serviceaccounts/token"],
+                            verbs: ["create"],
+                        },
+                    ]),
+                };
+            },
+            expected: [
+                'clusterRoleRules[1] of ClusterRole "token-minter" opens a path to more access: serviceaccounts/token create mints a token for any service account of the namespace, workload-identity ones included: it signs in to Azure as them, with all their Azure roles; bind a narrower ClusterRole, or add "payments/auditors-view" to allowedEscalatingRoles in the policy config',
+            ],
+        },
+        {
+            what: "cluster-admin",
+            from: (s) => auditorsView(s.dev),
+            mutate: (p) => {
+                p.roleRef.name = "cluster-admin";
+            },
+            expected: [
+                'roleRef is ClusterRole "cluster-admin": cluster-admin inside the namespace; bind admin or edit, or add "payments/auditors-view" to allowedEscalatingRoles in the policy config',
+            ],
+        },
+    ],
+    "k8s-namespace-pod-security": [
+        {
+            what: "the payments namespace (baseline)",
+            from: (s) => paymentsNamespace(s.dev),
+            expected: [],
+        },
+        {
+            what: "enforce privileged",
+            from: (s) => paymentsNamespace(s.dev),
+            mutate: (p) => {
+                p.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged";
+            },
+            expected: [
+                'metadata.labels["pod-security.kubernetes.io/enforce"] is "privileged": the namespace admits privileged and hostPath pods, which take the node and every token on it; enforce "baseline" or "restricted", or add "payments" to allowedPrivilegedNamespaces in the policy config',
+            ],
+        },
+        {
+            what: "no enforce label",
+            from: (s) => paymentsNamespace(s.dev),
+            mutate: (p) => {
+                delete p.metadata.labels["pod-security.kubernetes.io/enforce"];
+            },
+            expected: [
+                'metadata.labels["pod-security.kubernetes.io/enforce"] is not set: the namespace admits privileged and hostPath pods, which take the node and every token on it; enforce "baseline" or "restricted", or add "payments" to allowedPrivilegedNamespaces in the policy config',
+            ],
+        },
+        {
+            what: "privileged allowed by the policy config",
+            from: (s) => paymentsNamespace(s.dev),
+            mutate: (p) => {
+                p.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged";
+            },
+            config: { allowedPrivilegedNamespaces: ["payments"] },
+            expected: [],
+        },
+    ],
     "entra-ca-aks-server-app": [
         {
             what: "the dev stack's policy (report-only, MFA)",
@@ -1048,6 +1205,21 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
 // ---------------------------------------------------------------------------------------------
 // Stack policies
 
+/** The dev stack's pull_request pipeline made AKS RBAC Writer (not Reader) in payments. */
+const prPipelineWrites = (all: Registration[]) => {
+    const grant = all.find(
+        (r) => r.name === "aks-entra-access-pipeline-payments-pr/payments/reader",
+    )!;
+    grant.state.roleDefinitionId = String(grant.state.roleDefinitionId).replace(
+        "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+        "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+    );
+};
+
+/** k8s-pods-reach-azure's report for a RoleBinding of namespace payments in the dev stack. */
+const REACH_PAYMENTS = (binding: string) =>
+    `RoleBinding payments/${binding} lets its holders run pods as any service account of namespace payments, and so act with the Azure roles of payments/payments-api (2 Azure role assignments, on kv-payments-prod, stpaymentsprod); payments/payments-worker (1 Azure role assignment, on sb-payments-prod); keep it to the team that owns those workloads, or move them to a namespace of their own`;
+
 const STACK_CASES: Record<string, StackCase[]> = {
     "stack-namespace-grants-target-stack-namespaces": [
         { what: "the dev stack", from: (s) => s.dev, expected: [] },
@@ -1130,6 +1302,56 @@ const STACK_CASES: Record<string, StackCase[]> = {
                     `ServiceAccount payments/payments-api has azure.workload.identity/client-id "${String(state(find(s.dev, TYPES.identity, "aks-entra-wl/payments/payments-worker")).clientId)}" but the workload identity "${String(state(apiIdentity(s.dev)).name)}" that trusts it has clientId "${String(state(apiIdentity(s.dev)).clientId)}"; annotate it with that clientId`,
                 ],
             ],
+        },
+    ],
+    "k8s-pods-reach-azure": [
+        { what: "the dev stack (a pod reader and view)", from: (s) => s.dev, expected: [] },
+        {
+            what: "auditors bound to edit in payments",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const b = all.find((r) => r.urn === auditorsView(s.dev).urn)!;
+                (b.state.roleRef as Props).name = "edit";
+            },
+            expected: [["aks-entra-ns-payments/auditors-view", REACH_PAYMENTS("auditors-view")]],
+        },
+        {
+            what: "the pod-reader Role made to create pods",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const role = all.find((r) => r.urn === podReader(s.dev).urn)!;
+                (role.state.rules as Props[])[0].verbs = ["get", "create"];
+            },
+            expected: [["aks-entra-ns-payments/pod-reader", REACH_PAYMENTS("pod-reader")]],
+        },
+    ],
+    "k8s-pull-request-namespaces-restricted": [
+        {
+            what: "the dev stack (payments-pr reads payments)",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "payments-pr made AKS RBAC Writer in payments (baseline there)",
+            from: (s) => s.dev,
+            mutate: prPipelineWrites,
+            expected: [
+                [
+                    "aks-entra-ns-payments",
+                    'namespace payments enforces Pod Security "baseline", and an identity trusted for repo:contoso/payments:pull_request can write there: code from any branch with a pull request could run a pod that leaves the namespace; label it pod-security.kubernetes.io/enforce: restricted (aks-entra:namespaces[].podSecurity.enforce, the default there)',
+                ],
+            ],
+        },
+        {
+            what: "the same, with payments labelled restricted",
+            from: (s) => s.dev,
+            mutate: (all) => {
+                prPipelineWrites(all);
+                const ns = all.find((r) => r.name === "aks-entra-ns-payments" && r.custom)!;
+                (ns.state.metadata as Props).labels["pod-security.kubernetes.io/enforce"] =
+                    "restricted";
+            },
+            expected: [],
         },
     ],
     "stack-service-account-client-id": [
@@ -1711,7 +1933,7 @@ describe("policy pack: each policy passes the real program and catches a violati
         );
     });
 
-    it("enforcement levels: mandatory for identity invariants, advisory for network exposure and break-glass", () => {
+    it("enforcement levels: mandatory for identity invariants, advisory for network exposure, break-glass and a team deploying its own workloads", () => {
         const advisory = policies
             .filter((p) => p.enforcementLevel === "advisory")
             .map((p) => p.name);
@@ -1719,6 +1941,9 @@ describe("policy pack: each policy passes the real program and catches a violati
             "aks-api-server-restricted",
             "aks-run-command-disabled",
             "entra-ca-break-glass-exclusion",
+            // Running pods where service accounts hold Azure roles is what a team's deploy role is
+            // for; the plan reports it HIGH with the path (issue 29), the pack makes it visible.
+            "k8s-pods-reach-azure",
         ]);
         for (const p of policies) {
             assert.ok(["advisory", "mandatory"].includes(p.enforcementLevel!), p.name);

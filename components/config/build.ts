@@ -9,6 +9,7 @@ import {
     RETENTION_DAYS,
 } from "./constants";
 import { poolCount } from "./rules";
+import { podSecurityOf } from "./rules/podSecurity";
 import type { GroupAliases } from "./references";
 import { resolveGrants } from "./references";
 import type { Parsed } from "./schema";
@@ -67,11 +68,13 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
 
     const namespaces: NamespaceSettings[] = (p.namespaces ?? []).map((n) => ({
         name: n.name,
+        podSecurity: podSecurityOf(n, p.pipelines),
         access: (n.access ?? []).map((g) => ({ group: groups.resolve(g.group), role: g.role })),
         roles: (n.roles ?? []).map((r) => ({
             name: r.name,
             rules: r.rules,
             clusterRole: r.clusterRole,
+            clusterRoleRules: r.clusterRoleRules,
             groups: r.groups.map((g) => groups.resolve(g)),
             allowPrivilegeEscalation: r.allowPrivilegeEscalation ?? false,
         })),

@@ -141,6 +141,13 @@ export const RBAC_VERBS = [
 /** Verbs that let a Role holder grant or assume more than it holds (Kubernetes RBAC docs). */
 export const ESCALATING_VERBS = ["escalate", "bind", "impersonate"] as const;
 
+/**
+ * Pod Security Standards levels, loosest first: the values of the `pod-security.kubernetes.io/
+ * <mode>` namespace labels (https://kubernetes.io/docs/concepts/security/pod-security-admission/).
+ */
+export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
+export type PodSecurityLevel = (typeof POD_SECURITY_LEVELS)[number];
+
 /** Namespaces that exist in every AKS cluster or belong to AKS add-ons: never created here. */
 export const RESERVED_NAMESPACES = [
     "default",

@@ -18,6 +18,7 @@ import {
     OS_SKUS,
     OUTBOUND_TYPES,
     PRINCIPAL_TYPES,
+    POD_SECURITY_LEVELS,
     RBAC_VERBS,
     RETENTION_DAYS,
     TIERS,
@@ -262,10 +263,24 @@ const namespaceSchema = z.strictObject({
                         error: "is not a valid ClusterRole name (lowercase letters, digits, - . :)",
                     })
                     .optional(),
+                clusterRoleRules: z.array(policyRule).min(1).optional(),
                 groups: z.array(groupRef).min(1),
                 allowPrivilegeEscalation: z.boolean().optional(),
             }),
         )
+        .optional(),
+    podSecurity: z
+        .strictObject({
+            enforce: z.enum(POD_SECURITY_LEVELS).optional(),
+            warn: z.enum(POD_SECURITY_LEVELS).optional(),
+            audit: z.enum(POD_SECURITY_LEVELS).optional(),
+            version: z
+                .string()
+                .regex(/^(latest|v1\.(0|[1-9]\d{0,2}))$/, {
+                    error: 'is not a Pod Security Standards version ("latest" or v1.MINOR, e.g. v1.33)',
+                })
+                .optional(),
+        })
         .optional(),
     workloads: z
         .array(

@@ -10,6 +10,7 @@ import type {
     NODE_OS_UPGRADE_CHANNELS,
     OS_SKUS,
     OUTBOUND_TYPES,
+    PodSecurityLevel,
     PRINCIPAL_TYPES,
     TIERS,
     UPGRADE_CHANNELS,
@@ -134,6 +135,11 @@ export interface NamespaceRole {
     name: string;
     rules?: PolicyRule[];
     clusterRole?: string;
+    /**
+     * The rules the bound ClusterRole holds, as the stack file declares them: required for a
+     * ClusterRole other than view/edit/admin/cluster-admin, so the checks and the plan see them.
+     */
+    clusterRoleRules?: PolicyRule[];
     groups: GroupRef[];
     /**
      * The config's explicit acceptance of a Role equal to cluster-admin in its namespace (`*` on
@@ -148,8 +154,24 @@ export interface Workload {
     azureRoleAssignments: AzureRoleGrant[];
 }
 
+/**
+ * Pod Security Admission of a namespace: the `pod-security.kubernetes.io/<mode>` labels and their
+ * `<mode>-version` (https://kubernetes.io/docs/concepts/security/pod-security-admission/).
+ */
+export interface PodSecurity {
+    /** Pods above this level are refused. Default baseline; restricted when a pull_request pipeline writes there. */
+    enforce: PodSecurityLevel;
+    /** Pods above this level get a warning. Default restricted. */
+    warn: PodSecurityLevel;
+    /** Pods above this level are marked in the audit log. Default restricted. */
+    audit: PodSecurityLevel;
+    /** Version of the standards the three labels apply: "latest" (default) or v1.MINOR. */
+    version: string;
+}
+
 export interface NamespaceSettings {
     name: string;
+    podSecurity: PodSecurity;
     access: { group: GroupRef; role: NamespaceAccessRole }[];
     roles: NamespaceRole[];
     workloads: Workload[];

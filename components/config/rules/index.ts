@@ -14,6 +14,7 @@ import type { Rule } from "./context";
 import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
+import { podSecurity } from "./podSecurity";
 import { auditLogs, hardening } from "./security";
 import { tags } from "./tags";
 import { kubernetesVersion } from "./version";
@@ -39,6 +40,7 @@ export const RULES: readonly Rule[] = [
     declaredRoles,
     uniqueNamespaces,
     namespaces,
+    podSecurity,
     pipelines,
     uniquePipelines,
     jit,
