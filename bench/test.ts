@@ -1,7 +1,7 @@
 // `npm run bench:test [-- --compare REF]`: how long `npm test` takes and how much memory it holds,
 // part by part, and the ten slowest test files. With --compare, the same for the commit REF
-// (checked out into a temporary worktree that shares this one's node_modules when the lockfiles
-// agree), measured first in the same run, so that both see the same machine.
+// (checked out into a temporary worktree beside this one, sharing its node_modules when the
+// lockfiles agree), measured first in the same run, so that both see the same machine.
 //
 // `npm test` is the commands of package.json's "test" script, joined by &&: each is run here as
 // `npm run NAME`, one after another as npm would, and timed; the total is their sum. Memory is
@@ -155,7 +155,10 @@ async function measure(label: string, cwd: string): Promise<Result> {
 
 /** A worktree of `ref` that runs with this checkout's node_modules (or its own, installed). */
 function worktree(ref: string): { dir: string; remove: () => void } {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), "bench-test-ref-")), "tree");
+    // Beside this checkout, so that ../shared (the schemas and policy definitions some tests read)
+    // is the same for both.
+    const dir = mkdtempSync(path.join(path.dirname(ROOT), `.${path.basename(ROOT)}-bench-`));
+    rmSync(dir, { recursive: true });
     execFileSync("git", ["worktree", "add", "--detach", dir, ref], { cwd: ROOT, stdio: "ignore" });
     let sameLock = true;
     try {
