@@ -43,11 +43,14 @@ export function jitFindings(ctx: FindingContext): FactFinding[] {
         };
     });
 
-    // Standing cluster-admins held by people, beside just-in-time groups. A group the Conditional
-    // Access policy excludes is the break-glass group: the one standing admin worth keeping.
+    // Standing cluster-admins held by people, beside just-in-time groups. Only a group declared
+    // break-glass (conditionalAccess.breakGlassGroups) is the one standing admin worth keeping: any
+    // other excluded group is just an exemption (issue 29, item 6).
     const jit = access.principals.filter((p) => p.membersByPim);
     if (jit.length > 0) {
-        const breakGlass = new Set(policies.flatMap((p) => p.excludedGroups));
+        const breakGlass = new Set(
+            (config.conditionalAccess?.breakGlassGroups ?? []).map((g) => g.objectId),
+        );
         const held = new Map<string, Grant[]>();
         for (const g of access.grants) {
             if (!isStanding(g) || g.level < 4 || g.scope !== "cluster") continue;
@@ -66,7 +69,7 @@ export function jitFindings(ctx: FindingContext): FactFinding[] {
                 p.kind === "deployer"
                     ? "set aks-entra:deployer.clusterAdmin false and have the deployer activate a just-in-time group before pulumi up, or deploy from a pipeline"
                     : p.kind === "group"
-                      ? "make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)"
+                      ? "make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups"
                       : "make the user eligible in aks-entra:jit and drop the standing grant";
             out.push({
                 code: "standing-cluster-admin-with-jit",

@@ -67,18 +67,23 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             }),
             reportOnly: dev("report-only.yaml", (c) => {
                 delete c["aks-entra:conditionalAccess"].excludeGroups;
+                delete c["aks-entra:conditionalAccess"].breakGlassGroups;
                 c["aks-entra:kubeloginMode"] = "devicecode";
             }),
             disabled: dev("disabled.yaml", (c) => {
                 c["aks-entra:conditionalAccess"].state = "disabled";
                 c["aks-entra:kubeloginMode"] = "devicecode";
             }),
-            // platform-admins is the break-glass admin group; developers get standing
+            // platform-admins is the declared break-glass admin group; developers get standing
             // cluster-admin; the deployer is a service principal, not a person; payments-devs
             // hold standing the admin role JIT makes them eligible for.
             standing: dev("standing.yaml", (c) => {
                 c["aks-entra:namespaces"][0].access[0].role = "admin";
                 c["aks-entra:conditionalAccess"].excludeGroups = ["break-glass", "platform-admins"];
+                c["aks-entra:conditionalAccess"].breakGlassGroups = [
+                    "break-glass",
+                    "platform-admins",
+                ];
                 c["aks-entra:clusterAccess"].push({ group: "developers", role: "cluster-admin" });
                 c["aks-entra:deployer"].principalType = "ServicePrincipal";
             }),
@@ -541,8 +546,8 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             );
             assert.deepEqual(lines, [
                 `MEDIUM  standing-cluster-admin-with-jit: the deployer (User ${DEPLOYER}) holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; set aks-entra:deployer.clusterAdmin false and have the deployer activate a just-in-time group before pulumi up, or deploy from a pipeline`,
-                "MEDIUM  standing-cluster-admin-with-jit: group platform-admins holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)",
-                "MEDIUM  standing-cluster-admin-with-jit: group admins (created) holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)",
+                "MEDIUM  standing-cluster-admin-with-jit: group platform-admins holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
+                "MEDIUM  standing-cluster-admin-with-jit: group admins (created) holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
             ]);
         });
 
@@ -554,7 +559,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             );
             assert.ok(
                 findingLines(runs.standing).includes(
-                    "MEDIUM  standing-cluster-admin-with-jit: group developers holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)",
+                    "MEDIUM  standing-cluster-admin-with-jit: group developers holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
                 ),
             );
         });
