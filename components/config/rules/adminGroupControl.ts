@@ -1,10 +1,10 @@
-// Who controls the admin group's membership (issue 29, item 2). An owner of a group adds members,
-// itself included, so an owner of the admin group is a cluster-admin whenever it likes; a group
-// among its members makes every member of that group, and whoever manages that group, a
-// cluster-admin, none of which the stack sees (Graph adds groups as members; membership in Entra ID
-// is transitive for AKS's group claims, docs/azure-facts.md). The deployer is always the group's
-// owner (components/adminGroup.ts); JIT groups have no other owner (components/jit.ts). A group that
-// should be admin is listed in admins.existingGroupObjectIds, where the plan shows it. Pure module.
+// Who controls the admin group's membership (issue 29, item 2). An owner of a group manages its
+// membership, so an owner of the admin group is a cluster-admin whenever it likes; a group among
+// its members hands that membership to its own members and whoever manages it, none of which the
+// stack sees (docs/azure-facts.md, "Who controls an admin group"). The deployer is always the
+// group's owner (components/adminGroup.ts); JIT groups have no other owner (components/jit.ts). A
+// group that should be admin is listed in admins.existingGroupObjectIds, where the plan shows it.
+// An object id the stack file does not name as a group cannot be told apart offline. Pure module.
 import { NAMESPACE } from "../constants";
 import { show } from "../messages";
 import { entries, type RuleContext } from "./context";
