@@ -551,6 +551,17 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             ]);
         });
 
+        it("says that a declared break-glass admin group skips the policy; no such line without one", () => {
+            assert.deepEqual(
+                findingLines(runs.standing).filter((l) => l.includes("break-glass-admin")),
+                [
+                    `INFO    conditional-access-break-glass-admin: Conditional Access policy "${CA}" (report-only) excludes group platform-admins, which holds cluster-admin, as declared break-glass (aks-entra:conditionalAccess.breakGlassGroups): its members sign in to the cluster without the policy's controls; keep it to emergency accounts and alert on its sign-ins`,
+                ],
+            );
+            // dev's break-glass group holds no cluster-admin: excluded, nothing to say.
+            assert.ok(!findingLines(runs.dev).some((l) => l.includes("break-glass-admin")));
+        });
+
         it("spares the break-glass admin group and a service-principal deployer; flags a group given AKS RBAC Cluster Admin", () => {
             assert.equal(runs.standing.code, 0, runs.standing.stderr);
             assert.deepEqual(
