@@ -11,7 +11,6 @@ export const EXAMPLE_OBJECT_IDS: readonly string[] = [
     "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
     "4b1d2c3e-5f60-4a7b-8c9d-0e1f2a3b4c5d",
     "5f0c8a3e-2b7d-4c1a-9e6f-8d3b2a1c0e9f",
-    "6e8a0c2e-4f6b-4a8c-9e0a-2c4e6a8c0e2a",
     "7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a098",
     "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
 ];

@@ -43,11 +43,14 @@ export function jitFindings(ctx: FindingContext): FactFinding[] {
         };
     });
 
-    // Standing cluster-admins held by people, beside just-in-time groups. A group the Conditional
-    // Access policy excludes is the break-glass group: the one standing admin worth keeping.
+    // Standing cluster-admins held by people, beside just-in-time groups. Only a group declared
+    // break-glass (conditionalAccess.breakGlassGroups) is the one standing admin worth keeping: any
+    // other excluded group is just an exemption (issue 29, item 6).
+    const declaredBreakGlass = new Set(
+        (config.conditionalAccess?.breakGlassGroups ?? []).map((g) => g.objectId),
+    );
     const jit = access.principals.filter((p) => p.membersByPim);
     if (jit.length > 0) {
-        const breakGlass = new Set(policies.flatMap((p) => p.excludedGroups));
         const held = new Map<string, Grant[]>();
         for (const g of access.grants) {
             if (!isStanding(g) || g.level < 4 || g.scope !== "cluster") continue;
@@ -58,7 +61,7 @@ export function jitFindings(ctx: FindingContext): FactFinding[] {
             if (!p || p.membersByPim) continue;
             const person =
                 p.kind === "user" ||
-                (p.kind === "group" && !breakGlass.has(p.objectId)) ||
+                (p.kind === "group" && !declaredBreakGlass.has(p.objectId)) ||
                 (p.kind === "deployer" && p.principalType === "User");
             if (!person) continue;
             const roles = [...new Set(grants.map((g) => `${g.role} via ${VIA_WORDS[g.via]}`))];
@@ -66,7 +69,7 @@ export function jitFindings(ctx: FindingContext): FactFinding[] {
                 p.kind === "deployer"
                     ? "set aks-entra:deployer.clusterAdmin false and have the deployer activate a just-in-time group before pulumi up, or deploy from a pipeline"
                     : p.kind === "group"
-                      ? "make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)"
+                      ? "make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups"
                       : "make the user eligible in aks-entra:jit and drop the standing grant";
             out.push({
                 code: "standing-cluster-admin-with-jit",
@@ -113,6 +116,21 @@ export function jitFindings(ctx: FindingContext): FactFinding[] {
                 subject: ca.r.urn,
                 message: `${named} excludes no group or user: with no break-glass group, a broken MFA setup (an outage, lost authenticators) locks everyone it holds out of the cluster, admins included${localAccountsOff ? ", and with local accounts off there is no other way in" : ""}; exclude an emergency-access group in aks-entra:conditionalAccess.excludeGroups`,
                 facts: [`ca-exclusion|${ca.r.urn}`],
+            });
+        }
+        // A declared break-glass group that holds cluster-admin leaves the default targets and
+        // skips the controls: said, not silent (issue 29, item 6; config refuses it undeclared).
+        for (const id of ca.excludedGroups) {
+            const p = access.principals.find((x) => x.kind === "group" && x.objectId === id);
+            const admin = access.grants.some(
+                (g) => g.principal === p?.key && g.level >= 4 && g.scope === "cluster",
+            );
+            if (!p || !admin || !declaredBreakGlass.has(id)) continue;
+            out.push({
+                code: "conditional-access-break-glass-admin",
+                severity: "info",
+                subject: p.key,
+                message: `${named} excludes ${describePrincipal(p)}, which holds cluster-admin, as declared break-glass (aks-entra:conditionalAccess.breakGlassGroups): its members sign in to the cluster without the policy's controls; keep it to emergency accounts and alert on its sign-ins`,
             });
         }
         if (ca.state === "enabledForReportingButNotEnforced") {

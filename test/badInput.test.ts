@@ -36,6 +36,7 @@ const ZONE_EASTUS = `${NETWORK}/privateDnsZones/privatelink.eastus.azmk8s.io`;
 import { ROOT } from "./helpers";
 import { plan } from "./planRun";
 import { HOSTILE } from "./hostileConfigs";
+import { HOSTILE_ACCESS_PATHS } from "./hostileAccessPaths";
 import { HOSTILE_INPUT } from "./hostileInput";
 
 /** A role definition GUID that is no built-in role (issue 29, item 7). */
@@ -1348,7 +1349,7 @@ const SEVERAL: BadInput = {
     ],
 };
 
-const ALL = [...CASES, ...HOSTILE, ...HOSTILE_INPUT, SEVERAL];
+const ALL = [...CASES, ...HOSTILE, ...HOSTILE_INPUT, ...HOSTILE_ACCESS_PATHS, SEVERAL];
 
 // ---------------------------------------------------------------------------------------------
 // `npm run plan -- --config FILE`, run as the package.json script runs it.

@@ -76,13 +76,13 @@ const EDGES: { what: string; config: Config }[] = [
         config: grantOn(STORAGE, "f1a07417-d97a-45cb-824c-7a7467783830"),
     },
     {
-        what: "Conditional Access excluding one of two existing admin groups",
+        what: "Conditional Access excluding one of two existing admin groups, declared break-glass",
         config: min({
             admins: {
                 createGroup: false,
                 existingGroupObjectIds: [SRE, "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"],
             },
-            conditionalAccess: { excludeGroups: [SRE] },
+            conditionalAccess: { excludeGroups: [SRE], breakGlassGroups: [SRE.toUpperCase()] },
         }),
     },
     {

@@ -369,7 +369,8 @@ export const HOSTILE_INPUT: BadInput[] = [
         what: "Conditional Access whose default targets are all excluded",
         config: min({
             admins: { createGroup: false, existingGroupObjectIds: [SRE] },
-            conditionalAccess: { excludeGroups: [SRE] },
+            // Declared break-glass, so the only problem is that the policy holds nobody.
+            conditionalAccess: { excludeGroups: [SRE], breakGlassGroups: [SRE] },
         }),
         problems: [NOBODY(`"${SRE}"`)],
     },
@@ -378,7 +379,10 @@ export const HOSTILE_INPUT: BadInput[] = [
         config: min({
             groups: { sre: SRE, ops: OTHER },
             admins: { createGroup: false, existingGroupObjectIds: ["sre", OTHER] },
-            conditionalAccess: { excludeGroups: ["ops", SRE.toUpperCase()] },
+            conditionalAccess: {
+                excludeGroups: ["ops", SRE.toUpperCase()],
+                breakGlassGroups: ["sre", "ops"],
+            },
         }),
         problems: [NOBODY(`"sre", "${OTHER}"`)],
     },

@@ -225,6 +225,7 @@ describe("Conditional Access on the AKS server app (aks-entra:conditionalAccess)
                         require: ["mfa", "compliantDevice"],
                         groups: ["sre", "developers"],
                         excludeGroups: ["break-glass"],
+                        breakGlassGroups: ["break-glass"],
                     };
                 }),
             });
@@ -243,9 +244,10 @@ describe("Conditional Access on the AKS server app (aks-entra:conditionalAccess)
 
     it("leaves a break-glass admin group out of the default groups instead of holding and excluding it", async function () {
         const r2 = await run({
-            config: dev(
-                (c) => (c["aks-entra:conditionalAccess"].excludeGroups = ["platform-admins"]),
-            ),
+            config: dev((c) => {
+                c["aks-entra:conditionalAccess"].excludeGroups = ["platform-admins"];
+                c["aks-entra:conditionalAccess"].breakGlassGroups = ["platform-admins"];
+            }),
         });
         const users = (
             one(r2, TYPES.conditionalAccess, "aks-entra-conditional-access").inputs.conditions as {

@@ -215,7 +215,7 @@ describe("offline plan tells the truth: findings", function () {
         it("warns MEDIUM about the example object ids", () => {
             assert.ok(
                 findingLines(runs.dev).includes(
-                    "MEDIUM  example-object-ids: 9 object ids are the example ids of Pulumi.dev.yaml (aks-entra:admins.members[0], aks-entra:admins.owners[0], aks-entra:deployer.objectId, aks-entra:groups.auditors, aks-entra:groups.break-glass, aks-entra:groups.developers, aks-entra:groups.payments-devs, aks-entra:groups.platform-admins, aks-entra:groups.sre): this stack file looks copied; use your tenant's groups and users",
+                    "MEDIUM  example-object-ids: 8 object ids are the example ids of Pulumi.dev.yaml (aks-entra:admins.members[0], aks-entra:deployer.objectId, aks-entra:groups.auditors, aks-entra:groups.break-glass, aks-entra:groups.developers, aks-entra:groups.payments-devs, aks-entra:groups.platform-admins, aks-entra:groups.sre): this stack file looks copied; use your tenant's groups and users",
                 ),
             );
             assert.ok(!findingLines(runs.teams).some((l) => l.includes("example-object-ids")));
@@ -226,7 +226,6 @@ describe("offline plan tells the truth: findings", function () {
             const ids = [
                 ...Object.values(c["aks-entra:groups"] as Record<string, string>),
                 ...(c["aks-entra:admins"].members as string[]),
-                ...(c["aks-entra:admins"].owners as string[]),
                 c["aks-entra:deployer"].objectId as string,
             ];
             assert.deepEqual([...EXAMPLE_OBJECT_IDS].sort(), ids.sort());

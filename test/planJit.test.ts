@@ -67,18 +67,23 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             }),
             reportOnly: dev("report-only.yaml", (c) => {
                 delete c["aks-entra:conditionalAccess"].excludeGroups;
+                delete c["aks-entra:conditionalAccess"].breakGlassGroups;
                 c["aks-entra:kubeloginMode"] = "devicecode";
             }),
             disabled: dev("disabled.yaml", (c) => {
                 c["aks-entra:conditionalAccess"].state = "disabled";
                 c["aks-entra:kubeloginMode"] = "devicecode";
             }),
-            // platform-admins is the break-glass admin group; developers get standing
+            // platform-admins is the declared break-glass admin group; developers get standing
             // cluster-admin; the deployer is a service principal, not a person; payments-devs
             // hold standing the admin role JIT makes them eligible for.
             standing: dev("standing.yaml", (c) => {
                 c["aks-entra:namespaces"][0].access[0].role = "admin";
                 c["aks-entra:conditionalAccess"].excludeGroups = ["break-glass", "platform-admins"];
+                c["aks-entra:conditionalAccess"].breakGlassGroups = [
+                    "break-glass",
+                    "platform-admins",
+                ];
                 c["aks-entra:clusterAccess"].push({ group: "developers", role: "cluster-admin" });
                 c["aks-entra:deployer"].principalType = "ServicePrincipal";
             }),
@@ -541,9 +546,20 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             );
             assert.deepEqual(lines, [
                 `MEDIUM  standing-cluster-admin-with-jit: the deployer (User ${DEPLOYER}) holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; set aks-entra:deployer.clusterAdmin false and have the deployer activate a just-in-time group before pulumi up, or deploy from a pipeline`,
-                "MEDIUM  standing-cluster-admin-with-jit: group platform-admins holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)",
-                "MEDIUM  standing-cluster-admin-with-jit: group admins (created) holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)",
+                "MEDIUM  standing-cluster-admin-with-jit: group platform-admins holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
+                "MEDIUM  standing-cluster-admin-with-jit: group admins (created) holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
             ]);
+        });
+
+        it("says that a declared break-glass admin group skips the policy; no such line without one", () => {
+            assert.deepEqual(
+                findingLines(runs.standing).filter((l) => l.includes("break-glass-admin")),
+                [
+                    `INFO    conditional-access-break-glass-admin: Conditional Access policy "${CA}" (report-only) excludes group platform-admins, which holds cluster-admin, as declared break-glass (aks-entra:conditionalAccess.breakGlassGroups): its members sign in to the cluster without the policy's controls; keep it to emergency accounts and alert on its sign-ins`,
+                ],
+            );
+            // dev's break-glass group holds no cluster-admin: excluded, nothing to say.
+            assert.ok(!findingLines(runs.dev).some((l) => l.includes("break-glass-admin")));
         });
 
         it("spares the break-glass admin group and a service-principal deployer; flags a group given AKS RBAC Cluster Admin", () => {
@@ -554,7 +570,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             );
             assert.ok(
                 findingLines(runs.standing).includes(
-                    "MEDIUM  standing-cluster-admin-with-jit: group developers holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access (aks-entra:conditionalAccess.excludeGroups)",
+                    "MEDIUM  standing-cluster-admin-with-jit: group developers holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
                 ),
             );
         });

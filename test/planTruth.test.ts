@@ -129,7 +129,10 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                 /^ok +Kubernetes provider waits for the deployer's AKS RBAC Cluster Admin and a 300s RBAC propagation wait$/m,
             );
             assert.doesNotMatch(runs.dev.stdout, /no deployer grant/);
-            assert.match(runs.dev.stdout, new RegExp(`owners: deployer \\(${DEPLOYER}\\), `));
+            assert.match(
+                runs.dev.stdout,
+                new RegExp(`owners: deployer \\(${DEPLOYER}\\)  members: `),
+            );
         });
 
         it("takes the deployer's principal type from the config (teams: ServicePrincipal)", () => {

@@ -71,9 +71,9 @@ interface Sources {
     jitRelaxed: RunResult;
     /** The payments-admin JIT entry with maxActivation: PT24H (the provider's P1D). */
     jitDay: RunResult;
-    /** conditionalAccess.excludeGroups removed: no break-glass exclusion. */
+    /** conditionalAccess.excludeGroups (and breakGlassGroups) removed: no break-glass exclusion. */
     caNoBreakGlass: RunResult;
-    /** conditionalAccess.excludeGroups also lists platform-admins, one of the default groups. */
+    /** platform-admins, one of the default groups, excluded and declared break-glass. */
     caExcludesAdmins: RunResult;
 }
 
@@ -1808,11 +1808,16 @@ async function sources(): Promise<Sources> {
             config: devConfigWith((c) => (c["aks-entra:jit"][1].maxActivation = "PT24H")),
         }),
         caNoBreakGlass: await run({
-            config: devConfigWith((c) => delete c["aks-entra:conditionalAccess"].excludeGroups),
+            config: devConfigWith((c) => {
+                delete c["aks-entra:conditionalAccess"].excludeGroups;
+                delete c["aks-entra:conditionalAccess"].breakGlassGroups;
+            }),
         }),
         caExcludesAdmins: await run({
             config: devConfigWith((c) => {
+                // Declared break-glass: config refuses an undeclared admin group's exclusion.
                 c["aks-entra:conditionalAccess"].excludeGroups.push("platform-admins");
+                c["aks-entra:conditionalAccess"].breakGlassGroups.push("platform-admins");
             }),
         }),
     };

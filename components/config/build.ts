@@ -189,6 +189,9 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             require: p.conditionalAccess.require ?? ["mfa"],
             groups: p.conditionalAccess.groups?.map((g) => groups.resolve(g)),
             excludeGroups: (p.conditionalAccess.excludeGroups ?? []).map((g) => groups.resolve(g)),
+            breakGlassGroups: (p.conditionalAccess.breakGlassGroups ?? []).map((g) =>
+                groups.resolve(g),
+            ),
         },
         kubeloginMode: p.kubeloginMode ?? "azurecli",
         kubeloginPop: p.kubeloginPop ?? false,

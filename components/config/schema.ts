@@ -398,6 +398,7 @@ export const KEY_SCHEMAS = {
         require: z.array(z.enum(CA_CONTROLS)).min(1).optional(),
         groups: z.array(groupRef).min(1).optional(),
         excludeGroups: z.array(groupRef).optional(),
+        breakGlassGroups: z.array(groupRef).optional(),
     }),
     kubeloginMode: z.enum(KUBELOGIN_MODES),
     kubeloginPop: z.boolean(),

@@ -229,6 +229,11 @@ export interface ConditionalAccessSettings {
     /** Undefined: the stack's admin groups and JIT groups. */
     groups?: GroupRef[];
     excludeGroups: GroupRef[];
+    /**
+     * The excluded groups declared emergency access (break-glass): the only ones that may hold
+     * cluster-admin and still be excluded, and the only ones the plan treats as break-glass.
+     */
+    breakGlassGroups: GroupRef[];
 }
 
 export interface StackConfig {

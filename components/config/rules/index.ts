@@ -1,5 +1,7 @@
 // Every cross-field rule, in the order their problems are listed. Pure module.
 import { admins, clusterAccess, deployerLogin, kubeloginPop } from "./access";
+import { adminGroupControl } from "./adminGroupControl";
+import { breakGlass } from "./breakGlass";
 import { clusterWideAccess } from "./clusterWide";
 import { declaredRoles } from "./declaredRoles";
 import {
@@ -34,6 +36,7 @@ export const RULES: readonly Rule[] = [
     hardening,
     auditLogs,
     admins,
+    adminGroupControl,
     clusterAccess,
     deployerLogin,
     kubeloginPop,
@@ -46,5 +49,6 @@ export const RULES: readonly Rule[] = [
     jit,
     clusterWideAccess,
     conditionalAccess,
+    breakGlass,
     tags,
 ];
