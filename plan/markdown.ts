@@ -3,7 +3,15 @@
 // Pure module.
 import { createHash } from "node:crypto";
 import { describePrincipal, scopeRank } from "./labels";
-import { type Grant, isStanding, type Plan, type Scope, sortBy, type Trust } from "./model";
+import {
+    derivedLine,
+    type Grant,
+    isStanding,
+    type Plan,
+    type Scope,
+    sortBy,
+    type Trust,
+} from "./model";
 import { formatSeconds } from "./deployTime";
 import {
     DEPLOY_NOTE,
@@ -223,6 +231,18 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
             ...eligible.map(
                 (g) =>
                     `- ${describePrincipal(who.get(g.principal)!)}: ${g.role} on ${scopes.get(g.scope)!.label}, ${g.detail ?? ""}`,
+            ),
+            "",
+        );
+    }
+    const derived = plan.derived ?? [];
+    if (derived.length) {
+        out.push(
+            "Derived (not held: reached through a service account, an identity or a binding the principal can create):",
+            "",
+            ...derived.map(
+                (d) =>
+                    `- ${describePrincipal(who.get(d.principal)!)}: ${derivedLine(d, scopes.get(d.scope)!.label)}`,
             ),
             "",
         );
