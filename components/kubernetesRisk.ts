@@ -218,10 +218,10 @@ export const CLUSTER_ROLE_RUNS_PODS: Readonly<Record<string, boolean>> = {
 
 /**
  * What each AKS RBAC role amounts to in Kubernetes, as the user-facing ClusterRole with the same
- * power (https://learn.microsoft.com/azure/aks/manage-azure-rbac, built-in roles: Reader "does not
- * allow viewing Secrets", Writer "allows access to Secrets ... can be used to gain access to any
- * service account in the namespace", Admin adds Roles and RoleBindings, Cluster Admin is
- * super-user access), by lowercase role GUID; read with CLUSTER_ROLE_RUNS_PODS.
+ * power, by lowercase role GUID; read with CLUSTER_ROLE_RUNS_PODS. Writer "allows accessing
+ * Secrets and running Pods as any ServiceAccount in the namespace", Admin adds Roles and
+ * RoleBindings, Cluster Admin is every action (https://learn.microsoft.com/azure/aks/
+ * manage-azure-rbac, built-in roles; docs/azure-facts.md, "Effective access").
  */
 export const AKS_ROLE_AS_CLUSTER_ROLE: Readonly<Record<string, string>> = {
     "7f6c6a51-bcf8-42ba-9220-52d62157d7db": "view",
