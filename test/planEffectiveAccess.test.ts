@@ -5,14 +5,20 @@
 import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
-import { resolveDeployer } from "../components/deployer";
 import { AKS_ROLES } from "../components/roles";
 import { TYPES } from "../offline/types";
-import { buildPlan } from "../plan/build";
 import { describePrincipal } from "../plan/labels";
 import { derivedLine, type Plan } from "../plan/model";
 import { run } from "./helpers";
-import { DEV_FILE, plan, readConfig, readPlan, type Run, workspace } from "./planRun";
+import {
+    DEV_FILE,
+    plan,
+    planOfRegistrations,
+    readConfig,
+    readPlan,
+    type Run,
+    workspace,
+} from "./planRun";
 
 const { out, dev, remove } = workspace("effective");
 
@@ -156,15 +162,7 @@ describe("offline plan: effective (derived) access", function () {
             },
         });
         const config = configFromPulumi(pulumiConfigMap(readConfig(DEV_FILE)));
-        const p = buildPlan({
-            project: "aks-entra",
-            stack: "dev",
-            registrations,
-            outputs: {},
-            secretOutputs: [],
-            deployer: resolveDeployer(config, r.deployer),
-            config,
-        });
+        const p = planOfRegistrations(r, registrations, config);
         assert.deepEqual(
             lines(p).filter((l) => l.includes("takeover")),
             [
