@@ -132,6 +132,12 @@ describe("offline plan: effective (derived) access", function () {
             /kv-payments-prod +Key Vault Secrets User +derived via a token for payments\/payments-api\n/,
         );
         const md = readFileSync(out("reach.md"), "utf8");
+        // In the matrix, sre's vault cell says the role is derived (the path is in the list).
+        const sre = md.split("\n").find((l) => l.startsWith("| group sre "))!;
+        const header = md.split("\n").find((l) => l.startsWith("| principal |"))!;
+        const cells = (row: string) => row.split("|").map((c) => c.trim());
+        const vault = cells(header).indexOf("vault kv-payments-prod");
+        assert.equal(cells(sre)[vault], "Key Vault Secrets User (derived)");
         assert.ok(
             md.includes(
                 `- group sre: via a token for ${API} -> Key Vault Secrets User on vault kv-payments-prod\n`,
