@@ -215,3 +215,26 @@ export const CLUSTER_ROLE_RUNS_PODS: Readonly<Record<string, boolean>> = {
     edit: true,
     view: false,
 };
+
+/**
+ * What each AKS RBAC role amounts to in Kubernetes, as the user-facing ClusterRole with the same
+ * power, by lowercase role GUID; read with CLUSTER_ROLE_RUNS_PODS. Writer "allows accessing
+ * Secrets and running Pods as any ServiceAccount in the namespace", Admin adds Roles and
+ * RoleBindings, Cluster Admin is every action (https://learn.microsoft.com/azure/aks/
+ * manage-azure-rbac, built-in roles; docs/azure-facts.md, "Effective access").
+ */
+export const AKS_ROLE_AS_CLUSTER_ROLE: Readonly<Record<string, string>> = {
+    "7f6c6a51-bcf8-42ba-9220-52d62157d7db": "view",
+    "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb": "edit",
+    "3498e952-d568-435e-9b2c-8d77e338d7f7": "admin",
+    "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "cluster-admin",
+};
+
+/**
+ * AKS RBAC roles that, on the whole cluster, let the holder create a ClusterRoleBinding to
+ * cluster-admin: Admin allows every data action but on ResourceQuotas and Namespaces
+ * (components/roles.ts, CLUSTER_WIDE_EFFECT).
+ */
+export const AKS_ROLES_BINDING_CLUSTER_ADMIN: readonly string[] = [
+    "3498e952-d568-435e-9b2c-8d77e338d7f7",
+];

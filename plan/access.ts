@@ -61,6 +61,8 @@ export interface Access {
     byObjectId: Map<string, Principal>;
     /** Principal of each managed identity, by lowercased resource id. */
     byIdentityId: Map<string, Principal>;
+    /** The rules a Kubernetes binding grants (by the binding's URN), when they are known. */
+    rulesBySource: Map<string, Rule[]>;
     scopeOf(id: string): Scope;
     /**
      * How an Entra object id reads: its principal (`group sre`, `group jit oncall-admin`), else its
@@ -342,6 +344,7 @@ export function deriveAccess(ctx: AccessContext): Access {
     for (const role of [...index.ofType(TYPES.role), ...index.ofType(TYPES.clusterRole)]) {
         roleRules.set(`${role.type}|${k8sName(role)}`, (role.inputs.rules ?? []) as Rule[]);
     }
+    const rulesBySource = new Map<string, Rule[]>();
     const bindings = [
         ...index.ofType(TYPES.roleBinding),
         ...index.ofType(TYPES.clusterRoleBinding),
@@ -362,6 +365,7 @@ export function deriveAccess(ctx: AccessContext): Access {
                     (declaredRules(b.inputs.metadata) as Rule[] | undefined))
                   : undefined;
         if (rules) {
+            rulesBySource.set(b.urn, rules);
             level = rulesLevel(rules);
             detail = rulesSummary(rules);
         } else if (refKind === "ClusterRole" && CLUSTER_ROLE_LEVELS[refName] === undefined) {
@@ -489,6 +493,7 @@ export function deriveAccess(ctx: AccessContext): Access {
         ),
         byObjectId,
         byIdentityId,
+        rulesBySource,
         scopeOf,
     };
 }

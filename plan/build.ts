@@ -4,6 +4,7 @@ import type { StackConfig } from "../components/config";
 import type { Deployer } from "../components/deployer";
 import type { Registration } from "../offline/harness";
 import { deriveAccess } from "./access";
+import { effectiveAccess } from "./effectiveAccess";
 import { planDeploy } from "./deployTime";
 import { deriveFindings, type PolicyViolation } from "./findings";
 import { isStanding, type Plan, SCHEMA_VERSION, SECRET, SEVERITIES, type Severity } from "./model";
@@ -85,6 +86,7 @@ export function buildPlan(input: PlanInput): Plan {
         principals: access.principals,
         scopes: access.scopes,
         grants: access.grants,
+        derived: effectiveAccess(access),
         trusts: access.trusts,
         findings,
         deploy: planDeploy(input.registrations),

@@ -33,6 +33,11 @@ export interface AccessChange {
     scope: string;
     /** True when the roles are eligible ones (PIM), not held. */
     eligible?: boolean;
+    /**
+     * True when the roles are derived ones (plan/effectiveAccess.ts): reached through a service
+     * account, an identity or a binding; each role then reads `<path> -> <role>`.
+     */
+    derived?: boolean;
     /** Roles lost. */
     removed: string[];
     /** Roles gained. */
@@ -163,10 +168,26 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
     const scopeLabel = (plan: Plan, key: string) =>
         plan.scopes.find((s) => s.key === key)?.label ?? key;
 
+    // A base written before derived access existed (no `derived`) says nothing about it.
+    const compareDerived = base.derived !== undefined;
     const pairs = (plan: Plan) => {
         const m = new Map<string, Grant[]>();
         for (const g of plan.grants) {
             const key = `${g.principal}\u0000${g.scope}\u0000${isStanding(g) ? "" : "eligible"}`;
+            m.set(key, [...(m.get(key) ?? []), g]);
+        }
+        // Derived access as grants whose role says its path, compared apart from held ones.
+        for (const d of compareDerived ? (plan.derived ?? []) : []) {
+            const key = `${d.principal}\u0000${d.scope}\u0000derived`;
+            const g: Grant = {
+                principal: d.principal,
+                scope: d.scope,
+                role: `${d.path} -> ${d.role}`,
+                roleKey: `${d.roleKey}|${d.path}`,
+                level: d.level,
+                via: "azure-rbac",
+                source: d.source,
+            };
             m.set(key, [...(m.get(key) ?? []), g]);
         }
         return m;
@@ -182,7 +203,8 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
         const lost = b.filter((g) => !aIds.has(roleId(g)));
         const gained = a.filter((g) => !bIds.has(roleId(g)));
         if (lost.length === 0 && gained.length === 0) continue;
-        const [principal, scope, eligible] = key.split("\u0000") as [string, string, string];
+        const [principal, scope, kindOf] = key.split("\u0000") as [string, string, string];
+        const eligible = kindOf === "eligible";
         const trend = eligible ? eligibleTrend(lost, gained) : 0;
         const kind: AccessChangeKind =
             lost.length === 0
@@ -204,6 +226,7 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
             principal: label(where, principal),
             scope: scopeLabel(where, scope),
             eligible: eligible ? true : undefined,
+            derived: kindOf === "derived" ? true : undefined,
             removed: lost.map(roleText).sort(),
             added: gained.map(roleText).sort(),
             after: a.map(roleText).sort(),
@@ -268,7 +291,7 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
             (c) => kinds.indexOf(c.kind),
             (c) => c.principal,
             (c) => c.scope,
-            (c) => (c.eligible ? 1 : 0),
+            (c) => (c.eligible ? 1 : c.derived ? 2 : 0),
         ),
         trusts: sortBy(
             trusts,

@@ -24,11 +24,16 @@ export function changedParts(c: PropertyChange): [string, string] {
     return [side(lost), side(gained)];
 }
 
-/** ` (2 of them eligible)` when some grant changes are eligible ones (PIM). */
+/** ` (2 of them eligible, 1 derived)` when some grant changes are eligible (PIM) or derived. */
 function eligibleCount(d: PlanDiff): string {
     const n = d.access.filter((c) => c.eligible).length;
-    return n > 0 ? ` (${n} of them eligible)` : "";
+    const m = d.access.filter((c) => c.derived).length;
+    const parts = [...(n > 0 ? [`${n} of them eligible`] : []), ...(m > 0 ? [`${m} derived`] : [])];
+    return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
+
+/** ` (eligible)` or ` (derived)` after a scope. */
+const scopeNote = (c: AccessChange) => (c.eligible ? " (eligible)" : c.derived ? " (derived)" : "");
 
 const SIGN: Record<string, string> = {
     added: "+",
@@ -45,7 +50,7 @@ function accessLine(c: AccessChange): string {
             : c.kind === "removed"
               ? c.removed.join(", ")
               : `${c.removed.join(", ")} -> ${c.added.join(", ")}`;
-    return `${c.principal} on ${c.scope}${c.eligible ? " (eligible)" : ""}: ${roles}`;
+    return `${c.principal} on ${c.scope}${scopeNote(c)}: ${roles}`;
 }
 
 function urnTail(urn: string): string {
@@ -120,7 +125,7 @@ export function renderDiffMarkdown(d: PlanDiff, base: string): string {
             ...d.access.map((c) => [
                 c.kind,
                 c.principal,
-                c.eligible ? `${c.scope} (eligible)` : c.scope,
+                `${c.scope}${scopeNote(c)}`,
                 c.removed.join(", ") || "-",
                 c.added.join(", ") || "-",
             ]),

@@ -3,7 +3,15 @@
 // Pure module.
 import { createHash } from "node:crypto";
 import { describePrincipal, scopeRank } from "./labels";
-import { type Grant, isStanding, type Plan, type Scope, sortBy, type Trust } from "./model";
+import {
+    derivedLine,
+    type Grant,
+    isStanding,
+    type Plan,
+    type Scope,
+    sortBy,
+    type Trust,
+} from "./model";
 import { formatSeconds } from "./deployTime";
 import {
     DEPLOY_NOTE,
@@ -188,17 +196,22 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
     }
 
     const columns = plan.scopes;
+    const derived = plan.derived ?? [];
     if (columns.length <= MAX_MATRIX_COLUMNS) {
+        // Derived roles (their paths are listed below) follow the held and eligible ones.
+        const cell = (p: string, c: string) => [
+            ...plan.grants.filter((g) => g.principal === p && g.scope === c).map(cellRole),
+            ...new Set(
+                derived
+                    .filter((d) => d.principal === p && d.scope === c)
+                    .map((d) => `${d.role} (derived)`),
+            ),
+        ];
         const rows = displayOrder(plan)
             .filter((p) => plan.grants.some((g) => g.principal === p.key))
             .map((p) => [
                 `${describePrincipal(p)}${p.objectId ? ` <br><sub>${p.objectId}</sub>` : ""}`,
-                ...columns.map((c) =>
-                    plan.grants
-                        .filter((g) => g.principal === p.key && g.scope === c.key)
-                        .map(cellRole)
-                        .join(", "),
-                ),
+                ...columns.map((c) => cell(p.key, c.key).join(", ")),
             ]);
         out.push(markdownTable(["principal", ...columns.map((c) => c.label)], rows), "");
     } else {
@@ -223,6 +236,17 @@ export function renderMarkdown(plan: Plan, prelude = ""): string {
             ...eligible.map(
                 (g) =>
                     `- ${describePrincipal(who.get(g.principal)!)}: ${g.role} on ${scopes.get(g.scope)!.label}, ${g.detail ?? ""}`,
+            ),
+            "",
+        );
+    }
+    if (derived.length) {
+        out.push(
+            "Derived (not held: reached through a service account, an identity or a binding the principal can create):",
+            "",
+            ...derived.map(
+                (d) =>
+                    `- ${describePrincipal(who.get(d.principal)!)}: ${derivedLine(d, scopes.get(d.scope)!.label)}`,
             ),
             "",
         );

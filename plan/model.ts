@@ -116,6 +116,32 @@ export function isStanding(g: Pick<Grant, "via">): boolean {
     return g.via !== "pim-eligible";
 }
 
+/**
+ * Access a principal reaches through another principal or object (plan/effectiveAccess.ts): the
+ * grants of a service account whose token it can mint or whose pods it can run, of an identity it
+ * can take over, or cluster-admin through a ClusterRoleBinding it can create. Not held: the
+ * principal must act first, but nothing stops it.
+ */
+export interface DerivedGrant {
+    /** Who reaches the access. */
+    principal: string;
+    scope: string;
+    role: string;
+    roleKey: string;
+    level: number;
+    /** How: `via a token for payments/payments-api`, `via takeover of identity kubelet (...)`. */
+    path: string;
+    /** Principal key reached through (the service account or identity); "" for a binding. */
+    through: string;
+    /** URN of the grant that opens the path. */
+    source: string;
+}
+
+/** One derived line, as the matrix and `--diff` show it: `<path> -> <role> on <scope>`. */
+export function derivedLine(d: Pick<DerivedGrant, "path" | "role">, scopeLabel: string): string {
+    return `${d.path} -> ${d.role} on ${scopeLabel}`;
+}
+
 /** A federated credential: tokens from `issuer` with `subject` sign in as `identity`. */
 export interface Trust {
     identity: string;
@@ -222,6 +248,11 @@ export interface Plan {
     principals: Principal[];
     scopes: Scope[];
     grants: Grant[];
+    /**
+     * Effective access beyond the grants (plan/effectiveAccess.ts). Added within schemaVersion 3:
+     * absent from plans written before it, and `--diff` then does not compare it.
+     */
+    derived?: DerivedGrant[];
     trusts: Trust[];
     findings: Finding[];
     deploy: PlanDeploy;

@@ -34,7 +34,7 @@ export function renderText(plan: Plan, st: Style): string {
             section("Sign-in", st, signInRows(plan, st)),
             section(`Principals (${plan.principals.length})`, st, principals(plan, st)),
             section(
-                `Access matrix (${plan.grants.length} grants: ${plan.principals.length} principals x ${plan.scopes.length} scopes${plan.summary.eligibleGrants ? `; ${plan.summary.eligibleGrants} eligible through PIM` : ""})`,
+                `Access matrix (${plan.grants.length} grants: ${plan.principals.length} principals x ${plan.scopes.length} scopes${plan.summary.eligibleGrants ? `; ${plan.summary.eligibleGrants} eligible through PIM` : ""}${plan.derived?.length ? `; ${plan.derived.length} derived` : ""})`,
                 st,
                 matrix(plan, st),
             ),
@@ -241,31 +241,46 @@ function matrix(plan: Plan, st: Style): string {
     const who = principalIndex(plan);
     const scopes = new Map(plan.scopes.map((s) => [s.key, s]));
     const rank = new Map(displayOrder(plan).map((p, n) => [p.key, n]));
-    const grants = sortBy(
-        [...plan.grants],
+    // Held and eligible grants, then what each principal reaches through others (derived).
+    const lines = sortBy(
+        [
+            ...plan.grants.map((g) => ({
+                principal: g.principal,
+                scope: g.scope,
+                level: g.level,
+                order: isStanding(g) ? 0 : 1,
+                role: g.role + (g.detail ? ` (${g.detail})` : ""),
+                via: VIA_WORDS[g.via],
+            })),
+            ...(plan.derived ?? []).map((d) => ({
+                principal: d.principal,
+                scope: d.scope,
+                level: d.level,
+                order: 2,
+                role: d.role,
+                via: `derived ${d.path}`,
+            })),
+        ],
         (g) => rank.get(g.principal) ?? 0,
+        (g) => (g.order === 2 ? 1 : 0),
         (g) => scopeRank(scopes.get(g.scope)!),
         (g) => scopes.get(g.scope)!.label,
-        (g) => (isStanding(g) ? 0 : 1),
+        (g) => g.order,
         (g) => -g.level,
         (g) => g.role,
+        (g) => g.via,
     );
     let previous = "";
-    const rows = grants.map((g) => {
+    const rows = lines.map((g) => {
         const name = describePrincipal(who.get(g.principal)!);
         const shown = name === previous ? "" : name;
         previous = name;
-        return [
-            shown,
-            scopes.get(g.scope)!.label,
-            g.role + (g.detail ? ` (${g.detail})` : ""),
-            VIA_WORDS[g.via],
-        ];
+        return [shown, scopes.get(g.scope)!.label, g.role, g.via];
     });
     return table(["PRINCIPAL", "SCOPE", "ROLE", "VIA"], rows, st, (row, col, cell) =>
-        col === 2 && grants[row].level >= 4
+        col === 2 && lines[row].level >= 4
             ? st.red(cell)
-            : col === 2 && grants[row].level === 3
+            : col === 2 && lines[row].level === 3
               ? st.yellow(cell)
               : cell,
     );

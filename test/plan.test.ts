@@ -327,7 +327,12 @@ describe("offline plan (npm run plan)", function () {
                 r.stdout,
                 /^ {2}\^ widened {2}group auditors on namespace data: AKS RBAC Reader -> AKS RBAC Admin$/m,
             );
-            assert.match(r.stdout, /^Access: 1 grant changes, 0 trust changes$/m);
+            // Admin in data runs pods as its service accounts: their Azure roles are derived.
+            assert.match(r.stdout, /^Access: 3 grant changes \(2 derived\), 0 trust changes$/m);
+            assert.match(
+                r.stdout,
+                /^ {2}\+ added {4}group auditors on storage stdata \(derived\): via a pod running as data\/etl -> Storage Blob Data Contributor$/m,
+            );
         });
 
         it("detects a removed trust (exit 2), and says so in the Markdown", () => {

@@ -5,12 +5,10 @@
 import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
-import { resolveDeployer } from "../components/deployer";
 import { PRIVILEGED_ROLES } from "../components/roles";
 import { azureRoleLevel } from "../plan/labels";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
 import { TYPES } from "../offline/types";
-import { buildPlan } from "../plan/build";
 import { dedupe } from "../plan/dedupe";
 import { EXAMPLE_OBJECT_IDS } from "../plan/examples";
 import { policies } from "../policy/policies";
@@ -19,6 +17,7 @@ import {
     DEV_FILE,
     findingLines,
     plan,
+    planOfRegistrations,
     readConfig,
     readPlan,
     type Run,
@@ -289,17 +288,8 @@ describe("offline plan tells the truth: findings", function () {
                     config.namespaces[0].roles[j] as { allowPrivilegeEscalation?: boolean }
                 ).allowPrivilegeEscalation = true;
             }
-            const p = buildPlan({
-                project: "aks-entra",
-                stack: "dev",
-                registrations,
-                outputs: {},
-                secretOutputs: [],
-                deployer: resolveDeployer(config, dev.deployer),
-                config,
-            });
-            return p.findings
-                .filter((f) => f.code.startsWith(code))
+            return planOfRegistrations(dev, registrations, config)
+                .findings.filter((f) => f.code.startsWith(code))
                 .map((f) => `${f.severity} ${f.code}: ${f.message}`);
         }
         const podReader = (regs: Registration[]) =>

@@ -293,7 +293,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             );
             assert.match(
                 s,
-                /^Access matrix \(37 grants: 16 principals x 11 scopes; 4 eligible through PIM\)$/m,
+                /^Access matrix \(37 grants: 16 principals x 11 scopes; 4 eligible through PIM; 27 derived\)$/m,
             );
             const matrix = s.slice(s.indexOf("\nAccess matrix"), s.indexOf("\nFederated trusts"));
             const sre = matrix.slice(matrix.indexOf("\ngroup sre ")).split("\n").slice(1, 6);
@@ -493,12 +493,16 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             assert.deepEqual(accessLines(runs.entryRemoved), [
                 "  - removed  group jit payments-admin on cluster: AKS Cluster User Role",
                 "  - removed  group jit payments-admin on namespace payments: AKS RBAC Admin",
+                // What its admin reached through the namespace's service accounts goes too.
+                "  - removed  group jit payments-admin on servicebus sb-payments-prod (derived): via a pod running as payments/payments-worker -> Azure Service Bus Data Receiver",
+                "  - removed  group jit payments-admin on storage stpaymentsprod (derived): via a pod running as payments/payments-api -> Storage Blob Data Reader",
+                "  - removed  group jit payments-admin on vault kv-payments-prod (derived): via a pod running as payments/payments-api -> Key Vault Secrets User",
                 `  - removed  group payments-devs on cluster (eligible): AKS Cluster User Role (${PAYMENTS})`,
                 `  - removed  group payments-devs on namespace payments (eligible): AKS RBAC Admin (${PAYMENTS})`,
             ]);
             assert.match(
                 runs.entryRemoved.stdout,
-                /^Access: 4 grant changes \(2 of them eligible\), 0 trust changes$/m,
+                /^Access: 7 grant changes \(2 of them eligible, 3 derived\), 0 trust changes$/m,
             );
         });
 

@@ -5,6 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import type { StackConfig } from "../components/config";
+import { resolveDeployer } from "../components/deployer";
+import type { RunResult } from "../offline/harness";
+import { buildPlan } from "../plan/build";
 import { type Io, main } from "../plan/cli";
 import type { Plan } from "../plan/model";
 import { sharedEvaluate } from "./sharedRuns";
@@ -110,6 +114,26 @@ export function workspace(prefix: string) {
         dev: (name: string, edit: (c: Config) => void) => variant(DEV_FILE, out(name), edit),
         remove: () => rmSync(tmp, { recursive: true, force: true }),
     };
+}
+
+/**
+ * The dev stack's plan of registrations a test edited (what config would refuse to make), built
+ * in-process from one evaluation `run` and the validated config.
+ */
+export function planOfRegistrations(
+    run: Pick<RunResult, "deployer">,
+    registrations: RunResult["registrations"],
+    config: StackConfig,
+): Plan {
+    return buildPlan({
+        project: "aks-entra",
+        stack: "dev",
+        registrations,
+        outputs: {},
+        secretOutputs: [],
+        deployer: resolveDeployer(config, run.deployer),
+        config,
+    });
 }
 
 export function readPlan(file: string): Plan {
