@@ -2,10 +2,11 @@
 // environment and every probe of the machine (commands on PATH, `az account show`, `pulumi
 // whoami`) are passed in, so test/e2e.test.ts covers each branch without Azure or Pulumi.
 //
-// - Not asked for (AKS_ENTRA_E2E is not 1), or no Azure credentials: skipped, exit 0, saying why.
-//   The machine is probed (`az account show`) only once AKS_ENTRA_E2E=1.
-// - Asked for, with credentials, but a tool, the Pulumi backend login or a setting is missing: a
-//   failure, exit 1, listing every problem: the user asked for a run that cannot happen.
+// - Not asked for (AKS_ENTRA_E2E is not 1): skipped, exit 0, saying why. The machine is probed
+//   (`az account show`) only once AKS_ENTRA_E2E=1.
+// - Asked for, but without Azure credentials, or with them but without a tool, the Pulumi backend
+//   login or a setting: a failure, exit 1, listing every problem: the user asked for a run that
+//   cannot happen, and a pipeline that meant to run it must not pass.
 //
 // Credentials are those azure-native reads, in its order (pulumi-azure-native
 // provider/pkg/provider/auth_azidentity.go, newSingleMethodAuthCredential: certificate, secret,
@@ -325,9 +326,13 @@ export function gate({ env, probes, kubeloginMode, groupAliases }: GateInput): G
     const az = () => (azAnswer ??= probes.az());
     const found = findCredentials(env, az);
     if ("missing" in found) {
+        // Asked for a run: a pipeline that meant to run it must not pass without running it.
         return {
-            action: "skip",
-            reason: `${ENABLE}=1 but there are no Azure credentials in the environment:\n${found.missing.map((m) => `  - ${m}`).join("\n")}`,
+            action: "fail",
+            problems: [
+                "there are no Azure credentials in the environment; complete one of these ways to sign in:",
+                ...found.missing.map((m) => `  ${m}`),
+            ],
         };
     }
 

@@ -148,10 +148,14 @@ describe("npm run e2e (e2e/)", function () {
             assert.deepEqual(report.steps, []);
         });
 
-        it("AKS_ENTRA_E2E=1 without credentials: skipped, naming the missing variables, exit 0", () => {
-            assert.equal(runs.noCreds.code, 0, runs.noCreds.stderr);
-            const text = runs.noCreds.stdout;
-            assert.match(text, /skipped: AKS_ENTRA_E2E=1 but there are no Azure credentials/);
+        it("AKS_ENTRA_E2E=1 without credentials: exit 1, naming the missing variables, nothing created", () => {
+            assert.equal(runs.noCreds.code, EXIT.failed, runs.noCreds.stdout);
+            const text = runs.noCreds.stderr;
+            assert.match(
+                text,
+                /cannot run \(AKS_ENTRA_E2E=1 asked for a run\); nothing was created:\n {2}- there are no Azure credentials in the environment/,
+            );
+            assert.doesNotMatch(runs.noCreds.stdout, /e2e: stack e2e-/);
             for (const name of [
                 "ARM_CLIENT_ID",
                 "ARM_TENANT_ID",
@@ -568,11 +572,11 @@ else if (op === process.env.FAKE_PULUMI_SLOW) {
             }
         });
 
-        it("AKS_ENTRA_E2E=1 with no credentials and no az session: skipped, naming every missing variable", () => {
+        it("AKS_ENTRA_E2E=1 with no credentials and no az session: fails, naming every missing variable", () => {
             const { p } = probes({ az: "signed-out" });
             const g = decide({ AKS_ENTRA_E2E: "1", ARM_CLIENT_ID: "x", AZURE_TENANT_ID: "y" }, p);
-            assert.equal(g.action, "skip");
-            const reason = (g as { reason: string }).reason;
+            assert.equal(g.action, "fail");
+            const reason = (g as { problems: string[] }).problems.join("\n");
             assert.match(
                 reason,
                 /ARM_\* \(azure-native\): missing ARM_TENANT_ID, ARM_SUBSCRIPTION_ID, one of ARM_CLIENT_SECRET/,
@@ -597,9 +601,9 @@ else if (op === process.env.FAKE_PULUMI_SLOW) {
                 },
                 p,
             );
-            assert.equal(oidc.action, "skip");
+            assert.equal(oidc.action, "fail");
             assert.match(
-                (oidc as { reason: string }).reason,
+                (oidc as { problems: string[] }).problems.join("\n"),
                 /OIDC \(ARM_USE_OIDC=true\), but one of ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH, or ACTIONS_ID_TOKEN_REQUEST_URL with ACTIONS_ID_TOKEN_REQUEST_TOKEN .* is not set/,
             );
             assert.equal(calls.az, 0);
@@ -607,8 +611,9 @@ else if (op === process.env.FAKE_PULUMI_SLOW) {
                 { AKS_ENTRA_E2E: "1", ARM_CLIENT_SECRET: "x", ARM_SUBSCRIPTION_ID: "s" },
                 p,
             );
+            assert.equal(secret.action, "fail");
             assert.match(
-                (secret as { reason: string }).reason,
+                (secret as { problems: string[] }).problems.join("\n"),
                 /a client secret \(ARM_CLIENT_SECRET\), but ARM_CLIENT_ID, ARM_TENANT_ID are not set/,
             );
         });
