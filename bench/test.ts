@@ -17,6 +17,8 @@ import { printTable, ROOT } from "./stacks";
 
 interface Part {
     script: string;
+    /** Sub-parts a part times itself (`npm run check`: types, lint, format), from its stderr. */
+    split?: [string, number][];
     wallMs: number;
     cpuMs: number;
     peakTreeKb: number;
@@ -138,6 +140,18 @@ async function measure(label: string, cwd: string): Promise<Result> {
             throw new Error(`${label}: npm run ${script} exited ${part.code}`);
         }
         if (mocha) tests = /(\d+) passing/.exec(part.output)?.[1];
+        // scripts/check.ts: "check: N files; types 9.2 s (...), lint 6.0 s (...), format 4.5 s (...)"
+        const check =
+            /^check: .*; types ([\d.]+) s .*, lint ([\d.]+) s .*, format ([\d.]+) s/m.exec(
+                part.output,
+            );
+        if (check) {
+            part.split = [
+                ["type-check", Number(check[1]) * 1000],
+                ["lint", Number(check[2]) * 1000],
+                ["format", Number(check[3]) * 1000],
+            ];
+        }
         parts.push(part);
         process.stderr.write(
             `bench:test: ${label} ${script} ${(part.wallMs / 1000).toFixed(1)} s\n`,
@@ -194,12 +208,9 @@ function report(r: Result): void {
     printTable(
         ["part (npm run ...)", "wall", "CPU", "peak, all processes", "peak, one process"],
         [
-            ...r.parts.map((p) => [
-                p.script,
-                s(p.wallMs),
-                s(p.cpuMs),
-                mb(p.peakTreeKb),
-                mb(p.peakProcessKb),
+            ...r.parts.flatMap((p) => [
+                [p.script, s(p.wallMs), s(p.cpuMs), mb(p.peakTreeKb), mb(p.peakProcessKb)],
+                ...(p.split ?? []).map(([name, ms]) => [`  ${name}`, s(ms), "", "", ""]),
             ]),
             [
                 "npm test",
