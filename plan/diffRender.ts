@@ -175,5 +175,16 @@ export function renderDiffMarkdown(d: PlanDiff, base: string): string {
 
 /** The diff in the plan's JSON style (for tools). */
 export function diffJson(d: PlanDiff): string {
-    return stableJson({ schemaVersion: SCHEMA_VERSION, ...d });
+    return stableJson({
+        schemaVersion: SCHEMA_VERSION,
+        ...d,
+        // Each change also with the parts that differ, as the text and Markdown show them.
+        resources: d.resources.map((r) => ({
+            ...r,
+            changes: r.changes.map((c) => {
+                const [before, after] = changedParts(c);
+                return { ...c, differs: { before, after } };
+            }),
+        })),
+    });
 }

@@ -229,7 +229,14 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                     [
                         "changed",
                         [`pool ${pool}`],
-                        [{ property: `pool ${pool}`, before: whole(10), after: whole(12) }],
+                        [
+                            {
+                                property: `pool ${pool}`,
+                                before: whole(10),
+                                after: whole(12),
+                                differs: { before: "autoscale 3-10", after: "autoscale 3-12" },
+                            },
+                        ],
                     ],
                 ],
             );
