@@ -367,6 +367,13 @@ export const HOSTILE: BadInput[] = [
         problems: [`aks-entra:kubernetesVersion "1.24.0" ${OLDER_THAN_TABLE}`],
     },
     {
+        // Under the default patch channel a patch pin is refused too, with a hint to give the
+        // minor: not for a version refused outright, whose minor is refused as well.
+        what: "a Kubernetes version AKS no longer creates, pinned to a patch under the patch channel",
+        config: min({ kubernetesVersion: "1.24.0" }),
+        problems: [`aks-entra:kubernetesVersion "1.24.0" ${OLDER_THAN_TABLE}`],
+    },
+    {
         what: "a Kubernetes version that is not 1.x",
         config: min({ kubernetesVersion: "2.0" }),
         problems: [

@@ -1,6 +1,7 @@
 // Cross-field rules of aks-entra:cluster and aks-entra:kubernetesVersion. Pure module.
 import ipaddr from "ipaddr.js";
 import { stringify } from "yaml";
+import { versionRefusal } from "../../aksVersions";
 import { NAMESPACE } from "../constants";
 import { show } from "../messages";
 import { duplicates } from "../references";
@@ -264,11 +265,15 @@ export function upgradeChannels({ draft }: RuleContext): string[] {
 }
 
 /** A pinned version that the upgrade channel moves would be downgraded by the next pulumi up. */
-export function versionPin({ draft, raw }: RuleContext): string[] {
+export function versionPin({ draft, raw, today }: RuleContext): string[] {
     const version = draft.kubernetesVersion;
     if (
         version === undefined ||
-        refused(rawAt(raw, "cluster"), draft.cluster, "autoUpgradeChannel")
+        refused(rawAt(raw, "cluster"), draft.cluster, "autoUpgradeChannel") ||
+        // A version AKS no longer creates is refused as such (rules/version.ts): a hint to pin its
+        // minor instead would point at another refused value.
+        (/^1\.\d+(\.\d+)?$/.test(version) &&
+            versionRefusal(version, today, draft.location) !== undefined)
     ) {
         return [];
     }
