@@ -5,6 +5,7 @@
 // privilege escalation risks") and docs/azure-facts.md, "Kubernetes RBAC paths" (issue 29, item 4).
 // Pure module.
 import { ESCALATING_VERBS } from "./config/constants";
+import { AKS_ROLES } from "./roles";
 
 /** A PolicyRule as config, the registrations and the pack see it (every field may be missing). */
 export interface RiskRule {
@@ -224,10 +225,10 @@ export const CLUSTER_ROLE_RUNS_PODS: Readonly<Record<string, boolean>> = {
  * manage-azure-rbac, built-in roles; docs/azure-facts.md, "Effective access").
  */
 export const AKS_ROLE_AS_CLUSTER_ROLE: Readonly<Record<string, string>> = {
-    "7f6c6a51-bcf8-42ba-9220-52d62157d7db": "view",
-    "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb": "edit",
-    "3498e952-d568-435e-9b2c-8d77e338d7f7": "admin",
-    "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "cluster-admin",
+    [AKS_ROLES.rbacReader]: "view",
+    [AKS_ROLES.rbacWriter]: "edit",
+    [AKS_ROLES.rbacAdmin]: "admin",
+    [AKS_ROLES.rbacClusterAdmin]: "cluster-admin",
 };
 
 /**
@@ -235,6 +236,4 @@ export const AKS_ROLE_AS_CLUSTER_ROLE: Readonly<Record<string, string>> = {
  * cluster-admin: Admin allows every data action but on ResourceQuotas and Namespaces
  * (components/roles.ts, CLUSTER_WIDE_EFFECT).
  */
-export const AKS_ROLES_BINDING_CLUSTER_ADMIN: readonly string[] = [
-    "3498e952-d568-435e-9b2c-8d77e338d7f7",
-];
+export const AKS_ROLES_BINDING_CLUSTER_ADMIN: readonly string[] = [AKS_ROLES.rbacAdmin];

@@ -7,6 +7,9 @@
 
 import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/privilege";
 
+/** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
+export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";
+
 /**
  * Roles that control access itself, whole resource trees or the cluster's admin groups: never
  * granted. From the one table of privilege (components/privilege.ts, issue 29 item 7), so the
@@ -15,7 +18,7 @@ import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/privilege";
  */
 export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = Object.fromEntries(
     rolesOfClass("forbidden")
-        .filter((guid) => guid !== "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8")
+        .filter((guid) => guid !== AKS_CLUSTER_ADMIN_ROLE)
         .map((guid) => [guid, PRIVILEGE[guid].name]),
 );
 
@@ -52,9 +55,6 @@ export const IDENTITY_SCOPE = /\/providers\/Microsoft\.ManagedIdentity\//i;
 export const CLUSTER_IDENTITIES_PARENT = "aks-entra:identities:ClusterIdentities";
 /** Managed Identity Operator: the role of that grant. */
 export const MANAGED_IDENTITY_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830";
-
-/** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
-export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";
 
 /** Azure RBAC for Kubernetes authorization: data-plane roles, valid on a cluster or a namespace. */
 export const AKS_RBAC_ROLES: Readonly<Record<string, string>> = {
