@@ -3,7 +3,7 @@
 // order, the plan, the create-only rules, and fakes that refuse what Azure refuses
 // (docs/azure-facts.md, failure mode 18 and the roles table).
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { configFromPulumi } from "../components/config";
 import { createOnlyProblems, createOnlySettings } from "../components/createOnly";
@@ -154,19 +154,24 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
     });
 
     it("sends ARM ManagedCluster bodies that the schema of its API version (2025-09-01) accepts", function () {
-        const schema = JSON.parse(
-            readFileSync(
-                path.join(
-                    ROOT,
-                    "..",
-                    "shared",
-                    "armschemas",
-                    "2025-09-01",
-                    "Microsoft.ContainerService.Aks.json",
-                ),
-                "utf8",
-            ),
-        ) as { definitions: Record<string, Schema>; resourceDefinitions: Record<string, Schema> };
+        // Microsoft's schemas sit in ../shared beside the checkout (as CI lays them); a clone
+        // elsewhere skips, saying so, as the built-ins' provenance check does.
+        const file = path.join(
+            ROOT,
+            "..",
+            "shared",
+            "armschemas",
+            "2025-09-01",
+            "Microsoft.ContainerService.Aks.json",
+        );
+        if (!existsSync(file)) {
+            this.test!.title += ` (skipped: ${file} is not here)`;
+            this.skip();
+        }
+        const schema = JSON.parse(readFileSync(file, "utf8")) as {
+            definitions: Record<string, Schema>;
+            resourceDefinitions: Record<string, Schema>;
+        };
         const problems = (body: unknown) =>
             schemaProblems(body, schema.resourceDefinitions.managedClusters, schema.definitions);
         for (const x of [plain, r, privateApi]) {
