@@ -38,6 +38,7 @@ import { plan } from "./planRun";
 import { HOSTILE } from "./hostileConfigs";
 import { HOSTILE_ACCESS_PATHS } from "./hostileAccessPaths";
 import { HOSTILE_INPUT } from "./hostileInput";
+import { SCHEMA_REFUSES, schemaErrors } from "./stackSchema";
 
 /** A role definition GUID that is no built-in role (issue 29, item 7). */
 const UNKNOWN_ROLE = "5a5a5a5a-1234-4321-8765-0123456789ab";
@@ -1440,6 +1441,16 @@ describe("bad input: rejected before any resource, with every problem named", fu
                 assert.equal(failure.message, messageOf(c.problems));
                 assert.deepEqual(failure.registrations, []);
             });
+
+            const refused = SCHEMA_REFUSES.has(c.what);
+            it(
+                refused
+                    ? "the stack files' JSON Schema refuses it too, as an editor shows it"
+                    : "the JSON Schema cannot express it: the program alone refuses it",
+                () => {
+                    assert.equal(schemaErrors({ config: c.config }).length > 0, refused);
+                },
+            );
 
             it("npm run plan exits 1 and prints the message, no stack trace", async () => {
                 // The CLI in-process; the two tests at the end run it as a process.
