@@ -136,30 +136,34 @@ describe("the docs stay true", function () {
         assert.deepEqual(problems, []);
     });
 
-    it("every (README: <section>) and docs/<file>.md the program names exists", () => {
-        const readme = headings("README.md").map((h) => h.toLowerCase());
+    it("every (README: <section>), (docs/<file>.md: <section>) and docs/<file>.md the program names exists", () => {
+        const sectionOf = (file: string, section: string) => {
+            const wanted = section.trim().toLowerCase();
+            return headings(file).some((h) => {
+                const heading = h.toLowerCase();
+                return (
+                    heading === wanted ||
+                    heading.startsWith(`${wanted}:`) ||
+                    heading.startsWith(`${wanted} `)
+                );
+            });
+        };
         const broken: string[] = [];
         let seen = 0;
         for (const file of PROGRAM) {
             const src = text(file).replace(/\n\s*(\/\/|\*)\s*/g, " ");
-            for (const m of src.matchAll(/README: ([A-Za-z][^)"'`;,.]*?)(?=\)|"|'|`|;|,|\.|$)/g)) {
+            const refs =
+                /\b(README|docs\/[\w-]+\.md)(?:: ([A-Za-z][^)"'`;,.]*?))?(?=\)|"|'|`|;|,|\.|\s|$)/g;
+            for (const m of src.matchAll(refs)) {
+                const [, name, section] = m;
+                if (name === "README" && section === undefined) continue; // "the README's table"
+                const doc = name === "README" ? "README.md" : name;
                 seen++;
-                const section = m[1].trim().toLowerCase();
-                if (
-                    !readme.some(
-                        (h) =>
-                            h === section ||
-                            h.startsWith(`${section}:`) ||
-                            h.startsWith(`${section} `),
-                    )
-                ) {
-                    broken.push(`${file}: README: ${m[1].trim()}`);
+                if (!existsSync(path.join(ROOT, doc))) {
+                    broken.push(`${file}: ${doc}`);
+                } else if (section !== undefined && !sectionOf(doc, section)) {
+                    broken.push(`${file}: ${doc}: ${section.trim()}`);
                 }
-            }
-            for (const m of src.matchAll(/\bdocs\/([\w-]+\.md)/g)) {
-                seen++;
-                if (!existsSync(path.join(ROOT, "docs", m[1])))
-                    broken.push(`${file}: docs/${m[1]}`);
             }
         }
         assert.ok(seen > 10, `only ${seen} references found: the scan is broken`);
