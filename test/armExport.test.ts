@@ -339,6 +339,15 @@ describe("ARM export (plan --arm)", function () {
                 JSON.parse(readFileSync(file, "utf8")),
                 JSON.parse(JSON.stringify(templates.get("dev"))),
             );
+            const missing = await plan("--arm", file, "--arm-schemas", path.join(dir, "none"));
+            assert.equal(missing.code, 1);
+            assert.match(
+                missing.stderr,
+                new RegExp(
+                    `^plan: --arm-schemas "${path.join(dir, "none")}" is not a directory$`,
+                    "m",
+                ),
+            );
             const bad = await plan("--arm-schemas", ROOT);
             assert.equal(bad.code, 1);
             assert.match(
