@@ -71,6 +71,14 @@ export class ArmSchemas {
                 }
             }
         }
+        for (const f of files) {
+            const found = propertiesOnly(
+                path.join(versionDir, f),
+                this.read(path.join(versionDir, f)),
+                type,
+            );
+            if (found) return found;
+        }
         return undefined;
     }
 
@@ -82,4 +90,37 @@ export class ArmSchemas {
         }
         return doc;
     }
+}
+
+/**
+ * Some published files define only the bodies' parts, no resource (Microsoft.KubernetesConfiguration
+ * 2023-05-01: `ExtensionProperties`, `FluxConfigurationProperties`, `Identity`, `Plan`). The
+ * resource is then ARM's envelope around `<Type>Properties` (extensions -> ExtensionProperties),
+ * with the envelope fields the file defines (`identity` from `Identity`, ...).
+ */
+function propertiesOnly(
+    file: string,
+    doc: Record<string, unknown>,
+    type: string,
+): ResourceSchema | undefined {
+    const definitions = (doc.definitions ?? {}) as Record<string, Schema>;
+    const last = type.split("/").pop() ?? "";
+    const singular = last.endsWith("s") ? last.slice(0, -1) : last;
+    const name = `${singular[0]?.toUpperCase() ?? ""}${singular.slice(1)}Properties`;
+    if (definitions[name] === undefined) return undefined;
+    const properties: Record<string, Schema> = {
+        apiVersion: { type: "string" },
+        name: { type: "string" },
+        type: { type: "string", enum: [type] },
+        properties: { $ref: `#/definitions/${name}` },
+    };
+    for (const field of ["identity", "plan", "sku"]) {
+        const def = `${field[0].toUpperCase()}${field.slice(1)}`;
+        if (definitions[def] !== undefined) properties[field] = { $ref: `#/definitions/${def}` };
+    }
+    return {
+        file,
+        definition: { type: "object", properties, required: ["name", "type", "apiVersion"] },
+        definitions,
+    };
 }

@@ -13,7 +13,7 @@ import { pulumiConfigMap, type Registration, type RunResult } from "../offline/h
 import { buildPlan } from "../plan/build";
 import { immutableChanges, immutableFacts } from "../plan/immutable";
 import { type Config, dev } from "./configCases";
-import { schemaProblems } from "./armSchema";
+import { armBody, schemaProblems } from "./armSchema";
 import type { Schema } from "../plan/armSchemas";
 import { fakeGrant, one, ROOT, run, TYPES } from "./helpers";
 
@@ -177,12 +177,15 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
         const problems = (body: unknown) =>
             schemaProblems(body, schema.resourceDefinitions.managedClusters, schema.definitions);
         for (const x of [plain, r, privateApi]) {
-            assert.deepEqual(problems(armManagedCluster(cluster(x).inputs)), [], cluster(x).name);
+            assert.deepEqual(problems(armBody(cluster(x))), [], cluster(x).name);
         }
         // The check can fail: a property the API version does not know, a wrong type.
-        const bad = armManagedCluster({
-            ...cluster(r).inputs,
-            apiServerAccessProfile: { enableVnetIntegration: "yes", subnetIds: [API_SUBNET] },
+        const bad = armBody({
+            ...cluster(r),
+            inputs: {
+                ...cluster(r).inputs,
+                apiServerAccessProfile: { enableVnetIntegration: "yes", subnetIds: [API_SUBNET] },
+            },
         });
         assert.deepEqual(problems(bad), [
             "properties.apiServerAccessProfile.enableVnetIntegration: not a boolean",
@@ -389,30 +392,3 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
         });
     });
 });
-
-/**
- * The ARM request body azure-native sends for a ManagedCluster's inputs (/work/shared/armschemas
- * README): the resource's top-level fields, everything else under `properties`; the path's
- * resource group and name are not in the body, and the control plane's identity list is ARM's map
- * of resource id to `{}`.
- */
-function armManagedCluster(inputs: Record<string, unknown>): Record<string, unknown> {
-    const { resourceGroupName, resourceName, location, tags, sku, identity, ...properties } =
-        inputs;
-    void resourceGroupName;
-    const ids = (identity as { userAssignedIdentities?: string[] } | undefined)
-        ?.userAssignedIdentities;
-    return {
-        name: resourceName,
-        type: "Microsoft.ContainerService/managedClusters",
-        apiVersion: "2025-09-01",
-        location,
-        tags,
-        sku,
-        identity: identity && {
-            ...identity,
-            userAssignedIdentities: ids && Object.fromEntries(ids.map((id) => [id, {}])),
-        },
-        properties,
-    };
-}

@@ -15,23 +15,15 @@ import {
     DEPLOYMENT_TEMPLATE_SCHEMA,
     type Json,
     parseArmId,
-    TEMPLATE_FIELDS,
 } from "../plan/arm";
 import { ArmSchemas, DEFAULT_SCHEMAS } from "../plan/armSchemas";
-import { schemaProblems } from "./armSchema";
+import { requestBody, schemaProblems } from "./armSchema";
 import { ROOT, stackConfig, TYPES } from "./helpers";
 import { plan } from "./planRun";
 import { sharedRun } from "./sharedRuns";
 
 const STACKS = ["dev", "prod", "team-payments"] as const;
 type Resource = ArmResource;
-
-/** The body ARM receives: a template resource without the template's own fields. */
-function body(r: Resource): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...r };
-    for (const k of TEMPLATE_FIELDS) delete out[k];
-    return out;
-}
 
 /** The template resource an id expression of the export names (resourceId and its kin). */
 function resolve(expr: string, template: ArmTemplate): Resource[] {
@@ -107,7 +99,7 @@ describe("ARM export (plan --arm)", function () {
                     const s = schemas.find(String(r.type), String(r.apiVersion));
                     assert.ok(s, `${String(r.type)}@${String(r.apiVersion)}: no schema`);
                     assert.deepEqual(
-                        schemaProblems(body(r), s.definition, s.definitions),
+                        schemaProblems(requestBody(r), s.definition, s.definitions),
                         [],
                         String(r.comments),
                     );
@@ -262,6 +254,149 @@ describe("ARM export (plan --arm)", function () {
         }
     });
 
+    describe("resources the stack does not register yet export without further work", () => {
+        // What other work adds (monitoring, data collection, policy, Flux): each registration as
+        // the fakes would answer it, exported by its id and SDK module alone.
+        const sub = "/subscriptions/b71e65c5-3bf6-53cd-b2b9-71ca7641d7af";
+        const rg = `${sub}/resourceGroups/rg-x`;
+        const aks = `${rg}/providers/Microsoft.ContainerService/managedClusters/aks-x`;
+        const rows: {
+            type: string;
+            id: string;
+            inputs: Record<string, unknown>;
+            want: { type: string; apiVersion: string; name: string; scope?: string };
+        }[] = [
+            {
+                type: "azure-native:monitor:DataCollectionRule",
+                id: `${rg}/providers/Microsoft.Insights/dataCollectionRules/dcr-x`,
+                inputs: {
+                    dataCollectionRuleName: "dcr-x",
+                    resourceGroupName: "rg-x",
+                    location: "westeurope",
+                    kind: "Linux",
+                    description: "container insights",
+                },
+                want: {
+                    type: "Microsoft.Insights/dataCollectionRules",
+                    apiVersion: "2022-06-01",
+                    name: "dcr-x",
+                },
+            },
+            {
+                type: "azure-native:monitor:DataCollectionRuleAssociation",
+                id: `${aks}/providers/Microsoft.Insights/dataCollectionRuleAssociations/dcra-x`,
+                inputs: {
+                    associationName: "dcra-x",
+                    resourceUri: aks,
+                    dataCollectionRuleId: `${rg}/providers/Microsoft.Insights/dataCollectionRules/dcr-x`,
+                },
+                want: {
+                    type: "Microsoft.Insights/dataCollectionRuleAssociations",
+                    apiVersion: "2022-06-01",
+                    name: "dcra-x",
+                    scope: aks,
+                },
+            },
+            {
+                type: "azure-native:authorization:PolicyAssignment",
+                id: `${rg}/providers/Microsoft.Authorization/policyAssignments/pa-x`,
+                inputs: {
+                    policyAssignmentName: "pa-x",
+                    scope: rg,
+                    policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7`,
+                    enforcementMode: "Default",
+                },
+                want: {
+                    type: "Microsoft.Authorization/policyAssignments",
+                    apiVersion: "2025-01-01",
+                    name: "pa-x",
+                },
+            },
+            {
+                type: "azure-native:monitor:AzureMonitorWorkspace",
+                id: `${rg}/providers/Microsoft.Monitor/accounts/amw-x`,
+                inputs: {
+                    azureMonitorWorkspaceName: "amw-x",
+                    resourceGroupName: "rg-x",
+                    location: "westeurope",
+                    tags: { env: "dev" },
+                },
+                want: {
+                    type: "Microsoft.Monitor/accounts",
+                    apiVersion: "2023-04-03",
+                    name: "amw-x",
+                },
+            },
+            {
+                type: "azure-native:kubernetesconfiguration:Extension",
+                id: `${aks}/providers/Microsoft.KubernetesConfiguration/extensions/flux`,
+                inputs: {
+                    extensionName: "flux",
+                    clusterName: "aks-x",
+                    clusterResourceName: "managedClusters",
+                    clusterRp: "Microsoft.ContainerService",
+                    resourceGroupName: "rg-x",
+                    extensionType: "microsoft.flux",
+                    autoUpgradeMinorVersion: true,
+                },
+                want: {
+                    type: "Microsoft.KubernetesConfiguration/extensions",
+                    apiVersion: "2023-05-01",
+                    name: "flux",
+                    scope: aks,
+                },
+            },
+        ];
+        for (const row of rows) {
+            it(`${row.type}: ${row.want.type}@${row.want.apiVersion}, valid against its schema`, () => {
+                const reg: Registration = {
+                    urn: `urn:pulumi:dev::aks-entra::${row.type}::x`,
+                    type: row.type,
+                    name: "x",
+                    custom: true,
+                    parent: "",
+                    dependencies: [],
+                    provider: "",
+                    protect: false,
+                    ignoreChanges: [],
+                    secretInputs: [],
+                    id: row.id,
+                    inputs: row.inputs,
+                    state: {},
+                    span: { start: 0, end: 0 },
+                    deletedWith: "",
+                };
+                // The stack's resource group is the deployment's scope.
+                const group: Registration = {
+                    ...reg,
+                    urn: "urn:pulumi:dev::aks-entra::azure-native:resources:ResourceGroup::rg",
+                    type: TYPES.resourceGroup,
+                    id: rg,
+                    inputs: { resourceGroupName: "rg-x", location: "westeurope" },
+                };
+                const t = armTemplate([group, reg], {
+                    stack: "dev",
+                    project: "aks-entra",
+                    schemas,
+                });
+                const r = t.resources[1];
+                assert.deepEqual(
+                    { type: r.type, apiVersion: r.apiVersion, name: r.name, scope: r.scope },
+                    { scope: undefined, ...row.want },
+                );
+                const s = schemas.find(r.type, r.apiVersion);
+                assert.ok(s, "a schema");
+                assert.deepEqual(schemaProblems(requestBody(r), s.definition, s.definitions), []);
+                // Path parameters are not in the body.
+                const sent = JSON.stringify(r.properties ?? {});
+                for (const k of Object.keys(row.inputs).filter((k) =>
+                    /Name$|^scope$|Uri$|Rp$/.test(k),
+                ))
+                    assert.ok(!sent.includes(`"${k}"`), k);
+            });
+        }
+    });
+
     it("depends, through a wait that is not ARM, on what the wait waits for", () => {
         const run = runs.get("dev")!;
         const cluster = run.registrations.find((r) => r.type === TYPES.cluster)!;
@@ -320,7 +455,7 @@ describe("ARM export (plan --arm)", function () {
         assert.equal((w.properties as Record<string, Json>).customerId, `[parameters('${name}')]`);
         // customerId is read-only in the schema: the validation says so.
         const s = schemas.find("Microsoft.OperationalInsights/workspaces", "2023-09-01")!;
-        assert.deepEqual(schemaProblems(body(w), s.definition, s.definitions), [
+        assert.deepEqual(schemaProblems(requestBody(w), s.definition, s.definitions), [
             "properties.customerId: not in the schema",
         ]);
     });

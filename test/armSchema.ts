@@ -1,6 +1,23 @@
 // Validates ARM request bodies against Microsoft's ARM JSON schemas (/work/shared/armschemas): what
 // ARM would refuse, unknown properties included. Shared by the suites that check bodies.
+import type { Registration } from "../offline/harness";
+import { type ArmResource, armTemplate, TEMPLATE_FIELDS } from "../plan/arm";
 import type { Schema } from "../plan/armSchemas";
+
+/**
+ * The request body the ARM export (plan/arm.ts) gives one registration: its template resource
+ * without the template's own fields (scope, dependsOn, comments).
+ */
+export function armBody(reg: Registration): Record<string, unknown> {
+    return requestBody(armTemplate([reg], { stack: "test", project: "aks-entra" }).resources[0]);
+}
+
+/** The body ARM receives for a template resource: without the template's own fields. */
+export function requestBody(resource: ArmResource): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...resource };
+    for (const k of TEMPLATE_FIELDS) delete out[k];
+    return out;
+}
 
 /**
  * What ARM would refuse in `value` under `schema`: unknown properties (ARM rejects what the API
