@@ -956,10 +956,17 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             (r) =>
                 r.type === TYPES.cluster && r.state.name === n && r.inputs.resourceGroupName === rg,
         );
-        if (!cluster) {
+        // A team stack's cluster is its platform's (docs/team-stacks.md): known from its outputs.
+        const platform = Object.values(this.stacks).find(
+            (s) => s.outputs.clusterName === n && s.outputs.resourceGroupName === rg,
+        );
+        if (!cluster && !platform) {
             throw new Error(`fake azure: ResourceNotFound: managed cluster ${rg}/${n}`);
         }
-        const server = `https://${String(cluster.state.fqdn ?? cluster.state.privateFQDN)}:443`;
+        const fqdn = cluster
+            ? (cluster.state.fqdn ?? cluster.state.privateFQDN)
+            : `${n}-${fakeGuid(`${rg}/${n}#fqdn`).slice(0, 8)}.hcp.azmk8s.io`;
+        const server = `https://${String(fqdn)}:443`;
         const user = `clusterUser_${rg}_${n}`;
         const kubeconfig = {
             apiVersion: "v1",
