@@ -261,3 +261,38 @@ export function checkedPlatformView(
     if (problems.length > 0) throw new ConfigError(problems);
     return view;
 }
+
+/** Component type of a platform's team (components/teams.ts): the parent of its rights. */
+export const TEAM_BOUNDARY_TYPE = "aks-entra:teams:TeamBoundary";
+
+const RESOURCE_GROUP_ID = /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]+$/i;
+const TEAM_ASSIGNABLE = new Set([
+    ...TEAM_DATA_ROLE_GUIDS,
+    ...TEAM_NAMESPACE_ROLE_GUIDS,
+    AKS_ROLES.clusterUser,
+]);
+
+/**
+ * Whether a privileged grant is one of a team's rights as teamRights makes them: Managed Identity
+ * Contributor on a resource group (the team's own, which holds only the team's identities), or Role
+ * Based Access Control Administrator with exactly delegationCondition (version 2.0) over roles a
+ * team may assign. The guardrails pack and the plan accept these under a TeamBoundary and nothing
+ * else; a condition edited by hand, or naming one privileged role, is refused as before.
+ */
+export function isTeamRight(
+    roleGuid: string,
+    scope: string,
+    condition: unknown,
+    conditionVersion: unknown,
+): boolean {
+    if (roleGuid === MANAGED_IDENTITY_CONTRIBUTOR) return RESOURCE_GROUP_ID.test(scope);
+    if (roleGuid !== RBAC_ADMINISTRATOR || typeof condition !== "string") return false;
+    const set = /GuidEquals \{([^}]*)\}/.exec(condition)?.[1];
+    const roles = set?.split(", ") ?? [];
+    return (
+        conditionVersion === "2.0" &&
+        roles.length > 0 &&
+        roles.every((r) => TEAM_ASSIGNABLE.has(r)) &&
+        condition === delegationCondition(roles)
+    );
+}
