@@ -224,7 +224,7 @@ export function teamStackProblems(config: StackConfig, platform: PlatformView): 
             const scope = g.scope.toLowerCase();
             if (scope !== rg && !scope.startsWith(`${rg}/`)) {
                 problems.push(
-                    `${at}[${k}].scope ${show(g.scope)} is outside team ${name}'s resource group ${team.resourceGroupId}; a team's deployment identity can grant roles only on resources in it`,
+                    `${at}[${k}].scope ${show(g.scope)} is outside the resource group of team ${name}, ${team.resourceGroupId}; a team's deployment identity can grant roles only on resources in it`,
                 );
             }
             if (!TEAM_DATA_ROLE_GUIDS.includes(g.roleGuid)) {

@@ -82,7 +82,7 @@ export function teamStack(ctx: RuleContext): string[] {
     return [
         ...PLATFORM_ONLY_KEYS.filter((k) => Object.hasOwn(raw, k) && k !== "teams").map(
             (k) =>
-                `${at(k)} is the platform stack's: a team stack (${at("platform")}) creates no cluster and changes nothing outside team ${team}'s namespaces; remove it`,
+                `${at(k)} is the platform stack's: a team stack (${at("platform")}) creates no cluster and changes nothing outside the namespaces of team ${team}; remove it`,
         ),
         ...entries(draft.namespaces).flatMap(([i, ns]) =>
             Object.hasOwn(rawAt(raw, "namespaces", i), "podSecurity")
@@ -95,13 +95,13 @@ export function teamStack(ctx: RuleContext): string[] {
             pl.clusterAccess === undefined
                 ? []
                 : [
-                      `${at(`pipelines[${i}].clusterAccess`)} ${show(pl.clusterAccess)} is access to the whole cluster, which a team stack cannot grant; use namespaceAccess on team ${team}'s namespaces`,
+                      `${at(`pipelines[${i}].clusterAccess`)} ${show(pl.clusterAccess)} is access to the whole cluster, which a team stack cannot grant; use namespaceAccess on the namespaces of team ${team}`,
                   ],
         ),
         ...entries(draft.jit).flatMap(([i, j]) =>
             j.namespace === undefined
                 ? [
-                      `${at(`jit[${i}]`)} ${show(j.name)} has no namespace, so it is access to the whole cluster, which a team stack cannot grant; set namespace to one of team ${team}'s namespaces`,
+                      `${at(`jit[${i}]`)} ${show(j.name)} has no namespace, so it is access to the whole cluster, which a team stack cannot grant; set namespace to one of the namespaces of team ${team}`,
                   ]
                 : [],
         ),
