@@ -13,7 +13,8 @@ import {
     type RunOptions,
     type RunResult,
 } from "../offline/harness";
-import { evaluatePack } from "../policy/evaluate";
+import { teamPolicyConfig } from "../plan/platform";
+import { evaluatePack, type PackConfig } from "../policy/evaluate";
 import { ofType, stackConfig, TYPES } from "./helpers";
 import { plan, readPlan, workspace } from "./planRun";
 
@@ -216,6 +217,18 @@ describe("team stacks on a platform cluster", function () {
                     assert.ok(ok, `${g.name}: ${scope}`);
                     assert.notEqual(g.inputs.principalType, "User", g.name);
                 }
+            }
+        });
+
+        it("passes the guardrails given its team's namespaces and the platform's issuer, and only with them", async () => {
+            for (const [team, r] of Object.entries(teams)) {
+                const config = configFromPulumi(pulumiConfigMap(stackConfig(`team-${team}`)));
+                const given = teamPolicyConfig(config, {
+                    [PLATFORM]: { outputs: platform.outputs },
+                }) as PackConfig;
+                assert.deepEqual(await evaluatePack(r.registrations, given), [], team);
+                const without = await evaluatePack(r.registrations);
+                assert.ok(without.length > 0, `${team}: the boundary is what lets it pass`);
             }
         });
 
