@@ -50,11 +50,19 @@ export function teamPolicyConfig(
 ): Record<string, unknown> {
     const outputs = config.platform && stacks?.[config.platform.stack]?.outputs;
     if (!outputs) return {};
-    const teams = (outputs.teams ?? {}) as Record<string, { namespaces?: string[] } | undefined>;
+    const teams = (outputs.teams ?? {}) as Record<
+        string,
+        { namespaces?: string[]; resourceGroupId?: string } | undefined
+    >;
     const team = teams[config.platform!.team];
     return {
         "stack-namespace-grants-target-stack-namespaces": {
             teamNamespaces: team?.namespaces ?? [],
+        },
+        "team-stack-boundary": {
+            teamNamespaces: team?.namespaces ?? [],
+            teamResourceGroupId: team?.resourceGroupId ?? "",
+            platformClusterId: typeof outputs.clusterId === "string" ? outputs.clusterId : "",
         },
         "stack-fic-issuer-is-stack-cluster": {
             allowedClusterIssuers:

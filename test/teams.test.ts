@@ -232,6 +232,46 @@ describe("team stacks on a platform cluster", function () {
             }
         });
 
+        it("the guardrails refuse an object in another team's namespace, a cluster-scoped object and a grant outside its boundary", async () => {
+            const config = configFromPulumi(pulumiConfigMap(stackConfig("team-payments")));
+            const given = teamPolicyConfig(config, {
+                [PLATFORM]: { outputs: platform.outputs },
+            }) as PackConfig;
+            const other = `${SUB}/resourceGroups/rg-platform-shared`;
+            const edited = teams.payments.registrations.map((r) => {
+                if (r.name === "aks-entra-ns-payments-batch/qa-view") {
+                    const metadata = { ...(r.inputs.metadata as Config), namespace: "search" };
+                    return {
+                        ...r,
+                        inputs: { ...r.inputs, metadata },
+                        state: { ...r.state, metadata },
+                    };
+                }
+                if (r.name === "aks-entra-ci-payments-deploy-acrpush-b8a37321") {
+                    return {
+                        ...r,
+                        inputs: { ...r.inputs, scope: other },
+                        state: { ...r.state, scope: other },
+                    };
+                }
+                return r;
+            });
+            const binding = edited.find((r) => r.name === "aks-entra-ns-payments-batch/qa-view")!;
+            edited.push({
+                ...binding,
+                urn: binding.urn.replace(":RoleBinding::", ":ClusterRoleBinding::"),
+                type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+            });
+            const boundary = (await evaluatePack(edited, given))
+                .filter((v) => v.policy === "team-stack-boundary")
+                .map((v) => v.message);
+            assert.deepEqual(boundary, [
+                'RoleBinding in namespace "search", which is not one of its team\'s namespaces (payments, payments-batch)',
+                'ClusterRoleBinding "qa-view" is cluster-scoped; a team stack creates objects only in its team\'s namespaces (payments, payments-batch)',
+                `role assignment at "${other}" is outside its team's resource group and namespaces (only Cluster User Role may be granted on the platform's cluster itself)`,
+            ]);
+        });
+
         it("leaves the team groups' kubeconfig grant to the platform (one assignment, no collision)", () => {
             const devs = "00000000-0000-4000-8000-000000000202";
             const mine = ofType(teams.payments, TYPES.roleAssignment).filter(
