@@ -13,6 +13,7 @@ import {
     DEFAULT_DEPLOYER,
     fakeGuid,
     type FakeDeployer,
+    type FakeWorld,
     type FakeInvoke,
     type FicOperation,
     ficConcurrencyProblems,
@@ -115,6 +116,8 @@ export interface RunOptions {
      * platform (docs/team-stacks.md), with its outputs as the platform's run or plan left them.
      */
     stacks?: Readonly<Record<string, StackOutputs>>;
+    /** The deployer's role assignments outside the stack, which Azure then holds it to (fakes). */
+    rights?: FakeWorld["rights"];
     /** Module to run. Defaults to this project's index.ts. */
     program?: string;
     /**
@@ -234,6 +237,7 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
         previous,
         outside: options.outside,
         servicePrincipals: options.servicePrincipals,
+        rights: options.rights,
         // The stack itself, for a StackReference to its own last outputs ({} before the first up).
         stacks: {
             ...options.stacks,

@@ -14,6 +14,7 @@ import {
     type RunResult,
 } from "../offline/harness";
 import { teamPolicyConfig } from "../plan/platform";
+import { authorizationProblem } from "../offline/delegation";
 import { evaluatePack, type PackConfig } from "../policy/evaluate";
 import { ofType, stackConfig, TYPES } from "./helpers";
 import { plan, readPlan, workspace } from "./planRun";
@@ -282,6 +283,103 @@ describe("team stacks on a platform cluster", function () {
             );
             assert.equal(mine.length, 0);
             assert.equal(theirs.length, 1);
+        });
+    });
+
+    describe("Azure holds a team's deployment identity to its rights", () => {
+        /** The login of a team's deployment identity, and its rights as the platform made them. */
+        const as = (team: string): Partial<RunOptions> => {
+            const out = (platform.outputs.teams as Config)[team];
+            return {
+                deployer: {
+                    tenantId: String(platform.outputs.tenantId),
+                    subscriptionId: "00000000-0000-4000-8000-0000000000b1",
+                    objectId: out.principalId,
+                    clientId: out.clientId,
+                },
+                rights: ofType(platform, TYPES.roleAssignment)
+                    .filter((r) => r.inputs.principalId === out.principalId)
+                    .map((r) => ({
+                        scope: String(r.inputs.scope),
+                        roleGuid: roleOf(r)!,
+                        condition: r.inputs.condition as string | undefined,
+                    })),
+            };
+        };
+
+        it("each team's identity deploys its own team stack", async () => {
+            for (const team of ["payments", "search"]) {
+                const r = await runProgram({
+                    ...onPlatform(stackConfig(`team-${team}`), team),
+                    ...as(team),
+                });
+                assert.deepEqual(
+                    r.registrations.map((x) => x.name).sort(),
+                    teams[team as "payments"].registrations.map((x) => x.name).sort(),
+                );
+            }
+        });
+
+        it("another team's identity cannot: Azure refuses its identity and role-assignment writes", async () => {
+            const e = await runProgram({
+                ...onPlatform(stackConfig("team-payments"), "payments"),
+                ...as("search"),
+            }).then(
+                () => assert.fail("search's identity deployed payments' stack"),
+                (x: unknown) => x,
+            );
+            assert.ok(e instanceof ProgramFailure);
+            const search = (platform.outputs.teams as Config).search.principalId as string;
+            assert.match(
+                e.message,
+                new RegExp(
+                    `AuthorizationFailed: The client '${search}' does not have authorization to perform action 'Microsoft.ManagedIdentity/userAssignedIdentities/write' over scope '${RG("payments")}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/`,
+                ),
+            );
+            assert.match(
+                e.message,
+                /action 'Microsoft.Authorization\/roleAssignments\/write' over scope '[^']*\/namespaces\/payments'/,
+            );
+        });
+
+        it("a condition holds it to its roles: a data role outside the list is refused by Azure even past the config", () => {
+            // The config check refuses Storage Blob Data Owner; Azure would too (the rights alone).
+            const rights = as("payments").rights!;
+            const scope = `${RG("payments")}/providers/Microsoft.Storage/storageAccounts/stpaymentsledger`;
+            const who = (platform.outputs.teams as Config).payments.principalId as string;
+            const owner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+            assert.equal(
+                authorizationProblem(
+                    rights,
+                    who,
+                    "Microsoft.Authorization/roleAssignments/write",
+                    scope,
+                    { roleGuid: owner, principalType: "ServicePrincipal" },
+                ),
+                `AuthorizationFailed: The client '${who}' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '${scope}' or the scope is invalid.`,
+            );
+            const contributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+            assert.equal(
+                authorizationProblem(
+                    rights,
+                    who,
+                    "Microsoft.Authorization/roleAssignments/write",
+                    scope,
+                    { roleGuid: contributor, principalType: "ServicePrincipal" },
+                ),
+                undefined,
+            );
+            assert.notEqual(
+                authorizationProblem(
+                    rights,
+                    who,
+                    "Microsoft.Authorization/roleAssignments/write",
+                    scope,
+                    { roleGuid: contributor, principalType: "User" },
+                ),
+                undefined,
+                "never to a person",
+            );
         });
     });
 
