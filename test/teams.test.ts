@@ -348,38 +348,21 @@ describe("team stacks on a platform cluster", function () {
             const scope = `${RG("payments")}/providers/Microsoft.Storage/storageAccounts/stpaymentsledger`;
             const who = (platform.outputs.teams as Config).payments.principalId as string;
             const owner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
-            assert.equal(
+            const write = (roleGuid: string, principalType: string) =>
                 authorizationProblem(
                     rights,
                     who,
                     "Microsoft.Authorization/roleAssignments/write",
                     scope,
-                    { roleGuid: owner, principalType: "ServicePrincipal" },
-                ),
+                    { roleGuid, principalType },
+                );
+            assert.equal(
+                write(owner, "ServicePrincipal"),
                 `AuthorizationFailed: The client '${who}' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope '${scope}' or the scope is invalid.`,
             );
             const contributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
-            assert.equal(
-                authorizationProblem(
-                    rights,
-                    who,
-                    "Microsoft.Authorization/roleAssignments/write",
-                    scope,
-                    { roleGuid: contributor, principalType: "ServicePrincipal" },
-                ),
-                undefined,
-            );
-            assert.notEqual(
-                authorizationProblem(
-                    rights,
-                    who,
-                    "Microsoft.Authorization/roleAssignments/write",
-                    scope,
-                    { roleGuid: contributor, principalType: "User" },
-                ),
-                undefined,
-                "never to a person",
-            );
+            assert.equal(write(contributor, "ServicePrincipal"), undefined);
+            assert.notEqual(write(contributor, "User"), undefined, "never to a person");
         });
     });
 
