@@ -18,6 +18,11 @@ import {
     resolveDeployer,
     StackNames,
     type StackConfig,
+    checkedPlatformView,
+    readPlatformOutputs,
+    TeamStack,
+    teamOutput,
+    teamStackOutputs,
 } from "./components";
 
 /** RunError: Pulumi prints the message alone, no stack trace, and nothing has been created. */
@@ -34,6 +39,14 @@ export = async () => {
     // Who is signed in decides the deployer's principal type (components/deployer.ts).
     const login = await authorization.getClientConfig();
     const deployer: Deployer = clean(() => resolveDeployer(config, login));
+    const names = new StackNames(pulumi.getProject(), pulumi.getStack());
+    if (config.platform !== undefined) {
+        // A team stack (docs/team-stacks.md): checked against its platform's outputs first.
+        const outputs = await readPlatformOutputs(config.platform.stack);
+        const platform = clean(() => checkedPlatformView(config, outputs));
+        const team = await TeamStack.create("aks-entra", { config, names, deployer, platform });
+        return teamStackOutputs(team, platform);
+    }
     // What AKS fixed at create must not change: refused here, before anything is declared
     // (components/createOnly.ts), rather than by Azure halfway through the update.
     const createOnly = createOnlySettings(config);
@@ -45,7 +58,6 @@ export = async () => {
     clean(() => {
         if (refusals.length > 0) throw new ConfigError(refusals);
     });
-    const names = new StackNames(pulumi.getProject(), pulumi.getStack());
     const stack = await AksEntra.create("aks-entra", { config, names, deployer, login });
 
     return {
@@ -81,6 +93,14 @@ export = async () => {
             ),
         /** User kubeconfig, kubelogin exec with a non-interactive login (automationLoginMode). Secret. */
         kubeconfig: pulumi.secret(stack.cluster.kubeconfig),
+        /** Each team's boundary by team name (docs/team-stacks.md): what its team stack reads. */
+        ...(config.teams.length === 0
+            ? {}
+            : {
+                  teams: Object.fromEntries(
+                      config.teams.map((t) => [t.name, teamOutput(stack.teams[t.name], t)]),
+                  ),
+              }),
         /** What AKS fixed when it created the cluster; the next run refuses changes to it. */
         createOnlySettings: createOnly,
     };

@@ -36,6 +36,12 @@ export interface ClusterAccessArgs {
      */
     readonly kubeconfigOnly?: readonly Principal[];
     readonly subscriptionId: pulumi.Input<string>;
+    /**
+     * Object ids that hold Cluster User Role already: a team's groups, granted by the platform
+     * stack (docs/team-stacks.md), which a second assignment of the same name would collide with.
+     * Defaults to none.
+     */
+    readonly kubeconfigGranted?: readonly string[];
 }
 
 /**
@@ -119,7 +125,9 @@ export class ClusterAccess extends pulumi.ComponentResource {
         for (const p of args.kubeconfigOnly ?? []) {
             kubeconfigUsers.set(p.key, p);
         }
+        const granted = new Set(args.kubeconfigGranted ?? []);
         for (const p of [...kubeconfigUsers.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+            if (typeof p.objectId === "string" && granted.has(p.objectId)) continue;
             grant(
                 `${p.key}/cluster/cluster-user`,
                 p,

@@ -45,7 +45,8 @@ export interface ClusterConnectionArgs {
  */
 export interface KubernetesObjectOptions {
     readonly provider: k8s.Provider;
-    readonly deletedWith: pulumi.Resource;
+    /** Undefined in a team stack, whose cluster is the platform stack's (docs/team-stacks.md). */
+    readonly deletedWith?: pulumi.Resource;
 }
 
 export class ClusterConnection extends pulumi.ComponentResource {

@@ -18,4 +18,7 @@ export * from "./pop";
 export * from "./roleAssignment";
 export * from "./roles";
 export * from "./stack";
+export * from "./teamBoundary";
+export * from "./teams";
+export * from "./teamStack";
 export * from "./workloadIdentity";

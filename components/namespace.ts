@@ -29,10 +29,17 @@ export interface TeamNamespaceArgs {
      * other tools deployed there. Defaults to false.
      */
     readonly protect?: boolean;
+    /**
+     * The namespace exists already, created by the platform stack of this team stack
+     * (docs/team-stacks.md): only its Roles and RoleBindings are declared, and podSecurity is the
+     * platform's. Defaults to false.
+     */
+    readonly existing?: boolean;
 }
 
 export class TeamNamespace extends pulumi.ComponentResource {
-    public readonly namespace: k8s.core.v1.Namespace;
+    /** Undefined when the namespace is the platform stack's (`existing`). */
+    public readonly namespace?: k8s.core.v1.Namespace;
     /** The namespace's name, known only once the namespace exists: depend on it through this. */
     public readonly name: pulumi.Output<string>;
     public readonly roles: k8s.rbac.v1.Role[] = [];
@@ -43,17 +50,21 @@ export class TeamNamespace extends pulumi.ComponentResource {
         const child = { parent: this, ...args.kubernetes };
         const labels = args.labels ?? {};
 
-        this.namespace = new k8s.core.v1.Namespace(
-            `${name}`,
-            {
-                metadata: {
-                    name: args.namespace,
-                    labels: { ...labels, ...podSecurityLabels(args.podSecurity) },
+        if (args.existing === true) {
+            this.name = pulumi.output(args.namespace);
+        } else {
+            this.namespace = new k8s.core.v1.Namespace(
+                `${name}`,
+                {
+                    metadata: {
+                        name: args.namespace,
+                        labels: { ...labels, ...podSecurityLabels(args.podSecurity) },
+                    },
                 },
-            },
-            { ...child, protect: args.protect ?? false },
-        );
-        this.name = this.namespace.metadata.name;
+                { ...child, protect: args.protect ?? false },
+            );
+            this.name = this.namespace.metadata.name;
+        }
 
         for (const role of args.roles ?? []) {
             let roleRef: { apiGroup: string; kind: string; name: pulumi.Input<string> };

@@ -124,6 +124,16 @@ export class StackNames {
         return this.scoped("wl", `${namespace}_${serviceAccount}`);
     }
 
+    /** Resource group of a platform's team (docs/team-stacks.md): `rg-<stack>-<hash>-team-<team>`. */
+    teamResourceGroup(team: string): string {
+        return this.name("resourceGroup", "rg", `team-${team}`);
+    }
+
+    /** Deployment identity of a platform's team: `id-<stack>-<hash>-team-<team>`. */
+    teamIdentity(team: string): string {
+        return this.scoped("team", team);
+    }
+
     /** Identity of a CI pipeline: `id-<stack>-<hash>-ci-<pipeline>`. */
     pipelineIdentity(pipeline: string): string {
         return this.scoped("ci", pipeline);

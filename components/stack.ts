@@ -17,6 +17,7 @@ import { DeclarationTurns } from "./yieldToEventLoop";
 import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
 import { PipelineIdentity } from "./pipelineIdentity";
+import { TeamBoundary } from "./teams";
 import { WorkloadIdentity } from "./workloadIdentity";
 
 export interface AksEntraArgs {
@@ -60,6 +61,8 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly workloads: Record<string, WorkloadIdentity> = {};
     /** Keyed by pipeline name. */
     public readonly pipelines: Record<string, PipelineIdentity> = {};
+    /** Teams of a platform stack (docs/team-stacks.md), keyed by team name. */
+    public readonly teams: Record<string, TeamBoundary> = {};
     /** Just-in-time groups, keyed by JIT entry name. */
     public readonly jit: Record<string, JitGroup> = {};
     /** The Conditional Access policy on the AKS server app, when configured. */
@@ -221,7 +224,7 @@ export class AksEntra extends pulumi.ComponentResource {
 
         // Namespaces hold every Kubernetes object of the stack. Without them there is no provider,
         // no deployer grant and no wait: nothing needs the Kubernetes API.
-        if (config.namespaces.length > 0) {
+        if (config.namespaces.length + config.teams.length > 0) {
             this.connection = new ClusterConnection(
                 `${name}-connection`,
                 {
@@ -305,6 +308,36 @@ export class AksEntra extends pulumi.ComponentResource {
                 turns.watch(...identityOutputs(workload.identity));
             }
             await turns.yield();
+        }
+
+        for (const t of config.teams) {
+            this.teams[t.name] = new TeamBoundary(
+                `${name}-team-${t.name}`,
+                {
+                    team: t,
+                    resourceGroupName: names.teamResourceGroup(t.name),
+                    identityName: names.teamIdentity(t.name),
+                    platformResourceGroupName: this.resourceGroup.name,
+                    location: config.location,
+                    clusterId: this.cluster.id,
+                    subscriptionId: this.subscriptionId,
+                    kubernetes: this.connection!.objectOptions,
+                    labels: LABELS,
+                    tags: inGroup.tags,
+                    protect: config.protect,
+                },
+                parent,
+            );
+            // The team's groups read its namespaces (and so get a kubeconfig) from the platform.
+            for (const g of t.groups) {
+                grants.push(
+                    ...t.namespaces.map((ns) => ({
+                        principal: group(g),
+                        role: "reader" as const,
+                        namespace: ns,
+                    })),
+                );
+            }
         }
 
         for (const pl of config.pipelines) {

@@ -20,6 +20,7 @@ import {
     Timeline,
     updateSeconds,
 } from "./timeline";
+import { authorizationProblem, type Right } from "./delegation";
 import { TYPES } from "./types";
 
 /** When a resource of an earlier run came to exist, in simulated seconds. */
@@ -100,6 +101,12 @@ export interface FakeWorld {
      * being updated, with the outputs of its last update ({} before the first).
      */
     stacks?: Readonly<Record<string, StackOutputs>>;
+    /**
+     * The deployer's role assignments outside the stack (a team stack's deployment identity, with
+     * the rights its platform made): when given, ARM authorizes the stack's identity and
+     * role-assignment writes against them (offline/delegation.ts). Undefined: not checked.
+     */
+    rights?: readonly Right[];
     /**
      * Client ids of the applications that have a service principal in the tenant. Defaults to
      * TENANT_APPS: the Microsoft applications the stack relies on, as in a tenant where AKS with
@@ -184,6 +191,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     private readonly prior = new Map<string, PriorResource>();
     private readonly outside: readonly OutsideObject[];
     private readonly stacks: Readonly<Record<string, StackOutputs>>;
+    private readonly rights?: readonly Right[];
     /** Client ids (lowercase) of the applications with a service principal in the tenant. */
     private readonly servicePrincipals: ReadonlySet<string>;
     /** Object id -> kind, for the principals the fakes know (UnmatchedPrincipalType). */
@@ -213,6 +221,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         for (const r of world.previous ?? []) this.prior.set(r.urn, r);
         this.outside = world.outside ?? [];
         this.stacks = world.stacks ?? {};
+        this.rights = world.rights;
         this.servicePrincipals = new Set(
             (world.servicePrincipals ?? TENANT_APPS).map((id) => id.toLowerCase()),
         );
@@ -381,6 +390,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             case TYPES.identity: {
                 const n = str(inputs.resourceName, "resourceName");
                 const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
+                this.authorize("Microsoft.ManagedIdentity/userAssignedIdentities/write", id);
                 this.directory.set(fakeGuid(`${id}#principal`), "ServicePrincipal");
                 return {
                     id,
@@ -400,6 +410,11 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     "federatedIdentityCredentialResourceName",
                 );
                 const identityId = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs.resourceName, "resourceName")}`;
+                // Federated credentials are the identity's children: its write rights cover them.
+                this.authorize(
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+                    identityId,
+                );
                 return {
                     id: `${identityId}/federatedIdentityCredentials/${n}`,
                     state: { ...inputs, name: n },
@@ -409,6 +424,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 const n = str(inputs.roleAssignmentName, "roleAssignmentName");
                 const scope = str(inputs.scope, "scope");
                 this.checkPrincipalType(inputs);
+                this.authorize("Microsoft.Authorization/roleAssignments/write", scope, {
+                    roleGuid: str(inputs.roleDefinitionId, "roleDefinitionId").split("/").pop()!,
+                    principalType: str(inputs.principalType, "principalType"),
+                });
                 return {
                     id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
                     state: { ...inputs, name: n, type: "Microsoft.Authorization/roleAssignments" },
@@ -601,6 +620,23 @@ export class AzureFakes implements pulumi.runtime.Mocks {
      * GUID: indexed as they register, so a stack of thousands of Kubernetes objects, each of which
      * asks about the deployer's grants, does not rescan every resource.
      */
+    /** ARM's authorization of a write by a deployer whose rights are known (FakeWorld.rights). */
+    private authorize(
+        action: Parameters<typeof authorizationProblem>[2],
+        scope: string,
+        request?: { roleGuid: string; principalType: string },
+    ): void {
+        if (this.rights === undefined) return;
+        const problem = authorizationProblem(
+            this.rights,
+            this.deployer.objectId,
+            action,
+            scope,
+            request,
+        );
+        if (problem !== undefined) throw new Error(problem);
+    }
+
     private assignments(principal: string): { r: FakeResource; guid: string }[] {
         return this.grantsByPrincipal.get(principal) ?? [];
     }
@@ -956,10 +992,17 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             (r) =>
                 r.type === TYPES.cluster && r.state.name === n && r.inputs.resourceGroupName === rg,
         );
-        if (!cluster) {
+        // A team stack's cluster is its platform's (docs/team-stacks.md): known from its outputs.
+        const platform = Object.values(this.stacks).find(
+            (s) => s.outputs.clusterName === n && s.outputs.resourceGroupName === rg,
+        );
+        if (!cluster && !platform) {
             throw new Error(`fake azure: ResourceNotFound: managed cluster ${rg}/${n}`);
         }
-        const server = `https://${String(cluster.state.fqdn ?? cluster.state.privateFQDN)}:443`;
+        const fqdn = cluster
+            ? (cluster.state.fqdn ?? cluster.state.privateFQDN)
+            : `${n}-${fakeGuid(`${rg}/${n}#fqdn`).slice(0, 8)}.hcp.azmk8s.io`;
+        const server = `https://${String(fqdn)}:443`;
         const user = `clusterUser_${rg}_${n}`;
         const kubeconfig = {
             apiVersion: "v1",

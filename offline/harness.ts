@@ -13,12 +13,14 @@ import {
     DEFAULT_DEPLOYER,
     fakeGuid,
     type FakeDeployer,
+    type FakeWorld,
     type FakeInvoke,
     type FicOperation,
     ficConcurrencyProblems,
     isSecretValue,
     type OutsideObject,
     type PrincipalKind,
+    type StackOutputs,
     type StepOp,
     unwrapSecrets,
 } from "./fakes";
@@ -109,6 +111,13 @@ export interface RunOptions {
      * the URNs it waits for; returns the URNs to keep.
      */
     editWaits?: (type: string, name: string, waits: string[]) => string[];
+    /**
+     * Other stacks of the backend a StackReference reads, by `org/project/stack`: a team stack's
+     * platform (docs/team-stacks.md), with its outputs as the platform's run or plan left them.
+     */
+    stacks?: Readonly<Record<string, StackOutputs>>;
+    /** The deployer's role assignments outside the stack, which Azure then holds it to (fakes). */
+    rights?: FakeWorld["rights"];
     /** Module to run. Defaults to this project's index.ts. */
     program?: string;
     /**
@@ -205,8 +214,11 @@ export function loginFor(config: Readonly<Record<string, unknown>>): FakeDeploye
     const raw = (d !== null && typeof d === "object" ? d : {}) as Record<string, unknown>;
     const objectId = typeof raw.objectId === "string" ? raw.objectId.toLowerCase() : undefined;
     const application = raw.principalType === "ServicePrincipal";
+    // azure-native:subscriptionId picks the subscription, as it does for the provider's login.
+    const subscription = config["azure-native:subscriptionId"];
     return {
         ...DEFAULT_DEPLOYER,
+        ...(typeof subscription === "string" ? { subscriptionId: subscription.toLowerCase() } : {}),
         objectId: objectId ?? DEFAULT_DEPLOYER.objectId,
         clientId: application
             ? fakeGuid(`client#${objectId ?? DEFAULT_DEPLOYER.objectId}`)
@@ -225,8 +237,10 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
         previous,
         outside: options.outside,
         servicePrincipals: options.servicePrincipals,
+        rights: options.rights,
         // The stack itself, for a StackReference to its own last outputs ({} before the first up).
         stacks: {
+            ...options.stacks,
             [`${organization}/${project}/${stack}`]: {
                 outputs: options.previous?.outputs ?? {},
                 secretOutputNames: options.previous?.secretOutputs ?? [],

@@ -26,6 +26,7 @@ import { parseBasePlanFile, readPolicyConfig, readStackConfig, UsageError } from
 
 export { readStackConfig, UsageError };
 import { renderMarkdown } from "./markdown";
+import { platformStacks, teamPolicyConfig } from "./platform";
 import { type Plan, SEVERITIES, stableJson } from "./model";
 import { renderText } from "./render";
 import { style, wantColour } from "./text";
@@ -71,6 +72,8 @@ Options:
                       new value
   --diff-json FILE    with --diff: write the changes as stable JSON (schemaVersion 3; each
                       changed resource lists its properties with before and after)
+  --platform FILE     a team stack (aks-entra:platform) reads its platform's outputs from
+                      FILE, the platform stack's --json plan (docs/team-stacks.md)
   --fail-on LEVEL     exit 5 when a finding is LEVEL or more severe (high, medium or low)
   --policy-config FILE
                       policy pack config (as pulumi preview --policy-pack-config) for the
@@ -95,6 +98,7 @@ export interface Options {
     diff?: string;
     diffJson?: string;
     policyConfig?: string;
+    platform?: string;
     failOn?: (typeof FAIL_ON)[number];
     help: boolean;
 }
@@ -109,6 +113,7 @@ const VALUE_FLAGS = [
     "--diff",
     "--diff-json",
     "--policy-config",
+    "--platform",
     "--fail-on",
 ] as const;
 
@@ -152,7 +157,8 @@ export function parseArgs(argv: readonly string[]): Options {
                   ? "diffJson"
                   : flag === "--arm-schemas"
                     ? "armSchemas"
-                    : (flag.slice(2) as "stack" | "config" | "json" | "markdown" | "arm" | "diff");
+                    : (flag.slice(2) as
+                          "stack" | "config" | "json" | "markdown" | "arm" | "diff" | "platform");
         o[key] = value;
         if (key === "stack") {
             if (!/^[A-Za-z0-9][-_.A-Za-z0-9]*$/.test(value)) {
@@ -231,6 +237,8 @@ export async function run(
     const config = validConfig(raw, file);
     const base = o.diff ? parseBasePlanFile(o.diff) : undefined;
     const policyConfig = o.policyConfig ? readPolicyConfig(o.policyConfig) : {};
+    const stacks = platformStacks(config, o.platform);
+    Object.assign(policyConfig, teamPolicyConfig(config, stacks));
     const validated = performance.now();
     io.stderr.write(
         `plan: ${stack}: config valid (${seconds(validated - started)}); evaluating index.ts offline...\n`,
@@ -245,6 +253,7 @@ export async function run(
             project,
             policyConfig,
             keepStackTraces: !!io.env.PLAN_DEBUG,
+            stacks,
         });
     } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
@@ -312,6 +321,8 @@ export async function evaluatePlan(input: {
     keepStackTraces?: boolean;
     /** Who is signed in; defaults to the login the config describes (offline/harness loginFor). */
     deployer?: Harness.RunOptions["deployer"];
+    /** Other stacks a StackReference reads: a team stack's platform (plan/platform.ts). */
+    stacks?: Harness.RunOptions["stacks"];
 }): Promise<Evaluated> {
     // Loaded only now: the SDK takes a second or two to load, a bad config should not wait for it.
     const harness = require("../offline/harness") as typeof Harness;
@@ -323,6 +334,8 @@ export async function evaluatePlan(input: {
         project: input.project,
         keepStackTraces: input.keepStackTraces ?? false,
         deployer: input.deployer,
+        stacks: input.stacks,
+        organization: input.stacks && input.config.platform?.stack.split("/")[0],
     });
     // The program resolved the same deployer from the same config and (fake) login; it succeeded.
     const deployer = resolveDeployer(input.config, result.deployer);

@@ -2,6 +2,7 @@
 // subscriptions or resource groups, pull-request pipelines that write, and Kubernetes access
 // without a kubeconfig. Pure module.
 import { AKS_ROLES, FORBIDDEN_ROLES, holdsIdentities, PRIVILEGED_ROLES } from "../components/roles";
+import { isTeamRight, TEAM_BOUNDARY_TYPE } from "../components/teamBoundary";
 import type { FactFinding } from "./dedupe";
 import type { FindingContext } from "./findings";
 import { activationText, describePrincipal } from "./labels";
@@ -99,6 +100,26 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
             access.byIdentityId.get(s.id.toLowerCase())?.kind === "kubelet";
         if (role.broadScopeOnly === true && (kubeletGrant || !(isBroad(s) || onIdentity))) continue;
         privileged.add(g);
+        // A team's right (docs/team-stacks.md): the boundary the platform shows, not a finding.
+        const made = ctx.index.byUrn.get(g.source);
+        if (
+            made !== undefined &&
+            g.source.includes(`${TEAM_BOUNDARY_TYPE}$`) &&
+            isTeamRight(guid, s.id, made.inputs.condition, made.inputs.conditionVersion)
+        ) {
+            const limited =
+                typeof made.inputs.condition === "string"
+                    ? " under an ABAC condition that limits it to assigning the team's roles to service principals and groups"
+                    : "";
+            out.push({
+                code: "team-right",
+                severity: "info",
+                subject: g.principal,
+                message: `${name(g.principal)} gets ${role.name} (${guid}) on ${s.label}${limited}: a right of the team's deployment identity (docs/team-stacks.md)`,
+                facts: [`privileged-role|${g.source}`],
+            });
+            continue;
+        }
         out.push({
             code: "privileged-role",
             severity:

@@ -9,6 +9,7 @@ import { podsReachAzure } from "./podReach";
 import { pullRequestNamespacesRestricted } from "./pullRequestPods";
 import { roleAssignmentPolicies } from "./roleAssignments";
 import { stackPolicies } from "./stack";
+import { teamStackBoundary } from "./teamStack";
 
 export const PACK_NAME = "aks-entra-guardrails";
 
@@ -21,4 +22,5 @@ export const policies: Policies = [
     ...stackPolicies,
     podsReachAzure,
     pullRequestNamespacesRestricted,
+    teamStackBoundary,
 ];

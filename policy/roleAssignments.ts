@@ -19,6 +19,7 @@ import {
     roleGuidOf,
     TYPE,
 } from "./azure";
+import { isTeamRight, TEAM_BOUNDARY_TYPE } from "../components/teamBoundary";
 import { onType } from "./cluster";
 import { isUnknown, read, show, str } from "./read";
 
@@ -54,6 +55,16 @@ export const noPrivilegedRoles: ResourceValidationPolicy = {
     validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
         const guid = assignedRole(props);
         const role = guid && PRIVILEGED_ROLES[guid];
+        // A team's rights, made by the platform stack exactly as docs/team-stacks.md describes.
+        const teamRight =
+            parentTypeFromUrn(args.urn) === TEAM_BOUNDARY_TYPE &&
+            isTeamRight(
+                guid ?? "",
+                str(read(props, "scope")) ?? "",
+                read(props, "condition"),
+                read(props, "conditionVersion"),
+            );
+        if (teamRight) return;
         if (role) {
             report(
                 `roleDefinitionId grants ${role} (${guid}), which controls access, whole resource trees or the cluster's admin groups; grant a narrower data-plane role`,

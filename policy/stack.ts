@@ -68,13 +68,30 @@ export function identityOf(
     return hits.length === 1 ? hits[0] : undefined;
 }
 
+export interface TeamNamespaceConfig {
+    /** A team stack's namespaces, which its platform stack creates. */
+    teamNamespaces?: string[];
+}
+
 export const namespaceGrants: StackValidationPolicy = {
     name: "stack-namespace-grants-target-stack-namespaces",
     description:
         "Every namespace-scoped role assignment (<cluster>/namespaces/<ns>) points at a cluster and a namespace this stack creates.",
     enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            teamNamespaces: {
+                type: "array",
+                items: { type: "string" },
+                default: [],
+                description:
+                    "A team stack's namespaces, created by its platform stack (docs/team-stacks.md): grants there are its own.",
+            },
+        },
+    },
     validateStack: (args, report) => {
         const namespaces = known(ofType(args.resources, TYPE.namespace), "metadata", "name");
+        namespaces.values.push(...(args.getConfig<TeamNamespaceConfig>().teamNamespaces ?? []));
         const clusters = ofType(args.resources, TYPE.cluster).map((c) =>
             azureName(c, "resourceName")?.toLowerCase(),
         );

@@ -66,7 +66,7 @@ const CASES: BadInput[] = [
         config: { ...min(), "aks_entra:protect": true, protcet: true },
         problems: [
             'aks-entra:protect is written "aks_entra:protect" in the stack file, in namespace "aks_entra", not aks-entra, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
-            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "aks-entra:protect"?',
+            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, teams, platform, tags; did you mean "aks-entra:protect"?',
         ],
     },
     {
@@ -137,12 +137,62 @@ const CASES: BadInput[] = [
         config: min({ pipelines: [{ name: "deploy" }] }),
         problems: ["aks-entra:pipelines[0].github (missing) is required"],
     },
+    // --- team stacks (docs/team-stacks.md)
+    {
+        what: "a team whose namespace is another team's, AKS's, or also in aks-entra:namespaces",
+        config: min({
+            namespaces: [{ name: "shared" }],
+            teams: {
+                payments: {
+                    namespaces: ["payments", "kube-public", "shared"],
+                    pipeline: {
+                        github: [{ repository: "contoso/payments", environment: "team-payments" }],
+                    },
+                },
+                search: {
+                    namespaces: ["payments"],
+                    pipeline: {
+                        github: [{ repository: "contoso/search", environment: "team-search" }],
+                    },
+                },
+            },
+        }),
+        problems: [
+            `aks-entra:teams.payments.namespaces[1] "kube-public" is a namespace AKS already owns; choose another name (${RESERVED})`,
+            'aks-entra:teams.payments.namespaces[2] "shared" is also declared in aks-entra:namespaces; the platform creates a team\'s namespace from its team entry and the team stack configures it: remove it from aks-entra:namespaces',
+            'aks-entra:teams.search.namespaces[0] "payments" is already a namespace of team payments; a namespace belongs to one team',
+        ],
+    },
+    {
+        what: "a team deployment identity trusted from a branch, and a platform that is also a team stack",
+        config: min({
+            teams: {
+                payments: {
+                    namespaces: ["payments"],
+                    pipeline: { github: [{ repository: "contoso/payments", branch: "main" }] },
+                },
+            },
+            platform: { stack: "contoso/aks-entra/platform", team: "payments" },
+        }),
+        problems: [
+            "aks-entra:teams.payments.pipeline.github[0] must name an environment and nothing else (e.g. { repository: contoso/payments, environment: team-payments }): the team's deployment identity deploys its team stack from a protected GitHub environment, never from a branch, tag or pull request",
+            "aks-entra:platform and aks-entra:teams are both set: a stack is either a platform stack (it declares teams) or a team stack of one (it names its platform); remove one",
+        ],
+    },
+    {
+        what: "a platform stack name that is not fully qualified",
+        config: min({ platform: { stack: "platform", team: "Payments" } }),
+        problems: [
+            'aks-entra:platform.stack "platform" is not a fully qualified stack name (<organization>/<project>/<stack>)',
+            'aks-entra:platform.team "Payments" is not a valid team name (lowercase RFC 1123 label, max 63 chars)',
+        ],
+    },
     // --- unknown keys and typos
     {
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, teams, platform, tags; did you mean "namespaces"?',
         ],
     },
     {

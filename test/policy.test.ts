@@ -1221,6 +1221,35 @@ const REACH_PAYMENTS = (binding: string) =>
     `RoleBinding payments/${binding} lets its holders run pods as any service account of namespace payments, and so act with the Azure roles of payments/payments-api (2 Azure role assignments, on kv-payments-prod, stpaymentsprod); payments/payments-worker (1 Azure role assignment, on sb-payments-prod); keep it to the team that owns those workloads, or move them to a namespace of their own`;
 
 const STACK_CASES: Record<string, StackCase[]> = {
+    // Team stacks (docs/team-stacks.md); test/teams.test.ts runs it on the team stack files.
+    "team-stack-boundary": [
+        {
+            what: "a stack that is not a team stack (no boundary given)",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "a team stack's namespace grant on another team's namespace",
+            from: (s) => s.dev,
+            mutate: (all) =>
+                all.filter(
+                    (r) => r.name === "aks-entra-access-pipeline-payments-deploy/payments/writer",
+                ),
+            config: {
+                teamNamespaces: ["search"],
+                teamResourceGroupId:
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-team-search",
+                platformClusterId:
+                    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-platform",
+            },
+            expected: (s) => [
+                [
+                    "aks-entra-access-pipeline-payments-deploy/payments/writer",
+                    `role assignment at "${String(state(find(s.dev, RA, "aks-entra-access-pipeline-payments-deploy/payments/writer")).scope)}" is outside its team's resource group and namespaces (only Cluster User Role may be granted on the platform's cluster itself)`,
+                ],
+            ],
+        },
+    ],
     "stack-namespace-grants-target-stack-namespaces": [
         { what: "the dev stack", from: (s) => s.dev, expected: [] },
         {

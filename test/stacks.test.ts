@@ -1,8 +1,9 @@
-// The stack files the project ships (Pulumi.dev.yaml, Pulumi.prod.yaml, Pulumi.team-payments.yaml)
+// The stack files the project ships (Pulumi.dev.yaml, Pulumi.prod.yaml, Pulumi.platform.yaml)
 // and the PR preview profile (profiles/preview.yaml, planned as stack pr-123): each plans through
 // the real CLI without a HIGH finding and its registrations pass the guardrails pack; each has the
 // shape it promises (prod: private, protected, admin for people only through JIT; preview: one
-// small node, nothing protected, an expiry tag; team: its own admin group and names). Then the
+// small node, nothing protected, an expiry tag; platform: its own admin group and names). The team
+// stacks on the platform (Pulumi.team-*.yaml) need its outputs: test/teams.test.ts plans them. Then the
 // consumer example (examples/consumer): the outputs it expects exist with their shapes in every
 // stack's real outputs, and what it builds from them trusts the cluster's issuer verbatim, first
 // as pure functions, then as its Pulumi program under mocks reading a StackReference.
@@ -40,7 +41,7 @@ interface StackFile {
 const STACKS = {
     dev: { file: "Pulumi.dev.yaml", stack: "dev" },
     prod: { file: "Pulumi.prod.yaml", stack: "prod" },
-    team: { file: "Pulumi.team-payments.yaml", stack: "team-payments" },
+    platform: { file: "Pulumi.platform.yaml", stack: "platform" },
     preview: { file: path.join("profiles", "preview.yaml"), stack: "pr-123" },
 } as const satisfies Record<string, StackFile>;
 type StackKey = keyof typeof STACKS;
@@ -111,7 +112,7 @@ describe("stack files and the PR preview profile", function () {
 
     const highs = (k: StackKey) => plans[k].json.findings.filter((f) => f.severity === "high");
 
-    for (const k of ["prod", "team", "preview"] as const) {
+    for (const k of ["prod", "platform", "preview"] as const) {
         it(`${STACKS[k].file} plans as stack ${STACKS[k].stack} with no HIGH finding (exit 0 with --fail-on high)`, () => {
             assert.deepEqual(highs(k), []);
             assert.equal(plans[k].code, 0, plans[k].stderr);
@@ -339,16 +340,17 @@ describe("stack files and the PR preview profile", function () {
         });
     });
 
-    describe("team-payments", () => {
-        const team = () => runs.team;
+    // The team stacks on it (Pulumi.team-*.yaml) plan with --platform: test/teams.test.ts.
+    describe("platform", () => {
+        const platform = () => runs.platform;
 
         it("has its own admin group, named after its stack", () => {
-            const own = createdAdminGroup(team());
+            const own = createdAdminGroup(platform());
             const dev = createdAdminGroup(runs.dev);
             assert.ok(own && dev);
-            assert.match(String(own.inputs.displayName), /team-payments/);
+            assert.match(String(own.inputs.displayName), /platform/);
             assert.notEqual(own.inputs.displayName, dev.inputs.displayName);
-            const c = cluster(team()).inputs as Config;
+            const c = cluster(platform()).inputs as Config;
             assert.equal(c.aadProfile.adminGroupObjectIDs[0], own.state.objectId);
         });
 
@@ -362,21 +364,25 @@ describe("stack files and the PR preview profile", function () {
                 ]);
             const dev = names(runs.dev);
             assert.deepEqual(
-                [...names(team())].filter((n) => dev.has(n)),
+                [...names(platform())].filter((n) => dev.has(n)),
                 [],
             );
         });
 
-        it("is smaller than prod, and trusts only contoso/payments on GitHub", () => {
+        it("is smaller than prod, and trusts on GitHub only its teams' team-<team> environments", () => {
             const most = (r: RunResult) =>
                 pools(r).reduce((sum, p) => sum + Number(p.maxCount ?? p.count), 0);
-            assert.ok(most(team()) < most(runs.prod), `${most(team())} < ${most(runs.prod)}`);
-            const github = ofType(team(), TYPES.fic).filter((f) =>
+            assert.ok(
+                most(platform()) < most(runs.prod),
+                `${most(platform())} < ${most(runs.prod)}`,
+            );
+            const github = ofType(platform(), TYPES.fic).filter((f) =>
                 String(f.inputs.subject).startsWith("repo:"),
             );
-            assert.ok(github.length >= 2);
-            for (const f of github)
-                assert.match(String(f.inputs.subject), /^repo:contoso\/payments:/);
+            assert.deepEqual(github.map((f) => String(f.inputs.subject)).sort(), [
+                "repo:contoso/payments:environment:team-payments",
+                "repo:contoso/search:environment:team-search",
+            ]);
         });
     });
 

@@ -209,6 +209,13 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             retentionDays: p.auditLogs?.retentionDays ?? RETENTION_DAYS.default,
         },
         protect: p.protect ?? false,
+        teams: Object.entries(p.teams ?? {}).map(([name, t]) => ({
+            name,
+            namespaces: t.namespaces,
+            groups: (t.groups ?? []).map((g) => groups.resolve(g)),
+            github: t.pipeline.github,
+        })),
+        platform: p.platform && { ...p.platform },
         tags: { ...p.tags },
         defaultsUsed,
     };

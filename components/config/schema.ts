@@ -347,6 +347,13 @@ const pipelineSchema = z.strictObject({
     azureRoleAssignments: z.array(azureRoleAssignment).optional(),
 });
 
+/** A team of a platform stack (docs/team-stacks.md): its namespaces, groups and deploying repo. */
+const teamSchema = z.strictObject({
+    namespaces: z.array(dnsLabel("Kubernetes namespace")).min(1),
+    groups: z.array(groupRef).optional(),
+    pipeline: z.strictObject({ github: z.array(githubSubjectSchema).min(1) }),
+});
+
 /** One schema per top-level key, so a broken key never hides the problems of another. */
 export const KEY_SCHEMAS = {
     location: z
@@ -416,6 +423,14 @@ export const KEY_SCHEMAS = {
         retentionDays: between("days a workspace keeps logs", RETENTION_DAYS).optional(),
     }),
     protect: z.boolean(),
+    // Team stacks (docs/team-stacks.md): a platform stack's teams, or the platform of a team stack.
+    teams: z.record(dnsLabel("team name"), teamSchema),
+    platform: z.strictObject({
+        stack: z.string().regex(/^[A-Za-z0-9][-_.A-Za-z0-9]*\/[-_.A-Za-z0-9]+\/[-_.A-Za-z0-9]+$/, {
+            error: "is not a fully qualified stack name (<organization>/<project>/<stack>)",
+        }),
+        team: dnsLabel("team name"),
+    }),
     // Azure tag names: at most 512 chars, none of < > % & \ ? /; values at most 256.
     tags: z.record(
         z

@@ -236,6 +236,24 @@ export interface ConditionalAccessSettings {
     breakGlassGroups: GroupRef[];
 }
 
+/** A team of a platform stack (aks-entra:teams; docs/team-stacks.md). */
+export interface TeamSettings {
+    name: string;
+    /** Namespaces the platform creates for the team; its team stack configures them. */
+    namespaces: string[];
+    /** The team's groups: Azure Kubernetes Service RBAC Reader on its namespaces, and a kubeconfig. */
+    groups: GroupRef[];
+    /** Subjects the team's deployment identity trusts. */
+    github: GitHubSubject[];
+}
+
+/** The platform stack a team stack belongs to (aks-entra:platform). */
+export interface PlatformRef {
+    /** `<organization>/<project>/<stack>`. */
+    stack: string;
+    team: string;
+}
+
 export interface StackConfig {
     location: string;
     kubernetesVersion?: string;
@@ -289,6 +307,10 @@ export interface StackConfig {
         retentionDays: number;
     };
     protect: boolean;
+    /** Teams of a platform stack (empty on other stacks). */
+    teams: TeamSettings[];
+    /** Set on a team stack: it creates no cluster and configures only its team's namespaces. */
+    platform?: PlatformRef;
     tags: Record<string, string>;
     /** Keys left at their defaults, for reviewers (the plan's findings). */
     defaultsUsed: string[];

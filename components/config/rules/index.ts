@@ -19,6 +19,7 @@ import { pipelines, uniquePipelines } from "./pipelines";
 import { podSecurity } from "./podSecurity";
 import { auditLogs, hardening } from "./security";
 import { tags } from "./tags";
+import { teams, teamStack } from "./teams";
 import { kubernetesVersion } from "./version";
 
 export { clusterAdminPowers } from "./namespaces";
@@ -51,4 +52,6 @@ export const RULES: readonly Rule[] = [
     conditionalAccess,
     breakGlass,
     tags,
+    teams,
+    teamStack,
 ];

@@ -81,7 +81,7 @@ function namespaceRules(
 }
 
 /** Names AKS and its add-ons own. */
-function reservedName(at: string, name: string | undefined): string[] {
+export function reservedName(at: string, name: string | undefined): string[] {
     return name !== undefined && (RESERVED_NAMESPACES.includes(name) || name.startsWith("kube-"))
         ? [
               `${at}.name ${show(name)} is a namespace AKS already owns; choose another name (reserved: ${RESERVED_NAMESPACES.join(", ")}, kube-*)`,
