@@ -12,6 +12,7 @@ import { automationLoginMode, type StackConfig } from "./config";
 import { usesPop } from "./pop";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
+import { ClusterMonitoring } from "./monitoring";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
 import { DeclarationTurns } from "./yieldToEventLoop";
 import { TeamNamespace } from "./namespace";
@@ -51,6 +52,8 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly auditLogs?: AuditLogs;
     /** The audit workspace the stack created (auditLogs on, no workspaceId of yours). */
     public readonly logWorkspace?: operationalinsights.Workspace;
+    /** Container Insights' rule, managed Prometheus and alerts (cluster.monitoring). */
+    public readonly monitoring: ClusterMonitoring;
     /** How the stack reaches the Kubernetes API; only when it has Kubernetes objects. */
     public readonly connection?: ClusterConnection;
     /** Set by `create` once the namespaces and grants are declared. */
@@ -146,7 +149,9 @@ export class AksEntra extends pulumi.ComponentResource {
         );
 
         const audit = config.auditLogs;
-        if (audit.enabled && audit.workspaceId === undefined) {
+        // One workspace for the audit trail and Container Insights: yours, or the stack's.
+        const insights = config.cluster.monitoring.containerInsights;
+        if ((audit.enabled || insights) && audit.workspaceId === undefined) {
             this.logWorkspace = auditWorkspace(
                 `${name}-audit-workspace`,
                 {
@@ -157,9 +162,9 @@ export class AksEntra extends pulumi.ComponentResource {
                 parent,
             );
         }
-        const auditWorkspaceId = audit.enabled
-            ? (this.logWorkspace?.id ?? pulumi.output(audit.workspaceId!))
-            : undefined;
+        const logWorkspaceId = this.logWorkspace?.id ?? pulumi.output(audit.workspaceId!);
+        const auditWorkspaceId = audit.enabled ? logWorkspaceId : undefined;
+        const insightsWorkspaceId = insights ? logWorkspaceId : undefined;
 
         this.admins = new AdminGroup(
             `${name}-admins`,
@@ -196,6 +201,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 clusterPrerequisites: this.identities.clusterPrerequisites,
                 // Defender reports to the audit workspace unless given its own.
                 defenderWorkspaceId: config.cluster.defender?.workspaceId ?? auditWorkspaceId,
+                containerInsightsWorkspaceId: insightsWorkspaceId,
                 kubeloginMode: automationLoginMode(config),
                 kubeloginClientId: config.deployer.managedIdentityClientId,
                 kubeloginPop: usesPop(config, automationLoginMode(config)),
@@ -210,10 +216,24 @@ export class AksEntra extends pulumi.ComponentResource {
                     categories: audit.categories,
                     clusterId: this.cluster.id,
                     workspaceId: auditWorkspaceId,
+                    metrics: audit.metrics,
+                    storageAccountId: audit.storageAccountId,
+                    eventHub: audit.eventHub,
                 },
                 parent,
             );
         }
+        this.monitoring = new ClusterMonitoring(
+            `${name}-monitoring`,
+            {
+                ...inGroup,
+                clusterName: names.cluster,
+                cluster: this.cluster.cluster,
+                settings: config.cluster.monitoring,
+                logWorkspaceId: insightsWorkspaceId,
+            },
+            parent,
+        );
 
         // Namespaces hold every Kubernetes object of the stack. Without them there is no provider,
         // no deployer grant and no wait: nothing needs the Kubernetes API.

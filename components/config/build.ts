@@ -8,6 +8,7 @@ import {
     MAINTENANCE_HOURS,
     RETENTION_DAYS,
 } from "./constants";
+import { monitoringOf, secretsStoreOf } from "./addons";
 import { poolCount } from "./rules";
 import { podSecurityOf } from "./rules/podSecurity";
 import type { GroupAliases } from "./references";
@@ -141,6 +142,8 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                 nodeOs: maintenanceWindow(c.maintenance?.nodeOs),
             },
             kubeletGrantWaitSeconds: c.kubeletGrantWaitSeconds ?? KUBELET_GRANT_WAIT.default,
+            monitoring: monitoringOf(c.monitoring),
+            secretsStore: secretsStoreOf(c.secretsStore),
         },
         groups: Object.fromEntries(groups.entries()),
         admins: {
@@ -207,6 +210,9 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             workspaceId: p.auditLogs?.workspaceId,
             categories: p.auditLogs?.categories ?? [...AUDIT_CATEGORIES],
             retentionDays: p.auditLogs?.retentionDays ?? RETENTION_DAYS.default,
+            metrics: p.auditLogs?.metrics ?? false,
+            storageAccountId: p.auditLogs?.storageAccountId,
+            eventHub: p.auditLogs?.eventHub && { ...p.auditLogs.eventHub },
         },
         protect: p.protect ?? false,
         tags: { ...p.tags },
