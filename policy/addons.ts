@@ -3,18 +3,8 @@
 // workspace key; the Secrets Store CSI driver rotates what it mounts.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPE } from "./azure";
-import { onType } from "./cluster";
+import { onType, readFolded } from "./cluster";
 import { isUnknown, read, show } from "./read";
-
-type Props = Record<string, unknown>;
-
-/** An add-on profile by name; ARM's keys are case-insensitive (azurePolicy, azurepolicy). */
-function addon(props: Props, name: string): unknown {
-    const profiles = read(props, "addonProfiles");
-    if (profiles === null || typeof profiles !== "object") return undefined;
-    const key = Object.keys(profiles).find((k) => k.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : (profiles as Props)[key];
-}
 
 export const containerInsightsManagedIdentity: ResourceValidationPolicy = {
     name: "aks-container-insights-managed-identity",
@@ -22,7 +12,7 @@ export const containerInsightsManagedIdentity: ResourceValidationPolicy = {
         "The monitoring add-on (Container Insights), when on, authenticates to its workspace with its managed identity (useAADAuth), not a shared workspace key.",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.cluster, (props, _args, report) => {
-        const oms = addon(props, "omsagent");
+        const oms = readFolded(read(props, "addonProfiles"), "omsagent");
         if (isUnknown(oms) || read(oms, "enabled") !== true) return;
         const aad = read(oms, "config", "useAADAuth");
         if (isUnknown(aad) || aad === "true") return;
@@ -38,7 +28,7 @@ export const secretsStoreRotation: ResourceValidationPolicy = {
         "The Key Vault Secrets Store CSI driver, when on, rotates mounted secrets (enableSecretRotation).",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.cluster, (props, _args, report) => {
-        const kv = addon(props, "azureKeyvaultSecretsProvider");
+        const kv = readFolded(read(props, "addonProfiles"), "azureKeyvaultSecretsProvider");
         if (isUnknown(kv) || read(kv, "enabled") !== true) return;
         const rotation = read(kv, "config", "enableSecretRotation");
         if (isUnknown(rotation) || rotation === "true") return;
