@@ -514,5 +514,10 @@ function unwrap(schema: z.ZodType): z.ZodType {
     while (cur instanceof z.ZodOptional) {
         cur = cur.unwrap() as z.ZodType;
     }
+    // `true | false | { settings }` (toggle): the map is the branch with keys.
+    if (cur instanceof z.ZodUnion) {
+        const map = (cur.options as z.ZodType[]).find((o) => o instanceof z.ZodObject);
+        if (map !== undefined) return map;
+    }
     return cur;
 }
