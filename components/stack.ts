@@ -52,8 +52,8 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly auditLogs?: AuditLogs;
     /** The audit workspace the stack created (auditLogs on, no workspaceId of yours). */
     public readonly logWorkspace?: operationalinsights.Workspace;
-    /** Container Insights' rule, managed Prometheus and alerts (cluster.monitoring). */
-    public readonly monitoring: ClusterMonitoring;
+    /** Container Insights' rule, managed Prometheus and alerts; undefined when all are off. */
+    public readonly monitoring?: ClusterMonitoring;
     /** How the stack reaches the Kubernetes API; only when it has Kubernetes objects. */
     public readonly connection?: ClusterConnection;
     /** Set by `create` once the namespaces and grants are declared. */
@@ -223,17 +223,19 @@ export class AksEntra extends pulumi.ComponentResource {
                 parent,
             );
         }
-        this.monitoring = new ClusterMonitoring(
-            `${name}-monitoring`,
-            {
-                ...inGroup,
-                clusterName: names.cluster,
-                cluster: this.cluster.cluster,
-                settings: config.cluster.monitoring,
-                logWorkspaceId: insightsWorkspaceId,
-            },
-            parent,
-        );
+        if (insightsWorkspaceId !== undefined || config.cluster.monitoring.prometheus) {
+            this.monitoring = new ClusterMonitoring(
+                `${name}-monitoring`,
+                {
+                    ...inGroup,
+                    clusterName: names.cluster,
+                    cluster: this.cluster.cluster,
+                    settings: config.cluster.monitoring,
+                    logWorkspaceId: insightsWorkspaceId,
+                },
+                parent,
+            );
+        }
 
         // Namespaces hold every Kubernetes object of the stack. Without them there is no provider,
         // no deployer grant and no wait: nothing needs the Kubernetes API.
