@@ -98,7 +98,8 @@ export function monitorName(
 ): string {
     const full = `${prefix}-${location}-${cluster}`;
     if (full.length <= max) return full;
-    return `${full.slice(0, max - 5).replace(/-+$/, "")}-${shortHash(full)}`;
+    const hash = shortHash(full);
+    return `${full.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
 }
 
 export interface ClusterMonitoringArgs {

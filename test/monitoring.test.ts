@@ -8,7 +8,11 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { configFromPulumi } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
-import { ASSOCIATION_NAMES, CONTAINER_INSIGHTS_STREAMS } from "../components/monitoring";
+import {
+    ASSOCIATION_NAMES,
+    CONTAINER_INSIGHTS_STREAMS,
+    monitorName,
+} from "../components/monitoring";
 import { ALERT_RULE_GROUPS } from "../components/monitoringRules";
 import { addonProblems, monitoringAnswer } from "../offline/monitoringFakes";
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
@@ -324,6 +328,19 @@ describe("cluster.monitoring, cluster.secretsStore and the audit setting's sinks
         const pod = props(TYPES.prometheusRuleGroup, "aks-entra-monitoring-rules-alerts-pod");
         assert.equal(pod.notifies, "action group ag-oncall");
         assert.equal(pod.scopes, "accounts amw-westeurope-aks-aks-entra-dev-5ff3bbad, cluster");
+    });
+
+    it("names rules, endpoints and workspaces as Microsoft does, cut with a hash to Azure's lengths", function () {
+        assert.equal(monitorName("MSCI", "westeurope", "aks-a", 64), "MSCI-westeurope-aks-a");
+        const cluster = `aks-${"x".repeat(59)}`; // 63 characters, AKS's longest
+        const dcr = monitorName("MSCI", "westeurope", cluster, 64);
+        const dce = monitorName("MSProm", "westeurope", cluster, 44);
+        assert.equal(dcr.length, 64);
+        assert.equal(dce.length, 44);
+        assert.match(dcr, /^MSCI-westeurope-aks-x+-[0-9a-f]{8}$/);
+        // Deterministic, and two clusters that share the cut part keep distinct names.
+        assert.equal(monitorName("MSCI", "westeurope", cluster, 64), dcr);
+        assert.notEqual(monitorName("MSCI", "westeurope", `${cluster.slice(0, 62)}y`, 64), dcr);
     });
 
     describe("the fakes refuse what Azure refuses", function () {
