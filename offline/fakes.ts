@@ -4,7 +4,7 @@
 //
 // Every GUID is derived from what identifies the object (its resource id), so two runs of the same
 // config produce byte-identical plans. Unknown invokes fail loudly.
-import { addonProblems, monitoringAnswer } from "./monitoringFakes";
+import { addonProblems, diagnosticSinkProblems, monitoringAnswer } from "./monitoringFakes";
 import * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { stringify } from "yaml";
@@ -772,7 +772,9 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 }
             }
         }
-        const sink = inputs.workspaceId ?? inputs.storageAccountId ?? inputs.eventHubName;
+        problems.push(...diagnosticSinkProblems(inputs));
+        const sink =
+            inputs.workspaceId ?? inputs.storageAccountId ?? inputs.eventHubAuthorizationRuleId;
         if (sink === undefined) {
             problems.push(
                 "a diagnostic setting needs a destination (workspaceId, storage, event hub)",

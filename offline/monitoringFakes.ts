@@ -170,3 +170,28 @@ function ruleGroupProblems(inputs: Props): string[] {
     }
     return out;
 }
+
+/**
+ * What Azure Monitor refuses of a diagnostic setting's metrics and sinks: AKS has one metric
+ * category, AllMetrics (learn.microsoft.com/azure/aks/monitor-aks-reference); an event hub is
+ * named through its namespace's authorization rule, so a hub name alone reaches nothing.
+ */
+export function diagnosticSinkProblems(inputs: Props): string[] {
+    const out: string[] = [];
+    const uri = lower(inputs.resourceUri);
+    if (/\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/.test(uri)) {
+        for (const m of (inputs.metrics ?? []) as { category?: unknown }[]) {
+            if (m.category !== "AllMetrics") {
+                out.push(
+                    `Metric category ${JSON.stringify(m.category)} is not supported for Microsoft.ContainerService/managedClusters (AllMetrics only)`,
+                );
+            }
+        }
+    }
+    if (inputs.eventHubName !== undefined && inputs.eventHubAuthorizationRuleId === undefined) {
+        out.push(
+            "eventHubName needs eventHubAuthorizationRuleId (the namespace's authorization rule)",
+        );
+    }
+    return out;
+}

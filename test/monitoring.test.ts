@@ -14,7 +14,11 @@ import {
     monitorName,
 } from "../components/monitoring";
 import { ALERT_RULE_GROUPS } from "../components/monitoringRules";
-import { addonProblems, monitoringAnswer } from "../offline/monitoringFakes";
+import {
+    addonProblems,
+    diagnosticSinkProblems,
+    monitoringAnswer,
+} from "../offline/monitoringFakes";
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
 import { buildPlan } from "../plan/build";
 import { ARM_BODY_TYPES, armProblemsOf, armBody } from "./armSchema";
@@ -362,6 +366,23 @@ describe("cluster.monitoring, cluster.secretsStore and the audit setting's sinks
                 "addon omsagent needs config.logAnalyticsWorkspaceResourceID",
                 'addon azureKeyvaultSecretsProvider: rotationPollInterval "two minutes" is not a duration',
             ]);
+        });
+
+        it("a metric category AKS does not have, an event hub named without its authorization rule", function () {
+            const setting = one(all, TYPES.diagnosticSetting, "aks-entra-audit-setting").inputs;
+            assert.deepEqual(diagnosticSinkProblems(setting), []);
+            const { eventHubAuthorizationRuleId, ...hubByName } = setting;
+            void eventHubAuthorizationRuleId;
+            assert.deepEqual(
+                diagnosticSinkProblems({
+                    ...hubByName,
+                    metrics: [{ category: "Requests", enabled: true }],
+                }),
+                [
+                    'Metric category "Requests" is not supported for Microsoft.ContainerService/managedClusters (AllMetrics only)',
+                    "eventHubName needs eventHubAuthorizationRuleId (the namespace's authorization rule)",
+                ],
+            );
         });
 
         it("alert rules without an Azure Monitor workspace, and a Prometheus rule without its endpoint", function () {
