@@ -195,8 +195,8 @@ export class ClusterMonitoring extends pulumi.ComponentResource {
                         args.clusterName,
                         44,
                     ),
-                    // Metrics are queried with an Entra token (Monitoring Data Reader); the
-                    // workspace takes no public queries without one.
+                    // No access keys: reading the metrics takes an Entra role on the workspace
+                    // (Monitoring Data Reader), which the stack grants nobody (docs/monitoring.md).
                 },
                 { parent: this },
             );
