@@ -60,6 +60,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
     used("cluster.systemPool.zones", c.systemPool?.zones === undefined);
     used("cluster.userPools", c.userPools === undefined);
     used("cluster.network", c.network === undefined);
+    used("cluster.monitoring.containerInsights", c.monitoring?.containerInsights === undefined);
     used("auditLogs", p.auditLogs === undefined);
     const a = p.admins ?? {};
     used("admins", p.admins === undefined);
