@@ -1,69 +1,27 @@
 // cluster.monitoring, cluster.secretsStore and the audit setting's sinks (issue 23, items 1, 2, 8):
-// what reaches the cluster and the Azure Monitor resources, their order, the plan, the fakes that
-// refuse what Azure refuses, and every body of the new types (and every body the shipped stacks
-// register of them) valid under Microsoft's schema of azure-native 3.28's API version.
+// what reaches the cluster and the Azure Monitor resources, their order and the plan. The fakes'
+// refusals and the ARM schema check of the new types: test/monitoringFakes.test.ts.
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { configFromPulumi } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
-import {
-    ASSOCIATION_NAMES,
-    CONTAINER_INSIGHTS_STREAMS,
-    monitorName,
-} from "../components/monitoring";
+import { ASSOCIATION_NAMES, CONTAINER_INSIGHTS_STREAMS } from "../components/monitoring";
 import { ALERT_RULE_GROUPS } from "../components/monitoringRules";
-import {
-    addonProblems,
-    diagnosticSinkProblems,
-    monitoringAnswer,
-} from "../offline/monitoringFakes";
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
 import { buildPlan } from "../plan/build";
-import { ARM_BODY_TYPES, armProblemsOf, armBody } from "./armSchema";
-import { type Config, dev } from "./configCases";
-import { dependsOnTransitively, ofType, one, ROOT, run, TYPES } from "./helpers";
-
-const SUB = "11111111-2222-4333-8444-555555555555";
-const RG = `/subscriptions/${SUB}/resourceGroups/rg-monitoring/providers`;
-const AMW = `${RG}/Microsoft.Monitor/accounts/amw-platform`;
-const ACTION_GROUP = `${RG}/microsoft.insights/actionGroups/ag-oncall`;
-const STORAGE = `${RG}/Microsoft.Storage/storageAccounts/staudit`;
-const EVENT_HUB_RULE = `${RG}/Microsoft.EventHub/namespaces/eh-siem/authorizationRules/send`;
-const LOG = `${RG}/Microsoft.OperationalInsights/workspaces/log-central`;
-
-/** Everything on, the stack's own workspaces; the audit setting with metrics and both sinks. */
-const everything = dev((c: Config) => {
-    c["aks-entra:cluster"].monitoring = {
-        prometheus: true,
-        alerts: { actionGroupId: ACTION_GROUP },
-    };
-    c["aks-entra:cluster"].secretsStore = { rotationPollInterval: "5m" };
-    Object.assign(c["aks-entra:auditLogs"], {
-        metrics: true,
-        storageAccountId: STORAGE,
-        eventHub: { authorizationRuleId: EVENT_HUB_RULE, name: "aks-audit" },
-    });
-});
-/** Your Azure Monitor and Log Analytics workspaces; Container Insights off; alerts to nobody. */
-const yours = dev((c: Config) => {
-    c["aks-entra:cluster"].monitoring = {
-        containerInsights: false,
-        prometheus: { azureMonitorWorkspaceId: AMW },
-        alerts: true,
-    };
-    c["aks-entra:cluster"].secretsStore = true;
-    c["aks-entra:auditLogs"] = { workspaceId: LOG };
-});
-/** No audit trail: Container Insights (the default) still has the stack's workspace. */
-const auditOff = dev((c: Config) => (c["aks-entra:auditLogs"] = { enabled: false }));
-
-const cluster = (r: RunResult) => one(r, TYPES.cluster, "aks-entra-cluster");
-const workspace = (r: RunResult) => one(r, TYPES.workspace, "aks-entra-audit-workspace");
-const byName = (r: RunResult, type: string, name: string) =>
-    one(r, type, `aks-entra-monitoring-${name}`);
-const ruleGroups = (r: RunResult) => ofType(r, TYPES.prometheusRuleGroup);
+import { dependsOnTransitively, ofType, one, run, TYPES } from "./helpers";
+import {
+    ACTION_GROUP,
+    AMW,
+    auditOff,
+    byName,
+    cluster,
+    EVENT_HUB_RULE,
+    everything,
+    ruleGroups,
+    STORAGE,
+    workspace,
+    yours,
+} from "./monitoringCases";
 
 describe("cluster.monitoring, cluster.secretsStore and the audit setting's sinks", function () {
     this.timeout(300_000);
@@ -332,128 +290,5 @@ describe("cluster.monitoring, cluster.secretsStore and the audit setting's sinks
         const pod = props(TYPES.prometheusRuleGroup, "aks-entra-monitoring-rules-alerts-pod");
         assert.equal(pod.notifies, "action group ag-oncall");
         assert.equal(pod.scopes, "accounts amw-westeurope-aks-aks-entra-dev-5ff3bbad, cluster");
-    });
-
-    it("names rules, endpoints and workspaces as Microsoft does, cut with a hash to Azure's lengths", function () {
-        assert.equal(monitorName("MSCI", "westeurope", "aks-a", 64), "MSCI-westeurope-aks-a");
-        const cluster = `aks-${"x".repeat(59)}`; // 63 characters, AKS's longest
-        const dcr = monitorName("MSCI", "westeurope", cluster, 64);
-        const dce = monitorName("MSProm", "westeurope", cluster, 44);
-        assert.equal(dcr.length, 64);
-        assert.equal(dce.length, 44);
-        assert.match(dcr, /^MSCI-westeurope-aks-x+-[0-9a-f]{8}$/);
-        // Deterministic, and two clusters that share the cut part keep distinct names.
-        assert.equal(monitorName("MSCI", "westeurope", cluster, 64), dcr);
-        assert.notEqual(monitorName("MSCI", "westeurope", `${cluster.slice(0, 62)}y`, 64), dcr);
-    });
-
-    describe("the fakes refuse what Azure refuses", function () {
-        const known = () => [
-            ...all.registrations.map((r) => ({ type: r.type, id: r.id, inputs: r.inputs })),
-        ];
-
-        it("Container Insights by shared key to a workspace without local authentication (the stack's old body)", function () {
-            const inputs = structuredClone(cluster(all).inputs) as Config;
-            assert.deepEqual(addonProblems(inputs, known()), []);
-            delete inputs.addonProfiles.omsagent.config.useAADAuth;
-            assert.deepEqual(addonProblems(inputs, known()), [
-                `addon omsagent: workspace ${workspace(all).id} has local authentication disabled; the agent must authenticate with its managed identity (config.useAADAuth "true")`,
-            ]);
-            inputs.addonProfiles.omsagent = { enabled: true };
-            inputs.addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval =
-                "two minutes";
-            assert.deepEqual(addonProblems(inputs, known()), [
-                "addon omsagent needs config.logAnalyticsWorkspaceResourceID",
-                'addon azureKeyvaultSecretsProvider: rotationPollInterval "two minutes" is not a duration',
-            ]);
-        });
-
-        it("a metric category AKS does not have, an event hub named without its authorization rule", function () {
-            const setting = one(all, TYPES.diagnosticSetting, "aks-entra-audit-setting").inputs;
-            assert.deepEqual(diagnosticSinkProblems(setting), []);
-            const { eventHubAuthorizationRuleId, ...hubByName } = setting;
-            void eventHubAuthorizationRuleId;
-            assert.deepEqual(
-                diagnosticSinkProblems({
-                    ...hubByName,
-                    metrics: [{ category: "Requests", enabled: true }],
-                }),
-                [
-                    'Metric category "Requests" is not supported for Microsoft.ContainerService/managedClusters (AllMetrics only)',
-                    "eventHubName needs eventHubAuthorizationRuleId (the namespace's authorization rule)",
-                ],
-            );
-        });
-
-        it("alert rules without an Azure Monitor workspace, and a Prometheus rule without its endpoint", function () {
-            const g = structuredClone(ruleGroups(all)[0].inputs);
-            const rg = () => "/subscriptions/x/resourceGroups/rg";
-            assert.ok(monitoringAnswer(TYPES.prometheusRuleGroup, g, rg, known()));
-            g.scopes = [cluster(all).id];
-            assert.throws(
-                () => monitoringAnswer(TYPES.prometheusRuleGroup, g, rg, known()),
-                /InvalidScopes: a Prometheus rule group needs an Azure Monitor workspace \(Microsoft\.Monitor\/accounts\) in scopes/,
-            );
-            const dcr = structuredClone(byName(all, TYPES.dataCollectionRule, "prometheus").inputs);
-            delete dcr.dataCollectionEndpointId;
-            assert.throws(
-                () => monitoringAnswer(TYPES.dataCollectionRule, dcr, rg, known()),
-                /a prometheusForwarder data source needs dataCollectionEndpointId/,
-            );
-            const a = structuredClone(
-                byName(all, TYPES.dataCollectionRuleAssociation, "prometheus-association").inputs,
-            );
-            a.dataCollectionRuleId = `${RG}/Microsoft.Insights/dataCollectionRules/gone`;
-            assert.throws(
-                () => monitoringAnswer(TYPES.dataCollectionRuleAssociation, a, rg, known()),
-                /InvalidDataCollectionRule: .*gone does not exist/,
-            );
-        });
-    });
-
-    it("sends bodies of every new type that Microsoft's schema of its API version accepts, for these stacks and the shipped ones", async function () {
-        const shipped = await Promise.all(
-            [
-                ["Pulumi.dev.yaml", "dev"],
-                ["Pulumi.prod.yaml", "prod"],
-                ["Pulumi.team-payments.yaml", "team-payments"],
-            ].map(([file, stack]) =>
-                run({
-                    config: (
-                        parse(readFileSync(path.join(ROOT, file), "utf8")) as { config: Config }
-                    ).config,
-                    stack,
-                }),
-            ),
-        );
-        const seen = new Set<string>();
-        for (const r of [all, own, noAudit, ...shipped]) {
-            for (const x of r.registrations.filter((x) => ARM_BODY_TYPES.includes(x.type))) {
-                const problems = armProblemsOf(x.type, x.inputs);
-                if (problems === undefined) {
-                    this.test!.title += " (skipped: ../shared/armschemas is not here)";
-                    this.skip();
-                }
-                assert.deepEqual(problems, [], `${x.type} ${x.name}`);
-                seen.add(x.type);
-            }
-        }
-        assert.deepEqual([...seen].sort(), [...ARM_BODY_TYPES].sort());
-        // The check can fail: a property the API version does not know, a wrong type.
-        const dcr = byName(all, TYPES.dataCollectionRule, "container-insights").inputs;
-        assert.deepEqual(armProblemsOf(TYPES.dataCollectionRule, { ...dcr, streamsOfMine: [] }), [
-            "properties.streamsOfMine: not in the schema",
-        ]);
-        const group = ruleGroups(all)[0].inputs;
-        assert.deepEqual(armProblemsOf(TYPES.prometheusRuleGroup, { ...group, interval: 1 }), [
-            "properties.interval: not a string",
-        ]);
-        assert.equal(
-            armBody(
-                TYPES.dataCollectionRuleAssociation,
-                byName(all, TYPES.dataCollectionRuleAssociation, "prometheus-association").inputs,
-            ).name,
-            "ContainerInsightsMetricsExtension",
-        );
     });
 });
