@@ -39,11 +39,12 @@ export const CONTAINER_INSIGHTS_EXCLUDED_NAMESPACES = [
     "azure-arc",
 ] as const;
 
-/** Association names AKS and the portal look for (Microsoft's onboarding templates). */
-export const ASSOCIATION_NAMES = {
-    containerInsights: "ContainerInsightsExtension",
-    prometheus: "ContainerInsightsMetricsExtension",
-} as const;
+/**
+ * Container Insights' association has a fixed name (Microsoft's onboarding template); managed
+ * Prometheus' is named like its rule, `MSProm-<cluster region>-<cluster>`
+ * (Azure/prometheus-collector AddonBicepTemplate, dcraName).
+ */
+export const CONTAINER_INSIGHTS_ASSOCIATION = "ContainerInsightsExtension";
 
 /**
  * The add-on profiles and Azure Monitor profile of the cluster: Container Insights' agent with
@@ -174,7 +175,7 @@ export class ClusterMonitoring extends pulumi.ComponentResource {
             );
             association(name, "container-insights", {
                 clusterId: args.cluster.id,
-                name: ASSOCIATION_NAMES.containerInsights,
+                name: CONTAINER_INSIGHTS_ASSOCIATION,
                 ruleId: this.containerInsightsRule.id,
                 parent: this,
             });
@@ -251,7 +252,7 @@ export class ClusterMonitoring extends pulumi.ComponentResource {
         );
         association(name, "prometheus", {
             clusterId: args.cluster.id,
-            name: ASSOCIATION_NAMES.prometheus,
+            name: monitorName("MSProm", args.location, args.clusterName, 64),
             ruleId: this.prometheusRule.id,
             parent: this,
         });

@@ -4,7 +4,10 @@
 import { strict as assert } from "node:assert";
 import { configFromPulumi } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
-import { ASSOCIATION_NAMES, CONTAINER_INSIGHTS_STREAMS } from "../components/monitoring";
+import {
+    CONTAINER_INSIGHTS_ASSOCIATION,
+    CONTAINER_INSIGHTS_STREAMS,
+} from "../components/monitoring";
 import { ALERT_RULE_GROUPS } from "../components/monitoringRules";
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
 import { buildPlan } from "../plan/build";
@@ -104,7 +107,8 @@ describe("cluster.monitoring, cluster.secretsStore and the audit setting's sinks
             TYPES.dataCollectionRuleAssociation,
             "container-insights-association",
         );
-        assert.equal(a.inputs.associationName, ASSOCIATION_NAMES.containerInsights);
+        assert.equal(a.inputs.associationName, "ContainerInsightsExtension");
+        assert.equal(CONTAINER_INSIGHTS_ASSOCIATION, "ContainerInsightsExtension");
         assert.equal(a.inputs.resourceUri, cluster(all).id);
         assert.equal(a.inputs.dataCollectionRuleId, dcr.id);
         assert.ok(dependsOnTransitively(all, dcr, cluster(all)));
@@ -154,7 +158,7 @@ describe("cluster.monitoring, cluster.secretsStore and the audit setting's sinks
             ],
         });
         const a = byName(all, TYPES.dataCollectionRuleAssociation, "prometheus-association");
-        assert.equal(a.inputs.associationName, ASSOCIATION_NAMES.prometheus);
+        assert.equal(a.inputs.associationName, "MSProm-westeurope-aks-aks-entra-dev-5ff3bbad");
         assert.equal(a.inputs.resourceUri, cluster(all).id);
         assert.equal(a.inputs.dataCollectionRuleId, dcr.id);
 

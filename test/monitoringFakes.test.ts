@@ -156,7 +156,7 @@ describe("monitoring: what Azure refuses, and Microsoft's schemas", function () 
                 TYPES.dataCollectionRuleAssociation,
                 byName(all, TYPES.dataCollectionRuleAssociation, "prometheus-association").inputs,
             ).name,
-            "ContainerInsightsMetricsExtension",
+            "MSProm-westeurope-aks-aks-entra-dev-5ff3bbad",
         );
     });
 });
