@@ -48,6 +48,12 @@ export interface AuditLogsArgs {
     readonly clusterId: pulumi.Input<string>;
     /** Resource id of the Log Analytics workspace. */
     readonly workspaceId: pulumi.Input<string>;
+    /** Send the AllMetrics category too (auditLogs.metrics). Defaults to false. */
+    readonly metrics?: boolean;
+    /** A storage account that archives the same logs (auditLogs.storageAccountId). */
+    readonly storageAccountId?: string;
+    /** An event hub that streams them (auditLogs.eventHub). */
+    readonly eventHub?: { authorizationRuleId: string; name: string };
 }
 
 /**
@@ -72,6 +78,12 @@ export class AuditLogs extends pulumi.ComponentResource {
                 // AzureDiagnostics table: typed columns, and a cheaper plan can be set per table.
                 logAnalyticsDestinationType: "Dedicated",
                 logs: args.categories.map((category) => ({ category, enabled: true })),
+                // AKS has one metric category, AllMetrics (learn.microsoft.com/azure/aks/monitor-aks-reference).
+                metrics: args.metrics ? [{ category: "AllMetrics", enabled: true }] : undefined,
+                // The same setting sends to every sink it names (at most one of each kind).
+                storageAccountId: args.storageAccountId,
+                eventHubAuthorizationRuleId: args.eventHub?.authorizationRuleId,
+                eventHubName: args.eventHub?.name,
             },
             { parent: this },
         );

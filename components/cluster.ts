@@ -3,6 +3,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSettings, KubeloginMode, MaintenanceWindow } from "./config";
 import { userKubeconfig } from "./kubeconfig";
+import { monitoringAddons } from "./monitoring";
 import { type NodeSettings, systemPoolProfile, userAgentPools } from "./nodePools";
 
 /**
@@ -49,6 +50,8 @@ export interface AksClusterArgs {
      * cluster.defender.workspaceId.
      */
     readonly defenderWorkspaceId?: pulumi.Input<string>;
+    /** The Log Analytics workspace of Container Insights (cluster.monitoring). */
+    readonly containerInsightsWorkspaceId?: pulumi.Input<string>;
     /** How the exported kubeconfig logs in. Must not need a person for the Kubernetes provider. */
     readonly kubeloginMode: KubeloginMode;
     /** kubelogin `--client-id` of an msi login (deployer.managedIdentityClientId). */
@@ -148,8 +151,9 @@ export class AksCluster extends pulumi.ComponentResource {
                     },
                 },
                 // The Azure Policy add-on (built-in 0a15ec92): without it no in-cluster built-in
-                // can be assigned to the cluster.
-                addonProfiles: { azurepolicy: { enabled: s.azurePolicy } },
+                // can be assigned to the cluster. Container Insights, the Secrets Store CSI driver
+                // and managed Prometheus: components/monitoring.ts.
+                ...monitoringAddons(s, args.containerInsightsWorkspaceId),
                 apiServerAccessProfile: {
                     enablePrivateCluster: s.privateCluster,
                     privateDNSZone: s.privateDnsZone,

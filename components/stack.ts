@@ -12,6 +12,7 @@ import { automationLoginMode, type StackConfig } from "./config";
 import { usesPop } from "./pop";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
+import { ClusterMonitoring } from "./monitoring";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
 import { DeclarationTurns } from "./yieldToEventLoop";
 import { TeamNamespace } from "./namespace";
@@ -52,6 +53,8 @@ export class AksEntra extends pulumi.ComponentResource {
     public readonly auditLogs?: AuditLogs;
     /** The audit workspace the stack created (auditLogs on, no workspaceId of yours). */
     public readonly logWorkspace?: operationalinsights.Workspace;
+    /** Container Insights' rule, managed Prometheus and alerts; undefined when all are off. */
+    public readonly monitoring?: ClusterMonitoring;
     /** How the stack reaches the Kubernetes API; only when it has Kubernetes objects. */
     public readonly connection?: ClusterConnection;
     /** Set by `create` once the namespaces and grants are declared. */
@@ -153,7 +156,9 @@ export class AksEntra extends pulumi.ComponentResource {
         );
 
         const audit = config.auditLogs;
-        if (audit.enabled && audit.workspaceId === undefined) {
+        // One workspace for the audit trail and Container Insights: yours, or the stack's.
+        const insights = config.cluster.monitoring.containerInsights;
+        if ((audit.enabled || insights) && audit.workspaceId === undefined) {
             this.logWorkspace = auditWorkspace(
                 `${name}-audit-workspace`,
                 {
@@ -164,9 +169,9 @@ export class AksEntra extends pulumi.ComponentResource {
                 parent,
             );
         }
-        const auditWorkspaceId = audit.enabled
-            ? (this.logWorkspace?.id ?? pulumi.output(audit.workspaceId!))
-            : undefined;
+        const logWorkspaceId = this.logWorkspace?.id ?? pulumi.output(audit.workspaceId!);
+        const auditWorkspaceId = audit.enabled ? logWorkspaceId : undefined;
+        const insightsWorkspaceId = insights ? logWorkspaceId : undefined;
 
         this.admins = new AdminGroup(
             `${name}-admins`,
@@ -203,6 +208,7 @@ export class AksEntra extends pulumi.ComponentResource {
                 clusterPrerequisites: this.identities.clusterPrerequisites,
                 // Defender reports to the audit workspace unless given its own.
                 defenderWorkspaceId: config.cluster.defender?.workspaceId ?? auditWorkspaceId,
+                containerInsightsWorkspaceId: insightsWorkspaceId,
                 kubeloginMode: automationLoginMode(config),
                 kubeloginClientId: config.deployer.managedIdentityClientId,
                 kubeloginPop: usesPop(config, automationLoginMode(config)),
@@ -217,6 +223,22 @@ export class AksEntra extends pulumi.ComponentResource {
                     categories: audit.categories,
                     clusterId: this.cluster.id,
                     workspaceId: auditWorkspaceId,
+                    metrics: audit.metrics,
+                    storageAccountId: audit.storageAccountId,
+                    eventHub: audit.eventHub,
+                },
+                parent,
+            );
+        }
+        if (insightsWorkspaceId !== undefined || config.cluster.monitoring.prometheus) {
+            this.monitoring = new ClusterMonitoring(
+                `${name}-monitoring`,
+                {
+                    ...inGroup,
+                    clusterName: names.cluster,
+                    cluster: this.cluster.cluster,
+                    settings: config.cluster.monitoring,
+                    logWorkspaceId: insightsWorkspaceId,
                 },
                 parent,
             );

@@ -4,6 +4,7 @@
 //
 // Every GUID is derived from what identifies the object (its resource id), so two runs of the same
 // config produce byte-identical plans. Unknown invokes fail loudly.
+import { addonProblems, diagnosticSinkProblems, monitoringAnswer } from "./monitoringFakes";
 import * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { stringify } from "yaml";
@@ -544,6 +545,16 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 if (type.startsWith("pulumi:providers:")) {
                     return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
                 }
+                {
+                    const known = [...this.outside, ...this.resources];
+                    const m = monitoringAnswer(
+                        type,
+                        inputs,
+                        () => this.rgId(inputs.resourceGroupName),
+                        known,
+                    );
+                    if (m) return m;
+                }
                 throw new Error(`no fake for resource type ${type}`);
         }
     }
@@ -556,7 +567,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
     private cluster(inputs: Props, sub: string): { id: string; state: Props } {
         const answer = this.clusterAnswer(inputs, sub);
         try {
-            const problems = managedClusterProblems(inputs);
+            const problems = [
+                ...managedClusterProblems(inputs),
+                ...addonProblems(inputs, [...this.outside, ...this.resources]),
+            ];
             if (problems.length > 0) {
                 throw new Error(`BadRequest: ${problems.join("; ")}`);
             }
@@ -794,7 +808,9 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 }
             }
         }
-        const sink = inputs.workspaceId ?? inputs.storageAccountId ?? inputs.eventHubName;
+        problems.push(...diagnosticSinkProblems(inputs));
+        const sink =
+            inputs.workspaceId ?? inputs.storageAccountId ?? inputs.eventHubAuthorizationRuleId;
         if (sink === undefined) {
             problems.push(
                 "a diagnostic setting needs a destination (workspaceId, storage, event hub)",

@@ -14,6 +14,12 @@ export const TYPES = {
     workspace: "azure-native:operationalinsights:Workspace",
     /** A diagnostic setting: the cluster's resource logs to a workspace. */
     diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
+    /** Azure Monitor (components/monitoring.ts): data collection, Prometheus and its rules. */
+    dataCollectionRule: "azure-native:monitor:DataCollectionRule",
+    dataCollectionEndpoint: "azure-native:monitor:DataCollectionEndpoint",
+    dataCollectionRuleAssociation: "azure-native:monitor:DataCollectionRuleAssociation",
+    azureMonitorWorkspace: "azure-native:monitor:AzureMonitorWorkspace",
+    prometheusRuleGroup: "azure-native:alertsmanagement:PrometheusRuleGroup",
     group: "azuread:index/group:Group",
     /** PIM for Groups: the activation rules of a group's member role. */
     pimPolicy: "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",

@@ -29,6 +29,8 @@ const DEFAULT_VALUES: Readonly<Record<string, (c: StackConfig) => string>> = {
     "cluster.userPools": () => "none (applications run on the system pool)",
     "cluster.network": () =>
         "none (AKS creates and manages the VNet; the cluster cannot be moved into your network later)",
+    "cluster.monitoring.containerInsights": (c) =>
+        `on: Container Insights to ${c.auditLogs.workspaceId === undefined ? "the stack's Log Analytics workspace" : "your workspace (auditLogs.workspaceId)"}, whose ingestion is billed per GB (docs/monitoring.md)`,
     auditLogs: (c) =>
         `${c.auditLogs.categories.join(" and ")} logs to a new Log Analytics workspace in the stack's resource group, kept ${c.auditLogs.retentionDays} days`,
     kubeloginMode: (c) => c.kubeloginMode,

@@ -6,6 +6,12 @@ import { AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { type Access, accessLookups, policyActivation } from "./access";
 import { activationText, describePrincipal, rulesSummary } from "./labels";
 import { immutableFacts } from "./immutable";
+import {
+    addonProperties,
+    diagnosticDestinations,
+    MONITORING_NAME_INPUT,
+    monitoringProperties,
+} from "./monitoring";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
@@ -77,6 +83,7 @@ const NAME_INPUT: Readonly<Record<string, string>> = {
     [TYPES.workspace]: "workspaceName",
     [TYPES.diagnosticSetting]: "name",
     [TYPES.maintenance]: "configName",
+    ...MONITORING_NAME_INPUT,
 };
 
 function onOff(value: unknown, on = "enabled", off = "disabled"): string {
@@ -163,6 +170,7 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                             .pop()}`
                       : "")
                 : "disabled (platform-managed keys)",
+        ...addonProperties(i, ctx.access),
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
         ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
@@ -245,7 +253,12 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
                 ...out,
                 resource: access.scopeOf(text(i.resourceUri)).label,
                 logs: logs.join(", ") || "none",
-                destination: `workspace ${text(i.workspaceId).split("/").pop()}${i.logAnalyticsDestinationType === "Dedicated" ? " (resource-specific tables)" : ""}`,
+                ...(Array.isArray(i.metrics) && {
+                    metrics: (i.metrics as { category?: unknown }[])
+                        .map((m) => text(m.category))
+                        .join(", "),
+                }),
+                destination: diagnosticDestinations(i),
             };
         }
         case TYPES.maintenance: {
@@ -352,7 +365,7 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
             };
         }
         default:
-            return out;
+            return { ...out, ...monitoringProperties(r, access) };
     }
 }
 

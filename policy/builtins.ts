@@ -1102,7 +1102,7 @@ export const BUILTIN_KEYS: Readonly<Record<string, string>> = {
     "5dc99dae-cfb2-42cc-8762-9aae02b74e27": `${NOT_SET} securityProfile.imageIntegrity`,
     "64def556-fbad-4622-930e-72d1d5589bf5": "`aks-entra:cluster.defender`",
     "6c66c325-74c8-42fd-a286-a74b0e2939d8":
-        "`aks-entra:auditLogs.categories`, but none complies: the defaults want all 11 categories and AllMetrics, which the stack never sends",
+        "`aks-entra:auditLogs.categories`, but none complies: the defaults want all 11 categories and AllMetrics (`auditLogs.metrics`)",
     "7d7be79c-23ba-4033-84dd-45e2a5ccdd67": `${NOT_SET} diskEncryptionSetID`,
     "7e49285c-4bed-4564-b26a-5225ccc311f3": "`aks-entra:cluster.imageCleaner`",
     "83ea2fd1-9eaf-2f6d-f672-cd7b2ac798f6": OUTSIDE,

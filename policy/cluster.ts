@@ -246,7 +246,7 @@ export const runCommandDisabled: ResourceValidationPolicy = {
 };
 
 /** The value under `key` of a map whose keys Azure treats case-insensitively (addonProfiles). */
-function readFolded(obj: unknown, key: string): unknown {
+export function readFolded(obj: unknown, key: string): unknown {
     if (isUnknown(obj) || obj === null || typeof obj !== "object") return obj;
     const hit = keys(obj).find((k) => k.toLowerCase() === key.toLowerCase());
     return hit === undefined ? undefined : read(obj, hit);

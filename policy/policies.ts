@@ -1,6 +1,7 @@
 // The aks-entra guardrails, as one array: the pack (index.ts) serves them, tests and other tools
 // call each policy's validation directly. A plain module: importing it starts nothing.
 import type { Policies } from "@pulumi/policy";
+import { addonPolicies } from "./addons";
 import { clusterPolicies } from "./cluster";
 import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
@@ -15,6 +16,7 @@ export const PACK_NAME = "aks-entra-guardrails";
 
 export const policies: Policies = [
     ...clusterPolicies,
+    ...addonPolicies,
     ...roleAssignmentPolicies,
     ...federatedCredentialPolicies,
     ...kubernetesPolicies,

@@ -17,7 +17,7 @@ import {
     parseArmId,
 } from "../plan/arm";
 import { ArmSchemas, DEFAULT_SCHEMAS } from "../plan/armSchemas";
-import { requestBody, schemaProblems } from "./armSchema";
+import { OPEN_ENUMS, requestBody, schemaProblems } from "./armSchema";
 import { ROOT, stackConfig, TYPES } from "./helpers";
 import { plan } from "./planRun";
 import { sharedRun } from "./sharedRuns";
@@ -111,7 +111,13 @@ describe("ARM export (plan --arm)", function () {
                     const s = schemas.find(String(r.type), String(r.apiVersion));
                     assert.ok(s, `${String(r.type)}@${String(r.apiVersion)}: no schema`);
                     assert.deepEqual(
-                        schemaProblems(requestBody(r), s.definition, s.definitions),
+                        schemaProblems(
+                            requestBody(r),
+                            s.definition,
+                            s.definitions,
+                            "",
+                            OPEN_ENUMS[String(r.type)],
+                        ),
                         [],
                         String(r.comments),
                     );
@@ -178,6 +184,8 @@ describe("ARM export (plan --arm)", function () {
                 "2023-01-31",
             "Microsoft.ContainerService/managedClusters/maintenanceConfigurations": "2025-09-01",
             "Microsoft.ContainerService/managedClusters/agentPools": "2025-09-01",
+            "Microsoft.Insights/dataCollectionRules": "2022-06-01",
+            "Microsoft.Insights/dataCollectionRuleAssociations": "2022-06-01",
         });
         const one = (type: string, name: string) =>
             of(
@@ -398,7 +406,16 @@ describe("ARM export (plan --arm)", function () {
                 );
                 const s = schemas.find(r.type, r.apiVersion);
                 assert.ok(s, "a schema");
-                assert.deepEqual(schemaProblems(requestBody(r), s.definition, s.definitions), []);
+                assert.deepEqual(
+                    schemaProblems(
+                        requestBody(r),
+                        s.definition,
+                        s.definitions,
+                        "",
+                        OPEN_ENUMS[String(r.type)],
+                    ),
+                    [],
+                );
                 // Path parameters are not in the body.
                 const sent = JSON.stringify(r.properties ?? {});
                 for (const k of Object.keys(row.inputs).filter((k) =>

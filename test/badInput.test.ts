@@ -199,7 +199,7 @@ const CASES: BadInput[] = [
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, nodeSsh, azurePolicy, imageCleaner, containerRegistries, defender, encryptionAtHost, kms, maintenance, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, nodeSsh, azurePolicy, imageCleaner, containerRegistries, defender, encryptionAtHost, kms, maintenance, kubeletGrantWaitSeconds, monitoring, secretsStore; did you mean "privateCluster"?',
         ],
     },
     {
@@ -430,6 +430,90 @@ const CASES: BadInput[] = [
         }),
         problems: [
             "aks-entra:cluster.defender needs a Log Analytics workspace: set defender.workspaceId, or leave aks-entra:auditLogs on (Defender then uses the audit workspace)",
+        ],
+    },
+    {
+        what: "alerts without managed Prometheus; a Prometheus toggle that is neither; a workspace id of another type",
+        config: dev((c) => {
+            c["aks-entra:cluster"].monitoring = { containerInsights: "yes", alerts: true };
+        }),
+        problems: [
+            'aks-entra:cluster.monitoring.containerInsights "yes" is not a boolean (true or false)',
+            "aks-entra:cluster.monitoring.alerts needs managed Prometheus: the recommended alert rules are Prometheus rule groups that query the Azure Monitor workspace the cluster's metrics go to (an Azure Monitor alert rule group without one is refused); set monitoring.prometheus: true (or { azureMonitorWorkspaceId }) or remove alerts",
+        ],
+    },
+    {
+        what: "monitoring ids of the wrong type and an unknown monitoring key",
+        config: dev((c) => {
+            c["aks-entra:cluster"].monitoring = {
+                prometheus: { azureMonitorWorkspaceId: KV },
+                alerts: { actionGroupId: KV, severity: 3 },
+                grafana: true,
+            };
+        }),
+        problems: [
+            `aks-entra:cluster.monitoring.prometheus.azureMonitorWorkspaceId "${KV}" is not the id of a Microsoft.Monitor/accounts resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Monitor/accounts/<name>`,
+            `aks-entra:cluster.monitoring.alerts.actionGroupId "${KV}" is not the id of a Microsoft.Insights/actionGroups resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Insights/actionGroups/<name>`,
+            'aks-entra:cluster.monitoring.alerts has unknown key "severity"; allowed: actionGroupId',
+            'aks-entra:cluster.monitoring has unknown key "grafana"; allowed: containerInsights, prometheus, alerts',
+        ],
+    },
+    {
+        what: "a Prometheus toggle that is text",
+        config: dev((c) => (c["aks-entra:cluster"].monitoring = { prometheus: "on" })),
+        problems: [
+            'aks-entra:cluster.monitoring.prometheus "on" is not true, false or { azureMonitorWorkspaceId }',
+        ],
+    },
+    {
+        what: "secrets store poll intervals the add-on refuses or the stack does not allow",
+        config: dev(
+            (c) => (c["aks-entra:cluster"].secretsStore = { rotationPollInterval: "2 minutes" }),
+        ),
+        problems: [
+            'aks-entra:cluster.secretsStore.rotationPollInterval "2 minutes" is not a duration the add-on accepts (a Go duration in h, m and s, e.g. "2m", "90s", "1h30m")',
+        ],
+    },
+    {
+        what: "a secrets store poll every 5 s",
+        config: dev((c) => {
+            c["aks-entra:cluster"].secretsStore = { rotationPollInterval: "5s" };
+        }),
+        problems: [
+            'aks-entra:cluster.secretsStore.rotationPollInterval "5s" is outside 10s-24h (how often the driver polls the vault for a new version)',
+        ],
+    },
+    {
+        what: "audit sinks of the wrong type, an event hub without a name, metrics as text",
+        config: dev((c) => {
+            Object.assign(c["aks-entra:auditLogs"], {
+                metrics: "yes",
+                storageAccountId: KV,
+                eventHub: {
+                    authorizationRuleId: `${NETWORK}/namespaces/eh/authorizationRules/send`,
+                },
+            });
+        }),
+        problems: [
+            'aks-entra:auditLogs.metrics "yes" is not a boolean (true or false)',
+            `aks-entra:auditLogs.storageAccountId "${KV}" is not the id of a Microsoft.Storage/storageAccounts resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Storage/storageAccounts/<name>`,
+            `aks-entra:auditLogs.eventHub.authorizationRuleId "${NETWORK}/namespaces/eh/authorizationRules/send" is not the id of a Microsoft.EventHub/namespaces/authorizationRules resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.EventHub/namespaces/<name>/authorizationRules/<name>`,
+            "aks-entra:auditLogs.eventHub.name (missing) is required",
+        ],
+    },
+    {
+        what: "audit logs off with metrics and sinks",
+        config: dev((c) => {
+            c["aks-entra:auditLogs"] = {
+                enabled: false,
+                metrics: true,
+                eventHub: { authorizationRuleId: KV, name: "-bad-" },
+            };
+        }),
+        problems: [
+            `aks-entra:auditLogs.eventHub.authorizationRuleId "${KV}" is not the id of a Microsoft.EventHub/namespaces/authorizationRules resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.EventHub/namespaces/<name>/authorizationRules/<name>`,
+            'aks-entra:auditLogs.eventHub.name "-bad-" is not an event hub name (1-256 letters, digits, . - _, alphanumeric at both ends)',
+            "aks-entra:auditLogs.enabled is false, so metrics, eventHub would do nothing; remove them or turn the audit trail on",
         ],
     },
     {

@@ -62,7 +62,8 @@ describe("hardening on by default (Azure Policy built-ins 28257686, 0a15ec92, af
 
     it("installs the Azure Policy add-on and runs Image Cleaner weekly", function () {
         const c = cluster(r).inputs;
-        assert.deepEqual(c.addonProfiles, { azurepolicy: { enabled: true } });
+        const addons = c.addonProfiles as Record<string, unknown>;
+        assert.deepEqual(addons.azurepolicy, { enabled: true });
         assert.deepEqual((c.securityProfile as Record<string, unknown>).imageCleaner, {
             enabled: true,
             intervalHours: 168,
@@ -81,7 +82,9 @@ describe("hardening on by default (Azure Policy built-ins 28257686, 0a15ec92, af
             assert.deepEqual(p.securityProfile, { sshAccess: "LocalUser" });
         }
         const c = cluster(off).inputs;
-        assert.deepEqual(c.addonProfiles, { azurepolicy: { enabled: false } });
+        assert.deepEqual((c.addonProfiles as Record<string, unknown>).azurepolicy, {
+            enabled: false,
+        });
         assert.deepEqual((c.securityProfile as Record<string, unknown>).imageCleaner, {
             enabled: false,
         });
@@ -148,12 +151,24 @@ describe("the audit trail (aks-entra:auditLogs; built-in 245fc9df)", function ()
         assert.equal(setting.inputs.resourceUri, cluster(mine).id);
     });
 
-    it("creates neither setting nor workspace when turned off", async function () {
+    it("creates no setting when turned off, and no workspace unless Container Insights uses it", async function () {
         const off = await run({
-            config: dev((c) => (c["aks-entra:auditLogs"] = { enabled: false })),
+            config: dev((c) => {
+                c["aks-entra:auditLogs"] = { enabled: false };
+                c["aks-entra:cluster"].monitoring = { containerInsights: false };
+            }),
         });
         assert.deepEqual(ofType(off, TYPES.diagnosticSetting), []);
         assert.deepEqual(ofType(off, TYPES.workspace), []);
+        // Container Insights (on by default) keeps the stack's workspace (docs/monitoring.md).
+        const insights = await run({
+            config: dev((c) => (c["aks-entra:auditLogs"] = { enabled: false })),
+        });
+        assert.deepEqual(ofType(insights, TYPES.diagnosticSetting), []);
+        assert.deepEqual(
+            ofType(insights, TYPES.workspace).map((w) => w.name),
+            ["aks-entra-audit-workspace"],
+        );
     });
 
     it("the fake Azure Monitor refuses a second setting that sends a category to the same sink", async function () {

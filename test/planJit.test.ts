@@ -289,7 +289,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             const s = runs.dev.stdout;
             assert.match(
                 s,
-                /^70 resources in 16 components, 37 grants \(4 eligible through PIM\) to 16 principals,/m,
+                /^72 resources in 17 components, 37 grants \(4 eligible through PIM\) to 16 principals,/m,
             );
             assert.match(
                 s,

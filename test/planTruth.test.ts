@@ -464,6 +464,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                 "INFO    default-in-use: aks-entra:admins is not set; the default applies: a new admin group owned by the deployer, no other admin groups",
                 "INFO    default-in-use: aks-entra:auditLogs is not set; the default applies: kube-audit-admin and guard logs to a new Log Analytics workspace in the stack's resource group, kept 30 days",
                 "INFO    default-in-use: aks-entra:cluster is not set; the default applies: tier Standard, one system pool of 3 x Standard_D4ds_v5",
+                "INFO    default-in-use: aks-entra:cluster.monitoring.containerInsights is not set; the default applies: on: Container Insights to the stack's Log Analytics workspace, whose ingestion is billed per GB (docs/monitoring.md)",
                 "INFO    default-in-use: aks-entra:cluster.network is not set; the default applies: none (AKS creates and manages the VNet; the cluster cannot be moved into your network later)",
                 "INFO    default-in-use: aks-entra:cluster.systemPool.zones is not set; the default applies: none (the pool lives in one datacenter)",
                 "INFO    default-in-use: aks-entra:cluster.tier is not set; the default applies: Standard",

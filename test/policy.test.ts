@@ -526,6 +526,60 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
             ],
         },
     ],
+    "aks-container-insights-managed-identity": [
+        {
+            what: "the dev cluster (Container Insights on by default)",
+            from: (s) => cluster(s.dev),
+            expected: [],
+        },
+        {
+            what: "the monitoring add-on off",
+            from: (s) => cluster(s.dev),
+            mutate: (p) => (p.addonProfiles = { omsagent: { enabled: false } }),
+            expected: [],
+        },
+        {
+            what: "useAADAuth removed: the agent would use the workspace key",
+            from: (s) => cluster(s.dev),
+            mutate: (p) => deleteAt(p, "addonProfiles", "omsagent", "config", "useAADAuth"),
+            expected: [
+                "addonProfiles.omsagent.config.useAADAuth is not set; the monitoring agent would ingest with the workspace's shared key, which anyone who reads the cluster's add-on secret can use to write into the workspace: set it to \"true\" (managed-identity ingestion, the stack's default with aks-entra:cluster.monitoring.containerInsights)",
+            ],
+        },
+    ],
+    "aks-secrets-store-rotation": [
+        {
+            what: "the dev cluster (no Secrets Store driver)",
+            from: (s) => cluster(s.dev),
+            expected: [],
+        },
+        {
+            what: "the driver with rotation on, under ARM's key",
+            from: (s) => cluster(s.dev),
+            mutate: (p) =>
+                (p.addonProfiles = {
+                    azureKeyvaultSecretsProvider: {
+                        enabled: true,
+                        config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+                    },
+                }),
+            expected: [],
+        },
+        {
+            what: "the driver with rotation off",
+            from: (s) => cluster(s.dev),
+            mutate: (p) =>
+                (p.addonProfiles = {
+                    azurekeyvaultsecretsprovider: {
+                        enabled: true,
+                        config: { enableSecretRotation: "false" },
+                    },
+                }),
+            expected: [
+                'addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation is "false"; a secret rotated or revoked in the vault would stay mounted in running pods until they restart: set it to "true" (aks-entra:cluster.secretsStore always does)',
+            ],
+        },
+    ],
     "aks-image-cleaner": [
         { what: "the dev cluster", from: (s) => cluster(s.dev), expected: [] },
         {

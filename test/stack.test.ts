@@ -108,8 +108,19 @@ describe("dev stack", function () {
             workloadIdentity: { enabled: true },
             imageCleaner: { enabled: true, intervalHours: 168 },
         });
-        // The Azure Policy add-on (built-in 0a15ec92), under the key AKS uses.
-        assert.deepEqual(c.addonProfiles, { azurepolicy: { enabled: true } });
+        // The Azure Policy add-on (built-in 0a15ec92), under the key AKS uses; Container Insights
+        // (on by default) to the stack's workspace with managed-identity ingestion; the Secrets
+        // Store CSI driver off (opt-in).
+        const workspace = one(r, TYPES.workspace, "aks-entra-audit-workspace");
+        assert.deepEqual(c.addonProfiles, {
+            azurepolicy: { enabled: true },
+            omsagent: {
+                enabled: true,
+                config: { logAnalyticsWorkspaceResourceID: workspace.id, useAADAuth: "true" },
+            },
+            azureKeyvaultSecretsProvider: { enabled: false },
+        });
+        assert.deepEqual(c.azureMonitorProfile, { metrics: { enabled: false } });
     });
 
     it("runs the control plane as the user-assigned identity and nodes as the kubelet identity", function () {

@@ -8,6 +8,7 @@ import {
     MAINTENANCE_HOURS,
     RETENTION_DAYS,
 } from "./constants";
+import { monitoringOf, secretsStoreOf } from "./addons";
 import { poolCount } from "./rules";
 import { podSecurityOf } from "./rules/podSecurity";
 import type { GroupAliases } from "./references";
@@ -59,6 +60,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
     used("cluster.systemPool.zones", c.systemPool?.zones === undefined);
     used("cluster.userPools", c.userPools === undefined);
     used("cluster.network", c.network === undefined);
+    used("cluster.monitoring.containerInsights", c.monitoring?.containerInsights === undefined);
     used("auditLogs", p.auditLogs === undefined);
     const a = p.admins ?? {};
     used("admins", p.admins === undefined);
@@ -141,6 +143,8 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                 nodeOs: maintenanceWindow(c.maintenance?.nodeOs),
             },
             kubeletGrantWaitSeconds: c.kubeletGrantWaitSeconds ?? KUBELET_GRANT_WAIT.default,
+            monitoring: monitoringOf(c.monitoring),
+            secretsStore: secretsStoreOf(c.secretsStore),
         },
         groups: Object.fromEntries(groups.entries()),
         admins: {
@@ -207,6 +211,9 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             workspaceId: p.auditLogs?.workspaceId,
             categories: p.auditLogs?.categories ?? [...AUDIT_CATEGORIES],
             retentionDays: p.auditLogs?.retentionDays ?? RETENTION_DAYS.default,
+            metrics: p.auditLogs?.metrics ?? false,
+            storageAccountId: p.auditLogs?.storageAccountId,
+            eventHub: p.auditLogs?.eventHub && { ...p.auditLogs.eventHub },
         },
         protect: p.protect ?? false,
         teams: Object.entries(p.teams ?? {}).map(([name, t]) => ({

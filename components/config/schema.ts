@@ -45,6 +45,7 @@ import {
     utcOffsetProblem,
     vmSizeProblem,
 } from "./values";
+import { rotationPollIntervalProblem } from "./addons";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -184,6 +185,23 @@ const maintenanceWindowSchema = z.strictObject({
     everyWeeks: z.int().min(1).max(4).optional(),
 });
 
+/** `true`, `false` or a map of the feature's settings (cluster.monitoring, cluster.secretsStore). */
+const toggle = <T extends z.ZodObject>(settings: T, shape: string) =>
+    z.union([z.boolean(), settings], { error: `is not true, false or ${shape}` });
+
+/** Container Insights, managed Prometheus and its recommended alerts (components/monitoring.ts). */
+const monitoringSchema = z.strictObject({
+    containerInsights: z.boolean().optional(),
+    prometheus: toggle(
+        z.strictObject({ azureMonitorWorkspaceId: idOf("Microsoft.Monitor/accounts") }),
+        "{ azureMonitorWorkspaceId }",
+    ).optional(),
+    alerts: toggle(
+        z.strictObject({ actionGroupId: idOf("Microsoft.Insights/actionGroups") }),
+        "{ actionGroupId }",
+    ).optional(),
+});
+
 const clusterSchema = z.strictObject({
     tier: z.enum(TIERS).optional(),
     systemPool: systemPoolSchema.optional(),
@@ -237,6 +255,11 @@ const clusterSchema = z.strictObject({
             error: `is longer than ${KUBELET_GRANT_WAIT.max} s; allowed: ${KUBELET_GRANT_WAIT.min}-${KUBELET_GRANT_WAIT.max} (the wait runs only when the grant is new)`,
         })
         .optional(),
+    monitoring: monitoringSchema.optional(),
+    secretsStore: toggle(
+        z.strictObject({ rotationPollInterval: checkedString(rotationPollIntervalProblem) }),
+        "{ rotationPollInterval }",
+    ).optional(),
 });
 
 const policyRule = z.strictObject({
@@ -421,6 +444,17 @@ export const KEY_SCHEMAS = {
         workspaceId: workspaceId.optional(),
         categories: z.array(z.enum(LOG_CATEGORIES)).min(1).optional(),
         retentionDays: between("days a workspace keeps logs", RETENTION_DAYS).optional(),
+        metrics: z.boolean().optional(),
+        storageAccountId: idOf("Microsoft.Storage/storageAccounts").optional(),
+        eventHub: z
+            .strictObject({
+                authorizationRuleId: idOf("Microsoft.EventHub/namespaces/authorizationRules"),
+                // Event hub names: 1-256 letters, digits, . - _, starting and ending alphanumeric.
+                name: z.string().regex(/^[A-Za-z0-9]([-._A-Za-z0-9]{0,254}[A-Za-z0-9])?$/, {
+                    error: "is not an event hub name (1-256 letters, digits, . - _, alphanumeric at both ends)",
+                }),
+            })
+            .optional(),
     }),
     protect: z.boolean(),
     // Team stacks (docs/team-stacks.md): a platform stack's teams, or the platform of a team stack.
@@ -494,6 +528,11 @@ function unwrap(schema: z.ZodType): z.ZodType {
     let cur = schema;
     while (cur instanceof z.ZodOptional) {
         cur = cur.unwrap() as z.ZodType;
+    }
+    // `true | false | { settings }` (toggle): the map is the branch with keys.
+    if (cur instanceof z.ZodUnion) {
+        const map = (cur.options as z.ZodType[]).find((o) => o instanceof z.ZodObject);
+        if (map !== undefined) return map;
     }
     return cur;
 }

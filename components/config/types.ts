@@ -79,6 +79,22 @@ export interface KmsSettings {
     keyResourceId: string;
 }
 
+/** cluster.monitoring (components/monitoring.ts). */
+export interface MonitoringSettings {
+    /** The monitoring add-on (omsagent) with its data collection rule, to the stack's workspace. */
+    containerInsights: boolean;
+    /** Managed Prometheus. Undefined: off. `azureMonitorWorkspaceId` undefined: the stack creates one. */
+    prometheus?: { azureMonitorWorkspaceId?: string };
+    /** Microsoft's recommended Prometheus alert rule groups (needs prometheus). Undefined: off. */
+    alerts?: { actionGroupId?: string };
+}
+
+/** cluster.secretsStore: the Key Vault Secrets Store CSI driver add-on, rotation on. */
+export interface SecretsStoreSettings {
+    /** A Go duration, e.g. 2m (the add-on's default). */
+    rotationPollInterval: string;
+}
+
 export interface ClusterSettings {
     tier: (typeof TIERS)[number];
     systemPool: SystemPool;
@@ -108,6 +124,9 @@ export interface ClusterSettings {
     maintenance: { autoUpgrade?: MaintenanceWindow; nodeOs?: MaintenanceWindow };
     /** Seconds between a new Managed Identity Operator grant and the cluster (ClusterIdentities). */
     kubeletGrantWaitSeconds: number;
+    monitoring: MonitoringSettings;
+    /** Undefined: the Secrets Store CSI driver add-on is off. */
+    secretsStore?: SecretsStoreSettings;
 }
 
 /** A principal reference resolved from config: object id plus the name the config gave it. */
@@ -305,6 +324,11 @@ export interface StackConfig {
         categories: (typeof LOG_CATEGORIES)[number][];
         /** Retention of the workspace the stack creates. */
         retentionDays: number;
+        /** The AllMetrics category group too. */
+        metrics: boolean;
+        /** Further sinks of the same setting: a storage account, an event hub. */
+        storageAccountId?: string;
+        eventHub?: { authorizationRuleId: string; name: string };
     };
     protect: boolean;
     /** Teams of a platform stack (empty on other stacks). */

@@ -14,6 +14,7 @@ import {
 } from "./cluster";
 import type { Rule } from "./context";
 import { conditionalAccess, jit } from "./jit";
+import { monitoring } from "./monitoring";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { podSecurity } from "./podSecurity";
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
     network,
     privateCluster,
     hardening,
+    monitoring,
     auditLogs,
     admins,
     adminGroupControl,
