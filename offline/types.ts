@@ -14,6 +14,8 @@ export const TYPES = {
     workspace: "azure-native:operationalinsights:Workspace",
     /** A diagnostic setting: the cluster's resource logs to a workspace. */
     diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
+    /** Microsoft's pod security initiative assigned at the cluster (cluster.podSecurity). */
+    policyAssignment: "azure-native:authorization:PolicyAssignment",
     group: "azuread:index/group:Group",
     /** PIM for Groups: the activation rules of a group's member role. */
     pimPolicy: "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",

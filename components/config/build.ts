@@ -141,6 +141,13 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                 nodeOs: maintenanceWindow(c.maintenance?.nodeOs),
             },
             kubeletGrantWaitSeconds: c.kubeletGrantWaitSeconds ?? KUBELET_GRANT_WAIT.default,
+            autoscalerProfile: c.autoscalerProfile && definedOnly(c.autoscalerProfile),
+            diskEncryptionSetId: c.diskEncryptionSetId,
+            podSecurity: c.podSecurity && {
+                standard: c.podSecurity.standard,
+                effect: c.podSecurity.effect ?? "audit",
+            },
+            appRouting: c.appRouting,
         },
         groups: Object.fromEntries(groups.entries()),
         admins: {
@@ -212,6 +219,13 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         tags: { ...p.tags },
         defaultsUsed,
     };
+}
+
+/** A map without its undefined values. */
+function definedOnly<T>(m: Record<string, T | undefined>): Record<string, T> {
+    return Object.fromEntries(
+        Object.entries(m).filter((e): e is [string, T] => e[1] !== undefined),
+    );
 }
 
 /** The clusterWideException key of a typed entry, only when it was written. */

@@ -12,6 +12,7 @@ import {
     upgradeChannels,
     versionPin,
 } from "./cluster";
+import { clusterExtras } from "./clusterExtras";
 import type { Rule } from "./context";
 import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
     network,
     privateCluster,
     hardening,
+    clusterExtras,
     auditLogs,
     admins,
     adminGroupControl,
