@@ -8,6 +8,7 @@ import { activationText, describePrincipal, rulesSummary } from "./labels";
 import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
+import { parityClusterProperties, podSecurityProperties } from "./parity";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
 import { kubeconfigTokens, loginMode } from "./signIn";
 
@@ -77,6 +78,7 @@ const NAME_INPUT: Readonly<Record<string, string>> = {
     [TYPES.workspace]: "workspaceName",
     [TYPES.diagnosticSetting]: "name",
     [TYPES.maintenance]: "configName",
+    [TYPES.policyAssignment]: "policyAssignmentName",
 };
 
 function onOff(value: unknown, on = "enabled", off = "disabled"): string {
@@ -163,6 +165,7 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                             .pop()}`
                       : "")
                 : "disabled (platform-managed keys)",
+        ...parityClusterProperties(i),
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
         ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
@@ -248,6 +251,8 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
                 destination: `workspace ${text(i.workspaceId).split("/").pop()}${i.logAnalyticsDestinationType === "Dedicated" ? " (resource-specific tables)" : ""}`,
             };
         }
+        case TYPES.policyAssignment:
+            return { ...out, ...podSecurityProperties(i) };
         case TYPES.maintenance: {
             const w = (i.maintenanceWindow ?? {}) as Record<string, unknown>;
             const weekly = at(w, "schedule", "weekly") as Record<string, unknown> | undefined;
