@@ -96,6 +96,8 @@ export function schemaProblems(
         const answers = branches.map((b) => schemaProblems(value, b, defs, at));
         return answers.find((a) => a.length === 0) ?? answers[0] ?? [];
     }
+    // `{}`: any value (e.g. a policy parameter's value).
+    if (Object.keys(schema).every((k) => k === "description")) return [];
     const label = at || "(body)";
     switch (schema.type) {
         case "integer":
@@ -112,12 +114,8 @@ export function schemaProblems(
             return value.flatMap((v, i) =>
                 schemaProblems(v, schema.items ?? {}, defs, `${at}[${i}]`),
             );
-        case undefined:
-            // `{}`: any value (e.g. a policy parameter's value).
-            if (schema.properties === undefined && schema.additionalProperties === undefined)
-                return [];
-        // falls through
-        case "object": {
+        case "object":
+        case undefined: {
             if (value === null || typeof value !== "object") return [`${label}: not an object`];
             const out: string[] = [];
             for (const [k, v] of Object.entries(value)) {
