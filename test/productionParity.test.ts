@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { AUTOSCALER_SETTINGS } from "../components/autoscalerProfile";
 import { configFromPulumi } from "../components/config";
+import { createOnlyProblems, createOnlySettings } from "../components/createOnly";
 import { resolveDeployer } from "../components/deployer";
 import { AKS_ROLES } from "../components/roles";
 import { fakeGuid } from "../offline/fakes";
@@ -154,6 +155,24 @@ describe("production parity: autoscaler profile, disk encryption set, pod securi
             /diskEncryptionSets\/read.* yet \(granted at \d+ s, honoured from \d+ s; the cluster was created at 1 s\)$/,
         );
         assert.deepEqual(clusterCreateErrors(cp, [grant], 300, { diskEncryptionSetID: DES }), []);
+    });
+
+    it("refuses to add, change or remove the disk encryption set of an existing cluster, before anything is created", function () {
+        const settings = (c: Config) => createOnlySettings(configFromPulumi(pulumiConfigMap(c)));
+        const withSet = settings(stackConfig("prod"));
+        assert.equal(withSet.diskEncryptionSetId, DES);
+        const without = settings(structuredClone(stackConfig("prod")));
+        delete (without as { diskEncryptionSetId?: unknown }).diskEncryptionSetId;
+        const why =
+            "OS disks are encrypted with customer-managed keys only when the cluster is created (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys, Limitations). Keep the value (rotate the key inside the set instead), or create a new stack with the new set and move the workloads";
+        // An export from before the key existed: the cluster was made without a set.
+        assert.deepEqual(createOnlyProblems(without, withSet), [
+            `aks-entra:cluster.diskEncryptionSetId ${JSON.stringify(DES)} differs from (unset), which the cluster was created with: ${why}`,
+        ]);
+        assert.deepEqual(createOnlyProblems(withSet, { ...withSet, diskEncryptionSetId: null }), [
+            `aks-entra:cluster.diskEncryptionSetId (unset) differs from ${JSON.stringify(DES)}, which the cluster was created with: ${why}`,
+        ]);
+        assert.deepEqual(createOnlyProblems(withSet, withSet), []);
     });
 
     it("assigns Microsoft's pod security initiative at the cluster, after it, with the effect", function () {
