@@ -95,6 +95,9 @@ export class AksCluster extends pulumi.ComponentResource {
         this.cluster = new containerservice.ManagedCluster(
             `${name}`,
             {
+                // Properties no key covers (cluster.extraProperties, checked by config, never one
+                // the stack sets below): docs/extra-properties.md.
+                ...s.extraProperties,
                 resourceGroupName: args.resourceGroupName,
                 resourceName: args.clusterName,
                 location: args.location,

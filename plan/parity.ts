@@ -2,6 +2,7 @@
 // profile, disk encryption set and application routing, and the pod security assignment. Pure
 // module.
 import { AUTOSCALER_SETTINGS } from "../components/autoscalerProfile";
+import { addedProperties } from "../components/extraProperties";
 import { POD_SECURITY_INITIATIVES } from "../components/podSecurityPolicy";
 
 type Props = Record<string, unknown>;
@@ -27,6 +28,9 @@ export function parityClusterProperties(i: Props): Record<string, string> {
     const routing = (i.ingressProfile as { webAppRouting?: { enabled?: unknown } } | undefined)
         ?.webAppRouting?.enabled;
     out.appRouting = routing === true ? "enabled (managed NGINX)" : "disabled";
+    const system = ((i.agentPoolProfiles ?? []) as Props[])[0] ?? {};
+    out.extraProperties = extrasText(i, "cluster");
+    out["systemPool extraProperties"] = extrasText(system, "systemPool");
     return out;
 }
 
@@ -46,4 +50,10 @@ export function podSecurityProperties(i: Props): Record<string, string> {
                 : `${String(effect)}: violations reported`,
         scope: `cluster ${lastSegment(i.scope)}`,
     };
+}
+
+/** extraProperties a registered cluster or pool carries, as `name: value` JSON, or "none". */
+export function extrasText(inputs: Props, target: "cluster" | "systemPool" | "userPool"): string {
+    const added = addedProperties(target, inputs);
+    return added.map((k) => `${k}: ${JSON.stringify(inputs[k])}`).join("; ") || "none";
 }

@@ -8,7 +8,7 @@ import { activationText, describePrincipal, rulesSummary } from "./labels";
 import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
-import { parityClusterProperties, podSecurityProperties } from "./parity";
+import { extrasText, parityClusterProperties, podSecurityProperties } from "./parity";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
 import { kubeconfigTokens, loginMode } from "./signIn";
 
@@ -198,7 +198,12 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
             return { ...out, location: text(i.location) };
         case TYPES.agentPool: {
             const p = agentPool(r)!;
-            return { ...out, cluster: text(i.resourceName), [`pool ${p.name}`]: poolText(p) };
+            return {
+                ...out,
+                cluster: text(i.resourceName),
+                [`pool ${p.name}`]: poolText(p),
+                extraProperties: extrasText(i, "userPool"),
+            };
         }
         case TYPES.identity: {
             const p = access.byIdentityId.get(r.id.toLowerCase());

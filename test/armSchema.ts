@@ -154,3 +154,16 @@ export function armPolicyAssignment(inputs: Record<string, unknown>): Record<str
         properties,
     };
 }
+
+/** The body of an AgentPool: the cluster and pool names are the request path, the rest properties. */
+export function armAgentPool(inputs: Record<string, unknown>): Record<string, unknown> {
+    const { resourceGroupName, resourceName, agentPoolName, ...properties } = inputs;
+    void resourceGroupName;
+    void resourceName;
+    return {
+        name: agentPoolName,
+        type: "Microsoft.ContainerService/managedClusters/agentPools",
+        apiVersion: "2025-09-01",
+        properties,
+    };
+}

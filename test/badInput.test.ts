@@ -148,14 +148,14 @@ const CASES: BadInput[] = [
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, nodeSsh, azurePolicy, imageCleaner, containerRegistries, defender, encryptionAtHost, kms, maintenance, autoscalerProfile, diskEncryptionSetId, podSecurity, appRouting, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, nodeSsh, azurePolicy, imageCleaner, containerRegistries, defender, encryptionAtHost, kms, maintenance, autoscalerProfile, diskEncryptionSetId, podSecurity, appRouting, extraProperties, kubeletGrantWaitSeconds; did you mean "privateCluster"?',
         ],
     },
     {
         what: "a wrongly cased key in systemPool (vmsize)",
         config: min({ cluster: { systemPool: { vmsize: "Standard_D4ds_v5" } } }),
         problems: [
-            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, criticalAddonsOnly; did you mean "vmSize"?',
+            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, extraProperties, criticalAddonsOnly; did you mean "vmSize"?',
         ],
     },
     {
@@ -367,6 +367,36 @@ const CASES: BadInput[] = [
         }),
         problems: [
             "aks-entra:cluster.podSecurity needs the Azure Policy add-on, which enforces the initiative in the cluster, but cluster.azurePolicy is false; remove azurePolicy: false (the add-on is on by default) or remove podSecurity",
+        ],
+    },
+    {
+        what: "extraProperties: unknown, owned and ill-typed properties of the cluster and its pools",
+        config: dev((c) => {
+            c["aks-entra:cluster"].extraProperties = {
+                serviceMeshProfile: { mode: "Isito", istio: { revision: ["asm-1-25"] } },
+                workloadAutoScalerProfile: { keda: { enabled: "yes" } },
+                serviceMeshProfil: {},
+                aadProfile: { managed: false },
+                disableLocalAccounts: false,
+                storageProfile: "on",
+            };
+            c["aks-entra:cluster"].userPools[0].extraProperties = {
+                kubeletDiskType: "Disk",
+                enableFips: true,
+            };
+            c["aks-entra:cluster"].systemPool.extraProperties = { vmSize: "Standard_D2s_v5" };
+        }),
+        problems: [
+            'aks-entra:cluster.extraProperties.serviceMeshProfile.mode "Isito" is not allowed; allowed: Istio | Disabled',
+            'aks-entra:cluster.extraProperties.serviceMeshProfile.istio.revision is not a property here; did you mean "revisions"?',
+            'aks-entra:cluster.extraProperties.workloadAutoScalerProfile.keda.enabled "yes" is not true or false',
+            'aks-entra:cluster.extraProperties.serviceMeshProfil is not a property of an AKS ManagedCluster (azure-native\'s inputs for API 2025-09-01); did you mean "serviceMeshProfile"?',
+            "aks-entra:cluster.extraProperties.aadProfile is set by the stack from the stack's Entra ID integration (aks-entra:admins, clusterAccess); extraProperties adds only what no key covers",
+            "aks-entra:cluster.extraProperties.disableLocalAccounts is set by the stack from the stack's Entra ID integration (aks-entra:admins, clusterAccess); extraProperties adds only what no key covers",
+            'aks-entra:cluster.extraProperties.storageProfile "on" is not a map',
+            "aks-entra:cluster.systemPool.extraProperties.vmSize is set by the stack from vmSize; extraProperties adds only what no key covers",
+            'aks-entra:cluster.userPools[0].extraProperties.kubeletDiskType "Disk" is not allowed; allowed: OS | Temporary',
+            'aks-entra:cluster.userPools[0].extraProperties.enableFips is not a property of an AKS AgentPool (azure-native\'s inputs for API 2025-09-01); did you mean "enableFIPS"?',
         ],
     },
     // --- hardening and the audit trail (README: Azure Policy built-ins)

@@ -7,13 +7,20 @@ import { strict as assert } from "node:assert";
 import { AUTOSCALER_SETTINGS } from "../components/autoscalerProfile";
 import { configFromPulumi } from "../components/config";
 import { createOnlyProblems, createOnlySettings } from "../components/createOnly";
+import { extraPropertyNames } from "../components/extraProperties";
 import { resolveDeployer } from "../components/deployer";
 import { AKS_ROLES } from "../components/roles";
 import { fakeGuid } from "../offline/fakes";
 import { pulumiConfigMap, type RunResult } from "../offline/harness";
 import { policyAssignmentProblems } from "../offline/policyAssignments";
 import { buildPlan } from "../plan/build";
-import { armManagedCluster, armPolicyAssignment, armSchemaFile, bodyProblems } from "./armSchema";
+import {
+    armAgentPool,
+    armManagedCluster,
+    armPolicyAssignment,
+    armSchemaFile,
+    bodyProblems,
+} from "./armSchema";
 import { type Config, dev } from "./configCases";
 import {
     clusterCreateErrors,
@@ -32,6 +39,13 @@ const BASELINE =
     "/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d";
 const RESTRICTED =
     "/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00";
+
+/** extraProperties no key covers: Istio, KEDA, and a pool's kernel setting. */
+const MESH = {
+    serviceMeshProfile: { mode: "Istio", istio: { revisions: ["asm-1-25"] } },
+    workloadAutoScalerProfile: { keda: { enabled: true } },
+};
+const THP = { transparentHugePageEnabled: "madvise" };
 
 /** Every autoscaler setting, as config writes it. */
 const EVERY_SETTING = {
@@ -65,6 +79,9 @@ const variant = (): Config =>
         cl.autoscalerProfile = EVERY_SETTING;
         cl.podSecurity = { standard: "restricted" };
         cl.appRouting = true;
+        cl.extraProperties = MESH;
+        cl.systemPool.extraProperties = { enableFIPS: true };
+        cl.userPools[0].extraProperties = { kubeletDiskType: "OS", linuxOSConfig: THP };
     });
 
 const cluster = (r: RunResult) => one(r, TYPES.cluster, "aks-entra-cluster");
@@ -211,6 +228,49 @@ describe("production parity: autoscaler profile, disk encryption set, pod securi
         assert.equal(cluster(prod).inputs.ingressProfile, undefined);
     });
 
+    it("merges extraProperties into the cluster and its pools, under the stack's own settings", function () {
+        const c = cluster(all).inputs;
+        assert.deepEqual(c.serviceMeshProfile, MESH.serviceMeshProfile);
+        assert.deepEqual(c.workloadAutoScalerProfile, MESH.workloadAutoScalerProfile);
+        const system = (c.agentPoolProfiles as Record<string, unknown>[])[0];
+        assert.equal(system.enableFIPS, true);
+        assert.equal(system.mode, "System");
+        const pool = all.registrations.find((x) => x.type === TYPES.agentPool)!;
+        assert.equal(pool.inputs.kubeletDiskType, "OS");
+        assert.deepEqual(pool.inputs.linuxOSConfig, THP);
+        assert.equal(pool.inputs.mode, "User");
+        assert.equal(cluster(prod).inputs.serviceMeshProfile, undefined);
+    });
+
+    it("allows as extraProperties only names Microsoft's schema has for the resource", function () {
+        const aks = armSchemaFile("2025-09-01", "Microsoft.ContainerService.Aks.json");
+        if (aks === undefined) {
+            this.test!.title += " (skipped: ../shared/armschemas is not here)";
+            this.skip();
+        }
+        const names = (d: string) => Object.keys(aks.definitions[d].properties!);
+        const cases = [
+            ["cluster", "ManagedClusterProperties"],
+            ["systemPool", "ManagedClusterAgentPoolProfile"],
+            ["userPool", "ManagedClusterAgentPoolProfileProperties"],
+        ] as const;
+        for (const [target, definition] of cases) {
+            const allowed = extraPropertyNames(target);
+            assert.ok(allowed.length > 5, target);
+            assert.deepEqual(
+                allowed.filter((n) => !names(definition).includes(n)),
+                [],
+                `${target}: every name azure-native's types give is in ${definition}`,
+            );
+        }
+        for (const n of ["serviceMeshProfile", "workloadAutoScalerProfile", "storageProfile"]) {
+            assert.ok(extraPropertyNames("cluster").includes(n), n);
+        }
+        for (const n of ["aadProfile", "securityProfile", "networkProfile", "identity"]) {
+            assert.ok(!extraPropertyNames("cluster").includes(n), n);
+        }
+    });
+
     it("sends ManagedCluster and policy assignment bodies that Microsoft's schemas accept", function () {
         const aks = armSchemaFile("2025-09-01", "Microsoft.ContainerService.Aks.json");
         const auth = armSchemaFile("2025-01-01", "Microsoft.Authorization.json");
@@ -228,6 +288,11 @@ describe("production parity: autoscaler profile, disk encryption set, pod securi
                 [],
             );
         }
+        const pool = all.registrations.find((x) => x.type === TYPES.agentPool)!;
+        assert.deepEqual(
+            bodyProblems(aks, "managedClusters_agentPools", armAgentPool(pool.inputs)),
+            [],
+        );
         // Every setting the schema's autoScalerProfile has is a key, and no other.
         const schema = aks.definitions.ManagedClusterPropertiesAutoScalerProfile.properties!;
         assert.deepEqual(Object.keys(AUTOSCALER_SETTINGS).sort(), Object.keys(schema).sort());
@@ -279,6 +344,27 @@ describe("production parity: autoscaler profile, disk encryption set, pod securi
         const grant = plan.resources.find(
             (x: { name?: string; properties: Record<string, string> }) =>
                 x.properties.scope?.includes("des-aks-prod") ?? false,
+        );
+        assert.equal(c.extraProperties, "none");
+        const allConfig = configFromPulumi(pulumiConfigMap(variant()));
+        const allPlan = buildPlan({
+            project: "aks-entra",
+            stack: "dev",
+            registrations: all.registrations,
+            outputs: {},
+            secretOutputs: [],
+            deployer: resolveDeployer(allConfig, all.deployer),
+            config: allConfig,
+        });
+        const of = (type: string) => allPlan.resources.find((x) => x.type === type)!.properties;
+        assert.equal(
+            of(TYPES.cluster).extraProperties,
+            'serviceMeshProfile: {"istio":{"revisions":["asm-1-25"]},"mode":"Istio"}; workloadAutoScalerProfile: {"keda":{"enabled":true}}',
+        );
+        assert.equal(of(TYPES.cluster)["systemPool extraProperties"], "enableFIPS: true");
+        assert.equal(
+            of(TYPES.agentPool).extraProperties,
+            'kubeletDiskType: "OS"; linuxOSConfig: {"transparentHugePageEnabled":"madvise"}',
         );
         assert.ok(grant, "the Reader grant on the disk encryption set is in the plan");
         assert.match(grant.properties.role, /Reader/);

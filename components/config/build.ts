@@ -33,6 +33,7 @@ function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
         maxCount: p.maxCount,
         zones: p.zones ?? [],
         osSku: p.osSku ?? "AzureLinux",
+        extraProperties: p.extraProperties && { ...p.extraProperties },
     };
 }
 
@@ -148,6 +149,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                 effect: c.podSecurity.effect ?? "audit",
             },
             appRouting: c.appRouting,
+            extraProperties: c.extraProperties && { ...c.extraProperties },
         },
         groups: Object.fromEntries(groups.entries()),
         admins: {

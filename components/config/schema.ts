@@ -125,6 +125,8 @@ const poolSchema = (leastNodes: 0 | 1) => {
             .min(1)
             .optional(),
         osSku: z.enum(OS_SKUS).optional(),
+        // AgentPool properties no key covers: checked by rules/clusterExtras.ts.
+        extraProperties: z.record(z.string(), z.unknown()).optional(),
     });
 };
 
@@ -238,6 +240,8 @@ const clusterSchema = z.strictObject({
         })
         .optional(),
     appRouting: z.boolean().optional(),
+    // ManagedCluster properties no key covers: checked by rules/clusterExtras.ts.
+    extraProperties: z.record(z.string(), z.unknown()).optional(),
     // AKS refuses a cluster whose Managed Identity Operator grant has not propagated
     // (docs/azure-facts.md, failure mode 11); public configurations wait 60 s to 2 min.
     kubeletGrantWaitSeconds: z

@@ -27,6 +27,8 @@ export interface NodePool {
     maxCount?: number;
     zones: string[];
     osSku: (typeof OS_SKUS)[number];
+    /** AgentPool properties no key covers (docs/extra-properties.md). Undefined: none. */
+    extraProperties?: Record<string, unknown>;
 }
 
 /** The inline system pool: AKS needs one at create, and it cannot be replaced in place. */
@@ -117,6 +119,8 @@ export interface ClusterSettings {
     diskEncryptionSetId?: string;
     /** Microsoft's pod security initiative assigned at the cluster. Undefined: none. */
     podSecurity?: { standard: PodSecurityStandard; effect: PodSecurityEffect };
+    /** ManagedCluster properties no key covers (docs/extra-properties.md). Undefined: none. */
+    extraProperties?: Record<string, unknown>;
     /** The application routing add-on (managed NGINX ingress). Undefined: not sent. */
     appRouting?: boolean;
     /** Seconds between a new Managed Identity Operator grant and the cluster (ClusterIdentities). */

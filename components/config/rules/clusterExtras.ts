@@ -1,5 +1,6 @@
 // Cross-field rules of the production-parity keys of aks-entra:cluster (issue 23): podSecurity,
-// autoscalerProfile. Pure module.
+// autoscalerProfile, extraProperties. Pure module.
+import { extraPropertiesProblems } from "../../extraProperties";
 import { NAMESPACE } from "../constants";
 import { entries, type RuleContext } from "./context";
 
@@ -25,5 +26,26 @@ export function clusterExtras({ draft }: RuleContext): string[] {
             `${key}.autoscalerProfile tunes the cluster autoscaler, but no pool autoscales, so it would do nothing; give cluster.systemPool or a cluster.userPools entry minCount and maxCount, or remove autoscalerProfile`,
         );
     }
+    out.push(...extras(c));
     return out;
+}
+
+/** extraProperties of the cluster and of each pool (components/extraProperties.ts). */
+function extras(c: NonNullable<RuleContext["draft"]["cluster"]>): string[] {
+    const key = `${NAMESPACE}:cluster`;
+    return [
+        ...extraPropertiesProblems(`${key}.extraProperties`, "cluster", c.extraProperties ?? {}),
+        ...extraPropertiesProblems(
+            `${key}.systemPool.extraProperties`,
+            "systemPool",
+            c.systemPool?.extraProperties ?? {},
+        ),
+        ...entries(c.userPools).flatMap(([i, p]) =>
+            extraPropertiesProblems(
+                `${key}.userPools[${i}].extraProperties`,
+                "userPool",
+                p.extraProperties ?? {},
+            ),
+        ),
+    ];
 }
