@@ -29,9 +29,11 @@ export function parityClusterProperties(i: Props): Record<string, string> {
         ?.webAppRouting?.enabled;
     out.appRouting = routing === true ? "enabled (managed NGINX)" : "disabled";
     const system = ((i.agentPoolProfiles ?? []) as Props[])[0] ?? {};
-    out.extraProperties = extrasText(i, "cluster");
-    out["systemPool extraProperties"] = extrasText(system, "systemPool");
-    return out;
+    return {
+        ...out,
+        ...extrasRow("extraProperties", i, "cluster"),
+        ...extrasRow("systemPool extras", system, "systemPool"),
+    };
 }
 
 /** Rows of a pod security PolicyAssignment. */
@@ -52,8 +54,17 @@ export function podSecurityProperties(i: Props): Record<string, string> {
     };
 }
 
-/** extraProperties a registered cluster or pool carries, as `name: value` JSON, or "none". */
-export function extrasText(inputs: Props, target: "cluster" | "systemPool" | "userPool"): string {
+/**
+ * The row `label` with the extraProperties a registered cluster or pool carries, as
+ * `name: value` JSON; no row when it carries none.
+ */
+export function extrasRow(
+    label: string,
+    inputs: Props,
+    target: "cluster" | "systemPool" | "userPool",
+): Record<string, string> {
     const added = addedProperties(target, inputs);
-    return added.map((k) => `${k}: ${JSON.stringify(inputs[k])}`).join("; ") || "none";
+    return added.length === 0
+        ? {}
+        : { [label]: added.map((k) => `${k}: ${JSON.stringify(inputs[k])}`).join("; ") };
 }

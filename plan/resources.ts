@@ -8,7 +8,7 @@ import { activationText, describePrincipal, rulesSummary } from "./labels";
 import { immutableFacts } from "./immutable";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
-import { extrasText, parityClusterProperties, podSecurityProperties } from "./parity";
+import { extrasRow, parityClusterProperties, podSecurityProperties } from "./parity";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
 import { kubeconfigTokens, loginMode } from "./signIn";
 
@@ -202,7 +202,7 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
                 ...out,
                 cluster: text(i.resourceName),
                 [`pool ${p.name}`]: poolText(p),
-                extraProperties: extrasText(i, "userPool"),
+                ...extrasRow("extraProperties", i, "userPool"),
             };
         }
         case TYPES.identity: {

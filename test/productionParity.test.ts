@@ -345,7 +345,7 @@ describe("production parity: autoscaler profile, disk encryption set, pod securi
             (x: { name?: string; properties: Record<string, string> }) =>
                 x.properties.scope?.includes("des-aks-prod") ?? false,
         );
-        assert.equal(c.extraProperties, "none");
+        assert.equal(c.extraProperties, undefined, "no row without extra properties");
         const allConfig = configFromPulumi(pulumiConfigMap(variant()));
         const allPlan = buildPlan({
             project: "aks-entra",
@@ -361,7 +361,7 @@ describe("production parity: autoscaler profile, disk encryption set, pod securi
             of(TYPES.cluster).extraProperties,
             'serviceMeshProfile: {"istio":{"revisions":["asm-1-25"]},"mode":"Istio"}; workloadAutoScalerProfile: {"keda":{"enabled":true}}',
         );
-        assert.equal(of(TYPES.cluster)["systemPool extraProperties"], "enableFIPS: true");
+        assert.equal(of(TYPES.cluster)["systemPool extras"], "enableFIPS: true");
         assert.equal(
             of(TYPES.agentPool).extraProperties,
             'kubeletDiskType: "OS"; linuxOSConfig: {"transparentHugePageEnabled":"madvise"}',
