@@ -1,10 +1,13 @@
 // The AKS cluster: every door is Microsoft Entra ID.
+import type * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as pulumi from "@pulumi/pulumi";
+import { autoScalerProfileArgs } from "./autoscalerProfile";
 import type { ClusterSettings, KubeloginMode, MaintenanceWindow } from "./config";
 import { userKubeconfig } from "./kubeconfig";
 import { monitoringAddons } from "./monitoring";
 import { type NodeSettings, systemPoolProfile, userAgentPools } from "./nodePools";
+import { podSecurityAssignment } from "./podSecurityPolicy";
 
 /**
  * The planned-maintenance configurations AKS reads for each upgrade kind: the names are fixed by
@@ -74,6 +77,8 @@ export class AksCluster extends pulumi.ComponentResource {
     public readonly maintenance: Partial<
         Record<keyof typeof MAINTENANCE_CONFIG_NAMES, containerservice.MaintenanceConfiguration>
     > = {};
+    /** Microsoft's pod security initiative assigned at the cluster (cluster.podSecurity). */
+    public readonly podSecurity?: authorization.PolicyAssignment;
     public readonly id: pulumi.Output<string>;
     public readonly name: pulumi.Output<string>;
     /** The OIDC issuer URL, verbatim (trailing slash included): the issuer of workload tokens. */
@@ -93,6 +98,9 @@ export class AksCluster extends pulumi.ComponentResource {
         this.cluster = new containerservice.ManagedCluster(
             `${name}`,
             {
+                // Properties no key covers (cluster.extraProperties, checked by config, never one
+                // the stack sets below): docs/extra-properties.md.
+                ...s.extraProperties,
                 resourceGroupName: args.resourceGroupName,
                 resourceName: args.clusterName,
                 location: args.location,
@@ -186,6 +194,16 @@ export class AksCluster extends pulumi.ComponentResource {
                     dnsServiceIP: s.network?.dnsServiceIp,
                 },
                 agentPoolProfiles: [system],
+                // Customer-managed keys for OS and data disks: the control plane holds Reader on
+                // the set before the cluster (clusterPrerequisites; docs/azure-facts.md).
+                diskEncryptionSetID: s.diskEncryptionSetId,
+                autoScalerProfile:
+                    s.autoscalerProfile && autoScalerProfileArgs(s.autoscalerProfile),
+                // Application routing (managed NGINX): sent only once the key is written, so an
+                // existing cluster's body does not change; false turns it off.
+                ...(s.appRouting !== undefined && {
+                    ingressProfile: { webAppRouting: { enabled: s.appRouting } },
+                }),
                 tags: args.tags,
             },
             {
@@ -218,6 +236,14 @@ export class AksCluster extends pulumi.ComponentResource {
                     configName: MAINTENANCE_CONFIG_NAMES[kind],
                     maintenanceWindow: maintenanceWindow(window),
                 },
+                { parent: this, dependsOn: [this.cluster], deletedWith: this.cluster },
+            );
+        }
+
+        if (s.podSecurity !== undefined) {
+            this.podSecurity = podSecurityAssignment(
+                `${name}-pod-security`,
+                { clusterId: this.cluster.id, ...s.podSecurity },
                 { parent: this, dependsOn: [this.cluster], deletedWith: this.cluster },
             );
         }

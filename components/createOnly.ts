@@ -27,6 +27,8 @@ export interface CreateOnlySettings {
     } | null;
     privateCluster: boolean;
     privateDnsZone: string | null;
+    /** Customer-managed disk keys (absent in older exports: clusters made without them). */
+    diskEncryptionSetId?: string | null;
 }
 
 export function createOnlySettings(config: StackConfig): CreateOnlySettings {
@@ -52,6 +54,7 @@ export function createOnlySettings(config: StackConfig): CreateOnlySettings {
             : null,
         privateCluster: c.privateCluster,
         privateDnsZone: c.privateDnsZone ?? null,
+        diskEncryptionSetId: c.diskEncryptionSetId ?? null,
     };
 }
 
@@ -80,6 +83,8 @@ const WHY: Readonly<Record<string, string>> = {
     "cluster.privateCluster":
         "a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters). Keep the value, or create a new stack",
     "cluster.privateDnsZone": NEW_CLUSTER,
+    "cluster.diskEncryptionSetId":
+        "OS disks are encrypted with customer-managed keys only when the cluster is created (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys, Limitations). Keep the value (rotate the key inside the set instead), or create a new stack with the new set and move the workloads",
 };
 
 const show = (v: unknown) => (v === null || v === undefined ? "(unset)" : JSON.stringify(v));
@@ -120,6 +125,11 @@ export function createOnlyProblems(previous: unknown, now: CreateOnlySettings): 
     }
     compare("cluster.privateCluster", before.privateCluster, now.privateCluster);
     compare("cluster.privateDnsZone", before.privateDnsZone, now.privateDnsZone);
+    compare(
+        "cluster.diskEncryptionSetId",
+        before.diskEncryptionSetId ?? null,
+        now.diskEncryptionSetId ?? null,
+    );
     return out;
 }
 

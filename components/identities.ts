@@ -44,6 +44,11 @@ export interface ClusterIdentitiesArgs {
      * Contributor on it before the cluster, with which AKS makes the private link to the vault.
      */
     readonly kmsPrivateKeyVaultId?: string;
+    /**
+     * A disk encryption set of yours (cluster.diskEncryptionSetId): the control plane is granted
+     * Reader on it before the cluster, the read AKS documents for customer-managed disk keys.
+     */
+    readonly diskEncryptionSetId?: string;
     /** Registries the kubelet identity pulls images from: AcrPull on each. */
     readonly containerRegistries?: readonly string[];
 }
@@ -165,6 +170,14 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                 scope: args.kmsPrivateKeyVaultId,
                 roleGuid: AKS_ROLES.keyVaultContributor,
                 description: "AKS control plane links the private KMS key vault to the API server",
+            },
+            // Customer-managed disk keys: "Ensure your AKS cluster identity has read permission
+            // of DiskEncryptionSet" (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
+            args.diskEncryptionSetId && {
+                key: "disk-encryption-set",
+                scope: args.diskEncryptionSetId,
+                roleGuid: AKS_ROLES.reader,
+                description: "AKS control plane reads the disk encryption set of the node disks",
             },
         ].filter((g) => !!g);
         this.networkAssignments = networkGrants.map((g) =>

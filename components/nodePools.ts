@@ -55,6 +55,8 @@ export function userPoolAzureName(pool: UserPool, encryptionAtHost = false): str
 function common(pool: NodePool, nodes: NodeSettings) {
     const autoscale = pool.minCount !== undefined;
     return {
+        // Properties no key covers (extraProperties, checked by config): under the stack's own.
+        ...pool.extraProperties,
         type: "VirtualMachineScaleSets",
         osType: "Linux",
         osSKU: pool.osSku,

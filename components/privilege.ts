@@ -90,6 +90,9 @@ export const PRIVILEGE: Readonly<Record<string, RolePrivilege>> = {
         "manages key vaults, not their data",
     ),
     // Data-plane roles a workload or pipeline may be given by name (components/roles.ts).
+    // Reader is also the control plane's grant on your disk encryption set
+    // (cluster.diskEncryptionSetId), level 1: AKS reads the set (its key URL and identity) to
+    // encrypt node disks; the key itself is used by the set's own identity, not the cluster's.
     "acdd72a7-3385-48ef-bd42-f606fba81ae7": role(
         "Reader",
         1,

@@ -26,6 +26,11 @@ export const AKS_ROLES = {
      * the vault with it (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
      */
     keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
+    /**
+     * Control plane on your disk encryption set, before the cluster: AKS reads the set it encrypts
+     * node disks with (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
+     */
+    reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     /** Kubelet identity on a container registry: nodes pull images as the kubelet. */
     acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
 } as const;
@@ -60,7 +65,7 @@ export const ACCESS_ROLE_GUIDS: Record<AccessRole, string> = {
  * (aks-entra:declaredRoles). Names are matched case-insensitively.
  */
 export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
-    Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    Reader: AKS_ROLES.reader,
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",

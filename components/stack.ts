@@ -151,6 +151,7 @@ export class AksEntra extends pulumi.ComponentResource {
                         ? config.cluster.kms.keyVaultId
                         : undefined,
                 containerRegistries: config.cluster.containerRegistries,
+                diskEncryptionSetId: config.cluster.diskEncryptionSetId,
             },
             parent,
         );

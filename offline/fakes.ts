@@ -22,6 +22,7 @@ import {
     updateSeconds,
 } from "./timeline";
 import { authorizationProblem, type Right } from "./delegation";
+import { policyAssignmentProblems } from "./policyAssignments";
 import { TYPES } from "./types";
 
 /** When a resource of an earlier run came to exist, in simulated seconds. */
@@ -483,6 +484,19 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     state: { ...inputs, type: "Microsoft.Insights/diagnosticSettings" },
                 };
             }
+            case TYPES.policyAssignment: {
+                const problems = policyAssignmentProblems(inputs);
+                if (problems.length > 0) throw new Error(problems.join("; "));
+                const n = str(inputs.policyAssignmentName, "policyAssignmentName");
+                return {
+                    id: `${str(inputs.scope, "scope")}/providers/Microsoft.Authorization/policyAssignments/${n}`,
+                    state: {
+                        ...inputs,
+                        name: n,
+                        type: "Microsoft.Authorization/policyAssignments",
+                    },
+                };
+            }
             case TYPES.group: {
                 const objectId = fakeGuid(`group#${str(inputs.displayName, "displayName")}`);
                 this.directory.set(objectId, "Group");
@@ -709,6 +723,18 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 (at) => vault === at || vault.startsWith(`${at}/`),
                 (why) =>
                     `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot link the private key vault ${String(kms.keyVaultResourceId)}: it holds no Key Vault Contributor on the vault${why}`,
+            );
+        }
+        if (typeof inputs.diskEncryptionSetID === "string") {
+            // "Ensure your AKS cluster identity has read permission of DiskEncryptionSet"
+            // (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
+            const des = inputs.diskEncryptionSetID.toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.reader,
+                (at) => des === at || des.startsWith(`${at}/`),
+                (why) =>
+                    `LinkedAuthorizationFailed: the control-plane identity ${principal} does not have permission to perform action 'Microsoft.Compute/diskEncryptionSets/read' on the disk encryption set ${String(inputs.diskEncryptionSetID)}${why}`,
             );
         }
         if (kms?.enabled === true) {

@@ -20,6 +20,8 @@ export const TYPES = {
     dataCollectionRuleAssociation: "azure-native:monitor:DataCollectionRuleAssociation",
     azureMonitorWorkspace: "azure-native:monitor:AzureMonitorWorkspace",
     prometheusRuleGroup: "azure-native:alertsmanagement:PrometheusRuleGroup",
+    /** Microsoft's pod security initiative assigned at the cluster (cluster.podSecurity). */
+    policyAssignment: "azure-native:authorization:PolicyAssignment",
     group: "azuread:index/group:Group",
     /** PIM for Groups: the activation rules of a group's member role. */
     pimPolicy: "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",

@@ -5,6 +5,7 @@
 // its body laid out as the provider sends it; nothing here names a resource type. Microsoft Graph,
 // Kubernetes and time objects are not ARM: they are listed in the template's metadata.
 // Pure module (reads the installed SDK and, when present, Microsoft's ARM schemas).
+import { wireNames } from "./armNames";
 import type { Registration } from "../offline/harness";
 import { ArmSchemas } from "./armSchemas";
 import { sdkResource } from "./azureNativeSdk";
@@ -250,6 +251,13 @@ export function armTemplate(
         const extension =
             arm.type !== "Microsoft.Resources/resourceGroups" && scope !== deploymentScope;
         const dependsOn = armDependencies(reg, index, exported).map((d) => `[${idExpr(d)}]`);
+        const wire = schema
+            ? (wireNames(
+                  properties,
+                  schema.definition.properties?.properties,
+                  schema.definitions,
+              ) as Record<string, Json>)
+            : properties;
         const withProperties =
             Object.keys(properties).length > 0 ||
             schema?.definition.required?.includes("properties") === true;
@@ -264,7 +272,7 @@ export function armTemplate(
                         : arm.scope,
             }),
             ...envelope,
-            ...(withProperties && { properties }),
+            ...(withProperties && { properties: wire }),
             ...(dependsOn.length > 0 && { dependsOn }),
             comments: `${reg.type} ${reg.name}`,
         });

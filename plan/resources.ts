@@ -14,6 +14,7 @@ import {
 } from "./monitoring";
 import { compareText, type PlanResource, sortBy } from "./model";
 import { agentPool, inlinePools, poolText, systemPool } from "./pools";
+import { extrasRow, parityClusterProperties, podSecurityProperties } from "./parity";
 import { at, k8sName, RegistrationIndex, strings, text, TYPES } from "./registrations";
 import { kubeconfigTokens, loginMode } from "./signIn";
 
@@ -84,6 +85,7 @@ const NAME_INPUT: Readonly<Record<string, string>> = {
     [TYPES.diagnosticSetting]: "name",
     [TYPES.maintenance]: "configName",
     ...MONITORING_NAME_INPUT,
+    [TYPES.policyAssignment]: "policyAssignmentName",
 };
 
 function onOff(value: unknown, on = "enabled", off = "disabled"): string {
@@ -171,6 +173,7 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                       : "")
                 : "disabled (platform-managed keys)",
         ...addonProperties(i, ctx.access),
+        ...parityClusterProperties(i),
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
         ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
@@ -203,7 +206,12 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
             return { ...out, location: text(i.location) };
         case TYPES.agentPool: {
             const p = agentPool(r)!;
-            return { ...out, cluster: text(i.resourceName), [`pool ${p.name}`]: poolText(p) };
+            return {
+                ...out,
+                cluster: text(i.resourceName),
+                [`pool ${p.name}`]: poolText(p),
+                ...extrasRow("extraProperties", i, "userPool"),
+            };
         }
         case TYPES.identity: {
             const p = access.byIdentityId.get(r.id.toLowerCase());
@@ -261,6 +269,8 @@ function properties(r: Registration, ctx: ResourceContext): Record<string, strin
                 destination: diagnosticDestinations(i),
             };
         }
+        case TYPES.policyAssignment:
+            return { ...out, ...podSecurityProperties(i) };
         case TYPES.maintenance: {
             const w = (i.maintenanceWindow ?? {}) as Record<string, unknown>;
             const weekly = at(w, "schedule", "weekly") as Record<string, unknown> | undefined;

@@ -7,6 +7,7 @@ import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
 import { kubernetesPolicies } from "./kubernetes";
 import { podsReachAzure } from "./podReach";
+import { podSecurityEnforced } from "./podSecurity";
 import { pullRequestNamespacesRestricted } from "./pullRequestPods";
 import { roleAssignmentPolicies } from "./roleAssignments";
 import { stackPolicies } from "./stack";
@@ -25,4 +26,5 @@ export const policies: Policies = [
     podsReachAzure,
     pullRequestNamespacesRestricted,
     teamStackBoundary,
+    podSecurityEnforced,
 ];

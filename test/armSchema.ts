@@ -19,7 +19,8 @@ export const OPEN_ENUMS: Readonly<Record<string, RegExp>> = {
         /\.(dataFlows|dataSources\.extensions)\[\d+\]\.streams\[\d+\]$/,
 };
 
-const schemas = new ArmSchemas();
+/** Microsoft's schemas beside the checkout (../shared/armschemas), read on demand. */
+export const schemas = new ArmSchemas();
 
 /**
  * The request body the ARM export (plan/arm.ts) gives one registration: its template resource
@@ -83,6 +84,8 @@ export function schemaProblems(
         const answers = branches.map((b) => schemaProblems(value, b, defs, at, openEnums));
         return answers.find((a) => a.length === 0) ?? answers[0] ?? [];
     }
+    // `{}`: any value (e.g. a policy parameter's value).
+    if (Object.keys(schema).every((k) => k === "description")) return [];
     const label = at || "(body)";
     switch (schema.type) {
         case "integer":

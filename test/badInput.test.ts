@@ -199,14 +199,14 @@ const CASES: BadInput[] = [
         what: "a typo in cluster (privateClsuter)",
         config: min({ cluster: { privateClsuter: true } }),
         problems: [
-            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, nodeSsh, azurePolicy, imageCleaner, containerRegistries, defender, encryptionAtHost, kms, maintenance, kubeletGrantWaitSeconds, monitoring, secretsStore; did you mean "privateCluster"?',
+            'aks-entra:cluster has unknown key "privateClsuter"; allowed: tier, systemPool, userPools, network, authorizedIpRanges, privateCluster, privateDnsZone, autoUpgradeChannel, nodeOsUpgradeChannel, disableRunCommand, nodeSsh, azurePolicy, imageCleaner, containerRegistries, defender, encryptionAtHost, kms, maintenance, autoscalerProfile, diskEncryptionSetId, podSecurity, appRouting, extraProperties, kubeletGrantWaitSeconds, monitoring, secretsStore; did you mean "privateCluster"?',
         ],
     },
     {
         what: "a wrongly cased key in systemPool (vmsize)",
         config: min({ cluster: { systemPool: { vmsize: "Standard_D4ds_v5" } } }),
         problems: [
-            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, criticalAddonsOnly; did you mean "vmSize"?',
+            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, extraProperties, criticalAddonsOnly; did you mean "vmSize"?',
         ],
     },
     {
@@ -329,6 +329,125 @@ const CASES: BadInput[] = [
         config: dev((c) => (c["aks-entra:cluster"].privateCluster = true)),
         problems: [
             "aks-entra:cluster.authorizedIpRanges cannot be combined with cluster.privateCluster: true (a private API server has no public endpoint to restrict); remove one",
+        ],
+    },
+    // --- production parity (issue 23): autoscaler profile, disk encryption set, pod security
+    {
+        what: "autoscaler settings of every kind with a wrong value, and a misspelled one",
+        config: dev(
+            (c) =>
+                (c["aks-entra:cluster"].autoscalerProfile = {
+                    "scan-interval": "10",
+                    "scale-down-unneeded-time": "1h",
+                    "new-pod-scale-up-delay": "5 minutes",
+                    "max-empty-bulk-delete": 0,
+                    "max-total-unready-percentage": 101,
+                    "ok-total-unready-count": "3",
+                    "balance-similar-node-groups": "true",
+                    "ignore-daemonsets-utilization": "yes",
+                    "scale-down-utilization-threshold": 1.5,
+                    expander: "cheapest",
+                    "scan-intervall": "10s",
+                }),
+        ),
+        problems: [
+            'aks-entra:cluster.autoscalerProfile.balance-similar-node-groups "true" is not a boolean (true or false)',
+            'aks-entra:cluster.autoscalerProfile.expander "cheapest" is not allowed; allowed: least-waste | most-pods | priority | random',
+            'aks-entra:cluster.autoscalerProfile.ignore-daemonsets-utilization "yes" is not a boolean (true or false)',
+            "aks-entra:cluster.autoscalerProfile.max-empty-bulk-delete 0 is not a whole number at least 1",
+            "aks-entra:cluster.autoscalerProfile.max-total-unready-percentage 101 is not a whole number 0-100",
+            'aks-entra:cluster.autoscalerProfile.new-pod-scale-up-delay "5 minutes" is not a whole number followed by s, m or h, like "0s" or "2m"',
+            'aks-entra:cluster.autoscalerProfile.ok-total-unready-count "3" is not a number',
+            'aks-entra:cluster.autoscalerProfile.scale-down-unneeded-time "1h" is not a whole number of minutes written like "10m" (AKS takes minutes only here)',
+            "aks-entra:cluster.autoscalerProfile.scale-down-utilization-threshold 1.5 is not a number above 0 and at most 1, like 0.5",
+            'aks-entra:cluster.autoscalerProfile.scan-interval "10" is not a whole number of seconds written like "10s" (at least 1)',
+            'aks-entra:cluster.autoscalerProfile has unknown key "scan-intervall"; allowed: balance-similar-node-groups, daemonset-eviction-for-empty-nodes, daemonset-eviction-for-occupied-nodes, expander, ignore-daemonsets-utilization, max-empty-bulk-delete, max-graceful-termination-sec, max-node-provision-time, max-total-unready-percentage, new-pod-scale-up-delay, ok-total-unready-count, scale-down-delay-after-add, scale-down-delay-after-delete, scale-down-delay-after-failure, scale-down-unneeded-time, scale-down-unready-time, scale-down-utilization-threshold, scan-interval, skip-nodes-with-local-storage, skip-nodes-with-system-pods; did you mean "scan-interval"?',
+        ],
+    },
+    {
+        what: "an autoscaler profile when no pool autoscales",
+        config: min({
+            cluster: { autoscalerProfile: { "scale-down-unneeded-time": "5m" } },
+        }),
+        problems: [
+            "aks-entra:cluster.autoscalerProfile tunes the cluster autoscaler, but no pool autoscales, so it would do nothing; give cluster.systemPool or a cluster.userPools entry minCount and maxCount, or remove autoscalerProfile",
+        ],
+    },
+    {
+        what: "a disk encryption set given as a key vault key id",
+        config: dev(
+            (c) =>
+                (c["aks-entra:cluster"].diskEncryptionSetId =
+                    "https://kv-disks.vault.azure.net/keys/disks/0123456789abcdef0123456789abcdef"),
+        ),
+        problems: [
+            'aks-entra:cluster.diskEncryptionSetId "https://kv-disks.vault.azure.net/keys/disks/0123456789abcdef0123456789abcdef" is not an Azure resource id; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Compute/diskEncryptionSets/<name>',
+        ],
+    },
+    {
+        what: "a disk encryption set id of another resource type",
+        config: dev((c) => (c["aks-entra:cluster"].diskEncryptionSetId = KV)),
+        problems: [
+            'aks-entra:cluster.diskEncryptionSetId "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv" is not the id of a Microsoft.Compute/diskEncryptionSets resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Compute/diskEncryptionSets/<name>',
+        ],
+    },
+    {
+        what: "pod security with an unknown standard and effect, app routing as a string",
+        config: dev((c) => {
+            c["aks-entra:cluster"].podSecurity = { standard: "privileged", effect: "enforce" };
+            c["aks-entra:cluster"].appRouting = "yes";
+        }),
+        problems: [
+            'aks-entra:cluster.podSecurity.standard "privileged" is not allowed; allowed: baseline | restricted',
+            'aks-entra:cluster.podSecurity.effect "enforce" is not allowed; allowed: audit | deny',
+            'aks-entra:cluster.appRouting "yes" is not a boolean (true or false)',
+        ],
+    },
+    {
+        what: "pod security without a standard",
+        config: dev((c) => (c["aks-entra:cluster"].podSecurity = { effect: "deny" })),
+        problems: [
+            "aks-entra:cluster.podSecurity.standard (missing) is required; allowed: baseline | restricted",
+        ],
+    },
+    {
+        what: "pod security with the Azure Policy add-on off",
+        config: dev((c) => {
+            c["aks-entra:cluster"].podSecurity = { standard: "baseline" };
+            c["aks-entra:cluster"].azurePolicy = false;
+        }),
+        problems: [
+            "aks-entra:cluster.podSecurity needs the Azure Policy add-on, which enforces the initiative in the cluster, but cluster.azurePolicy is false; remove azurePolicy: false (the add-on is on by default) or remove podSecurity",
+        ],
+    },
+    {
+        what: "extraProperties: unknown, owned and ill-typed properties of the cluster and its pools",
+        config: dev((c) => {
+            c["aks-entra:cluster"].extraProperties = {
+                serviceMeshProfile: { mode: "Isito", istio: { revision: ["asm-1-25"] } },
+                workloadAutoScalerProfile: { keda: { enabled: "yes" } },
+                serviceMeshProfil: {},
+                aadProfile: { managed: false },
+                disableLocalAccounts: false,
+                storageProfile: "on",
+            };
+            c["aks-entra:cluster"].userPools[0].extraProperties = {
+                kubeletDiskType: "Disk",
+                enableFips: true,
+            };
+            c["aks-entra:cluster"].systemPool.extraProperties = { vmSize: "Standard_D2s_v5" };
+        }),
+        problems: [
+            'aks-entra:cluster.extraProperties.serviceMeshProfile.mode "Isito" is not allowed; allowed: Istio | Disabled',
+            'aks-entra:cluster.extraProperties.serviceMeshProfile.istio.revision is not a property here; did you mean "revisions"?',
+            'aks-entra:cluster.extraProperties.workloadAutoScalerProfile.keda.enabled "yes" is not true or false',
+            'aks-entra:cluster.extraProperties.serviceMeshProfil is not a property of an AKS ManagedCluster (azure-native\'s inputs for API 2025-09-01); did you mean "serviceMeshProfile"?',
+            "aks-entra:cluster.extraProperties.aadProfile is set by the stack from the stack's Entra ID integration (aks-entra:admins, clusterAccess); extraProperties adds only what no key covers",
+            "aks-entra:cluster.extraProperties.disableLocalAccounts is set by the stack from the stack's Entra ID integration (aks-entra:admins, clusterAccess); extraProperties adds only what no key covers",
+            'aks-entra:cluster.extraProperties.storageProfile "on" is not a map',
+            "aks-entra:cluster.systemPool.extraProperties.vmSize is set by the stack from vmSize; extraProperties adds only what no key covers",
+            'aks-entra:cluster.userPools[0].extraProperties.kubeletDiskType "Disk" is not allowed; allowed: OS | Temporary',
+            'aks-entra:cluster.userPools[0].extraProperties.enableFips is not a property of an AKS AgentPool (azure-native\'s inputs for API 2025-09-01); did you mean "enableFIPS"?',
         ],
     },
     // --- hardening and the audit trail (README: Azure Policy built-ins)

@@ -75,6 +75,8 @@ interface Sources {
     caNoBreakGlass: RunResult;
     /** platform-admins, one of the default groups, excluded and declared break-glass. */
     caExcludesAdmins: RunResult;
+    /** cluster.podSecurity: the restricted initiative with effect deny. */
+    podSecurity: RunResult;
 }
 
 const CLUSTER_TYPE = TYPES.cluster;
@@ -587,6 +589,38 @@ const RESOURCE_CASES: Record<string, ResourceCase[]> = {
             from: (s) => cluster(s.hardeningOff),
             expected: [
                 "securityProfile.imageCleaner.enabled is false; unused images, vulnerable ones included, stay on the nodes (Azure Policy built-in af3c26b2 audits it): set aks-entra:cluster.imageCleaner.enabled: true, the default",
+            ],
+        },
+    ],
+    "aks-pod-security-enforced": [
+        {
+            what: "cluster.podSecurity: restricted, deny",
+            from: (s) =>
+                find(s.podSecurity, TYPES.policyAssignment, "aks-entra-cluster-pod-security"),
+            expected: [],
+        },
+        {
+            what: "another policy assignment is not this policy's",
+            from: (s) =>
+                find(s.podSecurity, TYPES.policyAssignment, "aks-entra-cluster-pod-security"),
+            mutate: (p) => {
+                p.policyDefinitionId =
+                    "/providers/Microsoft.Authorization/policyDefinitions/0a15ec92-a229-4763-bb14-0ea34a568f8d";
+                p.enforcementMode = "DoNotEnforce";
+            },
+            expected: [],
+        },
+        {
+            what: "the initiative assigned with effect disabled and DoNotEnforce",
+            from: (s) =>
+                find(s.podSecurity, TYPES.policyAssignment, "aks-entra-cluster-pod-security"),
+            mutate: (p) => {
+                p.parameters = { effect: { value: "Disabled" } };
+                p.enforcementMode = "DoNotEnforce";
+            },
+            expected: [
+                'the pod security restricted initiative is assigned with effect "Disabled": it checks no pod; use audit or deny (aks-entra:cluster.podSecurity.effect)',
+                'the pod security restricted initiative is assigned with enforcementMode "DoNotEnforce": Azure Policy neither denies nor reports through it; use Default',
             ],
         },
     ],
@@ -1901,6 +1935,11 @@ async function sources(): Promise<Sources> {
                 // Declared break-glass: config refuses an undeclared admin group's exclusion.
                 c["aks-entra:conditionalAccess"].excludeGroups.push("platform-admins");
                 c["aks-entra:conditionalAccess"].breakGlassGroups.push("platform-admins");
+            }),
+        }),
+        podSecurity: await run({
+            config: devConfigWith((c) => {
+                c["aks-entra:cluster"].podSecurity = { standard: "restricted", effect: "deny" };
             }),
         }),
     };

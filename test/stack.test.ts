@@ -557,6 +557,7 @@ describe("dev stack", function () {
             },
             privateCluster: false,
             privateDnsZone: null,
+            diskEncryptionSetId: null,
         });
         assert.equal(r.outputs.clusterName, names.cluster);
         assert.equal(

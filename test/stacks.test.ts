@@ -181,6 +181,8 @@ describe("stack files and the PR preview profile", function () {
                     [NETWORK_CONTRIBUTOR, vnet],
                     [NETWORK_CONTRIBUTOR, configRouteTable()],
                     ["b12aa53e-6015-4669-85d0-8515ebb3ae7f", zone],
+                    // And Reader on prod's disk encryption set (cluster.diskEncryptionSetId).
+                    ["acdd72a7-3385-48ef-bd42-f606fba81ae7", c.diskEncryptionSetID],
                 ],
             );
             // The wait before the cluster is triggered by each of them.
@@ -190,6 +192,7 @@ describe("stack files and the PR preview profile", function () {
                 "aks-entra-identities-kubelet-operator-propagation",
             );
             assert.deepEqual(Object.keys(wait.inputs.triggers as object).sort(), [
+                "disk-encryption-set",
                 "grant",
                 "private-dns-zone",
                 "route-table",

@@ -42,6 +42,8 @@ describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", fu
             // The control plane on a private KMS vault: it makes the private link.
             keyVaultContributor: "f25e0fa2-a7c8-4377-a976-54943a77a395",
             acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+            // The control plane on your disk encryption set: AKS reads it.
+            reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
             rbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
             managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
             aksContributor: "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",

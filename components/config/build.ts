@@ -34,6 +34,7 @@ function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
         maxCount: p.maxCount,
         zones: p.zones ?? [],
         osSku: p.osSku ?? "AzureLinux",
+        extraProperties: p.extraProperties && { ...p.extraProperties },
     };
 }
 
@@ -145,6 +146,14 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             kubeletGrantWaitSeconds: c.kubeletGrantWaitSeconds ?? KUBELET_GRANT_WAIT.default,
             monitoring: monitoringOf(c.monitoring),
             secretsStore: secretsStoreOf(c.secretsStore),
+            autoscalerProfile: c.autoscalerProfile && definedOnly(c.autoscalerProfile),
+            diskEncryptionSetId: c.diskEncryptionSetId,
+            podSecurity: c.podSecurity && {
+                standard: c.podSecurity.standard,
+                effect: c.podSecurity.effect ?? "audit",
+            },
+            appRouting: c.appRouting,
+            extraProperties: c.extraProperties && { ...c.extraProperties },
         },
         groups: Object.fromEntries(groups.entries()),
         admins: {
@@ -226,6 +235,13 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         tags: { ...p.tags },
         defaultsUsed,
     };
+}
+
+/** A map without its undefined values. */
+function definedOnly<T>(m: Record<string, T | undefined>): Record<string, T> {
+    return Object.fromEntries(
+        Object.entries(m).filter((e): e is [string, T] => e[1] !== undefined),
+    );
 }
 
 /** The clusterWideException key of a typed entry, only when it was written. */

@@ -1,6 +1,8 @@
 // The shape of every key: one zod schema per top-level key, checking each value on its own.
 // Cross-field checks live in rules/; a schema line plus at most one rule is a new key. Pure module.
 import { z } from "zod";
+import { autoscalerProfileSchema } from "../autoscalerProfile";
+import { POD_SECURITY_EFFECTS, POD_SECURITY_STANDARDS } from "../podSecurityPolicy";
 import { DECLARED_ACCESS } from "../privilege";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
@@ -124,6 +126,8 @@ const poolSchema = (leastNodes: 0 | 1) => {
             .min(1)
             .optional(),
         osSku: z.enum(OS_SKUS).optional(),
+        // AgentPool properties no key covers: checked by rules/clusterExtras.ts.
+        extraProperties: z.record(z.string(), z.unknown()).optional(),
     });
 };
 
@@ -244,6 +248,18 @@ const clusterSchema = z.strictObject({
             nodeOs: maintenanceWindowSchema.optional(),
         })
         .optional(),
+    // Production parity (issue 23): README, configuration reference.
+    autoscalerProfile: autoscalerProfileSchema.optional(),
+    diskEncryptionSetId: idOf("Microsoft.Compute/diskEncryptionSets").optional(),
+    podSecurity: z
+        .strictObject({
+            standard: z.enum(POD_SECURITY_STANDARDS),
+            effect: z.enum(POD_SECURITY_EFFECTS).optional(),
+        })
+        .optional(),
+    appRouting: z.boolean().optional(),
+    // ManagedCluster properties no key covers: checked by rules/clusterExtras.ts.
+    extraProperties: z.record(z.string(), z.unknown()).optional(),
     // AKS refuses a cluster whose Managed Identity Operator grant has not propagated
     // (docs/azure-facts.md, failure mode 11); public configurations wait 60 s to 2 min.
     kubeletGrantWaitSeconds: z

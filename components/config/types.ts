@@ -1,4 +1,6 @@
 // The validated configuration: what the components consume. Pure module (types only).
+import type { AutoscalerProfile } from "../autoscalerProfile";
+import type { PodSecurityEffect, PodSecurityStandard } from "../podSecurityPolicy";
 import type { DeclaredAccess } from "../privilege";
 import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
@@ -25,6 +27,8 @@ export interface NodePool {
     maxCount?: number;
     zones: string[];
     osSku: (typeof OS_SKUS)[number];
+    /** AgentPool properties no key covers (docs/extra-properties.md). Undefined: none. */
+    extraProperties?: Record<string, unknown>;
 }
 
 /** The inline system pool: AKS needs one at create, and it cannot be replaced in place. */
@@ -122,6 +126,19 @@ export interface ClusterSettings {
     encryptionAtHost: boolean;
     kms?: KmsSettings;
     maintenance: { autoUpgrade?: MaintenanceWindow; nodeOs?: MaintenanceWindow };
+    /** The cluster autoscaler's settings by their az names. Undefined: AKS's defaults. */
+    autoscalerProfile?: AutoscalerProfile;
+    /**
+     * A disk encryption set of yours: OS and data disks encrypted with its customer-managed key.
+     * The control plane holds Reader on it before the cluster. Undefined: platform-managed keys.
+     */
+    diskEncryptionSetId?: string;
+    /** Microsoft's pod security initiative assigned at the cluster. Undefined: none. */
+    podSecurity?: { standard: PodSecurityStandard; effect: PodSecurityEffect };
+    /** ManagedCluster properties no key covers (docs/extra-properties.md). Undefined: none. */
+    extraProperties?: Record<string, unknown>;
+    /** The application routing add-on (managed NGINX ingress). Undefined: not sent. */
+    appRouting?: boolean;
     /** Seconds between a new Managed Identity Operator grant and the cluster (ClusterIdentities). */
     kubeletGrantWaitSeconds: number;
     monitoring: MonitoringSettings;

@@ -12,6 +12,7 @@ import {
     upgradeChannels,
     versionPin,
 } from "./cluster";
+import { clusterExtras } from "./clusterExtras";
 import type { Rule } from "./context";
 import { conditionalAccess, jit } from "./jit";
 import { monitoring } from "./monitoring";
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
     privateCluster,
     hardening,
     monitoring,
+    clusterExtras,
     auditLogs,
     admins,
     adminGroupControl,
