@@ -9,6 +9,7 @@ import {
     mkdtempSync,
     readdirSync,
     readFileSync,
+    rmSync,
     writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -205,3 +206,26 @@ export function outputs(file: string): Record<string, string> {
     }
     return out;
 }
+
+/** Writes `files` (path -> text) under `dir`. */
+export function write(dir: string, files: Record<string, string>): void {
+    for (const [f, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        writeFileSync(path.join(dir, f), text);
+    }
+}
+export function withSandbox<T>(body: (sb: Sandbox) => T): T {
+    const sb = sandbox();
+    try {
+        return body(sb);
+    } finally {
+        rmSync(sb.dir, { recursive: true, force: true });
+    }
+}
+export const envOf = (sb: Sandbox, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    PATH: `${sb.bin}:${process.env.PATH ?? ""}`,
+    HOME: sb.dir,
+    FAKE_DIR: sb.dir,
+    FAKE_LOG: sb.log,
+    ...extra,
+});

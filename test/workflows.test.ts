@@ -1,14 +1,14 @@
 // What the delivery workflows decide, run against fake `gh`, `pulumi` and `npm` (first on PATH):
 // the review gate (scripts/delivery/reviewGate.ts on the plans gate-plan.sh makes with the base
 // branch's code), the preview destroy and the janitor (destroy-stack.sh, janitor-list.sh), the
-// deploy list (stacks.ts) and the PR preview comment (previewComment.ts). The workflows' shape is
-// test/workflowShape.test.ts; pr-checks' plan steps test/prChecksPlan.test.ts.
+// deploy list (stacks.ts). The workflows' shape is test/workflowShape.test.ts and
+// test/workflowJobs.test.ts; pr-checks' plan steps test/prChecksPlan.test.ts; the PR preview
+// comment test/previewComment.test.ts.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { previewMarkdown, previewRows } from "../scripts/delivery/previewComment";
 import { gate } from "../scripts/delivery/reviewGate";
 import { deployOrder, main as stacksMain } from "../scripts/delivery/stacks";
 import {
@@ -19,36 +19,15 @@ import {
     ROOT,
     runStep,
     type Sandbox,
-    sandbox,
+    envOf,
+    withSandbox,
+    write,
 } from "./workflowSandbox";
 
 const SCRIPTS = path.join(ROOT, "scripts", "delivery");
 const HEAD = "c0ffee0000000000000000000000000000000002";
 const OLD = "c0ffee0000000000000000000000000000000001";
 const URN = "urn:pulumi:dev::aks-entra::azure-native:containerservice:AgentPool::dev-apps";
-
-/** Writes `files` (path -> text) under `dir`. */
-function write(dir: string, files: Record<string, string>): void {
-    for (const [f, text] of Object.entries(files)) {
-        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        writeFileSync(path.join(dir, f), text);
-    }
-}
-function withSandbox<T>(body: (sb: Sandbox) => T): T {
-    const sb = sandbox();
-    try {
-        return body(sb);
-    } finally {
-        rmSync(sb.dir, { recursive: true, force: true });
-    }
-}
-const envOf = (sb: Sandbox, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-    PATH: `${sb.bin}:${process.env.PATH ?? ""}`,
-    HOME: sb.dir,
-    FAKE_DIR: sb.dir,
-    FAKE_LOG: sb.log,
-    ...extra,
-});
 
 describe("delivery workflows, run against fake gh, pulumi and npm", function () {
     describe("review gate (reviewGate.ts): an approving review of the head by a code owner", function () {
@@ -745,75 +724,6 @@ esac`;
             for (const e of list.filter((x) => x.platform !== "")) {
                 assert.ok(list.findIndex((x) => x.stack === e.platform) < list.indexOf(e), e.stack);
             }
-        });
-    });
-
-    describe("previewComment.ts: pulumi preview of each changed stack file, read-only", function () {
-        const FAKE = {
-            gh: String.raw`echo "gh $*" >> "$FAKE_LOG"; cat "$FAKE_DIR/files.tsv"`,
-            pulumi: String.raw`
-echo "pulumi $*" >> "$FAKE_LOG"
-case "$1 $2" in
-  "stack select") [ "$3" != new ] ;;
-  "preview --non-interactive")
-    echo "Previewing update ($4)"
-    printf 'Resources:\n    ~ 1 to update\n    70 unchanged\n'
-    [ "$4" != broken ] ;;
-esac`,
-        };
-        it("previews changed stacks with the base's pack; never a private one, a new one or a deleted one", function () {
-            withSandbox((sb) => {
-                fake(sb, "gh", FAKE.gh);
-                fake(sb, "pulumi", FAKE.pulumi);
-                write(sb.dir, {
-                    "files.tsv": [
-                        "modified\tPulumi.dev.yaml",
-                        "modified\tPulumi.prod.yaml",
-                        "added\tPulumi.new.yaml",
-                        "removed\tPulumi.gone.yaml",
-                        "modified\tPulumi.broken.yaml",
-                        "modified\tREADME.md",
-                        "added\tPulumi.pr-3.yaml",
-                    ].join("\n"),
-                    "Pulumi.dev.yaml": "config: {}\n",
-                    "Pulumi.new.yaml": "config: {}\n",
-                    "Pulumi.broken.yaml": "config: {}\n",
-                    "Pulumi.prod.yaml": stringify({
-                        config: {
-                            "aks-entra:cluster": { privateCluster: true },
-                            "aks-entra:namespaces": [{ name: "a" }],
-                        },
-                    }),
-                });
-                const rows = previewRows(
-                    envOf(sb, { GH_REPO: "contoso/aks-entra", PR_NUMBER: "42" }),
-                    sb.dir,
-                );
-                assert.deepEqual(
-                    rows.map((r) => [r.stack, r.result.split(":")[0]]),
-                    [
-                        ["dev", "previewed"],
-                        ["prod", "not previewed"],
-                        ["new", "new stack"],
-                        ["gone", "deleted"],
-                        ["broken", "**pulumi preview failed** (exit 1)"],
-                    ],
-                );
-                const previews = calls(sb).filter((c) => c.startsWith("pulumi preview"));
-                assert.deepEqual(previews, [
-                    "pulumi preview --non-interactive --stack dev --policy-pack base/policy",
-                    "pulumi preview --non-interactive --stack broken --policy-pack base/policy",
-                ]);
-                const md = previewMarkdown(rows);
-                assert.match(
-                    md,
-                    /\| `prod` \| `Pulumi\.prod\.yaml` \| not previewed: private API server/,
-                );
-                assert.match(
-                    md,
-                    /<summary>stack <code>dev<\/code><\/summary>\n\n```text\nResources:\n {4}~ 1 to update\n {4}70 unchanged\n```/,
-                );
-            });
         });
     });
 });
