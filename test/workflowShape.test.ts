@@ -405,19 +405,6 @@ describe("GitHub Actions workflows (.github/workflows): their shape", function (
                 assert.equal(job.env?.AZURE_SUBSCRIPTION_ID, VAR["<subscription id>"], id);
             }
         });
-        it("azure-login.sh exchanges the job's GitHub token for an az session of that identity", function () {
-            const sh = readFileSync(path.join(ROOT, AZURE_LOGIN), "utf8");
-            assert.match(
-                sh,
-                /ACTIONS_ID_TOKEN_REQUEST_URL\}&audience=api:\/\/AzureADTokenExchange/,
-            );
-            assert.match(
-                sh,
-                /az login --service-principal --username "\$AZURE_CLIENT_ID" --tenant "\$AZURE_TENANT_ID" \\\n\s+--federated-token "\$token"/,
-            );
-            assert.match(sh, /az account set --subscription "\$AZURE_SUBSCRIPTION_ID"/);
-            assert.match(sh, /::add-mask::\$token/);
-        });
         it("the state backend and secrets provider come from repository variables", function () {
             for (const [id, job] of allJobs().filter(([, j]) => signsIn(j))) {
                 assert.equal(job.env?.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}", id);

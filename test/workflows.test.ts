@@ -440,10 +440,11 @@ esac`;
                 );
             }
         }
-        const destroy = (sb: Sandbox, stack: string) =>
+        const destroy = (sb: Sandbox, stack: string, env: Record<string, string> = {}) =>
             runStep(sb, `${path.join(SCRIPTS, "destroy-stack.sh")} "$STACK"`, {
                 STACK: stack,
                 FAKE_DIR: sb.dir,
+                ...env,
             });
         before(function () {
             if (!HAS_JQ) this.skip(); // jq reads the JSON, as on GitHub's runners
@@ -528,12 +529,37 @@ esac`;
                 );
                 assert.match(summary, /\| `pr-3` \| none \| kept: no expires-at tag/);
                 writeFileSync(sb.log, "");
-                const r = destroy(sb, "pr-1");
+                // The janitor's destroy job checks the expiry again once it holds the group.
+                const r = destroy(sb, "pr-1", { ONLY_IF_EXPIRED: "true" });
                 assert.equal(r.code, 0, r.stderr);
                 assert.deepEqual(calls(sb).slice(1), [
+                    "pulumi stack export --stack pr-1",
                     "pulumi cancel --yes --stack pr-1",
                     "pulumi destroy --yes --non-interactive --stack pr-1",
                     "pulumi stack rm --yes --non-interactive pr-1",
+                ]);
+            });
+        });
+        it("the janitor keeps a stack a preview deployed again after the list: its expiry moved", function () {
+            withSandbox((sb) => {
+                world(sb, ["pr-9"], ["pr-9"], {
+                    "pr-9": {
+                        deployment: {
+                            resources: [
+                                { outputs: { tags: { "expires-at": iso(Date.now() + 3 * day) } } },
+                            ],
+                        },
+                    },
+                });
+                const r = destroy(sb, "pr-9", { ONLY_IF_EXPIRED: "true" });
+                assert.equal(r.code, 0, r.stderr);
+                assert.match(
+                    r.stdout,
+                    /Stack pr-9 is not expired any more \(expires-at [\d-]+\): kept\./,
+                );
+                assert.deepEqual(calls(sb), [
+                    "pulumi stack ls --json",
+                    "pulumi stack export --stack pr-9",
                 ]);
             });
         });
@@ -553,6 +579,49 @@ esac`;
                     readFileSync(sb.summary, "utf8"),
                     /Dry run: nothing destroyed[\s\S]*expired: would be destroyed and removed/,
                 );
+            });
+        });
+    });
+
+    describe("azure-login.sh: the job's GitHub token exchanged for an az session", function () {
+        it("requests the token for Entra's audience and signs az in as the environment's identity", function () {
+            if (!HAS_JQ) this.skip();
+            withSandbox((sb) => {
+                fake(
+                    sb,
+                    "curl",
+                    'echo "curl $*" >> "$FAKE_LOG"; echo \'{"value": "gh-oidc-token"}\'',
+                );
+                fake(sb, "az", 'echo "az $*" >> "$FAKE_LOG"');
+                const env = {
+                    AZURE_CLIENT_ID: "client-1",
+                    AZURE_TENANT_ID: "tenant-1",
+                    AZURE_SUBSCRIPTION_ID: "sub-1",
+                    ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.example/req?api-version=2",
+                    ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token",
+                };
+                const login = path.join(SCRIPTS, "azure-login.sh");
+                const r = runStep(sb, login, env);
+                assert.equal(r.code, 0, r.stderr);
+                assert.deepEqual(calls(sb), [
+                    "curl -sSf -H Authorization: bearer request-token https://token.actions.example/req?api-version=2&audience=api://AzureADTokenExchange",
+                    "az login --service-principal --username client-1 --tenant tenant-1 --federated-token gh-oidc-token --output none",
+                    "az account set --subscription sub-1",
+                ]);
+                assert.match(r.stdout, /^::add-mask::gh-oidc-token$/m);
+                // Without the environment's identity, or without id-token: write: no sign-in.
+                const none = runStep(sb, login, { ...env, AZURE_CLIENT_ID: "" });
+                assert.equal(none.code, 1);
+                assert.match(
+                    none.stderr,
+                    /AZURE_CLIENT_ID: the GitHub environment variable AZURE_CLIENT_ID/,
+                );
+                const noToken = runStep(sb, login, { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: "" });
+                assert.match(
+                    noToken.stderr,
+                    /no OIDC token: the job needs permissions: id-token: write/,
+                );
+                assert.equal(calls(sb).length, 3);
             });
         });
     });

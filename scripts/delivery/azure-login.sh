@@ -7,7 +7,7 @@
 # so this runs right before the first pulumi command. Needs `id-token: write` and the az CLI
 # (preinstalled on GitHub's ubuntu runners; install it on a self-hosted runner).
 set -euo pipefail
-: "${AZURE_CLIENT_ID:?the environment variable AZURE_CLIENT_ID (the GitHub environment's)}"
+: "${AZURE_CLIENT_ID:?the GitHub environment variable AZURE_CLIENT_ID}"
 : "${AZURE_TENANT_ID:?the repository variable AZURE_TENANT_ID}"
 : "${AZURE_SUBSCRIPTION_ID:?the repository variable AZURE_SUBSCRIPTION_ID}"
 : "${ACTIONS_ID_TOKEN_REQUEST_URL:?no OIDC token: the job needs permissions: id-token: write}"
