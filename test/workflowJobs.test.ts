@@ -176,6 +176,8 @@ describe("GitHub Actions workflows (.github/workflows): each workflow's jobs", f
                     (s) => s.run === 'scripts/delivery/destroy-stack.sh "$STACK"',
                 ),
             );
+            // Listed before it held the group: it checks the expiry again.
+            assert.equal(janitor.jobs.destroy.env?.ONLY_IF_EXPIRED, "true");
         });
         it("the preview stack and the previews use the base branch's policy pack", function () {
             assert.match(

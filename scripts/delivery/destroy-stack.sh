@@ -16,6 +16,17 @@ if ! pulumi stack ls --json | jq -e --arg s "$stack" 'any(.[]; .name == $s or (.
     echo "No stack $stack: nothing to destroy."
     exit 0
 fi
+# The janitor listed the stack as expired before it got the group; a preview deployed since then
+# moved expires-at: check again, now that no run of the stack can start.
+if [ "${ONLY_IF_EXPIRED:-false}" = "true" ]; then
+    # shellcheck source=scripts/delivery/expiry.sh
+    . "$(dirname "$0")/expiry.sh"
+    at="$(expires_at "$stack")"
+    if [ -z "$at" ] || ! expired "$at"; then
+        echo "Stack $stack is not expired any more (expires-at ${at:-none}): kept."
+        exit 0
+    fi
+fi
 if ! pulumi cancel --yes --stack "$stack"; then
     echo "::warning::pulumi cancel $stack failed; destroying all the same"
 fi

@@ -4,16 +4,13 @@
 # in the concurrency group stack-<stack> that the PR workflow uses too), and a table of what it found
 # in the run's summary. Read-only: it runs as plan-read.
 #
-# Where expires-at is read: the stack's state (`pulumi stack export`), as the tag expires-at that
-# pr-preview.yml put in aks-entra:tags and the stack wrote on every Azure resource. Not
-# `pulumi config get --stack pr-<n>`: with a self-managed backend a stack's config lives only in its
-# Pulumi.pr-<n>.yaml, which existed on the runner that deployed it and is in no checkout. A stack
-# with no such tag in its state (its first up failed before any resource) is listed, not touched.
-# expires-at is an ISO date (or date-time): a stack expires at 00:00 UTC of that date.
+# expires-at is read from each stack's state (expiry.sh). A stack with no such tag in its state (its
+# first up failed before any resource) is listed, not touched.
 set -uo pipefail
+# shellcheck source=scripts/delivery/expiry.sh
+. "$(dirname "$0")/expiry.sh"
 DRY_RUN="${DRY_RUN:-false}"
 summary="${GITHUB_STEP_SUMMARY:-/dev/null}"
-now="$(date -u +%s)"
 failed=0
 {
     echo "## Preview stacks"
@@ -30,22 +27,23 @@ expired=()
 count=0
 for stack in $stacks; do
     count=$((count + 1))
-    if ! state="$(pulumi stack export --stack "$stack")"; then
+    if ! expires_at="$(expires_at "$stack")"; then
         echo "::error::pulumi stack export $stack failed"
         echo "| \`$stack\` | ? | **state unreadable**, see the log |" >> "$summary"
         failed=1
         continue
     fi
-    expires_at="$(jq -r '[.deployment.resources[]? | (.outputs.tags // .inputs.tags // {})["expires-at"] // empty] | max // empty' <<< "$state")"
     if [ -z "$expires_at" ]; then
         echo "| \`$stack\` | none | kept: no expires-at tag in its state; look at it |" >> "$summary"
         continue
     fi
-    if ! expires="$(date -u -d "$expires_at" +%s 2>/dev/null)"; then
+    rc=0
+    expired "$expires_at" || rc=$?
+    if [ "$rc" -eq 2 ]; then
         echo "| \`$stack\` | $expires_at | kept: not a date |" >> "$summary"
         continue
     fi
-    if [ "$now" -lt "$expires" ]; then
+    if [ "$rc" -ne 0 ]; then
         echo "| \`$stack\` | $expires_at | kept: not expired |" >> "$summary"
         continue
     fi
