@@ -358,8 +358,18 @@ exit 0`;
                     "base/Pulumi.staging.yaml": "config: {}\n",
                     "base/profiles/e2e.yaml": "config: {}\n",
                     "base/policy/rules.ts": "// the guardrails\n",
+                    "base/Pulumi.platform.yaml": "config: {}\n",
                     "head/Pulumi.dev.yaml": "config: {} # widen\n",
-                    "head/Pulumi.team-search.yaml": "config: {}\n",
+                    "head/Pulumi.platform.yaml": "config: {}\n",
+                    // A new team stack: planned after its platform, with the platform's plan.
+                    "head/Pulumi.team-search.yaml": stringify({
+                        config: {
+                            "aks-entra:platform": {
+                                stack: "contoso/aks-entra/platform",
+                                team: "search",
+                            },
+                        },
+                    }),
                     "head/profiles/e2e.yaml": "config: {}\n",
                     // The pull request weakens the pack: nothing of head/ ever runs.
                     "head/policy/rules.ts": "// no guardrails\n",
@@ -367,7 +377,12 @@ exit 0`;
                 const r = spawnSync("bash", [path.join(SCRIPTS, "gate-plan.sh")], {
                     cwd: sb.dir,
                     encoding: "utf8",
-                    env: envOf(sb, { PR_NUMBER: "42" }),
+                    // The base's own tsx and stacks.ts, as the workflow's base/ checkout has them.
+                    env: envOf(sb, {
+                        PR_NUMBER: "42",
+                        TSX: path.join(ROOT, "node_modules", ".bin", "tsx"),
+                        STACKS_TS: path.join(SCRIPTS, "stacks.ts"),
+                    }),
                 });
                 assert.equal(r.status, 0, r.stderr);
                 const log = calls(sb);
@@ -377,7 +392,7 @@ exit 0`;
                 );
                 assert.ok(
                     log.includes(
-                        `base run plan --silent -- --config ${sb.dir}/head/Pulumi.dev.yaml --stack dev --diff ${sb.dir}/gate/plans/dev.base.json --diff-json ${sb.dir}/gate/diffs/dev.json`,
+                        `base run plan --silent -- --config ${sb.dir}/head/Pulumi.dev.yaml --stack dev --json ${sb.dir}/gate/plans/dev.head.json --diff ${sb.dir}/gate/plans/dev.base.json --diff-json ${sb.dir}/gate/diffs/dev.json`,
                     ),
                     log.join("\n"),
                 );
@@ -387,11 +402,16 @@ exit 0`;
                     ),
                 );
                 assert.equal(
+                    log.at(-1),
+                    `base run plan --silent -- --config ${sb.dir}/head/Pulumi.team-search.yaml --stack team-search --platform ${sb.dir}/gate/plans/platform.head.json --json ${sb.dir}/gate/plans/team-search.head.json`,
+                );
+                assert.equal(
                     readFileSync(path.join(sb.dir, "gate", "results.tsv"), "utf8"),
                     [
                         "dev\tPulumi.dev.yaml\t2\tgate/diffs/dev.json",
-                        "team-search\tPulumi.team-search.yaml\t2\t",
+                        "platform\tPulumi.platform.yaml\t0\tgate/diffs/platform.json",
                         "e2e-00000000\tprofiles/e2e.yaml\t0\tgate/diffs/e2e-00000000.json",
+                        "team-search\tPulumi.team-search.yaml\t2\t",
                         "staging\tPulumi.staging.yaml\t2\t",
                         "",
                     ].join("\n"),

@@ -14,6 +14,7 @@
 //
 //   tsx scripts/delivery/stacks.ts deploy-matrix     writes matrix=<json> to $GITHUB_OUTPUT
 //   tsx scripts/delivery/stacks.ts runner <file>     writes runner= and refuse= for one stack file
+//   tsx scripts/delivery/stacks.ts platforms <file>...  each file and the platform stack it reads
 import { appendFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { readStackConfig, UsageError } from "../../plan/files";
@@ -203,11 +204,20 @@ export function main(argv: string[]): number {
             }
             return 0;
         }
+        if (argv[0] === "platforms") {
+            // Per file: <file> TAB <the platform stack a team stack reads, or nothing>.
+            for (const f of argv.slice(1)) {
+                process.stdout.write(`${f}\t${platformOf(f, readStackConfig(f)) ?? ""}\n`);
+            }
+            return 0;
+        }
         if (argv[0] === "runner" && argv[1]) {
             output(runnerOfFile(argv[1], label));
             return 0;
         }
-        process.stderr.write("usage: stacks.ts deploy-matrix [DIR] | runner FILE\n");
+        process.stderr.write(
+            "usage: stacks.ts deploy-matrix [DIR] | runner FILE | platforms FILE...\n",
+        );
         return 1;
     } catch (e) {
         if (e instanceof UsageError) {
