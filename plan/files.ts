@@ -6,6 +6,7 @@ import type * as PolicyConfigCheck from "../policy/configCheck";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { BasePlanError, parseBasePlan } from "./diff";
 import type { Plan } from "./model";
+import { ProjectConfigError, withProjectConfig } from "./projectConfig";
 
 /** A problem the user can fix: printed without a stack trace, exit code 1. */
 export class UsageError extends Error {}
@@ -19,8 +20,19 @@ const STACK_FILE_KEYS = [
     "environment",
 ];
 
-/** The `config:` map of a Pulumi stack file. */
+/** A stack file's config as Pulumi sees it: its `config:` map over Pulumi.yaml's project config. */
 export function readStackConfig(file: string): Record<string, unknown> {
+    const own = readStackFileConfig(file);
+    try {
+        return withProjectConfig(file, own);
+    } catch (e) {
+        if (e instanceof ProjectConfigError) throw new UsageError(e.message);
+        throw e;
+    }
+}
+
+/** The `config:` map of a Pulumi stack file, alone. */
+export function readStackFileConfig(file: string): Record<string, unknown> {
     let text: string;
     try {
         text = readFileSync(file, "utf8");

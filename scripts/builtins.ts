@@ -1,9 +1,8 @@
 // `npm run builtins [-- STACK]`: what Azure Policy's built-in AKS definitions would say about the
 // cluster of a stack (default dev), as the Markdown table README.md carries. Runs the program
 // offline (offline/harness.ts) on Pulumi.<stack>.yaml; no Azure credentials, no Pulumi backend.
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { readStackConfig } from "../plan/files";
 import { runProgram } from "../offline/harness";
 import { BUILTIN_KEYS, builtinsMarkdown, clusterView } from "../policy/builtins";
 
@@ -12,8 +11,8 @@ const ROOT = path.resolve(__dirname, "..");
 async function main(): Promise<number> {
     const stack = process.argv[2] ?? "dev";
     const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    const doc = parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    const result = await runProgram({ config: doc?.config ?? {}, stack });
+    // As Pulumi reads it: Pulumi.yaml's project config under the stack file's.
+    const result = await runProgram({ config: readStackConfig(file), stack });
     process.stdout.write(`${builtinsMarkdown(clusterView(result.registrations), BUILTIN_KEYS)}\n`);
     return 0;
 }

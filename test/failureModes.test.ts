@@ -50,7 +50,7 @@ describe("Azure failure modes (docs/azure-facts.md)", function () {
                     : groupIds.has(p)
                       ? "Group"
                       : p === (DEV["aks-entra:deployer"] as { objectId: string }).objectId
-                        ? "User"
+                        ? "ServicePrincipal" // dev's deployer is its pipeline
                         : "unknown principal";
                 assert.equal(a.inputs.principalType, expected, a.name);
             }

@@ -1,7 +1,6 @@
 // Shared test helpers: run the real program under the fakes and look registrations up.
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { readStackConfig } from "../plan/files";
 import { strict as assert } from "node:assert";
 import { AzureFakes, fakeGuid } from "../offline/fakes";
 import {
@@ -15,12 +14,9 @@ import { sharedRun } from "./sharedRuns";
 
 export const ROOT = path.resolve(__dirname, "..");
 
-/** The `config:` map of `Pulumi.<stack>.yaml`. */
+/** The config of `Pulumi.<stack>.yaml` as Pulumi reads it (Pulumi.yaml's project config under it). */
 export function stackConfig(stack = "dev"): Record<string, unknown> {
-    const doc = parse(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-        config: Record<string, unknown>;
-    };
-    return doc.config;
+    return readStackConfig(path.join(ROOT, `Pulumi.${stack}.yaml`));
 }
 
 /** A minimal valid config map; `extra` keys (without namespace) override. */

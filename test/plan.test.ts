@@ -5,6 +5,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { readStackConfig } from "../plan/files";
 import type { Plan } from "../plan/model";
 import { FIXTURES, plan, planDiff, planProcess, ROOT, type Run, workspace } from "./planRun";
 
@@ -437,9 +438,7 @@ describe("offline plan (npm run plan)", function () {
         it("reports a mandatory rule's violation once, with the plan's finding of the same fact, and honours --policy-config", async () => {
             // A group that is not an admin group gets cluster-admin: valid config, but the pack's
             // stack-cluster-admin-principals rule refuses it unless the team allows it.
-            const dev = parse(readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
-                config: Record<string, unknown>;
-            };
+            const dev = { config: readStackConfig(path.join(ROOT, "Pulumi.dev.yaml")) };
             dev.config["aks-entra:clusterAccess"] = [
                 { group: "developers", role: "cluster-admin" },
             ];

@@ -70,8 +70,10 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
                 delete c["aks-entra:conditionalAccess"].breakGlassGroups;
                 c["aks-entra:kubeloginMode"] = "devicecode";
             }),
+            // ... and a person as the deployer (dev's is a pipeline).
             disabled: dev("disabled.yaml", (c) => {
                 c["aks-entra:conditionalAccess"].state = "disabled";
+                c["aks-entra:deployer"].principalType = "User";
                 c["aks-entra:kubeloginMode"] = "devicecode";
             }),
             // platform-admins is the declared break-glass admin group; developers get standing
@@ -538,10 +540,9 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
     });
 
     describe("findings", () => {
-        it("flags each standing cluster-admin held by people in dev (admin groups, the deployer)", () => {
+        it("flags each standing cluster-admin held by people in dev (admin groups; its deployer is a pipeline)", () => {
             const p = readPlan(out("dev.json"));
             assert.deepEqual(subjects(p, "standing-cluster-admin-with-jit").sort(), [
-                "medium deployer",
                 "medium group:5f0c8a3e-2b7d-4c1a-9e6f-8d3b2a1c0e9f",
                 "medium group:admins",
             ]);
@@ -549,10 +550,15 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
                 l.includes("standing-cluster-admin-with-jit"),
             );
             assert.deepEqual(lines, [
-                `MEDIUM  standing-cluster-admin-with-jit: the deployer (User ${DEPLOYER}) holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; set aks-entra:deployer.clusterAdmin false and have the deployer activate a just-in-time group before pulumi up, or deploy from a pipeline`,
                 "MEDIUM  standing-cluster-admin-with-jit: group platform-admins holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
                 "MEDIUM  standing-cluster-admin-with-jit: group admins (created) holds standing cluster-admin (cluster-admin via AKS admin group) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; make its members eligible in aks-entra:jit and drop its standing grant, or, if it is the break-glass group, exclude it from Conditional Access and declare it in aks-entra:conditionalAccess.breakGlassGroups",
             ]);
+            // A person as the deployer holds it too.
+            assert.ok(
+                findingLines(runs.disabled).includes(
+                    `MEDIUM  standing-cluster-admin-with-jit: the deployer (User ${DEPLOYER}) holds standing cluster-admin (AKS RBAC Cluster Admin via Azure RBAC) although this stack gives just-in-time access (aks-entra:jit): with JIT, keep only a break-glass group as standing admin; set aks-entra:deployer.clusterAdmin false and have the deployer activate a just-in-time group before pulumi up, or deploy from a pipeline`,
+                ),
+            );
         });
 
         it("says that a declared break-glass admin group skips the policy; no such line without one", () => {

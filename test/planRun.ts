@@ -4,7 +4,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
+import { readStackConfig } from "../plan/files";
 import type { StackConfig } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
 import type { RunResult } from "../offline/harness";
@@ -89,9 +90,12 @@ export function planDiff(config: string, stack: string, base: string, ...extra: 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Config = Record<string, any>;
 
-/** The `config:` map of a stack file (Pulumi.dev.yaml or a fixture). */
+/**
+ * The config of a stack file (Pulumi.dev.yaml or a fixture) as Pulumi reads it: Pulumi.yaml's
+ * project config under it, so a variant written elsewhere keeps the project's values.
+ */
 export function readConfig(file: string): Config {
-    return (parse(readFileSync(file, "utf8")) as { config: Config }).config;
+    return readStackConfig(file);
 }
 
 /** `from` with one edit, written to `to`; returns `to`. */

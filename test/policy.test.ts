@@ -1566,7 +1566,7 @@ const STACK_CASES: Record<string, StackCase[]> = {
             expected: (s) => [
                 [
                     "aks-entra-connection-deployer-cluster-admin",
-                    `Azure Kubernetes Service RBAC Cluster Admin is granted to User "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
+                    `Azure Kubernetes Service RBAC Cluster Admin is granted to ServicePrincipal "${String(state(deployerGrant(s.dev)).principalId)}", which is not an admin group of a cluster in this stack, not a just-in-time group (aks-entra:jit), not the deployer's grant and not in allowedClusterAdminPrincipals; grant admin or writer on a namespace instead (cluster-wide they are cluster-admin in effect), make it just-in-time, or list the principal in the policy config`,
                 ],
             ],
         },

@@ -355,13 +355,13 @@ describe("dev stack", function () {
         }
     });
 
-    it("gives the deployer AKS RBAC Cluster Admin on the resource group, as a User, and waits for it before Kubernetes calls", function () {
+    it("gives the deployer (dev's pipeline) AKS RBAC Cluster Admin on the resource group, as a ServicePrincipal, and waits for it before Kubernetes calls", function () {
         const grant = one(r, TYPES.roleAssignment, "aks-entra-connection-deployer-cluster-admin");
         assert.equal(
             grant.inputs.principalId,
             (DEV["aks-entra:deployer"] as { objectId: string }).objectId,
         );
-        assert.equal(grant.inputs.principalType, "User");
+        assert.equal(grant.inputs.principalType, "ServicePrincipal");
         assert.equal(grant.inputs.roleDefinitionId, roleDef(sub(r), AKS_ROLES.rbacClusterAdmin));
         // On the stack's own resource group, so it propagates while the cluster is created: it
         // waits for the group only, not for the cluster (docs/azure-facts.md, failure mode 7).

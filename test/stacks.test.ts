@@ -11,7 +11,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { readStackConfig } from "../plan/files";
 import {
     EXPECTED_OUTPUTS,
     IDENTITY_KEYS,
@@ -50,8 +50,7 @@ const KEYS = Object.keys(STACKS) as StackKey[];
 // Stack config is free-form YAML.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = Record<string, any>;
-const configOf = (s: StackFile): Config =>
-    (parse(readFileSync(path.join(ROOT, s.file), "utf8")) as { config: Config }).config;
+const configOf = (s: StackFile): Config => readStackConfig(path.join(ROOT, s.file));
 
 /** The object id behind a group alias of a stack file. */
 const groupId = (s: StackFile, alias: string): string => {

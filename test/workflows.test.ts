@@ -1,1162 +1,818 @@
-// The GitHub Actions workflows of .github/workflows: each passes the workflow schema
-// (@action-validator/core) and a broken copy fails it; then the properties the delivery design
-// rests on: triggers, least-privilege permissions (id-token only where azure/login runs), actions
-// pinned to a commit with their version, the README's CI sign-in environment, the commands each
-// job runs; and the shell of the steps that decide something (the plan diff and its review gate,
-// the preview stack, the janitor), run with bash against fake npm and pulumi commands.
-import type { StepRecord } from "../e2e/steps";
+// What the delivery workflows decide, run against fake `gh`, `pulumi` and `npm` (first on PATH):
+// the review gate (scripts/delivery/reviewGate.ts on the plans gate-plan.sh makes with the base
+// branch's code), the preview destroy and the janitor (destroy-stack.sh, janitor-list.sh), the
+// deploy list (stacks.ts). The workflows' shape is test/workflowShape.test.ts and
+// test/workflowJobs.test.ts; pr-checks' plan steps test/prChecksPlan.test.ts; the PR preview
+// comment test/previewComment.test.ts.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import {
-    chmodSync,
-    existsSync,
-    mkdirSync,
-    mkdtempSync,
-    readdirSync,
-    readFileSync,
-    rmSync,
-    writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { validateWorkflow } from "@action-validator/core";
-import { parse } from "yaml";
-import { SIGN_INS } from "../components/ciSignIn";
+import { stringify } from "yaml";
+import { gate } from "../scripts/delivery/reviewGate";
+import { deployOrder, main as stacksMain } from "../scripts/delivery/stacks";
+import {
+    calls,
+    fake,
+    HAS_JQ,
+    outputs,
+    ROOT,
+    runStep,
+    type Sandbox,
+    envOf,
+    withSandbox,
+    write,
+} from "./workflowSandbox";
 
-const ROOT = path.resolve(__dirname, "..");
-const DIR = path.join(ROOT, ".github", "workflows");
+const SCRIPTS = path.join(ROOT, "scripts", "delivery");
+const HEAD = "c0ffee0000000000000000000000000000000002";
+const OLD = "c0ffee0000000000000000000000000000000001";
+const URN = "urn:pulumi:dev::aks-entra::azure-native:containerservice:AgentPool::dev-apps";
 
-interface Step {
-    id?: string;
-    name?: string;
-    uses?: string;
-    run?: string;
-    with?: Record<string, unknown>;
-    env?: Record<string, unknown>;
-    "working-directory"?: string;
-}
-interface Job {
-    name?: string;
-    if?: string;
-    needs?: string | string[];
-    environment?: string | { name: string };
-    permissions?: string | Record<string, string>;
-    "runs-on"?: string;
-    env?: Record<string, unknown>;
-    outputs?: Record<string, string>;
-    steps: Step[];
-}
-interface Workflow {
-    name: string;
-    on: Record<string, unknown>;
-    permissions?: string | Record<string, string>;
-    concurrency?: { group: string; "cancel-in-progress": boolean };
-    env?: Record<string, unknown>;
-    jobs: Record<string, Job>;
-}
-interface Loaded {
-    file: string;
-    text: string;
-    wf: Workflow;
-}
-
-const FILES = readdirSync(DIR)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
-const WORKFLOWS: Loaded[] = FILES.map((file) => {
-    const text = readFileSync(path.join(DIR, file), "utf8");
-    return { file, text, wf: parse(text) as Workflow };
-});
-
-function load(file: string): Loaded {
-    const w = WORKFLOWS.find((x) => x.file === file);
-    assert.ok(w, `.github/workflows/${file} exists`);
-    return w;
-}
-const jobsOf = (w: Loaded): [string, Job][] => Object.entries(w.wf.jobs);
-const allJobs = (): [string, Job][] =>
-    WORKFLOWS.flatMap((w) => jobsOf(w).map(([id, job]): [string, Job] => [`${w.file}/${id}`, job]));
-const usesAction = (job: Job, action: string) =>
-    job.steps.filter((s) => s.uses?.split("@")[0].toLowerCase() === action.toLowerCase());
-const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
-const stepIndex = (job: Job, pred: (s: Step) => boolean, what: string) => {
-    const i = job.steps.findIndex(pred);
-    assert.ok(i >= 0, `a step that ${what}`);
-    return i;
-};
-const runIndex = (job: Job, re: RegExp) =>
-    stepIndex(job, (s) => re.test(s.run ?? ""), `runs ${String(re)}`);
-const usesIndex = (job: Job, action: string) =>
-    stepIndex(job, (s) => s.uses?.startsWith(`${action}@`) === true, `uses ${action}`);
-const step = (job: Job, pred: (s: Step) => boolean, what: string) =>
-    job.steps[stepIndex(job, pred, what)];
-const environmentOf = (job: Job) =>
-    typeof job.environment === "string" ? job.environment : job.environment?.name;
-const needsOf = (job: Job) =>
-    job.needs === undefined ? [] : typeof job.needs === "string" ? [job.needs] : job.needs;
-const signsIn = (job: Job) => usesAction(job, "azure/login").length > 0;
-/** A pulumi command a step runs (not one a message names). */
-/** A step that runs pulumi: directly, or through `npm run e2e` (the Automation API). */
-const PULUMI_COMMAND =
-    /(^|\$\(|\bif !? ?)\s*(pulumi (preview|up|destroy|stack|config)\b|npm run --silent e2e\b)/m;
-
-/** Names of the steps' failures the validator reports, flattened (its errors nest "states"). */
-function errorPaths(src: string): string[] {
-    const out: string[] = [];
-    const walk = (errors: ReturnType<typeof validateWorkflow>["errors"]) => {
-        for (const e of errors) {
-            out.push(`${e.code} ${"path" in e ? e.path : ""}`.trim());
-            if ("states" in e && e.states) for (const s of e.states) walk(s.errors);
+describe("delivery workflows, run against fake gh, pulumi and npm", function () {
+    describe("review gate (reviewGate.ts): an approving review of the head by a code owner", function () {
+        // gh api: the pull request's files and reviews, GitHub's reviewDecision and team
+        // memberships, from files of the sandbox (the --jq of the real call is GitHub's job here).
+        const FAKE_GH = String.raw`
+echo "gh $*" >> "$FAKE_LOG"
+target="$2"; [ "$target" = --paginate ] && target="$3"
+case "$target" in
+  */files) cat "$FAKE_DIR/files.tsv" ;;
+  */reviews) cat "$FAKE_DIR/reviews.jsonl" ;;
+  graphql) cat "$FAKE_DIR/decision" 2>/dev/null || echo REVIEW_REQUIRED ;;
+  orgs/*/memberships/*)
+    [ -f "$FAKE_DIR/no-org-read" ] && { echo "HTTP 404: Not Found" >&2; exit 1; }
+    key="$(echo "$target" | sed -E 's#orgs/([^/]+)/teams/([^/]+)/memberships/(.+)#\1/\2 \3#')"
+    grep -qxF "$key" "$FAKE_DIR/members" && { echo active; exit 0; }
+    echo "HTTP 404: Not Found" >&2; exit 1 ;;
+  *) echo "unexpected gh $*" >&2; exit 2 ;;
+esac`;
+        const CODEOWNERS = [
+            "*                            @contoso/platform",
+            "/Pulumi.*.yaml               @contoso/platform",
+            "/Pulumi.team-payments.yaml   @contoso/payments @contoso/platform",
+            "/policy/                     @contoso/platform @alice",
+            "/.github/                    @contoso/platform",
+        ].join("\n");
+        const MEMBERS = [
+            "contoso/platform alice",
+            "contoso/platform bob",
+            "contoso/platform dave",
+            "contoso/payments pat",
+        ];
+        interface Case {
+            files: string[];
+            results: string[];
+            diffs?: Record<string, object>;
+            reviews: { login: string; state: string; commit: string; body?: string }[];
+            decision?: string;
+            noOrgRead?: boolean;
         }
-    };
-    walk(validateWorkflow(src).errors);
-    return out;
-}
-
-/** A copy of `text` with `from` replaced, failing when `from` is not there. */
-function broken(text: string, from: string | RegExp, to: string): string {
-    const out = text.replace(from, to);
-    assert.notEqual(out, text, `the breaking edit ${String(from)} applies`);
-    return out;
-}
-
-// ---- running a step's shell as GitHub does, with fake commands first on PATH ----
-
-const HAS_JQ = spawnSync("jq", ["--version"]).status === 0;
-
-interface Sandbox {
-    dir: string;
-    bin: string;
-    summary: string;
-    output: string;
-    env: string;
-    log: string;
-}
-function sandbox(): Sandbox {
-    const dir = mkdtempSync(path.join(tmpdir(), "aks-entra-wf-"));
-    const bin = path.join(dir, ".fake-bin");
-    mkdirSync(bin);
-    const s = {
-        dir,
-        bin,
-        summary: path.join(dir, ".summary.md"),
-        output: path.join(dir, ".output"),
-        env: path.join(dir, ".env"),
-        log: path.join(dir, ".calls.log"),
-    };
-    for (const f of [s.summary, s.output, s.env, s.log]) writeFileSync(f, "");
-    return s;
-}
-function fake(sb: Sandbox, name: string, body: string): void {
-    const file = path.join(sb.bin, name);
-    writeFileSync(file, `#!/usr/bin/env bash\n${body}\n`);
-    chmodSync(file, 0o755);
-}
-/** Runs `script` like `run:` (bash --noprofile --norc -eo pipefail) in the sandbox. */
-function runStep(
-    sb: Sandbox,
-    script: string,
-    env: Record<string, string>,
-    cwd = sb.dir,
-): { code: number; stdout: string; stderr: string } {
-    const file = path.join(sb.dir, ".step.sh");
-    writeFileSync(file, script);
-    const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], {
-        cwd,
-        encoding: "utf8",
-        env: {
-            PATH: `${sb.bin}:${process.env.PATH ?? ""}`,
-            HOME: sb.dir,
-            GITHUB_WORKSPACE: sb.dir,
-            GITHUB_STEP_SUMMARY: sb.summary,
-            GITHUB_OUTPUT: sb.output,
-            GITHUB_ENV: sb.env,
-            FAKE_LOG: sb.log,
-            ...env,
-        },
-    });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-const calls = (sb: Sandbox) =>
-    readFileSync(sb.log, "utf8")
-        .split("\n")
-        .filter((l) => l !== "");
-/** `name<<DELIM ... DELIM` and `name=value` entries of a $GITHUB_OUTPUT file. */
-function outputs(file: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const lines = readFileSync(file, "utf8").split("\n");
-    for (let i = 0; i < lines.length; i++) {
-        const heredoc = /^([\w-]+)<<(\S+)$/.exec(lines[i]);
-        if (heredoc) {
-            const end = lines.indexOf(heredoc[2], i + 1);
-            assert.ok(end > i, `the delimiter of output ${heredoc[1]} closes it`);
-            out[heredoc[1]] = lines.slice(i + 1, end).join("\n");
-            i = end;
-            continue;
-        }
-        const kv = /^([\w-]+)=(.*)$/.exec(lines[i]);
-        if (kv) out[kv[1]] = kv[2];
-    }
-    return out;
-}
-
-describe("GitHub Actions workflows (.github/workflows)", function () {
-    it("has the four delivery workflows", function () {
-        for (const f of ["pr-checks.yml", "pr-preview.yml", "deploy.yml", "janitor.yml"]) {
-            assert.ok(FILES.includes(f), `${f} in ${FILES.join(", ")}`);
-        }
-    });
-
-    describe("schema (@action-validator/core validateWorkflow)", function () {
-        for (const file of FILES) {
-            it(`${file} is a valid workflow`, function () {
-                const state = validateWorkflow(load(file).text);
-                assert.equal(state.actionType, "workflow");
-                assert.deepEqual(state.errors, [], JSON.stringify(state.errors, null, 2));
+        function judge(c: Case) {
+            return withSandbox((sb) => {
+                fake(sb, "gh", FAKE_GH);
+                write(sb.dir, {
+                    CODEOWNERS: `${CODEOWNERS}\n`,
+                    members: `${MEMBERS.join("\n")}\n`,
+                    "files.tsv": c.files.map((f) => `${f}\n`).join(""),
+                    "reviews.jsonl": c.reviews
+                        .map((r) => `${JSON.stringify({ body: "", ...r })}\n`)
+                        .join(""),
+                    "results.tsv": c.results.map((r) => `${r}\n`).join(""),
+                    ...(c.decision ? { decision: `${c.decision}\n` } : {}),
+                    ...(c.noOrgRead ? { "no-org-read": "" } : {}),
+                    ...Object.fromEntries(
+                        Object.entries(c.diffs ?? {}).map(([f, d]) => [f, JSON.stringify(d)]),
+                    ),
+                });
+                const r = gate({
+                    repo: "contoso/aks-entra",
+                    pr: "42",
+                    head: HEAD,
+                    author: "dave",
+                    codeowners: path.join(sb.dir, "CODEOWNERS"),
+                    results: path.join(sb.dir, "results.tsv"),
+                    env: envOf(sb),
+                });
+                return { ...r, calls: calls(sb) };
             });
         }
+        const devAccess = (diff = "") => `dev\tPulumi.dev.yaml\t2\t${diff}`;
+        const approved = (login: string, commit = HEAD, body = "") => ({
+            login,
+            state: "APPROVED",
+            commit,
+            body,
+        });
 
-        it("rejects broken copies: the test can fail", function () {
-            const checks = load("pr-checks.yml").text;
-            const deploy = load("deploy.yml").text;
-            const janitor = load("janitor.yml").text;
-            // A job without runs-on.
-            const noRunner = errorPaths(broken(checks, /\n {4}runs-on: ubuntu-24\.04\n/, "\n"));
+        it("an access change approved on the head by a code owner passes", function () {
+            const r = judge({
+                files: ["modified\tPulumi.dev.yaml"],
+                results: [devAccess()],
+                reviews: [approved("alice")],
+            });
+            assert.deepEqual(r.errors, []);
+            assert.ok(r.ok);
             assert.ok(
-                noRunner.some((p) => p.includes("/jobs/plan")),
-                noRunner.join("\n"),
+                r.report.some((l) => /Pulumi\.dev\.yaml .*approved on the head by @alice/.test(l)),
+                r.report.join("\n"),
             );
-            // A permission level GitHub does not know.
-            const badLevel = errorPaths(broken(deploy, "id-token: write", "id-token: writ"));
             assert.ok(
-                badLevel.some((p) => p.includes("/permissions")),
-                badLevel.join("\n"),
+                r.calls.includes(
+                    "gh api orgs/contoso/teams/platform/memberships/alice --jq .state",
+                ),
             );
-            // A misspelled trigger.
-            assert.notDeepEqual(
-                errorPaths(broken(janitor, "workflow_dispatch:", "workflow-dispatch:")),
+        });
+        it("a push after the approval fails the gate again: an approval of an earlier commit never counts", function () {
+            const r = judge({
+                files: ["modified\tPulumi.dev.yaml"],
+                results: [devAccess()],
+                reviews: [approved("alice", OLD)],
+            });
+            assert.equal(r.ok, false);
+            assert.deepEqual(r.errors, [
+                `Pulumi.dev.yaml (stack dev: access changes) needs an approving review of commit ${HEAD} by one of its owners (@contoso/platform), other than the author`,
+            ]);
+            assert.ok(
+                r.report.includes(
+                    `- approval by @alice is on c0ffee0, not the head c0ffee0: it does not count`,
+                ),
+            );
+        });
+        it("a later request for changes withdraws an approval", function () {
+            const r = judge({
+                files: ["modified\tPulumi.dev.yaml"],
+                results: [devAccess()],
+                reviews: [
+                    approved("alice"),
+                    { login: "alice", state: "CHANGES_REQUESTED", commit: HEAD },
+                ],
+            });
+            assert.equal(r.ok, false);
+        });
+        it("the author approving their own change is refused, owner or not", function () {
+            const r = judge({
+                files: ["modified\tPulumi.dev.yaml"],
+                results: [devAccess()],
+                reviews: [approved("Dave")],
+            });
+            assert.equal(r.ok, false);
+            assert.ok(
+                r.report.includes("- approval by @Dave, the pull request's author, does not count"),
+                r.report.join("\n"),
+            );
+            assert.match(
+                r.errors[0],
+                /needs an approving review of commit .* other than the author/,
+            );
+        });
+        it("someone outside the file's owners cannot approve it: a team stack file is its team's and the platform's", function () {
+            const team = (login: string) =>
+                judge({
+                    files: ["modified\tPulumi.team-payments.yaml", "modified\tPulumi.prod.yaml"],
+                    results: [
+                        "team-payments\tPulumi.team-payments.yaml\t2\t",
+                        "prod\tPulumi.prod.yaml\t0\tgate/diffs/prod.json",
+                    ],
+                    reviews: [approved(login)],
+                });
+            const pat = team("pat");
+            // pat (payments) owns the team's file, not prod's.
+            assert.deepEqual(pat.errors, [
+                `Pulumi.prod.yaml (modified file) needs an approving review of commit ${HEAD} by one of its owners (@contoso/platform), other than the author`,
+            ]);
+            assert.ok(pat.report.some((l) => /Pulumi\.team-payments\.yaml .*by @pat/.test(l)));
+            assert.deepEqual(team("bob").errors, []);
+            assert.equal(team("carol").ok, false);
+        });
+        describe("a replacement: accepted only by its own approval", function () {
+            const diffs = {
+                "dev.json": {
+                    accessChanged: false,
+                    refused: [
+                        { kind: "replaces", urn: URN, why: "vmSize replaces the agent pool" },
+                    ],
+                },
+            };
+            const rows = [`dev\tPulumi.dev.yaml\t4\t__DIR__/dev.json`];
+            const run = (reviews: Case["reviews"], extra: Partial<Case> = {}) =>
+                withSandbox((sb) => {
+                    const c: Case = {
+                        files: ["modified\tPulumi.dev.yaml"],
+                        results: rows.map((r) => r.replace("__DIR__", sb.dir)),
+                        diffs,
+                        reviews,
+                        ...extra,
+                    };
+                    // judge() makes its own sandbox: the diff JSON is written there by name.
+                    c.results = [`dev\tPulumi.dev.yaml\t4\t${path.join(sb.dir, "dev.json")}`];
+                    writeFileSync(path.join(sb.dir, "dev.json"), JSON.stringify(diffs["dev.json"]));
+                    return judge(c);
+                });
+            it("without it the gate fails, saying the exact line that accepts it, even with an approval", function () {
+                const r = run([approved("alice")]);
+                assert.equal(r.ok, false);
+                assert.deepEqual(r.errors, [
+                    `stack dev (Pulumi.dev.yaml) replaces ${URN} (vmSize replaces the agent pool); an owner of Pulumi.dev.yaml (@contoso/platform) accepts it with an approving review of commit ${HEAD} whose body has the line: approve-replacement ${URN}`,
+                ]);
+            });
+            it("with an owner's approving review of the head saying approve-replacement <urn>, it passes", function () {
+                const r = run([
+                    approved(
+                        "alice",
+                        HEAD,
+                        `Pool resize is planned.\napprove-replacement ${URN}\n`,
+                    ),
+                ]);
+                assert.deepEqual(r.errors, []);
+                assert.ok(
+                    r.report.includes(`- stack dev: replacement of ${URN} accepted by @alice`),
+                );
+            });
+            it("the same line on an earlier commit, by a non-owner, or in a comment-only review does not count", function () {
+                const line = `approve-replacement ${URN}`;
+                assert.equal(run([approved("alice", OLD, line), approved("bob")]).ok, false);
+                assert.equal(run([approved("carol", HEAD, line), approved("bob")]).ok, false);
+                assert.equal(
+                    run([
+                        { login: "alice", state: "COMMENTED", commit: HEAD, body: line },
+                        approved("bob"),
+                    ]).ok,
+                    false,
+                );
+            });
+            it("never through GitHub's reviewDecision when team membership is unreadable", function () {
+                const r = run([approved("alice", HEAD, `approve-replacement ${URN}`)], {
+                    noOrgRead: true,
+                    decision: "APPROVED",
+                });
+                assert.equal(r.ok, false);
+                assert.match(r.errors[0], /^stack dev \(Pulumi\.dev\.yaml\) replaces/);
+            });
+            it("a change Azure refuses in place never passes", function () {
+                const refused = withSandbox((sb) => {
+                    writeFileSync(
+                        path.join(sb.dir, "d.json"),
+                        JSON.stringify({
+                            refused: [
+                                {
+                                    kind: "refused",
+                                    urn: URN,
+                                    why: "Azure refuses a new subnet in place",
+                                },
+                            ],
+                        }),
+                    );
+                    return judge({
+                        files: ["modified\tPulumi.dev.yaml"],
+                        results: [`dev\tPulumi.dev.yaml\t4\t${path.join(sb.dir, "d.json")}`],
+                        reviews: [approved("alice", HEAD, `approve-replacement ${URN}`)],
+                    });
+                });
+                assert.deepEqual(refused.errors, [
+                    `stack dev (Pulumi.dev.yaml): ${URN}: Azure refuses a new subnet in place; Azure refuses this change in place and no approval accepts it`,
+                ]);
+            });
+        });
+        it("team owners unreadable with the workflow's token: GitHub's reviewDecision decides access approvals", function () {
+            const base: Case = {
+                files: ["modified\tPulumi.dev.yaml"],
+                results: [devAccess()],
+                reviews: [approved("alice")],
+                noOrgRead: true,
+            };
+            assert.equal(judge({ ...base, decision: "REVIEW_REQUIRED" }).ok, false);
+            const r = judge({ ...base, decision: "APPROVED" });
+            assert.deepEqual(r.errors, []);
+            assert.match(
+                r.report.join("\n"),
+                /team membership unreadable with this token, GitHub's reviewDecision \(code owners\) is APPROVED/,
+            );
+        });
+        it("a pull request that edits the policy pack needs its owners, whatever the plans say", function () {
+            const files = ["modified\tpolicy/rules.ts", "modified\tREADME.md"];
+            const none = judge({ files, results: [], reviews: [] });
+            assert.deepEqual(none.errors, [
+                `policy/rules.ts (modified file) needs an approving review of commit ${HEAD} by one of its owners (@contoso/platform @alice), other than the author`,
+            ]);
+            assert.deepEqual(
+                judge({ files, results: [], reviews: [approved("alice")] }).errors,
                 [],
             );
-            // A step that neither runs nor uses.
-            const noRun = errorPaths(broken(checks, "run: npm test", "rn: npm test"));
+        });
+        it("a deleted or renamed stack file, or a failed base plan, is never waved through", function () {
+            const r = judge({
+                files: ["removed\tPulumi.staging.yaml", "renamed\tPulumi.qa.yaml"],
+                results: ["staging\tPulumi.staging.yaml\t2\t", "qa\tPulumi.qa.yaml\t3\t"],
+                reviews: [],
+            });
             assert.ok(
-                noRun.some((p) => p.includes("/steps/")),
-                noRun.join("\n"),
-            );
-            // Not YAML at all.
-            const unparsable = validateWorkflow(broken(checks, /types: \[(.*)\]/, "types: [$1"));
-            assert.equal(unparsable.errors[0]?.code, "parse_error");
-        });
-    });
-
-    describe("triggers", function () {
-        it("pr-checks: every pull request, forks included, and its label changes", function () {
-            const { on } = load("pr-checks.yml").wf;
-            assert.deepEqual(Object.keys(on), ["pull_request"]);
-            const types = (on.pull_request as { types: string[] }).types;
-            for (const t of ["opened", "synchronize", "reopened", "labeled", "unlabeled"]) {
-                assert.ok(types.includes(t), t);
-            }
-        });
-        it("pr-preview: pull requests, their labels and their closing", function () {
-            const { on } = load("pr-preview.yml").wf;
-            assert.deepEqual(Object.keys(on), ["pull_request"]);
-            const types = (on.pull_request as { types: string[] }).types;
-            for (const t of [
-                "opened",
-                "synchronize",
-                "reopened",
-                "labeled",
-                "unlabeled",
-                "closed",
-            ]) {
-                assert.ok(types.includes(t), t);
-            }
-        });
-        it("deploy: a push to main, nothing else", function () {
-            assert.deepEqual(load("deploy.yml").wf.on, { push: { branches: ["main"] } });
-        });
-        it("janitor: a schedule (five cron fields) and workflow_dispatch", function () {
-            const { on } = load("janitor.yml").wf;
-            assert.deepEqual(Object.keys(on).sort(), ["schedule", "workflow_dispatch"]);
-            const schedule = on.schedule as { cron: string }[];
-            assert.ok(schedule.length > 0);
-            for (const s of schedule) assert.match(s.cron, /^(\S+ ){4}\S+$/);
-        });
-        it("no workflow runs on pull_request_target or workflow_run (a write token beside untrusted code)", function () {
-            for (const w of WORKFLOWS) {
-                for (const trigger of ["pull_request_target", "workflow_run"]) {
-                    assert.ok(!(trigger in w.wf.on), `${w.file}: ${trigger}`);
-                }
-            }
-        });
-    });
-
-    describe("permissions", function () {
-        it("top level: nothing, or contents: read", function () {
-            for (const w of WORKFLOWS) {
-                const p = w.wf.permissions;
-                assert.ok(
-                    p !== undefined &&
-                        typeof p === "object" &&
-                        (Object.keys(p).length === 0 ||
-                            (Object.keys(p).length === 1 && p.contents === "read")),
-                    `${w.file}: ${JSON.stringify(p)}`,
-                );
-            }
-        });
-        it("every job lists its own, as a map (never read-all or write-all)", function () {
-            for (const [id, job] of allJobs()) {
-                assert.ok(
-                    job.permissions !== undefined && typeof job.permissions === "object",
-                    `${id}: ${JSON.stringify(job.permissions)}`,
-                );
-            }
-            for (const w of WORKFLOWS) assert.doesNotMatch(w.text, /(read|write)-all/, w.file);
-        });
-        it("id-token: write exactly in the jobs that run azure/login", function () {
-            assert.deepEqual(
-                allJobs()
-                    .filter(([, j]) => signsIn(j))
-                    .map(([id]) => id)
-                    .sort(),
-                [
-                    "deploy.yml/dev",
-                    "deploy.yml/prod",
-                    "e2e.yml/e2e",
-                    "janitor.yml/expire",
-                    "pr-preview.yml/destroy-preview-stack",
-                    "pr-preview.yml/preview",
-                    "pr-preview.yml/preview-stack",
-                ],
-            );
-            for (const [id, job] of allJobs()) {
-                const perms = job.permissions as Record<string, string>;
-                assert.equal(perms["id-token"] === "write", signsIn(job), id);
-                if (!signsIn(job)) assert.equal(perms["id-token"], undefined, id);
-            }
-        });
-        it("writes only id-token (to sign in) and pull-requests in pr-checks' comment job", function () {
-            const writes = allJobs().flatMap(([id, job]) =>
-                Object.entries(job.permissions as Record<string, string>)
-                    .filter(([, level]) => level === "write")
-                    .map(([scope]) => `${id} ${scope}`),
-            );
-            const expected = allJobs()
-                .filter(([, j]) => signsIn(j))
-                .map(([id]) => `${id} id-token`)
-                .concat(["pr-checks.yml/comment pull-requests"]);
-            assert.deepEqual(writes.sort(), expected.sort());
-            for (const [id, job] of allJobs()) {
-                for (const [scope, level] of Object.entries(job.permissions as object)) {
-                    assert.ok(
-                        ["read", "write", "none"].includes(level as string),
-                        `${id} ${scope}`,
-                    );
-                }
-            }
-        });
-        it("pr-checks: no id-token, no secrets, and the comment job gets pull-requests: write only", function () {
-            const { text, wf } = load("pr-checks.yml");
-            assert.doesNotMatch(text, /id-token/);
-            assert.doesNotMatch(text, /secrets\./);
-            assert.deepEqual(wf.permissions, { contents: "read" });
-            assert.deepEqual(wf.jobs.comment.permissions, { "pull-requests": "write" });
-            assert.deepEqual(wf.jobs.plan.permissions, { contents: "read" });
-        });
-        it("no workflow uses a secret: every credential is an OIDC token", function () {
-            for (const w of WORKFLOWS) assert.doesNotMatch(w.text, /secrets\./, w.file);
-        });
-    });
-
-    describe("actions: maintained, pinned to a commit, version in a comment", function () {
-        const MAINTAINED = [
-            "actions/checkout",
-            "actions/setup-node",
-            "azure/login",
-            "pulumi/actions",
-            "azure/use-kubelogin",
-            "marocchino/sticky-pull-request-comment",
-        ];
-        it("every uses: is owner/repo@<40-hex commit> # vX.Y[.Z] of an allowed action", function () {
-            let count = 0;
-            for (const w of WORKFLOWS) {
-                for (const line of w.text.split("\n").filter((l) => /^\s*(- )?uses:/.test(l))) {
-                    count++;
-                    const m =
-                        /^\s*(?:- )?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # v\d+\.\d+(\.\d+)?$/.exec(
-                            line,
-                        );
-                    assert.ok(m, `${w.file}: ${line.trim()}`);
-                    assert.ok(MAINTAINED.includes(m[1]), `${w.file}: ${m[1]} is not allowed`);
-                }
-                for (const [id, job] of jobsOf(w)) {
-                    for (const s of job.steps.filter((x) => x.uses !== undefined)) {
-                        assert.match(s.uses!, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${w.file}/${id}`);
-                    }
-                }
-            }
-            assert.ok(count >= 30, `${count} uses: lines`);
-        });
-        it("one action, one commit and one version everywhere", function () {
-            const seen = new Map<string, string>();
-            for (const w of WORKFLOWS) {
-                for (const m of w.text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@(\S+ # \S+)/g)) {
-                    const before = seen.get(m[1]);
-                    if (before !== undefined) assert.equal(m[2], before, `${w.file}: ${m[1]}`);
-                    seen.set(m[1], m[2]);
-                }
-            }
-            assert.deepEqual([...seen.keys()].sort(), [...MAINTAINED].sort());
-        });
-        it("no @main, @master or bare major tag", function () {
-            for (const w of WORKFLOWS) {
-                assert.doesNotMatch(w.text, /uses: \S+@(main|master|v\d+)\s*$/m, w.file);
-            }
-        });
-        it("Node 22 with the npm cache; the Pulumi CLI of package.json's SDK; a pinned kubelogin", function () {
-            const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
-                dependencies: Record<string, string>;
-            };
-            for (const [id, job] of allJobs()) {
-                for (const s of usesAction(job, "actions/setup-node")) {
-                    assert.deepEqual(s.with, { "node-version": 22, cache: "npm" }, id);
-                }
-                for (const s of usesAction(job, "pulumi/actions")) {
-                    // Install only (no command): the steps run the CLI themselves.
-                    assert.deepEqual(
-                        s.with,
-                        { "pulumi-version": pkg.dependencies["@pulumi/pulumi"] },
-                        id,
-                    );
-                }
-                for (const s of usesAction(job, "azure/use-kubelogin")) {
-                    assert.match(String(s.with?.["kubelogin-version"]), /^v\d+\.\d+\.\d+$/, id);
-                }
-                for (const s of usesAction(job, "actions/checkout")) {
-                    assert.equal(s.with?.["persist-credentials"], false, id);
-                }
-                if (PULUMI_COMMAND.test(runs(job))) {
-                    assert.equal(usesAction(job, "pulumi/actions").length, 1, id);
-                    assert.equal(usesAction(job, "azure/use-kubelogin").length, 1, id);
-                    assert.ok(signsIn(job), id);
-                }
-            }
-        });
-    });
-
-    describe("sign-in as README: CI sign-in (components/ciSignIn.ts, GitHub Actions)", function () {
-        const github = SIGN_INS.find((s) => s.runner.startsWith("GitHub Actions"))!;
-        const VAR: Record<string, string> = {
-            "<client id>": "${{ vars.AZURE_CLIENT_ID }}",
-            "<tenant id>": "${{ vars.AZURE_TENANT_ID }}",
-            "<subscription id>": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
-        };
-        it("every job that signs in sets the README's variables, ids from repository variables", function () {
-            const expected = Object.fromEntries(
-                Object.entries({ ...github.pulumi, ...github.kubelogin }).map(([k, v]) => [
-                    k,
-                    VAR[v] ?? v,
-                ]),
-            );
-            assert.equal(expected.ARM_USE_OIDC, "true");
-            assert.equal(expected.AAD_LOGIN_METHOD, "workloadidentity");
-            for (const [id, job] of allJobs().filter(([, j]) => signsIn(j))) {
-                for (const [k, v] of Object.entries(expected)) {
-                    assert.equal(job.env?.[k], v, `${id}: ${k}`);
-                }
-                // GitHub's runner has no token file: the tools request their own tokens.
-                for (const k of [
-                    "AZURE_FEDERATED_TOKEN_FILE",
-                    "ARM_OIDC_TOKEN",
-                    "ARM_CLIENT_SECRET",
-                ]) {
-                    assert.equal(job.env?.[k], undefined, `${id}: ${k}`);
-                }
-                const [login] = usesAction(job, "azure/login");
-                assert.deepEqual(login.with, {
-                    "client-id": VAR["<client id>"],
-                    "tenant-id": VAR["<tenant id>"],
-                    "subscription-id": VAR["<subscription id>"],
-                });
-            }
-        });
-        it("the state backend and secrets provider come from repository variables", function () {
-            for (const [id, job] of allJobs().filter(([, j]) => signsIn(j))) {
-                assert.equal(job.env?.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}", id);
-                if (runs(job).includes("--secrets-provider")) {
-                    assert.equal(
-                        job.env?.PULUMI_SECRETS_PROVIDER,
-                        "${{ vars.PULUMI_SECRETS_PROVIDER }}",
-                        id,
-                    );
-                }
-            }
-        });
-        it("azure/login is the last setup step before pulumi (its assertion lasts five minutes)", function () {
-            for (const [id, job] of allJobs().filter(([, j]) => signsIn(j))) {
-                const login = usesIndex(job, "azure/login");
-                for (const a of ["actions/setup-node", "pulumi/actions", "azure/use-kubelogin"]) {
-                    assert.ok(usesIndex(job, a) < login, `${id}: ${a} before azure/login`);
-                }
-                assert.ok(runIndex(job, /npm ci/) < login, id);
-                assert.ok(runIndex(job, PULUMI_COMMAND) > login, id);
-            }
-        });
-    });
-
-    describe("pr-checks.yml", function () {
-        const { wf } = load("pr-checks.yml");
-        const plan = wf.jobs.plan;
-        it("checkout, Node 22, npm ci, npm test, then the plans, in that order", function () {
-            const order = [
-                usesIndex(plan, "actions/checkout"),
-                usesIndex(plan, "actions/setup-node"),
-                runIndex(plan, /^npm ci\b/),
-                runIndex(plan, /^npm test$/),
-                stepIndex(plan, (s) => s.id === "head", "plans the pull request"),
-                stepIndex(plan, (s) => s.with?.path === "base", "checks out the base"),
-                stepIndex(plan, (s) => s["working-directory"] === "base", "installs the base"),
-                runIndex(plan, /--json "\$GITHUB_WORKSPACE\/\$out"/),
-                stepIndex(plan, (s) => s.id === "diff", "diffs"),
-            ];
-            assert.deepEqual(
-                order,
-                [...order].sort((a, b) => a - b),
-            );
-        });
-        it("plans every Pulumi.*.yaml and the preview profile, with --json", function () {
-            const head = step(plan, (s) => s.id === "head", "plans the pull request").run!;
-            assert.match(head, /for file in Pulumi\.\*\.yaml profiles\/preview\.yaml; do/);
-            assert.match(head, /profiles\/preview\.yaml\) stack="pr-\$\{PR_NUMBER\}"/);
-            assert.match(head, /stack="\$\{file#Pulumi\.\}"; stack="\$\{stack%\.yaml\}"/);
-            assert.match(
-                head,
-                /npm run plan --silent -- --config "\$file" --stack "\$stack" --json "plans\/head\/\$stack\.json"/,
-            );
-            assert.equal(plan.env?.PR_NUMBER, "${{ github.event.pull_request.number }}");
-        });
-        it("checks out the base branch's commit into base/ and plans its versions", function () {
-            const base = step(plan, (s) => s.with?.path === "base", "checks out the base");
-            assert.equal(base.with?.ref, "${{ github.event.pull_request.base.sha }}");
-            assert.equal(
-                runs(plan).match(/cd base && npm run plan --silent -- --config "\$file"/g)?.length,
-                1,
-            );
-        });
-        it("diffs each stack: npm run plan -- --config --stack --diff BASE.json --markdown", function () {
-            const diff = step(plan, (s) => s.id === "diff", "diffs").run!;
-            assert.match(
-                diff,
-                /npm run plan --silent -- --config "\$file" --stack "\$stack" --diff "\$base_plan" --markdown "\$md"/,
-            );
-            assert.equal(plan.outputs?.worst, "${{ steps.diff.outputs.worst }}");
-        });
-        it("comments with a pinned sticky-comment action, same-repository pull requests only, running no code", function () {
-            const job = wf.jobs.comment;
-            assert.match(
-                job.if!,
-                /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
-            );
-            assert.deepEqual(needsOf(job), ["plan"]);
-            assert.equal(job.steps.length, 1);
-            assert.equal(job.steps[0].with?.message, "${{ needs.plan.outputs.comment }}");
-            assert.equal(usesAction(job, "marocchino/sticky-pull-request-comment").length, 1);
-        });
-        it("the access review gate runs whatever the plan job did", function () {
-            const gate = wf.jobs["access-review"];
-            assert.deepEqual(needsOf(gate), ["plan"]);
-            assert.equal(gate.if, "${{ !cancelled() }}");
-            assert.deepEqual(gate.permissions, {});
-            assert.equal(
-                gate.steps[0].env?.REVIEWED,
-                "${{ contains(github.event.pull_request.labels.*.name, 'access-reviewed') }}",
-            );
-        });
-
-        describe("the gate (run with bash)", function () {
-            const script = wf.jobs["access-review"].steps[0].run!;
-            const cases: [string, Record<string, string>, number, RegExp][] = [
-                ["access unchanged passes", { WORST: "0" }, 0, /Access unchanged/],
-                [
-                    "access change without the label fails",
-                    { WORST: "2", REVIEWED: "false" },
-                    1,
-                    /needs? review/,
-                ],
-                [
-                    "access change with access-reviewed passes",
-                    { WORST: "2", REVIEWED: "true" },
-                    0,
-                    /accepted/,
-                ],
-                [
-                    "exit 4 fails, label or not",
-                    { WORST: "4", REVIEWED: "true" },
-                    1,
-                    /refuses in place/,
-                ],
-                [
-                    "a failed plan fails",
-                    { PLAN_RESULT: "failure", WORST: "" },
-                    1,
-                    /nothing was reviewed/,
-                ],
-            ];
-            for (const [title, env, code, message] of cases) {
-                it(title, function () {
-                    const sb = sandbox();
-                    try {
-                        const r = runStep(sb, script, {
-                            PLAN_RESULT: "success",
-                            REVIEWED: "false",
-                            ...env,
-                        });
-                        assert.equal(r.code, code, r.stdout + r.stderr);
-                        assert.match(r.stdout, message);
-                    } finally {
-                        rmSync(sb.dir, { recursive: true, force: true });
-                    }
-                });
-            }
-        });
-
-        describe("the plan steps (run with bash, a fake npm)", function () {
-            // npm run plan: records its arguments; writes {"schemaVersion": N} for --json (N from
-            // FAKE_SCHEMA_BASE when run in base/), a Markdown page for --markdown (padded to
-            // FAKE_MD_BYTES_<stack>) and exits FAKE_RC_<stack> for --diff and --markdown.
-            const FAKE_NPM = [
-                'echo "$(basename "$PWD") $*" >> "$FAKE_LOG"',
-                "shift 3 # run plan --silent",
-                'if [ "$1" = "--" ]; then shift; fi',
-                "json=; md=; stack=; diff=",
-                "while [ $# -gt 0 ]; do",
-                '  case "$1" in',
-                "    --config) shift ;;",
-                '    --stack) stack="$2"; shift ;;',
-                '    --json) json="$2"; shift ;;',
-                '    --markdown) md="$2"; shift ;;',
-                '    --diff) diff="$2"; shift ;;',
-                "  esac",
-                "  shift",
-                "done",
-                'key="$(echo "$stack" | tr -- - _)"',
-                'if [ -n "$json" ]; then',
-                "  schema=3",
-                '  if [ "$(basename "$PWD")" = base ] && [ -n "${FAKE_SCHEMA_BASE:-}" ]; then schema="$FAKE_SCHEMA_BASE"; fi',
-                '  echo "{\\"schemaVersion\\": $schema}" > "$json"',
-                "  exit 0",
-                "fi",
-                'if [ -n "$md" ]; then',
-                '  { echo "# aks-entra plan: stack $stack"; echo "diff against: ${diff:-none}"; } > "$md"',
-                '  pad="FAKE_MD_BYTES_$key"',
-                '  if [ -n "${!pad:-}" ]; then head -c "${!pad}" /dev/zero | tr "\\0" x >> "$md"; fi',
-                "fi",
-                'rc="FAKE_RC_$key"',
-                'exit "${!rc:-0}"',
-            ].join("\n");
-
-            function workspace(headFiles: string[], baseFiles: string[]): Sandbox {
-                const sb = sandbox();
-                fake(sb, "npm", FAKE_NPM);
-                mkdirSync(path.join(sb.dir, "profiles"));
-                mkdirSync(path.join(sb.dir, "base", "profiles"), { recursive: true });
-                for (const f of headFiles) writeFileSync(path.join(sb.dir, f), "config: {}\n");
-                for (const f of baseFiles)
-                    writeFileSync(path.join(sb.dir, "base", f), "config: {}\n");
-                return sb;
-            }
-            const scripts = () => {
-                const head = step(plan, (s) => s.id === "head", "plans the pull request").run!;
-                const base = plan.steps[runIndex(plan, /GITHUB_WORKSPACE\/\$out/)].run!;
-                const diff = step(plan, (s) => s.id === "diff", "diffs").run!;
-                return { head, base, diff };
-            };
-            const ENV = { PR_NUMBER: "42", BASE_REF: "main" };
-
-            before(function () {
-                if (!HAS_JQ) this.skip(); // the base step reads schemaVersion with jq, as on GitHub's runners
-            });
-
-            it("plans each file, diffs it against its base, and reports the worst outcome", function () {
-                const sb = workspace(
-                    [
-                        "Pulumi.dev.yaml",
-                        "Pulumi.prod.yaml",
-                        "Pulumi.team-payments.yaml",
-                        "profiles/preview.yaml",
-                    ],
-                    ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "profiles/preview.yaml"],
-                );
-                try {
-                    const { head, base, diff } = scripts();
-                    assert.equal(runStep(sb, head, ENV).code, 0);
-                    assert.equal(
-                        readFileSync(path.join(sb.dir, "plans", "stacks.tsv"), "utf8"),
-                        "dev\tPulumi.dev.yaml\nprod\tPulumi.prod.yaml\nteam-payments\tPulumi.team-payments.yaml\npr-42\tprofiles/preview.yaml\n",
-                    );
-                    assert.equal(runStep(sb, base, ENV).code, 0);
-                    for (const s of ["dev", "prod", "pr-42"]) {
-                        assert.ok(existsSync(path.join(sb.dir, "plans", "main", `${s}.json`)), s);
-                    }
-                    // New in the pull request: no base plan.
-                    assert.ok(
-                        !existsSync(path.join(sb.dir, "plans", "main", "team-payments.json")),
-                    );
-                    const r = runStep(sb, diff, { ...ENV, FAKE_RC_prod: "2" });
-                    assert.equal(r.code, 0, r.stderr);
-                    const log = calls(sb);
-                    assert.ok(
-                        log.includes(
-                            `${path.basename(sb.dir)} run plan --silent -- --config Pulumi.dev.yaml --stack dev --diff plans/main/dev.json --markdown plans/md/dev.md`,
-                        ),
-                        log.join("\n"),
-                    );
-                    assert.ok(
-                        log.includes(
-                            "base run plan --silent -- --config profiles/preview.yaml --stack pr-42 --json " +
-                                path.join(sb.dir, "plans/main/pr-42.json"),
-                        ),
-                        log.join("\n"),
-                    );
-                    const out = outputs(sb.output);
-                    assert.equal(out.worst, "2");
-                    assert.match(
-                        out.comment,
-                        /\| `dev` \| `Pulumi\.dev\.yaml` \| access unchanged \|/,
-                    );
-                    assert.match(
-                        out.comment,
-                        /\| `prod` \| `Pulumi\.prod\.yaml` \| \*\*access changed\*\* \(exit 2\)/,
-                    );
-                    assert.match(
-                        out.comment,
-                        /\| `team-payments` \| `Pulumi\.team-payments\.yaml` \| \*\*new stack file\*\*/,
-                    );
-                    // Changed stacks first.
-                    const sections = [...out.comment.matchAll(/stack <code>([\w-]+)<\/code>/g)].map(
-                        (m) => m[1],
-                    );
-                    assert.deepEqual(sections, ["prod", "team-payments", "dev", "pr-42"]);
-                    assert.match(
-                        readFileSync(sb.summary, "utf8"),
-                        /diff against: plans\/main\/prod\.json/,
-                    );
-                } finally {
-                    rmSync(sb.dir, { recursive: true, force: true });
-                }
-            });
-
-            it("exit 4 wins over 2; a failing plan fails the step; the comment stays under GitHub's limit", function () {
-                const sb = workspace(
-                    ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.big.yaml"],
-                    ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.big.yaml"],
-                );
-                try {
-                    const { head, base, diff } = scripts();
-                    runStep(sb, head, ENV);
-                    runStep(sb, base, ENV);
-                    const r = runStep(sb, diff, {
-                        ...ENV,
-                        FAKE_RC_dev: "4",
-                        FAKE_RC_prod: "2",
-                        FAKE_RC_big: "2",
-                        FAKE_MD_BYTES_big: "70000",
-                    });
-                    assert.equal(r.code, 0, r.stderr);
-                    const out = outputs(sb.output);
-                    assert.equal(out.worst, "4");
-                    assert.ok(out.comment.length < 65536, `${out.comment.length} characters`);
-                    assert.match(out.comment, /stack `big`: too long for this comment/);
-                    assert.match(
-                        out.comment,
-                        /refuses in place or that replaces a resource\*\* \(exit 4\)/,
-                    );
-                    // The run summary has every stack in full.
-                    assert.ok(readFileSync(sb.summary, "utf8").length > 70000);
-
-                    writeFileSync(sb.output, "");
-                    const failed = runStep(sb, diff, { ...ENV, FAKE_RC_prod: "3" });
-                    assert.equal(failed.code, 1);
-                    assert.match(outputs(sb.output).comment, /plan failed \(exit 3\)/);
-                } finally {
-                    rmSync(sb.dir, { recursive: true, force: true });
-                }
-            });
-
-            it("plans the base's file with the pull request's code when the base writes another schema", function () {
-                const sb = workspace(["Pulumi.dev.yaml"], ["Pulumi.dev.yaml"]);
-                try {
-                    const { head, base } = scripts();
-                    runStep(sb, head, ENV);
-                    const r = runStep(sb, base, { ...ENV, FAKE_SCHEMA_BASE: "2" });
-                    assert.equal(r.code, 0, r.stderr);
-                    assert.match(r.stdout, /::warning file=Pulumi\.dev\.yaml::/);
-                    assert.ok(
-                        calls(sb).includes(
-                            `${path.basename(sb.dir)} run plan --silent -- --config base/Pulumi.dev.yaml --stack dev --json plans/main/dev.json`,
-                        ),
-                        calls(sb).join("\n"),
-                    );
-                } finally {
-                    rmSync(sb.dir, { recursive: true, force: true });
-                }
-            });
-        });
-    });
-
-    describe("pr-preview.yml", function () {
-        const { wf } = load("pr-preview.yml");
-        it("every job runs for same-repository pull requests only", function () {
-            for (const [id, job] of Object.entries(wf.jobs)) {
-                assert.match(
-                    job.if ?? "",
-                    /^github\.event\.pull_request\.head\.repo\.full_name == github\.repository &&/,
-                    id,
-                );
-            }
-        });
-        it("one concurrency group per pull request, never cancelling a running deploy", function () {
-            assert.deepEqual(wf.concurrency, {
-                group: "pr-preview-${{ github.event.pull_request.number }}",
-                "cancel-in-progress": false,
-            });
-            assert.equal(wf.env?.PR_NUMBER, "${{ github.event.pull_request.number }}");
-        });
-        it("previews the target stack with the guardrails pack", function () {
-            assert.equal(wf.env?.TARGET_STACK, "dev");
-            assert.match(
-                runs(wf.jobs.preview),
-                /^pulumi preview .*--stack "\$TARGET_STACK" --policy-pack policy$/m,
-            );
-            assert.equal(wf.jobs.preview.environment, undefined);
-        });
-        it("on the label preview-stack: stack pr-<number> from profiles/preview.yaml, expires-at, pulumi up", function () {
-            const job = wf.jobs["preview-stack"];
-            assert.match(job.if!, /github\.event\.label\.name == 'preview-stack'/);
-            assert.match(
-                job.if!,
-                /contains\(github\.event\.pull_request\.labels\.\*\.name, 'preview-stack'\)/,
-            );
-            assert.equal(environmentOf(job), "preview");
-            const sh = runs(job);
-            assert.match(sh, /stack="pr-\$\{PR_NUMBER\}"/);
-            assert.match(sh, /cp profiles\/preview\.yaml "Pulumi\.\$\{stack\}\.yaml"/);
-            assert.match(
-                sh,
-                /pulumi config set --path 'aks-entra:tags\.expires-at' "\$expires_at" --stack "\$stack"/,
-            );
-            assert.match(
-                sh,
-                /pulumi up --yes --non-interactive --stack "\$stack" --policy-pack policy/,
-            );
-            assert.ok(runIndex(job, /--fail-on high/) < runIndex(job, /pulumi up/));
-        });
-        it("on closing (or removing the label): pulumi destroy, then pulumi stack rm", function () {
-            const job = wf.jobs["destroy-preview-stack"];
-            assert.match(job.if!, /github\.event\.action == 'closed'/);
-            assert.match(
-                job.if!,
-                /github\.event\.action == 'unlabeled' && github\.event\.label\.name == 'preview-stack'/,
-            );
-            assert.equal(environmentOf(job), "preview");
-            const sh = runs(job);
-            assert.ok(sh.indexOf('pulumi destroy --yes --non-interactive --stack "$stack"') > 0);
-            assert.ok(
-                sh.indexOf('pulumi stack rm --yes --non-interactive "$stack"') >
-                    sh.indexOf("pulumi destroy"),
-            );
-        });
-
-        describe("its stack steps (run with bash, a fake pulumi)", function () {
-            const FAKE_PULUMI = String.raw`
-echo "pulumi $*" >> "$FAKE_LOG"
-if [ "$1 $2" = "stack ls" ]; then cat "$FAKE_STACKS"; fi`;
-            it("copies the profile, selects or creates pr-<number>, sets expires-at TTL days ahead", function () {
-                const sb = sandbox();
-                try {
-                    fake(sb, "pulumi", FAKE_PULUMI);
-                    mkdirSync(path.join(sb.dir, "profiles"));
-                    writeFileSync(path.join(sb.dir, "profiles", "preview.yaml"), "config: {}\n");
-                    const script = step(
-                        wf.jobs["preview-stack"],
-                        (s) => /cp profiles/.test(s.run ?? ""),
-                        "makes the stack",
-                    ).run!;
-                    const r = runStep(sb, script, {
-                        PR_NUMBER: "7",
-                        PREVIEW_TTL_DAYS: "3",
-                        PULUMI_SECRETS_PROVIDER: "azurekeyvault://kv.vault.azure.net/keys/pulumi",
-                    });
-                    assert.equal(r.code, 0, r.stderr);
-                    assert.ok(existsSync(path.join(sb.dir, "Pulumi.pr-7.yaml")));
-                    const expires = new Date(Date.now() + 3 * 86400_000).toISOString().slice(0, 10);
-                    assert.deepEqual(calls(sb), [
-                        "pulumi stack select --create --secrets-provider azurekeyvault://kv.vault.azure.net/keys/pulumi pr-7",
-                        `pulumi config set --path aks-entra:tags.expires-at ${expires} --stack pr-7`,
-                    ]);
-                    assert.equal(readFileSync(sb.env, "utf8"), `EXPIRES_AT=${expires}\n`);
-                } finally {
-                    rmSync(sb.dir, { recursive: true, force: true });
-                }
-            });
-            it("destroys and removes pr-<number> when it exists, and does nothing otherwise", function () {
-                if (!HAS_JQ) this.skip();
-                const script = step(
-                    wf.jobs["destroy-preview-stack"],
-                    (s) => /pulumi destroy/.test(s.run ?? ""),
-                    "destroys the stack",
-                ).run!;
-                for (const [stacks, expected] of [
-                    [
-                        [{ name: "organization/aks-entra/pr-7" }, { name: "dev" }],
-                        [
-                            "pulumi stack ls --json",
-                            "pulumi destroy --yes --non-interactive --stack pr-7",
-                            "pulumi stack rm --yes --non-interactive pr-7",
-                        ],
-                    ],
-                    [[{ name: "pr-70" }], ["pulumi stack ls --json"]],
-                ] as [object[], string[]][]) {
-                    const sb = sandbox();
-                    try {
-                        fake(sb, "pulumi", FAKE_PULUMI);
-                        writeFileSync(path.join(sb.dir, "stacks.json"), JSON.stringify(stacks));
-                        const r = runStep(sb, script, {
-                            PR_NUMBER: "7",
-                            FAKE_STACKS: path.join(sb.dir, "stacks.json"),
-                        });
-                        assert.equal(r.code, 0, r.stderr);
-                        assert.deepEqual(calls(sb), expected);
-                    } finally {
-                        rmSync(sb.dir, { recursive: true, force: true });
-                    }
-                }
-            });
-        });
-    });
-
-    describe("deploy.yml", function () {
-        const { wf } = load("deploy.yml");
-        it("dev, then prod through the protected environment prod", function () {
-            assert.deepEqual(Object.keys(wf.jobs), ["dev", "prod"]);
-            assert.equal(environmentOf(wf.jobs.dev), "dev");
-            assert.equal(environmentOf(wf.jobs.prod), "prod");
-            assert.deepEqual(needsOf(wf.jobs.prod), ["dev"]);
-            assert.deepEqual(wf.concurrency, { group: "deploy", "cancel-in-progress": false });
-        });
-        it("pulumi up of each stack with the guardrails pack", function () {
-            for (const [id, stack] of [
-                ["dev", "dev"],
-                ["prod", "prod"],
-            ]) {
-                const job = wf.jobs[id];
-                assert.equal(job.env?.STACK, stack);
-                assert.match(
-                    runs(job),
-                    /pulumi up --yes --non-interactive --stack "\$STACK" --policy-pack policy/,
-                );
-            }
-            // prod's stack exists already: a missing one stops the job instead of starting another.
-            assert.doesNotMatch(runs(wf.jobs.prod), /--create/);
-        });
-        it("verifies each stack after its pulumi up, with a fresh sign-in, failing the job on drift or a failed read", function () {
-            for (const id of ["dev", "prod"]) {
-                const names = (wf.jobs[id].steps ?? []).map((s: { name?: string }) => s.name ?? "");
-                const up = names.indexOf(`pulumi up ${id}`);
-                const login = names.indexOf("Sign in to Azure again (verify)");
-                const verify = names.indexOf(`verify ${id}`);
-                assert.ok(up >= 0 && up < login && login < verify, names.join(" | "));
-                const script = step(wf.jobs[id], (s) => s.name === `verify ${id}`, "verify").run!;
-                assert.match(
-                    script,
-                    /npm run --silent verify -- --stack "\$STACK" --markdown verify\.md \|\| code=\$\?/,
-                );
-                assert.match(script, /GITHUB_STEP_SUMMARY/);
-                assert.match(script, /exit "\$code"$/m);
-            }
-        });
-    });
-
-    describe("e2e.yml", function () {
-        const { wf } = load("e2e.yml");
-        it("runs the real-Azure suite on demand only, in the environment e2e, signed in by federation", function () {
-            assert.deepEqual(Object.keys(wf.on as object), ["workflow_dispatch"]);
-            const job = wf.jobs.e2e;
-            assert.equal(environmentOf(job), "e2e");
-            assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
-            assert.equal(job.env?.AKS_ENTRA_E2E, "1");
-            assert.equal(job.env?.ARM_USE_OIDC, "true");
-            assert.deepEqual(wf.concurrency, { group: "e2e", "cancel-in-progress": false });
-            const script = step(job, (s) => s.name === "npm run e2e", "runs the suite").run!;
-            assert.match(
-                script,
-                /npm run --silent e2e -- --report e2e-report\.json \|\| code=\$\?/,
-            );
-            assert.match(script, /exit "\$code"$/m);
-        });
-        it("writes every step of the report to the job summary (the fields e2e/steps.ts writes)", function () {
-            const script = step(
-                wf.jobs.e2e,
-                (s) => s.name === "npm run e2e",
-                "runs the suite",
-            ).run!;
-            const record: Record<keyof StepRecord, true> = {
-                step: true,
-                started: true,
-                seconds: true,
-                result: true,
-                detail: true,
-            };
-            for (const field of script.match(/\\\(\.(\w+)\)/g) ?? []) {
-                const name = field.slice(3, -1);
-                assert.ok(name in record, `${field} is not a field of StepRecord`);
-            }
-            assert.match(
-                script,
-                /\.steps\[\] \| "\| \\\(\.step\) \| \\\(\.seconds\) \| \\\(\.result\) \|"/,
-            );
-        });
-    });
-
-    describe("janitor.yml", function () {
-        const { wf } = load("janitor.yml");
-        const job = wf.jobs.expire;
-        const script = step(job, (s) => s.id === "expire", "expires stacks").run!;
-        it("lists pr-* and e2e-* stacks, reads expires-at from each one's state, destroys, removes, summarizes", function () {
-            assert.ok(
-                script.includes(
-                    `pulumi stack ls --json | jq -r '.[].name | select(test("(^|/)(pr-[0-9]+|e2e-[0-9a-f]{8})$"))'`,
+                r.errors.includes(
+                    "stack qa (Pulumi.qa.yaml): the base branch's plan failed (exit 3); nothing was reviewed",
                 ),
-                script,
             );
-            assert.match(script, /pulumi stack export --stack "\$stack"/);
-            assert.match(script, /\["expires-at"\]/);
-            assert.match(
-                script,
-                /pulumi destroy --yes --non-interactive --stack "\$stack" &&\s+pulumi stack rm --yes --non-interactive "\$stack"/,
+            assert.ok(
+                r.errors.some((e) =>
+                    e.startsWith("Pulumi.staging.yaml (stack staging: access changes) needs"),
+                ),
             );
-            assert.match(script, /GITHUB_STEP_SUMMARY/);
-            assert.equal(environmentOf(job), "preview-janitor");
-            assert.deepEqual(wf.concurrency, {
-                group: "preview-janitor",
-                "cancel-in-progress": false,
+        });
+        it("nothing guarded and no access change: nothing to approve", function () {
+            const r = judge({
+                files: ["modified\tREADME.md"],
+                results: ["dev\tPulumi.dev.yaml\t0\t"],
+                reviews: [],
+            });
+            assert.ok(r.ok);
+            assert.deepEqual(r.report, [
+                "- no access change, no replacement, no guarded file: nothing to approve",
+            ]);
+        });
+    });
+
+    describe("gate-plan.sh: the base branch's code plans the pull request's files", function () {
+        // npm run plan: logs the directory it runs in and its arguments; the base's code (run in
+        // base/) reports an access change for dev whatever the head's own policy pack says.
+        const FAKE_NPM = String.raw`
+echo "$(basename "$PWD") $*" >> "$FAKE_LOG"
+json=; diffjson=; diff=; config=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --json) json="$2"; shift ;;
+    --diff-json) diffjson="$2"; shift ;;
+    --diff) diff="$2"; shift ;;
+    --config) config="$2"; shift ;;
+  esac
+  shift
+done
+[ -n "$json" ] && echo '{"schemaVersion": 3}' > "$json"
+[ -n "$diffjson" ] && echo '{"accessChanged": true, "refused": []}' > "$diffjson"
+if [ -n "$diff" ] && [ "$(basename "$PWD")" = base ] && grep -q widen "$config"; then exit 2; fi
+exit 0`;
+        it("plans head/'s stack files and profiles in base/ only, new and deleted files counted as access changes", function () {
+            if (!HAS_JQ) this.skip();
+            withSandbox((sb) => {
+                fake(sb, "npm", FAKE_NPM);
+                write(sb.dir, {
+                    "base/Pulumi.dev.yaml": "config: {}\n",
+                    "base/Pulumi.staging.yaml": "config: {}\n",
+                    "base/profiles/e2e.yaml": "config: {}\n",
+                    "base/policy/rules.ts": "// the guardrails\n",
+                    "base/Pulumi.platform.yaml": "config: {}\n",
+                    "head/Pulumi.dev.yaml": "config: {} # widen\n",
+                    "head/Pulumi.platform.yaml": "config: {}\n",
+                    // A new team stack: planned after its platform, with the platform's plan.
+                    "head/Pulumi.team-search.yaml": stringify({
+                        config: {
+                            "aks-entra:platform": {
+                                stack: "contoso/aks-entra/platform",
+                                team: "search",
+                            },
+                        },
+                    }),
+                    "head/profiles/e2e.yaml": "config: {}\n",
+                    // The pull request weakens the pack: nothing of head/ ever runs.
+                    "head/policy/rules.ts": "// no guardrails\n",
+                });
+                const r = spawnSync("bash", [path.join(SCRIPTS, "gate-plan.sh")], {
+                    cwd: sb.dir,
+                    encoding: "utf8",
+                    // The base's own tsx and stacks.ts, as the workflow's base/ checkout has them.
+                    env: envOf(sb, {
+                        PR_NUMBER: "42",
+                        TSX: path.join(ROOT, "node_modules", ".bin", "tsx"),
+                        STACKS_TS: path.join(SCRIPTS, "stacks.ts"),
+                    }),
+                });
+                assert.equal(r.status, 0, r.stderr);
+                const log = calls(sb);
+                assert.ok(
+                    log.length > 0 && log.every((l) => l.startsWith("base run plan --silent -- ")),
+                    log.join("\n"),
+                );
+                assert.ok(
+                    log.includes(
+                        `base run plan --silent -- --config ${sb.dir}/head/Pulumi.dev.yaml --stack dev --json ${sb.dir}/gate/plans/dev.head.json --diff ${sb.dir}/gate/plans/dev.base.json --diff-json ${sb.dir}/gate/diffs/dev.json`,
+                    ),
+                    log.join("\n"),
+                );
+                assert.ok(
+                    log.includes(
+                        `base run plan --silent -- --config profiles/e2e.yaml --stack e2e-00000000 --json ${sb.dir}/gate/plans/e2e-00000000.base.json`,
+                    ),
+                );
+                assert.equal(
+                    log.at(-1),
+                    `base run plan --silent -- --config ${sb.dir}/head/Pulumi.team-search.yaml --stack team-search --platform ${sb.dir}/gate/plans/platform.head.json --json ${sb.dir}/gate/plans/team-search.head.json`,
+                );
+                assert.equal(
+                    readFileSync(path.join(sb.dir, "gate", "results.tsv"), "utf8"),
+                    [
+                        "dev\tPulumi.dev.yaml\t2\tgate/diffs/dev.json",
+                        "platform\tPulumi.platform.yaml\t0\tgate/diffs/platform.json",
+                        "e2e-00000000\tprofiles/e2e.yaml\t0\tgate/diffs/e2e-00000000.json",
+                        "team-search\tPulumi.team-search.yaml\t2\t",
+                        "staging\tPulumi.staging.yaml\t2\t",
+                        "",
+                    ].join("\n"),
+                );
             });
         });
+    });
 
-        describe("run with bash, a fake pulumi", function () {
-            const day = 86400_000;
-            const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-            const STATES: Record<string, object> = {
-                // Expired yesterday: destroyed.
-                "pr-1": {
-                    deployment: {
-                        resources: [
-                            {
-                                type: "azure-native:resources:ResourceGroup",
-                                outputs: { tags: { "expires-at": iso(Date.now() - day) } },
-                            },
-                        ],
-                    },
-                },
-                // Expires in two days: kept.
-                "organization/aks-entra/pr-2": {
-                    deployment: {
-                        resources: [
-                            { inputs: { tags: { "expires-at": iso(Date.now() + 2 * day) } } },
-                        ],
-                    },
-                },
-                // Nothing deployed: listed, kept.
-                "pr-3": { deployment: { resources: [] } },
-                // An end-to-end stack left by a cancelled run, expired: destroyed.
-                "e2e-0a1b2c3d": {
-                    deployment: {
-                        resources: [{ outputs: { tags: { "expires-at": iso(Date.now() - day) } } }],
-                    },
-                },
-                // Expired, but its destroy fails.
-                "pr-4": {
-                    deployment: {
-                        resources: [
-                            { outputs: { tags: { "expires-at": "2020-01-01T00:00:00Z" } } },
-                        ],
-                    },
-                },
-            };
-            const FAKE_PULUMI = String.raw`
+    describe("destroy-stack.sh and janitor-list.sh: stale locks, expired stacks", function () {
+        // pulumi: stacks from stacks.json, states from <stack>.json; a stack with a <stack>.lock
+        // file is locked (a killed run's): destroy fails until `pulumi cancel` removes the lock.
+        const FAKE_PULUMI = String.raw`
 echo "pulumi $*" >> "$FAKE_LOG"
+last="${"$"}{@: -1}"
 case "$1 $2" in
   "stack ls") cat "$FAKE_DIR/stacks.json" ;;
   "stack export") cat "$FAKE_DIR/$(echo "$4" | tr / _).json" ;;
-  "destroy --yes") [ "$5" != "pr-4" ] ;;
+  "cancel --yes") rm -f "$FAKE_DIR/$last.lock" ;;
+  "destroy --yes")
+    if [ -f "$FAKE_DIR/$5.lock" ]; then echo "error: the stack is currently locked by 1 lock(s)" >&2; exit 255; fi
+    [ "$5" != "pr-4" ] ;;
 esac`;
-            function janitor(env: Record<string, string>) {
-                const sb = sandbox();
-                fake(sb, "pulumi", FAKE_PULUMI);
-                const names = [...Object.keys(STATES), "dev", "prod", "pr-x", "e2e-test", "e2e"];
+        const day = 86400_000;
+        const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+        const expiredState = {
+            deployment: {
+                resources: [{ outputs: { tags: { "expires-at": iso(Date.now() - day) } } }],
+            },
+        };
+        function world(
+            sb: Sandbox,
+            stacks: string[],
+            locked: string[],
+            states: Record<string, object> = {},
+        ) {
+            fake(sb, "pulumi", FAKE_PULUMI);
+            writeFileSync(
+                path.join(sb.dir, "stacks.json"),
+                JSON.stringify(stacks.map((name) => ({ name }))),
+            );
+            for (const l of locked) writeFileSync(path.join(sb.dir, `${l}.lock`), "");
+            for (const [name, state] of Object.entries(states)) {
                 writeFileSync(
-                    path.join(sb.dir, "stacks.json"),
-                    JSON.stringify(names.map((name) => ({ name }))),
+                    path.join(sb.dir, `${name.replace(/\//g, "_")}.json`),
+                    JSON.stringify(state),
                 );
-                for (const [name, state] of Object.entries(STATES)) {
-                    writeFileSync(
-                        path.join(sb.dir, `${name.replace(/\//g, "_")}.json`),
-                        JSON.stringify(state),
-                    );
-                }
-                const r = runStep(sb, script, { FAKE_DIR: sb.dir, ...env });
-                const result = {
-                    ...r,
-                    calls: calls(sb),
-                    summary: readFileSync(sb.summary, "utf8"),
-                };
-                rmSync(sb.dir, { recursive: true, force: true });
-                return result;
             }
-            before(function () {
-                if (!HAS_JQ) this.skip(); // jq reads the JSON, as on GitHub's runners
+        }
+        const destroy = (sb: Sandbox, stack: string, env: Record<string, string> = {}) =>
+            runStep(sb, `${path.join(SCRIPTS, "destroy-stack.sh")} "$STACK"`, {
+                STACK: stack,
+                FAKE_DIR: sb.dir,
+                ...env,
             });
+        before(function () {
+            if (!HAS_JQ) this.skip(); // jq reads the JSON, as on GitHub's runners
+        });
 
-            it("destroys and removes exactly the expired pr-* and e2e-* stacks, and fails when one could not be", function () {
-                const r = janitor({ DRY_RUN: "false" });
-                assert.equal(r.code, 1, r.stderr);
-                assert.deepEqual(
-                    r.calls.filter((c) => /destroy|stack rm/.test(c)),
+        it("a closed pull request whose preview was still waiting or was killed: its lock cancelled, then destroyed and removed", function () {
+            withSandbox((sb) => {
+                world(sb, ["organization/aks-entra/pr-7", "dev"], ["pr-7"]);
+                const r = destroy(sb, "pr-7");
+                assert.equal(r.code, 0, r.stdout + r.stderr);
+                assert.deepEqual(calls(sb), [
+                    "pulumi stack ls --json",
+                    "pulumi cancel --yes --stack pr-7",
+                    "pulumi destroy --yes --non-interactive --stack pr-7",
+                    "pulumi stack rm --yes --non-interactive pr-7",
+                ]);
+                assert.ok(!existsSync(path.join(sb.dir, "pr-7.lock")));
+            });
+        });
+        it("a stack that was never made: nothing to destroy; and only pr-* and e2e-* stacks, ever", function () {
+            withSandbox((sb) => {
+                world(sb, ["pr-70", "dev"], []);
+                assert.equal(destroy(sb, "pr-7").code, 0);
+                assert.deepEqual(calls(sb), ["pulumi stack ls --json"]);
+                for (const stack of ["dev", "prod", "pr-7; rm -rf /", "e2e-XYZ"]) {
+                    const r = destroy(sb, stack);
+                    assert.equal(r.code, 1, stack);
+                    assert.match(r.stdout, /destroys pr-<number> and e2e-<8 hex> stacks only/);
+                }
+                assert.deepEqual(calls(sb), ["pulumi stack ls --json"]);
+            });
+        });
+        it("the janitor finds a locked expired stack: it is listed, its lock cancelled, then destroyed", function () {
+            withSandbox((sb) => {
+                world(
+                    sb,
                     [
-                        "pulumi destroy --yes --non-interactive --stack pr-1",
-                        "pulumi stack rm --yes --non-interactive pr-1",
-                        "pulumi destroy --yes --non-interactive --stack e2e-0a1b2c3d",
-                        "pulumi stack rm --yes --non-interactive e2e-0a1b2c3d",
-                        "pulumi destroy --yes --non-interactive --stack pr-4",
+                        "pr-1",
+                        "organization/aks-entra/pr-2",
+                        "pr-3",
+                        "e2e-0a1b2c3d",
+                        "dev",
+                        "pr-x",
+                        "e2e",
                     ],
+                    ["pr-1"],
+                    {
+                        "pr-1": expiredState,
+                        "organization/aks-entra/pr-2": {
+                            deployment: {
+                                resources: [
+                                    {
+                                        inputs: {
+                                            tags: { "expires-at": iso(Date.now() + 2 * day) },
+                                        },
+                                    },
+                                ],
+                            },
+                        },
+                        "pr-3": { deployment: { resources: [] } },
+                        "e2e-0a1b2c3d": expiredState,
+                    },
                 );
+                const list = runStep(sb, path.join(SCRIPTS, "janitor-list.sh"), {
+                    FAKE_DIR: sb.dir,
+                    DRY_RUN: "false",
+                });
+                assert.equal(list.code, 0, list.stderr);
+                assert.equal(outputs(sb.output).stacks, '["pr-1","e2e-0a1b2c3d"]');
                 assert.ok(
-                    !r.calls.some((c) => /--stack (dev|prod|pr-x|e2e-test|e2e)$/.test(c)),
-                    r.calls.join("\n"),
+                    !calls(sb).some((c) => /destroy|cancel|stack rm/.test(c)),
+                    "the list job only reads",
                 );
-                assert.match(r.summary, /\| `pr-1` \| [\d-]+ \| expired: destroyed and removed \|/);
+                const summary = readFileSync(sb.summary, "utf8");
                 assert.match(
-                    r.summary,
+                    summary,
+                    /\| `pr-1` \| [\d-]+ \| expired: destroyed and removed by the job destroy pr-1 \|/,
+                );
+                assert.match(
+                    summary,
                     /\| `organization\/aks-entra\/pr-2` \| [\d-]+ \| kept: not expired \|/,
                 );
-                assert.match(r.summary, /\| `pr-3` \| none \| kept: no expires-at tag/);
-                assert.match(
-                    r.summary,
-                    /\| `pr-4` \| 2020-01-01T00:00:00Z \| expired: \*\*destroy or remove failed\*\*/,
-                );
-                assert.match(r.stdout, /::error::could not destroy and remove pr-4/);
-            });
-            it("a dry run destroys nothing and says what it would do", function () {
-                const r = janitor({ DRY_RUN: "true" });
+                assert.match(summary, /\| `pr-3` \| none \| kept: no expires-at tag/);
+                writeFileSync(sb.log, "");
+                // The janitor's destroy job checks the expiry again once it holds the group.
+                const r = destroy(sb, "pr-1", { ONLY_IF_EXPIRED: "true" });
                 assert.equal(r.code, 0, r.stderr);
-                assert.ok(!r.calls.some((c) => /destroy|stack rm/.test(c)), r.calls.join("\n"));
-                assert.match(r.summary, /Dry run: nothing destroyed/);
+                assert.deepEqual(calls(sb).slice(1), [
+                    "pulumi stack export --stack pr-1",
+                    "pulumi cancel --yes --stack pr-1",
+                    "pulumi destroy --yes --non-interactive --stack pr-1",
+                    "pulumi stack rm --yes --non-interactive pr-1",
+                ]);
+            });
+        });
+        it("the janitor keeps a stack a preview deployed again after the list: its expiry moved", function () {
+            withSandbox((sb) => {
+                world(sb, ["pr-9"], ["pr-9"], {
+                    "pr-9": {
+                        deployment: {
+                            resources: [
+                                { outputs: { tags: { "expires-at": iso(Date.now() + 3 * day) } } },
+                            ],
+                        },
+                    },
+                });
+                const r = destroy(sb, "pr-9", { ONLY_IF_EXPIRED: "true" });
+                assert.equal(r.code, 0, r.stderr);
                 assert.match(
-                    r.summary,
-                    /\| `pr-1` \| [\d-]+ \| expired: would be destroyed and removed \|/,
+                    r.stdout,
+                    /Stack pr-9 is not expired any more \(expires-at [\d-]+\): kept\./,
+                );
+                assert.deepEqual(calls(sb), [
+                    "pulumi stack ls --json",
+                    "pulumi stack export --stack pr-9",
+                ]);
+            });
+        });
+        it("a failed destroy fails its job; a dry run lists and destroys nothing", function () {
+            withSandbox((sb) => {
+                world(sb, ["pr-4"], [], { "pr-4": expiredState });
+                assert.equal(destroy(sb, "pr-4").code, 1);
+                assert.ok(!calls(sb).includes("pulumi stack rm --yes --non-interactive pr-4"));
+                writeFileSync(sb.output, "");
+                const dry = runStep(sb, path.join(SCRIPTS, "janitor-list.sh"), {
+                    FAKE_DIR: sb.dir,
+                    DRY_RUN: "true",
+                });
+                assert.equal(dry.code, 0);
+                assert.equal(outputs(sb.output).stacks, "[]");
+                assert.match(
+                    readFileSync(sb.summary, "utf8"),
+                    /Dry run: nothing destroyed[\s\S]*expired: would be destroyed and removed/,
                 );
             });
+        });
+    });
+
+    describe("azure-login.sh: the job's GitHub token exchanged for an az session", function () {
+        it("requests the token for Entra's audience and signs az in as the environment's identity", function () {
+            if (!HAS_JQ) this.skip();
+            withSandbox((sb) => {
+                fake(
+                    sb,
+                    "curl",
+                    'echo "curl $*" >> "$FAKE_LOG"; echo \'{"value": "gh-oidc-token"}\'',
+                );
+                fake(sb, "az", 'echo "az $*" >> "$FAKE_LOG"');
+                const env = {
+                    AZURE_CLIENT_ID: "client-1",
+                    AZURE_TENANT_ID: "tenant-1",
+                    AZURE_SUBSCRIPTION_ID: "sub-1",
+                    ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.example/req?api-version=2",
+                    ACTIONS_ID_TOKEN_REQUEST_TOKEN: "request-token",
+                };
+                const login = path.join(SCRIPTS, "azure-login.sh");
+                const r = runStep(sb, login, env);
+                assert.equal(r.code, 0, r.stderr);
+                assert.deepEqual(calls(sb), [
+                    "curl -sSf -H Authorization: bearer request-token https://token.actions.example/req?api-version=2&audience=api://AzureADTokenExchange",
+                    "az login --service-principal --username client-1 --tenant tenant-1 --federated-token gh-oidc-token --output none",
+                    "az account set --subscription sub-1",
+                ]);
+                assert.match(r.stdout, /^::add-mask::gh-oidc-token$/m);
+                // Without the environment's identity, or without id-token: write: no sign-in.
+                const none = runStep(sb, login, { ...env, AZURE_CLIENT_ID: "" });
+                assert.equal(none.code, 1);
+                assert.match(
+                    none.stderr,
+                    /AZURE_CLIENT_ID: the GitHub environment variable AZURE_CLIENT_ID/,
+                );
+                const noToken = runStep(sb, login, { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: "" });
+                assert.match(
+                    noToken.stderr,
+                    /no OIDC token: the job needs permissions: id-token: write/,
+                );
+                assert.equal(calls(sb).length, 3);
+            });
+        });
+    });
+
+    describe("stacks.ts: the deploy list, in order, each with its environment and runner", function () {
+        const yaml = (config: Record<string, unknown>) => stringify({ config });
+        const ns = { "aks-entra:namespaces": [{ name: "payments" }] };
+        const FILES = {
+            // Project config: every stack's cluster is private unless its file says otherwise.
+            "Pulumi.yaml": stringify({
+                name: "aks-entra",
+                runtime: "nodejs",
+                config: { "aks-entra:cluster": { default: { privateCluster: true } } },
+            }),
+            "Pulumi.dev.yaml": yaml({ "aks-entra:cluster": { privateCluster: false }, ...ns }),
+            "Pulumi.prod.yaml": yaml({ ...ns, "aks-entra:protect": true }),
+            "Pulumi.staging.yaml": yaml({}),
+            "Pulumi.platform.yaml": yaml({ "aks-entra:teams": { payments: {}, search: {} } }),
+            "Pulumi.team-payments.yaml": yaml({
+                "aks-entra:platform": { stack: "contoso/aks-entra/platform", team: "payments" },
+                ...ns,
+            }),
+            "Pulumi.pr-12.yaml": yaml({}),
+            "Pulumi.sandbox.yaml": yaml({ "aks-entra:cluster": { privateCluster: false } }),
+        };
+        const order = (extra: Record<string, string>, label = "") =>
+            withSandbox((sb) => {
+                write(sb.dir, { ...FILES, ...extra });
+                return deployOrder(sb.dir, label);
+            });
+        const NEW_TEAM = {
+            "Pulumi.team-search.yaml": yaml({
+                "aks-entra:platform": { stack: "contoso/aks-entra/platform", team: "search" },
+            }),
+        };
+        it("a new team stack file is deployed right after its platform; dev -> staging -> prod -> platform", function () {
+            const list = order(NEW_TEAM, "aks-private");
+            assert.deepEqual(
+                list.map((e) => [
+                    e.stack,
+                    e.environment,
+                    e.platform,
+                    e.approval,
+                    e.create,
+                    e.runner,
+                ]),
+                [
+                    ["dev", "dev", "", false, true, "ubuntu-24.04"],
+                    ["staging", "staging", "", true, true, "ubuntu-24.04"],
+                    ["prod", "prod", "", true, false, "aks-private"],
+                    ["platform", "platform", "", true, true, "ubuntu-24.04"],
+                    ["team-payments", "team-payments", "platform", true, true, "aks-private"],
+                    ["team-search", "team-search", "platform", true, true, "aks-private"],
+                    ["sandbox", "sandbox", "", true, true, "ubuntu-24.04"],
+                ],
+            );
+        });
+        it("a job that needs the private network refuses to start without PRIVATE_RUNNER_LABEL", function () {
+            const list = order(NEW_TEAM);
+            const refused = list.filter((e) => e.refuse !== "").map((e) => e.stack);
+            assert.deepEqual(refused, ["prod", "team-payments", "team-search"]);
+            assert.equal(
+                list.find((e) => e.stack === "prod")!.refuse,
+                "Pulumi.prod.yaml: stack prod talks to a private API server (aks-entra:cluster.privateCluster: true) and GitHub's hosted runners cannot reach it; set the repository variable PRIVATE_RUNNER_LABEL to the label of a self-hosted runner that reaches it (docs/delivery.md: Runners)",
+            );
+        });
+        it("a team stack whose platform has no stack file here, or is itself a team stack, is refused by name", function () {
+            assert.throws(
+                () =>
+                    order({
+                        "Pulumi.team-x.yaml": yaml({
+                            "aks-entra:platform": { stack: "contoso/aks-entra/shared", team: "x" },
+                        }),
+                    }),
+                {
+                    message:
+                        "Pulumi.team-x.yaml: aks-entra:platform.stack names stack shared, which has no Pulumi.shared.yaml here; a team stack deploys after its platform stack, from the same repository",
+                },
+            );
+            assert.throws(
+                () =>
+                    order({
+                        "Pulumi.team-y.yaml": yaml({
+                            "aks-entra:platform": {
+                                stack: "contoso/aks-entra/team-payments",
+                                team: "y",
+                            },
+                        }),
+                    }),
+                /names team-payments, itself a team stack; allowed: a platform stack/,
+            );
+            assert.throws(
+                () =>
+                    order({
+                        "Pulumi.team-z.yaml": yaml({ "aks-entra:platform": { stack: "platform" } }),
+                    }),
+                {
+                    message:
+                        'Pulumi.team-z.yaml: aks-entra:platform.stack "platform" is not a stack reference; allowed: <org>/<project>/<stack>, the platform stack whose outputs this team stack reads',
+                },
+            );
+        });
+        it("the CLI writes the matrix for deploy.yml, and fails with ::error:: lines", function () {
+            withSandbox((sb) => {
+                write(sb.dir, { ...FILES, ...NEW_TEAM });
+                const env = { ...process.env };
+                process.env.GITHUB_OUTPUT = sb.output;
+                process.env.PRIVATE_RUNNER_LABEL = "aks-private";
+                const stderr = process.stderr.write.bind(process.stderr);
+                process.stderr.write = () => true;
+                try {
+                    assert.equal(stacksMain(["deploy-matrix", sb.dir]), 0);
+                    const matrix = JSON.parse(outputs(sb.output).matrix) as {
+                        include: { stack: string }[];
+                    };
+                    assert.deepEqual(matrix.include.map((e) => e.stack).slice(3, 6), [
+                        "platform",
+                        "team-payments",
+                        "team-search",
+                    ]);
+                    write(sb.dir, {
+                        "Pulumi.team-x.yaml": yaml({
+                            "aks-entra:platform": { stack: "a/b/none", team: "x" },
+                        }),
+                    });
+                    assert.equal(stacksMain(["deploy-matrix", sb.dir]), 1);
+                } finally {
+                    process.stderr.write = stderr;
+                    process.env = env;
+                }
+            });
+        });
+        it("an API server that admits only listed ranges needs the self-hosted runner too; one without Kubernetes objects does not", function () {
+            const ranges = {
+                "aks-entra:cluster": {
+                    privateCluster: false,
+                    authorizedIpRanges: ["192.0.2.0/24"],
+                },
+            };
+            const list = order({
+                "Pulumi.dev.yaml": yaml({ ...ranges, ...ns }),
+                "Pulumi.sandbox.yaml": yaml(ranges),
+            });
+            assert.equal(
+                list.find((e) => e.stack === "dev")!.refuse,
+                "Pulumi.dev.yaml: stack dev talks to an API server that admits only aks-entra:cluster.authorizedIpRanges, and GitHub's hosted runners have no fixed address to list; set the repository variable PRIVATE_RUNNER_LABEL to the label of a self-hosted runner that reaches it (docs/delivery.md: Runners)",
+            );
+            assert.deepEqual(
+                [
+                    list.find((e) => e.stack === "sandbox")!.runner,
+                    list.find((e) => e.stack === "sandbox")!.refuse,
+                ],
+                ["ubuntu-24.04", ""],
+            );
+        });
+        it("the repository's stack files: every team stack after its platform; dev on the runner its ranges admit", function () {
+            const list = deployOrder(ROOT, "");
+            assert.equal(list[0].stack, "dev");
+            assert.match(
+                list[0].refuse,
+                /^Pulumi\.dev\.yaml: stack dev talks to an API server that admits only/,
+            );
+            assert.deepEqual(
+                deployOrder(ROOT, "aks-runners")
+                    .map((e) => [e.stack, e.runner, e.refuse])
+                    .filter(([s]) => s === "dev"),
+                [["dev", "aks-runners", ""]],
+            );
+            for (const e of list.filter((x) => x.platform !== "")) {
+                assert.ok(list.findIndex((x) => x.stack === e.platform) < list.indexOf(e), e.stack);
+            }
         });
     });
 });
