@@ -36,16 +36,20 @@ export = async () => {
     const deployer: Deployer = clean(() => resolveDeployer(config, login));
     // What AKS fixed at create must not change: refused here, before anything is declared
     // (components/createOnly.ts), rather than by Azure halfway through the update.
-    const createOnly = createOnlySettings(config);
+    const names = new StackNames(pulumi.getProject(), pulumi.getStack(), config.names);
+    const createOnly = createOnlySettings(config, names);
     const refusals = [
-        ...createOnlyProblems(await previousCreateOnlySettings(), createOnly),
+        ...createOnlyProblems(
+            await previousCreateOnlySettings(),
+            createOnly,
+            new StackNames(pulumi.getProject(), pulumi.getStack()),
+        ),
         // What the tenant must already hold (components/jit.ts).
         ...(await conditionalAccessTenantProblems(config.conditionalAccess, login.tenantId)),
     ];
     clean(() => {
         if (refusals.length > 0) throw new ConfigError(refusals);
     });
-    const names = new StackNames(pulumi.getProject(), pulumi.getStack());
     const stack = await AksEntra.create("aks-entra", { config, names, deployer, login });
 
     return {

@@ -22,6 +22,10 @@ export interface AksClusterArgs {
     readonly dnsPrefix: string;
     /** Name of the resource group AKS creates for nodes. */
     readonly nodeResourceGroup: string;
+    /** Make the node resource group read-only (names.nodeResourceGroupLockdown). Defaults to false. */
+    readonly nodeResourceGroupLockdown?: boolean;
+    /** The control plane's grant covering each pool subnet, by lowercased id (ClusterIdentities). */
+    readonly subnetGrants?: ReadonlyMap<string, pulumi.Resource>;
     /** Kubernetes version. Defaults to AKS's default version. */
     readonly kubernetesVersion?: string;
     readonly settings: ClusterSettings;
@@ -95,6 +99,12 @@ export class AksCluster extends pulumi.ComponentResource {
                 location: args.location,
                 dnsPrefix: args.dnsPrefix,
                 nodeResourceGroup: args.nodeResourceGroup,
+                // A deny assignment keeps everyone but AKS from changing the node resource group
+                // (learn.microsoft.com/azure/aks/node-resource-group-lockdown). Unset otherwise,
+                // so an existing cluster's body does not change.
+                ...(args.nodeResourceGroupLockdown === true && {
+                    nodeResourceGroupProfile: { restrictionLevel: "ReadOnly" },
+                }),
                 kubernetesVersion: args.kubernetesVersion,
                 sku: { name: "Base", tier: s.tier },
                 supportPlan: "KubernetesOfficial",
@@ -169,11 +179,13 @@ export class AksCluster extends pulumi.ComponentResource {
                     upgradeChannel: s.autoUpgradeChannel,
                     nodeOSUpgradeChannel: s.nodeOsUpgradeChannel,
                 },
+                // Azure CNI, Overlay or pods on VNet IPs; Cilium's dataplane for its policy, Azure's
+                // for the others (docs/network-plugins.md).
                 networkProfile: {
                     networkPlugin: "azure",
-                    networkPluginMode: "overlay",
-                    networkDataplane: "cilium",
-                    networkPolicy: "cilium",
+                    networkPluginMode: s.podNetwork.plugin === "overlay" ? "overlay" : undefined,
+                    networkDataplane: s.podNetwork.policy === "cilium" ? "cilium" : "azure",
+                    networkPolicy: s.podNetwork.policy,
                     loadBalancerSku: "standard",
                     // Your own subnet: egress and ranges as configured; AKS's defaults otherwise.
                     outboundType: s.network?.outboundType,
@@ -199,6 +211,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 clusterName: this.cluster.name,
                 pools: s.userPools,
                 nodes,
+                subnetGrants: args.subnetGrants,
             },
             this.cluster,
             this,

@@ -65,7 +65,7 @@ const CASES: BadInput[] = [
         config: { ...min(), "aks_entra:protect": true, protcet: true },
         problems: [
             'aks-entra:protect is written "aks_entra:protect" in the stack file, in namespace "aks_entra", not aks-entra, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
-            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "aks-entra:protect"?',
+            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, tags; did you mean "aks-entra:protect"?',
         ],
     },
     {
@@ -141,7 +141,7 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, tags; did you mean "namespaces"?',
         ],
     },
     {
@@ -155,7 +155,7 @@ const CASES: BadInput[] = [
         what: "a wrongly cased key in systemPool (vmsize)",
         config: min({ cluster: { systemPool: { vmsize: "Standard_D4ds_v5" } } }),
         problems: [
-            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, criticalAddonsOnly; did you mean "vmSize"?',
+            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, maxPods, osDiskType, osDiskSizeGB, maxSurge, subnetId, podSubnetId, criticalAddonsOnly; did you mean "vmSize"?',
         ],
     },
     {
@@ -1057,7 +1057,7 @@ const CASES: BadInput[] = [
             },
         }),
         problems: [
-            'aks-entra:cluster.userPools[0].name "Apps-1" is not a pool name (1-8 lowercase letters and digits, starting with a letter; the stack appends 4 characters that identify the VM size, zones, OS and spot setting)',
+            'aks-entra:cluster.userPools[0].name "Apps-1" is not a pool name (1-12 lowercase letters and digits, starting with a letter, as AKS allows for a Linux pool)',
             'aks-entra:cluster.userPools[2].labels key "kubernetes.azure.com/mode" uses the prefix kubernetes.azure.com, which AKS and the kubelet own',
             'aks-entra:cluster.userPools[2].taints[0] "dedicated=gpu" is not a taint (expected key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute)',
             'aks-entra:cluster.userPools has two pools named "apps"; pool names are unique',

@@ -16,6 +16,7 @@ import type { Parsed } from "./schema";
 import type {
     MaintenanceWindow,
     NamespaceSettings,
+    NetworkSettings,
     NodePool,
     Pipeline,
     StackConfig,
@@ -33,6 +34,12 @@ function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
         maxCount: p.maxCount,
         zones: p.zones ?? [],
         osSku: p.osSku ?? "AzureLinux",
+        maxPods: p.maxPods,
+        osDiskType: p.osDiskType,
+        osDiskSizeGB: p.osDiskSizeGB,
+        maxSurge: p.maxSurge === undefined ? undefined : String(p.maxSurge),
+        subnetId: p.subnetId,
+        podSubnetId: p.podSubnetId,
     };
 }
 
@@ -110,10 +117,12 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
                 taints: u.taints ?? [],
                 spot: u.spot ?? false,
             })),
-            network: c.network && {
-                ...c.network,
-                outboundType: c.network.outboundType ?? "loadBalancer",
+            podNetwork: {
+                plugin: c.network?.plugin ?? "overlay",
+                policy: c.network?.policy ?? "cilium",
             },
+            // Your own subnet; the rule network() refused its other keys without it.
+            network: networkSettings(c.network),
             authorizedIpRanges: c.authorizedIpRanges ?? [],
             privateCluster: c.privateCluster ?? false,
             privateDnsZone: c.privateCluster ? (c.privateDnsZone ?? "system") : undefined,
@@ -208,10 +217,23 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             categories: p.auditLogs?.categories ?? [...AUDIT_CATEGORIES],
             retentionDays: p.auditLogs?.retentionDays ?? RETENTION_DAYS.default,
         },
+        names: {
+            ...p.names,
+            nodeResourceGroupLockdown: p.names?.nodeResourceGroupLockdown ?? false,
+        },
         protect: p.protect ?? false,
         tags: { ...p.tags },
         defaultsUsed,
     };
+}
+
+/** cluster.network without the pod network's keys: undefined unless the subnet is yours. */
+function networkSettings(n: ClusterInput["network"]): NetworkSettings | undefined {
+    if (n?.subnetId === undefined) return undefined;
+    const { plugin, policy, subnetId, ...rest } = n;
+    void plugin;
+    void policy;
+    return { ...rest, subnetId, outboundType: n.outboundType ?? "loadBalancer" };
 }
 
 /** The clusterWideException key of a typed entry, only when it was written. */

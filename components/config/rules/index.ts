@@ -17,6 +17,7 @@ import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { podSecurity } from "./podSecurity";
+import { poolTuning } from "./pools";
 import { auditLogs, hardening } from "./security";
 import { tags } from "./tags";
 import { kubernetesVersion } from "./version";
@@ -27,6 +28,7 @@ export type { RuleContext } from "./context";
 
 export const RULES: readonly Rule[] = [
     nodePools,
+    poolTuning,
     upgradeChannels,
     kubernetesVersion,
     versionPin,
