@@ -1137,6 +1137,15 @@ export function managedClusterProblems(inputs: Props, today: Date = new Date()):
             `serviceCidr ${String(net.serviceCidr)} is too large; the mask must be >= 12`,
         );
     }
+    // "You can't specify an existing resource group for the node resource group" (AKS FAQ).
+    if (
+        typeof inputs.nodeResourceGroup === "string" &&
+        inputs.nodeResourceGroup.toLowerCase() === String(inputs.resourceGroupName).toLowerCase()
+    ) {
+        problems.push(
+            `nodeResourceGroup ${inputs.nodeResourceGroup} is an existing resource group (the cluster's own); AKS creates the node resource group`,
+        );
+    }
     const podSubnets = pools.filter((p) => typeof p.podSubnetID === "string").length;
     if (podSubnets > 0 && net.networkPluginMode === "overlay") {
         problems.push("podSubnetID cannot be used with networkPluginMode overlay");

@@ -163,12 +163,15 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                             .pop()}`
                       : "")
                 : "disabled (platform-managed keys)",
+        ...(at(i, "nodeResourceGroupProfile", "restrictionLevel") === "ReadOnly" && {
+            nodeResourceGroup: `${text(i.nodeResourceGroup)}, read-only (lockdown)`,
+        }),
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
         ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
         upgrades: `${text(at(i, "autoUpgradeProfile", "upgradeChannel"))}, node OS ${text(at(i, "autoUpgradeProfile", "nodeOSUpgradeChannel"))}`,
         network: [
-            `${text(at(i, "networkProfile", "networkPlugin"))} ${text(at(i, "networkProfile", "networkPluginMode"))}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
+            `${[text(at(i, "networkProfile", "networkPlugin")), text(at(i, "networkProfile", "networkPluginMode")) || "(pods on VNet IPs)"].join(" ")}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
             subnetOf(r),
             `pods ${text(at(i, "networkProfile", "podCidr")) || "default"}`,
             `services ${text(at(i, "networkProfile", "serviceCidr")) || "default"}`,

@@ -173,6 +173,8 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                 "entra managed": "true",
                 location: "westeurope",
                 "network dnsServiceIP": "10.0.0.10",
+                "network networkPluginMode": "overlay",
+                "network networkPolicy": "cilium",
                 "network outboundType": "loadBalancer",
                 "network podCidr": "10.244.0.0/16",
                 "network serviceCidr": "10.0.0.0/16",

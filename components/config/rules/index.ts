@@ -17,7 +17,7 @@ import { conditionalAccess, jit } from "./jit";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { podSecurity } from "./podSecurity";
-import { poolTuning } from "./pools";
+import { names, poolTuning } from "./pools";
 import { auditLogs, hardening } from "./security";
 import { tags } from "./tags";
 import { kubernetesVersion } from "./version";
@@ -53,4 +53,5 @@ export const RULES: readonly Rule[] = [
     conditionalAccess,
     breakGlass,
     tags,
+    names,
 ];

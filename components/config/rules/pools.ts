@@ -86,6 +86,11 @@ export function poolTuning({ draft, raw }: RuleContext): string[] {
             }
         }
     }
+    if (plugin === "azure" && Object.hasOwn(written, "podCidr")) {
+        out.push(
+            `${NAMESPACE}:cluster.network.podCidr ${show(written.podCidr)} applies to plugin "overlay" only: with plugin "azure" pods take addresses of your VNet (docs/network-plugins.md)`,
+        );
+    }
     const withPodSubnet = all.filter((p) => Object.hasOwn(p.written, "podSubnetId"));
     if (withPodSubnet.length > 0 && withPodSubnet.length < all.length) {
         const missing = all.filter((p) => !Object.hasOwn(p.written, "podSubnetId"));
@@ -94,4 +99,23 @@ export function poolTuning({ draft, raw }: RuleContext): string[] {
         );
     }
     return out;
+}
+
+/**
+ * AKS creates the node resource group itself and refuses one that is the cluster's own group
+ * (docs/names.md). Other collisions, with another stack's names, config cannot see: the plan notes
+ * every name of yours.
+ */
+export function names({ draft }: RuleContext): string[] {
+    const n = draft.names ?? {};
+    if (
+        n.nodeResourceGroup !== undefined &&
+        n.resourceGroup !== undefined &&
+        n.nodeResourceGroup.toLowerCase() === n.resourceGroup.toLowerCase()
+    ) {
+        return [
+            `${NAMESPACE}:names.nodeResourceGroup ${show(n.nodeResourceGroup)} is names.resourceGroup; AKS creates the node resource group itself and needs one of its own: choose another name`,
+        ];
+    }
+    return [];
 }
