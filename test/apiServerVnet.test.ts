@@ -3,8 +3,6 @@
 // order, the plan, the create-only rules, and fakes that refuse what Azure refuses
 // (docs/azure-facts.md, failure mode 18 and the roles table).
 import { strict as assert } from "node:assert";
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
 import { configFromPulumi } from "../components/config";
 import { createOnlyProblems, createOnlySettings } from "../components/createOnly";
 import { resolveDeployer } from "../components/deployer";
@@ -12,8 +10,9 @@ import { AzureFakes, fakeGuid, managedClusterProblems, updateProblems } from "..
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
 import { buildPlan } from "../plan/build";
 import { immutableChanges, immutableFacts } from "../plan/immutable";
+import { AKS_SCHEMA_FILE, aksSchema, armManagedCluster, schemaProblems } from "./armSchema";
 import { type Config, dev } from "./configCases";
-import { fakeGrant, one, ROOT, run, TYPES } from "./helpers";
+import { fakeGrant, one, run, TYPES } from "./helpers";
 
 const SUB = "11111111-2222-4333-8444-555555555555";
 const VNET = `/subscriptions/${SUB}/resourceGroups/rg-network-dev/providers/Microsoft.Network/virtualNetworks/vnet-spoke-dev`;
@@ -156,22 +155,11 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
     it("sends ARM ManagedCluster bodies that the schema of its API version (2025-09-01) accepts", function () {
         // Microsoft's schemas sit in ../shared beside the checkout (as CI lays them); a clone
         // elsewhere skips, saying so, as the built-ins' provenance check does.
-        const file = path.join(
-            ROOT,
-            "..",
-            "shared",
-            "armschemas",
-            "2025-09-01",
-            "Microsoft.ContainerService.Aks.json",
-        );
-        if (!existsSync(file)) {
-            this.test!.title += ` (skipped: ${file} is not here)`;
+        const schema = aksSchema();
+        if (schema === undefined) {
+            this.test!.title += ` (skipped: ${AKS_SCHEMA_FILE} is not here)`;
             this.skip();
         }
-        const schema = JSON.parse(readFileSync(file, "utf8")) as {
-            definitions: Record<string, Schema>;
-            resourceDefinitions: Record<string, Schema>;
-        };
         const problems = (body: unknown) =>
             schemaProblems(body, schema.resourceDefinitions.managedClusters, schema.definitions);
         for (const x of [plain, r, privateApi]) {
@@ -389,104 +377,3 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
         });
     });
 });
-
-/**
- * The ARM request body azure-native sends for a ManagedCluster's inputs (/work/shared/armschemas
- * README): the resource's top-level fields, everything else under `properties`; the path's
- * resource group and name are not in the body, and the control plane's identity list is ARM's map
- * of resource id to `{}`.
- */
-function armManagedCluster(inputs: Record<string, unknown>): Record<string, unknown> {
-    const { resourceGroupName, resourceName, location, tags, sku, identity, ...properties } =
-        inputs;
-    void resourceGroupName;
-    const ids = (identity as { userAssignedIdentities?: string[] } | undefined)
-        ?.userAssignedIdentities;
-    return {
-        name: resourceName,
-        type: "Microsoft.ContainerService/managedClusters",
-        apiVersion: "2025-09-01",
-        location,
-        tags,
-        sku,
-        identity: identity && {
-            ...identity,
-            userAssignedIdentities: ids && Object.fromEntries(ids.map((id) => [id, {}])),
-        },
-        properties,
-    };
-}
-
-// A JSON schema node of Microsoft's ARM schemas, as far as these bodies use it.
-interface Schema {
-    $ref?: string;
-    type?: string;
-    enum?: unknown[];
-    oneOf?: Schema[];
-    properties?: Record<string, Schema>;
-    additionalProperties?: Schema | boolean;
-    items?: Schema;
-    required?: string[];
-}
-
-/**
- * What ARM would refuse in `value` under `schema`: unknown properties (ARM rejects what the API
- * version does not know, /work/shared/armschemas/README), wrong types, values outside an enum.
- * ARM template expressions (the common `expression` branch) are never sent and are skipped.
- */
-function schemaProblems(
-    value: unknown,
-    schema: Schema,
-    defs: Record<string, Schema>,
-    at = "",
-): string[] {
-    if (value === undefined) return [];
-    if (schema.$ref !== undefined) {
-        const local = /^#\/definitions\/(.+)$/.exec(schema.$ref);
-        if (!local) return [`${at}: unresolvable ${schema.$ref}`];
-        return schemaProblems(value, defs[local[1]], defs, at);
-    }
-    if (schema.oneOf !== undefined) {
-        const branches = schema.oneOf.filter((b) => !b.$ref?.includes("common/definitions.json"));
-        const answers = branches.map((b) => schemaProblems(value, b, defs, at));
-        return answers.find((a) => a.length === 0) ?? answers[0] ?? [];
-    }
-    const label = at || "(body)";
-    switch (schema.type) {
-        case "integer":
-            return Number.isInteger(value) ? [] : [`${label}: not an integer`];
-        case "number":
-            return typeof value === "number" ? [] : [`${label}: not a number`];
-        case "boolean":
-        case "string":
-            if (typeof value !== schema.type) return [`${label}: not a ${schema.type}`];
-            if (schema.enum && !schema.enum.includes(value)) return [`${label}: not in the enum`];
-            return [];
-        case "array":
-            if (!Array.isArray(value)) return [`${label}: not an array`];
-            return value.flatMap((v, i) =>
-                schemaProblems(v, schema.items ?? {}, defs, `${at}[${i}]`),
-            );
-        case "object":
-        case undefined: {
-            if (value === null || typeof value !== "object") return [`${label}: not an object`];
-            const out: string[] = [];
-            for (const [k, v] of Object.entries(value)) {
-                if (v === undefined) continue;
-                const where = at ? `${at}.${k}` : k;
-                const prop = schema.properties?.[k];
-                if (prop) out.push(...schemaProblems(v, prop, defs, where));
-                else if (typeof schema.additionalProperties === "object")
-                    out.push(...schemaProblems(v, schema.additionalProperties, defs, where));
-                else out.push(`${where}: not in the schema`);
-            }
-            for (const k of schema.required ?? []) {
-                if ((value as Record<string, unknown>)[k] === undefined)
-                    out.push(`${at}.${k}: required`);
-            }
-            return out;
-        }
-        default:
-            return [];
-    }
-}

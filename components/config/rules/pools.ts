@@ -91,9 +91,11 @@ export function poolTuning({ draft, raw }: RuleContext): string[] {
             `${NAMESPACE}:cluster.network.podCidr ${show(written.podCidr)} applies to plugin "overlay" only: with plugin "azure" pods take addresses of your VNet (docs/network-plugins.md)`,
         );
     }
-    const withPodSubnet = all.filter((p) => Object.hasOwn(p.written, "podSubnetId"));
-    if (withPodSubnet.length > 0 && withPodSubnet.length < all.length) {
-        const missing = all.filter((p) => !Object.hasOwn(p.written, "podSubnetId"));
+    // A pod subnet the schema refused is reported there; counting it either way would mislead.
+    const withPodSubnet = all.filter((p) => p.pool.podSubnetId !== undefined);
+    const moot = all.some((p) => refused(p.written, p.pool, "podSubnetId"));
+    if (!moot && withPodSubnet.length > 0 && withPodSubnet.length < all.length) {
+        const missing = all.filter((p) => p.pool.podSubnetId === undefined);
         out.push(
             `${NAMESPACE}:${missing.map((p) => p.path).join(", ")} ${missing.length === 1 ? "has" : "have"} no podSubnetId, but ${withPodSubnet.map((p) => p.path).join(", ")} ${withPodSubnet.length === 1 ? "has" : "have"} one; AKS runs one kind of pod networking in a cluster: give every pool a podSubnetId, or none (learn.microsoft.com/azure/aks/configure-azure-cni-dynamic-ip-allocation)`,
         );
