@@ -22,7 +22,10 @@ export interface AksClusterArgs {
     readonly dnsPrefix: string;
     /** Name of the resource group AKS creates for nodes. */
     readonly nodeResourceGroup: string;
-    /** Make the node resource group read-only (names.nodeResourceGroupLockdown). Defaults to false. */
+    /**
+     * Make the node resource group read-only (names.nodeResourceGroupLockdown); false lifts it.
+     * Defaults to neither: AKS's default, Unrestricted.
+     */
     readonly nodeResourceGroupLockdown?: boolean;
     /** The control plane's grant covering each pool subnet, by lowercased id (ClusterIdentities). */
     readonly subnetGrants?: ReadonlyMap<string, pulumi.Resource>;
@@ -100,10 +103,14 @@ export class AksCluster extends pulumi.ComponentResource {
                 dnsPrefix: args.dnsPrefix,
                 nodeResourceGroup: args.nodeResourceGroup,
                 // A deny assignment keeps everyone but AKS from changing the node resource group
-                // (learn.microsoft.com/azure/aks/node-resource-group-lockdown). Unset otherwise,
-                // so an existing cluster's body does not change.
-                ...(args.nodeResourceGroupLockdown === true && {
-                    nodeResourceGroupProfile: { restrictionLevel: "ReadOnly" },
+                // (learn.microsoft.com/azure/aks/node-resource-group-lockdown); false lifts it.
+                // Unset otherwise, so an existing cluster's body does not change.
+                ...(args.nodeResourceGroupLockdown !== undefined && {
+                    nodeResourceGroupProfile: {
+                        restrictionLevel: args.nodeResourceGroupLockdown
+                            ? "ReadOnly"
+                            : "Unrestricted",
+                    },
                 }),
                 kubernetesVersion: args.kubernetesVersion,
                 sku: { name: "Base", tier: s.tier },

@@ -65,11 +65,16 @@ describe("node pool tuning, the pod network and names (issue 23)", function () {
     let plain: RunResult;
     let prod: RunResult;
     let w: RunResult;
+    /** dev with the lockdown lifted (names.nodeResourceGroupLockdown: false). */
+    let unlocked: RunResult;
     before(async function () {
-        [plain, prod, w] = await Promise.all([
+        [plain, prod, w, unlocked] = await Promise.all([
             run(),
             run({ config: stackConfig("prod"), stack: "prod" }),
             run({ config: wide }),
+            run({
+                config: dev((c) => (c["aks-entra:names"] = { nodeResourceGroupLockdown: false })),
+            }),
         ]);
     });
 
@@ -188,6 +193,14 @@ describe("node pool tuning, the pod network and names (issue 23)", function () {
         const derived = new StackNames("aks-entra", "dev");
         assert.equal(cluster(plain).inputs.resourceName, derived.cluster);
         assert.equal(cluster(plain).inputs.nodeResourceGroupProfile, undefined);
+        // false lifts a lockdown: Unrestricted is sent, names stay derived.
+        assert.deepEqual(
+            [
+                cluster(unlocked).inputs.nodeResourceGroupProfile,
+                cluster(unlocked).inputs.resourceName,
+            ],
+            [{ restrictionLevel: "Unrestricted" }, derived.cluster],
+        );
     });
 
     it("existing pools keep their Azure names; a 12-character name is the Azure name", function () {

@@ -217,10 +217,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             categories: p.auditLogs?.categories ?? [...AUDIT_CATEGORIES],
             retentionDays: p.auditLogs?.retentionDays ?? RETENTION_DAYS.default,
         },
-        names: {
-            ...p.names,
-            nodeResourceGroupLockdown: p.names?.nodeResourceGroupLockdown ?? false,
-        },
+        names: { ...p.names },
         protect: p.protect ?? false,
         tags: { ...p.tags },
         defaultsUsed,

@@ -318,8 +318,11 @@ export interface StackConfig {
         cluster?: string;
         dnsPrefix?: string;
         nodeResourceGroup?: string;
-        /** The node resource group read-only (nodeResourceGroupProfile.restrictionLevel). */
-        nodeResourceGroupLockdown: boolean;
+        /**
+         * The node resource group read-only (nodeResourceGroupProfile.restrictionLevel ReadOnly);
+         * false: Unrestricted (turns a lockdown off). Undefined: not sent, AKS's default.
+         */
+        nodeResourceGroupLockdown?: boolean;
     };
     protect: boolean;
     tags: Record<string, string>;
