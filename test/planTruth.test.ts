@@ -160,7 +160,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.match(azureName, /^pool apps[0-9a-f]{4}$/);
             assert.equal(
                 pool.properties[azureName],
-                "User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-10, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, label aks-entra/pool=apps, label workload-class=general",
+                "User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-10, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, surge 33%, label aks-entra/pool=apps, label workload-class=general",
             );
             const cluster = resources.find(
                 (r) => r.type === "azure-native:containerservice:ManagedCluster",
@@ -224,7 +224,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             };
             assert.equal(json.schemaVersion, 3);
             const whole = (max: number) =>
-                `User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-${max}, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, label aks-entra/pool=apps, label workload-class=general`;
+                `User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-${max}, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, surge 33%, label aks-entra/pool=apps, label workload-class=general`;
             assert.deepEqual(
                 json.resources.map((x) => [x.kind, x.properties, x.changes]),
                 [
