@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { configFromPulumi } from "../components/config";
 import { createOnlyProblems, createOnlySettings } from "../components/createOnly";
 import { StackNames } from "../components/naming";
+import { userPoolAzureName } from "../components/nodePools";
 import { AzureFakes, fakeGuid, managedClusterProblems, poolProblems } from "../offline/fakes";
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
 import { immutableChanges, immutableFacts } from "../plan/immutable";
@@ -219,6 +220,14 @@ describe("node pool tuning, the pod network and names (issue 23)", function () {
         // A tuning setting joins the hash: a pool that sets one is a new pool beside the old.
         assert.notEqual(pool(w, "apps").inputs.agentPoolName, apps);
         assert.equal(pool(w, "platformpool").inputs.agentPoolName, "platformpool");
+        // The cluster's own subnet written on a pool is the default: no new name, no extra grant.
+        const same = configFromPulumi(
+            pulumiConfigMap(
+                dev((c) => (c["aks-entra:cluster"].userPools[0].subnetId = NODES.toUpperCase())),
+            ),
+        );
+        assert.equal(same.cluster.userPools[0].subnetId, undefined);
+        assert.equal(userPoolAzureName(same.cluster.userPools[0]), apps);
     });
 
     it("Microsoft's schema accepts every ManagedCluster and AgentPool body of dev, prod and the wide config", function () {

@@ -26,7 +26,11 @@ import { isoDurationMinutes, keyVaultKeyParts } from "./values";
 type ClusterInput = NonNullable<Parsed["cluster"]>;
 type PoolInput = NonNullable<ClusterInput["systemPool"]>;
 
-function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
+/**
+ * A pool's settings with their defaults. A pool subnetId that is the cluster's subnet (any case)
+ * is the default written out: dropped, so it neither renames the pool nor adds a grant.
+ */
+function pool(p: Omit<PoolInput, "criticalAddonsOnly">, clusterSubnet?: string): NodePool {
     return {
         vmSize: p.vmSize ?? "Standard_D4ds_v5",
         count: poolCount(p),
@@ -38,7 +42,8 @@ function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
         osDiskType: p.osDiskType,
         osDiskSizeGB: p.osDiskSizeGB,
         maxSurge: p.maxSurge === undefined ? undefined : String(p.maxSurge),
-        subnetId: p.subnetId,
+        subnetId:
+            p.subnetId?.toLowerCase() === clusterSubnet?.toLowerCase() ? undefined : p.subnetId,
         podSubnetId: p.podSubnetId,
     };
 }
@@ -106,12 +111,12 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         cluster: {
             tier: c.tier ?? "Standard",
             systemPool: {
-                ...pool(c.systemPool ?? {}),
+                ...pool(c.systemPool ?? {}, c.network?.subnetId),
                 criticalAddonsOnly:
                     c.systemPool?.criticalAddonsOnly ?? (c.userPools ?? []).length > 0,
             },
             userPools: (c.userPools ?? []).map((u) => ({
-                ...pool(u),
+                ...pool(u, c.network?.subnetId),
                 name: u.name,
                 labels: { ...u.labels },
                 taints: u.taints ?? [],
