@@ -91,6 +91,10 @@ export class AksEntra extends pulumi.ComponentResource {
             ...identityOutputs(stack.identities.kubelet),
             stack.admins.objectIds,
         );
+        // The cluster's prerequisites register before any namespace, workload or pipeline: the
+        // engine starts ready steps in the order they were registered, so at a bounded --parallel
+        // nothing that does not lead to the cluster queues ahead of it (issue 26).
+        await turns.yield();
         await stack.declareAccess(name, args, turns);
         return stack;
     }

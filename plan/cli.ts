@@ -18,6 +18,7 @@ import {
 import { resolveDeployer } from "../components/deployer";
 import type * as Harness from "../offline/harness";
 import type * as PolicyEvaluate from "../policy/evaluate";
+import { armJson } from "./armExport";
 import { buildPlan } from "./build";
 import { diffPlans, type PlanDiff } from "./diff";
 import { diffJson, renderDiffMarkdown, renderDiffText } from "./diffRender";
@@ -58,6 +59,11 @@ Options:
                       Pulumi.NAME.yaml file, else dev: stderr says which
   --json FILE         write the full plan as stable JSON (schemaVersion 3, sorted, no timestamps)
   --markdown FILE     write the plan as Markdown with a Mermaid diagram (for a PR comment)
+  --arm FILE          write every Azure resource as an ARM deployment template, for PSRule,
+                      Checkov or Trivy (docs/scanning.md); Graph and Kubernetes objects are
+                      listed in its metadata
+  --arm-schemas DIR   Microsoft's ARM JSON schemas (default: ../shared/armschemas beside the
+                      checkout): with --arm, lays each body out as its API version declares it
   --diff BASE.json    compare with an earlier --json plan and print only the changes;
                       exit 2 when access (grants, PIM eligibility, derived access or
                       trusts) changes, 4 when a change is one Azure refuses in place or
@@ -84,6 +90,8 @@ export interface Options {
     config?: string;
     json?: string;
     markdown?: string;
+    arm?: string;
+    armSchemas?: string;
     diff?: string;
     diffJson?: string;
     policyConfig?: string;
@@ -96,6 +104,8 @@ const VALUE_FLAGS = [
     "--config",
     "--json",
     "--markdown",
+    "--arm",
+    "--arm-schemas",
     "--diff",
     "--diff-json",
     "--policy-config",
@@ -140,7 +150,9 @@ export function parseArgs(argv: readonly string[]): Options {
                 ? "policyConfig"
                 : flag === "--diff-json"
                   ? "diffJson"
-                  : (flag.slice(2) as "stack" | "config" | "json" | "markdown" | "diff");
+                  : flag === "--arm-schemas"
+                    ? "armSchemas"
+                    : (flag.slice(2) as "stack" | "config" | "json" | "markdown" | "arm" | "diff");
         o[key] = value;
         if (key === "stack") {
             if (!/^[A-Za-z0-9][-_.A-Za-z0-9]*$/.test(value)) {
@@ -150,6 +162,9 @@ export function parseArgs(argv: readonly string[]): Options {
             }
             o.stackGiven = true;
         }
+    }
+    if (o.armSchemas !== undefined && o.arm === undefined) {
+        throw new UsageError("--arm-schemas needs --arm FILE (the template to write)");
     }
     if (o.diffJson !== undefined && o.diff === undefined) {
         throw new UsageError("--diff-json needs --diff BASE.json (the plan to compare with)");
@@ -239,7 +254,7 @@ export async function run(
             ? EXIT.usage
             : EXIT.programFailed;
     }
-    const { plan, loaded, ran } = evaluated;
+    const { plan, result, loaded, ran } = evaluated;
     const st = style(wantColour(io.stdout, io.env));
     const diff = base ? diffPlans(base.plan, plan) : undefined;
     if (base && diff) {
@@ -248,6 +263,7 @@ export async function run(
         io.stdout.write(renderText(plan, st));
     }
     if (o.json) writeFile(o.json, stableJson(plan));
+    if (o.arm) writeFile(o.arm, armJson(result.registrations, stack, project, o.armSchemas));
     if (o.diffJson && diff) writeFile(o.diffJson, diffJson(diff));
     if (o.markdown)
         writeFile(
@@ -258,7 +274,7 @@ export async function run(
     io.stderr.write(
         `plan: ${stack}: ${plan.summary.customResources} resources, ${plan.summary.grants} grants in ${seconds(done - started)} ` +
             `(validate ${seconds(validated - started)}, load SDK ${seconds(loaded - validated)}, evaluate ${seconds(ran - loaded)}, ` +
-            `report ${seconds(done - ran)})${[o.json, o.diffJson, o.markdown].map((f) => (f ? `; wrote ${f}` : "")).join("")}\n`,
+            `report ${seconds(done - ran)})${[o.json, o.diffJson, o.markdown, o.arm].map((f) => (f ? `; wrote ${f}` : "")).join("")}\n`,
     );
     return exitCode(io, plan, diff, o.failOn);
 }

@@ -82,7 +82,7 @@ function takesSlot(r: TimedRegistration): boolean {
 }
 
 /** Indices each registration waits for: its dependencies and its provider, when registered. */
-function waitLists(regs: readonly TimedRegistration[]): number[][] {
+export function waitLists(regs: readonly TimedRegistration[]): number[][] {
     const index = new Map<string, number>();
     regs.forEach((r, i) => {
         if (!index.has(r.urn)) index.set(r.urn, i);

@@ -1,87 +1,22 @@
-// Microsoft's ARM schema for AKS (../shared/armschemas, README there) and the request bodies
-// azure-native sends, for tests that check every ManagedCluster and AgentPool body the stack
-// registers against it, unknown properties refused.
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
-import { ROOT } from "./helpers";
-
-/** The schema of the API version @pulumi/azure-native uses for containerservice. */
-export const AKS_SCHEMA_FILE = path.join(
-    ROOT,
-    "..",
-    "shared",
-    "armschemas",
-    "2025-09-01",
-    "Microsoft.ContainerService.Aks.json",
-);
-
-export interface AksSchema {
-    definitions: Record<string, Schema>;
-    resourceDefinitions: Record<string, Schema>;
-}
+// Validates ARM request bodies against Microsoft's ARM JSON schemas (/work/shared/armschemas): what
+// ARM would refuse, unknown properties included. Shared by the suites that check bodies.
+import type { Registration } from "../offline/harness";
+import { type ArmResource, armTemplate, TEMPLATE_FIELDS } from "../plan/arm";
+import type { Schema } from "../plan/armSchemas";
 
 /**
- * The schema, or undefined when ../shared is not beside the checkout (CI lays it there; a clone
- * elsewhere skips, saying so, as the built-ins' provenance check does).
+ * The request body the ARM export (plan/arm.ts) gives one registration: its template resource
+ * without the template's own fields (scope, dependsOn, comments).
  */
-export function aksSchema(): AksSchema | undefined {
-    if (!existsSync(AKS_SCHEMA_FILE)) return undefined;
-    return JSON.parse(readFileSync(AKS_SCHEMA_FILE, "utf8")) as AksSchema;
+export function armBody(reg: Registration): Record<string, unknown> {
+    return requestBody(armTemplate([reg], { stack: "test", project: "aks-entra" }).resources[0]);
 }
 
-/**
- * The ARM request body azure-native sends for an AgentPool's inputs: the path's resource group,
- * cluster and pool names are not in the body; everything else is under `properties`.
- */
-export function armAgentPool(inputs: Record<string, unknown>): Record<string, unknown> {
-    const { resourceGroupName, resourceName, agentPoolName, ...properties } = inputs;
-    void resourceGroupName;
-    void resourceName;
-    return {
-        name: agentPoolName,
-        type: "Microsoft.ContainerService/managedClusters/agentPools",
-        apiVersion: "2025-09-01",
-        properties,
-    };
-}
-
-/**
- * The ARM request body azure-native sends for a ManagedCluster's inputs (/work/shared/armschemas
- * README): the resource's top-level fields, everything else under `properties`; the path's
- * resource group and name are not in the body, and the control plane's identity list is ARM's map
- * of resource id to `{}`.
- */
-export function armManagedCluster(inputs: Record<string, unknown>): Record<string, unknown> {
-    const { resourceGroupName, resourceName, location, tags, sku, identity, ...properties } =
-        inputs;
-    void resourceGroupName;
-    const ids = (identity as { userAssignedIdentities?: string[] } | undefined)
-        ?.userAssignedIdentities;
-    return {
-        name: resourceName,
-        type: "Microsoft.ContainerService/managedClusters",
-        apiVersion: "2025-09-01",
-        location,
-        tags,
-        sku,
-        identity: identity && {
-            ...identity,
-            userAssignedIdentities: ids && Object.fromEntries(ids.map((id) => [id, {}])),
-        },
-        properties,
-    };
-}
-
-// A JSON schema node of Microsoft's ARM schemas, as far as these bodies use it.
-export interface Schema {
-    $ref?: string;
-    type?: string;
-    enum?: unknown[];
-    oneOf?: Schema[];
-    properties?: Record<string, Schema>;
-    additionalProperties?: Schema | boolean;
-    items?: Schema;
-    required?: string[];
+/** The body ARM receives for a template resource: without the template's own fields. */
+export function requestBody(resource: ArmResource): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...resource };
+    for (const k of TEMPLATE_FIELDS) delete out[k];
+    return out;
 }
 
 /**

@@ -31,7 +31,7 @@ const DEV_SUBNET =
 const KV_ETCD = KV.replace(/\/kv$/, "/kv-etcd");
 const KV_KEY = "https://kv-etcd.vault.azure.net/keys/etcd/0123456789abcdef0123456789abcdef";
 const KMS_PRIVATE_NEEDS_API_SUBNET =
-    'aks-entra:cluster.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes\' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (README: KMS etcd encryption)';
+    'aks-entra:cluster.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes\' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (README: Azure Policy built-ins, KMS etcd encryption)';
 const SURGE = 'is not a node count (1-1000) or a percentage of the pool (1%-100%), e.g. 1 or "33%"';
 const ZONE_EASTUS = `${NETWORK}/privateDnsZones/privatelink.eastus.azmk8s.io`;
 import { ROOT } from "./helpers";
@@ -39,6 +39,7 @@ import { plan } from "./planRun";
 import { HOSTILE } from "./hostileConfigs";
 import { HOSTILE_ACCESS_PATHS } from "./hostileAccessPaths";
 import { HOSTILE_INPUT } from "./hostileInput";
+import { SCHEMA_REFUSES, schemaErrors } from "./stackSchema";
 
 /** A role definition GUID that is no built-in role (issue 29, item 7). */
 const UNKNOWN_ROLE = "5a5a5a5a-1234-4321-8765-0123456789ab";
@@ -1569,6 +1570,16 @@ describe("bad input: rejected before any resource, with every problem named", fu
                 assert.equal(failure.message, messageOf(c.problems));
                 assert.deepEqual(failure.registrations, []);
             });
+
+            const refused = SCHEMA_REFUSES.has(c.what);
+            it(
+                refused
+                    ? "the stack files' JSON Schema refuses it too, as an editor shows it"
+                    : "the JSON Schema cannot express it: the program alone refuses it",
+                () => {
+                    assert.equal(schemaErrors({ config: c.config }).length > 0, refused);
+                },
+            );
 
             it("npm run plan exits 1 and prints the message, no stack trace", async () => {
                 // The CLI in-process; the two tests at the end run it as a process.

@@ -9,6 +9,7 @@ import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { resolveDeployer } from "../components/deployer";
 import type { RunResult } from "../offline/harness";
 import { buildPlan } from "../plan/build";
+import { clusterFirst, prerequisitesOf } from "../plan/clusterFirst";
 import {
     criticalPath,
     type DeployEstimate,
@@ -146,6 +147,45 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
             path.slice(1).forEach((x, n) =>
                 assert.equal(x.start, path[n].start + path[n].seconds, x.name),
             );
+        });
+
+        it("registers the cluster's prerequisites before every workload and pipeline identity (issue 26)", () => {
+            const regs = dev.registrations;
+            const c = chain();
+            const ci = regs.indexOf(c.cluster);
+            const prereqs = [...prerequisitesOf(regs, ci)].filter((i) => regs[i].custom);
+            // The chain the cluster waits for, and the admin group whose object id it carries.
+            for (const r of [c.group, c.controlPlane, c.grant, c.wait]) {
+                assert.ok(prereqs.includes(regs.indexOf(r)), r.name);
+            }
+            // Everything a workload or pipeline component holds, and the components themselves.
+            const byUrn = new Map(regs.map((r) => [r.urn, r]));
+            const under = (r: (typeof regs)[number], type: string): boolean => {
+                for (let p = byUrn.get(r.parent); p; p = byUrn.get(p.parent))
+                    if (p.type === type) return true;
+                return r.type === type;
+            };
+            const later = regs
+                .map((r, i) => [r, i] as const)
+                .filter(
+                    ([r]) =>
+                        under(r, "aks-entra:workloads:WorkloadIdentity") ||
+                        under(r, "aks-entra:pipelines:PipelineIdentity"),
+                );
+            assert.ok(later.filter(([r]) => r.type === TYPES.identity).length >= 4);
+            const lastPrereq = Math.max(ci, ...prereqs);
+            const early = later.filter(([, i]) => i < lastPrereq).map(([r]) => r.name);
+            assert.deepEqual(early, [], `registered before the cluster (index ${ci})`);
+        });
+
+        it("at --parallel 8 starts the cluster when unbounded does, and ends within 1.05 of the bound", () => {
+            const free = clusterFirst(dev.registrations);
+            const eight = clusterFirst(dev.registrations, 8);
+            assert.equal(free.clusterStart, chain().cluster.span.start);
+            assert.equal(eight.clusterStart, free.clusterStart);
+            assert.equal(free.lowerBound, free.makespan);
+            assert.ok(eight.makespan >= eight.lowerBound, "the bound is a bound");
+            assert.ok(eight.makespan <= 1.05 * eight.lowerBound, `${eight.makespan}`);
         });
 
         it("schedules with unbounded parallelism exactly as the harness's timeline", () => {
@@ -322,6 +362,33 @@ describe("first pulumi up, estimated (plan/deployTime.ts)", function () {
                 criticalPath(regs, s).map((x) => x.name),
                 ["a", "b", "k"],
             );
+        });
+
+        it("bounds a run at a parallelism by the cluster's end plus the work after it over the slots", () => {
+            // a -> cluster -> x, y, z (4 s each): at 1 slot 3 + 10 + 12; at 2 slots 3 + 10 + 6
+            // bounds a run that takes 3 + 10 + 8 (three 4 s steps in two slots).
+            const tail = ["x", "y", "z"].map((n) => reg(n, 4, ["cl"]));
+            const withCluster = [
+                reg("a", 3),
+                reg("cl", 10, ["a"], { type: TYPES.cluster }),
+                ...tail,
+            ];
+            assert.deepEqual(clusterFirst(withCluster, 1), {
+                parallel: 1,
+                clusterStart: 3,
+                makespan: 25,
+                lowerBound: 25,
+            });
+            assert.deepEqual(clusterFirst(withCluster, 2), {
+                parallel: 2,
+                clusterStart: 3,
+                makespan: 21,
+                lowerBound: 19,
+            });
+            // A step registered before the cluster that does not lead to it takes the only slot.
+            const queued = [reg("a", 3), reg("other", 7, ["a"]), ...withCluster.slice(1)];
+            assert.equal(clusterFirst(queued, 1).clusterStart, 10);
+            assert.equal(clusterFirst(queued, 2).clusterStart, 3);
         });
 
         it("refuses a parallelism that is not a positive integer, and registrations that wait for each other", () => {

@@ -12,7 +12,8 @@ import { AzureFakes, fakeGuid, managedClusterProblems, poolProblems } from "../o
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
 import { immutableChanges, immutableFacts } from "../plan/immutable";
 import { agentPool, inlinePools, poolText } from "../plan/pools";
-import { aksSchema, armAgentPool, armManagedCluster, schemaProblems } from "./armSchema";
+import { ArmSchemas } from "../plan/armSchemas";
+import { armBody, schemaProblems } from "./armSchema";
 import { type Config, dev } from "./configCases";
 import { fakeGrant, ofType, one, run, stackConfig, TYPES } from "./helpers";
 
@@ -231,44 +232,28 @@ describe("node pool tuning, the pod network and names (issue 23)", function () {
     });
 
     it("Microsoft's schema accepts every ManagedCluster and AgentPool body of dev, prod and the wide config", function () {
-        const schema = aksSchema();
-        if (schema === undefined) this.skip();
-        const defs = schema.definitions;
-        const bodies = [plain, prod, w].flatMap((r) => [
-            [
-                cluster(r).name,
-                schemaProblems(
-                    armManagedCluster(cluster(r).inputs),
-                    schema.resourceDefinitions.managedClusters,
-                    defs,
-                ),
-            ] as const,
-            ...ofType(r, TYPES.agentPool).map(
-                (p) =>
-                    [
-                        p.name,
-                        schemaProblems(
-                            armAgentPool(p.inputs),
-                            schema.resourceDefinitions.managedClusters_agentPools,
-                            defs,
-                        ),
-                    ] as const,
-            ),
-        ]);
-        assert.equal(bodies.length, 3 + 2 + 2 + 3);
-        for (const [name, problems] of bodies) assert.deepEqual(problems, [], name);
+        // The ARM export's bodies (plan/arm.ts) against ../shared/armschemas, as test/armExport does.
+        const schemas = new ArmSchemas();
+        if (!schemas.available) this.skip();
+        const problems = (reg: Registration) => {
+            const body = armBody(reg);
+            const s = schemas.find(String(body.type), String(body.apiVersion));
+            assert.ok(s, `${String(body.type)}@${String(body.apiVersion)}`);
+            return schemaProblems(body, s.definition, s.definitions);
+        };
+        const regs = [plain, prod, w].flatMap((r) => [cluster(r), ...ofType(r, TYPES.agentPool)]);
+        assert.equal(regs.length, 3 + 2 + 2 + 3);
+        for (const reg of regs) assert.deepEqual(problems(reg), [], reg.name);
         // The check can fail: maxSurge as a number, a tuning key the API version does not know.
-        const bad = armAgentPool({
-            ...pool(w, "apps").inputs,
-            upgradeSettings: { maxSurge: 2, surge: "1" },
-        });
-        assert.deepEqual(
-            schemaProblems(bad, schema.resourceDefinitions.managedClusters_agentPools, defs),
-            [
-                "properties.upgradeSettings.maxSurge: not a string",
-                "properties.upgradeSettings.surge: not in the schema",
-            ],
-        );
+        const apps = pool(w, "apps");
+        const bad = {
+            ...apps,
+            inputs: { ...apps.inputs, upgradeSettings: { maxSurge: 2, surge: "1" } },
+        };
+        assert.deepEqual(problems(bad), [
+            "properties.upgradeSettings.maxSurge: not a string",
+            "properties.upgradeSettings.surge: not in the schema",
+        ]);
     });
 
     it("the plan tree shows each pool's tuning and pod subnet; --diff refuses a change of it", function () {

@@ -181,7 +181,7 @@ const vnetOf = (subnetId: string) => subnetId.replace(/\/subnets\/[^/]+$/i, "");
  * API Server VNet Integration in your own VNet: the API server gets a subnet of its own in the
  * nodes' VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration, "bring-your-own VNet").
  * Its delegation and size (/28 or larger) are properties of the subnet that config cannot see;
- * README: Networking says so, and AKS refuses the cluster otherwise.
+ * the README says so (README: Networking), and AKS refuses the cluster otherwise.
  */
 function apiServerSubnet(
     key: string,
