@@ -173,7 +173,11 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
         network: [
             `${[text(at(i, "networkProfile", "networkPlugin")), text(at(i, "networkProfile", "networkPluginMode")) || "(pods on VNet IPs)"].join(" ")}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
             subnetOf(r),
-            `pods ${text(at(i, "networkProfile", "podCidr")) || "default"}`,
+            // Without overlay pods take subnet addresses; azure-native still sends its default
+            // podCidr, which AKS then ignores (docs/network-plugins.md).
+            at(i, "networkProfile", "networkPluginMode") === "overlay"
+                ? `pods ${text(at(i, "networkProfile", "podCidr")) || "default"}`
+                : "pods on subnet addresses",
             `services ${text(at(i, "networkProfile", "serviceCidr")) || "default"}`,
             `outbound ${text(at(i, "networkProfile", "outboundType")) || "loadBalancer"}`,
         ].join(", "),

@@ -10,6 +10,8 @@ import { StackNames } from "../components/naming";
 import { userPoolAzureName } from "../components/nodePools";
 import { AzureFakes, fakeGuid, managedClusterProblems, poolProblems } from "../offline/fakes";
 import { pulumiConfigMap, type Registration, type RunResult } from "../offline/harness";
+import { resolveDeployer } from "../components/deployer";
+import { buildPlan } from "../plan/build";
 import { immutableChanges, immutableFacts } from "../plan/immutable";
 import { agentPool, inlinePools, poolText } from "../plan/pools";
 import { ArmSchemas } from "../plan/armSchemas";
@@ -266,6 +268,36 @@ describe("node pool tuning, the pod network and names (issue 23)", function () {
         assert.match(
             poolText(prodApps),
             /, max 110 pods per node, OS disk Ephemeral 128 GiB, surge 33%,/,
+        );
+        // The cluster's properties: pods on VNet IPs with Calico, the locked node resource group,
+        // and the plan's note on each name of yours.
+        const config = configFromPulumi(pulumiConfigMap(wide));
+        const plan = buildPlan({
+            project: "aks-entra",
+            stack: "dev",
+            registrations: w.registrations,
+            outputs: {},
+            secretOutputs: [],
+            deployer: resolveDeployer(config, w.deployer),
+            config,
+        });
+        const props = plan.resources.find((x) => x.type === TYPES.cluster)!.properties;
+        assert.equal(
+            props.network,
+            "azure (pods on VNet IPs), policy calico, your subnet vnet-spoke-dev/subnets/aks, pods on subnet addresses, services 10.0.0.0/16, outbound loadBalancer",
+        );
+        assert.equal(props.nodeResourceGroup, "rg-contoso-aks-dev-nodes, read-only (lockdown)");
+        assert.deepEqual(
+            plan.findings
+                .filter((f) => f.code === "custom-name")
+                .map((f) => f.subject)
+                .sort(),
+            [
+                "aks-entra:names.cluster",
+                "aks-entra:names.dnsPrefix",
+                "aks-entra:names.nodeResourceGroup",
+                "aks-entra:names.resourceGroup",
+            ],
         );
         const before = immutableFacts(cluster(w))!;
         const after = {
