@@ -39,7 +39,7 @@ export = async () => {
     // Who is signed in decides the deployer's principal type (components/deployer.ts).
     const login = await authorization.getClientConfig();
     const deployer: Deployer = clean(() => resolveDeployer(config, login));
-    const names = new StackNames(pulumi.getProject(), pulumi.getStack());
+    const names = new StackNames(pulumi.getProject(), pulumi.getStack(), config.names);
     if (config.platform !== undefined) {
         // A team stack (docs/team-stacks.md): checked against its platform's outputs first.
         const outputs = await readPlatformOutputs(config.platform.stack);
@@ -49,9 +49,13 @@ export = async () => {
     }
     // What AKS fixed at create must not change: refused here, before anything is declared
     // (components/createOnly.ts), rather than by Azure halfway through the update.
-    const createOnly = createOnlySettings(config);
+    const createOnly = createOnlySettings(config, names);
     const refusals = [
-        ...createOnlyProblems(await previousCreateOnlySettings(), createOnly),
+        ...createOnlyProblems(
+            await previousCreateOnlySettings(),
+            createOnly,
+            new StackNames(pulumi.getProject(), pulumi.getStack()),
+        ),
         // What the tenant must already hold (components/jit.ts).
         ...(await conditionalAccessTenantProblems(config.conditionalAccess, login.tenantId)),
     ];

@@ -26,6 +26,13 @@ export interface AksClusterArgs {
     readonly dnsPrefix: string;
     /** Name of the resource group AKS creates for nodes. */
     readonly nodeResourceGroup: string;
+    /**
+     * Make the node resource group read-only (names.nodeResourceGroupLockdown); false lifts it.
+     * Defaults to neither: AKS's default, Unrestricted.
+     */
+    readonly nodeResourceGroupLockdown?: boolean;
+    /** The control plane's grant covering each pool subnet, by lowercased id (ClusterIdentities). */
+    readonly subnetGrants?: ReadonlyMap<string, pulumi.Resource>;
     /** Kubernetes version. Defaults to AKS's default version. */
     readonly kubernetesVersion?: string;
     readonly settings: ClusterSettings;
@@ -106,6 +113,16 @@ export class AksCluster extends pulumi.ComponentResource {
                 location: args.location,
                 dnsPrefix: args.dnsPrefix,
                 nodeResourceGroup: args.nodeResourceGroup,
+                // A deny assignment keeps everyone but AKS from changing the node resource group
+                // (learn.microsoft.com/azure/aks/node-resource-group-lockdown); false lifts it.
+                // Unset otherwise, so an existing cluster's body does not change.
+                ...(args.nodeResourceGroupLockdown !== undefined && {
+                    nodeResourceGroupProfile: {
+                        restrictionLevel: args.nodeResourceGroupLockdown
+                            ? "ReadOnly"
+                            : "Unrestricted",
+                    },
+                }),
                 kubernetesVersion: args.kubernetesVersion,
                 sku: { name: "Base", tier: s.tier },
                 supportPlan: "KubernetesOfficial",
@@ -181,11 +198,13 @@ export class AksCluster extends pulumi.ComponentResource {
                     upgradeChannel: s.autoUpgradeChannel,
                     nodeOSUpgradeChannel: s.nodeOsUpgradeChannel,
                 },
+                // Azure CNI, Overlay or pods on VNet IPs; Cilium's dataplane for its policy, Azure's
+                // for the others (docs/network-plugins.md).
                 networkProfile: {
                     networkPlugin: "azure",
-                    networkPluginMode: "overlay",
-                    networkDataplane: "cilium",
-                    networkPolicy: "cilium",
+                    networkPluginMode: s.podNetwork.plugin === "overlay" ? "overlay" : undefined,
+                    networkDataplane: s.podNetwork.policy === "cilium" ? "cilium" : "azure",
+                    networkPolicy: s.podNetwork.policy,
                     loadBalancerSku: "standard",
                     // Your own subnet: egress and ranges as configured; AKS's defaults otherwise.
                     outboundType: s.network?.outboundType,
@@ -221,6 +240,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 clusterName: this.cluster.name,
                 pools: s.userPools,
                 nodes,
+                subnetGrants: args.subnetGrants,
             },
             this.cluster,
             this,

@@ -8,12 +8,31 @@
 // problem: nothing is created, and the message says what to do instead.
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, type StackConfig } from "./config";
+import type { StackNames } from "./naming";
+import { HASHED_NAME_MAX, immutablePoolSettings, POOL_CREATE_ONLY } from "./nodePools";
+
+/** The tuning AKS fixes on the inline system pool, as exported (null: unset). */
+const SYSTEM_POOL_TUNING = POOL_CREATE_ONLY;
+/** The physical names the cluster was created under (aks-entra:names, or derived). */
+const NAME_KEYS = ["resourceGroup", "cluster", "dnsPrefix", "nodeResourceGroup"] as const;
+type Names = Record<(typeof NAME_KEYS)[number], string>;
 
 /** The create-only settings as the stack exports them (output `createOnlySettings`). */
 export interface CreateOnlySettings {
     /** The region of the resource group, the cluster and every identity (`aks-entra:location`). */
     location: string;
-    systemPool: { vmSize: string; zones: string[]; osSku: string };
+    systemPool: { vmSize: string; zones: string[]; osSku: string } & {
+        [K in (typeof SYSTEM_POOL_TUNING)[number]]?: string | number | null;
+    };
+    /** Pods on VNet IPs or overlay, and the policy engine (absent in older exports: the defaults). */
+    podNetwork?: { plugin: string; policy: string };
+    /** Physical names (absent in older exports: derived from project and stack). */
+    names?: Names;
+    /**
+     * The create-only settings of each user pool whose Azure name is its config name (9-12
+     * characters, no room for the hash that would make a change a new pool).
+     */
+    exactPools?: Record<string, string[]>;
     /** Encryption at host on every pool, the inline system pool included. */
     encryptionAtHost: boolean;
     network: {
@@ -31,7 +50,8 @@ export interface CreateOnlySettings {
     diskEncryptionSetId?: string | null;
 }
 
-export function createOnlySettings(config: StackConfig): CreateOnlySettings {
+/** `names`: the stack's physical names; without them the export records none (tests). */
+export function createOnlySettings(config: StackConfig, names?: StackNames): CreateOnlySettings {
     const c = config.cluster;
     const n = c.network;
     return {
@@ -40,7 +60,15 @@ export function createOnlySettings(config: StackConfig): CreateOnlySettings {
             vmSize: c.systemPool.vmSize,
             zones: c.systemPool.zones,
             osSku: c.systemPool.osSku,
+            ...Object.fromEntries(SYSTEM_POOL_TUNING.map((k) => [k, c.systemPool[k] ?? null])),
         },
+        podNetwork: { ...c.podNetwork },
+        ...(names && { names: Object.fromEntries(NAME_KEYS.map((k) => [k, names[k]])) as Names }),
+        exactPools: Object.fromEntries(
+            c.userPools
+                .filter((p) => p.name.length > HASHED_NAME_MAX)
+                .map((p) => [p.name, immutablePoolSettings(p, c.encryptionAtHost)]),
+        ),
         encryptionAtHost: c.encryptionAtHost,
         network: n
             ? {
@@ -85,15 +113,37 @@ const WHY: Readonly<Record<string, string>> = {
     "cluster.privateDnsZone": NEW_CLUSTER,
     "cluster.diskEncryptionSetId":
         "OS disks are encrypted with customer-managed keys only when the cluster is created (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys, Limitations). Keep the value (rotate the key inside the set instead), or create a new stack with the new set and move the workloads",
+    "cluster.network.plugin":
+        "AKS sets how pods get addresses when it creates the cluster; it can migrate some clusters in place with az aks update (learn.microsoft.com/azure/aks/update-azure-cni), which the stack does not drive. Keep the value, or create a new stack and move the workloads (docs/network-plugins.md)",
+    "cluster.network.policy":
+        "the policy engine and its dataplane are set when the cluster is created; AKS can migrate some engines in place with az aks update (learn.microsoft.com/azure/aks/use-network-policies), which the stack does not drive. Keep the value, or create a new stack and move the workloads (docs/network-plugins.md)",
+    ...Object.fromEntries(
+        SYSTEM_POOL_TUNING.map((k) => [`cluster.systemPool.${k}`, SYSTEM_POOL_PROCEDURE]),
+    ),
+    ...Object.fromEntries(
+        NAME_KEYS.map((k) => [
+            `names.${k}`,
+            "the name is in the id of the resource group or cluster (or, for dnsPrefix and nodeResourceGroup, AKS sets it only at create: PropertyChangeNotAllowed), so a new one would be a new cluster under Pulumi's replacement, deleting the old one with every grant on it. Keep the value; for a cluster under new names, create a new stack with them and move the workloads (docs/names.md)",
+        ]),
+    ),
 };
+
+/** Why a user pool named in 9-12 characters cannot change a create-only setting. */
+const EXACT_POOL =
+    "AKS cannot change it on an existing pool, and a pool named in 9-12 characters has no room for the 4 characters that would give the changed pool a new Azure name beside the old one. Give the pool a new name (or one of 1-8 characters): the stack creates the new pool, then deletes the old one (README: Node pools)";
 
 const show = (v: unknown) => (v === null || v === undefined ? "(unset)" : JSON.stringify(v));
 
 /**
  * The problems of changing `previous` (the last export, or undefined before the first successful
- * `pulumi up`) into `now`: one line per setting, config key first.
+ * `pulumi up`) into `now`: one line per setting, config key first. `derived`: the names the stack
+ * derives from project and stack, which an export from before aks-entra:names was created under.
  */
-export function createOnlyProblems(previous: unknown, now: CreateOnlySettings): string[] {
+export function createOnlyProblems(
+    previous: unknown,
+    now: CreateOnlySettings,
+    derived?: StackNames,
+): string[] {
     if (previous === null || typeof previous !== "object") return [];
     const before = previous as Partial<CreateOnlySettings>;
     const out: string[] = [];
@@ -108,6 +158,27 @@ export function createOnlyProblems(previous: unknown, now: CreateOnlySettings): 
     if (before.systemPool) {
         for (const k of ["vmSize", "zones", "osSku"] as const) {
             compare(`cluster.systemPool.${k}`, before.systemPool[k], now.systemPool[k]);
+        }
+        // An export from before the tuning keys comes from a pool made without them.
+        for (const k of SYSTEM_POOL_TUNING) {
+            compare(`cluster.systemPool.${k}`, before.systemPool[k] ?? null, now.systemPool[k]);
+        }
+    }
+    const podNetwork = before.podNetwork ?? { plugin: "overlay", policy: "cilium" };
+    for (const k of ["plugin", "policy"] as const) {
+        compare(`cluster.network.${k}`, podNetwork[k], now.podNetwork?.[k]);
+    }
+    const names =
+        before.names ?? (derived && Object.fromEntries(NAME_KEYS.map((k) => [k, derived[k]])));
+    for (const k of NAME_KEYS) {
+        if (names && now.names) compare(`names.${k}`, names[k], now.names[k]);
+    }
+    for (const [pool, settings] of Object.entries(now.exactPools ?? {})) {
+        const was = before.exactPools?.[pool];
+        if (was !== undefined && JSON.stringify(was) !== JSON.stringify(settings)) {
+            out.push(
+                `${NAMESPACE}:cluster.userPools (pool ${show(pool)}) ${show(settings)} differs from ${show(was)}, which the pool was created with: ${EXACT_POOL}`,
+            );
         }
     }
     // An export from before the key existed comes from a cluster made without it.

@@ -3,6 +3,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
+import { shortHash } from "./naming";
 import { assignRole, grantLogicalName } from "./roleAssignment";
 import { AKS_ROLES } from "./roles";
 
@@ -33,6 +34,8 @@ export interface ClusterIdentitiesArgs {
         apiServerSubnetId?: string;
         /** A private DNS zone id (not `system` or `none`). */
         privateDnsZoneId?: string;
+        /** The pools' own subnets and pod subnets, in subnetId's VNet (cluster.*Pool*.subnetId). */
+        poolSubnetIds?: readonly string[];
     };
     /**
      * ARM id of the KMS key (`<vault id>/keys/<name>`): the control plane is granted Key Vault
@@ -51,6 +54,21 @@ export interface ClusterIdentitiesArgs {
     readonly diskEncryptionSetId?: string;
     /** Registries the kubelet identity pulls images from: AcrPull on each. */
     readonly containerRegistries?: readonly string[];
+}
+
+/** The pools' subnets other than the cluster's and the API server's, each once (case-insensitive). */
+function poolSubnets(network: ClusterIdentitiesArgs["network"]): string[] {
+    if (!network) return [];
+    const taken = new Set(
+        [network.subnetId, network.apiServerSubnetId].flatMap((s) => (s ? [s.toLowerCase()] : [])),
+    );
+    const out: string[] = [];
+    for (const id of network.poolSubnetIds ?? []) {
+        if (taken.has(id.toLowerCase())) continue;
+        taken.add(id.toLowerCase());
+        out.push(id);
+    }
+    return out;
 }
 
 /** The virtual network of a subnet id (`.../virtualNetworks/<vnet>/subnets/<subnet>`). */
@@ -76,6 +94,11 @@ export class ClusterIdentities extends pulumi.ComponentResource {
      * AKS checks them when it creates the cluster.
      */
     public readonly networkAssignments: authorization.RoleAssignment[];
+    /**
+     * The grant that covers each subnet of your network the pools use, by lowercased subnet id:
+     * Network Contributor on the subnet, or on the VNet with your private DNS zone.
+     */
+    public readonly subnetGrants = new Map<string, authorization.RoleAssignment>();
     /** Kubelet -> AcrPull on each configured registry (images are pulled as the kubelet). */
     public readonly registryAssignments: authorization.RoleAssignment[];
     /**
@@ -158,6 +181,15 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                 roleGuid: AKS_ROLES.privateDnsZoneContributor,
                 description: "AKS control plane writes the API server's record",
             },
+            // A pool's own subnet or pod subnet: AKS joins its nodes and pods there as the control
+            // plane, as in the cluster's subnet. Covered by the grant on the VNet when there is one.
+            ...(network?.privateDnsZoneId ? [] : poolSubnets(network)).map((subnet) => ({
+                key: `subnet-${shortHash(subnet.toLowerCase())}`,
+                scope: subnet,
+                roleGuid: AKS_ROLES.networkContributor,
+                description: "AKS control plane joins a node pool's nodes or pods to the subnet",
+                subnet,
+            })),
             // KMS etcd encryption: the control plane wraps and unwraps the data keys with yours.
             args.kmsKeyId && {
                 key: "kms-key",
@@ -194,6 +226,18 @@ export class ClusterIdentities extends pulumi.ComponentResource {
                 { parent: this },
             ),
         );
+        networkGrants.forEach((g, i) => {
+            const covered =
+                g.key === "vnet"
+                    ? [network!.subnetId, ...(network!.poolSubnetIds ?? [])]
+                    : g.key === "subnet"
+                      ? [network!.subnetId]
+                      : "subnet" in g
+                        ? [g.subnet]
+                        : [];
+            for (const id of covered)
+                this.subnetGrants.set(id.toLowerCase(), this.networkAssignments[i]);
+        });
         this.registryAssignments = (args.containerRegistries ?? []).map((registry) =>
             assignRole(
                 grantLogicalName(`${name}-kubelet`, {

@@ -21,6 +21,14 @@ export const NAME_RULES = {
 
 export type NameKind = keyof typeof NAME_RULES;
 
+/** The names config may set (aks-entra:names); each unset one is derived. */
+export interface CustomNames {
+    readonly resourceGroup?: string;
+    readonly cluster?: string;
+    readonly dnsPrefix?: string;
+    readonly nodeResourceGroup?: string;
+}
+
 /** Lowercase, `[a-z0-9-]` only, no leading/trailing or doubled hyphens. */
 export function slug(value: string): string {
     return value
@@ -53,9 +61,14 @@ export class StackNames {
     /** Hash of the exact project and stack names. */
     readonly hash: string;
 
+    /**
+     * `custom`: names of your convention (aks-entra:names), used as given instead of the derived
+     * ones; unique across stacks only if you keep them so.
+     */
     constructor(
         readonly project: string,
         readonly stack: string,
+        private readonly custom: CustomNames = {},
     ) {
         this.base = [slug(project), slug(stack)].filter((s) => s.length > 0).join("-");
         this.hash = shortHash(project, stack);
@@ -66,17 +79,17 @@ export class StackNames {
     }
 
     get resourceGroup(): string {
-        return this.name("resourceGroup", "rg");
+        return this.custom.resourceGroup ?? this.name("resourceGroup", "rg");
     }
     get nodeResourceGroup(): string {
-        return this.name("nodeResourceGroup", "rg", "nodes");
+        return this.custom.nodeResourceGroup ?? this.name("nodeResourceGroup", "rg", "nodes");
     }
     get cluster(): string {
-        return this.name("cluster", "aks");
+        return this.custom.cluster ?? this.name("cluster", "aks");
     }
     /** DNS prefix of the API server FQDN; must start with a letter or digit. */
     get dnsPrefix(): string {
-        return this.name("dnsPrefix", "aks");
+        return this.custom.dnsPrefix ?? this.name("dnsPrefix", "aks");
     }
     get controlPlaneIdentity(): string {
         return this.name("userAssignedIdentity", "id", "control-plane");
@@ -179,4 +192,26 @@ export function nameProblem(kind: NameKind, value: string): string | undefined {
         return `${kind} name "${value}" has characters or an ending that Azure rejects`;
     }
     return undefined;
+}
+
+/** What Azure allows for the names config may set (aks-entra:names), in words. */
+const NAME_WORDS = {
+    resourceGroup:
+        "a resource group name has 1-90 letters, digits, - _ . ( ), and does not end with a period",
+    cluster:
+        "a cluster name has 1-63 letters, digits, - and _, starting and ending with a letter or digit",
+    dnsPrefix:
+        "a DNS prefix has 1-54 letters, digits and -, starting and ending with a letter or digit",
+    nodeResourceGroup:
+        "a node resource group name has 1-80 letters, digits, - _ . ( ), and does not end with a period",
+} as const;
+
+/** A name of yours (aks-entra:names) as config reports it; undefined when Azure accepts it. */
+export function customNameProblem(
+    kind: keyof typeof NAME_WORDS,
+    value: string,
+): string | undefined {
+    return nameProblem(kind, value) === undefined
+        ? undefined
+        : `is not a name Azure accepts: ${NAME_WORDS[kind]}`;
 }

@@ -1,8 +1,10 @@
 // Node pools. The system pool is inline in the cluster (AKS needs one at create); every other pool
 // is its own AgentPool, because AKS refuses adding or removing a pool through the cluster resource
-// (docs/azure-facts.md, failure mode 13). A user pool's Azure name carries a hash of the settings
-// AKS cannot change on an existing pool (VM size, zones, OS, spot), so changing one makes a new
-// pool that Pulumi creates before it deletes the old one: workloads move instead of stopping.
+// (docs/azure-facts.md, failure mode 13). A user pool named in 1-8 characters gets a hash of the
+// settings AKS cannot change on an existing pool (VM size, zones, OS, spot, and the tuning AKS fixes
+// at create) appended, so changing one makes a new pool that Pulumi creates before it deletes the
+// old one: workloads move instead of stopping. A name of 9-12 characters has no room for the hash:
+// it is the pool's Azure name, and its create-only settings are fixed (components/createOnly.ts).
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import type * as types from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +20,7 @@ export const CRITICAL_ADDONS_ONLY = "CriticalAddonsOnly=true:NoSchedule";
 
 /** What the stack sets on every pool alike (from the cluster's settings). */
 export interface NodeSettings {
+    /** cluster.network.subnetId: every pool's subnet unless the pool has its own. */
     readonly subnetId?: string;
     /** SSH into nodes as a local user; false: `securityProfile.sshAccess: Disabled`. */
     readonly ssh: boolean;
@@ -25,9 +28,19 @@ export interface NodeSettings {
     readonly encryptionAtHost: boolean;
 }
 
+/** The tuning AKS fixes when it creates a pool (hashed as `key=value`, only what is set). */
+export const POOL_CREATE_ONLY = [
+    "maxPods",
+    "osDiskType",
+    "osDiskSizeGB",
+    "subnetId",
+    "podSubnetId",
+] as const;
+
 /**
  * The settings AKS cannot change on an existing pool, in the order they are hashed. Encryption at
- * host joins the list only when on, so pools made before it existed keep their names.
+ * host and each tuning setting join the list only when set, so pools made before they existed
+ * keep their names.
  */
 export function immutablePoolSettings(
     pool: NodePool & { spot?: boolean },
@@ -39,11 +52,21 @@ export function immutablePoolSettings(
         pool.osSku,
         pool.spot ? "spot" : "regular",
         ...(encryptionAtHost ? ["encryption-at-host"] : []),
+        ...POOL_CREATE_ONLY.flatMap((k) =>
+            pool[k] === undefined ? [] : [`${k}=${String(pool[k]).toLowerCase()}`],
+        ),
     ];
 }
 
-/** `<name><4 hex>`: at most 12 lowercase letters and digits, as AKS allows for a Linux pool. */
+/** The longest config name that leaves room for the 4 hex (AKS allows 12 for a Linux pool). */
+export const HASHED_NAME_MAX = 8;
+
+/**
+ * `<name><4 hex>` for a name of 1-8 characters; a longer name (9-12) as written. Either is at most
+ * 12 lowercase letters and digits, as AKS allows for a Linux pool.
+ */
 export function userPoolAzureName(pool: UserPool, encryptionAtHost = false): string {
+    if (pool.name.length > HASHED_NAME_MAX) return pool.name;
     return `${pool.name}${shortHash(...immutablePoolSettings(pool, encryptionAtHost)).slice(0, 4)}`;
 }
 
@@ -66,7 +89,12 @@ function common(pool: NodePool, nodes: NodeSettings) {
         minCount: pool.minCount,
         maxCount: pool.maxCount,
         availabilityZones: pool.zones.length > 0 ? pool.zones : undefined,
-        vnetSubnetID: nodes.subnetId,
+        vnetSubnetID: pool.subnetId ?? nodes.subnetId,
+        podSubnetID: pool.podSubnetId,
+        maxPods: pool.maxPods,
+        osDiskType: pool.osDiskType,
+        osDiskSizeGB: pool.osDiskSizeGB,
+        upgradeSettings: pool.maxSurge === undefined ? undefined : { maxSurge: pool.maxSurge },
         securityProfile: { sshAccess: nodes.ssh ? "LocalUser" : "Disabled" },
         enableEncryptionAtHost: nodes.encryptionAtHost ? true : undefined,
     };
@@ -91,6 +119,20 @@ export interface UserPoolsArgs {
     readonly clusterName: pulumi.Input<string>;
     readonly pools: readonly UserPool[];
     readonly nodes: NodeSettings;
+    /**
+     * The control plane's Network Contributor grant covering each subnet, by lowercased subnet id:
+     * a pool waits for the grants on its own subnet and pod subnet (AKS joins them as the control
+     * plane). Defaults to none.
+     */
+    readonly subnetGrants?: ReadonlyMap<string, pulumi.Resource>;
+}
+
+/** The grants a pool's own subnets need before it is created. */
+function subnetGrantsOf(pool: UserPool, grants?: ReadonlyMap<string, pulumi.Resource>) {
+    return [pool.subnetId, pool.podSubnetId].flatMap((id) => {
+        const grant = id === undefined ? undefined : grants?.get(id.toLowerCase());
+        return grant ? [grant] : [];
+    });
 }
 
 /**
@@ -139,7 +181,11 @@ export function userAgentPools(
             },
             {
                 parent,
-                dependsOn: [cluster, ...(inYourNetwork ? created : [])],
+                dependsOn: [
+                    cluster,
+                    ...subnetGrantsOf(pool, args.subnetGrants),
+                    ...(inYourNetwork ? created : []),
+                ],
                 deletedWith: cluster,
                 // The autoscaler moves the count; Pulumi should not fight it.
                 ignoreChanges: autoscale ? ["count"] : [],
@@ -148,4 +194,12 @@ export function userAgentPools(
         created.push(agentPool);
     }
     return created;
+}
+
+/** Every pool's own subnet and pod subnet, as written (the control plane needs each). */
+export function poolSubnetIds(config: {
+    cluster: { systemPool: NodePool; userPools: NodePool[] };
+}) {
+    const pools = [config.cluster.systemPool, ...config.cluster.userPools];
+    return pools.flatMap((p) => [p.subnetId, p.podSubnetId].filter((s) => s !== undefined));
 }

@@ -16,6 +16,7 @@ import { ClusterMonitoring } from "./monitoring";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
 import { DeclarationTurns } from "./yieldToEventLoop";
 import { TeamNamespace } from "./namespace";
+import { poolSubnetIds } from "./nodePools";
 import type { StackNames } from "./naming";
 import { PipelineIdentity } from "./pipelineIdentity";
 import { TeamBoundary } from "./teams";
@@ -139,6 +140,7 @@ export class AksEntra extends pulumi.ComponentResource {
                     subnetId: config.cluster.network.subnetId,
                     routeTableId: config.cluster.network.routeTableId,
                     apiServerSubnetId: config.cluster.network.apiServerSubnetId,
+                    poolSubnetIds: poolSubnetIds(config),
                     privateDnsZoneId: ["system", "none", undefined].includes(
                         config.cluster.privateDnsZone,
                     )
@@ -196,6 +198,8 @@ export class AksEntra extends pulumi.ComponentResource {
                 clusterName: names.cluster,
                 dnsPrefix: names.dnsPrefix,
                 nodeResourceGroup: names.nodeResourceGroup,
+                nodeResourceGroupLockdown: config.names.nodeResourceGroupLockdown,
+                subnetGrants: this.identities.subnetGrants,
                 kubernetesVersion: config.kubernetesVersion,
                 settings: config.cluster,
                 tenantId: this.tenantId,

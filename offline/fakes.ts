@@ -11,7 +11,9 @@ import { stringify } from "yaml";
 import { versionRefusal } from "../components/aksVersions";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
+import { maxSurgeProblem } from "../components/config/values";
 import { AKS_ROLES } from "../components/roles";
+import { ephemeralProblem } from "../components/vmLocalDisk";
 import { overlappingWrites, type WriteOperation } from "./concurrency";
 import {
     createSeconds,
@@ -442,6 +444,28 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 const problems = poolProblems(inputs, `agent pool ${pool}`);
                 if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
                 const cluster = str(inputs.resourceName, "resourceName");
+                const owner = this.resources.find(
+                    (r) => r.type === TYPES.cluster && r.inputs.resourceName === cluster,
+                );
+                if (owner) {
+                    const system = ((owner.inputs.agentPoolProfiles ?? []) as Props[])[0] ?? {};
+                    const mode = (owner.inputs.networkProfile as Props | undefined)
+                        ?.networkPluginMode;
+                    if (
+                        (typeof inputs.podSubnetID === "string") !==
+                        (typeof system.podSubnetID === "string")
+                    ) {
+                        throw new Error(
+                            `BadRequest: agent pool ${pool}: every agent pool of a cluster with a pod subnet needs one, and none without (the entire cluster uses one type of CNI)`,
+                        );
+                    }
+                    if (typeof inputs.podSubnetID === "string" && mode === "overlay") {
+                        throw new Error(
+                            `BadRequest: agent pool ${pool}: podSubnetID cannot be used with networkPluginMode overlay`,
+                        );
+                    }
+                    this.checkPoolSubnetGrants(owner.inputs, [inputs]);
+                }
                 return {
                     id: `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${cluster}/agentPools/${pool}`,
                     state: { ...inputs, name: pool, provisioningState: "Succeeded" },
@@ -698,6 +722,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             );
         }
         this.checkPrivateDnsZoneGrants(inputs, principal);
+        this.checkPoolSubnetGrants(inputs, (inputs.agentPoolProfiles ?? []) as Props[]);
         const api = (inputs.apiServerAccessProfile ?? {}) as Props;
         if (api.enableVnetIntegration === true && typeof api.subnetId === "string") {
             // "Lack of permissions at the API server subnet can cause a provisioning failure"
@@ -758,6 +783,33 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 (why) =>
                     `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot use the KMS key ${String(kms.keyId)}: it holds no Key Vault Crypto User on the key or its vault${why}`,
             );
+        }
+    }
+
+    /**
+     * AKS joins a pool's nodes to its vnetSubnetID and its pods to its podSubnetID as the cluster's
+     * control plane, which needs Network Contributor there (or on the VNet) when the pool is created
+     * (learn.microsoft.com/azure/aks/concepts-network-legacy-cni, prerequisites: "at least Network
+     * Contributor permissions on the subnet within the virtual network").
+     */
+    private checkPoolSubnetGrants(cluster: Props, pools: Props[]): void {
+        const controlPlane = (cluster.identity as { userAssignedIdentities?: string[] } | undefined)
+            ?.userAssignedIdentities?.[0];
+        if (controlPlane === undefined) return;
+        const principal = fakeGuid(`${controlPlane}#principal`);
+        for (const pool of pools) {
+            for (const key of ["vnetSubnetID", "podSubnetID"]) {
+                const subnet = pool[key];
+                if (typeof subnet !== "string") continue;
+                const target = subnet.toLowerCase();
+                this.requireGrant(
+                    principal,
+                    AKS_ROLES.networkContributor,
+                    (at) => target === at || target.startsWith(`${at}/`),
+                    (why) =>
+                        `LinkedAuthorizationFailed: the control-plane identity ${principal} does not have permission to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope '${subnet}' (${key} of agent pool ${String(pool.name ?? pool.agentPoolName)})${why}`,
+                );
+            }
         }
     }
 
@@ -1170,6 +1222,24 @@ export function managedClusterProblems(inputs: Props, today: Date = new Date()):
             `serviceCidr ${String(net.serviceCidr)} is too large; the mask must be >= 12`,
         );
     }
+    // "You can't specify an existing resource group for the node resource group" (AKS FAQ).
+    if (
+        typeof inputs.nodeResourceGroup === "string" &&
+        inputs.nodeResourceGroup.toLowerCase() === String(inputs.resourceGroupName).toLowerCase()
+    ) {
+        problems.push(
+            `nodeResourceGroup ${inputs.nodeResourceGroup} is an existing resource group (the cluster's own); AKS creates the node resource group`,
+        );
+    }
+    const podSubnets = pools.filter((p) => typeof p.podSubnetID === "string").length;
+    if (podSubnets > 0 && net.networkPluginMode === "overlay") {
+        problems.push("podSubnetID cannot be used with networkPluginMode overlay");
+    }
+    if (podSubnets > 0 && podSubnets < pools.length) {
+        problems.push(
+            "every agent pool of a cluster with a pod subnet needs one (the entire cluster uses one type of CNI)",
+        );
+    }
     if (net.networkPolicy === "cilium" && net.networkDataplane !== "cilium") {
         problems.push("network policy cilium requires networkDataplane cilium");
     }
@@ -1315,6 +1385,33 @@ export function poolProblems(pool: Props, where: string): string[] {
     if (typeof pool.vmSize === "string" && ONE_VCPU_SIZES.includes(pool.vmSize.toLowerCase())) {
         out.push(
             `${where}: VM size ${pool.vmSize} has fewer than 2 vCPUs, which AKS does not allow`,
+        );
+    }
+    // Max pods: 10-250, and below 30 only when the pool's nodes hold 30 together
+    // (learn.microsoft.com/azure/aks/concepts-network-ip-address-planning).
+    const maxPods = pool.maxPods;
+    if (typeof maxPods === "number") {
+        const nodes = Number(pool.minCount ?? pool.count ?? 1);
+        if (maxPods < 10 || maxPods > 250) {
+            out.push(`${where}: maxPods ${maxPods} is outside 10-250`);
+        } else if (maxPods < 30 && maxPods * nodes < 30) {
+            out.push(
+                `${where}: maxPods ${maxPods} on ${nodes} node(s) leaves room for fewer than 30 pods in the pool`,
+            );
+        }
+    }
+    if (pool.osDiskType === "Ephemeral" && typeof pool.vmSize === "string") {
+        const size = typeof pool.osDiskSizeGB === "number" ? pool.osDiskSizeGB : undefined;
+        const problem = ephemeralProblem(pool.vmSize, size);
+        if (problem !== undefined) out.push(`${where}: OS disk type Ephemeral: ${problem}`);
+    }
+    const surge = (pool.upgradeSettings as { maxSurge?: unknown } | undefined)?.maxSurge;
+    if (
+        surge !== undefined &&
+        (typeof surge !== "string" || maxSurgeProblem(surge) !== undefined)
+    ) {
+        out.push(
+            `${where}: upgradeSettings.maxSurge ${show(surge)} is not an integer or a percentage`,
         );
     }
     // AgentPool count: 1-1000 for System pools, 0-1000 for User pools (the ARM schema's text).
@@ -1696,6 +1793,14 @@ const FIXED_POOL_PROPERTIES = [
     "osSKU",
     "scaleSetPriority",
     "vnetSubnetID",
+    // Set when the pool is made: learn.microsoft.com/azure/aks/concepts-network-ip-address-planning
+    // (maxPods: "add a new node pool"), concepts-storage ("You can't change the OS disk size after
+    // cluster or node pool creation"; the ARM schema: osDiskType "May not be changed after
+    // creation"), and the pod subnet with the pool's scale set.
+    "maxPods",
+    "osDiskType",
+    "osDiskSizeGB",
+    "podSubnetID",
 ] as const;
 
 function poolChanges(before: Props, after: Props, where: string, prefix: string): string[] {
@@ -1841,6 +1946,14 @@ export function updateProblems(type: string, before: Props, after: Props): strin
                 "dnsServiceIP",
                 "outboundType",
                 "networkPlugin",
+                // AKS migrates Azure CNI to Overlay, and the Azure dataplane to Cilium, one way only
+                // (learn.microsoft.com/azure/aks/update-azure-cni): never back.
+                ...(valueAt(before, "networkProfile.networkPluginMode") === "overlay"
+                    ? ["networkPluginMode"]
+                    : []),
+                ...(valueAt(before, "networkProfile.networkDataplane") === "cilium"
+                    ? ["networkDataplane"]
+                    : []),
             ]) {
                 const path = `networkProfile.${p}`;
                 if (!sameValue(valueAt(before, path), valueAt(after, path))) {

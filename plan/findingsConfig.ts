@@ -8,6 +8,7 @@ import type { FactFinding } from "./dedupe";
 import { DOCUMENTATION_RANGES } from "./examples";
 import type { FindingContext } from "./findings";
 import { idFindings } from "./findingsIds";
+import { nameAndPoolFindings } from "./findingsNames";
 import { strings } from "./registrations";
 
 /**
@@ -88,6 +89,7 @@ export function configFindings(ctx: FindingContext, today: Date = new Date()): F
     }
 
     out.push(...idFindings(config));
+    out.push(...nameAndPoolFindings(config));
 
     // deployer.clusterAdmin true is honoured only when the stack makes Kubernetes objects.
     const deployer = ctx.written?.["aks-entra:deployer"];

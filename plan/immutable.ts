@@ -79,9 +79,9 @@ const RULES: Rule[] = [
         },
         {
             type,
-            fact: /^pool [^ ]+ (osSku|spot|subnet)$/,
+            fact: /^pool [^ ]+ (osSku|spot|subnet|podSubnet|maxPods|osDisk)$/,
             kind: "refused" as const,
-            why: "AKS cannot change the OS, spot priority or subnet of an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools); for a user pool the stack derives the pool's Azure name from these settings, so such a change is a new pool; for the system pool, create a new stack (README: Node pools)",
+            why: "AKS cannot change the OS, spot priority, subnets, max pods or OS disk of an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools, concepts-network-ip-address-planning, concepts-storage); for a user pool named in 1-8 characters the stack derives the pool's Azure name from these settings, so such a change is a new pool; for the system pool, create a new stack (README: Node pools)",
         },
         {
             type,
@@ -98,9 +98,9 @@ const RULES: Rule[] = [
     },
     {
         type: TYPES.cluster,
-        fact: /^network (podCidr|serviceCidr|dnsServiceIP|outboundType)$/,
+        fact: /^network (podCidr|serviceCidr|dnsServiceIP|outboundType|networkPluginMode|networkPolicy)$/,
         kind: "refused",
-        why: "AKS sets the pod and service ranges and, in your own subnet, the outbound type when the cluster is created (learn.microsoft.com/azure/aks/azure-cni-overlay, egress-outboundtype); create a new cluster",
+        why: "AKS sets the pod and service ranges, the pod network and its policy engine and, in your own subnet, the outbound type when the cluster is created (learn.microsoft.com/azure/aks/azure-cni-overlay, egress-outboundtype); AKS's one-way migrations (update-azure-cni, use-network-policies) are not driven by the stack: create a new cluster",
     },
     {
         type: TYPES.cluster,
@@ -141,6 +141,10 @@ function poolFacts(p: Pool, out: Record<string, string>): void {
     out[`pool ${p.name} subnet`] = p.subnet || "AKS-managed";
     // Set only when a pool is created (docs/azure-facts.md, failure mode 19).
     out[`pool ${p.name} encryptionAtHost`] = String(p.encryptionAtHost);
+    // Recorded only when set, so an older plan's pools compare unchanged.
+    if (p.podSubnet) out[`pool ${p.name} podSubnet`] = p.podSubnet;
+    if (p.maxPods) out[`pool ${p.name} maxPods`] = p.maxPods;
+    if (p.osDisk) out[`pool ${p.name} osDisk`] = p.osDisk;
 }
 
 /** The values of `r` that Azure refuses to change in place or that replace it; undefined for other types. */
@@ -174,7 +178,14 @@ export function immutableFacts(r: Registration): Record<string, string> | undefi
             out["apiServer privateDnsZone"] = text(
                 at(i, "apiServerAccessProfile", "privateDNSZone"),
             );
-            for (const k of ["podCidr", "serviceCidr", "dnsServiceIP", "outboundType"]) {
+            for (const k of [
+                "podCidr",
+                "serviceCidr",
+                "dnsServiceIP",
+                "outboundType",
+                "networkPluginMode",
+                "networkPolicy",
+            ]) {
                 out[`network ${k}`] = text(at(i, "networkProfile", k)) || "AKS default";
             }
             inlinePools(r).forEach((p) => poolFacts(p, out));

@@ -22,6 +22,13 @@ export interface Pool {
     /** SSH into the nodes (securityProfile.sshAccess not Disabled; AKS's default is LocalUser). */
     ssh: boolean;
     encryptionAtHost: boolean;
+    /** Tuning AKS fixes at create ("" when unset: AKS's default). */
+    maxPods: string;
+    osDisk: string;
+    /** Pod subnet id; "" when pods take addresses from the node subnet or the overlay. */
+    podSubnet: string;
+    /** upgradeSettings.maxSurge; "" when unset. */
+    maxSurge: string;
     /** True when declared inside the cluster's agentPoolProfiles. */
     inline: boolean;
 }
@@ -46,6 +53,15 @@ function pool(p: Props, name: string, inline: boolean): Pool {
         ),
         ssh: (p.securityProfile as Props | undefined)?.sshAccess !== "Disabled",
         encryptionAtHost: p.enableEncryptionAtHost === true,
+        maxPods: typeof p.maxPods === "number" ? String(p.maxPods) : "",
+        osDisk: [
+            text(p.osDiskType),
+            typeof p.osDiskSizeGB === "number" ? `${p.osDiskSizeGB} GiB` : "",
+        ]
+            .filter((x) => x !== "")
+            .join(" "),
+        podSubnet: text(p.podSubnetID),
+        maxSurge: text((p.upgradeSettings as Props | undefined)?.maxSurge),
         inline,
     };
 }
@@ -70,6 +86,10 @@ export function poolText(p: Pool): string {
         ...(p.autoscale ? [`autoscale ${p.autoscale.min}-${p.autoscale.max}`] : []),
         p.zones.length ? `zones ${p.zones.join(",")}` : "no availability zones",
         ...(p.subnet ? [`subnet ${p.subnet.split("/").slice(-3).join("/")}`] : []),
+        ...(p.podSubnet ? [`pod subnet ${p.podSubnet.split("/").slice(-3).join("/")}`] : []),
+        ...(p.maxPods ? [`max ${p.maxPods} pods per node`] : []),
+        ...(p.osDisk ? [`OS disk ${p.osDisk}`] : []),
+        ...(p.maxSurge ? [`surge ${p.maxSurge}`] : []),
         ...p.taints.map((t) => `taint ${t}`),
         ...Object.entries(p.labels).map(([k, v]) => `label ${k}=${v}`),
         ...(p.encryptionAtHost ? ["encryption at host"] : []),

@@ -174,14 +174,21 @@ function clusterProperties(r: Registration, ctx: ResourceContext): Record<string
                 : "disabled (platform-managed keys)",
         ...addonProperties(i, ctx.access),
         ...parityClusterProperties(i),
+        ...(at(i, "nodeResourceGroupProfile", "restrictionLevel") === "ReadOnly" && {
+            nodeResourceGroup: `${text(i.nodeResourceGroup)}, read-only (lockdown)`,
+        }),
         kubernetesVersion: text(i.kubernetesVersion) || "AKS default",
         tier: text(at(i, "sku", "tier")),
         ...Object.fromEntries(inlinePools(r).map((p) => [`pool ${p.name}`, poolText(p)])),
         upgrades: `${text(at(i, "autoUpgradeProfile", "upgradeChannel"))}, node OS ${text(at(i, "autoUpgradeProfile", "nodeOSUpgradeChannel"))}`,
         network: [
-            `${text(at(i, "networkProfile", "networkPlugin"))} ${text(at(i, "networkProfile", "networkPluginMode"))}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
+            `${[text(at(i, "networkProfile", "networkPlugin")), text(at(i, "networkProfile", "networkPluginMode")) || "(pods on VNet IPs)"].join(" ")}, policy ${text(at(i, "networkProfile", "networkPolicy"))}`,
             subnetOf(r),
-            `pods ${text(at(i, "networkProfile", "podCidr")) || "default"}`,
+            // Without overlay pods take subnet addresses; azure-native still sends its default
+            // podCidr, which AKS then ignores (docs/network-plugins.md).
+            at(i, "networkProfile", "networkPluginMode") === "overlay"
+                ? `pods ${text(at(i, "networkProfile", "podCidr")) || "default"}`
+                : "pods on subnet addresses",
             `services ${text(at(i, "networkProfile", "serviceCidr")) || "default"}`,
             `outbound ${text(at(i, "networkProfile", "outboundType")) || "loadBalancer"}`,
         ].join(", "),

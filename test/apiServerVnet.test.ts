@@ -243,6 +243,8 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
             const always = [
                 assignment("op", kubelet, "f1a07417-d97a-45cb-824c-7a7467783830"),
                 assignment("key", `${KV}/keys/etcd`, KEY_VAULT_CRYPTO_USER),
+                // The nodes join their subnet as the control plane (offline/fakes.ts).
+                assignment("nodes", NODES, NETWORK_CONTRIBUTOR),
             ];
             /** Creates the grants (`late` ones 10 s before the cluster), then the cluster. */
             const attempt = (

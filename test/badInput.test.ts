@@ -32,6 +32,7 @@ const KV_ETCD = KV.replace(/\/kv$/, "/kv-etcd");
 const KV_KEY = "https://kv-etcd.vault.azure.net/keys/etcd/0123456789abcdef0123456789abcdef";
 const KMS_PRIVATE_NEEDS_API_SUBNET =
     'aks-entra:cluster.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes\' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (README: Azure Policy built-ins, KMS etcd encryption)';
+const SURGE = 'is not a node count (1-1000) or a percentage of the pool (1%-100%), e.g. 1 or "33%"';
 const ZONE_EASTUS = `${NETWORK}/privateDnsZones/privatelink.eastus.azmk8s.io`;
 import { ROOT } from "./helpers";
 import { plan } from "./planRun";
@@ -66,7 +67,7 @@ const CASES: BadInput[] = [
         config: { ...min(), "aks_entra:protect": true, protcet: true },
         problems: [
             'aks-entra:protect is written "aks_entra:protect" in the stack file, in namespace "aks_entra", not aks-entra, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
-            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, teams, platform, tags; did you mean "aks-entra:protect"?',
+            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, tags; did you mean "aks-entra:protect"?',
         ],
     },
     {
@@ -192,7 +193,7 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, protect, teams, platform, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, tags; did you mean "namespaces"?',
         ],
     },
     {
@@ -206,7 +207,7 @@ const CASES: BadInput[] = [
         what: "a wrongly cased key in systemPool (vmsize)",
         config: min({ cluster: { systemPool: { vmsize: "Standard_D4ds_v5" } } }),
         problems: [
-            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, extraProperties, criticalAddonsOnly; did you mean "vmSize"?',
+            'aks-entra:cluster.systemPool has unknown key "vmsize"; allowed: vmSize, count, minCount, maxCount, zones, osSku, extraProperties, maxPods, osDiskType, osDiskSizeGB, maxSurge, subnetId, podSubnetId, criticalAddonsOnly; did you mean "vmSize"?',
         ],
     },
     {
@@ -1311,10 +1312,138 @@ const CASES: BadInput[] = [
             },
         }),
         problems: [
-            'aks-entra:cluster.userPools[0].name "Apps-1" is not a pool name (1-8 lowercase letters and digits, starting with a letter; the stack appends 4 characters that identify the VM size, zones, OS and spot setting)',
+            'aks-entra:cluster.userPools[0].name "Apps-1" is not a pool name (1-12 lowercase letters and digits, starting with a letter, as AKS allows for a Linux pool)',
             'aks-entra:cluster.userPools[2].labels key "kubernetes.azure.com/mode" uses the prefix kubernetes.azure.com, which AKS and the kubelet own',
             'aks-entra:cluster.userPools[2].taints[0] "dedicated=gpu" is not a taint (expected key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute)',
             'aks-entra:cluster.userPools has two pools named "apps"; pool names are unique',
+        ],
+    },
+    // Pool tuning, the pod network and names (issue 23; README: Node pools, Networking, Names).
+    {
+        what: "pool tuning outside what AKS takes, a 13-character pool name, a pod subnet on one pool",
+        config: min({
+            cluster: {
+                systemPool: { maxPods: 5, osDiskType: "Temp", osDiskSizeGB: 10, maxSurge: "150%" },
+                userPools: [
+                    { name: "apps", maxPods: 300, maxSurge: 0 },
+                    { name: "batch", maxSurge: "abc", subnetId: VNET, podSubnetId: "x" },
+                    { name: "platformpool1" },
+                ],
+            },
+        }),
+        problems: [
+            "aks-entra:cluster.systemPool.maxPods 5 is outside 10-250 (pods per node that Azure accepts)",
+            'aks-entra:cluster.systemPool.osDiskType "Temp" is not allowed; allowed: Managed | Ephemeral',
+            "aks-entra:cluster.systemPool.osDiskSizeGB 10 is outside 30-2048 (GiB of OS disk that Azure accepts)",
+            `aks-entra:cluster.systemPool.maxSurge "150%" ${SURGE}`,
+            "aks-entra:cluster.userPools[0].maxPods 300 is outside 10-250 (pods per node that Azure accepts)",
+            `aks-entra:cluster.userPools[0].maxSurge 0 ${SURGE}`,
+            `aks-entra:cluster.userPools[1].maxSurge "abc" ${SURGE}`,
+            `aks-entra:cluster.userPools[1].subnetId "${VNET}" is not the id of a Microsoft.Network/virtualNetworks/subnets resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Network/virtualNetworks/<name>/subnets/<name>`,
+            'aks-entra:cluster.userPools[1].podSubnetId "x" is not an Azure resource id; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Network/virtualNetworks/<name>/subnets/<name>',
+            'aks-entra:cluster.userPools[2].name "platformpool1" is not a pool name (1-12 lowercase letters and digits, starting with a letter, as AKS allows for a Linux pool)',
+        ],
+    },
+    {
+        what: "an Ephemeral OS disk where the VM size has no room, and too few pods per pool",
+        config: min({
+            cluster: {
+                systemPool: {
+                    vmSize: "Standard_D4s_v5",
+                    osDiskType: "Ephemeral",
+                    count: 1,
+                    maxPods: 10,
+                },
+                userPools: [
+                    {
+                        name: "apps",
+                        vmSize: "Standard_D4ds_v5",
+                        osDiskType: "Ephemeral",
+                        osDiskSizeGB: 200,
+                    },
+                    {
+                        name: "small",
+                        vmSize: "Standard_D2ds_v5",
+                        osDiskType: "Ephemeral",
+                        count: 0,
+                        minCount: 0,
+                        maxCount: 3,
+                        maxPods: 20,
+                    },
+                ],
+            },
+        }),
+        problems: [
+            "aks-entra:cluster.systemPool.maxPods 10 gives the pool room for 10 pods on its fewest nodes (1); AKS allows fewer than 30 pods per node only when a pool's nodes hold 30 together: raise maxPods or keep at least 3 nodes (learn.microsoft.com/azure/aks/concepts-network-ip-address-planning)",
+            'aks-entra:cluster.systemPool.osDiskType "Ephemeral": Standard_D4s_v5 has no local temp storage for an Ephemeral OS disk (only v5 sizes with "d" among their features have any, e.g. Standard_D4ds_v5)',
+            'aks-entra:cluster.userPools[0].osDiskType "Ephemeral": an Ephemeral OS disk of 200 GiB does not fit in the 150 GiB of temp storage of Standard_D4ds_v5; set osDiskSizeGB to at most 150, or osDiskType Managed',
+            "aks-entra:cluster.userPools[1].maxPods 20 gives the pool room for 0 pods on its fewest nodes (0); AKS allows fewer than 30 pods per node only when a pool's nodes hold 30 together: raise maxPods or keep at least 2 nodes (learn.microsoft.com/azure/aks/concepts-network-ip-address-planning)",
+            'aks-entra:cluster.userPools[1].osDiskType "Ephemeral": Standard_D2ds_v5 has 75 GiB of temp storage, less than the 128 GiB AKS sizes an Ephemeral OS disk from when osDiskSizeGB is not set; set osDiskSizeGB to at most 75',
+        ],
+    },
+    {
+        what: "pods on VNet IPs in a VNet AKS manages: plugin azure, a pool subnet and podCidr without subnetId",
+        config: min({
+            cluster: {
+                network: { plugin: "azure", policy: "calico", podCidr: "10.244.0.0/16" },
+                userPools: [
+                    {
+                        name: "apps",
+                        subnetId: `${VNET}/subnets/apps`,
+                        podSubnetId: `${VNET}/subnets/pods`,
+                    },
+                ],
+            },
+        }),
+        problems: [
+            `aks-entra:cluster.userPools[0].subnetId "${VNET}/subnets/apps" needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (README: Networking)`,
+            `aks-entra:cluster.userPools[0].podSubnetId "${VNET}/subnets/pods" needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (README: Networking)`,
+            'aks-entra:cluster.network.podCidr "10.244.0.0/16" applies to plugin "overlay" only: with plugin "azure" pods take addresses of your VNet (docs/network-plugins.md)',
+            "aks-entra:cluster.systemPool has no podSubnetId, but cluster.userPools[0] has one; AKS runs one kind of pod networking in a cluster: give every pool a podSubnetId, or none (learn.microsoft.com/azure/aks/configure-azure-cni-dynamic-ip-allocation)",
+            'aks-entra:cluster.network.podCidr "10.244.0.0/16" needs cluster.network.subnetId: it describes your own network, and without subnetId AKS creates and manages the VNet (README: Networking)',
+            'aks-entra:cluster.network.plugin "azure" needs cluster.network.subnetId: pods take addresses of your VNet (the nodes\' subnet, or each pool\'s podSubnetId); use plugin "overlay" in a VNet AKS manages (docs/network-plugins.md)',
+        ],
+    },
+    {
+        what: "a pod subnet with the overlay, on the nodes' own subnet, and a pool in another VNet",
+        config: min({
+            cluster: {
+                network: { subnetId: SUBNET },
+                systemPool: { podSubnetId: SUBNET },
+                userPools: [{ name: "apps", subnetId: `${VNET}/subnets/apps` }],
+            },
+        }),
+        problems: [
+            `aks-entra:cluster.systemPool.podSubnetId "${SUBNET}" needs cluster.network.plugin "azure": with Azure CNI Overlay pods take addresses from podCidr, not from a subnet (docs/network-plugins.md)`,
+            `aks-entra:cluster.systemPool.podSubnetId "${SUBNET}" is the pool's node subnet; pods need a subnet of their own (learn.microsoft.com/azure/aks/configure-azure-cni-dynamic-ip-allocation)`,
+            `aks-entra:cluster.userPools[0].subnetId "${VNET}/subnets/apps" is in VNet "${VNET}", but cluster.network.subnetId is in "${SUBNET.replace("/subnets/aks", "")}"; AKS puts every pool, and its pods, in the cluster's VNet`,
+            "aks-entra:cluster.userPools[0] has no podSubnetId, but cluster.systemPool has one; AKS runs one kind of pod networking in a cluster: give every pool a podSubnetId, or none (learn.microsoft.com/azure/aks/configure-azure-cni-dynamic-ip-allocation)",
+        ],
+    },
+    {
+        what: "names Azure refuses, and an unknown key under names",
+        config: min({
+            names: {
+                resourceGroup: "rg-platform.",
+                cluster: "-aks",
+                dnsPrefix: "a".repeat(55),
+                nodeResourceGroup: "x".repeat(81),
+                lockdown: true,
+            },
+        }),
+        problems: [
+            'aks-entra:names.resourceGroup "rg-platform." is not a name Azure accepts: a resource group name has 1-90 letters, digits, - _ . ( ), and does not end with a period',
+            'aks-entra:names.cluster "-aks" is not a name Azure accepts: a cluster name has 1-63 letters, digits, - and _, starting and ending with a letter or digit',
+            `aks-entra:names.dnsPrefix "${"a".repeat(55)}" is not a name Azure accepts: a DNS prefix has 1-54 letters, digits and -, starting and ending with a letter or digit`,
+            `aks-entra:names.nodeResourceGroup "${"x".repeat(81)}" is not a name Azure accepts: a node resource group name has 1-80 letters, digits, - _ . ( ), and does not end with a period`,
+            'aks-entra:names has unknown key "lockdown"; allowed: resourceGroup, cluster, dnsPrefix, nodeResourceGroup, nodeResourceGroupLockdown',
+        ],
+    },
+    {
+        what: "a node resource group that is the cluster's own resource group",
+        config: min({ names: { resourceGroup: "rg-aks-prod", nodeResourceGroup: "RG-AKS-PROD" } }),
+        problems: [
+            'aks-entra:names.nodeResourceGroup "RG-AKS-PROD" is names.resourceGroup; AKS creates the node resource group itself and needs one of its own: choose another name',
         ],
     },
     {

@@ -427,7 +427,7 @@ export const HOSTILE_INPUT: BadInput[] = [
             },
         }),
         problems: [
-            'aks-entra:cluster.userPools[97].name "Pool97" is not a pool name (1-8 lowercase letters and digits, starting with a letter; the stack appends 4 characters that identify the VM size, zones, OS and spot setting)',
+            'aks-entra:cluster.userPools[97].name "Pool97" is not a pool name (1-12 lowercase letters and digits, starting with a letter, as AKS allows for a Linux pool)',
             "aks-entra:cluster.userPools has 100 entries; at most 99 allowed",
         ],
     },

@@ -161,7 +161,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             assert.match(azureName, /^pool apps[0-9a-f]{4}$/);
             assert.equal(
                 pool.properties[azureName],
-                "User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-10, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, label aks-entra/pool=apps, label workload-class=general",
+                "User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-10, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, surge 33%, label aks-entra/pool=apps, label workload-class=general",
             );
             const cluster = resources.find(
                 (r) => r.type === "azure-native:containerservice:ManagedCluster",
@@ -174,6 +174,8 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
                 "entra managed": "true",
                 location: "westeurope",
                 "network dnsServiceIP": "10.0.0.10",
+                "network networkPluginMode": "overlay",
+                "network networkPolicy": "cilium",
                 "network outboundType": "loadBalancer",
                 "network podCidr": "10.244.0.0/16",
                 "network serviceCidr": "10.0.0.0/16",
@@ -223,7 +225,7 @@ describe("offline plan tells the truth: deployer, pools, refused changes, exit c
             };
             assert.equal(json.schemaVersion, 3);
             const whole = (max: number) =>
-                `User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-${max}, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, label aks-entra/pool=apps, label workload-class=general`;
+                `User, 3 x Standard_D8ds_v5, AzureLinux, autoscale 3-${max}, zones 1,2,3, subnet vnet-spoke-dev/subnets/aks, surge 33%, label aks-entra/pool=apps, label workload-class=general`;
             assert.deepEqual(
                 json.resources.map((x) => [x.kind, x.properties, x.changes]),
                 [

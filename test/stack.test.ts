@@ -545,7 +545,24 @@ describe("dev stack", function () {
         // What the next run reads back to refuse changes AKS cannot make (components/createOnly.ts).
         assert.deepEqual(r.outputs.createOnlySettings, {
             location: "westeurope",
-            systemPool: { vmSize: "Standard_D4ds_v5", zones: ["1", "2", "3"], osSku: "AzureLinux" },
+            systemPool: {
+                vmSize: "Standard_D4ds_v5",
+                zones: ["1", "2", "3"],
+                osSku: "AzureLinux",
+                maxPods: null,
+                osDiskType: null,
+                osDiskSizeGB: null,
+                subnetId: null,
+                podSubnetId: null,
+            },
+            podNetwork: { plugin: "overlay", policy: "cilium" },
+            names: {
+                resourceGroup: names.resourceGroup,
+                cluster: names.cluster,
+                dnsPrefix: names.dnsPrefix,
+                nodeResourceGroup: names.nodeResourceGroup,
+            },
+            exactPools: {},
             encryptionAtHost: false,
             network: {
                 subnetId: cfg.cluster.network!.subnetId,

@@ -72,6 +72,8 @@ export const SCHEMA_REFUSES: ReadonlySet<string> = new Set([
     "an hour-long RBAC wait",
     "the retired inline cluster.userPool",
     "user pools with a bad name, a twin, an AKS label and a taint without effect",
+    "pool tuning outside what AKS takes, a 13-character pool name, a pod subnet on one pool",
+    "names Azure refuses, and an unknown key under names",
     "a tag name Azure refuses",
     "a deployer object id that is not a GUID",
     "problems in every section, all listed at once",

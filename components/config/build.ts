@@ -17,6 +17,7 @@ import type { Parsed } from "./schema";
 import type {
     MaintenanceWindow,
     NamespaceSettings,
+    NetworkSettings,
     NodePool,
     Pipeline,
     StackConfig,
@@ -26,7 +27,11 @@ import { isoDurationMinutes, keyVaultKeyParts } from "./values";
 type ClusterInput = NonNullable<Parsed["cluster"]>;
 type PoolInput = NonNullable<ClusterInput["systemPool"]>;
 
-function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
+/**
+ * A pool's settings with their defaults. A pool subnetId that is the cluster's subnet (any case)
+ * is the default written out: dropped, so it neither renames the pool nor adds a grant.
+ */
+function pool(p: Omit<PoolInput, "criticalAddonsOnly">, clusterSubnet?: string): NodePool {
     return {
         vmSize: p.vmSize ?? "Standard_D4ds_v5",
         count: poolCount(p),
@@ -35,6 +40,13 @@ function pool(p: Omit<PoolInput, "criticalAddonsOnly">): NodePool {
         zones: p.zones ?? [],
         osSku: p.osSku ?? "AzureLinux",
         extraProperties: p.extraProperties && { ...p.extraProperties },
+        maxPods: p.maxPods,
+        osDiskType: p.osDiskType,
+        osDiskSizeGB: p.osDiskSizeGB,
+        maxSurge: p.maxSurge === undefined ? undefined : String(p.maxSurge),
+        subnetId:
+            p.subnetId?.toLowerCase() === clusterSubnet?.toLowerCase() ? undefined : p.subnetId,
+        podSubnetId: p.podSubnetId,
     };
 }
 
@@ -102,21 +114,23 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
         cluster: {
             tier: c.tier ?? "Standard",
             systemPool: {
-                ...pool(c.systemPool ?? {}),
+                ...pool(c.systemPool ?? {}, c.network?.subnetId),
                 criticalAddonsOnly:
                     c.systemPool?.criticalAddonsOnly ?? (c.userPools ?? []).length > 0,
             },
             userPools: (c.userPools ?? []).map((u) => ({
-                ...pool(u),
+                ...pool(u, c.network?.subnetId),
                 name: u.name,
                 labels: { ...u.labels },
                 taints: u.taints ?? [],
                 spot: u.spot ?? false,
             })),
-            network: c.network && {
-                ...c.network,
-                outboundType: c.network.outboundType ?? "loadBalancer",
+            podNetwork: {
+                plugin: c.network?.plugin ?? "overlay",
+                policy: c.network?.policy ?? "cilium",
             },
+            // Your own subnet; the rule network() refused its other keys without it.
+            network: networkSettings(c.network),
             authorizedIpRanges: c.authorizedIpRanges ?? [],
             privateCluster: c.privateCluster ?? false,
             privateDnsZone: c.privateCluster ? (c.privateDnsZone ?? "system") : undefined,
@@ -224,6 +238,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             storageAccountId: p.auditLogs?.storageAccountId,
             eventHub: p.auditLogs?.eventHub && { ...p.auditLogs.eventHub },
         },
+        names: { ...p.names },
         protect: p.protect ?? false,
         teams: Object.entries(p.teams ?? {}).map(([name, t]) => ({
             name,
@@ -242,6 +257,15 @@ function definedOnly<T>(m: Record<string, T | undefined>): Record<string, T> {
     return Object.fromEntries(
         Object.entries(m).filter((e): e is [string, T] => e[1] !== undefined),
     );
+}
+
+/** cluster.network without the pod network's keys: undefined unless the subnet is yours. */
+function networkSettings(n: ClusterInput["network"]): NetworkSettings | undefined {
+    if (n?.subnetId === undefined) return undefined;
+    const { plugin, policy, subnetId, ...rest } = n;
+    void plugin;
+    void policy;
+    return { ...rest, subnetId, outboundType: n.outboundType ?? "loadBalancer" };
 }
 
 /** The clusterWideException key of a typed entry, only when it was written. */

@@ -62,6 +62,23 @@ export const OUTBOUND_TYPES = [
 export const TIERS = ["Free", "Standard", "Premium"] as const;
 
 /**
+ * Pods on VNet IPs or not: `overlay` is Azure CNI Overlay (pods from podCidr), `azure` Azure CNI
+ * with pods on addresses of your VNet (the nodes' subnet, or each pool's podSubnetId). Both are
+ * networkPlugin azure (docs/network-plugins.md).
+ */
+export const NETWORK_PLUGINS = ["overlay", "azure"] as const;
+/** Network policy engines: cilium runs on the Cilium dataplane, the others on Azure's. */
+export const NETWORK_POLICIES = ["cilium", "azure", "calico", "none"] as const;
+export const OS_DISK_TYPES = ["Managed", "Ephemeral"] as const;
+/**
+ * Max pods per node: AKS enforces 10-250 for Azure CNI, and a pool below 30 only when its nodes
+ * hold 30 pods together (learn.microsoft.com/azure/aks/concepts-network-ip-address-planning).
+ */
+export const MAX_PODS = { min: 10, max: 250, perPool: 30 } as const;
+/** OS disk size in GiB: the ARM schema allows at most 2048; AKS node images need 30. */
+export const OS_DISK_GB = { min: 30, max: 2048 } as const;
+
+/**
  * Image Cleaner's scan interval in hours: AKS accepts 24 to 2160 (90 days) and defaults to 168
  * (https://learn.microsoft.com/azure/aks/image-cleaner).
  */

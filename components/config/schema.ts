@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { autoscalerProfileSchema } from "../autoscalerProfile";
 import { POD_SECURITY_EFFECTS, POD_SECURITY_STANDARDS } from "../podSecurityPolicy";
+import { customNameProblem } from "../naming";
 import { DECLARED_ACCESS } from "../privilege";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
@@ -15,8 +16,13 @@ import {
     LOG_CATEGORIES,
     MAINTENANCE_HOURS,
     MAX_AUTHORIZED_RANGES,
+    MAX_PODS,
     MAX_USER_POOLS,
+    NETWORK_PLUGINS,
+    NETWORK_POLICIES,
     NODE_OS_UPGRADE_CHANNELS,
+    OS_DISK_GB,
+    OS_DISK_TYPES,
     OS_SKUS,
     OUTBOUND_TYPES,
     PRINCIPAL_TYPES,
@@ -36,6 +42,7 @@ import {
     ipv4AddressProblem,
     keyVaultKeyIdProblem,
     kubernetesVersionProblem,
+    maxSurgeProblem,
     NIL_GUID,
     podCidrProblem,
     poolLabelKeyProblem,
@@ -104,6 +111,15 @@ const azureRoleAssignment = z.strictObject({
     scope: checkedString(armScopeProblem),
 });
 
+const subnetId = checkedString((v) =>
+    resourceIdProblem(v, "Microsoft.Network/virtualNetworks/subnets"),
+);
+/** A whole number of `unit` in the range Azure accepts. */
+const between = (unit: string, range: { min: number; max: number }) => {
+    const error = `is outside ${range.min}-${range.max} (${unit} that Azure accepts)`;
+    return z.int().min(range.min, { error }).max(range.max, { error });
+};
+
 /**
  * A node pool. `leastNodes`: AKS keeps at least one node in a system pool and lets a user pool
  * scale to zero (AgentPool `count`: 1-1000 for system pools, 0-1000 for user pools).
@@ -128,6 +144,18 @@ const poolSchema = (leastNodes: 0 | 1) => {
         osSku: z.enum(OS_SKUS).optional(),
         // AgentPool properties no key covers: checked by rules/clusterExtras.ts.
         extraProperties: z.record(z.string(), z.unknown()).optional(),
+        // Tuning AKS fixes when it creates the pool (rules/pools.ts checks them together).
+        maxPods: between("pods per node", MAX_PODS).optional(),
+        osDiskType: z.enum(OS_DISK_TYPES).optional(),
+        osDiskSizeGB: between("GiB of OS disk", OS_DISK_GB).optional(),
+        maxSurge: z
+            .union([z.int(), z.string()], {
+                error: 'is not a node count or a percentage (e.g. 1 or "33%")',
+            })
+            .check(checked(maxSurgeProblem))
+            .optional(),
+        subnetId: subnetId.optional(),
+        podSubnetId: subnetId.optional(),
     });
 };
 
@@ -136,11 +164,12 @@ const systemPoolSchema = poolSchema(1).extend({
     criticalAddonsOnly: z.boolean().optional(),
 });
 
-// The Azure name of a user pool is its config name plus 4 hex of its immutable settings
-// (components/nodePools.ts): AKS allows 12 lowercase letters and digits for a Linux pool.
+// AKS allows 1-12 lowercase letters and digits, starting with a letter, for a Linux pool. A name
+// of 1-8 gets 4 hex of its create-only settings appended (components/nodePools.ts); a longer one
+// is the pool's Azure name as written (README: Node pools).
 const userPoolSchema = poolSchema(0).extend({
-    name: z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
-        error: "is not a pool name (1-8 lowercase letters and digits, starting with a letter; the stack appends 4 characters that identify the VM size, zones, OS and spot setting)",
+    name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, {
+        error: "is not a pool name (1-12 lowercase letters and digits, starting with a letter, as AKS allows for a Linux pool)",
     }),
     labels: z
         .record(
@@ -155,9 +184,10 @@ const userPoolSchema = poolSchema(0).extend({
 });
 
 const networkSchema = z.strictObject({
-    subnetId: checkedString((v) =>
-        resourceIdProblem(v, "Microsoft.Network/virtualNetworks/subnets"),
-    ),
+    // Your subnet; without it AKS creates the VNet (rules/network.ts says which keys need it).
+    subnetId: subnetId.optional(),
+    plugin: z.enum(NETWORK_PLUGINS).optional(),
+    policy: z.enum(NETWORK_POLICIES).optional(),
     podCidr: checkedString(podCidrProblem).optional(),
     serviceCidr: checkedString(serviceCidrProblem).optional(),
     dnsServiceIp: checkedString(ipv4AddressProblem).optional(),
@@ -174,11 +204,6 @@ const networkSchema = z.strictObject({
 /** The id of an existing resource of `type`, checked by resourceIdProblem. */
 const idOf = (type: string) => checkedString((v) => resourceIdProblem(v, type));
 const workspaceId = idOf("Microsoft.OperationalInsights/workspaces");
-/** A whole number of `unit` in the range Azure accepts. */
-const between = (unit: string, range: { min: number; max: number }) => {
-    const error = `is outside ${range.min}-${range.max} (${unit} that Azure accepts)`;
-    return z.int().min(range.min, { error }).max(range.max, { error });
-};
 
 /** A weekly planned-maintenance window (containerservice.MaintenanceConfiguration). */
 const maintenanceWindowSchema = z.strictObject({
@@ -471,6 +496,16 @@ export const KEY_SCHEMAS = {
                 }),
             })
             .optional(),
+    }),
+    // Names of your convention instead of the derived ones (components/naming.ts); create-only.
+    names: z.strictObject({
+        resourceGroup: checkedString((v) => customNameProblem("resourceGroup", v)).optional(),
+        cluster: checkedString((v) => customNameProblem("cluster", v)).optional(),
+        dnsPrefix: checkedString((v) => customNameProblem("dnsPrefix", v)).optional(),
+        nodeResourceGroup: checkedString((v) =>
+            customNameProblem("nodeResourceGroup", v),
+        ).optional(),
+        nodeResourceGroupLockdown: z.boolean().optional(),
     }),
     protect: z.boolean(),
     // Team stacks (docs/team-stacks.md): a platform stack's teams, or the platform of a team stack.

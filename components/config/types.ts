@@ -9,7 +9,10 @@ import type {
     KMS_NETWORK,
     KubeloginMode,
     LOG_CATEGORIES,
+    NETWORK_PLUGINS,
+    NETWORK_POLICIES,
     NODE_OS_UPGRADE_CHANNELS,
+    OS_DISK_TYPES,
     OS_SKUS,
     OUTBOUND_TYPES,
     PodSecurityLevel,
@@ -29,6 +32,18 @@ export interface NodePool {
     osSku: (typeof OS_SKUS)[number];
     /** AgentPool properties no key covers (docs/extra-properties.md). Undefined: none. */
     extraProperties?: Record<string, unknown>;
+    /** Pods per node. Undefined: AKS's default for the network plugin. Create-only. */
+    maxPods?: number;
+    /** Undefined: AKS chooses (Ephemeral when the VM size has room). Create-only. */
+    osDiskType?: (typeof OS_DISK_TYPES)[number];
+    /** Undefined: AKS's default for the VM size. Create-only. */
+    osDiskSizeGB?: number;
+    /** Extra nodes during an upgrade: a count or `N%` (as AKS takes it). Undefined: AKS's default. */
+    maxSurge?: string;
+    /** The pool's own subnet, in cluster.network's VNet. Undefined: cluster.network.subnetId. */
+    subnetId?: string;
+    /** The subnet pods take addresses from (network.plugin azure). Create-only. */
+    podSubnetId?: string;
 }
 
 /** The inline system pool: AKS needs one at create, and it cannot be replaced in place. */
@@ -99,8 +114,17 @@ export interface SecretsStoreSettings {
     rotationPollInterval: string;
 }
 
+/** How pods are networked (networkProfile): fixed when the cluster is created. */
+export interface PodNetwork {
+    /** overlay: Azure CNI Overlay; azure: pods on VNet IPs. */
+    plugin: (typeof NETWORK_PLUGINS)[number];
+    /** The policy engine; cilium runs on the Cilium dataplane, the others on Azure's. */
+    policy: (typeof NETWORK_POLICIES)[number];
+}
+
 export interface ClusterSettings {
     tier: (typeof TIERS)[number];
+    podNetwork: PodNetwork;
     systemPool: SystemPool;
     /** Pools for applications, each an AgentPool: adding or removing one leaves the cluster alone. */
     userPools: UserPool[];
@@ -346,6 +370,18 @@ export interface StackConfig {
         /** Further sinks of the same setting: a storage account, an event hub. */
         storageAccountId?: string;
         eventHub?: { authorizationRuleId: string; name: string };
+    };
+    /** Names of your convention (aks-entra:names); each undefined: derived (components/naming.ts). */
+    names: {
+        resourceGroup?: string;
+        cluster?: string;
+        dnsPrefix?: string;
+        nodeResourceGroup?: string;
+        /**
+         * The node resource group read-only (nodeResourceGroupProfile.restrictionLevel ReadOnly);
+         * false: Unrestricted (turns a lockdown off). Undefined: not sent, AKS's default.
+         */
+        nodeResourceGroupLockdown?: boolean;
     };
     protect: boolean;
     /** Teams of a platform stack (empty on other stacks). */

@@ -395,3 +395,15 @@ export function vmSizeProblem(value: string): string | undefined {
         ? `has ${vcpus} vCPU${vcpus === 1 ? "" : "s"}; AKS refuses node sizes with fewer than ${MIN_NODE_VCPUS} vCPUs (e.g. Standard_D2s_v5)`
         : undefined;
 }
+
+/**
+ * A pool's max surge as AKS takes it: a node count or a percentage of the pool, `5` or `"33%"`
+ * (AgentPoolUpgradeSettings.maxSurge; learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling).
+ * At least one node or 1%; a count of at most 1000, the nodes a scale set holds.
+ */
+export function maxSurgeProblem(value: string): string | undefined {
+    const m = /^([1-9]\d{0,3})(%?)$/.exec(value);
+    const n = m ? Number(m[1]) : NaN;
+    if (m && (m[2] === "%" ? n <= 100 : n <= 1000)) return undefined;
+    return 'is not a node count (1-1000) or a percentage of the pool (1%-100%), e.g. 1 or "33%"';
+}

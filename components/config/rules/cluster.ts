@@ -94,6 +94,7 @@ export function network({ draft, raw }: RuleContext): string[] {
     const out: string[] = [];
     const key = `${NAMESPACE}:cluster.network`;
     const written = rawAt(raw, "cluster", "network");
+    if (!Object.hasOwn(written, "subnetId")) return withoutSubnet(key, written);
     if (Object.hasOwn(written, "serviceCidr") !== Object.hasOwn(written, "dnsServiceIp")) {
         out.push(
             `${key} needs serviceCidr and dnsServiceIp together (got ${show({ serviceCidr: written.serviceCidr, dnsServiceIp: written.dnsServiceIp })}); the DNS service address lies in the service range`,
@@ -152,6 +153,25 @@ export function network({ draft, raw }: RuleContext): string[] {
     }
     out.push(...apiServerSubnet(key, n));
     return out;
+}
+
+/**
+ * Without your subnet AKS creates the VNet: only the pod network's plugin and policy apply (and
+ * pods on VNet IPs need a VNet of yours); every other key describes your network.
+ */
+function withoutSubnet(key: string, written: Record<string, unknown>): string[] {
+    const yours = Object.keys(written).filter((k) => k !== "plugin" && k !== "policy");
+    return [
+        ...yours.map(
+            (k) =>
+                `${key}.${k} ${show(written[k])} needs cluster.network.subnetId: it describes your own network, and without subnetId AKS creates and manages the VNet (README: Networking)`,
+        ),
+        ...(written.plugin === "azure"
+            ? [
+                  `${key}.plugin "azure" needs cluster.network.subnetId: pods take addresses of your VNet (the nodes' subnet, or each pool's podSubnetId); use plugin "overlay" in a VNet AKS manages (docs/network-plugins.md)`,
+              ]
+            : []),
+    ];
 }
 
 /** The VNet id of a subnet id (`.../virtualNetworks/<vnet>/subnets/<name>`), as written. */
@@ -222,7 +242,8 @@ export function privateCluster({ draft, raw }: RuleContext): string[] {
     const written = rawAt(raw, "cluster");
     const out: string[] = [];
     const hasObjects = (draft.namespaces ?? []).length > 0;
-    if (c.privateCluster === true && hasObjects && !Object.hasOwn(written, "network")) {
+    const ownSubnet = Object.hasOwn(rawAt(written, "network"), "subnetId");
+    if (c.privateCluster === true && hasObjects && !ownSubnet) {
         out.push(
             `${NAMESPACE}:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges`,
         );
@@ -239,12 +260,7 @@ export function privateCluster({ draft, raw }: RuleContext): string[] {
             `${NAMESPACE}:cluster.privateDnsZone ${show(zone)} is a zone for ${region}, but the cluster is in ${draft.location}; AKS needs privatelink.${draft.location}.azmk8s.io (or a subzone of it)`,
         );
     }
-    if (
-        zone !== undefined &&
-        zone !== "system" &&
-        zone !== "none" &&
-        !Object.hasOwn(written, "network")
-    ) {
+    if (zone !== undefined && zone !== "system" && zone !== "none" && !ownSubnet) {
         out.push(
             `${NAMESPACE}:cluster.privateDnsZone: your own zone needs cluster.network.subnetId (the zone must be linked to the cluster's VNet, which then is yours)`,
         );

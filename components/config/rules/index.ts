@@ -19,6 +19,7 @@ import { monitoring } from "./monitoring";
 import { namespaces, uniqueNamespaces } from "./namespaces";
 import { pipelines, uniquePipelines } from "./pipelines";
 import { podSecurity } from "./podSecurity";
+import { names, poolTuning } from "./pools";
 import { auditLogs, hardening } from "./security";
 import { tags } from "./tags";
 import { teams, teamStack } from "./teams";
@@ -30,6 +31,7 @@ export type { RuleContext } from "./context";
 
 export const RULES: readonly Rule[] = [
     nodePools,
+    poolTuning,
     upgradeChannels,
     kubernetesVersion,
     versionPin,
@@ -58,4 +60,5 @@ export const RULES: readonly Rule[] = [
     tags,
     teams,
     teamStack,
+    names,
 ];

@@ -17,6 +17,7 @@ export const PLATFORM_ONLY_KEYS: readonly ConfigKey[] = [
     "clusterAccess",
     "conditionalAccess",
     "auditLogs",
+    "names",
     "teams",
 ];
 
