@@ -1,18 +1,18 @@
 // What the guardrails know about Azure, Entra and AKS, restated here on purpose (a policy must not
 // inherit a bug from the code it polices), but for the privilege of roles: that is one table for
-// the config, the plan and the pack (components/privilege.ts). test/policy.test.ts cross-checks these values against
+// the config, the plan and the pack (components/access/privilege.ts). test/policy.test.ts cross-checks these values against
 // components/roles.ts so the two never drift apart silently.
 // Sources: Microsoft's "Azure built-in roles" reference, "Use Azure RBAC for Kubernetes
 // authorization", "Workload identity federation" (docs/azure-facts.md lists them).
 
-import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/privilege";
+import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/access/privilege";
 
 /** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
 export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";
 
 /**
  * Roles that control access itself, whole resource trees or the cluster's admin groups: never
- * granted. From the one table of privilege (components/privilege.ts, issue 29 item 7), so the
+ * granted. From the one table of privilege (components/access/privilege.ts, issue 29 item 7), so the
  * pack, the config and the plan can never disagree about which roles are privileged. (The local
  * admin credential role has a rule of its own, role-assignment-no-aks-local-admin.)
  */

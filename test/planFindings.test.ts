@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { PRIVILEGED_ROLES } from "../components/roles";
-import { azureRoleLevel } from "../plan/labels";
+import { roleLevel as azureRoleLevel } from "../components/access";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
 import { TYPES } from "../offline/types";
 import { dedupe } from "../plan/dedupe";

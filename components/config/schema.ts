@@ -1,7 +1,7 @@
 // The shape of every key: one zod schema per top-level key, checking each value on its own.
 // Cross-field checks live in rules/; a schema line plus at most one rule is a new key. Pure module.
 import { z } from "zod";
-import { DECLARED_ACCESS } from "../privilege";
+import { DECLARED_ACCESS } from "../access/privilege";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
     CA_CONTROLS,

@@ -1,5 +1,5 @@
 // The validated configuration: what the components consume. Pure module (types only).
-import type { DeclaredAccess } from "../privilege";
+import type { DeclaredAccess } from "../access/privilege";
 import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
     CA_CONTROLS,
@@ -214,7 +214,7 @@ export interface JitAccess {
     clusterWideException?: string;
 }
 
-/** A role the privilege table (components/privilege.ts) does not know, declared by the stack file. */
+/** A role the privilege table (components/access/privilege.ts) does not know, declared by the stack file. */
 export interface DeclaredRole {
     /** Lowercase role definition GUID. */
     guid: string;
