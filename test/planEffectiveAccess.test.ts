@@ -97,6 +97,16 @@ describe("offline plan: effective (derived) access", function () {
                 ...everyPod("group jit oncall-admin"),
                 ...pods("group jit payments-admin", REACH.api, REACH.worker),
                 ...everyPod("group platform-admins"),
+                // The deployer owns the groups it creates (and only it: config refuses other
+                // owners): it could add itself, and skip PIM for a just-in-time group. What it
+                // holds already (AKS RBAC Cluster Admin on the cluster) is not repeated.
+                ...[
+                    "admins (created) -> AKS Cluster User Role on cluster",
+                    "admins (created) -> cluster-admin on cluster",
+                    "jit oncall-admin -> AKS Cluster User Role on cluster",
+                    "jit payments-admin -> AKS Cluster User Role on cluster",
+                    "jit payments-admin -> AKS RBAC Admin on namespace payments",
+                ].map((l) => `deployer: via ownership of group ${l}`),
                 // A namespace writer (AKS RBAC Writer in payments) over Azure-holding service accounts.
                 ...pods("group payments-devs", REACH.api, REACH.worker),
                 // AKS RBAC Admin in observability.
@@ -125,8 +135,8 @@ describe("offline plan: effective (derived) access", function () {
 
     it("shows derived lines in the text matrix (marked derived, with the path) and in Markdown", () => {
         const text = runs.reach.stdout;
-        assert.equal(lines(reach).length, 35);
-        assert.match(text, /\nAccess matrix \(\d+ grants: .*; 35 derived\)\n/);
+        assert.equal(lines(reach).length, 40);
+        assert.match(text, /\nAccess matrix \(\d+ grants: .*; 40 derived\)\n/);
         assert.match(
             text,
             /kv-payments-prod +Key Vault Secrets User +derived via a token for payments\/payments-api\n/,
@@ -178,6 +188,37 @@ describe("offline plan: effective (derived) access", function () {
                         `pipeline payments-deploy: via takeover of identity ${x.replace(" ->", " (Managed Identity Operator) ->")}`,
                 ),
             ].sort(),
+        );
+    });
+
+    it("derives the grants of a group an owner or a member group controls (via ownership, via membership)", async () => {
+        // Config refuses a second owner and a group among the admin group's members (issue 29,
+        // item 2), so both are added to the registrations the program made.
+        const r = await run();
+        const registrations = [...structuredClone(r.registrations)];
+        const config = configFromPulumi(pulumiConfigMap(readConfig(DEV_FILE)));
+        const admins = registrations.find(
+            (x) => x.type === TYPES.group && x.name.endsWith("-admins-group"),
+        )!;
+        const owner = "5a5a5a5a-1111-4222-8333-444455556666";
+        admins.inputs = {
+            ...admins.inputs,
+            owners: [...(admins.inputs.owners as string[]), owner],
+            members: [...(admins.inputs.members as string[]), config.groups["payments-devs"]],
+        };
+        const p = planOfRegistrations(r, registrations, config);
+        const via = (l: string) => / via (ownership|membership) of group admins /.test(l);
+        assert.deepEqual(lines(p).filter(via).sort(), [
+            "deployer: via ownership of group admins (created) -> AKS Cluster User Role on cluster",
+            "deployer: via ownership of group admins (created) -> cluster-admin on cluster",
+            "group payments-devs: via membership of group admins (created) -> cluster-admin on cluster",
+            `user ${owner}: via ownership of group admins (created) -> AKS Cluster User Role on cluster`,
+            `user ${owner}: via ownership of group admins (created) -> cluster-admin on cluster`,
+        ]);
+        // The safe stack file: no owner but the deployer, no member group.
+        assert.deepEqual(
+            lines(safe).filter((l) => via(l) && !l.startsWith("deployer: ")),
+            [],
         );
     });
 

@@ -1,6 +1,9 @@
 // Effective access (issue 29): what each principal reaches through other principals and objects,
-// beyond the grants it holds. Three paths, each read off the access model (build.ts) and the one
+// beyond the grants it holds. Four paths, each read off the access model (build.ts) and the one
 // table of Kubernetes risk (components/kubernetesRisk.ts):
+// - a group it owns, or a group it is among the members of (adminGroups.ts): the group's grants,
+//   cluster-admin of an admin group included; an owner adds itself, and for a just-in-time group
+//   skips PIM's MFA and approval;
 // - a service account whose token it can mint (serviceaccounts/token create) or whose pods it can
 //   run (pod or workload creation, edit/admin/cluster-admin, AKS RBAC Writer/Admin/Cluster Admin
 //   in the namespace or on the cluster): the service account's grants, its workload identity's
@@ -27,6 +30,7 @@ import {
     type Principal,
     sortBy,
 } from "../../plan/model";
+import { describePrincipal } from "../../plan/labels";
 import type { Access } from "./build";
 import { privilegeOf } from "./privilege";
 
@@ -126,6 +130,19 @@ export function effectiveAccess(access: Access): DerivedGrant[] {
             });
         }
     };
+
+    const principal = new Map(access.principals.map((p) => [p.key, p]));
+    for (const c of access.groupControl) {
+        const group = principal.get(c.group)!;
+        const via = (how: string, who: string) =>
+            reach(
+                { principal: who, source: c.source },
+                group,
+                `via ${how} of ${describePrincipal(group)}`,
+            );
+        c.owners.forEach((o) => via("ownership", o));
+        c.memberGroups.forEach((m) => via("membership", m));
+    }
 
     for (const g of standing) {
         const mode = serviceAccountPath(g, access);
