@@ -10,6 +10,7 @@ import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess
 import { ClusterConnection } from "./clusterConnection";
 import { automationLoginMode, type StackConfig } from "./config";
 import { usesPop } from "./pop";
+import { accessDeclarations } from "./accessDeclarations";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
 import { conditionalAccessPolicy, JitGroup } from "./jit";
@@ -95,7 +96,7 @@ export class AksEntra extends pulumi.ComponentResource {
     }
 
     private constructor(name: string, args: AksEntraArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aks-entra:index:AksEntra", name, {}, opts);
+        super("aks-entra:index:AksEntra", name, accessDeclarations(args.config), opts);
         const { config, names } = args;
         const parent = { parent: this };
 

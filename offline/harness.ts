@@ -158,6 +158,8 @@ interface RegisterRequest {
     getProtect(): boolean;
     getIgnorechangesList(): string[];
     getDeletedwith(): string;
+    /** The resource's inputs (a protobuf Struct). */
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, resp?: { getUrn(): string; getId(): string }) => void;
 interface Monitor {
@@ -256,7 +258,10 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
                 const fake = fakes.find(req.getType(), req.getName(), resp.getId());
                 const span = fake?.span ?? { start, end: start };
                 fakes.timeline.record(resp.getUrn(), span);
-                const rawInputs = fake?.inputs ?? {};
+                // A component's inputs, as the engine records them and shows them to the pack.
+                const rawInputs =
+                    fake?.inputs ??
+                    (req.getCustom() ? {} : (req.getObject()?.toJavaScript() ?? {}));
                 registrations.push({
                     urn: resp.getUrn(),
                     type: req.getType(),
@@ -272,7 +277,11 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
                         .sort(),
                     id: resp.getId(),
                     inputs: unwrapSecrets(rawInputs) as Record<string, unknown>,
-                    state: fake?.state ?? {},
+                    state:
+                        fake?.state ??
+                        (req.getCustom()
+                            ? {}
+                            : (unwrapSecrets(rawInputs) as Record<string, unknown>)),
                     span,
                     deletedWith: req.getDeletedwith(),
                 });
