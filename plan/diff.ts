@@ -34,7 +34,7 @@ export interface AccessChange {
     /** True when the roles are eligible ones (PIM), not held. */
     eligible?: boolean;
     /**
-     * True when the roles are derived ones (plan/effectiveAccess.ts): reached through a service
+     * True when the roles are derived ones (components/access/derived.ts): reached through a service
      * account, an identity or a binding; each role then reads `<path> -> <role>`.
      */
     derived?: boolean;

@@ -117,7 +117,7 @@ export function isStanding(g: Pick<Grant, "via">): boolean {
 }
 
 /**
- * Access a principal reaches through another principal or object (plan/effectiveAccess.ts): the
+ * Access a principal reaches through another principal or object (components/access/derived.ts): the
  * grants of a service account whose token it can mint or whose pods it can run, of an identity it
  * can take over, or cluster-admin through a ClusterRoleBinding it can create. Not held: the
  * principal must act first, but nothing stops it.
@@ -249,7 +249,7 @@ export interface Plan {
     scopes: Scope[];
     grants: Grant[];
     /**
-     * Effective access beyond the grants (plan/effectiveAccess.ts). Added within schemaVersion 3:
+     * Effective access beyond the grants (components/access/derived.ts). Added within schemaVersion 3:
      * absent from plans written before it, and `--diff` then does not compare it.
      */
     derived?: DerivedGrant[];

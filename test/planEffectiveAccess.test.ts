@@ -1,6 +1,6 @@
 // Effective access in the matrix (issue 29): what a principal reaches through a service account
 // (a token it mints, a pod it runs), an identity it can take over, or a ClusterRoleBinding it can
-// create, derived by plan/effectiveAccess.ts and shown in the text, Markdown and JSON plans; and
+// create, derived by components/access/derived.ts and shown in the text, Markdown and JSON plans; and
 // `--diff` reports a change of derived access as an access change (exit 2).
 import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
