@@ -87,6 +87,7 @@ export function buildPlan(input: PlanInput): Plan {
         scopes: access.scopes,
         grants: access.grants,
         derived: effectiveAccess(access),
+        podSecurity: access.podAdmission,
         trusts: access.trusts,
         findings,
         deploy: planDeploy(input.registrations),

@@ -59,10 +59,10 @@ Options:
   --json FILE         write the full plan as stable JSON (schemaVersion 3, sorted, no timestamps)
   --markdown FILE     write the plan as Markdown with a Mermaid diagram (for a PR comment)
   --diff BASE.json    compare with an earlier --json plan and print only the changes;
-                      exit 2 when access (grants, PIM eligibility, derived access or
-                      trusts) changes, 4 when a change is one Azure refuses in place or
-                      that replaces a resource. Each changed property shows its old and
-                      new value
+                      exit 2 when access (grants, PIM eligibility, derived access, Pod
+                      Security or trusts) changes, 4 when a change is one Azure refuses
+                      in place or that replaces a resource. Each changed property shows
+                      its old and new value
   --diff-json FILE    with --diff: write the changes as stable JSON (schemaVersion 3; each
                       changed resource lists its properties with before and after)
   --fail-on LEVEL     exit 5 when a finding is LEVEL or more severe (high, medium or low)

@@ -1,6 +1,7 @@
 // The offline plan's data model: what `npm run plan` derives from the program's registrations, and
 // the stable JSON form (`--json`) that two runs, or two commits, can diff byte for byte.
 // Pure module: no Pulumi import, so the CLI can load it before the SDK.
+import type { PodAdmission } from "../components/access/podAdmission";
 import type { SignIn } from "./signIn";
 
 /**
@@ -253,6 +254,11 @@ export interface Plan {
      * absent from plans written before it, and `--diff` then does not compare it.
      */
     derived?: DerivedGrant[];
+    /**
+     * Pod Security admission of each namespace (components/access/podAdmission.ts). Added within
+     * schemaVersion 3: absent from plans written before it, and `--diff` then does not compare it.
+     */
+    podSecurity?: PodAdmission[];
     trusts: Trust[];
     findings: Finding[];
     deploy: PlanDeploy;

@@ -11,6 +11,7 @@ import { describePrincipal } from "../plan/labels";
 import { derivedLine, type Plan } from "../plan/model";
 import { run } from "./helpers";
 import {
+    type Config,
     DEV_FILE,
     plan,
     planOfRegistrations,
@@ -223,6 +224,80 @@ describe("offline plan: effective (derived) access", function () {
     });
 
     describe("--diff", () => {
+        it("reports Pod Security and declared roles' and ClusterRoles' rule changes as access changes (exit 2)", async () => {
+            const CUSTOM = "5a5a5a5a-1234-4321-8765-0123456789ab";
+            // A role aks-entra does not know, declared, and a ClusterRole declared with its rules.
+            const declared = (access: string, name: string, verbs: string[]) => (c: Config) => {
+                c["aks-entra:declaredRoles"] = [
+                    { role: CUSTOM, name, access, intent: "the api writes feature flags" },
+                ];
+                const [payments, observability] = c["aks-entra:namespaces"];
+                const api = payments.workloads[0];
+                api.azureRoleAssignments.push({
+                    role: CUSTOM,
+                    scope: api.azureRoleAssignments[0].scope,
+                });
+                Object.assign(payments.roles[1], {
+                    clusterRole: "config-reader",
+                    clusterRoleRules: [{ apiGroups: [""], resources: ["configmaps"], verbs }],
+                });
+                if (name === "Flags Admin") observability.podSecurity = { enforce: "privileged" };
+            };
+            const before = dev("declared.yaml", declared("read", "Flags Reader", ["get"]));
+            const after = dev("declared2.yaml", declared("admin", "Flags Admin", ["get", "list"]));
+            const base = await plan("--config", before, "--json", out("declared.json"));
+            assert.equal(base.code, 0, base.stderr);
+            const r = await plan(
+                "--config",
+                after,
+                "--diff",
+                out("declared.json"),
+                "--diff-json",
+                out("declared-diff.json"),
+            );
+            assert.equal(r.code, 2, r.stderr);
+            const diff = JSON.parse(readFileSync(out("declared-diff.json"), "utf8"));
+            // Whoever runs pods as payments-api reaches the widened role too (7 derived changes).
+            assert.match(
+                r.stdout,
+                /^Access: 10 grant changes \(7 derived, 1 Pod Security\), 0 trust changes$/m,
+            );
+            assert.match(
+                r.stdout,
+                /^ {2}\^ widened {2}Pod Security on namespace observability: enforce baseline -> enforce privileged$/m,
+            );
+            assert.deepEqual(
+                diff.access.filter((c: { derived?: boolean }) => !c.derived),
+                [
+                    {
+                        kind: "widened",
+                        principal: "Pod Security",
+                        scope: "namespace observability",
+                        podSecurity: true,
+                        removed: ["enforce baseline"],
+                        added: ["enforce privileged"],
+                        after: ["enforce privileged", "warn restricted", "audit restricted"],
+                    },
+                    {
+                        kind: "widened",
+                        principal: "workload payments/payments-api",
+                        scope: "vault kv-payments-prod",
+                        removed: ["Flags Reader (declared)"],
+                        added: ["Flags Admin (declared)"],
+                        after: ["Flags Admin (declared)", "Key Vault Secrets User"],
+                    },
+                    {
+                        kind: "changed",
+                        principal: "group auditors",
+                        scope: "namespace payments",
+                        removed: ["ClusterRole config-reader (configmaps: get)"],
+                        added: ["ClusterRole config-reader (configmaps: get,list)"],
+                        after: ["ClusterRole config-reader (configmaps: get,list)"],
+                    },
+                ],
+            );
+        });
+
         it("reports a change of derived access only as an access change (exit 2)", async () => {
             // A base whose payments-devs reached nothing through others: only derived access
             // differs from the dev stack file's plan.

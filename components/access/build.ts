@@ -12,6 +12,7 @@ import { AccessBuilder, type AccessContext } from "./context";
 import type { Rule } from "./kubernetesLevels";
 import { kubernetesRbacGrants } from "./kubernetesRbac";
 import { eligibleGrants } from "./pimEligibility";
+import { type PodAdmission, podAdmission } from "./podAdmission";
 import { stackPrincipals } from "./principals";
 import { federatedTrusts } from "./trusts";
 
@@ -22,6 +23,8 @@ export interface Access {
     trusts: Trust[];
     /** Owners and member groups of the groups the stack creates (derived.ts reads them). */
     groupControl: GroupControl[];
+    /** Pod Security admission of each namespace the stack creates. */
+    podAdmission: PodAdmission[];
     /** Principal by object id (lowercase), for the resource tree. */
     byObjectId: Map<string, Principal>;
     /** Principal of each managed identity, by lowercased resource id. */
@@ -73,6 +76,7 @@ export function deriveAccess(ctx: AccessContext): Access {
             (t) => t.subject,
         ),
         groupControl: control,
+        podAdmission: podAdmission(ctx.index),
         byObjectId: b.byObjectId,
         byIdentityId: b.byIdentityId,
         rulesBySource: b.rulesBySource,

@@ -7,4 +7,5 @@ export type { GroupControl } from "./adminGroups";
 export { effectiveAccess } from "./derived";
 export { CLUSTER_ROLE_LEVELS, type Rule, rulesLevel, rulesSummary } from "./kubernetesLevels";
 export { policyActivation } from "./pimEligibility";
+export { enforceRank, POD_ADMISSION_MODES, type PodAdmission } from "./podAdmission";
 export * from "./privilege";
