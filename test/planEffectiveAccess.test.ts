@@ -257,6 +257,18 @@ describe("offline plan: effective (derived) access", function () {
             );
             assert.equal(r.code, 2, r.stderr);
             const diff = JSON.parse(readFileSync(out("declared-diff.json"), "utf8"));
+            // A declared role renamed, nothing else: still its grant's change.
+            const renamed = readPlan(out("declared.json"));
+            for (const g of renamed.grants.filter((x) => x.role === "Flags Reader (declared)")) {
+                g.role = "Flags Viewer (declared)";
+            }
+            writeFileSync(out("renamed.json"), JSON.stringify(renamed));
+            const rename = await plan("--config", before, "--diff", out("renamed.json"));
+            assert.equal(rename.code, 2, rename.stderr);
+            assert.match(
+                rename.stdout,
+                /^ {2}~ changed {2}workload payments\/payments-api on vault kv-payments-prod: Flags Viewer \(declared\) -> Flags Reader \(declared\)$/m,
+            );
             // Whoever runs pods as payments-api reaches the widened role too (7 derived changes).
             assert.match(
                 r.stdout,
