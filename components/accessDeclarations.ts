@@ -1,8 +1,9 @@
 // What the stack file declares about access that the guardrails pack must see to honour it (issue
 // 29): the break-glass groups a Conditional Access policy may exclude although they hold
 // cluster-admin, and the clusterWideException of each entry given writer or admin on the whole
-// cluster. The aks-entra component registers them as its inputs, which the engine records and
-// shows to stack policies (policy/accessPaths.ts); nothing reaches Azure. Pure module.
+// cluster. The aks-entra component registers them as its outputs, which the engine shows to stack
+// policies (policy/accessPaths.ts; docs/azure-facts.md, "Pulumi specifics"); nothing reaches
+// Azure. Pure module.
 import type { StackConfig } from "./config";
 
 export interface AccessDeclarations {

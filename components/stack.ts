@@ -96,7 +96,12 @@ export class AksEntra extends pulumi.ComponentResource {
     }
 
     private constructor(name: string, args: AksEntraArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aks-entra:index:AksEntra", name, accessDeclarations(args.config), opts);
+        super("aks-entra:index:AksEntra", name, {}, opts);
+        // Stack policies read a component's outputs (the engine's AnalyzeStack gets each
+        // resource's final outputs): the pack sees the stack file's access declarations here.
+        // Registered now: the SDK registers {} for a component once its constructor returns, and
+        // ignores later calls (ComponentResource.initializeAndRegisterOutputs).
+        this.registerOutputs(accessDeclarations(args.config));
         const { config, names } = args;
         const parent = { parent: this };
 
