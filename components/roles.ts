@@ -3,7 +3,7 @@
 // GUIDs: docs/azure-facts.md ("Built-in Azure role definition GUIDs") and Microsoft's
 // "Azure built-in roles" reference; each one is pinned by test/units.test.ts.
 import { v5 as uuidv5 } from "uuid";
-import { PRIVILEGE, rolesOfClass } from "./privilege";
+import { PRIVILEGE, rolesOfClass } from "./access/privilege";
 
 /** The AKS-specific roles this project assigns itself. */
 export const AKS_ROLES = {
@@ -61,7 +61,7 @@ export const ACCESS_ROLE_GUIDS: Record<AccessRole, string> = {
 
 /**
  * Built-in roles a workload or pipeline identity may be given by name. A role given by GUID is one
- * of the privilege table (components/privilege.ts) or one the stack file declares
+ * of the privilege table (components/access/privilege.ts) or one the stack file declares
  * (aks-entra:declaredRoles). Names are matched case-insensitively.
  */
 export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
@@ -109,7 +109,7 @@ export const AKS_DATA_PLANE_ROLES: readonly string[] = [
  * Roles this stack never grants: they hand out control of access itself or of whole resource
  * trees (Owner, Contributor, User Access Administrator, RBAC Administrator), or local cluster
  * credentials that are useless and unwanted with local accounts off (docs/azure-facts.md). The
- * `forbidden` class of the privilege table (components/privilege.ts).
+ * `forbidden` class of the privilege table (components/access/privilege.ts).
  */
 export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = Object.fromEntries(
     rolesOfClass("forbidden").map((guid) => [guid, PRIVILEGE[guid].name]),
@@ -125,7 +125,7 @@ export interface PrivilegedRole {
 }
 
 /**
- * Every role of the privilege table (components/privilege.ts) that is not ordinary, by GUID, so a
+ * Every role of the privilege table (components/access/privilege.ts) that is not ordinary, by GUID, so a
  * role given by GUID is named and explained. Managed Identity Operator and Contributor are identity
  * administration: over a resource group, a subscription or an identity they let a holder assign or
  * rewrite the user-assigned identities there (and so act as them, with all their grants); the

@@ -10,6 +10,7 @@ import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess
 import { ClusterConnection } from "./clusterConnection";
 import { automationLoginMode, type StackConfig } from "./config";
 import { usesPop } from "./pop";
+import { accessDeclarations } from "./accessDeclarations";
 import type { AzureLogin, Deployer } from "./deployer";
 import { ClusterIdentities } from "./identities";
 import { ClusterMonitoring } from "./monitoring";
@@ -107,6 +108,11 @@ export class AksEntra extends pulumi.ComponentResource {
 
     private constructor(name: string, args: AksEntraArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-entra:index:AksEntra", name, {}, opts);
+        // Stack policies read a component's outputs (the engine's AnalyzeStack gets each
+        // resource's final outputs): the pack sees the stack file's access declarations here.
+        // Registered now: the SDK registers {} for a component once its constructor returns, and
+        // ignores later calls (ComponentResource.initializeAndRegisterOutputs).
+        this.registerOutputs(accessDeclarations(args.config));
         const { config, names } = args;
         const parent = { parent: this };
 

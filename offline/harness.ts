@@ -171,6 +171,10 @@ interface RegisterRequest {
 type Callback = (err: unknown, resp?: { getUrn(): string; getId(): string }) => void;
 interface Monitor {
     registerResource(req: RegisterRequest, cb: Callback): void;
+    registerResourceOutputs(
+        req: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined },
+        cb: (err: unknown, resp?: unknown) => void,
+    ): void;
 }
 
 /**
@@ -253,6 +257,18 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
     const registrations: Registration[] = [];
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
     const register = monitor.registerResource.bind(monitor);
+    // A component's registered outputs are its outputs in the engine's state, what stack policies
+    // read (AnalyzeStack gets each resource's final outputs): the policy pack sees them here too.
+    const componentOutputs = new Map<string, Record<string, unknown>>();
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, cb) => {
+        const outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const state = unwrapSecrets(outputs) as Record<string, unknown>;
+        const registered = registrations.find((r) => r.urn === req.getUrn() && !r.custom);
+        if (registered) registered.state = state;
+        else componentOutputs.set(req.getUrn(), state);
+        registerOutputs(req, cb);
+    };
     monitor.registerResource = (req, cb) => {
         // The engine starts a resource once what it waits for has been created.
         let waits = [...req.getDependenciesList(), providerUrn(req.getProvider())];
@@ -286,7 +302,7 @@ async function evaluate(options: RunOptions): Promise<RunResult> {
                         .sort(),
                     id: resp.getId(),
                     inputs: unwrapSecrets(rawInputs) as Record<string, unknown>,
-                    state: fake?.state ?? {},
+                    state: fake?.state ?? componentOutputs.get(resp.getUrn()) ?? {},
                     span,
                     deletedWith: req.getDeletedwith(),
                 });

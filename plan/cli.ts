@@ -66,10 +66,10 @@ Options:
   --arm-schemas DIR   Microsoft's ARM JSON schemas (default: ../shared/armschemas beside the
                       checkout): with --arm, lays each body out as its API version declares it
   --diff BASE.json    compare with an earlier --json plan and print only the changes;
-                      exit 2 when access (grants, PIM eligibility, derived access or
-                      trusts) changes, 4 when a change is one Azure refuses in place or
-                      that replaces a resource. Each changed property shows its old and
-                      new value
+                      exit 2 when access (grants, PIM eligibility, derived access, Pod
+                      Security or trusts) changes, 4 when a change is one Azure refuses
+                      in place or that replaces a resource. Each changed property shows
+                      its old and new value
   --diff-json FILE    with --diff: write the changes as stable JSON (schemaVersion 3; each
                       changed resource lists its properties with before and after)
   --platform FILE     a team stack (aks-entra:platform) reads its platform's outputs from

@@ -25,6 +25,7 @@ const POLICY_FACTS: Readonly<Record<string, (v: PolicyViolation) => string | und
     "aks-image-cleaner": (v) => `image-cleaner|${v.urn}`,
     "stack-cluster-audit-logs": (v) => `audit-logs|${v.urn}`,
     "stack-cluster-admin-principals": (v) => `cluster-admin|${v.urn}`,
+    "stack-cluster-wide-write": (v) => `cluster-wide-write|${v.urn}`,
     "role-assignment-no-privileged-roles": (v) => `privileged-role|${v.urn}`,
     // The Conditional Access policy excludes no group or user (no break-glass).
     "entra-ca-break-glass-exclusion": (v) => `ca-exclusion|${v.urn}`,

@@ -1,6 +1,7 @@
 // `--diff BASE.json`: what changes in access (grants added, removed, widened, narrowed; trusts added,
 // removed) and in resources (each property with its old and new value) between an earlier plan and
 // this one. plan/diffRender.ts writes it out. Pure module.
+import { podSecurityChanges } from "./diffPodSecurity";
 import { type ImmutableChange, immutableChanges } from "./immutable";
 import { describePrincipal } from "./labels";
 import {
@@ -34,10 +35,15 @@ export interface AccessChange {
     /** True when the roles are eligible ones (PIM), not held. */
     eligible?: boolean;
     /**
-     * True when the roles are derived ones (plan/effectiveAccess.ts): reached through a service
+     * True when the roles are derived ones (components/access/derived.ts): reached through a service
      * account, an identity or a binding; each role then reads `<path> -> <role>`.
      */
     derived?: boolean;
+    /**
+     * True for a namespace's Pod Security admission labels (plan/diffPodSecurity.ts): the
+     * principal is whoever creates pods there, each role reads `enforce <level>`.
+     */
+    podSecurity?: boolean;
     /** Roles lost. */
     removed: string[];
     /** Roles gained. */
@@ -153,7 +159,8 @@ function eligibleTrend(lost: Grant[], gained: Grant[]): number {
     if (trends.every((t) => t === -1 || t === 0) && trends.includes(-1)) return -1;
     return 0;
 }
-const roleId = (g: Grant) => `${g.roleKey}|${g.level}|${g.detail ?? ""}`;
+// The role's text too: a declared role renamed is a change a reviewer must see.
+const roleId = (g: Grant) => `${g.roleKey}|${g.level}|${g.role}|${g.detail ?? ""}`;
 
 /**
  * Access, trusts, resources and findings of `base` against `current`. The first-up estimate
@@ -232,6 +239,8 @@ export function diffPlans(base: Plan, current: Plan): PlanDiff {
             after: a.map(roleText).sort(),
         });
     }
+
+    access.push(...podSecurityChanges(base, current));
 
     const trustMap = (plan: Plan) => new Map(plan.trusts.map((t) => [trustKey(t), t]));
     const tb = trustMap(base);

@@ -24,11 +24,19 @@ export function changedParts(c: PropertyChange): [string, string] {
     return [side(lost), side(gained)];
 }
 
-/** ` (2 of them eligible, 1 derived)` when some grant changes are eligible (PIM) or derived. */
+/**
+ * ` (2 of them eligible, 1 derived, 1 Pod Security)` when some grant changes are eligible (PIM),
+ * derived, or a namespace's Pod Security admission.
+ */
 function eligibleCount(d: PlanDiff): string {
     const n = d.access.filter((c) => c.eligible).length;
     const m = d.access.filter((c) => c.derived).length;
-    const parts = [...(n > 0 ? [`${n} of them eligible`] : []), ...(m > 0 ? [`${m} derived`] : [])];
+    const k = d.access.filter((c) => c.podSecurity).length;
+    const parts = [
+        ...(n > 0 ? [`${n} of them eligible`] : []),
+        ...(m > 0 ? [`${m} derived`] : []),
+        ...(k > 0 ? [`${k} Pod Security`] : []),
+    ];
     return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 

@@ -19,7 +19,8 @@ import {
 } from "../components/kubernetesRisk";
 import type { FactFinding } from "./dedupe";
 import type { FindingContext } from "./findings";
-import { describePrincipal, type Rule, rulesSummary } from "./labels";
+import { type Rule, rulesSummary } from "../components/access";
+import { describePrincipal } from "./labels";
 import { at, k8sName, text, TYPES } from "./registrations";
 
 const READ_VERBS = ["get", "list", "watch"];

@@ -1,8 +1,8 @@
-// Azure roles the privilege table (components/privilege.ts) does not know (issue 29, item 7):
+// Azure roles the privilege table (components/access/privilege.ts) does not know (issue 29, item 7):
 // HIGH unless the stack file declares them (aks-entra:declaredRoles), LOW with the declared
 // intent when it does. Unknown is never read-only: such a grant counts as privileged (level 3).
 // Pure module.
-import { privilegeOf } from "../components/privilege";
+import { privilegeOf } from "../components/access/privilege";
 import type { FactFinding } from "./dedupe";
 import type { FindingContext } from "./findings";
 import { describePrincipal } from "./labels";

@@ -1,7 +1,7 @@
-// How principals, roles and scopes read: names, display order and how much a role allows.
+// How principals, roles and scopes read: names and display order (how much a role allows is the
+// access model's, components/access/).
 // Pure module.
 import { ROLE_NAMES } from "../components/roles";
-import { privilegeOf, UNKNOWN_ROLE } from "../components/privilege";
 import type { Activation, GrantVia, Principal, PrincipalKind, Scope } from "./model";
 
 export { GITHUB_ISSUER } from "../components/config";
@@ -53,51 +53,6 @@ export function describePrincipal(p: Principal): string {
 export function roleName(guid: string): string {
     const name = ROLE_NAMES[guid.toLowerCase()];
     return name ? name.replace(/^Azure Kubernetes Service /, "AKS ") : `role ${guid}`;
-}
-
-/**
- * How much an Azure role allows (see Grant.level), from the privilege table
- * (components/privilege.ts); a role it does not know is privileged (level 3) until declared.
- */
-export function azureRoleLevel(guid: string): number {
-    return privilegeOf(guid)?.level ?? UNKNOWN_ROLE.level;
-}
-
-export const CLUSTER_ROLE_LEVELS: Record<string, number> = {
-    view: 1,
-    edit: 2,
-    admin: 3,
-    "cluster-admin": 4,
-};
-const ADMIN_VERBS = ["*", "escalate", "bind", "impersonate"];
-const WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"];
-
-export interface Rule {
-    apiGroups?: string[];
-    resources?: string[];
-    verbs?: string[];
-    resourceNames?: string[];
-}
-
-export function rulesLevel(rules: Rule[]): number {
-    const verbs = rules.flatMap((r) => r.verbs ?? []);
-    if (verbs.some((v) => ADMIN_VERBS.includes(v))) return 3;
-    if (verbs.some((v) => WRITE_VERBS.includes(v))) return 2;
-    return verbs.length > 0 ? 1 : 0;
-}
-
-/** `pods: get,watch,list; apps/deployments: get` */
-export function rulesSummary(rules: Rule[]): string {
-    return rules
-        .map((r) => {
-            const groups = (r.apiGroups ?? []).filter((g) => g !== "");
-            const res = (r.resources ?? []).map((x) =>
-                groups.length ? `${groups.join(",")}/${x}` : x,
-            );
-            const names = r.resourceNames?.length ? ` [${r.resourceNames.join(",")}]` : "";
-            return `${res.join(",")}${names}: ${(r.verbs ?? []).join(",")}`;
-        })
-        .join("; ");
 }
 
 /** Short label of an ARM scope: `vault kv-payments-prod`, `resource group rg-x`, `subscription <id>`. */

@@ -1,6 +1,7 @@
 // The offline plan's data model: what `npm run plan` derives from the program's registrations, and
 // the stable JSON form (`--json`) that two runs, or two commits, can diff byte for byte.
 // Pure module: no Pulumi import, so the CLI can load it before the SDK.
+import type { PodAdmission } from "../components/access/podAdmission";
 import type { SignIn } from "./signIn";
 
 /**
@@ -117,7 +118,7 @@ export function isStanding(g: Pick<Grant, "via">): boolean {
 }
 
 /**
- * Access a principal reaches through another principal or object (plan/effectiveAccess.ts): the
+ * Access a principal reaches through another principal or object (components/access/derived.ts): the
  * grants of a service account whose token it can mint or whose pods it can run, of an identity it
  * can take over, or cluster-admin through a ClusterRoleBinding it can create. Not held: the
  * principal must act first, but nothing stops it.
@@ -249,10 +250,15 @@ export interface Plan {
     scopes: Scope[];
     grants: Grant[];
     /**
-     * Effective access beyond the grants (plan/effectiveAccess.ts). Added within schemaVersion 3:
+     * Effective access beyond the grants (components/access/derived.ts). Added within schemaVersion 3:
      * absent from plans written before it, and `--diff` then does not compare it.
      */
     derived?: DerivedGrant[];
+    /**
+     * Pod Security admission of each namespace (components/access/podAdmission.ts). Added within
+     * schemaVersion 3: absent from plans written before it, and `--diff` then does not compare it.
+     */
+    podSecurity?: PodAdmission[];
     trusts: Trust[];
     findings: Finding[];
     deploy: PlanDeploy;

@@ -4,7 +4,8 @@
 import type { Registration } from "../offline/harness";
 import { AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { type Access, accessLookups, policyActivation } from "./access";
-import { activationText, describePrincipal, rulesSummary } from "./labels";
+import { rulesSummary } from "../components/access";
+import { activationText, describePrincipal } from "./labels";
 import { immutableFacts } from "./immutable";
 import {
     addonProperties,

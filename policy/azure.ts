@@ -1,18 +1,20 @@
-// What the guardrails know about Azure, Entra and AKS, restated here on purpose (a policy must not
-// inherit a bug from the code it polices), but for the privilege of roles: that is one table for
-// the config, the plan and the pack (components/privilege.ts). test/policy.test.ts cross-checks these values against
-// components/roles.ts so the two never drift apart silently.
+// What the guardrails know about Azure, Entra and AKS. Other facts are restated here on purpose (a
+// policy must not inherit a bug from the code it polices; test/policy.test.ts cross-checks them
+// against the program's), but roles are the access model's: their GUIDs (components/roles.ts) and
+// privilege (components/access/privilege.ts) are one table for the config, the plan, `verify` and
+// the pack (issue 29, "One access model").
 // Sources: Microsoft's "Azure built-in roles" reference, "Use Azure RBAC for Kubernetes
 // authorization", "Workload identity federation" (docs/azure-facts.md lists them).
 
-import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/privilege";
+import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/access/privilege";
+import { ACCESS_ROLE_GUIDS, AKS_ROLES } from "../components/roles";
 
 /** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
-export const AKS_CLUSTER_ADMIN_ROLE = "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8";
+export const AKS_CLUSTER_ADMIN_ROLE: string = AKS_ROLES.clusterAdminLocal;
 
 /**
  * Roles that control access itself, whole resource trees or the cluster's admin groups: never
- * granted. From the one table of privilege (components/privilege.ts, issue 29 item 7), so the
+ * granted. From the one table of privilege (components/access/privilege.ts, issue 29 item 7), so the
  * pack, the config and the plan can never disagree about which roles are privileged. (The local
  * admin credential role has a rule of its own, role-assignment-no-aks-local-admin.)
  */
@@ -54,16 +56,13 @@ export const IDENTITY_SCOPE = /\/providers\/Microsoft\.ManagedIdentity\//i;
 /** The aks-entra component that grants the control plane Managed Identity Operator on the kubelet. */
 export const CLUSTER_IDENTITIES_PARENT = "aks-entra:identities:ClusterIdentities";
 /** Managed Identity Operator: the role of that grant. */
-export const MANAGED_IDENTITY_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830";
+export const MANAGED_IDENTITY_OPERATOR: string = AKS_ROLES.managedIdentityOperator;
 
 /** Azure RBAC for Kubernetes authorization: data-plane roles, valid on a cluster or a namespace. */
-export const AKS_RBAC_ROLES: Readonly<Record<string, string>> = {
-    "7f6c6a51-bcf8-42ba-9220-52d62157d7db": "Azure Kubernetes Service RBAC Reader",
-    "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb": "Azure Kubernetes Service RBAC Writer",
-    "3498e952-d568-435e-9b2c-8d77e338d7f7": "Azure Kubernetes Service RBAC Admin",
-    "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "Azure Kubernetes Service RBAC Cluster Admin",
-};
-export const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+export const AKS_RBAC_ROLES: Readonly<Record<string, string>> = Object.fromEntries(
+    Object.values(ACCESS_ROLE_GUIDS).map((guid) => [guid, PRIVILEGE[guid].name]),
+);
+export const AKS_RBAC_CLUSTER_ADMIN: string = AKS_ROLES.rbacClusterAdmin;
 
 /** Values Azure accepts for a role assignment's principalType. */
 export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"];

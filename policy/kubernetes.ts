@@ -7,6 +7,7 @@ import {
     declaredRules,
     escalationPaths,
     EVERY_VERB_ON_EVERYTHING,
+    KNOWN_CLUSTER_ROLES,
     riskRule,
     SYSTEM_CLUSTER_ROLE,
 } from "../components/kubernetesRisk";
@@ -143,7 +144,9 @@ export const knownClusterRoles: ResourceValidationPolicy = {
         if (isUnknown(ref) || isUnknown(name) || isUnknown(namespace)) return;
         const role = str(ref) ?? "";
         const id = `${str(namespace)}/${str(name)}`;
-        if (["view", "edit", "admin"].includes(role)) return;
+        // view, edit, admin: documented rules; cluster-admin is an escalation, checked below.
+        if (role !== "cluster-admin" && (KNOWN_CLUSTER_ROLES as readonly string[]).includes(role))
+            return;
         if (SYSTEM_CLUSTER_ROLE.test(role)) {
             report(
                 `roleRef is ClusterRole ${show(role)}, which Kubernetes owns (system:aggregate-to-* carry view/edit/admin power); bind view, edit or admin`,

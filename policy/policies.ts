@@ -2,6 +2,7 @@
 // call each policy's validation directly. A plain module: importing it starts nothing.
 import type { Policies } from "@pulumi/policy";
 import { addonPolicies } from "./addons";
+import { accessPathPolicies } from "./accessPaths";
 import { clusterPolicies } from "./cluster";
 import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
@@ -27,4 +28,5 @@ export const policies: Policies = [
     pullRequestNamespacesRestricted,
     teamStackBoundary,
     podSecurityEnforced,
+    ...accessPathPolicies,
 ];

@@ -343,7 +343,12 @@ describe("offline plan (npm run plan)", function () {
                 r.stdout,
                 /^ {2}- trust removed pipeline web-deploy <- GitHub Actions repo:contoso\/web:pull_request$/m,
             );
-            assert.match(r.stdout, /^Access: 0 grant changes, 1 trust changes$/m);
+            // Without pull_request workflows writing there, web's default Pod Security is
+            // baseline, no longer restricted: looser, and said so as an access change.
+            assert.match(
+                r.stdout,
+                /^Access: 1 grant changes \(1 Pod Security\), 1 trust changes\n {2}\^ widened {2}Pod Security on namespace web: enforce restricted -> enforce baseline$/m,
+            );
             assert.match(
                 r.stdout,
                 /^ {2}- removed {2}azure-native:managedidentity:FederatedIdentityCredential /m,

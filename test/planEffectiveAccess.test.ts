@@ -1,6 +1,6 @@
 // Effective access in the matrix (issue 29): what a principal reaches through a service account
 // (a token it mints, a pod it runs), an identity it can take over, or a ClusterRoleBinding it can
-// create, derived by plan/effectiveAccess.ts and shown in the text, Markdown and JSON plans; and
+// create, derived by components/access/derived.ts and shown in the text, Markdown and JSON plans; and
 // `--diff` reports a change of derived access as an access change (exit 2).
 import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { describePrincipal } from "../plan/labels";
 import { derivedLine, type Plan } from "../plan/model";
 import { run } from "./helpers";
 import {
+    type Config,
     DEV_FILE,
     plan,
     planOfRegistrations,
@@ -97,6 +98,16 @@ describe("offline plan: effective (derived) access", function () {
                 ...everyPod("group jit oncall-admin"),
                 ...pods("group jit payments-admin", REACH.api, REACH.worker),
                 ...everyPod("group platform-admins"),
+                // The deployer owns the groups it creates (and only it: config refuses other
+                // owners): it could add itself, and skip PIM for a just-in-time group. What it
+                // holds already (AKS RBAC Cluster Admin on the cluster) is not repeated.
+                ...[
+                    "admins (created) -> AKS Cluster User Role on cluster",
+                    "admins (created) -> cluster-admin on cluster",
+                    "jit oncall-admin -> AKS Cluster User Role on cluster",
+                    "jit payments-admin -> AKS Cluster User Role on cluster",
+                    "jit payments-admin -> AKS RBAC Admin on namespace payments",
+                ].map((l) => `deployer: via ownership of group ${l}`),
                 // A namespace writer (AKS RBAC Writer in payments) over Azure-holding service accounts.
                 ...pods("group payments-devs", REACH.api, REACH.worker),
                 // AKS RBAC Admin in observability.
@@ -125,8 +136,8 @@ describe("offline plan: effective (derived) access", function () {
 
     it("shows derived lines in the text matrix (marked derived, with the path) and in Markdown", () => {
         const text = runs.reach.stdout;
-        assert.equal(lines(reach).length, 35);
-        assert.match(text, /\nAccess matrix \(\d+ grants: .*; 35 derived\)\n/);
+        assert.equal(lines(reach).length, 40);
+        assert.match(text, /\nAccess matrix \(\d+ grants: .*; 40 derived\)\n/);
         assert.match(
             text,
             /kv-payments-prod +Key Vault Secrets User +derived via a token for payments\/payments-api\n/,
@@ -181,7 +192,124 @@ describe("offline plan: effective (derived) access", function () {
         );
     });
 
+    it("derives the grants of a group an owner or a member group controls (via ownership, via membership)", async () => {
+        // Config refuses a second owner and a group among the admin group's members (issue 29,
+        // item 2), so both are added to the registrations the program made.
+        const r = await run();
+        const registrations = [...structuredClone(r.registrations)];
+        const config = configFromPulumi(pulumiConfigMap(readConfig(DEV_FILE)));
+        const admins = registrations.find(
+            (x) => x.type === TYPES.group && x.name.endsWith("-admins-group"),
+        )!;
+        const owner = "5a5a5a5a-1111-4222-8333-444455556666";
+        admins.inputs = {
+            ...admins.inputs,
+            owners: [...(admins.inputs.owners as string[]), owner],
+            members: [...(admins.inputs.members as string[]), config.groups["payments-devs"]],
+        };
+        const p = planOfRegistrations(r, registrations, config);
+        const via = (l: string) => / via (ownership|membership) of group admins /.test(l);
+        assert.deepEqual(lines(p).filter(via).sort(), [
+            "deployer: via ownership of group admins (created) -> AKS Cluster User Role on cluster",
+            "deployer: via ownership of group admins (created) -> cluster-admin on cluster",
+            "group payments-devs: via membership of group admins (created) -> cluster-admin on cluster",
+            `user ${owner}: via ownership of group admins (created) -> AKS Cluster User Role on cluster`,
+            `user ${owner}: via ownership of group admins (created) -> cluster-admin on cluster`,
+        ]);
+        // The safe stack file: no owner but the deployer, no member group.
+        assert.deepEqual(
+            lines(safe).filter((l) => via(l) && !l.startsWith("deployer: ")),
+            [],
+        );
+    });
+
     describe("--diff", () => {
+        it("reports Pod Security and declared roles' and ClusterRoles' rule changes as access changes (exit 2)", async () => {
+            const CUSTOM = "5a5a5a5a-1234-4321-8765-0123456789ab";
+            // A role aks-entra does not know, declared, and a ClusterRole declared with its rules.
+            const declared = (access: string, name: string, verbs: string[]) => (c: Config) => {
+                c["aks-entra:declaredRoles"] = [
+                    { role: CUSTOM, name, access, intent: "the api writes feature flags" },
+                ];
+                const [payments, observability] = c["aks-entra:namespaces"];
+                const api = payments.workloads[0];
+                api.azureRoleAssignments.push({
+                    role: CUSTOM,
+                    scope: api.azureRoleAssignments[0].scope,
+                });
+                Object.assign(payments.roles[1], {
+                    clusterRole: "config-reader",
+                    clusterRoleRules: [{ apiGroups: [""], resources: ["configmaps"], verbs }],
+                });
+                if (name === "Flags Admin") observability.podSecurity = { enforce: "privileged" };
+            };
+            const before = dev("declared.yaml", declared("read", "Flags Reader", ["get"]));
+            const after = dev("declared2.yaml", declared("admin", "Flags Admin", ["get", "list"]));
+            const base = await plan("--config", before, "--json", out("declared.json"));
+            assert.equal(base.code, 0, base.stderr);
+            const r = await plan(
+                "--config",
+                after,
+                "--diff",
+                out("declared.json"),
+                "--diff-json",
+                out("declared-diff.json"),
+            );
+            assert.equal(r.code, 2, r.stderr);
+            const diff = JSON.parse(readFileSync(out("declared-diff.json"), "utf8"));
+            // A declared role renamed, nothing else: still its grant's change.
+            const renamed = readPlan(out("declared.json"));
+            for (const g of renamed.grants.filter((x) => x.role === "Flags Reader (declared)")) {
+                g.role = "Flags Viewer (declared)";
+            }
+            writeFileSync(out("renamed.json"), JSON.stringify(renamed));
+            const rename = await plan("--config", before, "--diff", out("renamed.json"));
+            assert.equal(rename.code, 2, rename.stderr);
+            assert.match(
+                rename.stdout,
+                /^ {2}~ changed {2}workload payments\/payments-api on vault kv-payments-prod: Flags Viewer \(declared\) -> Flags Reader \(declared\)$/m,
+            );
+            // Whoever runs pods as payments-api reaches the widened role too (7 derived changes).
+            assert.match(
+                r.stdout,
+                /^Access: 10 grant changes \(7 derived, 1 Pod Security\), 0 trust changes$/m,
+            );
+            assert.match(
+                r.stdout,
+                /^ {2}\^ widened {2}Pod Security on namespace observability: enforce baseline -> enforce privileged$/m,
+            );
+            assert.deepEqual(
+                diff.access.filter((c: { derived?: boolean }) => !c.derived),
+                [
+                    {
+                        kind: "widened",
+                        principal: "Pod Security",
+                        scope: "namespace observability",
+                        podSecurity: true,
+                        removed: ["enforce baseline"],
+                        added: ["enforce privileged"],
+                        after: ["enforce privileged", "warn restricted", "audit restricted"],
+                    },
+                    {
+                        kind: "widened",
+                        principal: "workload payments/payments-api",
+                        scope: "vault kv-payments-prod",
+                        removed: ["Flags Reader (declared)"],
+                        added: ["Flags Admin (declared)"],
+                        after: ["Flags Admin (declared)", "Key Vault Secrets User"],
+                    },
+                    {
+                        kind: "changed",
+                        principal: "group auditors",
+                        scope: "namespace payments",
+                        removed: ["ClusterRole config-reader (configmaps: get)"],
+                        added: ["ClusterRole config-reader (configmaps: get,list)"],
+                        after: ["ClusterRole config-reader (configmaps: get,list)"],
+                    },
+                ],
+            );
+        });
+
         it("reports a change of derived access only as an access change (exit 2)", async () => {
             // A base whose payments-devs reached nothing through others: only derived access
             // differs from the dev stack file's plan.

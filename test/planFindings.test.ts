@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { configFromPulumi, pulumiConfigMap } from "../components/config";
 import { PRIVILEGED_ROLES } from "../components/roles";
-import { azureRoleLevel } from "../plan/labels";
+import { roleLevel as azureRoleLevel } from "../components/access";
 import { type Registration, type RunResult, runProgram } from "../offline/harness";
 import { TYPES } from "../offline/types";
 import { dedupe } from "../plan/dedupe";
@@ -150,7 +150,7 @@ describe("offline plan tells the truth: findings", function () {
         const r = runs.badPolicy;
         assert.equal(r.code, 1);
         const rules = policies.map((p) => p.name).sort();
-        assert.equal(rules.length, 42);
+        assert.equal(rules.length, 45);
         assert.equal(
             r.stderr,
             [

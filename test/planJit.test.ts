@@ -295,7 +295,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             );
             assert.match(
                 s,
-                /^Access matrix \(37 grants: 16 principals x 11 scopes; 4 eligible through PIM; 27 derived\)$/m,
+                /^Access matrix \(37 grants: 16 principals x 11 scopes; 4 eligible through PIM; 32 derived\)$/m,
             );
             const matrix = s.slice(s.indexOf("\nAccess matrix"), s.indexOf("\nFederated trusts"));
             const sre = matrix.slice(matrix.indexOf("\ngroup sre ")).split("\n").slice(1, 6);
@@ -493,6 +493,9 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
         it("reports a removed JIT entry: the group's grants and the eligibility", () => {
             assert.equal(runs.entryRemoved.code, 2, runs.entryRemoved.stderr);
             assert.deepEqual(accessLines(runs.entryRemoved), [
+                // The deployer owned the group: what that reached goes with it.
+                "  - removed  deployer on cluster (derived): via ownership of group jit payments-admin -> AKS Cluster User Role",
+                "  - removed  deployer on namespace payments (derived): via ownership of group jit payments-admin -> AKS RBAC Admin",
                 "  - removed  group jit payments-admin on cluster: AKS Cluster User Role",
                 "  - removed  group jit payments-admin on namespace payments: AKS RBAC Admin",
                 // What its admin reached through the namespace's service accounts goes too.
@@ -504,7 +507,7 @@ describe("offline plan: just-in-time access (PIM for Groups) and Conditional Acc
             ]);
             assert.match(
                 runs.entryRemoved.stdout,
-                /^Access: 7 grant changes \(2 of them eligible, 3 derived\), 0 trust changes$/m,
+                /^Access: 9 grant changes \(2 of them eligible, 5 derived\), 0 trust changes$/m,
             );
         });
 

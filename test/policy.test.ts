@@ -21,6 +21,7 @@ import {
     FORBIDDEN_ROLES,
     ACCESS_ROLE_GUIDS,
     AKS_ROLES,
+    CLUSTER_WIDE_EFFECT,
     PRIVILEGED_ROLES as STACK_PRIVILEGED_ROLES,
 } from "../components/roles";
 import {
@@ -77,6 +78,8 @@ interface Sources {
     caExcludesAdmins: RunResult;
     /** cluster.podSecurity: the restricted initiative with effect deny. */
     podSecurity: RunResult;
+    /** sre given writer on the whole cluster, with a clusterWideException. */
+    clusterWideWriter: RunResult;
 }
 
 const CLUSTER_TYPE = TYPES.cluster;
@@ -150,6 +153,41 @@ const jitEligible = (r: RunResult, jit: string) =>
 const jitClusterAdmin = (r: RunResult) =>
     find(r, RA, "aks-entra-access-jit-oncall-admin/cluster/cluster-admin");
 const caPolicy = (r: RunResult) => find(r, TYPES.conditionalAccess, "aks-entra-conditional-access");
+
+/** The admin group the dev stack creates. */
+const adminGroup = (r: RunResult) => find(r, TYPES.group, "aks-entra-admins-group");
+/** Someone a stack file might add as a group owner. */
+const OWNER = "5a5a5a5a-1111-4222-8333-444455556666";
+/** Adds OWNER to the owners of `group` in a deep copy of the registrations. */
+const addOwner = (all: Registration[], group: Registration) => {
+    const g = state(copyOf(all, group));
+    g.owners = [...(g.owners as string[]), OWNER];
+};
+/** The registrations without the deployer's cluster-admin grant (deployer.clusterAdmin: false). */
+const withoutDeployerGrant = (all: Registration[], s: Sources) =>
+    all.filter((r) => r.urn !== deployerGrant(s.dev).urn);
+/** entra-admin-group-owners' message about `owner` of group `display` (a JIT group or not). */
+const ownerMessage = (display: string, owner: string, jit: boolean, known = true) =>
+    `group "${display}" is ${jit ? "a just-in-time group" : "an admin group"} and "${owner}" owns it${known ? "" : " beside another owner (no deployer grant tells which is the deployer)"}: an owner adds members, itself included, so it is a cluster-admin whenever it likes${jit ? ", without PIM's MFA, justification or approval" : ""}; only the deployer owns the stack's groups (remove it from aks-entra:admins.owners), or add it to allowedGroupOwners in the policy config`;
+/** entra-ca-excludes-cluster-admins' message about excluded group `id`. */
+const caExclusionMessage = (id: string, why: string) =>
+    `conditions.users.excludedGroups lists "${id}", which holds cluster-admin (${why}): its members sign in to the cluster without the policy's controls; exclude only an emergency-access group, declared in aks-entra:conditionalAccess.breakGlassGroups (or breakGlassGroups of the policy config)`;
+/** The aks-entra component's registration without the stack file's break-glass declaration. */
+const undeclareBreakGlass = (all: Registration[]) => {
+    const stack = all.find((r) => r.type === "aks-entra:index:AksEntra")!;
+    assert.ok(
+        Array.isArray(stack.state.breakGlassGroups),
+        "the component registers the declaration",
+    );
+    delete stack.state.breakGlassGroups;
+};
+/** stack-cluster-wide-write's message about a grant of `role` to `who` on `scope`. */
+const clusterWideMessage = (role: "writer" | "admin", who: string, scope: string) =>
+    `${role === "admin" ? "Azure Kubernetes Service RBAC Admin" : "Azure Kubernetes Service RBAC Writer"} is granted to ${who} on "${scope}": ${CLUSTER_WIDE_EFFECT[role]}; grant it on a namespace, through a JIT entry that needs approval, or state why in the entry's clusterWideException in the stack file (or list the principal in allowedClusterWidePrincipals of the policy config)`;
+/** Sets the role of the copy of `reg` in `all` to `guid`. */
+const setRole = (all: Registration[], reg: Registration, guid: string) => {
+    state(copyOf(all, reg)).roleDefinitionId = roleId(guid);
+};
 /** The copy of `reg` in a list a case edits. */
 const copyOf = (all: Registration[], reg: Registration) => all.find((r) => r.urn === reg.urn)!;
 
@@ -1553,6 +1591,192 @@ const STACK_CASES: Record<string, StackCase[]> = {
             ],
         },
     ],
+    "entra-admin-group-owners": [
+        {
+            what: "the dev stack: the deployer owns the admin group and the JIT groups",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "a second owner of the admin group",
+            from: (s) => s.dev,
+            mutate: (all, s) => addOwner(all, adminGroup(s.dev)),
+            expected: (s) => [
+                [
+                    adminGroup(s.dev).name,
+                    ownerMessage(String(state(adminGroup(s.dev)).displayName), OWNER, false),
+                ],
+            ],
+        },
+        {
+            what: "a second owner of the oncall-admin JIT group",
+            from: (s) => s.dev,
+            mutate: (all, s) => addOwner(all, jitGroup(s.dev, "oncall-admin")),
+            expected: (s) => [
+                [
+                    jitGroup(s.dev, "oncall-admin").name,
+                    ownerMessage("aks-entra-dev-jit-oncall-admin", OWNER, true),
+                ],
+            ],
+        },
+        {
+            what: "the second owner, allowed by the policy config",
+            from: (s) => s.dev,
+            mutate: (all, s) => addOwner(all, adminGroup(s.dev)),
+            config: { allowedGroupOwners: [OWNER.toUpperCase()] },
+            expected: [],
+        },
+        {
+            what: "no deployer grant: each group's one owner",
+            from: (s) => s.dev,
+            mutate: withoutDeployerGrant,
+            expected: [],
+        },
+        {
+            what: "no deployer grant and a second owner of the admin group: both named",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                addOwner(all, adminGroup(s.dev));
+                return withoutDeployerGrant(all, s);
+            },
+            expected: (s) => {
+                const g = state(adminGroup(s.dev));
+                return (g.owners as string[])
+                    .concat(OWNER)
+                    .sort()
+                    .map((o) => [
+                        adminGroup(s.dev).name,
+                        ownerMessage(String(g.displayName), o, false, false),
+                    ]);
+            },
+        },
+    ],
+    "entra-ca-excludes-cluster-admins": [
+        {
+            what: "the dev stack: only break-glass, which holds no cluster-admin, is excluded",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "the platform-admins admin group excluded and declared break-glass in the stack file",
+            from: (s) => s.caExcludesAdmins,
+            expected: [],
+        },
+        {
+            what: "the same without the stack file's declaration (as the aks-entra component registers it)",
+            from: (s) => s.caExcludesAdmins,
+            mutate: undeclareBreakGlass,
+            expected: [
+                [
+                    "aks-entra-conditional-access",
+                    caExclusionMessage(PLATFORM_ADMINS, "an admin group of the cluster"),
+                ],
+            ],
+        },
+        {
+            what: "the same, declared in the policy config instead",
+            from: (s) => s.caExcludesAdmins,
+            mutate: undeclareBreakGlass,
+            config: { breakGlassGroups: [PLATFORM_ADMINS] },
+            expected: [],
+        },
+        {
+            what: "sre excluded: eligible for the oncall-admin JIT group, which holds cluster-admin",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                const users = state(copyOf(all, caPolicy(s.dev))).conditions.users as Props;
+                users.excludedGroups = [...(users.excludedGroups as string[]), SRE];
+            },
+            expected: [
+                [
+                    "aks-entra-conditional-access",
+                    caExclusionMessage(
+                        SRE,
+                        'eligible for group "aks-entra-dev-jit-oncall-admin", which holds Azure Kubernetes Service RBAC Cluster Admin on the whole cluster',
+                    ),
+                ],
+            ],
+        },
+    ],
+    "stack-cluster-wide-write": [
+        {
+            what: "the dev stack: writer and admin only in namespaces",
+            from: (s) => s.dev,
+            expected: [],
+        },
+        {
+            what: "sre's cluster-wide reader turned writer",
+            from: (s) => s.dev,
+            mutate: (all, s) => setRole(all, sreReader(s.dev), ACCESS_ROLE_GUIDS.writer),
+            expected: (s) => [
+                [
+                    sreReader(s.dev).name,
+                    clusterWideMessage(
+                        "writer",
+                        `Group "${SRE}"`,
+                        String(state(sreReader(s.dev)).scope),
+                    ),
+                ],
+            ],
+        },
+        {
+            what: "the same, allowed by the policy config",
+            from: (s) => s.dev,
+            mutate: (all, s) => setRole(all, sreReader(s.dev), ACCESS_ROLE_GUIDS.writer),
+            config: { allowedClusterWidePrincipals: [SRE] },
+            expected: [],
+        },
+        {
+            what: "sre's cluster-wide writer with the stack file's clusterWideException",
+            from: (s) => s.clusterWideWriter,
+            expected: [],
+        },
+        {
+            what: "the same without the declaration (as the aks-entra component registers it)",
+            from: (s) => s.clusterWideWriter,
+            mutate: (all) => {
+                const stack = all.find((r) => r.type === "aks-entra:index:AksEntra")!;
+                assert.deepEqual(stack.state.clusterWideExceptions, {
+                    [SRE]: "sre runs the cluster-wide operators",
+                });
+                delete stack.state.clusterWideExceptions;
+            },
+            expected: (s) => [
+                [
+                    `aks-entra-access-${SRE}/cluster/writer`,
+                    clusterWideMessage(
+                        "writer",
+                        `Group "${SRE}"`,
+                        String(state(cluster(s.dev)).id ?? cluster(s.dev).id),
+                    ),
+                ],
+            ],
+        },
+        {
+            what: "admin to the oncall-admin JIT group, whose activation needs approval",
+            from: (s) => s.dev,
+            mutate: (all, s) => setRole(all, jitClusterAdmin(s.dev), ACCESS_ROLE_GUIDS.admin),
+            expected: [],
+        },
+        {
+            what: "the same without approval",
+            from: (s) => s.dev,
+            mutate: (all, s) => {
+                setRole(all, jitClusterAdmin(s.dev), ACCESS_ROLE_GUIDS.admin);
+                oncallRules(all, s).requireApproval = false;
+            },
+            expected: (s) => [
+                [
+                    jitClusterAdmin(s.dev).name,
+                    clusterWideMessage(
+                        "admin",
+                        `Group "${String(state(jitGroup(s.dev, "oncall-admin")).objectId)}"`,
+                        String(state(jitClusterAdmin(s.dev)).scope),
+                    ),
+                ],
+            ],
+        },
+    ],
     "stack-cluster-admin-principals": [
         {
             what: "the dev stack (the deployer's grant and the JIT oncall-admin group's)",
@@ -1940,6 +2164,14 @@ async function sources(): Promise<Sources> {
         podSecurity: await run({
             config: devConfigWith((c) => {
                 c["aks-entra:cluster"].podSecurity = { standard: "restricted", effect: "deny" };
+            }),
+        }),
+        clusterWideWriter: await run({
+            config: devConfigWith((c) => {
+                Object.assign(c["aks-entra:clusterAccess"][0], {
+                    role: "writer",
+                    clusterWideException: "sre runs the cluster-wide operators",
+                });
             }),
         }),
     };

@@ -21,7 +21,7 @@ import {
     roleDefinitionId,
     ROLE_NAMES,
 } from "../components";
-import { PRIVILEGE, privilegeOf } from "../components/privilege";
+import { PRIVILEGE, privilegeOf } from "../components/access/privilege";
 import { BUILT_IN_ROLES } from "../components/roles";
 import { ROOT } from "./helpers";
 import { managedClusterProblems, poolProblems } from "../offline/fakes";
@@ -62,7 +62,10 @@ describe("roles (docs/azure-facts.md: Built-in Azure role definition GUIDs)", fu
             assert.equal(privilegeOf(guid)?.name, name, guid);
         }
         for (const guid of Object.values(AKS_ROLES)) {
-            assert.ok(privilegeOf(guid), `AKS role ${guid} is not in components/privilege.ts`);
+            assert.ok(
+                privilegeOf(guid),
+                `AKS role ${guid} is not in components/access/privilege.ts`,
+            );
         }
         assert.deepEqual(
             Object.entries(PRIVILEGE)

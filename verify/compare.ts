@@ -2,8 +2,9 @@
 // cluster's security settings, every role assignment on the stack's scopes (missing, changed and
 // extra: a live access review), identities, federated credentials, service-account annotations and
 // RoleBindings. Pure module.
-import { AKS_ROLES, FORBIDDEN_ROLES, PRIVILEGED_ROLES } from "../components/roles";
-import { azureRoleLevel, roleName } from "../plan/labels";
+import { AKS_ROLES } from "../components/roles";
+import { isPrivilegedRole, roleLevel } from "../components/access";
+import { roleName } from "../plan/labels";
 import { at, text } from "../plan/registrations";
 import type { Severity } from "../plan/model";
 import { type Expected, type ExpectedCluster, normaliseSubjects, type Subject } from "./expected";
@@ -542,7 +543,7 @@ function assignmentChecks(
             ...base,
             status: "missing",
             urn: e.urn,
-            severity: azureRoleLevel(e.roleGuid) >= 3 ? "medium" : "low",
+            severity: roleLevel(e.roleGuid) >= 3 ? "medium" : "low",
             message: "not assigned: the principal lacks access the stack grants",
         });
     }
@@ -551,14 +552,14 @@ function assignmentChecks(
         if (used.has(a.id.toLowerCase())) continue;
         const mine = stackPrincipal.has(a.principalId);
         if ((atListed(a.scope) && owned(a.scope)) || mine) {
-            const privileged =
-                FORBIDDEN_ROLES[a.roleGuid] !== undefined ||
-                PRIVILEGED_ROLES[a.roleGuid] !== undefined ||
-                azureRoleLevel(a.roleGuid) >= 3;
             checks.push({
                 area: "role-assignment",
                 status: "extra",
-                severity: privileged ? "high" : azureRoleLevel(a.roleGuid) >= 2 ? "medium" : "low",
+                severity: isPrivilegedRole(a.roleGuid)
+                    ? "high"
+                    : roleLevel(a.roleGuid) >= 2
+                      ? "medium"
+                      : "low",
                 subject: `${principal(a.principalId, a.principalType)} -> ${roleName(a.roleGuid)} on ${scopeLabel(a.scope)}`,
                 resource: a.id,
                 live: `${roleName(a.roleGuid)} to ${a.principalType} ${a.principalId}`,

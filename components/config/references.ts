@@ -10,7 +10,7 @@ import {
     PRIVILEGED_ROLES,
     resolveRole,
 } from "../roles";
-import { DECLARED_ACCESS, privilegeOf } from "../privilege";
+import { DECLARED_ACCESS, privilegeOf } from "../access/privilege";
 import { NAMESPACE } from "./constants";
 import { show } from "./messages";
 import type { AzureRoleGrant, GroupRef } from "./types";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { autoscalerProfileSchema } from "../autoscalerProfile";
 import { POD_SECURITY_EFFECTS, POD_SECURITY_STANDARDS } from "../podSecurityPolicy";
 import { customNameProblem } from "../naming";
-import { DECLARED_ACCESS } from "../privilege";
+import { DECLARED_ACCESS } from "../access/privilege";
 import { ACCESS_ROLES, GUID_PATTERN, NAMESPACE_ACCESS_ROLES } from "../roles";
 import {
     CA_CONTROLS,

@@ -1,7 +1,7 @@
 // The validated configuration: what the components consume. Pure module (types only).
 import type { AutoscalerProfile } from "../autoscalerProfile";
 import type { PodSecurityEffect, PodSecurityStandard } from "../podSecurityPolicy";
-import type { DeclaredAccess } from "../privilege";
+import type { DeclaredAccess } from "../access/privilege";
 import type { AccessRole, NamespaceAccessRole } from "../roles";
 import type {
     CA_CONTROLS,
@@ -274,7 +274,7 @@ export interface JitAccess {
     clusterWideException?: string;
 }
 
-/** A role the privilege table (components/privilege.ts) does not know, declared by the stack file. */
+/** A role the privilege table (components/access/privilege.ts) does not know, declared by the stack file. */
 export interface DeclaredRole {
     /** Lowercase role definition GUID. */
     guid: string;

@@ -1,7 +1,7 @@
 // aks-entra:declaredRoles (issue 29, item 7): the roles the privilege table
-// (components/privilege.ts) does not list, each declared once with its access and intent. A grant
+// (components/access/privilege.ts) does not list, each declared once with its access and intent. A grant
 // of any other unknown role is refused (components/config/references.ts). Pure module.
-import { privilegeOf } from "../../privilege";
+import { privilegeOf } from "../../access/privilege";
 import { NAMESPACE } from "../constants";
 import { show } from "../messages";
 import { duplicates } from "../references";

@@ -1,6 +1,9 @@
 // Effective access (issue 29): what each principal reaches through other principals and objects,
-// beyond the grants it holds. Three paths, each read off the access model (plan/access.ts) and
-// the one table of Kubernetes risk (components/kubernetesRisk.ts):
+// beyond the grants it holds. Four paths, each read off the access model (build.ts) and the one
+// table of Kubernetes risk (components/kubernetesRisk.ts):
+// - a group it owns, or a group it is among the members of (adminGroups.ts): the group's grants,
+//   cluster-admin of an admin group included; an owner adds itself, and for a just-in-time group
+//   skips PIM's MFA and approval;
 // - a service account whose token it can mint (serviceaccounts/token create) or whose pods it can
 //   run (pod or workload creation, edit/admin/cluster-admin, AKS RBAC Writer/Admin/Cluster Admin
 //   in the namespace or on the cluster): the service account's grants, its workload identity's
@@ -19,10 +22,17 @@ import {
     everyVerbOnEverything,
     pathKinds,
     runsPods,
-} from "../components/kubernetesRisk";
-import { privilegeOf } from "../components/privilege";
-import type { Access } from "./access";
-import { type DerivedGrant, type Grant, isStanding, type Principal, sortBy } from "./model";
+} from "../kubernetesRisk";
+import {
+    type DerivedGrant,
+    type Grant,
+    isStanding,
+    type Principal,
+    sortBy,
+} from "../../plan/model";
+import { describePrincipal } from "../../plan/labels";
+import type { Access } from "./build";
+import { privilegeOf } from "./privilege";
 
 /** The ClusterRole everything-allowed; what a ClusterRoleBinding can reach. */
 const CLUSTER_ADMIN = {
@@ -104,7 +114,8 @@ export function effectiveAccess(access: Access): DerivedGrant[] {
         const key = `${d.principal}|${d.scope}|${d.roleKey}|${d.path}`;
         if (!out.has(key)) out.set(key, d);
     };
-    const reach = (g: Grant, through: Principal, path: string) => {
+    /** `g.principal` reaches what `through` holds, opened by `g.source`. */
+    const reach = (g: Pick<Grant, "principal" | "source">, through: Principal, path: string) => {
         if (through.key === g.principal) return;
         for (const t of held.get(through.key) ?? []) {
             add({
@@ -119,6 +130,19 @@ export function effectiveAccess(access: Access): DerivedGrant[] {
             });
         }
     };
+
+    const principal = new Map(access.principals.map((p) => [p.key, p]));
+    for (const c of access.groupControl) {
+        const group = principal.get(c.group)!;
+        const via = (how: string, who: string) =>
+            reach(
+                { principal: who, source: c.source },
+                group,
+                `via ${how} of ${describePrincipal(group)}`,
+            );
+        c.owners.forEach((o) => via("ownership", o));
+        c.memberGroups.forEach((m) => via("membership", m));
+    }
 
     for (const g of standing) {
         const mode = serviceAccountPath(g, access);
