@@ -23,6 +23,8 @@ export interface RoleGrantArgs {
     readonly description: string;
     /** Subscription used when the scope names none (management-group scopes are not accepted). */
     readonly defaultSubscriptionId: pulumi.Input<string>;
+    /** An ABAC condition (version 2.0) that narrows the grant. Defaults to none. */
+    readonly condition?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function assignRole(
                 .all([scope, args.principalId])
                 .apply(([s, p]) => roleAssignmentName(s, args.roleGuid, p)),
             description: `aks-entra: ${args.description} (${ROLE_NAMES[args.roleGuid] ?? args.roleGuid})`,
+            ...(args.condition ? { condition: args.condition, conditionVersion: "2.0" } : {}),
         },
         opts,
     );

@@ -11,6 +11,7 @@ import { versionRefusal } from "../components/aksVersions";
 import { loginPrincipalType } from "../components/deployer";
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
+import { bootstrapAnswer, GET_SERVICE_PRINCIPAL, servicePrincipalLookup } from "./bootstrapFakes";
 import { overlappingWrites, type WriteOperation } from "./concurrency";
 import {
     createSeconds,
@@ -159,6 +160,10 @@ class Refused extends Error {
     ) {
         super(message);
     }
+}
+
+function fail(message: string): never {
+    throw new Error(message);
 }
 
 function str(value: unknown, what: string): string {
@@ -525,7 +530,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 if (type.startsWith("pulumi:providers:")) {
                     return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
                 }
-                throw new Error(`no fake for resource type ${type}`);
+                return (
+                    bootstrapAnswer(type, inputs, (rg) => this.rgId(rg)) ??
+                    fail(`no fake for resource type ${type}`)
+                );
         }
     }
 
@@ -935,6 +943,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     id: "servicePrincipals",
                 };
             }
+            case GET_SERVICE_PRINCIPAL:
+                return servicePrincipalLookup(inputs);
             default:
                 // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
                 throw new Error(
