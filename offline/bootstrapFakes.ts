@@ -47,6 +47,8 @@ export function fakeGraphObjectId(): string {
     return fakeGuid(`sp#${GRAPH_APP_ID}`);
 }
 
+const TLS_VERSIONS = ["TLS1_0", "TLS1_1", "TLS1_2", "TLS1_3"];
+
 function str(value: unknown, what: string): string {
     if (typeof value !== "string" || value.length === 0) {
         throw new Error(`fake azure: ${what} is missing`);
@@ -69,12 +71,9 @@ export function bootstrapAnswer(
                     `AccountNameInvalid: ${n} is not a valid storage account name (3-24 lowercase letters and digits)`,
                 );
             }
-            const tls = JSON.stringify(inputs.minimumTlsVersion);
-            if (
-                tls !== undefined &&
-                !['"TLS1_0"', '"TLS1_1"', '"TLS1_2"', '"TLS1_3"'].includes(tls)
-            ) {
-                problems.push(`InvalidValue: minimumTlsVersion ${tls}`);
+            const tls = inputs.minimumTlsVersion;
+            if (tls !== undefined && (typeof tls !== "string" || !TLS_VERSIONS.includes(tls))) {
+                problems.push(`InvalidValue: minimumTlsVersion ${JSON.stringify(tls)}`);
             }
             if (problems.length > 0) throw new Error(problems.join("; "));
             const id = `${rgId(inputs.resourceGroupName)}/providers/Microsoft.Storage/storageAccounts/${n}`;

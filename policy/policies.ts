@@ -1,6 +1,7 @@
 // The aks-entra guardrails, as one array: the pack (index.ts) serves them, tests and other tools
 // call each policy's validation directly. A plain module: importing it starts nothing.
 import type { Policies } from "@pulumi/policy";
+import { bootstrapPolicies } from "./bootstrap";
 import { clusterPolicies } from "./cluster";
 import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
@@ -21,4 +22,5 @@ export const policies: Policies = [
     ...stackPolicies,
     podsReachAzure,
     pullRequestNamespacesRestricted,
+    ...bootstrapPolicies,
 ];

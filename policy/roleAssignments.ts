@@ -19,6 +19,7 @@ import {
     roleGuidOf,
     TYPE,
 } from "./azure";
+import { isBootstrapDeploymentGrant } from "./bootstrap";
 import { onType } from "./cluster";
 import { isUnknown, read, show, str } from "./read";
 
@@ -53,6 +54,8 @@ export const noPrivilegedRoles: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
         const guid = assignedRole(props);
+        // The bootstrap's deployment identities: bootstrap-deployment-grants holds them instead.
+        if (isBootstrapDeploymentGrant(args.urn, guid)) return;
         const role = guid && PRIVILEGED_ROLES[guid];
         if (role) {
             report(
