@@ -83,9 +83,33 @@ export function bootstrapRaw(all: Readonly<Record<string, string>>): Record<stri
     return raw;
 }
 
-/** The validated config, or a ConfigError listing every problem. */
-export function parseBootstrapConfig(raw: Readonly<Record<string, unknown>>): BootstrapConfig {
-    const problems: string[] = [];
+/** Namespaces of the providers the bootstrap uses, whose keys Pulumi hands to them. */
+const PROVIDER_NAMESPACES = ["azure-native", "azuread", "pulumi"];
+
+/**
+ * The validated config of a whole config map (`namespace:key` -> text, as Pulumi hands it), or a
+ * ConfigError listing every problem: a key of another namespace would never be read, so it is
+ * refused rather than dropped.
+ */
+export function bootstrapConfigFrom(all: Readonly<Record<string, string>>): BootstrapConfig {
+    const foreign: string[] = [];
+    for (const full of Object.keys(all)) {
+        const [ns, ...rest] = full.split(":");
+        if (ns === BOOTSTRAP_NAMESPACE || PROVIDER_NAMESPACES.includes(ns)) continue;
+        const name = rest.join(":") || ns;
+        foreign.push(
+            `${full} is not read by the bootstrap, whose keys are ${BOOTSTRAP_NAMESPACE}:<key>; write ${key(name)}`,
+        );
+    }
+    return parseBootstrapConfig(bootstrapRaw(all), foreign);
+}
+
+/** The validated config, or a ConfigError listing every problem (after `earlier` ones). */
+export function parseBootstrapConfig(
+    raw: Readonly<Record<string, unknown>>,
+    earlier: readonly string[] = [],
+): BootstrapConfig {
+    const problems: string[] = [...earlier];
     for (const k of Object.keys(raw)) {
         if (!(KEYS as readonly string[]).includes(k)) {
             const near = closest(k, KEYS);

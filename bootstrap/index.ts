@@ -7,7 +7,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/config/messages";
 import { environments, MICROSOFT_GRAPH_APP_ID } from "./access";
-import { bootstrapRaw, parseBootstrapConfig } from "./config";
+import { bootstrapConfigFrom } from "./config";
 import { DeploymentIdentity } from "./deploymentIdentity";
 import { ghVariableCommands } from "./ghVariables";
 import { SecretsKey } from "./secretsKey";
@@ -16,7 +16,7 @@ import { StateBackend } from "./stateBackend";
 export = async () => {
     let config;
     try {
-        config = parseBootstrapConfig(bootstrapRaw(pulumi.runtime.allConfig()));
+        config = bootstrapConfigFrom(pulumi.runtime.allConfig());
     } catch (e) {
         // Pulumi prints the message alone, no stack trace, and nothing has been created.
         throw e instanceof ConfigError ? new pulumi.RunError(e.message) : e;

@@ -5,7 +5,7 @@
 // with their conditions, its Microsoft Graph permissions, and the pack's violations.
 import * as path from "node:path";
 import { GRAPH_APP_ROLES } from "../bootstrap/access";
-import { bootstrapRaw, ConfigError, parseBootstrapConfig } from "../bootstrap/config";
+import { bootstrapConfigFrom, ConfigError } from "../bootstrap/config";
 import { pulumiConfigMap } from "../components/config/pulumi";
 import type * as Harness from "../offline/harness";
 import type * as PolicyEvaluate from "../policy/evaluate";
@@ -57,7 +57,7 @@ export function isBootstrap(project: string | undefined, config: string | undefi
 /** The bootstrap's config, validated as its `pulumi up` does; a UsageError naming the file. */
 export function validBootstrapConfig(raw: Record<string, unknown>, file: string): void {
     try {
-        parseBootstrapConfig(bootstrapRaw(pulumiConfigMap(raw)));
+        bootstrapConfigFrom(pulumiConfigMap(raw));
     } catch (e) {
         if (e instanceof ConfigError)
             throw new UsageError(`${path.relative(process.cwd(), file) || file}: ${e.message}`);
