@@ -224,10 +224,19 @@ export function azureGrants(profile: Profile, stacks: readonly string[]): AzureG
     }
 }
 
-/** The Graph permissions of an identity of `profile`. */
-export function graphPermissions(profile: Profile): GraphPermission[] {
-    switch (profile) {
-        case "deploy":
+/**
+ * What of Microsoft Graph an environment's stacks need: `write` creates groups, PIM for Groups
+ * policies and eligibilities and Conditional Access policies; `read` reads them (preview with
+ * refresh); `none` for pr-* and e2e-* stacks, whose profiles (profiles/preview.yaml, e2e.yaml)
+ * create no group, JIT or Conditional Access policy and so never write to Graph
+ * (test/bootstrap.test.ts holds them to that).
+ */
+export type GraphNeed = "write" | "read" | "none";
+
+/** The Graph permissions of a need. */
+export function graphPermissions(need: GraphNeed): GraphPermission[] {
+    switch (need) {
+        case "write":
             return [
                 "Group.Create",
                 "Group.Read.All",
@@ -245,15 +254,8 @@ export function graphPermissions(profile: Profile): GraphPermission[] {
                 "PrivilegedEligibilitySchedule.Read.AzureADGroup",
                 "Policy.Read.All",
             ];
-        case "destroy":
-            return [
-                "Group.Read.All",
-                "Application.Read.All",
-                "RoleManagementPolicy.Read.AzureADGroup",
-                "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup",
-                "Policy.ReadWrite.ConditionalAccess",
-                "Policy.Read.All",
-            ];
+        case "none":
+            return [];
     }
 }
 
@@ -263,15 +265,21 @@ export interface Environment {
     profile: Profile;
     /** The stacks (or patterns) whose state it writes. */
     stacks: string[];
+    graph: GraphNeed;
 }
 
 /** Every environment of the contract: one per deployed stack, then preview, preview-destroy, plan-read, e2e. */
 export function environments(stacks: readonly string[]): Environment[] {
     return [
-        ...stacks.map((s) => ({ name: s, profile: "deploy" as const, stacks: [s] })),
-        { name: "preview", profile: "deploy", stacks: ["pr-*"] },
-        { name: "preview-destroy", profile: "destroy", stacks: ["pr-*"] },
-        { name: "plan-read", profile: "read", stacks: [] },
-        { name: "e2e", profile: "deploy", stacks: ["e2e-*"] },
+        ...stacks.map((s) => ({
+            name: s,
+            profile: "deploy" as const,
+            stacks: [s],
+            graph: "write" as const,
+        })),
+        { name: "preview", profile: "deploy", stacks: ["pr-*"], graph: "none" },
+        { name: "preview-destroy", profile: "destroy", stacks: ["pr-*"], graph: "none" },
+        { name: "plan-read", profile: "read", stacks: [], graph: "read" },
+        { name: "e2e", profile: "deploy", stacks: ["e2e-*"], graph: "none" },
     ];
 }

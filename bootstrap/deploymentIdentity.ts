@@ -94,7 +94,7 @@ export class DeploymentIdentity extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        for (const permission of graphPermissions(env.profile)) {
+        for (const permission of graphPermissions(env.graph)) {
             new azuread.AppRoleAssignment(
                 `${name}-graph-${permission}`,
                 {

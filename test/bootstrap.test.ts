@@ -4,7 +4,9 @@
 // conditions, its Microsoft Graph app roles; its gh variable commands; the guardrails pack on it
 // and on violating variants of it; its offline plan.
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { parse } from "yaml";
 import { PRIVILEGE } from "../components/privilege";
 import { fakeGraphObjectId } from "../offline/bootstrapFakes";
 import type { Registration, RunResult } from "../offline/harness";
@@ -328,7 +330,7 @@ describe("bootstrap: the example stack's resources", () => {
             GRAPH.conditionalAccessReadWrite,
             GRAPH.policyReadAll,
         ].sort();
-        for (const env of [...DEPLOYED, "preview", "e2e"]) assert.deepEqual(of(env), deploy, env);
+        for (const env of DEPLOYED) assert.deepEqual(of(env), deploy, env);
         assert.deepEqual(
             of("plan-read"),
             [
@@ -339,17 +341,8 @@ describe("bootstrap: the example stack's resources", () => {
                 GRAPH.policyReadAll,
             ].sort(),
         );
-        assert.deepEqual(
-            of("preview-destroy"),
-            [
-                GRAPH.groupReadAll,
-                GRAPH.applicationReadAll,
-                GRAPH.pimPolicyRead,
-                GRAPH.pimEligibilityReadWrite,
-                GRAPH.conditionalAccessReadWrite,
-                GRAPH.policyReadAll,
-            ].sort(),
-        );
+        // pr-* and e2e-* stacks create no group, PIM or Conditional Access policy (below).
+        for (const env of ["preview", "preview-destroy", "e2e"]) assert.deepEqual(of(env), [], env);
         const ids = custom("azure-native:managedidentity:UserAssignedIdentity");
         for (const a of assignments) {
             assert.notEqual(a.inputs.appRoleId, GRAPH.groupReadWriteAll);
@@ -512,7 +505,7 @@ describe("bootstrap: the example stack's resources", () => {
     it("the offline plan lists each identity with its subject, roles and Graph permissions", () => {
         const plan = bootstrapPlan("example", r, []);
         assert.equal(plan.summary.identities, ENVIRONMENTS.length);
-        assert.equal(plan.summary.graphPermissions, 6 * 7 + 5 + 6);
+        assert.equal(plan.summary.graphPermissions, DEPLOYED.length * 7 + 5);
         const dev = plan.identities.find((i) => i.environment === "dev")!;
         assert.equal(dev.subject, "repo:contoso/aks-entra:environment:dev");
         assert.deepEqual(
@@ -540,6 +533,25 @@ describe("bootstrap: the example stack's resources", () => {
     });
 });
 
+describe("bootstrap: the profiles of pr-* and e2e-* stacks never write to Microsoft Graph", () => {
+    // Their deployment identities (preview, preview-destroy, e2e) hold no Graph permission: a
+    // profile that starts creating groups, JIT or Conditional Access needs the bootstrap's
+    // environments() to give them "write" first.
+    for (const profile of ["preview", "e2e"]) {
+        it(`profiles/${profile}.yaml creates no group, JIT group or Conditional Access policy`, () => {
+            const doc = parse(
+                readFileSync(path.join(ROOT, "profiles", `${profile}.yaml`), "utf8"),
+            ) as {
+                config: Record<string, unknown>;
+            };
+            const c = doc.config;
+            assert.equal((c["aks-entra:admins"] as { createGroup?: unknown }).createGroup, false);
+            assert.equal(c["aks-entra:jit"], undefined);
+            assert.equal(c["aks-entra:conditionalAccess"], undefined);
+        });
+    }
+});
+
 describe("bootstrap: npm run plan -- --project bootstrap", () => {
     it("plans the example stack file, guardrails clean, exit 0", async function () {
         this.timeout(120_000);
@@ -549,7 +561,7 @@ describe("bootstrap: npm run plan -- --project bootstrap", () => {
         assert.equal(out.code, 0, out.stderr);
         assert.match(
             out.stdout,
-            /^Bootstrap plan: aks-entra-bootstrap \/ example\n116 resources, 8 deployment identities, 39 Azure role assignments, 53 Microsoft Graph permissions, 0 guardrail violations\n/,
+            /^Bootstrap plan: aks-entra-bootstrap \/ example\n96 resources, 8 deployment identities, 39 Azure role assignments, 33 Microsoft Graph permissions, 0 guardrail violations\n/,
         );
         assert.match(
             out.stdout,
