@@ -1,9 +1,10 @@
 // The key Pulumi encrypts every stack's secrets with (PULUMI_SECRETS_PROVIDER
 // azurekeyvault://<vault>.vault.azure.net/keys/<key>): in a vault that authorizes with Azure RBAC
 // only, whose deleted keys stay recoverable and cannot be purged early, and that a lock keeps.
-import * as authorization from "@pulumi/azure-native/authorization";
+import type * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
+import { deleteLock } from "./deleteLock";
 
 export interface SecretsKeyArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -58,12 +59,11 @@ export class SecretsKey extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.lock = new authorization.ManagementLockByScope(
+        this.lock = deleteLock(
             `${name}-lock`,
             {
                 scope: this.vault.id,
                 lockName: "aks-entra-secrets-cannot-delete",
-                level: "CanNotDelete",
                 notes: "aks-entra: every stack's secrets are encrypted with a key of this vault (docs/bootstrap.md)",
             },
             { parent: this },

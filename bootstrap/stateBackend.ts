@@ -1,9 +1,10 @@
 // The state backend of every aks-entra stack: a storage account that takes Entra ID tokens only,
 // keeps versions and deleted blobs and containers, and cannot be deleted while its lock stands;
 // and the container the stacks' state lives in (PULUMI_BACKEND_URL azblob://<container>).
-import * as authorization from "@pulumi/azure-native/authorization";
+import type * as authorization from "@pulumi/azure-native/authorization";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { deleteLock } from "./deleteLock";
 
 export interface StateBackendArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -66,15 +67,12 @@ export class StateBackend extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.blobService] },
         );
-        // CanNotDelete: nobody deletes the account (and every stack's state) without first removing
-        // the lock, which needs Microsoft.Authorization/locks/delete: Owner or User Access
-        // Administrator, never a deployment identity.
-        this.lock = new authorization.ManagementLockByScope(
+        // Nobody deletes the account, and every stack's state with it, without removing the lock.
+        this.lock = deleteLock(
             `${name}-lock`,
             {
                 scope: this.account.id,
                 lockName: "aks-entra-state-cannot-delete",
-                level: "CanNotDelete",
                 notes: "aks-entra: the state of every stack lives here (docs/bootstrap.md)",
             },
             { parent: this },
