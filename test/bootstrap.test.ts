@@ -4,14 +4,15 @@
 // conditions, its Microsoft Graph app roles; its gh variable commands; the guardrails pack on it
 // and on violating variants of it; its offline plan.
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { PRIVILEGE } from "../components/privilege";
 import { fakeGraphObjectId } from "../offline/bootstrapFakes";
 import type { Registration, RunResult } from "../offline/harness";
 import { runProgram } from "../offline/harness";
-import { bootstrapPlan } from "../plan/bootstrap";
+import { bootstrapPlan, type BootstrapPlan } from "../plan/bootstrap";
 import { readStackConfig } from "../plan/files";
 import { evaluatePack } from "../policy/evaluate";
 import { ROOT } from "./helpers";
@@ -310,6 +311,41 @@ describe("bootstrap: the example stack's resources", () => {
         }
     });
 
+    it("sends role assignment bodies the ARM schema of their API version (2022-04-01) accepts", function () {
+        const file = path.join(
+            ROOT,
+            "..",
+            "shared",
+            "armschemas",
+            "2022-04-01",
+            "Microsoft.Authorization.json",
+        );
+        if (!existsSync(file)) this.skip(); // ../shared is laid beside the checkout (README: Development)
+        const schema = JSON.parse(readFileSync(file, "utf8")) as {
+            definitions: {
+                RoleAssignmentProperties: {
+                    properties: Record<string, { oneOf?: { enum?: string[] }[] }>;
+                    required: string[];
+                };
+            };
+        };
+        const props = schema.definitions.RoleAssignmentProperties;
+        for (const g of custom("azure-native:authorization:RoleAssignment")) {
+            // azure-native's inputs but the URL's (scope, name) form the body's properties.
+            const body = Object.keys(g.inputs).filter(
+                (k) => k !== "scope" && k !== "roleAssignmentName",
+            );
+            assert.deepEqual(
+                body.filter((k) => !(k in props.properties)),
+                [],
+                g.name,
+            );
+            for (const k of props.required) assert.ok(body.includes(k), `${g.name}: ${k}`);
+            const types = props.properties.principalType.oneOf?.[0].enum ?? [];
+            assert.ok(types.includes(String(g.inputs.principalType)), g.name);
+        }
+    });
+
     it("Microsoft Graph app roles, on Graph's service principal, exactly per profile", () => {
         const graphSp = r.invokes.find(
             (i) => i.token === "azuread:index/getServicePrincipal:getServicePrincipal",
@@ -472,6 +508,36 @@ describe("bootstrap: npm run plan -- --project bootstrap", () => {
             out.stdout,
             /  plan-read: id-aks-entra-deploy-plan-read  repo:contoso\/aks-entra:environment:plan-read\n      Reader on \/subscriptions\//,
         );
+    });
+
+    it("a --config file in bootstrap/ plans the bootstrap, and --json writes its plan", async function () {
+        this.timeout(120_000);
+        const dir = mkdtempSync(path.join(tmpdir(), "bootstrap-plan-"));
+        try {
+            const json = path.join(dir, "plan.json");
+            const out = await inProcess((io) =>
+                main(
+                    [
+                        "--config",
+                        path.join(ROOT, "bootstrap", "Pulumi.example.yaml"),
+                        "--json",
+                        json,
+                    ],
+                    io,
+                ),
+            );
+            assert.equal(out.code, 0, out.stderr);
+            const plan = JSON.parse(readFileSync(json, "utf8")) as BootstrapPlan;
+            assert.equal(plan.schemaVersion, 1);
+            assert.equal(plan.stack, "example");
+            assert.deepEqual(
+                plan.identities.map((i) => i.environment),
+                ENVIRONMENTS,
+            );
+            assert.deepEqual(plan.violations, []);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("refuses --diff and --markdown for the bootstrap", async () => {
