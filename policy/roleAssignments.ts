@@ -50,7 +50,7 @@ export const principalTypeSet: ResourceValidationPolicy = {
 export const noPrivilegedRoles: ResourceValidationPolicy = {
     name: "role-assignment-no-privileged-roles",
     description:
-        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator, nor Managed Identity Contributor/Operator over a subscription, a resource group or an identity (the control plane's Operator on the kubelet identity excepted), nor a privileged role or one aks-entra does not know (components/privilege.ts) over a subscription or resource group.",
+        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator, nor Managed Identity Contributor/Operator over a subscription, a resource group or an identity (the control plane's Operator on the kubelet identity excepted), nor a privileged role or one aks-entra does not know (components/privilege.ts) over a subscription or resource group. The bootstrap's deployment identities (bootstrap/) are held by bootstrap-deployment-grants instead.",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
         const guid = assignedRole(props);
