@@ -135,14 +135,24 @@ export interface AzureGrant {
     why: string;
 }
 
-/** The blob paths of a Pulumi self-managed backend (project-scoped layout) for stacks `stack`. */
+/**
+ * The blob paths of a Pulumi self-managed backend (project-scoped layout) for stacks `stack`:
+ * `.pulumi/stacks|history|backups/<project>/<stack>`, and locks under the stack's fully qualified
+ * name `organization/<project>/<stack>` (pulumi/pulumi pkg/backend/diy: store.go, lock.go;
+ * docs/azure-facts.md).
+ */
 export function statePaths(project: string, stack: string): string[] {
     return [
         `.pulumi/stacks/${project}/${stack}.json*`,
         `.pulumi/history/${project}/${stack}/*`,
         `.pulumi/backups/${project}/${stack}/*`,
-        `.pulumi/locks/${project}/${stack}/*`,
+        `${lockPrefix(project)}/${stack}/*`,
     ];
+}
+
+/** Where a self-managed backend keeps the locks of a project's stacks. */
+export function lockPrefix(project: string): string {
+    return `.pulumi/locks/organization/${project}`;
 }
 
 /** The main program's Pulumi project name: its stacks' state lives under it. */
@@ -196,7 +206,7 @@ export function azureGrants(profile: Profile, stacks: readonly string[]): AzureG
                 },
                 reader,
                 stateWrites(
-                    [`.pulumi/locks/${MAIN_PROJECT}/*`],
+                    [`${lockPrefix(MAIN_PROJECT)}/*`],
                     "takes and releases the stack lock a preview holds on a self-managed backend, nothing else",
                 ),
                 key,

@@ -287,16 +287,16 @@ describe("bootstrap: the example stack's resources", () => {
             ".pulumi/stacks/aks-entra/prod.json*",
             ".pulumi/history/aks-entra/prod/*",
             ".pulumi/backups/aks-entra/prod/*",
-            ".pulumi/locks/aks-entra/prod/*",
+            ".pulumi/locks/organization/aks-entra/prod/*",
         ]);
         assert.ok(paths("preview").every((p) => p === ".pulumi/meta.yaml" || p.includes("pr-*")));
         assert.deepEqual(paths("preview-destroy"), [
             ".pulumi/stacks/aks-entra/pr-*.json*",
             ".pulumi/history/aks-entra/pr-*/*",
             ".pulumi/backups/aks-entra/pr-*/*",
-            ".pulumi/locks/aks-entra/pr-*/*",
+            ".pulumi/locks/organization/aks-entra/pr-*/*",
         ]);
-        assert.deepEqual(paths("plan-read"), [".pulumi/locks/aks-entra/*"]);
+        assert.deepEqual(paths("plan-read"), [".pulumi/locks/organization/aks-entra/*"]);
         assert.ok(paths("e2e").includes(".pulumi/stacks/aks-entra/e2e-*.json*"));
         for (const env of ENVIRONMENTS) {
             const c = String(grant(env, BLOB_CONTRIBUTOR).condition);
