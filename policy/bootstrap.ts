@@ -7,7 +7,7 @@
 // Sources: docs/azure-facts.md ("Bootstrap").
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { PRIVILEGE, rolesOfClass } from "../components/privilege";
-import { parentTypeFromUrn } from "./azure";
+import { parentTypeFromUrn, TYPE } from "./azure";
 import { onType } from "./cluster";
 import { isUnknown, read, show, str } from "./read";
 
@@ -75,48 +75,45 @@ export const deploymentGrants: ResourceValidationPolicy = {
     description:
         "A deployment identity of the bootstrap holds Contributor on the subscription only without a condition it does not need, and Role Based Access Control Administrator only with a condition (version 2.0) that limits the roles it assigns and removes to roles the stacks may grant (components/privilege.ts, never a forbidden one).",
     enforcementLevel: "mandatory",
-    validateResource: onType(
-        /^azure-native:authorization(\/v[^:]+)?:RoleAssignment$/,
-        (props, args, report) => {
-            const id = read(props, "roleDefinitionId");
-            if (typeof id !== "string") return;
-            const guid = id.split("/").pop()?.toLowerCase();
-            if (!isBootstrapDeploymentGrant(args.urn, guid)) return;
-            const scope = read(props, "scope");
-            if (!isUnknown(scope) && !SUBSCRIPTION.test(str(scope) ?? "")) {
-                report(
-                    `scope ${show(scope)}: the bootstrap grants ${PRIVILEGE[guid!].name} on a subscription only`,
-                );
-            }
-            if (guid === CONTRIBUTOR) return;
-            const condition = read(props, "condition");
-            if (isUnknown(condition)) return;
-            if (typeof condition !== "string" || condition === "") {
-                report(
-                    "Role Based Access Control Administrator without a condition grants every role, Owner included, to anyone: limit it to the roles the stacks assign",
-                );
-                return;
-            }
-            if (read(props, "conditionVersion") !== "2.0") {
-                report(`conditionVersion ${show(read(props, "conditionVersion"))} is not "2.0"`);
-            }
-            const roles = conditionRoles(condition);
-            if ("problem" in roles) {
-                report(`the condition does not limit the roles it assigns: ${roles.problem}`);
-                return;
-            }
-            const forbidden = new Set(rolesOfClass("forbidden"));
-            const known = new Set(Object.keys(PRIVILEGE));
-            const bad = [...new Set([...roles.write, ...roles.remove])].filter(
-                (g) => forbidden.has(g) || !known.has(g),
+    validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
+        const id = read(props, "roleDefinitionId");
+        if (typeof id !== "string") return;
+        const guid = id.split("/").pop()?.toLowerCase();
+        if (!isBootstrapDeploymentGrant(args.urn, guid)) return;
+        const scope = read(props, "scope");
+        if (!isUnknown(scope) && !SUBSCRIPTION.test(str(scope) ?? "")) {
+            report(
+                `scope ${show(scope)}: the bootstrap grants ${PRIVILEGE[guid!].name} on a subscription only`,
             );
-            if (bad.length > 0) {
-                report(
-                    `the condition lets it assign or remove ${bad.map((g) => (PRIVILEGE[g] ? `${PRIVILEGE[g].name} (${g})` : `${g}, a role aks-entra does not know`)).join(", ")}; allow only roles the stacks may grant`,
-                );
-            }
-        },
-    ),
+        }
+        if (guid === CONTRIBUTOR) return;
+        const condition = read(props, "condition");
+        if (isUnknown(condition)) return;
+        if (typeof condition !== "string" || condition === "") {
+            report(
+                "Role Based Access Control Administrator without a condition grants every role, Owner included, to anyone: limit it to the roles the stacks assign",
+            );
+            return;
+        }
+        if (read(props, "conditionVersion") !== "2.0") {
+            report(`conditionVersion ${show(read(props, "conditionVersion"))} is not "2.0"`);
+        }
+        const roles = conditionRoles(condition);
+        if ("problem" in roles) {
+            report(`the condition does not limit the roles it assigns: ${roles.problem}`);
+            return;
+        }
+        const forbidden = new Set(rolesOfClass("forbidden"));
+        const known = new Set(Object.keys(PRIVILEGE));
+        const bad = [...new Set([...roles.write, ...roles.remove])].filter(
+            (g) => forbidden.has(g) || !known.has(g),
+        );
+        if (bad.length > 0) {
+            report(
+                `the condition lets it assign or remove ${bad.map((g) => (PRIVILEGE[g] ? `${PRIVILEGE[g].name} (${g})` : `${g}, a role aks-entra does not know`)).join(", ")}; allow only roles the stacks may grant`,
+            );
+        }
+    }),
 };
 
 export const stateStorage: ResourceValidationPolicy = {
