@@ -14,6 +14,7 @@ import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { maxSurgeProblem } from "../components/config/values";
 import { AKS_ROLES } from "../components/roles";
 import { ephemeralProblem } from "../components/vmLocalDisk";
+import { bootstrapAnswer, GET_SERVICE_PRINCIPAL, servicePrincipalLookup } from "./bootstrapFakes";
 import { overlappingWrites, type WriteOperation } from "./concurrency";
 import {
     createSeconds,
@@ -170,6 +171,10 @@ class Refused extends Error {
     ) {
         super(message);
     }
+}
+
+function fail(message: string): never {
+    throw new Error(message);
 }
 
 function str(value: unknown, what: string): string {
@@ -593,7 +598,10 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     );
                     if (m) return m;
                 }
-                throw new Error(`no fake for resource type ${type}`);
+                return (
+                    bootstrapAnswer(type, inputs, (rg) => this.rgId(rg)) ??
+                    fail(`no fake for resource type ${type}`)
+                );
         }
     }
 
@@ -1065,6 +1073,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     id: "servicePrincipals",
                 };
             }
+            case GET_SERVICE_PRINCIPAL:
+                return servicePrincipalLookup(inputs);
             default:
                 // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
                 throw new Error(

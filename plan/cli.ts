@@ -19,6 +19,8 @@ import { resolveDeployer } from "../components/deployer";
 import type * as Harness from "../offline/harness";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { armJson } from "./armExport";
+import { isBootstrap } from "./bootstrap";
+import { runBootstrap } from "./bootstrapCli";
 import { buildPlan } from "./build";
 import { diffPlans, type PlanDiff } from "./diff";
 import { diffJson, renderDiffMarkdown, renderDiffText } from "./diffRender";
@@ -55,6 +57,10 @@ get access to what. No Azure credentials or Pulumi backend needed.
 
 Options:
   --stack NAME        stack to plan (default: dev); reads Pulumi.NAME.yaml
+  --project bootstrap plan the bootstrap project (bootstrap/Pulumi.NAME.yaml, default
+                      example; also chosen by a --config file in bootstrap/): its
+                      identities, roles, Graph permissions and guardrails (--json,
+                      --policy-config, --fail-on)
   --config FILE       read the config from FILE (same form: a top-level "config:" map); the
                       stack name (physical names derive from it) is --stack, else NAME of a
                       Pulumi.NAME.yaml file, else dev: stderr says which
@@ -89,6 +95,8 @@ Exit codes (the first that applies, in this order, wins; stderr lists every one)
 
 export interface Options {
     stack: string;
+    /** `bootstrap` plans bootstrap/ (plan/bootstrapCli.ts); `aks-entra` the main program. */
+    project?: string;
     stackGiven: boolean;
     config?: string;
     json?: string;
@@ -105,6 +113,7 @@ export interface Options {
 
 const VALUE_FLAGS = [
     "--stack",
+    "--project",
     "--config",
     "--json",
     "--markdown",
@@ -148,6 +157,15 @@ export function parseArgs(argv: readonly string[]): Options {
                 );
             }
             o.failOn = value as (typeof FAIL_ON)[number];
+            continue;
+        }
+        if (flag === "--project") {
+            if (value !== "bootstrap" && value !== "aks-entra") {
+                throw new UsageError(
+                    `--project ${JSON.stringify(value)} is not a project of this repository; use bootstrap or aks-entra`,
+                );
+            }
+            o.project = value;
             continue;
         }
         const key =
@@ -219,6 +237,7 @@ export async function run(
         io.stdout.write(`${USAGE}\n`);
         return EXIT.ok;
     }
+    if (isBootstrap(o.project, o.config)) return runBootstrap(o, io);
     const file = o.config ?? path.join(ROOT, `Pulumi.${o.stack}.yaml`);
     const fromName = /^Pulumi\.([^/\\]+)\.yaml$/.exec(path.basename(file))?.[1];
     const stack = o.stackGiven ? o.stack : (fromName ?? o.stack);

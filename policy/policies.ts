@@ -3,6 +3,7 @@
 import type { Policies } from "@pulumi/policy";
 import { addonPolicies } from "./addons";
 import { accessPathPolicies } from "./accessPaths";
+import { bootstrapPolicies } from "./bootstrap";
 import { clusterPolicies } from "./cluster";
 import { entraPolicies } from "./entra";
 import { federatedCredentialPolicies } from "./federatedCredentials";
@@ -29,4 +30,5 @@ export const policies: Policies = [
     teamStackBoundary,
     podSecurityEnforced,
     ...accessPathPolicies,
+    ...bootstrapPolicies,
 ];

@@ -20,6 +20,7 @@ import {
     TYPE,
 } from "./azure";
 import { isTeamRight, TEAM_BOUNDARY_TYPE } from "../components/teamBoundary";
+import { isBootstrapDeploymentGrant } from "./bootstrap";
 import { onType } from "./cluster";
 import { isUnknown, read, show, str } from "./read";
 
@@ -50,10 +51,12 @@ export const principalTypeSet: ResourceValidationPolicy = {
 export const noPrivilegedRoles: ResourceValidationPolicy = {
     name: "role-assignment-no-privileged-roles",
     description:
-        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator, nor Managed Identity Contributor/Operator over a subscription, a resource group or an identity (the control plane's Operator on the kubelet identity excepted), nor a privileged role or one aks-entra does not know (components/access/privilege.ts) over a subscription or resource group.",
+        "The stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, AKS Contributor or Key Vault Data Access Administrator, nor Managed Identity Contributor/Operator over a subscription, a resource group or an identity (the control plane's Operator on the kubelet identity excepted), nor a privileged role or one aks-entra does not know (components/access/privilege.ts) over a subscription or resource group. The bootstrap's deployment identities (bootstrap/) are held by bootstrap-deployment-grants instead.",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
         const guid = assignedRole(props);
+        // The bootstrap's deployment identities: bootstrap-deployment-grants holds them instead.
+        if (isBootstrapDeploymentGrant(args.urn, guid)) return;
         const role = guid && PRIVILEGED_ROLES[guid];
         // A team's rights, made by the platform stack exactly as docs/team-stacks.md describes.
         const teamRight =

@@ -29,7 +29,8 @@ import {
     TOKEN_EXCHANGE_AUDIENCE as STACK_AUDIENCE,
 } from "../components/config";
 import { AKS_SERVER_APP_ID as STACK_SERVER_APP_ID } from "../components/kubeconfig";
-import type { Registration, RunResult } from "../offline/harness";
+import { type Registration, type RunResult, runProgram } from "../offline/harness";
+import { readStackConfig } from "../plan/files";
 import {
     AKS_CLUSTER_ADMIN_ROLE,
     AKS_RBAC_ROLES,
@@ -54,6 +55,8 @@ type Config = Props;
 /** Everything a case can start from: the dev stack and the program run on edited configs. */
 interface Sources {
     dev: RunResult;
+    /** The bootstrap project (bootstrap/) for its example stack file. */
+    bootstrap: RunResult;
     /** cluster.authorizedIpRanges removed. */
     publicApi: RunResult;
     /** cluster.privateCluster: true, no authorizedIpRanges. */
@@ -291,7 +294,169 @@ const deleteAt = (props: Props, ...path: string[]) => {
 // ---------------------------------------------------------------------------------------------
 // Resource policies
 
+/** A bootstrap registration: `type` under the DeploymentIdentity of `env` (or anywhere when env is ""). */
+function boot(s: Sources, type: string, env = "", test: (r: Registration) => boolean = () => true) {
+    const hit = s.bootstrap.registrations.find(
+        (r) =>
+            r.custom &&
+            r.type === type &&
+            (env === "" ||
+                r.parent.endsWith(`::aks-entra:bootstrap:DeploymentIdentity::deploy-${env}`)) &&
+            test(r),
+    );
+    assert.ok(hit, `no bootstrap ${type} ${env}`);
+    return hit;
+}
+const RBAC_ADMINISTRATOR = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
+const bootRbacAdmin = (s: Sources, env = "dev") =>
+    boot(s, TYPES.roleAssignment, env, (r) =>
+        String(r.inputs.roleDefinitionId).endsWith(RBAC_ADMINISTRATOR),
+    );
+
 const RESOURCE_CASES: Record<string, ResourceCase[]> = {
+    "bootstrap-deployment-grants": [
+        {
+            what: "dev's conditioned RBAC Administrator",
+            from: (s) => bootRbacAdmin(s),
+            expected: [],
+        },
+        {
+            what: "preview-destroy's delete-only RBAC Administrator",
+            from: (s) => bootRbacAdmin(s, "preview-destroy"),
+            expected: [],
+        },
+        {
+            what: "a role assignment of the main program",
+            from: (s) => s.dev.registrations.find((r) => r.type === TYPES.roleAssignment)!,
+            expected: [],
+        },
+        {
+            what: "the condition removed",
+            from: (s) => bootRbacAdmin(s),
+            mutate: (p) => delete p.condition,
+            expected: [
+                "Role Based Access Control Administrator without a condition grants every role, Owner included, to anyone: limit it to the roles the stacks assign",
+            ],
+        },
+        {
+            what: "Owner and an unknown role in the condition's write set",
+            from: (s) => bootRbacAdmin(s),
+            mutate: (p) =>
+                (p.condition = String(p.condition).replace(
+                    "GuidEquals {",
+                    "GuidEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 5a5a5a5a-1234-4321-8765-0123456789ab, ",
+                )),
+            expected: [
+                "the condition lets it assign or remove Owner (8e3af657-a8ff-443c-a75c-2fe8c4bcb635), 5a5a5a5a-1234-4321-8765-0123456789ab, a role aks-entra does not know; allow only roles the stacks may grant",
+            ],
+        },
+        {
+            what: "deletes not constrained",
+            from: (s) => bootRbacAdmin(s),
+            mutate: (p) => (p.condition = String(p.condition).split(" AND ")[0]),
+            expected: [
+                "the condition does not limit the roles it assigns: it does not constrain Microsoft.Authorization/roleAssignments/delete",
+            ],
+        },
+        {
+            what: "granted on a resource group, condition version 1.0",
+            from: (s) => bootRbacAdmin(s),
+            mutate: (p) => {
+                p.scope = `${String(p.scope)}/resourceGroups/rg-x`;
+                p.conditionVersion = "1.0";
+            },
+            expected: (s) => [
+                `scope "${String(bootRbacAdmin(s).inputs.scope)}/resourceGroups/rg-x": the bootstrap grants Role Based Access Control Administrator on a subscription only`,
+                'conditionVersion "1.0" is not "2.0"',
+            ],
+        },
+    ],
+    "bootstrap-state-storage": [
+        {
+            what: "the state account",
+            from: (s) => boot(s, "azure-native:storage:StorageAccount"),
+            expected: [],
+        },
+        {
+            what: "shared key on, public blobs allowed, TLS 1.0",
+            from: (s) => boot(s, "azure-native:storage:StorageAccount"),
+            mutate: (p) => {
+                p.allowSharedKeyAccess = true;
+                p.allowBlobPublicAccess = true;
+                p.minimumTlsVersion = "TLS1_0";
+            },
+            expected: [
+                "allowSharedKeyAccess is true, not false: account keys would bypass Entra ID and every role condition",
+                "allowBlobPublicAccess is true, not false: a container could be made public",
+                'minimumTlsVersion is "TLS1_0", not "TLS1_2": older TLS is refused',
+            ],
+        },
+        {
+            what: "versioning and container soft delete off",
+            from: (s) => boot(s, "azure-native:storage:BlobServiceProperties"),
+            mutate: (p) => {
+                p.isVersioningEnabled = false;
+                p.containerDeleteRetentionPolicy = { enabled: false };
+            },
+            expected: [
+                "isVersioningEnabled is false, not true: a bad write of a stack's state could not be undone",
+                "containerDeleteRetentionPolicy.enabled is false, not true: a deleted container could not be restored",
+            ],
+        },
+        {
+            what: "a public container",
+            from: (s) => boot(s, "azure-native:storage:BlobContainer"),
+            mutate: (p) => (p.publicAccess = "Blob"),
+            expected: ['publicAccess is "Blob": the state container must be private ("None")'],
+        },
+    ],
+    "bootstrap-secrets-vault": [
+        {
+            what: "the secrets vault",
+            from: (s) => boot(s, "azure-native:keyvault:Vault"),
+            expected: [],
+        },
+        {
+            what: "access policies instead of RBAC, soft delete off",
+            from: (s) => boot(s, "azure-native:keyvault:Vault"),
+            mutate: (p) => {
+                const props = p.properties as Props;
+                props.enableRbacAuthorization = false;
+                props.enableSoftDelete = false;
+            },
+            expected: [
+                "properties.enableRbacAuthorization is false, not true: access policies bypass Azure RBAC and its audit",
+                "properties.enableSoftDelete is false: a deleted key could not be recovered",
+            ],
+        },
+    ],
+    "bootstrap-graph-permissions": [
+        {
+            what: "dev's Group.Create",
+            from: (s) =>
+                boot(
+                    s,
+                    "azuread:index/appRoleAssignment:AppRoleAssignment",
+                    "dev",
+                    (r) => r.inputs.appRoleId === "bf7b1a76-6e77-406b-b258-bf5c7720e98f",
+                ),
+            expected: [],
+        },
+        {
+            what: "Group.ReadWrite.All instead",
+            from: (s) =>
+                boot(
+                    s,
+                    "azuread:index/appRoleAssignment:AppRoleAssignment",
+                    "dev",
+                    (r) => r.inputs.appRoleId === "bf7b1a76-6e77-406b-b258-bf5c7720e98f",
+                ),
+            mutate: (p) => (p.appRoleId = "62a82d76-70ea-41e2-9197-370581804d09"),
+            expected: [
+                "appRoleId 62a82d76-70ea-41e2-9197-370581804d09 is Group.ReadWrite.All, which a deployment identity never holds",
+            ],
+        },
+    ],
     "aks-entra-managed-integration": [
         { what: "the dev cluster", from: (s) => cluster(s.dev), expected: [] },
         {
@@ -1376,6 +1541,42 @@ const STACK_CASES: Record<string, StackCase[]> = {
             ],
         },
     ],
+    "bootstrap-state-locked": [
+        { what: "the bootstrap", from: (s) => s.bootstrap, expected: [] },
+        { what: "the dev stack (no bootstrap resources)", from: (s) => s.dev, expected: [] },
+        {
+            what: "the storage account's lock removed",
+            from: (s) => s.bootstrap,
+            mutate: (all) =>
+                all.filter(
+                    (r) =>
+                        !(
+                            r.type === "azure-native:authorization:ManagementLockByScope" &&
+                            r.name === "state-lock"
+                        ),
+                ),
+            expected: [
+                [
+                    "state-account",
+                    "state-account has no CanNotDelete lock (a ManagementLockByScope on its id)",
+                ],
+            ],
+        },
+        {
+            what: "the vault's lock ReadOnly rather than CanNotDelete",
+            from: (s) => s.bootstrap,
+            mutate: (all) => {
+                const lock = all.find((r) => r.name === "secrets-lock")!;
+                lock.state = { ...lock.state, level: "ReadOnly" };
+            },
+            expected: [
+                [
+                    "secrets-vault",
+                    "secrets-vault has no CanNotDelete lock (a ManagementLockByScope on its id)",
+                ],
+            ],
+        },
+    ],
     "stack-namespace-grants-target-stack-namespaces": [
         { what: "the dev stack", from: (s) => s.dev, expected: [] },
         {
@@ -2098,6 +2299,12 @@ function devConfigWith(edit: (c: Config) => void): Config {
 async function sources(): Promise<Sources> {
     return {
         dev: await run(),
+        bootstrap: await runProgram({
+            config: readStackConfig(path.join(ROOT, "bootstrap", "Pulumi.example.yaml")),
+            stack: "example",
+            project: "aks-entra-bootstrap",
+            program: path.join(ROOT, "bootstrap", "index.ts"),
+        }),
         publicApi: await run({
             config: devConfigWith((c) => delete c["aks-entra:cluster"].authorizedIpRanges),
         }),

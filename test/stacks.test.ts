@@ -7,6 +7,7 @@
 // consumer example (examples/consumer): the outputs it expects exist with their shapes in every
 // stack's real outputs, and what it builds from them trusts the cluster's issuer verbatim, first
 // as pure functions, then as its Pulumi program under mocks reading a StackReference.
+import { assignableRoles } from "../bootstrap/access";
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -110,6 +111,22 @@ describe("stack files and the PR preview profile", function () {
     after(() => remove());
 
     const highs = (k: StackKey) => plans[k].json.findings.filter((f) => f.severity === "high");
+
+    it("every role a stack file assigns is one the bootstrap's deployment identities may assign (their RBAC Administrator condition)", () => {
+        for (const k of KEYS) {
+            const outside = ofType(runs[k], TYPES.roleAssignment)
+                .map(roleOf)
+                .filter((g) => !assignableRoles([STACKS[k].stack]).includes(String(g)));
+            assert.deepEqual([...new Set(outside)], [], STACKS[k].file);
+        }
+    });
+
+    it("a pr-* stack writes nothing to Microsoft Graph: the bootstrap's preview identities hold no Graph permission", () => {
+        assert.deepEqual(
+            runs.preview.registrations.filter((r) => r.custom && r.type.startsWith("azuread:")),
+            [],
+        );
+    });
 
     for (const k of ["prod", "platform", "preview"] as const) {
         it(`${STACKS[k].file} plans as stack ${STACKS[k].stack} with no HIGH finding (exit 0 with --fail-on high)`, () => {
