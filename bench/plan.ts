@@ -1,7 +1,7 @@
 // `npm run bench:plan`: wall time and peak memory of the offline plan for the dev stack and for
 // generated stacks of 1 to 2,000 namespaces (each with a group's access, a Role binding and a
 // workload identity with an Azure grant), against the time to load the SDKs alone, and the ratios
-// the scale goals are stated in (README: Scale).
+// the scale goals are stated in (docs/performance.md: Scale).
 //
 // Every case runs in a fresh child process (`node --require tsx/cjs plan/main.ts ...`, the same code
 // path as `npm run plan` minus tsx's launcher process). The child reports its own peak RSS and
@@ -170,7 +170,7 @@ function main(): void {
     printGoals(medians);
 }
 
-/** The ratios of the scale goals (README: Scale), each with its goal. */
+/** The ratios of the scale goals (docs/performance.md: Scale), each with its goal. */
 function printGoals(medians: ReadonlyMap<string, { wallMs: number; rssMb: number }>): void {
     const get = (name: string) => medians.get(name) ?? { wallMs: NaN, rssMb: NaN };
     const ns = (n: number) => get(`plan ${n} namespaces`);

@@ -1,6 +1,6 @@
 // How each kind of runner signs in to run this stack: the environment for azure-native and azuread
-// (Pulumi's Azure providers) and for kubelogin (the Kubernetes provider's exec login). The README's
-// "CI sign-in" section shows these blocks; test/ciSignIn.test.ts checks them against the rules
+// (Pulumi's Azure providers) and for kubelogin (the Kubernetes provider's exec login).
+// docs/ci-sign-in.md shows these blocks; test/ciSignIn.test.ts checks them against the rules
 // below. Pure module.
 //
 // Sources (docs/azure-facts.md, "Signing in from CI"):
@@ -116,7 +116,7 @@ export const SIGN_INS: readonly SignIn[] = [
  * `AZURE_CLIENT_ID` is applied after `AAD_SERVICE_PRINCIPAL_CLIENT_ID`. With
  * `--use-azurerm-env-vars` the `ARM_*` names replace the client and tenant variables; with
  * `--login workloadidentity` (or `AAD_LOGIN_METHOD=workloadidentity`) `AZURE_CLIENT_ID` is applied
- * once more, last. README "CI sign-in" shows this table.
+ * once more, last. docs/ci-sign-in.md shows this table.
  */
 export const KUBELOGIN_ENV_ORDER = {
     "--login": ["AAD_LOGIN_METHOD"],

@@ -150,7 +150,7 @@ export class AksCluster extends pulumi.ComponentResource {
                     },
                 },
                 oidcIssuerProfile: { enabled: true },
-                // Each setting below answers an Azure Policy built-in for AKS (README: Azure
+                // Each setting below answers an Azure Policy built-in for AKS (docs/azure-policy.md: Azure
                 // Policy built-ins): workload identity 2cc2e023, Image Cleaner af3c26b2,
                 // Defender a1840de2, KMS dbbdc317.
                 securityProfile: {
@@ -186,7 +186,7 @@ export class AksCluster extends pulumi.ComponentResource {
                     // server has none.
                     authorizedIPRanges: s.privateCluster ? undefined : s.authorizedIpRanges,
                     disableRunCommand: s.disableRunCommand,
-                    // API Server VNet Integration (README: Networking): the API server in a subnet
+                    // API Server VNet Integration (docs/node-pools-and-networking.md: Networking): the API server in a subnet
                     // of your VNet, which a private KMS key vault needs. Unset otherwise, so an
                     // existing cluster's body does not change.
                     ...(s.network?.apiServerSubnetId !== undefined && {

@@ -87,14 +87,14 @@ export function createOnlySettings(config: StackConfig, names?: StackNames): Cre
 }
 
 const SYSTEM_POOL_PROCEDURE =
-    "AKS cannot change it on an existing pool, and the system pool is part of the cluster resource. Keep the value; put workloads that need other nodes in cluster.userPools; to change the system pool itself, create a new stack and move the workloads (README: Node pools)";
+    "AKS cannot change it on an existing pool, and the system pool is part of the cluster resource. Keep the value; put workloads that need other nodes in cluster.userPools; to change the system pool itself, create a new stack and move the workloads (docs/node-pools-and-networking.md: Node pools)";
 const NEW_CLUSTER =
-    "AKS sets it only when the cluster is created. Keep the value, or create a new stack for a new cluster and move the workloads (README: Networking)";
+    "AKS sets it only when the cluster is created. Keep the value, or create a new stack for a new cluster and move the workloads (docs/node-pools-and-networking.md: Networking)";
 
 /** Why each create-only setting cannot change, keyed by its config key after `aks-entra:`. */
 const WHY: Readonly<Record<string, string>> = {
     location:
-        "Azure cannot move a resource group, a cluster or an identity to another region, and every name in this stack is fixed, so Pulumi's replacement would try to create each under the name the old one still holds and fail halfway (azure-native replaces on a location change). Keep the value; for a cluster in another region, create a new stack with the new location, move the workloads and the pipelines to its identities, then pulumi destroy this one (README: Updates and destroy)",
+        "Azure cannot move a resource group, a cluster or an identity to another region, and every name in this stack is fixed, so Pulumi's replacement would try to create each under the name the old one still holds and fail halfway (azure-native replaces on a location change). Keep the value; for a cluster in another region, create a new stack with the new location, move the workloads and the pipelines to its identities, then pulumi destroy this one (docs/updates-and-destroy.md: Updates and destroy)",
     "cluster.systemPool.vmSize": SYSTEM_POOL_PROCEDURE,
     "cluster.systemPool.zones": SYSTEM_POOL_PROCEDURE,
     "cluster.systemPool.osSku": SYSTEM_POOL_PROCEDURE,
@@ -107,7 +107,7 @@ const WHY: Readonly<Record<string, string>> = {
     "cluster.network.dnsServiceIp": NEW_CLUSTER,
     "cluster.network.outboundType": NEW_CLUSTER,
     "cluster.network.apiServerSubnetId":
-        "API Server VNet Integration can be turned on for an existing cluster, but never off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration). Keep the value, or create a new stack and move the workloads (README: Networking)",
+        "API Server VNet Integration can be turned on for an existing cluster, but never off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration). Keep the value, or create a new stack and move the workloads (docs/node-pools-and-networking.md: Networking)",
     "cluster.privateCluster":
         "a Private Link API server cannot be made public or private after creation (learn.microsoft.com/azure/aks/private-clusters). Keep the value, or create a new stack",
     "cluster.privateDnsZone": NEW_CLUSTER,
@@ -130,7 +130,7 @@ const WHY: Readonly<Record<string, string>> = {
 
 /** Why a user pool named in 9-12 characters cannot change a create-only setting. */
 const EXACT_POOL =
-    "AKS cannot change it on an existing pool, and a pool named in 9-12 characters has no room for the 4 characters that would give the changed pool a new Azure name beside the old one. Give the pool a new name (or one of 1-8 characters): the stack creates the new pool, then deletes the old one (README: Node pools)";
+    "AKS cannot change it on an existing pool, and a pool named in 9-12 characters has no room for the 4 characters that would give the changed pool a new Azure name beside the old one. Give the pool a new name (or one of 1-8 characters): the stack creates the new pool, then deletes the old one (docs/node-pools-and-networking.md: Node pools)";
 
 const show = (v: unknown) => (v === null || v === undefined ? "(unset)" : JSON.stringify(v));
 

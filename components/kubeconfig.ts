@@ -8,8 +8,8 @@
 // kubelogin's `get-token` reads its environment after its flags (UpdateFromEnv in
 // Azure/kubelogin pkg/internal/token/options.go; "by design", Azure/kubelogin#329): AAD_LOGIN_METHOD
 // overrides `--login`, AZURE_CLIENT_ID `--client-id`, AZURE_TENANT_ID `--tenant-id`. That is how a
-// pipeline picks its own login without changing the kubeconfig (components/ciSignIn.ts, README "CI
-// sign-in"); the args never carry `--disable-environment-override`, which would switch it off.
+// pipeline picks its own login without changing the kubeconfig (components/ciSignIn.ts,
+// docs/ci-sign-in.md); the args never carry `--disable-environment-override`, which would switch it off.
 // An override to a login without PoP (say AAD_LOGIN_METHOD=workloadidentity) gets a bearer token:
 // kubelogin ignores the PoP flags there (components/pop.ts).
 import { parse, stringify } from "yaml";

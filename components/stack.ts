@@ -76,7 +76,7 @@ export class AksEntra extends pulumi.ComponentResource {
     /**
      * The whole stack: the core in the constructor, then namespaces, pipelines, JIT groups and
      * grants, yielding to the event loop after each namespace so the registrations made so far
-     * settle before more are made (README: Scale). `pulumi up`, the plan and the tests all build
+     * settle before more are made (docs/performance.md: Scale). `pulumi up`, the plan and the tests all build
      * it this way. What the stack's outputs (index.ts) read is watched from the moment it is made:
      * a failure while the declaration yields fails `create` with its own message at the next
      * yield, and no Output is left failed and unobserved until the outputs are read.

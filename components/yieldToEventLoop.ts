@@ -1,6 +1,6 @@
 // Yielding to the event loop while a large stack is declared: each registration is a chain of
 // promises that settles over several turns of the loop; declaring thousands of resources in one
-// synchronous pass keeps every chain alive at once (README: Scale).
+// synchronous pass keeps every chain alive at once (docs/performance.md: Scale).
 import * as pulumi from "@pulumi/pulumi";
 
 /** Lets the registrations made so far progress before the program makes more. */

@@ -381,7 +381,7 @@ export function gate({ env, probes, kubeloginMode, groupAliases }: GateInput): G
     const kubelogin = (env.AAD_LOGIN_METHOD ?? "").trim() || kubeloginMode;
     if (kubelogin === "azurecli" && az() !== "signed-in") {
         problems.push(
-            `kubelogin will sign in with the Azure CLI (${set(env, "AAD_LOGIN_METHOD") ? "AAD_LOGIN_METHOD=azurecli" : `aks-entra:kubeloginMode ${kubeloginMode}, AAD_LOGIN_METHOD not set`}) but ${az() === "missing" ? "az is not on PATH" : "az has no signed-in session"}: run az login, or set AAD_LOGIN_METHOD for this runner (README: CI sign-in; GitHub Actions: AAD_LOGIN_METHOD=workloadidentity with AZURE_CLIENT_ID and AZURE_TENANT_ID)`,
+            `kubelogin will sign in with the Azure CLI (${set(env, "AAD_LOGIN_METHOD") ? "AAD_LOGIN_METHOD=azurecli" : `aks-entra:kubeloginMode ${kubeloginMode}, AAD_LOGIN_METHOD not set`}) but ${az() === "missing" ? "az is not on PATH" : "az has no signed-in session"}: run az login, or set AAD_LOGIN_METHOD for this runner (docs/ci-sign-in.md: CI sign-in; GitHub Actions: AAD_LOGIN_METHOD=workloadidentity with AZURE_CLIENT_ID and AZURE_TENANT_ID)`,
         );
     }
 

@@ -138,7 +138,7 @@ function clusterFindings(ctx: FindingContext): FactFinding[] {
             facts: fact("entra-rbac"),
         });
     }
-    // The defaults that answer Azure Policy's built-ins for AKS (README: Azure Policy built-ins).
+    // The defaults that answer Azure Policy's built-ins for AKS (docs/azure-policy.md: Azure Policy built-ins).
     const sshPools = [
         ...((i.agentPoolProfiles ?? []) as Record<string, unknown>[]).map((p) => ({
             name: String(p.name),

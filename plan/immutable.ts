@@ -81,7 +81,7 @@ const RULES: Rule[] = [
             type,
             fact: /^pool [^ ]+ (osSku|spot|subnet|podSubnet|maxPods|osDisk)$/,
             kind: "refused" as const,
-            why: "AKS cannot change the OS, spot priority, subnets, max pods or OS disk of an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools, concepts-network-ip-address-planning, concepts-storage); for a user pool named in 1-8 characters the stack derives the pool's Azure name from these settings, so such a change is a new pool; for the system pool, create a new stack (README: Node pools)",
+            why: "AKS cannot change the OS, spot priority, subnets, max pods or OS disk of an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools, concepts-network-ip-address-planning, concepts-storage); for a user pool named in 1-8 characters the stack derives the pool's Azure name from these settings, so such a change is a new pool; for the system pool, create a new stack (docs/node-pools-and-networking.md: Node pools)",
         },
         {
             type,

@@ -60,7 +60,7 @@ export function loginText(login: Login): string {
  * LOW `bearer-sign-in` when getCredentialsCommand signs people in with bearer tokens while a group
  * or user holds cluster-admin on the cluster (an AKS admin group, AKS RBAC Cluster Admin, standing
  * or eligible through PIM): those people could sign in with kubelogin's interactive login and PoP
- * tokens, and theirs is the token worth stealing. README "Proof-of-possession tokens".
+ * tokens, and theirs is the token worth stealing. docs/kubelogin.md: Proof-of-possession tokens.
  */
 export function signInFindings(ctx: FindingContext, login: SignIn): FactFinding[] {
     if (login.people.tokens === "pop") return [];
@@ -92,7 +92,7 @@ export function signInFindings(ctx: FindingContext, login: SignIn): FactFinding[
             code: "bearer-sign-in",
             severity: "low",
             subject: "aks-entra:kubeloginPop",
-            message: `people sign in with bearer tokens (getCredentialsCommand: kubelogin -l ${login.people.mode}), and ${admins.join(", ")} ${admins.length === 1 ? "has" : "have"} cluster-admin: a token copied from a laptop or a log works from any machine until it expires; ${fix} for proof-of-possession tokens, bound to a key on the person's machine and to this cluster (README: Proof-of-possession tokens)`,
+            message: `people sign in with bearer tokens (getCredentialsCommand: kubelogin -l ${login.people.mode}), and ${admins.join(", ")} ${admins.length === 1 ? "has" : "have"} cluster-admin: a token copied from a laptop or a log works from any machine until it expires; ${fix} for proof-of-possession tokens, bound to a key on the person's machine and to this cluster (docs/kubelogin.md: Proof-of-possession tokens)`,
         },
     ];
 }

@@ -1,5 +1,5 @@
 // `npm run builtins [-- STACK]`: what Azure Policy's built-in AKS definitions would say about the
-// cluster of a stack (default dev), as the Markdown table README.md carries. Runs the program
+// cluster of a stack (default dev), as the Markdown table docs/azure-policy.md carries. Runs the program
 // offline (offline/harness.ts) on Pulumi.<stack>.yaml; no Azure credentials, no Pulumi backend.
 import * as path from "node:path";
 import { readStackConfig } from "../plan/files";

@@ -344,7 +344,7 @@ describe("API Server VNet Integration and KMS with a private key vault", functio
             assert.equal(on.network?.apiServerSubnetId, API_SUBNET);
             assert.deepEqual(createOnlyProblems(off, on), []);
             const why =
-                "API Server VNet Integration can be turned on for an existing cluster, but never off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration). Keep the value, or create a new stack and move the workloads (README: Networking)";
+                "API Server VNet Integration can be turned on for an existing cluster, but never off nor moved to another subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration). Keep the value, or create a new stack and move the workloads (docs/node-pools-and-networking.md: Networking)";
             assert.deepEqual(createOnlyProblems(on, off), [
                 `aks-entra:cluster.network.apiServerSubnetId (unset) differs from "${API_SUBNET}", which the cluster was created with: ${why}`,
             ]);

@@ -31,7 +31,7 @@ const DEV_SUBNET =
 const KV_ETCD = KV.replace(/\/kv$/, "/kv-etcd");
 const KV_KEY = "https://kv-etcd.vault.azure.net/keys/etcd/0123456789abcdef0123456789abcdef";
 const KMS_PRIVATE_NEEDS_API_SUBNET =
-    'aks-entra:cluster.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes\' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (README: Azure Policy built-ins, KMS etcd encryption)';
+    'aks-entra:cluster.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes\' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (docs/azure-policy.md: Azure Policy built-ins, KMS etcd encryption)';
 const SURGE = 'is not a node count (1-1000) or a percentage of the pool (1%-100%), e.g. 1 or "33%"';
 const ZONE_EASTUS = `${NETWORK}/privateDnsZones/privatelink.eastus.azmk8s.io`;
 import { ROOT } from "./helpers";
@@ -451,7 +451,7 @@ const CASES: BadInput[] = [
             'aks-entra:cluster.userPools[0].extraProperties.enableFips is not a property of an AKS AgentPool (azure-native\'s inputs for API 2025-09-01); did you mean "enableFIPS"?',
         ],
     },
-    // --- hardening and the audit trail (README: Azure Policy built-ins)
+    // --- hardening and the audit trail (docs/azure-policy.md: Azure Policy built-ins)
     {
         what: "Image Cleaner scanning every 12 hours",
         config: dev((c) => (c["aks-entra:cluster"].imageCleaner.intervalHours = 12)),
@@ -672,7 +672,7 @@ const CASES: BadInput[] = [
             'aks-entra:auditLogs.categories lists "guard" twice',
         ],
     },
-    // --- just-in-time access and Conditional Access (README: Just-in-time access)
+    // --- just-in-time access and Conditional Access (docs/jit-and-conditional-access.md: Just-in-time access)
     {
         what: "JIT: a bad duration, a too long one, and an unknown role",
         config: dev((c) => {
@@ -1293,7 +1293,7 @@ const CASES: BadInput[] = [
         what: "the retired inline cluster.userPool",
         config: min({ cluster: { userPool: { vmSize: "Standard_D8ds_v5", count: 2 } } }),
         problems: [
-            "aks-entra:cluster.userPool is replaced by cluster.userPools, a list of pools that are each their own AgentPool (AKS refuses adding or removing a pool inside the cluster resource, so the inline pool could never be added or removed later); write under aks-entra:cluster: { userPools: [ { name: apps, vmSize: Standard_D8ds_v5, count: 2 } ] }. A cluster created with userPool keeps that pool until you delete it with az aks nodepool delete (README: Node pools)",
+            "aks-entra:cluster.userPool is replaced by cluster.userPools, a list of pools that are each their own AgentPool (AKS refuses adding or removing a pool inside the cluster resource, so the inline pool could never be added or removed later); write under aks-entra:cluster: { userPools: [ { name: apps, vmSize: Standard_D8ds_v5, count: 2 } ] }. A cluster created with userPool keeps that pool until you delete it with az aks nodepool delete (docs/node-pools-and-networking.md: Node pools)",
         ],
     },
     {
@@ -1318,7 +1318,7 @@ const CASES: BadInput[] = [
             'aks-entra:cluster.userPools has two pools named "apps"; pool names are unique',
         ],
     },
-    // Pool tuning, the pod network and names (issue 23; README: Node pools, Networking, Names).
+    // Pool tuning, the pod network and names (issue 23; docs/node-pools-and-networking.md: Node pools, Networking, Names).
     {
         what: "pool tuning outside what AKS takes, a 13-character pool name, a pod subnet on one pool",
         config: min({
@@ -1396,11 +1396,11 @@ const CASES: BadInput[] = [
             },
         }),
         problems: [
-            `aks-entra:cluster.userPools[0].subnetId "${VNET}/subnets/apps" needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (README: Networking)`,
-            `aks-entra:cluster.userPools[0].podSubnetId "${VNET}/subnets/pods" needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (README: Networking)`,
+            `aks-entra:cluster.userPools[0].subnetId "${VNET}/subnets/apps" needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (docs/node-pools-and-networking.md: Networking)`,
+            `aks-entra:cluster.userPools[0].podSubnetId "${VNET}/subnets/pods" needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (docs/node-pools-and-networking.md: Networking)`,
             'aks-entra:cluster.network.podCidr "10.244.0.0/16" applies to plugin "overlay" only: with plugin "azure" pods take addresses of your VNet (docs/network-plugins.md)',
             "aks-entra:cluster.systemPool has no podSubnetId, but cluster.userPools[0] has one; AKS runs one kind of pod networking in a cluster: give every pool a podSubnetId, or none (learn.microsoft.com/azure/aks/configure-azure-cni-dynamic-ip-allocation)",
-            'aks-entra:cluster.network.podCidr "10.244.0.0/16" needs cluster.network.subnetId: it describes your own network, and without subnetId AKS creates and manages the VNet (README: Networking)',
+            'aks-entra:cluster.network.podCidr "10.244.0.0/16" needs cluster.network.subnetId: it describes your own network, and without subnetId AKS creates and manages the VNet (docs/node-pools-and-networking.md: Networking)',
             'aks-entra:cluster.network.plugin "azure" needs cluster.network.subnetId: pods take addresses of your VNet (the nodes\' subnet, or each pool\'s podSubnetId); use plugin "overlay" in a VNet AKS manages (docs/network-plugins.md)',
         ],
     },
@@ -1505,7 +1505,7 @@ const CASES: BadInput[] = [
         what: "a private cluster with namespaces and no subnet",
         config: min({ cluster: { privateCluster: true }, namespaces: [{ name: "web" }] }),
         problems: [
-            "aks-entra:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges",
+            "aks-entra:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (docs/node-pools-and-networking.md: Networking), or leave privateCluster false and restrict authorizedIpRanges",
         ],
     },
     {

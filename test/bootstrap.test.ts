@@ -319,7 +319,7 @@ describe("bootstrap: the example stack's resources", () => {
             "2022-04-01",
             "Microsoft.Authorization.json",
         );
-        if (!existsSync(file)) this.skip(); // ../shared is laid beside the checkout (README: Development)
+        if (!existsSync(file)) this.skip(); // ../shared is laid beside the checkout (docs/development.md: Development)
         const schema = JSON.parse(readFileSync(file, "utf8")) as {
             definitions: {
                 RoleAssignmentProperties: {

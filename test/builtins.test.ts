@@ -944,7 +944,7 @@ function devWith(edit: (c: Props) => void): Props {
     return config;
 }
 
-/** What the dev stack's cluster gets (README: Azure Policy built-ins). */
+/** What the dev stack's cluster gets (docs/azure-policy.md: Azure Policy built-ins). */
 const DEV: Record<string, Result> = {
     ...Object.fromEntries(NOT_EVALUATED.map((s) => [s, "not-evaluated"])),
     "040732e8": "reports", // public API server (authorized ranges instead)
@@ -1126,13 +1126,13 @@ describe("Azure Policy built-ins: the real program", () => {
         });
     }
 
-    it("README.md holds builtinsMarkdown for the dev stack between the builtins markers", () => {
-        const lines = readFileSync(path.join(ROOT, "README.md"), "utf8")
+    it("docs/azure-policy.md holds builtinsMarkdown for the dev stack between the builtins markers", () => {
+        const lines = readFileSync(path.join(ROOT, "docs", "azure-policy.md"), "utf8")
             .split("\n")
             .map((l) => l.replace(/\r$/, ""));
         const start = lines.indexOf("<!-- builtins:start -->");
         const end = lines.indexOf("<!-- builtins:end -->");
-        assert.ok(start >= 0 && end > start, "README.md has no builtins:start/end markers");
+        assert.ok(start >= 0 && end > start, "docs/azure-policy.md has no builtins:start/end markers");
         const block = lines
             .slice(start + 1, end)
             .join("\n")

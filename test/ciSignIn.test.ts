@@ -131,8 +131,8 @@ describe("CI sign-in (components/ciSignIn.ts)", function () {
         }
     });
 
-    it("the README's precedence table is the helper's order", function () {
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    it("docs/ci-sign-in.md's precedence table is the helper's order", function () {
+        const readme = readFileSync(path.join(ROOT, "docs", "ci-sign-in.md"), "utf8");
         for (const [flag, names] of Object.entries(KUBELOGIN_ENV_ORDER)) {
             const row = `| \`${flag}\` | ${names.map((n) => `\`${n}\``).join(", ")} |`;
             assert.ok(readme.includes(row), row);
@@ -148,8 +148,8 @@ describe("CI sign-in (components/ciSignIn.ts)", function () {
         }
     });
 
-    it("the README shows every variable of every runner", function () {
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    it("docs/ci-sign-in.md shows every variable of every runner", function () {
+        const readme = readFileSync(path.join(ROOT, "docs", "ci-sign-in.md"), "utf8");
         for (const s of SIGN_INS) {
             for (const [k, v] of [...Object.entries(s.pulumi), ...Object.entries(s.kubelogin)]) {
                 assert.ok(readme.includes(`${k}=${v}`), `${s.runner}: ${k}=${v}`);

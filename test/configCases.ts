@@ -16,7 +16,7 @@ export const SRE = "0b9e6d2c-7a4f-4e8b-b1c3-2d5f6a7e8c90";
 export const RESERVED =
     "reserved: default, gatekeeper-system, app-routing-system, aks-command, calico-system, tigera-operator, kube-*";
 export const NOT_A_ROLE =
-    "use a role GUID or one of: Reader, Storage Blob Data Reader, Key Vault Secrets User, AcrPull, ... (README: Configuration reference)";
+    "use a role GUID or one of: Reader, Storage Blob Data Reader, Key Vault Secrets User, AcrPull, ... (docs/configuration.md: Configuration reference)";
 
 /** A config with only a location, plus `extra` keys (without the aks-entra: namespace). */
 export function min(extra: Config = {}): Config {

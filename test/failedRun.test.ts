@@ -1,6 +1,6 @@
 // A run that fails: with Azure's message (or the program's own), and no promise rejection that goes
 // unhandled on the way, now or handled late (Node's "PromiseRejectionHandledWarning"), while the
-// program yields to the event loop between namespaces and grants (README: Scale).
+// program yields to the event loop between namespaces and grants (docs/performance.md: Scale).
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedConfig } from "../bench/stacks";
@@ -41,7 +41,7 @@ const clusterWithoutKubeletGrant = (_type: string, name: string, waits: string[]
 const REFUSED_CLUSTER =
     /^azure-native:containerservice:ManagedCluster aks-entra-cluster: CustomKubeletIdentityMissingPermissionError: the control-plane identity [0-9a-f-]{36} does not have Managed Identity Operator on the kubelet identity \S+ yet \(granted at \d+ s, honoured from \d+ s; the cluster was created at \d+ s\)$/;
 
-describe("a failed run (README: Scale)", function () {
+describe("a failed run (docs/performance.md: Scale)", function () {
     const cases: [string, () => Record<string, unknown>][] = [
         ["the dev stack", () => stackConfig("dev")],
         [

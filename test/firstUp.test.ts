@@ -316,7 +316,7 @@ describe("first pulumi up (docs/azure-facts.md, failure modes 4, 7, 11, 12)", fu
                         `aks-entra-connection-deployer-cluster-admin: UnmatchedPrincipalType: The PrincipalId '${PERSON.objectId}' has type 'User', which is different from specified PrincipalType 'ServicePrincipal'\\.`,
                     ),
                 );
-                const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+                const readme = readFileSync(path.join(ROOT, "docs", "troubleshooting.md"), "utf8");
                 assert.match(
                     readme,
                     /\| `UnmatchedPrincipalType` on the deployer's grant \| .*a person signed in through another public client than the Azure CLI.*`aks-entra:deployer\.principalType: User`/,

@@ -1,4 +1,4 @@
-// Secure by Microsoft's own measure (README: Azure Policy built-ins): SSH off on every pool, the
+// Secure by Microsoft's own measure (docs/azure-policy.md: Azure Policy built-ins): SSH off on every pool, the
 // Azure Policy add-on, Image Cleaner, the audit trail, registry pull for the kubelet, and the
 // opt-in hardening (Defender, encryption at host, KMS, maintenance windows). Role GUIDs and the
 // order AKS checks at create are docs/azure-facts.md (roles table; failure modes 4 and 11).

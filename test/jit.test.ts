@@ -1,5 +1,5 @@
 // Just-in-time cluster access (PIM for Groups) and Conditional Access on the AKS server app
-// (README: Just-in-time access). Role GUIDs and the server app id: docs/azure-facts.md (roles
+// (docs/jit-and-conditional-access.md: Just-in-time access). Role GUIDs and the server app id: docs/azure-facts.md (roles
 // table; fixed application ids; failure mode 8 for device code under Conditional Access).
 import { strict as assert } from "node:assert";
 import { activationDuration, PIM_ACTIVATION_URL } from "../components/jit";

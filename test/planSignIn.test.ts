@@ -31,7 +31,7 @@ function planOf(config: Config, r: RunResult): Plan {
 const ADMINS =
     "group admins (created), group jit oncall-admin, group platform-admins, group sre (eligible through PIM)";
 const TAIL =
-    "for proof-of-possession tokens, bound to a key on the person's machine and to this cluster (README: Proof-of-possession tokens)";
+    "for proof-of-possession tokens, bound to a key on the person's machine and to this cluster (docs/kubelogin.md: Proof-of-possession tokens)";
 
 describe("offline plan: sign-in and proof-of-possession tokens", function () {
     this.timeout(60_000);

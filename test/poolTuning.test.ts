@@ -343,7 +343,7 @@ describe("node pool tuning, the pod network and names (issue 23)", function () {
                 derived,
             );
             assert.deepEqual(createOnlyProblems(old(), tuned, derived), [
-                "aks-entra:cluster.systemPool.maxPods 110 differs from (unset), which the cluster was created with: AKS cannot change it on an existing pool, and the system pool is part of the cluster resource. Keep the value; put workloads that need other nodes in cluster.userPools; to change the system pool itself, create a new stack and move the workloads (README: Node pools)",
+                "aks-entra:cluster.systemPool.maxPods 110 differs from (unset), which the cluster was created with: AKS cannot change it on an existing pool, and the system pool is part of the cluster resource. Keep the value; put workloads that need other nodes in cluster.userPools; to change the system pool itself, create a new stack and move the workloads (docs/node-pools-and-networking.md: Node pools)",
             ]);
             const named = (c: Config) =>
                 settings(c, new StackNames("aks-entra", "dev", c["aks-entra:names"] ?? {}));

@@ -149,7 +149,7 @@ describe("stack files and the PR preview profile", function () {
 
     it("Pulumi.dev.yaml plans, and its only HIGH findings are its example documentation ranges", () => {
         // The dev file is the documented example: its authorizedIpRanges are RFC 5737 ranges on
-        // purpose, which the plan reports HIGH (README: Findings a copied stack file gets).
+        // purpose, which the plan reports HIGH (docs/offline-plan.md: findings a copied stack file gets).
         assert.deepEqual(
             highs("dev").filter((f) => f.code !== "documentation-ip-range"),
             [],

@@ -97,7 +97,7 @@ export const environmentOf = (job: Job) =>
     typeof job.environment === "string" ? job.environment : job.environment?.name;
 export const needsOf = (job: Job) =>
     job.needs === undefined ? [] : typeof job.needs === "string" ? [job.needs] : job.needs;
-/** The sign-in step (README: CI sign-in): az login by federation, last before pulumi. */
+/** The sign-in step (docs/ci-sign-in.md: CI sign-in): az login by federation, last before pulumi. */
 export const AZURE_LOGIN = "scripts/delivery/azure-login.sh";
 export const signsIn = (job: Job) => job.steps.some((s) => s.run === AZURE_LOGIN);
 /**

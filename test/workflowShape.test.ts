@@ -371,7 +371,7 @@ describe("GitHub Actions workflows (.github/workflows): their shape", function (
         });
     });
 
-    describe("sign-in as README: CI sign-in (components/ciSignIn.ts, GitHub Actions)", function () {
+    describe("sign-in as docs/ci-sign-in.md: CI sign-in (components/ciSignIn.ts, GitHub Actions)", function () {
         const github = SIGN_INS.find((s) => s.runner.startsWith("GitHub Actions"))!;
         const VAR: Record<string, string> = {
             "<client id>": "${{ vars.AZURE_CLIENT_ID }}",

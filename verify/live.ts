@@ -58,7 +58,7 @@ const MAX_MESSAGE = 600;
 /**
  * The stack's last deployment, secrets replaced by "[secret]". The CLI is asked for the state
  * without `--show-secrets` (Stack.exportStack() and Stack.outputs() both pass it): secrets stay
- * ciphertext, so no decrypt right on the stack's secrets provider (the README's Key Vault key) is
+ * ciphertext, so no decrypt right on the stack's secrets provider (the bootstrap's Key Vault key, docs/bootstrap.md) is
  * needed and Pulumi records no decryption event. Stack outputs are the root stack resource's.
  *
  * The stack is named on the command line (`--stack`), never selected: `pulumi stack select` (and

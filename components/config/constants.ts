@@ -126,7 +126,7 @@ export const CA_STATES = ["enabled", "reportOnly", "disabled"] as const;
 export const CA_CONTROLS = ["mfa", "compliantDevice", "domainJoinedDevice"] as const;
 /**
  * How long a PIM activation may last: 30 minutes to a day, in 30-minute steps (the provider's
- * maximumDuration takes PT30M..PT23H30M or P1D; README: Just-in-time access).
+ * maximumDuration takes PT30M..PT23H30M or P1D; docs/jit-and-conditional-access.md: Just-in-time access).
  */
 export const ACTIVATION_MINUTES = { min: 30, max: 24 * 60, step: 30, default: 8 * 60 } as const;
 

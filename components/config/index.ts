@@ -6,7 +6,7 @@
 // The folder: constants (names, limits), types (the result), schema (one zod schema per key),
 // values (single-value checks), draft (what survived a schema), references (group aliases,
 // roles), rules/ (each cross-field check), messages, build (defaults), pulumi (config map).
-// A new key is one schema line, at most one rule, its tests and its README row.
+// A new key is one schema line, at most one rule, its tests and its row in docs/configuration.md.
 import { buildConfig } from "./build";
 import { NAMESPACE } from "./constants";
 import { draftOf } from "./draft";

@@ -64,7 +64,7 @@ export function describeIssue(key: ConfigKey, raw: unknown, issue: z.core.$ZodIs
         case "unrecognized_keys": {
             const allowed = schemaAt(key, issue.path);
             const names = allowed ? currentKeys(allowed) : [];
-            return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => show(k)).join(", ")}; allowed: ${names.length ? names.join(", ") : "see README"}${didYouMean(issue.keys, names)}`;
+            return `${path} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => show(k)).join(", ")}; allowed: ${names.length ? names.join(", ") : "see docs/configuration.md"}${didYouMean(issue.keys, names)}`;
         }
         case "invalid_type":
             if (issue.expected === "string" && isYamlScalar(value)) {

@@ -70,7 +70,7 @@ function knownRoleList(): string {
     return (
         ["Reader", "Storage Blob Data Reader", "Key Vault Secrets User", "AcrPull", "..."].join(
             ", ",
-        ) + " (README: Configuration reference)"
+        ) + " (docs/configuration.md: Configuration reference)"
     );
 }
 

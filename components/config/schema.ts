@@ -166,7 +166,7 @@ const systemPoolSchema = poolSchema(1).extend({
 
 // AKS allows 1-12 lowercase letters and digits, starting with a letter, for a Linux pool. A name
 // of 1-8 gets 4 hex of its create-only settings appended (components/nodePools.ts); a longer one
-// is the pool's Azure name as written (README: Node pools).
+// is the pool's Azure name as written (docs/node-pools-and-networking.md: Node pools).
 const userPoolSchema = poolSchema(0).extend({
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, {
         error: "is not a pool name (1-12 lowercase letters and digits, starting with a letter, as AKS allows for a Linux pool)",
@@ -244,7 +244,7 @@ const clusterSchema = z.strictObject({
     autoUpgradeChannel: z.enum(UPGRADE_CHANNELS).optional(),
     nodeOsUpgradeChannel: z.enum(NODE_OS_UPGRADE_CHANNELS).optional(),
     disableRunCommand: z.boolean().optional(),
-    // Hardening on by default (README: Azure Policy built-ins); each can be turned off.
+    // Hardening on by default (docs/azure-policy.md: Azure Policy built-ins); each can be turned off.
     nodeSsh: z.boolean().optional(),
     azurePolicy: z.boolean().optional(),
     imageCleaner: z
@@ -273,7 +273,7 @@ const clusterSchema = z.strictObject({
             nodeOs: maintenanceWindowSchema.optional(),
         })
         .optional(),
-    // Production parity (issue 23): README, configuration reference.
+    // Production parity (issue 23): docs/configuration.md.
     autoscalerProfile: autoscalerProfileSchema.optional(),
     diskEncryptionSetId: idOf("Microsoft.Compute/diskEncryptionSets").optional(),
     podSecurity: z

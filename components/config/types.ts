@@ -249,7 +249,7 @@ export interface Pipeline {
     name: string;
     github: GitHubSubject[];
     clusterAccess?: AccessRole;
-    /** Why writer or admin on the whole cluster is needed (README: cluster-wide write). */
+    /** Why writer or admin on the whole cluster is needed (docs/configuration.md: cluster-wide write). */
     clusterWideException?: string;
     namespaceAccess: { namespace: string; role: NamespaceAccessRole }[];
     azureRoleAssignments: AzureRoleGrant[];

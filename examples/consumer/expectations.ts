@@ -1,4 +1,4 @@
-// What this consumer expects of an aks-entra stack's outputs (README: Outputs): which outputs it
+// What this consumer expects of an aks-entra stack's outputs (docs/first-pulumi-up.md: Outputs): which outputs it
 // reads and the shape of each. index.ts reads exactly these and refuses a stack whose outputs do
 // not fit; test/stacks.test.ts checks them against the outputs each aks-entra stack file really
 // produces. Plain module: no Pulumi runtime, no Azure.

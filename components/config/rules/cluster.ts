@@ -79,7 +79,7 @@ function userPoolMoved(value: unknown): string {
         { userPools: [{ name: "apps", ...pool }] },
         { collectionStyle: "flow" },
     ).trim();
-    return `${NAMESPACE}:cluster.userPool is replaced by cluster.userPools, a list of pools that are each their own AgentPool (AKS refuses adding or removing a pool inside the cluster resource, so the inline pool could never be added or removed later); write under aks-entra:cluster: ${yaml.replace(/\n\s*/g, " ")}. A cluster created with userPool keeps that pool until you delete it with az aks nodepool delete (README: Node pools)`;
+    return `${NAMESPACE}:cluster.userPool is replaced by cluster.userPools, a list of pools that are each their own AgentPool (AKS refuses adding or removing a pool inside the cluster resource, so the inline pool could never be added or removed later); write under aks-entra:cluster: ${yaml.replace(/\n\s*/g, " ")}. A cluster created with userPool keeps that pool until you delete it with az aks nodepool delete (docs/node-pools-and-networking.md: Node pools)`;
 }
 
 /**
@@ -164,7 +164,7 @@ function withoutSubnet(key: string, written: Record<string, unknown>): string[] 
     return [
         ...yours.map(
             (k) =>
-                `${key}.${k} ${show(written[k])} needs cluster.network.subnetId: it describes your own network, and without subnetId AKS creates and manages the VNet (README: Networking)`,
+                `${key}.${k} ${show(written[k])} needs cluster.network.subnetId: it describes your own network, and without subnetId AKS creates and manages the VNet (docs/node-pools-and-networking.md: Networking)`,
         ),
         ...(written.plugin === "azure"
             ? [
@@ -181,7 +181,7 @@ const vnetOf = (subnetId: string) => subnetId.replace(/\/subnets\/[^/]+$/i, "");
  * API Server VNet Integration in your own VNet: the API server gets a subnet of its own in the
  * nodes' VNet (learn.microsoft.com/azure/aks/api-server-vnet-integration, "bring-your-own VNet").
  * Its delegation and size (/28 or larger) are properties of the subnet that config cannot see;
- * the README says so (README: Networking), and AKS refuses the cluster otherwise.
+ * the README says so (docs/node-pools-and-networking.md: Networking), and AKS refuses the cluster otherwise.
  */
 function apiServerSubnet(
     key: string,
@@ -245,7 +245,7 @@ export function privateCluster({ draft, raw }: RuleContext): string[] {
     const ownSubnet = Object.hasOwn(rawAt(written, "network"), "subnetId");
     if (c.privateCluster === true && hasObjects && !ownSubnet) {
         out.push(
-            `${NAMESPACE}:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (README: Networking), or leave privateCluster false and restrict authorizedIpRanges`,
+            `${NAMESPACE}:cluster.privateCluster is true and the stack creates Kubernetes objects (aks-entra:namespaces), but cluster.network.subnetId is not set: the API server would get a private address in a VNet that AKS creates and nothing can reach, so pulumi up could not create the namespaces. Set cluster.network.subnetId to a subnet of your VNet and run pulumi up from that VNet or a peered one (docs/node-pools-and-networking.md: Networking), or leave privateCluster false and restrict authorizedIpRanges`,
         );
     }
     if (Object.hasOwn(written, "privateDnsZone") && c.privateCluster !== true) {

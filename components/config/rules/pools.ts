@@ -63,7 +63,7 @@ export function poolTuning({ draft, raw }: RuleContext): string[] {
             if (clusterSubnet === undefined) {
                 if (!Object.hasOwn(written, "subnetId")) {
                     out.push(
-                        `${key}.${k} ${show(id)} needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (README: Networking)`,
+                        `${key}.${k} ${show(id)} needs cluster.network.subnetId: a pool's subnets are subnets of your VNet, the one of cluster.network.subnetId (docs/node-pools-and-networking.md: Networking)`,
                     );
                 }
             } else if (vnetOf(id) !== vnetOf(clusterSubnet)) {

@@ -86,7 +86,7 @@ export function hardening({ draft, raw }: RuleContext): string[] {
         !Object.hasOwn(rawAt(written, "network"), "apiServerSubnetId")
     ) {
         out.push(
-            `${key}.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (README: Azure Policy built-ins, KMS etcd encryption)`,
+            `${key}.kms.network "private" needs cluster.network.apiServerSubnetId: AKS reaches a private key vault only through API Server VNet Integration (Konnectivity is not offered for private key vaults to subscriptions since 2024-09-15; learn.microsoft.com/azure/aks/use-kms-etcd-encryption). Set cluster.network.apiServerSubnetId to a subnet of the nodes' VNet (cluster.network.subnetId) delegated to Microsoft.ContainerService/managedClusters, at least /28, or use kms.network "public" (docs/azure-policy.md: Azure Policy built-ins, KMS etcd encryption)`,
         );
     }
     const auto = c.autoUpgradeChannel ?? "patch";
