@@ -1132,7 +1132,10 @@ describe("Azure Policy built-ins: the real program", () => {
             .map((l) => l.replace(/\r$/, ""));
         const start = lines.indexOf("<!-- builtins:start -->");
         const end = lines.indexOf("<!-- builtins:end -->");
-        assert.ok(start >= 0 && end > start, "docs/azure-policy.md has no builtins:start/end markers");
+        assert.ok(
+            start >= 0 && end > start,
+            "docs/azure-policy.md has no builtins:start/end markers",
+        );
         const block = lines
             .slice(start + 1, end)
             .join("\n")
