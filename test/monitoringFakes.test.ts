@@ -2,9 +2,6 @@
 // the new types (and of the shipped stacks) valid under Microsoft's ARM schema of azure-native
 // 3.28's API version (test/armSchema.ts); the names Microsoft's templates give them.
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { monitorName } from "../components/monitoring";
 import type { RunResult } from "../offline/harness";
 import {
@@ -14,7 +11,7 @@ import {
 } from "../offline/monitoringFakes";
 import { armBody, armProblemsOf } from "./armSchema";
 import type { Config } from "./configCases";
-import { one, ROOT, run, TYPES } from "./helpers";
+import { one, run, stackConfig, TYPES } from "./helpers";
 import {
     auditOff,
     byName,
@@ -125,19 +122,9 @@ describe("monitoring: what Azure refuses, and Microsoft's schemas", function () 
     });
 
     it("sends bodies of every new type that Microsoft's schema of its API version accepts, for these stacks and the shipped ones", async function () {
+        // The shipped stack files as Pulumi reads them: Pulumi.yaml's shared base beneath each.
         const shipped = await Promise.all(
-            [
-                ["Pulumi.dev.yaml", "dev"],
-                ["Pulumi.prod.yaml", "prod"],
-                ["Pulumi.platform.yaml", "platform"],
-            ].map(([file, stack]) =>
-                run({
-                    config: (
-                        parse(readFileSync(path.join(ROOT, file), "utf8")) as { config: Config }
-                    ).config,
-                    stack,
-                }),
-            ),
+            ["dev", "prod", "platform"].map((stack) => run({ config: stackConfig(stack), stack })),
         );
         const seen = new Set<string>();
         for (const r of [all, own, noAudit, ...shipped]) {
