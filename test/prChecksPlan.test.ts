@@ -47,7 +47,10 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
     });
     it("plans every stack file in plan-order.sh's order, a team stack with --platform, with --json", function () {
         const head = step(plan, (s) => s.id === "head", "plans the pull request").run!;
-        assert.match(head, /^scripts\/delivery\/plan-order\.sh \. > plans\/stacks\.tsv$/m);
+        assert.match(
+            head,
+            /^scripts\/delivery\/plan-order\.sh \. > plans\/stacks\.tsv \|\| exit 1$/m,
+        );
         assert.match(head, /read -r stack file platform; do/);
         assert.match(head, /with_platform=\(--platform "plans\/head\/\$platform\.json"\)/);
         assert.match(
@@ -67,7 +70,7 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
         const basePlan = plan.steps[runIndex(plan, /GITHUB_WORKSPACE\/\$out/)].run!;
         assert.match(
             basePlan,
-            /^scripts\/delivery\/plan-order\.sh base > plans\/base-stacks\.tsv$/m,
+            /^scripts\/delivery\/plan-order\.sh base > plans\/base-stacks\.tsv \|\| exit 1$/m,
         );
         assert.match(
             basePlan,
