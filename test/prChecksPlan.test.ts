@@ -2,8 +2,9 @@
 // branch's plan of the same file, and its sticky comment; its plan steps run with bash against a
 // fake npm. It informs only: what may merge is the review gate's (test/workflows.test.ts).
 import { strict as assert } from "node:assert";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { stringify } from "yaml";
 import {
     calls,
     fake,
@@ -11,6 +12,7 @@ import {
     load,
     needsOf,
     outputs,
+    ROOT,
     runIndex,
     runs,
     runStep,
@@ -20,6 +22,7 @@ import {
     stepIndex,
     usesAction,
     usesIndex,
+    write,
 } from "./workflowSandbox";
 
 describe("pr-checks.yml: the offline plan of every stack file, and its comment", function () {
@@ -42,18 +45,17 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
             [...order].sort((a, b) => a - b),
         );
     });
-    it("plans every Pulumi.*.yaml and both profiles, with --json", function () {
+    it("plans every stack file in plan-order.sh's order, a team stack with --platform, with --json", function () {
         const head = step(plan, (s) => s.id === "head", "plans the pull request").run!;
         assert.match(
             head,
-            /for file in Pulumi\.\*\.yaml profiles\/preview\.yaml profiles\/e2e\.yaml; do/,
+            /^scripts\/delivery\/plan-order\.sh \. > plans\/stacks\.tsv \|\| exit 1$/m,
         );
-        assert.match(head, /profiles\/preview\.yaml\) stack="pr-\$\{PR_NUMBER\}"/);
-        assert.match(head, /profiles\/e2e\.yaml\) stack="e2e-00000000"/);
-        assert.match(head, /stack="\$\{file#Pulumi\.\}"; stack="\$\{stack%\.yaml\}"/);
+        assert.match(head, /read -r stack file platform; do/);
+        assert.match(head, /with_platform=\(--platform "plans\/head\/\$platform\.json"\)/);
         assert.match(
             head,
-            /npm run plan --silent -- --config "\$file" --stack "\$stack" --json "plans\/head\/\$stack\.json"/,
+            /npm run plan --silent -- --config "\$file" --stack "\$stack" "\$\{with_platform\[@\]\}" --json "plans\/head\/\$stack\.json"/,
         );
         assert.equal(plan.env?.PR_NUMBER, "${{ github.event.pull_request.number }}");
     });
@@ -64,12 +66,22 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
             runs(plan).match(/cd base && npm run plan --silent -- --config "\$file"/g)?.length,
             1,
         );
+        // In the base's own order, a team stack there with the base's plan of its platform.
+        const basePlan = plan.steps[runIndex(plan, /GITHUB_WORKSPACE\/\$out/)].run!;
+        assert.match(
+            basePlan,
+            /^scripts\/delivery\/plan-order\.sh base > plans\/base-stacks\.tsv \|\| exit 1$/m,
+        );
+        assert.match(
+            basePlan,
+            /with_platform=\(--platform "\$GITHUB_WORKSPACE\/\$out_dir\/\$platform\.json"\)/,
+        );
     });
     it("diffs each stack: npm run plan -- --config --stack --diff BASE.json --markdown", function () {
         const diff = step(plan, (s) => s.id === "diff", "diffs").run!;
         assert.match(
             diff,
-            /npm run plan --silent -- --config "\$file" --stack "\$stack" --diff "\$base_plan" --markdown "\$md"/,
+            /npm run plan --silent -- --config "\$file" --stack "\$stack" "\$\{with_platform\[@\]\}" --diff "\$base_plan" --markdown "\$md"/,
         );
         assert.equal(plan.outputs?.worst, "${{ steps.diff.outputs.worst }}");
     });
@@ -85,17 +97,20 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
         assert.equal(usesAction(job, "marocchino/sticky-pull-request-comment").length, 1);
     });
     describe("the plan steps (run with bash, a fake npm)", function () {
-        // npm run plan: records its arguments; writes {"schemaVersion": N} for --json (N from
-        // FAKE_SCHEMA_BASE when run in base/), a Markdown page for --markdown (padded to
-        // FAKE_MD_BYTES_<stack>) and exits FAKE_RC_<stack> for --diff and --markdown.
+        // npm run plan: records its arguments; exits 1 for a team stack (aks-entra:platform) without
+        // --platform or whose --platform plan does not exist yet, as plan/cli.ts does; writes
+        // {"schemaVersion": N} for --json (N from FAKE_SCHEMA_BASE when run in base/), a Markdown
+        // page for --markdown (padded to FAKE_MD_BYTES_<stack>) and exits FAKE_RC_<stack> for
+        // --diff and --markdown.
         const FAKE_NPM = [
             'echo "$(basename "$PWD") $*" >> "$FAKE_LOG"',
             "shift 3 # run plan --silent",
             'if [ "$1" = "--" ]; then shift; fi',
-            "json=; md=; stack=; diff=",
+            "json=; md=; stack=; diff=; config=; platform=",
             "while [ $# -gt 0 ]; do",
             '  case "$1" in',
-            "    --config) shift ;;",
+            '    --config) config="$2"; shift ;;',
+            '    --platform) platform="$2"; shift ;;',
             '    --stack) stack="$2"; shift ;;',
             '    --json) json="$2"; shift ;;',
             '    --markdown) md="$2"; shift ;;',
@@ -103,6 +118,9 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
             "  esac",
             "  shift",
             "done",
+            'if grep -q "aks-entra:platform" "$config" && { [ -z "$platform" ] || [ ! -f "$platform" ]; }; then',
+            '  echo "error: $config is a team stack: --platform <its platform plan> ${platform:-missing}" >&2; exit 1',
+            "fi",
             'key="$(echo "$stack" | tr -- - _)"',
             'if [ -n "$json" ]; then',
             "  schema=3",
@@ -119,13 +137,30 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
             'exit "${!rc:-0}"',
         ].join("\n");
 
-        function workspace(headFiles: string[], baseFiles: string[]): Sandbox {
+        /** A team stack file of the platform stack `platform`. */
+        const team = (platform: string, name: string) =>
+            stringify({
+                config: {
+                    "aks-entra:platform": { stack: `contoso/aks-entra/${platform}`, team: name },
+                },
+            });
+        /** The checkout (head files) and base/ (base files): "config: {}" unless given a text. */
+        function workspace(
+            headFiles: string[] | Record<string, string>,
+            baseFiles: string[] | Record<string, string>,
+        ): Sandbox {
             const sb = sandbox();
             fake(sb, "npm", FAKE_NPM);
+            // The pull request's scripts (plan-order.sh runs stacks.ts with the checkout's tsx).
+            symlinkSync(path.join(ROOT, "scripts"), path.join(sb.dir, "scripts"));
             mkdirSync(path.join(sb.dir, "profiles"));
             mkdirSync(path.join(sb.dir, "base", "profiles"), { recursive: true });
-            for (const f of headFiles) writeFileSync(path.join(sb.dir, f), "config: {}\n");
-            for (const f of baseFiles) writeFileSync(path.join(sb.dir, "base", f), "config: {}\n");
+            const files = (list: string[] | Record<string, string>) =>
+                Array.isArray(list)
+                    ? Object.fromEntries(list.map((f) => [f, "config: {}\n"]))
+                    : list;
+            write(sb.dir, files(headFiles));
+            write(path.join(sb.dir, "base"), files(baseFiles));
             return sb;
         }
         const scripts = () => {
@@ -155,7 +190,7 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
                 assert.equal(runStep(sb, head, ENV).code, 0);
                 assert.equal(
                     readFileSync(path.join(sb.dir, "plans", "stacks.tsv"), "utf8"),
-                    "dev\tPulumi.dev.yaml\nprod\tPulumi.prod.yaml\nteam-payments\tPulumi.team-payments.yaml\npr-42\tprofiles/preview.yaml\n",
+                    "dev\tPulumi.dev.yaml\t\nprod\tPulumi.prod.yaml\t\nteam-payments\tPulumi.team-payments.yaml\t\npr-42\tprofiles/preview.yaml\t\n",
                 );
                 assert.equal(runStep(sb, base, ENV).code, 0);
                 for (const s of ["dev", "prod", "pr-42"]) {
@@ -204,6 +239,97 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
             }
         });
 
+        it("plans the platform first and passes --platform to a team stack's plan: head, base and diff", function () {
+            const sb = workspace(
+                {
+                    "Pulumi.dev.yaml": "config: {}\n",
+                    "Pulumi.platform.yaml": "config: {}\n",
+                    // Sorts before platform: planned after it all the same.
+                    "Pulumi.a-team.yaml": team("platform", "a"),
+                    "Pulumi.team-payments.yaml": team("platform", "payments"),
+                    // A team stack here; the base's version is not one: no --platform there.
+                    "Pulumi.team-search.yaml": team("platform", "search"),
+                },
+                {
+                    "Pulumi.dev.yaml": "config: {}\n",
+                    "Pulumi.platform.yaml": "config: {}\n",
+                    "Pulumi.team-payments.yaml": team("platform", "payments"),
+                    "Pulumi.team-search.yaml": "config: {}\n",
+                },
+            );
+            try {
+                const { head, base, diff } = scripts();
+                const h = runStep(sb, head, ENV);
+                assert.equal(h.code, 0, h.stdout + h.stderr);
+                assert.equal(
+                    readFileSync(path.join(sb.dir, "plans", "stacks.tsv"), "utf8"),
+                    [
+                        "dev\tPulumi.dev.yaml\t",
+                        "platform\tPulumi.platform.yaml\t",
+                        "a-team\tPulumi.a-team.yaml\tplatform",
+                        "team-payments\tPulumi.team-payments.yaml\tplatform",
+                        "team-search\tPulumi.team-search.yaml\tplatform",
+                        "",
+                    ].join("\n"),
+                );
+                const b = runStep(sb, base, ENV);
+                assert.equal(b.code, 0, b.stdout + b.stderr);
+                assert.doesNotMatch(b.stdout, /::warning/);
+                const d = runStep(sb, diff, ENV);
+                assert.equal(d.code, 0, d.stdout + d.stderr);
+                const here = path.basename(sb.dir);
+                const main = path.join(sb.dir, "plans", "main");
+                assert.deepEqual(calls(sb), [
+                    `${here} run plan --silent -- --config Pulumi.dev.yaml --stack dev --json plans/head/dev.json`,
+                    `${here} run plan --silent -- --config Pulumi.platform.yaml --stack platform --json plans/head/platform.json`,
+                    `${here} run plan --silent -- --config Pulumi.a-team.yaml --stack a-team --platform plans/head/platform.json --json plans/head/a-team.json`,
+                    `${here} run plan --silent -- --config Pulumi.team-payments.yaml --stack team-payments --platform plans/head/platform.json --json plans/head/team-payments.json`,
+                    `${here} run plan --silent -- --config Pulumi.team-search.yaml --stack team-search --platform plans/head/platform.json --json plans/head/team-search.json`,
+                    `base run plan --silent -- --config Pulumi.dev.yaml --stack dev --json ${main}/dev.json`,
+                    `base run plan --silent -- --config Pulumi.platform.yaml --stack platform --json ${main}/platform.json`,
+                    `base run plan --silent -- --config Pulumi.team-search.yaml --stack team-search --json ${main}/team-search.json`,
+                    `base run plan --silent -- --config Pulumi.team-payments.yaml --stack team-payments --platform ${main}/platform.json --json ${main}/team-payments.json`,
+                    `${here} run plan --silent -- --config Pulumi.dev.yaml --stack dev --diff plans/main/dev.json --markdown plans/md/dev.md`,
+                    `${here} run plan --silent -- --config Pulumi.platform.yaml --stack platform --diff plans/main/platform.json --markdown plans/md/platform.md`,
+                    `${here} run plan --silent -- --config Pulumi.a-team.yaml --stack a-team --platform plans/head/platform.json --markdown plans/md/a-team.md`,
+                    `${here} run plan --silent -- --config Pulumi.team-payments.yaml --stack team-payments --platform plans/head/platform.json --diff plans/main/team-payments.json --markdown plans/md/team-payments.md`,
+                    `${here} run plan --silent -- --config Pulumi.team-search.yaml --stack team-search --platform plans/head/platform.json --diff plans/main/team-search.json --markdown plans/md/team-search.md`,
+                ]);
+                const out = outputs(sb.output);
+                assert.equal(out.worst, "2"); // a-team is new
+                assert.match(
+                    out.comment,
+                    /\| `team-payments` \| `Pulumi\.team-payments\.yaml` \| access unchanged \|/,
+                );
+                assert.doesNotMatch(out.comment, /plan failed/);
+            } finally {
+                rmSync(sb.dir, { recursive: true, force: true });
+            }
+        });
+
+        it("a team stack file that names no stack reference fails the step before any plan", function () {
+            const sb = workspace(
+                {
+                    "Pulumi.dev.yaml": "config: {}\n",
+                    "Pulumi.team-x.yaml": stringify({
+                        config: { "aks-entra:platform": { stack: "platform", team: "x" } },
+                    }),
+                },
+                [],
+            );
+            try {
+                const r = runStep(sb, scripts().head, ENV);
+                assert.equal(r.code, 1);
+                assert.match(
+                    r.stderr,
+                    /::error::Pulumi\.team-x\.yaml: aks-entra:platform\.stack "platform" is not a stack reference; allowed: <org>\/<project>\/<stack>/,
+                );
+                assert.deepEqual(calls(sb), []);
+            } finally {
+                rmSync(sb.dir, { recursive: true, force: true });
+            }
+        });
+
         it("exit 4 wins over 2; a failing plan fails the step; the comment stays under GitHub's limit", function () {
             const sb = workspace(
                 ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.big.yaml"],
@@ -242,7 +368,12 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
         });
 
         it("plans the base's file with the pull request's code when the base writes another schema", function () {
-            const sb = workspace(["Pulumi.dev.yaml"], ["Pulumi.dev.yaml"]);
+            const files = {
+                "Pulumi.dev.yaml": "config: {}\n",
+                "Pulumi.platform.yaml": "config: {}\n",
+                "Pulumi.team-search.yaml": team("platform", "search"),
+            };
+            const sb = workspace(files, files);
             try {
                 const { head, base } = scripts();
                 runStep(sb, head, ENV);
@@ -252,6 +383,13 @@ describe("pr-checks.yml: the offline plan of every stack file, and its comment",
                 assert.ok(
                     calls(sb).includes(
                         `${path.basename(sb.dir)} run plan --silent -- --config base/Pulumi.dev.yaml --stack dev --json plans/main/dev.json`,
+                    ),
+                    calls(sb).join("\n"),
+                );
+                // A team stack: with the base's plan of its platform, whichever code plans it.
+                assert.ok(
+                    calls(sb).includes(
+                        `${path.basename(sb.dir)} run plan --silent -- --config base/Pulumi.team-search.yaml --stack team-search --platform ${path.join(sb.dir, "plans/main/platform.json")} --json plans/main/team-search.json`,
                     ),
                     calls(sb).join("\n"),
                 );

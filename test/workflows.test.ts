@@ -332,12 +332,14 @@ esac`;
 
     describe("gate-plan.sh: the base branch's code plans the pull request's files", function () {
         // npm run plan: logs the directory it runs in and its arguments; the base's code (run in
-        // base/) reports an access change for dev whatever the head's own policy pack says.
+        // base/) reports an access change for dev whatever the head's own policy pack says. Like
+        // plan/cli.ts, it fails a team stack without --platform, and a --platform plan not there.
         const FAKE_NPM = String.raw`
 echo "$(basename "$PWD") $*" >> "$FAKE_LOG"
-json=; diffjson=; diff=; config=
+json=; diffjson=; diff=; config=; platform=
 while [ $# -gt 0 ]; do
   case "$1" in
+    --platform) platform="$2"; shift ;;
     --json) json="$2"; shift ;;
     --diff-json) diffjson="$2"; shift ;;
     --diff) diff="$2"; shift ;;
@@ -345,10 +347,16 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+if [ -n "$platform" ] && [ ! -f "$platform" ]; then exit 1; fi
+if [ -z "$platform" ] && grep -q "aks-entra:platform" "$config"; then exit 1; fi
 [ -n "$json" ] && echo '{"schemaVersion": 3}' > "$json"
 [ -n "$diffjson" ] && echo '{"accessChanged": true, "refused": []}' > "$diffjson"
 if [ -n "$diff" ] && [ "$(basename "$PWD")" = base ] && grep -q widen "$config"; then exit 2; fi
 exit 0`;
+        const teamOf = (team: string) =>
+            stringify({
+                config: { "aks-entra:platform": { stack: "contoso/aks-entra/platform", team } },
+            });
         it("plans head/'s stack files and profiles in base/ only, new and deleted files counted as access changes", function () {
             if (!HAS_JQ) this.skip();
             withSandbox((sb) => {
@@ -370,6 +378,12 @@ exit 0`;
                             },
                         },
                     }),
+                    // A team stack on one side only: each side's plan with its own side's platform,
+                    // both after the platform's plans.
+                    "base/Pulumi.a.yaml": teamOf("search"),
+                    "head/Pulumi.a.yaml": "config: {}\n",
+                    "base/Pulumi.team-pay.yaml": "config: {}\n",
+                    "head/Pulumi.team-pay.yaml": teamOf("pay"),
                     "head/profiles/e2e.yaml": "config: {}\n",
                     // The pull request weakens the pack: nothing of head/ ever runs.
                     "head/policy/rules.ts": "// no guardrails\n",
@@ -401,6 +415,14 @@ exit 0`;
                         `base run plan --silent -- --config profiles/e2e.yaml --stack e2e-00000000 --json ${sb.dir}/gate/plans/e2e-00000000.base.json`,
                     ),
                 );
+                for (const line of [
+                    `base run plan --silent -- --config Pulumi.a.yaml --stack a --platform ${sb.dir}/gate/plans/platform.base.json --json ${sb.dir}/gate/plans/a.base.json`,
+                    `base run plan --silent -- --config ${sb.dir}/head/Pulumi.a.yaml --stack a --json ${sb.dir}/gate/plans/a.head.json --diff ${sb.dir}/gate/plans/a.base.json --diff-json ${sb.dir}/gate/diffs/a.json`,
+                    `base run plan --silent -- --config Pulumi.team-pay.yaml --stack team-pay --json ${sb.dir}/gate/plans/team-pay.base.json`,
+                    `base run plan --silent -- --config ${sb.dir}/head/Pulumi.team-pay.yaml --stack team-pay --platform ${sb.dir}/gate/plans/platform.head.json --json ${sb.dir}/gate/plans/team-pay.head.json --diff ${sb.dir}/gate/plans/team-pay.base.json --diff-json ${sb.dir}/gate/diffs/team-pay.json`,
+                ]) {
+                    assert.ok(log.includes(line), `${line}\n${log.join("\n")}`);
+                }
                 assert.equal(
                     log.at(-1),
                     `base run plan --silent -- --config ${sb.dir}/head/Pulumi.team-search.yaml --stack team-search --platform ${sb.dir}/gate/plans/platform.head.json --json ${sb.dir}/gate/plans/team-search.head.json`,
@@ -411,10 +433,40 @@ exit 0`;
                         "dev\tPulumi.dev.yaml\t2\tgate/diffs/dev.json",
                         "platform\tPulumi.platform.yaml\t0\tgate/diffs/platform.json",
                         "e2e-00000000\tprofiles/e2e.yaml\t0\tgate/diffs/e2e-00000000.json",
+                        "a\tPulumi.a.yaml\t0\tgate/diffs/a.json",
+                        "team-pay\tPulumi.team-pay.yaml\t0\tgate/diffs/team-pay.json",
                         "team-search\tPulumi.team-search.yaml\t2\t",
                         "staging\tPulumi.staging.yaml\t2\t",
                         "",
                     ].join("\n"),
+                );
+            });
+        });
+        it("a stack file that names no readable platform stack: every stack file fails (3), none planned", function () {
+            if (!HAS_JQ) this.skip();
+            withSandbox((sb) => {
+                fake(sb, "npm", FAKE_NPM);
+                write(sb.dir, {
+                    "base/Pulumi.dev.yaml": "config: {}\n",
+                    "head/Pulumi.dev.yaml": "config: {}\n",
+                    "head/Pulumi.team-x.yaml": stringify({
+                        config: { "aks-entra:platform": { stack: "platform", team: "x" } },
+                    }),
+                });
+                const r = spawnSync("bash", [path.join(SCRIPTS, "gate-plan.sh")], {
+                    cwd: sb.dir,
+                    encoding: "utf8",
+                    env: envOf(sb, { PR_NUMBER: "42" }),
+                });
+                assert.equal(r.status, 0, r.stderr);
+                assert.match(
+                    r.stderr,
+                    /::error::head\/Pulumi\.team-x\.yaml: aks-entra:platform\.stack "platform" is not a stack reference/,
+                );
+                assert.deepEqual(calls(sb), []);
+                assert.equal(
+                    readFileSync(path.join(sb.dir, "gate", "results.tsv"), "utf8"),
+                    "dev\tPulumi.dev.yaml\t3\t\nteam-x\tPulumi.team-x.yaml\t3\t\n",
                 );
             });
         });

@@ -12,8 +12,6 @@ set -uo pipefail
 shopt -s nullglob
 PR_NUMBER="${PR_NUMBER:?}"
 root="$PWD"
-TSX="${TSX:-$root/base/node_modules/.bin/tsx}"
-STACKS_TS="${STACKS_TS:-$root/base/scripts/delivery/stacks.ts}"
 mkdir -p gate/plans gate/diffs
 : > gate/results.tsv
 
@@ -36,39 +34,31 @@ plan() { # plan <config file> <stack> <args...>: the base's code, always
     (cd "$root/base" && npm run plan --silent -- --config "$config" --stack "$stack" "$@")
 }
 
-# The platform stack each stack file reads (team stacks), on both sides: one tsx run a side.
-platforms() { # platforms <side>: "<side>/<file> TAB <platform or nothing>" per stack file
-    local list=()
-    while read -r f; do list+=("$1/$f"); done < <(files "$1")
-    if [ "${#list[@]}" -gt 0 ]; then "$TSX" "$STACKS_TS" platforms "${list[@]}"; fi
-}
-platforms head > gate/platforms.tsv
-platforms base >> gate/platforms.tsv
-platform_of() { # platform_of <side>/<file>
-    awk -F '\t' -v f="$1" '$1 == f { print $2 }' gate/platforms.tsv
+# Each side's stack files and the platform stack each team stack reads (plan-order.sh, the base's):
+# platform and other stacks first, a file that is a team stack on either side after.
+order="$(dirname "$0")/plan-order.sh"
+if ! "$order" head base > gate/order.tsv; then
+    # A file names no platform stack plan-order.sh can read: every stack file fails (3), so the
+    # gate refuses instead of judging a partial list.
+    : > gate/order.tsv
+    while read -r file; do
+        stack="$(stack_of "$file")" && printf '%s\t%s\t%s\t\n' "$stack" "$file" 3 >> gate/results.tsv
+    done < <(files head)
+fi
+"$order" base > gate/base.tsv || true
+base_platform_of() { # base_platform_of <file>: the platform the base's version reads, or nothing
+    awk -F '\t' -v f="$1" '$2 == f { print $3 }' gate/base.tsv
 }
 
-# Platform and other stacks first, team stacks after: a team's plan needs its platform's.
-: > gate/order.tsv
-while read -r file; do
-    stack_of "$file" > /dev/null || continue
-    platform="$(platform_of "head/$file")"
-    printf '%s\t%s\t%s\n' "$([ -n "$platform" ] && echo 1 || echo 0)" "$file" "$platform" >> gate/order.tsv
-done < <(files head)
-
-while IFS=$'\t' read -r _ file platform; do
-    stack="$(stack_of "$file")"
+while IFS=$'\t' read -r stack file platform; do
     base_json="gate/plans/$stack.base.json"
     head_json="gate/plans/$stack.head.json"
     diff_json="gate/diffs/$stack.json"
     head_platform=()
     base_platform=()
-    if [ -n "$platform" ]; then
-        head_platform=(--platform "$root/gate/plans/$platform.head.json")
-        if [ -f "base/$file" ]; then
-            base_platform=(--platform "$root/gate/plans/$(platform_of "base/$file").base.json")
-        fi
-    fi
+    if [ -n "$platform" ]; then head_platform=(--platform "$root/gate/plans/$platform.head.json"); fi
+    base_of="$(base_platform_of "$file")"
+    if [ -n "$base_of" ]; then base_platform=(--platform "$root/gate/plans/$base_of.base.json"); fi
     if [ -f "base/$file" ]; then
         if ! plan "$file" "$stack" "${base_platform[@]}" --json "$root/$base_json" > /dev/null; then
             printf '%s\t%s\t%s\t\n' "$stack" "$file" 3 >> gate/results.tsv
@@ -84,7 +74,7 @@ while IFS=$'\t' read -r _ file platform; do
         if [ "$rc" -eq 0 ]; then rc=2; fi
         printf '%s\t%s\t%s\t\n' "$stack" "$file" "$rc" >> gate/results.tsv
     fi
-done < <(sort -s -t $'\t' -k1,1 gate/order.tsv)
+done < gate/order.tsv
 
 # Stack files the pull request deletes: their stack keeps running, and no plan reviews it any more.
 while read -r file; do
