@@ -79,3 +79,37 @@ export function teamStateRights(team: string, backend: StateBackendSettings): Te
         },
     ];
 }
+
+const STATE_ROLES: Readonly<Record<string, string>> = {
+    [BUILT_IN_ROLES["Storage Blob Data Reader"]]: "Storage Blob Data Reader",
+    [BUILT_IN_ROLES["Storage Blob Data Contributor"]]: "Storage Blob Data Contributor",
+    [BUILT_IN_ROLES["Key Vault Crypto User"]]: "Key Vault Crypto User",
+};
+
+/**
+ * Whether a grant is one of teamStateRights as it makes them, and how the plan describes it: the
+ * role's name, and for Storage Blob Data Contributor the stack whose paths its condition allows
+ * (exactly blobWriteCondition of a `team-<team>` stack, version 2.0). Undefined for anything else,
+ * a condition edited by hand included.
+ */
+export function teamStateRight(
+    roleGuid: string,
+    condition: unknown,
+    conditionVersion: unknown,
+): { role: string; stack?: string } | undefined {
+    const role = STATE_ROLES[roleGuid];
+    if (role === undefined) return undefined;
+    if (roleGuid !== BUILT_IN_ROLES["Storage Blob Data Contributor"]) {
+        return condition === undefined || condition === null || condition === ""
+            ? { role }
+            : undefined;
+    }
+    const stack = /StringLike '\.pulumi\/stacks\/[^/']+\/(team-[a-z0-9-]+)\.json\*'/.exec(
+        typeof condition === "string" ? condition : "",
+    )?.[1];
+    return stack !== undefined &&
+        conditionVersion === "2.0" &&
+        condition === blobWriteCondition(statePaths(MAIN_PROJECT, stack))
+        ? { role, stack }
+        : undefined;
+}

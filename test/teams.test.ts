@@ -17,6 +17,7 @@ import { teamPolicyConfig } from "../plan/platform";
 import { authorizationProblem } from "../offline/delegation";
 import { assignableRoles } from "../bootstrap/access";
 import { stateAccessFindings } from "../plan/findingsStateAccess";
+import { teamStateRight } from "../components/stateAccess";
 import { evaluatePack, type PackConfig } from "../policy/evaluate";
 import { ofType, stackConfig, TYPES } from "./helpers";
 import { plan, readPlan, workspace } from "./planRun";
@@ -177,6 +178,23 @@ describe("team stacks on a platform cluster", function () {
             for (const guid of [BLOB_READER, BLOB_CONTRIBUTOR, CRYPTO_USER]) {
                 assert.ok(assignableRoles(["platform"]).includes(guid), guid);
             }
+        });
+
+        it("the plan names a state right as the team's only as the platform makes it: a wider path, or a condition on another role, is not", () => {
+            const right = (condition: string) => teamStateRight(BLOB_CONTRIBUTOR, condition, "2.0");
+            assert.deepEqual(right(stateCondition("search")), {
+                role: "Storage Blob Data Contributor",
+                stack: "team-search",
+            });
+            assert.equal(
+                right(stateCondition("search").replace("team-search/*'))", "*'))")),
+                undefined,
+            );
+            assert.equal(teamStateRight(BLOB_CONTRIBUTOR, undefined, undefined), undefined);
+            assert.equal(teamStateRight(BLOB_READER, stateCondition("search"), "2.0"), undefined);
+            assert.deepEqual(teamStateRight(CRYPTO_USER, undefined, undefined), {
+                role: "Key Vault Crypto User",
+            });
         });
 
         it("without aks-entra:stateBackend, grants no state access and the plan says what to grant by hand", async () => {
@@ -549,6 +567,16 @@ describe("team stacks on a platform cluster", function () {
                 p.stdout,
                 /team-right: pipeline id-aks-entra-platform-63018dd6-team-payments gets Role Based Access Control Administrator/,
             );
+            for (const team of ["payments", "search"]) {
+                const who = `team-right: pipeline id-aks-entra-platform-63018dd6-team-${team} gets`;
+                for (const line of [
+                    `${who} Storage Blob Data Reader (${BLOB_READER}) on containers pulumi-state: the team stack's state access`,
+                    `${who} Storage Blob Data Contributor (${BLOB_CONTRIBUTOR}) on containers pulumi-state under an ABAC condition that limits its writes to the state of stack team-${team}: the team stack's state access`,
+                    `${who} Key Vault Crypto User (${CRYPTO_USER}) on keys pulumi-secrets: the team stack's state access`,
+                ]) {
+                    assert.ok(p.stdout.includes(line), line);
+                }
+            }
             for (const team of ["payments", "search"]) {
                 const tj = out(`team-${team}.json`);
                 const t = await plan(
