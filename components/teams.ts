@@ -82,15 +82,21 @@ export class TeamBoundary extends pulumi.ComponentResource {
             .all([this.resourceGroup.id, args.clusterId])
             .apply(([rg, cluster]) => teamRights(rg, cluster, team.namespaces));
         // The rights' shape is known before the ids: one assignment per right, scope from the ids.
-        const state = args.stateBackend ? teamStateRights(team.name, args.stateBackend) : [];
-        for (const [i, right] of [
-            ...teamRights("<rg>", "<cluster>", team.namespaces),
-            ...state,
-        ].entries()) {
+        // The state rights' scopes are config (aks-entra:stateBackend): they wait for no resource.
+        const scoped = [
+            ...teamRights("<rg>", "<cluster>", team.namespaces).map((right, i) => ({
+                right,
+                scope: rights.apply((r) => r[i].scope),
+            })),
+            ...(args.stateBackend ? teamStateRights(team.name, args.stateBackend) : []).map(
+                (right) => ({ right, scope: pulumi.output(right.scope) }),
+            ),
+        ];
+        for (const { right, scope } of scoped) {
             this.rights[right.key] = assignRole(
                 `${name}-${right.key}`,
                 {
-                    scope: rights.apply((r) => [...r, ...state][i].scope),
+                    scope,
                     roleGuid: right.roleGuid,
                     principalId: this.deployment.principalId,
                     principalType: "ServicePrincipal",

@@ -174,6 +174,16 @@ describe("team stacks on a platform cluster", function () {
                 [CONTAINER, BLOB_READER, undefined, undefined, "ServicePrincipal"],
                 [CONTAINER, BLOB_CONTRIBUTOR, stateCondition("search"), "2.0", "ServicePrincipal"],
             ]);
+            // Their scopes are config: they wait for the identity, not for the cluster or team group.
+            for (const r of ofType(platform, TYPES.roleAssignment).filter(
+                (g) => g.inputs.principalId === principal && /state|secrets/.test(g.name),
+            )) {
+                assert.deepEqual(
+                    r.dependencies.map((d) => d.split("::").pop()),
+                    ["aks-entra-team-search-deploy"],
+                    r.name,
+                );
+            }
             // The platform's identity may assign them under its bootstrap condition.
             for (const guid of [BLOB_READER, BLOB_CONTRIBUTOR, CRYPTO_USER]) {
                 assert.ok(assignableRoles(["platform"]).includes(guid), guid);
