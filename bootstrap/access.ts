@@ -4,6 +4,15 @@
 // Sources: docs/azure-facts.md ("Bootstrap: deployment identities").
 import { PRIVILEGE } from "../components/privilege";
 import { BUILT_IN_ROLES } from "../components/roles";
+import {
+    blobWriteCondition,
+    lockPrefix,
+    MAIN_PROJECT,
+    statePaths,
+} from "../components/stateAccess";
+
+// The state paths and their condition are shared with the platform stack's team rights.
+export { blobWriteCondition, lockPrefix, MAIN_PROJECT, statePaths };
 
 /** Built-in Azure roles the bootstrap grants, by GUID (Microsoft's "Azure built-in roles"). */
 export const BOOTSTRAP_ROLES = {
@@ -74,22 +83,6 @@ export function roleAssignmentCondition(
     );
 }
 
-const BLOB = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
-
-/**
- * The ABAC condition of a Storage Blob Data Contributor assignment that allows writes and deletes
- * of blobs under `paths` only (StringLike patterns of the blob path); reads come from Storage Blob
- * Data Reader. Attributes: learn.microsoft.com/azure/storage/blobs/storage-auth-abac-attributes
- * (blobs:path, StringLike) and storage-auth-abac-examples.
- */
-export function blobWriteCondition(paths: readonly string[]): string {
-    const actions = [`${BLOB}/write`, `${BLOB}/add/action`, `${BLOB}/delete`]
-        .map((a) => `!(ActionMatches{'${a}'})`)
-        .join(" AND ");
-    const where = paths.map((p) => `@Resource[${BLOB}:path] StringLike '${p}'`).join(" OR ");
-    return `((${actions}) OR (${where}))`;
-}
-
 /**
  * Microsoft Graph application permissions (app roles of the Microsoft Graph service principal,
  * client id 00000003-0000-0000-c000-000000000000), ids as Microsoft's Graph permissions reference
@@ -156,29 +149,6 @@ export interface AzureGrant {
     condition?: string;
     why: string;
 }
-
-/**
- * The blob paths of a Pulumi self-managed backend (project-scoped layout) for stacks `stack`:
- * `.pulumi/stacks|history|backups/<project>/<stack>`, and locks under the stack's fully qualified
- * name `organization/<project>/<stack>` (pulumi/pulumi pkg/backend/diy: store.go, lock.go;
- * docs/azure-facts.md).
- */
-export function statePaths(project: string, stack: string): string[] {
-    return [
-        `.pulumi/stacks/${project}/${stack}.json*`,
-        `.pulumi/history/${project}/${stack}/*`,
-        `.pulumi/backups/${project}/${stack}/*`,
-        `${lockPrefix(project)}/${stack}/*`,
-    ];
-}
-
-/** Where a self-managed backend keeps the locks of a project's stacks. */
-export function lockPrefix(project: string): string {
-    return `.pulumi/locks/organization/${project}`;
-}
-
-/** The main program's Pulumi project name: its stacks' state lives under it. */
-export const MAIN_PROJECT = "aks-entra";
 
 /** The Azure grants of an identity of `profile` deploying `stacks` (patterns such as pr-*). */
 export function azureGrants(profile: Profile, stacks: readonly string[]): AzureGrant[] {

@@ -63,6 +63,8 @@ export = async () => {
         subscriptionId: login.subscriptionId,
         backendUrl,
         secretsProvider: secrets.secretsProvider,
+        /** The platform stack's aks-entra:stateBackend: its teams' identities get state access on it. */
+        stateBackend: { containerId: state.containerId, secretsKeyId: secrets.keyId },
         /** Client id of each environment's deployment identity. */
         clientIds: Object.fromEntries(identities.map((i) => [i.environment, i.identity.clientId])),
         /** `pulumi stack output ghVariables --json | jq -r '.[]' | sh` sets them all. */

@@ -358,6 +358,7 @@ export class AksEntra extends pulumi.ComponentResource {
                     labels: LABELS,
                     tags: inGroup.tags,
                     protect: config.protect,
+                    stateBackend: config.stateBackend,
                 },
                 parent,
             );

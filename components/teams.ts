@@ -5,11 +5,12 @@ import type * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesObjectOptions } from "./clusterConnection";
-import type { TeamSettings } from "./config";
+import type { StateBackendSettings, TeamSettings } from "./config";
 import { POD_SECURITY_DEFAULTS } from "./config/rules/podSecurity";
 import { TeamNamespace } from "./namespace";
 import { PipelineIdentity } from "./pipelineIdentity";
 import { assignRole } from "./roleAssignment";
+import { teamStateRights } from "./stateAccess";
 import { teamRights } from "./teamBoundary";
 
 export interface TeamBoundaryArgs {
@@ -26,6 +27,8 @@ export interface TeamBoundaryArgs {
     readonly kubernetes: KubernetesObjectOptions;
     readonly labels: Record<string, string>;
     readonly tags: Record<string, string>;
+    /** The estate's state backend (aks-entra:stateBackend): the identity's state rights on it. */
+    readonly stateBackend?: StateBackendSettings;
     /** Protect the namespaces and the resource group from deletion. Defaults to false. */
     readonly protect?: boolean;
 }
@@ -79,11 +82,21 @@ export class TeamBoundary extends pulumi.ComponentResource {
             .all([this.resourceGroup.id, args.clusterId])
             .apply(([rg, cluster]) => teamRights(rg, cluster, team.namespaces));
         // The rights' shape is known before the ids: one assignment per right, scope from the ids.
-        for (const [i, right] of teamRights("<rg>", "<cluster>", team.namespaces).entries()) {
+        // The state rights' scopes are config (aks-entra:stateBackend): they wait for no resource.
+        const scoped = [
+            ...teamRights("<rg>", "<cluster>", team.namespaces).map((right, i) => ({
+                right,
+                scope: rights.apply((r) => r[i].scope),
+            })),
+            ...(args.stateBackend ? teamStateRights(team.name, args.stateBackend) : []).map(
+                (right) => ({ right, scope: pulumi.output(right.scope) }),
+            ),
+        ];
+        for (const { right, scope } of scoped) {
             this.rights[right.key] = assignRole(
                 `${name}-${right.key}`,
                 {
-                    scope: rights.apply((r) => r[i].scope),
+                    scope,
                     roleGuid: right.roleGuid,
                     principalId: this.deployment.principalId,
                     principalType: "ServicePrincipal",

@@ -11,6 +11,7 @@ import { accessFindings } from "./findingsAccess";
 import { clusterWideFindings } from "./findingsClusterWide";
 import { roleFindings } from "./findingsRoles";
 import { configFindings } from "./findingsConfig";
+import { stateAccessFindings } from "./findingsStateAccess";
 import { jitFindings } from "./findingsJit";
 import { podSecurityFindings } from "./findingsPodSecurity";
 import { rbacFindings } from "./findingsRbac";
@@ -53,6 +54,7 @@ export function deriveFindings(ctx: FindingContext): Finding[] {
         ...podSecurityFindings(ctx),
         ...clusterFindings(ctx),
         ...configFindings(ctx),
+        ...stateAccessFindings(ctx.config),
         ...jitFindings(ctx),
         ...(ctx.signIn ? signInFindings(ctx, ctx.signIn) : []),
     ];

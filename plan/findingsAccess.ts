@@ -2,6 +2,7 @@
 // subscriptions or resource groups, pull-request pipelines that write, and Kubernetes access
 // without a kubeconfig. Pure module.
 import { AKS_ROLES, FORBIDDEN_ROLES, holdsIdentities, PRIVILEGED_ROLES } from "../components/roles";
+import { teamStateRight } from "../components/stateAccess";
 import { isTeamRight, TEAM_BOUNDARY_TYPE } from "../components/teamBoundary";
 import type { FactFinding } from "./dedupe";
 import type { FindingContext } from "./findings";
@@ -89,6 +90,32 @@ export function accessFindings(ctx: FindingContext): FactFinding[] {
         const guid = g.roleKey.replace(/^azure:/, "");
         const role = PRIVILEGED_ROLES[guid];
         const s = scopes.get(g.scope);
+        // A team's state access (docs/team-stacks.md, State backend): part of its boundary too.
+        const state =
+            s !== undefined && g.source.includes(`${TEAM_BOUNDARY_TYPE}$`)
+                ? teamStateRight(
+                      guid,
+                      ctx.index.byUrn.get(g.source)?.inputs.condition,
+                      ctx.index.byUrn.get(g.source)?.inputs.conditionVersion,
+                  )
+                : undefined;
+        // Its own stack's paths: the write right of team t is the assignment `...-team-t-state-write`.
+        if (
+            state !== undefined &&
+            (!state.stack || g.source.endsWith(`-${state.stack}-state-write`))
+        ) {
+            const limited = state.stack
+                ? ` under an ABAC condition that limits its writes to the state of stack ${state.stack}`
+                : "";
+            out.push({
+                code: "team-right",
+                severity: "info",
+                subject: g.principal,
+                message: `${name(g.principal)} gets ${state.role} (${guid}) on ${s!.label}${limited}: the team stack's state access (docs/team-stacks.md, State backend)`,
+                facts: [],
+            });
+            continue;
+        }
         if (!role || !s) continue;
         // Identity administration on one identity: a federated credential added to it, or the
         // identity attached, and the holder signs in as it (issue 29, item 3). The one such grant

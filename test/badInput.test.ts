@@ -41,6 +41,14 @@ import { HOSTILE_ACCESS_PATHS } from "./hostileAccessPaths";
 import { HOSTILE_INPUT } from "./hostileInput";
 import { SCHEMA_REFUSES, schemaErrors } from "./stackSchema";
 
+/** The bootstrap's storage account and key vault (bootstrap/Pulumi.example.yaml's names). */
+const STATE_RG =
+    "/subscriptions/00000000-0000-4000-8000-0000000000b1/resourceGroups/rg-aks-entra-state/providers";
+const STATE_ACCOUNT = `${STATE_RG}/Microsoft.Storage/storageAccounts/stakentrastateexample`;
+const STATE_VAULT = `${STATE_RG}/Microsoft.KeyVault/vaults/kv-aks-entra-example`;
+const CONTAINER_FORM =
+    "/subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Storage/storageAccounts/<account>/blobServices/default/containers/<container>";
+
 /** A role definition GUID that is no built-in role (issue 29, item 7). */
 const UNKNOWN_ROLE = "5a5a5a5a-1234-4321-8765-0123456789ab";
 const UNDECLARED =
@@ -67,7 +75,7 @@ const CASES: BadInput[] = [
         config: { ...min(), "aks_entra:protect": true, protcet: true },
         problems: [
             'aks-entra:protect is written "aks_entra:protect" in the stack file, in namespace "aks_entra", not aks-entra, so this program never reads it (config keys are <namespace>:<name>); write "aks-entra:protect"',
-            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, tags; did you mean "aks-entra:protect"?',
+            'aks-entra:protcet is written "protcet" in the stack file, without a namespace, so this program never reads it (config keys are <namespace>:<name>); and protcet is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, stateBackend, tags; did you mean "aks-entra:protect"?',
         ],
     },
     {
@@ -181,6 +189,40 @@ const CASES: BadInput[] = [
         ],
     },
     {
+        what: "a state backend whose container is not under blobServices/default, and a key id with its version",
+        config: min({
+            teams: {
+                payments: {
+                    namespaces: ["payments"],
+                    pipeline: {
+                        github: [{ repository: "contoso/payments", environment: "team-payments" }],
+                    },
+                },
+            },
+            stateBackend: {
+                containerId: `${STATE_ACCOUNT}/blobServices/blob/containers/pulumi-state`,
+                secretsKeyId: `${STATE_VAULT}/keys/pulumi-secrets/versions/0123456789abcdef0123456789abcdef`,
+            },
+        }),
+        problems: [
+            `aks-entra:stateBackend.containerId "${STATE_ACCOUNT}/blobServices/blob/containers/pulumi-state" is not the id of a Microsoft.Storage/storageAccounts/blobServices/containers resource (a storage account's blob service is named default); expected ${CONTAINER_FORM}`,
+            `aks-entra:stateBackend.secretsKeyId "${STATE_VAULT}/keys/pulumi-secrets/versions/0123456789abcdef0123456789abcdef" is not the id of a Microsoft.KeyVault/vaults/keys resource; expected /subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.KeyVault/vaults/<name>/keys/<name>`,
+        ],
+    },
+    {
+        what: "a state backend container id of a storage account, and a state backend without teams",
+        config: min({
+            stateBackend: {
+                containerId: STATE_ACCOUNT,
+                secretsKeyId: `${STATE_VAULT}/keys/pulumi-secrets`,
+            },
+        }),
+        problems: [
+            `aks-entra:stateBackend.containerId "${STATE_ACCOUNT}" is not the id of a Microsoft.Storage/storageAccounts/blobServices/containers resource; expected ${CONTAINER_FORM}`,
+            "aks-entra:stateBackend is set but aks-entra:teams is not: the platform stack gives its teams' deployment identities their state access from it, and this stack declares no team; remove it",
+        ],
+    },
+    {
         what: "a platform stack name that is not fully qualified",
         config: min({ platform: { stack: "platform", team: "Payments" } }),
         problems: [
@@ -193,7 +235,7 @@ const CASES: BadInput[] = [
         what: "a typo in a top-level key (namespace)",
         config: min({ namespace: [{ name: "payments" }] }),
         problems: [
-            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, tags; did you mean "namespaces"?',
+            'aks-entra:namespace is not a known key; allowed: location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, stateBackend, tags; did you mean "namespaces"?',
         ],
     },
     {

@@ -15,7 +15,8 @@ import { runProgram } from "../offline/harness";
 import { bootstrapPlan, type BootstrapPlan } from "../plan/bootstrap";
 import { readStackConfig } from "../plan/files";
 import { evaluatePack } from "../policy/evaluate";
-import { ROOT } from "./helpers";
+import { configFromPulumi, pulumiConfigMap } from "../components/config";
+import { ROOT, stackConfig } from "./helpers";
 import { inProcess } from "./planRun";
 import { main } from "../plan/cli";
 
@@ -388,6 +389,20 @@ describe("bootstrap: the example stack's resources", () => {
                 ids.find((i) => envOf(i) === envOf(a))!.state.principalId,
             );
         }
+    });
+
+    it("outputs the platform stack's aks-entra:stateBackend, which the platform's config accepts as is", () => {
+        const out = r.outputs.stateBackend as { containerId: string; secretsKeyId: string };
+        assert.deepEqual(out, { containerId: containerScope, secretsKeyId: keyScope });
+        assert.equal(
+            containerScope,
+            `${sub}/resourceGroups/rg-aks-entra-state/providers/Microsoft.Storage/storageAccounts/stakentrastateexample/blobServices/default/containers/pulumi-state`,
+        );
+        const platform = {
+            ...stackConfig("platform"),
+            "aks-entra:stateBackend": out,
+        };
+        assert.deepEqual(configFromPulumi(pulumiConfigMap(platform)).stateBackend, out);
     });
 
     it("prints the gh variable commands of the contract: repository variables and a client id per environment", () => {

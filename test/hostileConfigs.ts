@@ -23,7 +23,7 @@ const OLDER_THAN_TABLE = `is a version AKS no longer creates clusters at (older 
 const OTHER = "3c8d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 const SUB = "/subscriptions/11111111-2222-4333-8444-555555555555";
 const ALLOWED_KEYS =
-    "location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, tags";
+    "location, kubernetesVersion, cluster, groups, admins, clusterAccess, namespaces, pipelines, jit, declaredRoles, conditionalAccess, kubeloginMode, kubeloginPop, deployer, auditLogs, names, protect, teams, platform, stateBackend, tags";
 const NOT_AN_ALIAS = "is neither an object id (GUID) nor a name from aks-entra:groups";
 const ADMIN_IN_NAMESPACE =
     "that is cluster-admin inside the namespace (it can grant itself anything there); narrow the rules, or set allowPrivilegeEscalation: true on this role to accept it (the plan then reports it as HIGH)";

@@ -15,6 +15,9 @@ import {
 } from "../offline/harness";
 import { teamPolicyConfig } from "../plan/platform";
 import { authorizationProblem } from "../offline/delegation";
+import { assignableRoles } from "../bootstrap/access";
+import { stateAccessFindings } from "../plan/findingsStateAccess";
+import { teamStateRight } from "../components/stateAccess";
 import { evaluatePack, type PackConfig } from "../policy/evaluate";
 import { ofType, stackConfig, TYPES } from "./helpers";
 import { plan, readPlan, workspace } from "./planRun";
@@ -27,6 +30,26 @@ const RBAC_ADMINISTRATOR = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
 const MI_CONTRIBUTOR = "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59";
 const AKS_RBAC_ADMIN = "3498e952-d568-435e-9b2c-8d77e338d7f7";
 const CLUSTER_USER = "4abbcc35-e782-43d8-92c5-2d3f1bd2253f";
+const BLOB_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
+const BLOB_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+const CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424";
+/** aks-entra:stateBackend of Pulumi.platform.yaml: bootstrap/Pulumi.example.yaml's names. */
+const STATE = `${SUB}/resourceGroups/rg-aks-entra-state/providers`;
+const CONTAINER = `${STATE}/Microsoft.Storage/storageAccounts/stakentrastateexample/blobServices/default/containers/pulumi-state`;
+const KEY = `${STATE}/Microsoft.KeyVault/vaults/kv-aks-entra-example/keys/pulumi-secrets`;
+const BLOBS = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
+/** The bootstrap's blob-path condition, limited to one team stack's state, history, backups and lock. */
+const stateCondition = (team: string) =>
+    `((!(ActionMatches{'${BLOBS}/write'}) AND !(ActionMatches{'${BLOBS}/add/action'}) AND !(ActionMatches{'${BLOBS}/delete'})) OR (` +
+    [
+        `.pulumi/stacks/aks-entra/team-${team}.json*`,
+        `.pulumi/history/aks-entra/team-${team}/*`,
+        `.pulumi/backups/aks-entra/team-${team}/*`,
+        `.pulumi/locks/organization/aks-entra/team-${team}/*`,
+    ]
+        .map((p) => `@Resource[${BLOBS}:path] StringLike '${p}'`)
+        .join(" OR ") +
+    "))";
 
 /** Microsoft's "Constrain roles and principal types" condition, for write and delete. */
 const condition = (guids: string) =>
@@ -57,6 +80,21 @@ describe("team stacks on a platform cluster", function () {
         organization: "contoso",
         stacks: { [PLATFORM]: { outputs: platform.outputs } },
     });
+
+    /** A principal's assignments on the platform: scope, role, condition, its version, type. */
+    const rightsOf = (principal: unknown) =>
+        ofType(platform, TYPES.roleAssignment)
+            .filter((r) => r.inputs.principalId === principal)
+            .map((r) => [
+                r.inputs.scope,
+                roleOf(r),
+                r.inputs.condition,
+                r.inputs.conditionVersion,
+                r.inputs.principalType,
+            ])
+            .sort((a, b) =>
+                `${String(a[0])}${String(a[1])}`.localeCompare(`${String(b[0])}${String(b[1])}`),
+            );
 
     before(async () => {
         platform = await runProgram({
@@ -108,20 +146,7 @@ describe("team stacks on a platform cluster", function () {
 
         it("gives each team's deployment identity exactly its rights: scopes, roles and conditions", () => {
             const principal = (platform.outputs.teams as Config).payments.principalId;
-            const rights = ofType(platform, TYPES.roleAssignment)
-                .filter((r) => r.inputs.principalId === principal)
-                .map((r) => [
-                    r.inputs.scope,
-                    roleOf(r),
-                    r.inputs.condition,
-                    r.inputs.conditionVersion,
-                    r.inputs.principalType,
-                ])
-                .sort((a, b) =>
-                    `${String(a[0])}${String(a[1])}`.localeCompare(
-                        `${String(b[0])}${String(b[1])}`,
-                    ),
-                );
+            const rights = rightsOf(principal);
             const ns = (n: string) => `${CLUSTER}/namespaces/${n}`;
             const expected = [
                 [CLUSTER, RBAC_ADMINISTRATOR, condition(CLUSTER_USER), "2.0"],
@@ -132,10 +157,80 @@ describe("team stacks on a platform cluster", function () {
                 [ns("payments-batch"), RBAC_ADMINISTRATOR, condition(NAMESPACE_ROLES), "2.0"],
                 [RG("payments"), RBAC_ADMINISTRATOR, condition(DATA_ROLES), "2.0"],
                 [RG("payments"), MI_CONTRIBUTOR, undefined, undefined],
+                [CONTAINER, BLOB_READER, undefined, undefined],
+                [CONTAINER, BLOB_CONTRIBUTOR, stateCondition("payments"), "2.0"],
+                [KEY, CRYPTO_USER, undefined, undefined],
             ]
                 .map((r) => [...r, "ServicePrincipal"])
                 .sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`));
             assert.deepEqual(rights, expected);
+        });
+
+        it("gives each team's identity the state backend: reads every stack's state, writes only its own stack's, uses the key", () => {
+            const principal = (platform.outputs.teams as Config).search.principalId;
+            const state = rightsOf(principal).filter((r) => r[0] === CONTAINER || r[0] === KEY);
+            assert.deepEqual(state, [
+                [KEY, CRYPTO_USER, undefined, undefined, "ServicePrincipal"],
+                [CONTAINER, BLOB_READER, undefined, undefined, "ServicePrincipal"],
+                [CONTAINER, BLOB_CONTRIBUTOR, stateCondition("search"), "2.0", "ServicePrincipal"],
+            ]);
+            // Their scopes are config: they wait for the identity, not for the cluster or team group.
+            for (const r of ofType(platform, TYPES.roleAssignment).filter(
+                (g) => g.inputs.principalId === principal && /state|secrets/.test(g.name),
+            )) {
+                assert.deepEqual(
+                    r.dependencies.map((d) => d.split("::").pop()),
+                    ["aks-entra-team-search-deploy"],
+                    r.name,
+                );
+            }
+            // The platform's identity may assign them under its bootstrap condition.
+            for (const guid of [BLOB_READER, BLOB_CONTRIBUTOR, CRYPTO_USER]) {
+                assert.ok(assignableRoles(["platform"]).includes(guid), guid);
+            }
+        });
+
+        it("the plan names a state right as the team's only as the platform makes it: a wider path, or a condition on another role, is not", () => {
+            const right = (condition: string) => teamStateRight(BLOB_CONTRIBUTOR, condition, "2.0");
+            assert.deepEqual(right(stateCondition("search")), {
+                role: "Storage Blob Data Contributor",
+                stack: "team-search",
+            });
+            assert.equal(
+                right(stateCondition("search").replace("team-search/*'))", "*'))")),
+                undefined,
+            );
+            assert.equal(teamStateRight(BLOB_CONTRIBUTOR, undefined, undefined), undefined);
+            assert.equal(teamStateRight(BLOB_READER, stateCondition("search"), "2.0"), undefined);
+            assert.deepEqual(teamStateRight(CRYPTO_USER, undefined, undefined), {
+                role: "Key Vault Crypto User",
+            });
+        });
+
+        it("without aks-entra:stateBackend, grants no state access and the plan says what to grant by hand", async () => {
+            const config = structuredClone(stackConfig("platform")) as Config;
+            delete config["aks-entra:stateBackend"];
+            const r = await runProgram({ config, stack: "platform", organization: "contoso" });
+            const scopes = ofType(r, TYPES.roleAssignment).map((g) => String(g.inputs.scope));
+            assert.deepEqual(
+                scopes.filter((s) => /Microsoft\.(Storage|KeyVault)\//.test(s)),
+                [],
+            );
+            const findings = stateAccessFindings(configFromPulumi(pulumiConfigMap(config)));
+            assert.deepEqual(findings, [
+                {
+                    code: "team-state-access",
+                    severity: "info",
+                    subject: "aks-entra:stateBackend",
+                    message:
+                        "the deployment identities of teams payments, search get no access to the state backend or the secrets key: their team stacks cannot run pulumi up until each holds Storage Blob Data Reader and Storage Blob Data Contributor (condition: its own stack's paths) on the state container and Key Vault Crypto User on the key; set aks-entra:stateBackend to the bootstrap's containerId and secretsKeyId, or grant them by hand (docs/team-stacks.md, State backend)",
+                    facts: [],
+                },
+            ]);
+            const own = stateAccessFindings(
+                configFromPulumi(pulumiConfigMap(stackConfig("platform"))),
+            );
+            assert.deepEqual(own, []);
         });
 
         it("passes the guardrails, and the guardrails refuse a condition that names a privileged role", async () => {
@@ -420,6 +515,15 @@ describe("team stacks on a platform cluster", function () {
         ];
         const CONFIG_CASES: { what: string; edit: (c: Config) => void; problems: string[] }[] = [
             {
+                what: "the platform's state backend (the team identity's state rights come from the platform)",
+                edit: (c) => {
+                    c["aks-entra:stateBackend"] = { containerId: CONTAINER, secretsKeyId: KEY };
+                },
+                problems: [
+                    "aks-entra:stateBackend is the platform stack's: a team stack (aks-entra:platform) creates no cluster and changes nothing outside the namespaces of team payments; remove it",
+                ],
+            },
+            {
                 what: "a cluster-scope role (pipeline clusterAccess, JIT without namespace) and the platform's keys",
                 edit: (c) => {
                     c["aks-entra:pipelines"][0].clusterAccess = "reader";
@@ -473,6 +577,16 @@ describe("team stacks on a platform cluster", function () {
                 p.stdout,
                 /team-right: pipeline id-aks-entra-platform-63018dd6-team-payments gets Role Based Access Control Administrator/,
             );
+            for (const team of ["payments", "search"]) {
+                const who = `team-right: pipeline id-aks-entra-platform-63018dd6-team-${team} gets`;
+                for (const line of [
+                    `${who} Storage Blob Data Reader (${BLOB_READER}) on containers pulumi-state: the team stack's state access`,
+                    `${who} Storage Blob Data Contributor (${BLOB_CONTRIBUTOR}) on containers pulumi-state under an ABAC condition that limits its writes to the state of stack team-${team}: the team stack's state access`,
+                    `${who} Key Vault Crypto User (${CRYPTO_USER}) on keys pulumi-secrets: the team stack's state access`,
+                ]) {
+                    assert.ok(p.stdout.includes(line), line);
+                }
+            }
             for (const team of ["payments", "search"]) {
                 const tj = out(`team-${team}.json`);
                 const t = await plan(

@@ -247,6 +247,7 @@ export function buildConfig(p: Parsed, groups: GroupAliases): StackConfig {
             github: t.pipeline.github,
         })),
         platform: p.platform && { ...p.platform },
+        stateBackend: p.stateBackend && { ...p.stateBackend },
         tags: { ...p.tags },
         defaultsUsed,
     };

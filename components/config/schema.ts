@@ -36,6 +36,7 @@ import {
 import {
     activationDurationProblem,
     armScopeProblem,
+    blobContainerIdProblem,
     cidrProblem,
     gitRefProblem,
     githubRepositoryProblem,
@@ -515,6 +516,11 @@ export const KEY_SCHEMAS = {
             error: "is not a fully qualified stack name (<organization>/<project>/<stack>)",
         }),
         team: dnsLabel("team name"),
+    }),
+    // The bootstrap's state container and secrets key: each team identity's state rights.
+    stateBackend: z.strictObject({
+        containerId: checkedString(blobContainerIdProblem),
+        secretsKeyId: idOf("Microsoft.KeyVault/vaults/keys"),
     }),
     // Azure tag names: at most 512 chars, none of < > % & \ ? /; values at most 256.
     tags: z.record(

@@ -307,6 +307,14 @@ export interface TeamSettings {
     github: GitHubSubject[];
 }
 
+/** The estate's state backend and secrets key (aks-entra:stateBackend; components/stateAccess.ts). */
+export interface StateBackendSettings {
+    /** ARM id of the bootstrap's state container (`.../blobServices/default/containers/<name>`). */
+    containerId: string;
+    /** ARM id of the bootstrap's secrets key (`.../vaults/<vault>/keys/<key>`). */
+    secretsKeyId: string;
+}
+
 /** The platform stack a team stack belongs to (aks-entra:platform). */
 export interface PlatformRef {
     /** `<organization>/<project>/<stack>`. */
@@ -388,6 +396,8 @@ export interface StackConfig {
     teams: TeamSettings[];
     /** Set on a team stack: it creates no cluster and configures only its team's namespaces. */
     platform?: PlatformRef;
+    /** A platform stack's state backend: its teams' identities get their state access on it. */
+    stateBackend?: StateBackendSettings;
     tags: Record<string, string>;
     /** Keys left at their defaults, for reviewers (the plan's findings). */
     defaultsUsed: string[];

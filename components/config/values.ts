@@ -170,6 +170,21 @@ export function resourceIdProblem(id: string, type: string): string | undefined 
 }
 
 /**
+ * The ARM id of a blob container: a storage account's blob service is always named `default`
+ * (https://learn.microsoft.com/azure/storage/blobs/assign-azure-role-data-access, container scope).
+ */
+export function blobContainerIdProblem(id: string): string | undefined {
+    const form =
+        "/subscriptions/<guid>/resourceGroups/<name>/providers/Microsoft.Storage/storageAccounts/<account>/blobServices/default/containers/<container>";
+    const type = "Microsoft.Storage/storageAccounts/blobServices/containers";
+    const problem = resourceIdProblem(id, type);
+    if (problem !== undefined) return problem.replace(/expected .*$/, `expected ${form}`);
+    return id.split("/")[10].toLowerCase() === "default"
+        ? undefined
+        : `is not the id of a ${type} resource (a storage account's blob service is named default); expected ${form}`;
+}
+
+/**
  * Ranges Azure keeps for itself: none may be a pod, service or cluster network range
  * (https://learn.microsoft.com/azure/aks/azure-cni-overlay, "IP address planning").
  */

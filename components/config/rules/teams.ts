@@ -19,6 +19,7 @@ export const PLATFORM_ONLY_KEYS: readonly ConfigKey[] = [
     "auditLogs",
     "names",
     "teams",
+    "stateBackend",
 ];
 
 export function teams(ctx: RuleContext): string[] {
@@ -65,6 +66,15 @@ export function teams(ctx: RuleContext): string[] {
                 );
             }
         });
+    }
+    if (
+        Object.hasOwn(raw, "stateBackend") &&
+        !Object.hasOwn(raw, "teams") &&
+        !Object.hasOwn(raw, "platform")
+    ) {
+        problems.push(
+            `${NAMESPACE}:stateBackend is set but ${NAMESPACE}:teams is not: the platform stack gives its teams' deployment identities their state access from it, and this stack declares no team; remove it`,
+        );
     }
     if (draft.teams !== undefined && Object.hasOwn(raw, "platform")) {
         problems.push(
