@@ -19,7 +19,8 @@ import { DeclarationTurns } from "./yieldToEventLoop";
 import { TeamNamespace } from "./namespace";
 import { poolSubnetIds } from "./nodePools";
 import type { StackNames } from "./naming";
-import { PipelineIdentity } from "./pipelineIdentity";
+import type { PipelineIdentity } from "./pipelineIdentity";
+import { declareJit, declarePipeline } from "./principalGrants";
 import { TeamBoundary } from "./teams";
 import { WorkloadIdentity } from "./workloadIdentity";
 
@@ -375,60 +376,28 @@ export class AksEntra extends pulumi.ComponentResource {
         }
 
         for (const pl of config.pipelines) {
-            const identity = new PipelineIdentity(
-                `${name}-ci-${pl.name}`,
-                {
-                    ...inGroup,
-                    identityName: names.pipelineIdentity(pl.name),
-                    pipeline: pl.name,
-                    github: pl.github,
-                    azureRoleAssignments: pl.azureRoleAssignments,
-                    subscriptionId: this.subscriptionId,
-                },
+            const { identity, grants: access } = declarePipeline(
+                name,
+                pl,
+                { placement: inGroup, names, subscriptionId: this.subscriptionId },
                 parent,
             );
             this.pipelines[pl.name] = identity;
             turns.watch(...identityOutputs(identity.identity));
-            const principal: Principal = {
-                key: `pipeline-${pl.name}`,
-                label: `pipeline ${pl.name}`,
-                objectId: identity.principalId,
-                type: "ServicePrincipal",
-            };
-            if (pl.clusterAccess !== undefined) {
-                grants.push({ principal, role: pl.clusterAccess });
-            }
-            for (const g of pl.namespaceAccess) {
-                grants.push({ principal, role: g.role, namespace: g.namespace });
-            }
+            grants.push(...access);
         }
 
         // Just-in-time access: the group holds the role; people hold an eligibility to the group.
         for (const entry of config.jit) {
-            const jit = new JitGroup(
-                `${name}-jit-${entry.name}`,
-                {
-                    entry,
-                    displayName: names.jitGroupDisplayName(entry.name),
-                    mailNickname: names.jitGroupMailNickname(entry.name),
-                    deployerObjectId,
-                    stackLabel: `${names.project}/${names.stack}`,
-                    protect: config.protect,
-                },
+            const { jit, grant } = declareJit(
+                name,
+                entry,
+                { names, deployerObjectId, protect: config.protect },
                 parent,
             );
             this.jit[entry.name] = jit;
             turns.watch(jit.group.objectId);
-            grants.push({
-                principal: {
-                    key: `jit-${entry.name}`,
-                    label: `jit ${entry.name}`,
-                    objectId: jit.group.objectId,
-                    type: "Group",
-                },
-                role: entry.role,
-                namespace: entry.namespace,
-            });
+            grants.push(grant);
         }
         if (config.conditionalAccess) {
             const ca = config.conditionalAccess;

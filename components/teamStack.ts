@@ -15,7 +15,8 @@ import { JitGroup, PIM_ACTIVATION_URL } from "./jit";
 import { userKubeconfig } from "./kubeconfig";
 import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
-import { PipelineIdentity } from "./pipelineIdentity";
+import type { PipelineIdentity } from "./pipelineIdentity";
+import { declareJit, declarePipeline } from "./principalGrants";
 import { usesPop } from "./pop";
 import { identityOutput } from "./stack";
 import { PLATFORM_OUTPUTS, type PlatformView } from "./teamBoundary";
@@ -148,57 +149,24 @@ export class TeamStack extends pulumi.ComponentResource {
             await turns.yield();
         }
         for (const pl of config.pipelines) {
-            const identity = new PipelineIdentity(
-                `${name}-ci-${pl.name}`,
-                {
-                    ...inGroup,
-                    identityName: names.pipelineIdentity(pl.name),
-                    pipeline: pl.name,
-                    github: pl.github,
-                    azureRoleAssignments: pl.azureRoleAssignments,
-                    subscriptionId: platform.subscriptionId,
-                },
+            const { identity, grants: access } = declarePipeline(
+                name,
+                pl,
+                { placement: inGroup, names, subscriptionId: platform.subscriptionId },
                 parent,
             );
             this.pipelines[pl.name] = identity;
-            const principal: Principal = {
-                key: `pipeline-${pl.name}`,
-                label: `pipeline ${pl.name}`,
-                objectId: identity.principalId,
-                type: "ServicePrincipal",
-            };
-            grants.push(
-                ...pl.namespaceAccess.map((g) => ({
-                    principal,
-                    role: g.role,
-                    namespace: g.namespace,
-                })),
-            );
+            grants.push(...access);
         }
         for (const entry of config.jit) {
-            const jit = new JitGroup(
-                `${name}-jit-${entry.name}`,
-                {
-                    entry,
-                    displayName: names.jitGroupDisplayName(entry.name),
-                    mailNickname: names.jitGroupMailNickname(entry.name),
-                    deployerObjectId: deployer.objectId,
-                    stackLabel: `${names.project}/${names.stack}`,
-                    protect: config.protect,
-                },
+            const { jit, grant } = declareJit(
+                name,
+                entry,
+                { names, deployerObjectId: deployer.objectId, protect: config.protect },
                 parent,
             );
             this.jit[entry.name] = jit;
-            grants.push({
-                principal: {
-                    key: `jit-${entry.name}`,
-                    label: `jit ${entry.name}`,
-                    objectId: jit.group.objectId,
-                    type: "Group",
-                },
-                role: entry.role,
-                namespace: entry.namespace,
-            });
+            grants.push(grant);
         }
         // Groups bound only by a RoleBinding still need a kubeconfig (Cluster User Role), which
         // the deployment identity may grant on the cluster and nothing else.
