@@ -1,4 +1,6 @@
-// The whole stack as one component: what `index.ts` builds from the validated config.
+// The whole stack as one component: what `index.ts` builds from the validated config. The core
+// (resource group, identities, admin group, cluster) is made here; what comes after the cluster
+// (namespaces, workloads, teams, pipelines, JIT, Conditional Access, grants) is in stackAccess.ts.
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { AdminGroup } from "./adminGroup";
@@ -6,23 +8,27 @@ import { AuditLogs, auditWorkspace } from "./auditLogs";
 import type * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import type * as azuread from "@pulumi/azuread";
 import { AksCluster } from "./cluster";
-import { type AccessGrant, ClusterAccess, type Principal } from "./clusterAccess";
+import type { ClusterAccess } from "./clusterAccess";
 import { ClusterConnection } from "./clusterConnection";
 import { automationLoginMode, type StackConfig } from "./config";
 import { usesPop } from "./pop";
 import { accessDeclarations } from "./accessDeclarations";
 import type { AzureLogin, Deployer } from "./deployer";
+import { identityOutputs } from "./identityOutput";
 import { ClusterIdentities } from "./identities";
 import { ClusterMonitoring } from "./monitoring";
-import { conditionalAccessPolicy, JitGroup } from "./jit";
+import type { JitGroup } from "./jit";
 import { DeclarationTurns } from "./yieldToEventLoop";
-import { TeamNamespace } from "./namespace";
+import type { TeamNamespace } from "./namespace";
 import { poolSubnetIds } from "./nodePools";
 import type { StackNames } from "./naming";
 import type { PipelineIdentity } from "./pipelineIdentity";
-import { declareJit, declarePipeline } from "./principalGrants";
-import { TeamBoundary } from "./teams";
-import { WorkloadIdentity } from "./workloadIdentity";
+import { declareAccess } from "./stackAccess";
+import { stackTags } from "./stackTags";
+import type { TeamBoundary } from "./teams";
+import type { WorkloadIdentity } from "./workloadIdentity";
+
+export { type IdentityOutput, identityOutput } from "./identityOutput";
 
 export interface AksEntraArgs {
     /** Validated configuration (config.ts). */
@@ -33,12 +39,6 @@ export interface AksEntraArgs {
     readonly deployer: Deployer;
     /** The Azure login (getClientConfig): tenant and subscription. */
     readonly login: AzureLogin;
-}
-
-export interface IdentityOutput {
-    clientId: pulumi.Output<string>;
-    principalId: pulumi.Output<string>;
-    resourceId: pulumi.Output<string>;
 }
 
 /**
@@ -103,7 +103,8 @@ export class AksEntra extends pulumi.ComponentResource {
         // engine starts ready steps in the order they were registered, so at a bounded --parallel
         // nothing that does not lead to the cluster queues ahead of it (issue 26).
         await turns.yield();
-        await stack.declareAccess(name, args, turns);
+        await declareAccess(stack, name, args, turns);
+        stack.registerOutputs({});
         return stack;
     }
 
@@ -275,224 +276,4 @@ export class AksEntra extends pulumi.ComponentResource {
             );
         }
     }
-
-    /** Namespaces, workloads, pipelines, JIT groups, Conditional Access and every grant. */
-    private async declareAccess(
-        name: string,
-        args: AksEntraArgs,
-        turns: DeclarationTurns,
-    ): Promise<void> {
-        const { config, names, deployer } = args;
-        const parent = { parent: this };
-        const deployerObjectId = deployer.objectId;
-        const inGroup = {
-            resourceGroupName: this.resourceGroup.name,
-            location: config.location,
-            tags: stackTags(config, names),
-        };
-        const grants: AccessGrant[] = [];
-        const group = (ref: { objectId: string; label: string }): Principal => ({
-            key: ref.objectId,
-            label: ref.label,
-            objectId: ref.objectId,
-            type: "Group",
-        });
-        for (const g of config.clusterAccess) {
-            grants.push({ principal: group(g.group), role: g.role });
-        }
-
-        for (const ns of config.namespaces) {
-            // Defined: there are namespaces, so there is a connection.
-            const kubernetes = this.connection!.objectOptions;
-            const team = new TeamNamespace(
-                `${name}-ns-${ns.name}`,
-                {
-                    namespace: ns.name,
-                    podSecurity: ns.podSecurity,
-                    roles: ns.roles,
-                    labels: LABELS,
-                    kubernetes,
-                    protect: config.protect,
-                },
-                parent,
-            );
-            this.namespaces[ns.name] = team;
-            for (const g of ns.access) {
-                grants.push({ principal: group(g.group), role: g.role, namespace: ns.name });
-            }
-            for (const w of ns.workloads) {
-                const workload = new WorkloadIdentity(
-                    `${name}-wl/${w.namespace}/${w.serviceAccount}`,
-                    {
-                        ...inGroup,
-                        identityName: names.workloadIdentity(w.namespace, w.serviceAccount),
-                        namespace: team.name,
-                        namespaceName: w.namespace,
-                        serviceAccount: w.serviceAccount,
-                        issuerUrl: this.cluster.oidcIssuerUrl,
-                        tenantId: this.tenantId,
-                        azureRoleAssignments: w.azureRoleAssignments,
-                        subscriptionId: this.subscriptionId,
-                        kubernetes,
-                        labels: LABELS,
-                    },
-                    parent,
-                );
-                this.workloads[`${w.namespace}/${w.serviceAccount}`] = workload;
-                turns.watch(...identityOutputs(workload.identity));
-            }
-            await turns.yield();
-        }
-
-        for (const t of config.teams) {
-            this.teams[t.name] = new TeamBoundary(
-                `${name}-team-${t.name}`,
-                {
-                    team: t,
-                    resourceGroupName: names.teamResourceGroup(t.name),
-                    identityName: names.teamIdentity(t.name),
-                    platformResourceGroupName: this.resourceGroup.name,
-                    location: config.location,
-                    clusterId: this.cluster.id,
-                    subscriptionId: this.subscriptionId,
-                    kubernetes: this.connection!.objectOptions,
-                    labels: LABELS,
-                    tags: inGroup.tags,
-                    protect: config.protect,
-                    stateBackend: config.stateBackend,
-                },
-                parent,
-            );
-            // The team's groups read its namespaces (and so get a kubeconfig) from the platform.
-            for (const g of t.groups) {
-                grants.push(
-                    ...t.namespaces.map((ns) => ({
-                        principal: group(g),
-                        role: "reader" as const,
-                        namespace: ns,
-                    })),
-                );
-            }
-        }
-
-        for (const pl of config.pipelines) {
-            const { identity, grants: access } = declarePipeline(
-                name,
-                pl,
-                { placement: inGroup, names, subscriptionId: this.subscriptionId },
-                parent,
-            );
-            this.pipelines[pl.name] = identity;
-            turns.watch(...identityOutputs(identity.identity));
-            grants.push(...access);
-        }
-
-        // Just-in-time access: the group holds the role; people hold an eligibility to the group.
-        for (const entry of config.jit) {
-            const { jit, grant } = declareJit(
-                name,
-                entry,
-                { names, deployerObjectId, protect: config.protect },
-                parent,
-            );
-            this.jit[entry.name] = jit;
-            turns.watch(jit.group.objectId);
-            grants.push(grant);
-        }
-        if (config.conditionalAccess) {
-            const ca = config.conditionalAccess;
-            this.conditionalAccess = conditionalAccessPolicy(
-                `${name}-conditional-access`,
-                {
-                    settings: ca,
-                    displayName: names.conditionalAccessPolicy,
-                    // Default: the admin and JIT groups, less the break-glass groups (an admin
-                    // group may be the break-glass one), so nobody is both held and excluded.
-                    groups: ca.groups
-                        ? ca.groups.map((g) => g.objectId)
-                        : pulumi
-                              .all([
-                                  this.admins.objectIds,
-                                  pulumi.all(Object.values(this.jit).map((j) => j.group.objectId)),
-                              ])
-                              .apply(([admins, jit]) => {
-                                  const excluded = new Set(ca.excludeGroups.map((g) => g.objectId));
-                                  return [...admins, ...jit].filter(
-                                      (id) => !excluded.has(id.toLowerCase()),
-                                  );
-                              }),
-                },
-                parent,
-            );
-        }
-
-        // Admin groups get cluster-admin from AKS itself, and groups bound only by a RoleBinding get
-        // their rights from Kubernetes RBAC: they still need Cluster User Role to fetch a kubeconfig.
-        const kubeconfigOnly: Principal[] = [
-            ...config.admins.existingGroups.map(group),
-            ...config.namespaces.flatMap((ns) =>
-                ns.roles.flatMap((role) => role.groups.map(group)),
-            ),
-        ];
-        if (this.admins.group !== undefined) {
-            kubeconfigOnly.unshift({
-                key: "admins",
-                label: "admins (created)",
-                objectId: this.admins.group.objectId,
-                type: "Group",
-            });
-        }
-        this.access = await ClusterAccess.create(
-            `${name}-access`,
-            {
-                clusterId: this.cluster.id,
-                grants,
-                kubeconfigOnly,
-                subscriptionId: this.subscriptionId,
-            },
-            parent,
-            turns,
-        );
-
-        this.registerOutputs({});
-    }
-}
-
-/** Labels on every Kubernetes object the stack creates. */
-const LABELS = {
-    "app.kubernetes.io/managed-by": "pulumi",
-    "app.kubernetes.io/part-of": "aks-entra",
-};
-
-/** Tags on every Azure resource the stack tags: its own, then config's. */
-function stackTags(config: StackConfig, names: StackNames): Record<string, string> {
-    return {
-        "managed-by": "pulumi",
-        "aks-entra-project": names.project,
-        "aks-entra-stack": names.stack,
-        ...config.tags,
-    };
-}
-
-/** What the stack exports of one user-assigned identity (identityOutput), as a list. */
-function identityOutputs(identity: {
-    clientId: pulumi.Output<string>;
-    principalId: pulumi.Output<string>;
-    id: pulumi.Output<string>;
-}): pulumi.Output<string>[] {
-    const o = identityOutput(identity);
-    return [o.clientId, o.principalId, o.resourceId];
-}
-
-/** Outputs of one user-assigned identity in the shape the stack exports. */
-export function identityOutput(identity: {
-    clientId: pulumi.Output<string>;
-    principalId: pulumi.Output<string>;
-    id: pulumi.Output<string>;
-}): IdentityOutput {
-    return {
-        clientId: identity.clientId,
-        principalId: identity.principalId,
-        resourceId: identity.id,
-    };
 }
