@@ -17,6 +17,7 @@ import { TeamNamespace } from "./namespace";
 import type { StackNames } from "./naming";
 import type { PipelineIdentity } from "./pipelineIdentity";
 import { declareJit, declarePipeline } from "./principalGrants";
+import { LABELS, stackTags } from "./stackTags";
 import { usesPop } from "./pop";
 import { identityOutput } from "./stack";
 import { PLATFORM_OUTPUTS, type PlatformView } from "./teamBoundary";
@@ -87,16 +88,13 @@ export class TeamStack extends pulumi.ComponentResource {
             resourceGroupName: platform.team.resourceGroupName,
             location: config.location,
             tags: {
-                "managed-by": "pulumi",
-                "aks-entra-project": names.project,
-                "aks-entra-stack": names.stack,
+                ...stackTags(config, names),
                 "aks-entra-team": config.platform!.team,
                 ...config.tags,
             },
         };
         const labels = {
-            "app.kubernetes.io/managed-by": "pulumi",
-            "app.kubernetes.io/part-of": "aks-entra",
+            ...LABELS,
             "aks-entra.io/team": config.platform!.team,
         };
         const group = (ref: GroupRef): Principal => ({
