@@ -1,0 +1,1076 @@
+// Fake Azure, Microsoft Graph and Kubernetes: answers the program's registrations and invokes the
+// way the real services would (id shapes, GUIDs, the OIDC issuer URL, the exec kubeconfig AKS
+// returns). One implementation, used by the tests and by the offline plan.
+//
+// Every GUID is derived from what identifies the object (its resource id), so two runs of the same
+// config produce byte-identical plans. Unknown invokes fail loudly.
+import { addonProblems, diagnosticSinkProblems, monitoringAnswer } from "./monitoringFakes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { loginPrincipalType } from "../components/deployer";
+import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
+import { AKS_ROLES } from "../components/roles";
+import { bootstrapAnswer, GET_SERVICE_PRINCIPAL, servicePrincipalLookup } from "./bootstrapFakes";
+import { type Change, classifyChange } from "./changes";
+import { conditionalAccessProblems, pimPolicyProblems } from "./entraChecks";
+import {
+    DEFAULT_DEPLOYER,
+    type FakeDeployer,
+    type FakeInvoke,
+    type FakeResource,
+    type FakeWorld,
+    fakeGuid,
+    type OutsideObject,
+    type PrincipalKind,
+    type PriorResource,
+    type StackOutputs,
+    TENANT_APPS,
+} from "./fakeWorld";
+import { updateProblems } from "./inPlaceUpdates";
+import { unwrapSecrets } from "./inputValues";
+import {
+    AKS_LOG_CATEGORIES,
+    maintenanceProblems,
+    managedClusterProblems,
+    poolProblems,
+} from "./managedClusterChecks";
+import {
+    createSeconds,
+    deleteSeconds,
+    PROPAGATION_SECONDS,
+    type Span,
+    Timeline,
+    updateSeconds,
+} from "./timeline";
+import { authorizationProblem, type Right } from "./delegation";
+import { policyAssignmentProblems } from "./policyAssignments";
+import { TYPES } from "./types";
+
+/** When a resource of an earlier run came to exist, in simulated seconds. */
+const LONG_AGO = -1e6;
+
+type Props = Record<string, unknown>;
+
+/**
+ * Azure refused a create, and what the fakes answer for it all the same: the resource as Azure
+ * describes one it accepted. The refusal is recorded and fails the run at the end, like every
+ * other; the answer lets the rest of the run go on as for any other refusal, so nothing the
+ * program derives from the resource (an apply, an invoke, a dependent's inputs) fails on a
+ * property Azure computes and the run reports Azure's message alone.
+ */
+class Refused extends Error {
+    constructor(
+        message: string,
+        readonly answer: { id: string; state: Props },
+    ) {
+        super(message);
+    }
+}
+
+function fail(message: string): never {
+    throw new Error(message);
+}
+
+function str(value: unknown, what: string): string {
+    if (typeof value !== "string" || value.length === 0) {
+        throw new Error(`fake azure: ${what} is missing`);
+    }
+    return value;
+}
+export class AzureFakes implements pulumi.runtime.Mocks {
+    readonly resources: FakeResource[] = [];
+    private readonly byKey = new Map<string, FakeResource>();
+    readonly invokes: FakeInvoke[] = [];
+    /** Problems found while answering; asserted empty by the harness (throwing would hang). */
+    readonly errors: string[] = [];
+    /** When each registration starts and ends; the harness records spans by URN. */
+    readonly timeline = new Timeline();
+    /** Start time of the registration being answered, set by the harness (type|name -> seconds). */
+    readonly startOf = new Map<string, number>();
+    /** URN and ignoreChanges of the registration being answered, set by the harness (type|name). */
+    readonly registering = new Map<string, { urn: string; ignoreChanges: readonly string[] }>();
+    /** The stack's state from an earlier run, by URN. */
+    private readonly prior = new Map<string, PriorResource>();
+    private readonly outside: readonly OutsideObject[];
+    private readonly stacks: Readonly<Record<string, StackOutputs>>;
+    private readonly rights?: readonly Right[];
+    /** Client ids (lowercase) of the applications with a service principal in the tenant. */
+    private readonly servicePrincipals: ReadonlySet<string>;
+    /** Object id -> kind, for the principals the fakes know (UnmatchedPrincipalType). */
+    private readonly directory = new Map<string, PrincipalKind>();
+    /** Start time of the resource being answered. */
+    private now = 0;
+    /** Role assignments by principal (lowercase object id), in registration order. */
+    private readonly grantsByPrincipal = new Map<string, { r: FakeResource; guid: string }[]>();
+
+    /**
+     * @param existing logical names of resources created by an earlier run: they take no time and
+     *   their grants were honoured long ago.
+     * @param directory principals of the tenant the stack does not create (object id -> kind).
+     * @param world the stack's state from an earlier run and the objects outside it.
+     */
+    constructor(
+        readonly deployer: FakeDeployer = DEFAULT_DEPLOYER,
+        private readonly existing: ReadonlySet<string> = new Set(),
+        directory: Readonly<Record<string, PrincipalKind>> = {},
+        world: FakeWorld = {},
+    ) {
+        // The login's kind as its client id suggests, unless the directory says otherwise (a person
+        // signed in through another public client than the Azure CLI).
+        this.directory.set(deployer.objectId.toLowerCase(), loginPrincipalType(deployer));
+        for (const [id, kind] of Object.entries(directory))
+            this.directory.set(id.toLowerCase(), kind);
+        for (const r of world.previous ?? []) this.prior.set(r.urn, r);
+        this.outside = world.outside ?? [];
+        this.stacks = world.stacks ?? {};
+        this.rights = world.rights;
+        this.servicePrincipals = new Set(
+            (world.servicePrincipals ?? TENANT_APPS).map((id) => id.toLowerCase()),
+        );
+    }
+
+    private rgId(rg: unknown): string {
+        return `/subscriptions/${this.deployer.subscriptionId}/resourceGroups/${str(rg, "resourceGroupName")}`;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
+        const inputs = args.inputs as Props;
+        const key = `${args.type}|${args.name}`;
+        const start = this.startOf.get(key) ?? 0;
+        if (args.custom === false) {
+            // Component resources exist only in Pulumi's state, not in Azure.
+            return { id: undefined, state: {} };
+        }
+        const registering = this.registering.get(key);
+        const urn = registering?.urn ?? "";
+        const prior = this.prior.get(urn);
+        this.now = start;
+        let id: string;
+        let state: Props = { ...inputs };
+        try {
+            ({ id, state } = this.answer(args.type, args.name, inputs));
+            if (prior && args.type === TYPES.group) {
+                // Graph assigns a group's object id when it is created; an update keeps it.
+                id = prior.id;
+                state = { ...state, objectId: prior.state.objectId };
+                if (typeof prior.state.objectId === "string") {
+                    this.directory.set(prior.state.objectId, "Group");
+                }
+            }
+        } catch (e) {
+            this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
+            if (e instanceof Refused) ({ id, state } = e.answer);
+            else id = `${args.name}_id`;
+        }
+        // A resource of an earlier run that is unchanged: the engine passes it at once, and it has
+        // existed (and its grants have been honoured) for long.
+        const change: Change =
+            !prior && this.existing.has(args.name)
+                ? { op: "same", reason: "exists already (RunOptions.existing)" }
+                : classifyChange(
+                      args.type,
+                      prior,
+                      id,
+                      unwrapSecrets(inputs) as Props,
+                      registering?.ignoreChanges ?? [],
+                  );
+        const seconds = {
+            create: createSeconds(args.type, true, inputs),
+            same: 0,
+            update: updateSeconds(args.type, true, inputs),
+            replace:
+                createSeconds(args.type, true, inputs) +
+                (change.deleteBeforeReplace ? deleteSeconds(args.type, true) : 0),
+        }[change.op];
+        const span: Span = { start, end: start + seconds };
+        const exists = change.op === "same" || change.op === "update";
+        const createdAt = exists ? LONG_AGO : span.end;
+        try {
+            if (change.op === "update" && prior) {
+                const problems = updateProblems(args.type, prior.inputs, change.after ?? {});
+                if (problems.length > 0) throw new Error(problems.join("; "));
+            }
+            if (
+                change.op === "create" ||
+                (change.op === "replace" && !change.deleteBeforeReplace)
+            ) {
+                this.checkNotExisting(
+                    args.type,
+                    urn,
+                    id,
+                    unwrapSecrets(inputs) as Props,
+                    change.op === "replace" ? prior : undefined,
+                );
+            }
+        } catch (e) {
+            this.errors.push(`${args.type} ${args.name}: ${(e as Error).message}`);
+        }
+        const resource: FakeResource = {
+            type: args.type,
+            name: args.name,
+            id,
+            inputs,
+            state,
+            span,
+            createdAt,
+            urn,
+            op: change.op,
+            ...(change.reason !== undefined ? { reason: change.reason } : {}),
+            ...(change.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        };
+        this.resources.push(resource);
+        if (args.type === TYPES.roleAssignment) {
+            const principal = String(inputs.principalId).toLowerCase();
+            const guid = (String(inputs.roleDefinitionId).split("/").pop() ?? "").toLowerCase();
+            const list = this.grantsByPrincipal.get(principal) ?? [];
+            list.push({ r: resource, guid });
+            this.grantsByPrincipal.set(principal, list);
+        }
+        this.byKey.set(`${args.type}|${args.name}|${id}`, resource);
+        return { id, state };
+    }
+
+    /**
+     * A create of an object that exists already fails: azure-native checks before it creates
+     * ("cannot create already existing resource", docs/azure-facts.md failure mode 14), the
+     * Kubernetes API answers 409 AlreadyExists, and ARM refuses a second role assignment of one
+     * role to one principal on one scope under another name (RoleAssignmentExists, 409). What exists:
+     * the objects outside the stack's state, those of its previous state under other URNs (their
+     * deletes come after every create), and the old object of a create-before-delete replacement
+     * (`replacing`) that keeps its id, as a replacement forced by a property rather than a name
+     * does: Pulumi deletes it only after the new one is created.
+     */
+    private checkNotExisting(
+        type: string,
+        urn: string,
+        id: string,
+        inputs: Props,
+        replacing?: PriorResource,
+    ): void {
+        const others = [
+            ...this.outside,
+            ...[...this.prior.values()].filter((p) => p.urn !== urn || p === replacing),
+        ];
+        const lower = id.toLowerCase();
+        if (type.startsWith("azure-native:")) {
+            const taken = others.find(
+                (o) => o.type.startsWith("azure-native:") && o.id.toLowerCase() === lower,
+            );
+            if (taken) throw new Error(`cannot create already existing resource '${id}'`);
+        }
+        if (type.startsWith("kubernetes:")) {
+            if (others.some((o) => o.type === type && o.id === id)) {
+                throw new Error(`AlreadyExists (409): ${kindOf(type)} "${id}" already exists`);
+            }
+        }
+        if (type === TYPES.roleAssignment) {
+            const mine = assignmentKey(id, inputs);
+            const twin = others.find(
+                (o) =>
+                    o.type === TYPES.roleAssignment &&
+                    o.id.toLowerCase() !== lower &&
+                    assignmentKey(o.id, o.inputs ?? {}) === mine,
+            );
+            if (twin) {
+                throw new Error(
+                    `RoleAssignmentExists: The role assignment already exists. (409: ${twin.id} assigns the same role to the same principal on the same scope)`,
+                );
+            }
+        }
+    }
+
+    private answer(type: string, name: string, inputs: Props): { id: string; state: Props } {
+        const sub = this.deployer.subscriptionId;
+        switch (type) {
+            case TYPES.resourceGroup: {
+                const rg = str(inputs.resourceGroupName, "resourceGroupName");
+                return {
+                    id: this.rgId(rg),
+                    state: { ...inputs, name: rg, provisioningState: "Succeeded" },
+                };
+            }
+            case TYPES.identity: {
+                const n = str(inputs.resourceName, "resourceName");
+                const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
+                this.authorize("Microsoft.ManagedIdentity/userAssignedIdentities/write", id);
+                this.directory.set(fakeGuid(`${id}#principal`), "ServicePrincipal");
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        name: n,
+                        type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+                        clientId: fakeGuid(`${id}#client`),
+                        principalId: fakeGuid(`${id}#principal`),
+                        tenantId: this.deployer.tenantId,
+                    },
+                };
+            }
+            case TYPES.fic: {
+                const n = str(
+                    inputs.federatedIdentityCredentialResourceName,
+                    "federatedIdentityCredentialResourceName",
+                );
+                const identityId = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${str(inputs.resourceName, "resourceName")}`;
+                // Federated credentials are the identity's children: its write rights cover them.
+                this.authorize(
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/write",
+                    identityId,
+                );
+                return {
+                    id: `${identityId}/federatedIdentityCredentials/${n}`,
+                    state: { ...inputs, name: n },
+                };
+            }
+            case TYPES.roleAssignment: {
+                const n = str(inputs.roleAssignmentName, "roleAssignmentName");
+                const scope = str(inputs.scope, "scope");
+                this.checkPrincipalType(inputs);
+                this.authorize("Microsoft.Authorization/roleAssignments/write", scope, {
+                    roleGuid: str(inputs.roleDefinitionId, "roleDefinitionId").split("/").pop()!,
+                    principalType: str(inputs.principalType, "principalType"),
+                });
+                return {
+                    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${n}`,
+                    state: { ...inputs, name: n, type: "Microsoft.Authorization/roleAssignments" },
+                };
+            }
+            case TYPES.cluster:
+                return this.cluster(inputs, sub);
+            case TYPES.agentPool: {
+                const pool = str(inputs.agentPoolName, "agentPoolName");
+                const problems = poolProblems(inputs, `agent pool ${pool}`);
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+                const cluster = str(inputs.resourceName, "resourceName");
+                const owner = this.resources.find(
+                    (r) => r.type === TYPES.cluster && r.inputs.resourceName === cluster,
+                );
+                if (owner) {
+                    const system = ((owner.inputs.agentPoolProfiles ?? []) as Props[])[0] ?? {};
+                    const mode = (owner.inputs.networkProfile as Props | undefined)
+                        ?.networkPluginMode;
+                    if (
+                        (typeof inputs.podSubnetID === "string") !==
+                        (typeof system.podSubnetID === "string")
+                    ) {
+                        throw new Error(
+                            `BadRequest: agent pool ${pool}: every agent pool of a cluster with a pod subnet needs one, and none without (the entire cluster uses one type of CNI)`,
+                        );
+                    }
+                    if (typeof inputs.podSubnetID === "string" && mode === "overlay") {
+                        throw new Error(
+                            `BadRequest: agent pool ${pool}: podSubnetID cannot be used with networkPluginMode overlay`,
+                        );
+                    }
+                    this.checkPoolSubnetGrants(owner.inputs, [inputs]);
+                }
+                return {
+                    id: `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${cluster}/agentPools/${pool}`,
+                    state: { ...inputs, name: pool, provisioningState: "Succeeded" },
+                };
+            }
+            case TYPES.maintenance: {
+                const problems = maintenanceProblems(inputs);
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+                const cluster = str(inputs.resourceName, "resourceName");
+                const n = str(inputs.configName, "configName");
+                return {
+                    id: `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${cluster}/maintenanceConfigurations/${n}`,
+                    state: { ...inputs, name: n },
+                };
+            }
+            case TYPES.workspace: {
+                const n = str(inputs.workspaceName, "workspaceName");
+                const days = inputs.retentionInDays;
+                if (typeof days === "number" && (days < 30 || days > 730)) {
+                    throw new Error(
+                        `InvalidParameter: retentionInDays ${days} is outside 30-730 for the PerGB2018 pricing tier`,
+                    );
+                }
+                const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.OperationalInsights/workspaces/${n}`;
+                return {
+                    id,
+                    state: {
+                        ...inputs,
+                        name: n,
+                        customerId: fakeGuid(`${id}#customer`),
+                        provisioningState: "Succeeded",
+                    },
+                };
+            }
+            case TYPES.diagnosticSetting: {
+                this.checkDiagnosticSetting(inputs);
+                const n = str(inputs.name, "name");
+                return {
+                    id: `${str(inputs.resourceUri, "resourceUri")}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
+                    state: { ...inputs, type: "Microsoft.Insights/diagnosticSettings" },
+                };
+            }
+            case TYPES.policyAssignment: {
+                const problems = policyAssignmentProblems(inputs);
+                if (problems.length > 0) throw new Error(problems.join("; "));
+                const n = str(inputs.policyAssignmentName, "policyAssignmentName");
+                return {
+                    id: `${str(inputs.scope, "scope")}/providers/Microsoft.Authorization/policyAssignments/${n}`,
+                    state: {
+                        ...inputs,
+                        name: n,
+                        type: "Microsoft.Authorization/policyAssignments",
+                    },
+                };
+            }
+            case TYPES.group: {
+                const objectId = fakeGuid(`group#${str(inputs.displayName, "displayName")}`);
+                this.directory.set(objectId, "Group");
+                // azuread 6.x: the id is /groups/<objectId> (the import format).
+                return { id: `/groups/${objectId}`, state: { ...inputs, objectId } };
+            }
+            case TYPES.pimPolicy: {
+                const group = this.knownGroup(inputs.groupId, "GroupRoleManagementPolicy");
+                const problems = pimPolicyProblems(inputs);
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+                // Entra ID made the policy with the group; the provider takes it over (auto-import).
+                return {
+                    id: `Group_${group}_${fakeGuid(`policy#${group}#${String(inputs.roleId)}`)}`,
+                    state: { ...inputs },
+                };
+            }
+            case TYPES.pimEligibility: {
+                const group = this.knownGroup(inputs.groupId, "eligibility schedule");
+                this.checkPermanentEligibility(group, inputs);
+                const principal = str(inputs.principalId, "principalId").toLowerCase();
+                return {
+                    id: `${group}_${String(inputs.assignmentType)}_${principal}`,
+                    state: { ...inputs, status: "Provisioned" },
+                };
+            }
+            case TYPES.conditionalAccess: {
+                const problems = [
+                    ...conditionalAccessProblems(inputs),
+                    ...this.missingServicePrincipals(inputs),
+                ];
+                if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+                return {
+                    id: fakeGuid(`ca#${str(inputs.displayName, "displayName")}`),
+                    state: { ...inputs },
+                };
+            }
+            case TYPES.sleep:
+                return { id: new Date(0).toISOString(), state: { ...inputs } };
+            case TYPES.k8sProvider:
+                return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
+            case "pulumi:pulumi:StackReference": {
+                // A read of a stack's outputs: the engine answers from the backend's state.
+                const stack = str(inputs.name, "StackReference name");
+                const known = this.stacks[stack];
+                if (!known) throw new Error(`fake pulumi: no stack ${stack} in this backend`);
+                return {
+                    id: stack,
+                    state: {
+                        name: stack,
+                        outputs: known.outputs,
+                        secretOutputNames: [...(known.secretOutputNames ?? [])],
+                    },
+                };
+            }
+            default:
+                if (type.startsWith("kubernetes:")) {
+                    this.checkKubernetesAccess(type);
+                    return this.kubernetesObject(type, inputs);
+                }
+                if (type.startsWith("pulumi:providers:")) {
+                    return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
+                }
+                {
+                    const known = [...this.outside, ...this.resources];
+                    const m = monitoringAnswer(
+                        type,
+                        inputs,
+                        () => this.rgId(inputs.resourceGroupName),
+                        known,
+                    );
+                    if (m) return m;
+                }
+                return (
+                    bootstrapAnswer(type, inputs, (rg) => this.rgId(rg)) ??
+                    fail(`no fake for resource type ${type}`)
+                );
+        }
+    }
+
+    /**
+     * A cluster AKS creates, or refuses (its problems, the control plane's grants) with the cluster
+     * it would have created as the answer (Refused): the program reads its name, OIDC issuer and
+     * user kubeconfig, so an answer without them would fail the run on the program's own checks.
+     */
+    private cluster(inputs: Props, sub: string): { id: string; state: Props } {
+        const answer = this.clusterAnswer(inputs, sub);
+        try {
+            const problems = [
+                ...managedClusterProblems(inputs),
+                ...addonProblems(inputs, [...this.outside, ...this.resources]),
+            ];
+            if (problems.length > 0) {
+                throw new Error(`BadRequest: ${problems.join("; ")}`);
+            }
+            this.checkControlPlaneGrants(inputs);
+        } catch (e) {
+            throw new Refused((e as Error).message, answer);
+        }
+        return answer;
+    }
+
+    private clusterAnswer(inputs: Props, sub: string): { id: string; state: Props } {
+        const n = str(inputs.resourceName, "resourceName");
+        const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${n}`;
+        const location = str(inputs.location, "location");
+        const dnsPrefix = str(inputs.dnsPrefix, "dnsPrefix");
+        const suffix = fakeGuid(`${id}#fqdn`).slice(0, 8);
+        const identity = inputs.identity as
+            { type?: string; userAssignedIdentities?: string[] } | undefined;
+        const userAssigned = Object.fromEntries(
+            (identity?.userAssignedIdentities ?? []).map((uai) => [
+                uai,
+                { clientId: fakeGuid(`${uai}#client`), principalId: fakeGuid(`${uai}#principal`) },
+            ]),
+        );
+        const api = (inputs.apiServerAccessProfile ?? {}) as { enablePrivateCluster?: boolean };
+        const fqdn = `${dnsPrefix}-${suffix}.hcp.${location}.azmk8s.io`;
+        return {
+            id,
+            state: {
+                ...inputs,
+                name: n,
+                type: "Microsoft.ContainerService/ManagedClusters",
+                provisioningState: "Succeeded",
+                powerState: { code: "Running" },
+                kubernetesVersion: inputs.kubernetesVersion ?? "1.35.4",
+                currentKubernetesVersion: inputs.kubernetesVersion ?? "1.35.4",
+                fqdn: api.enablePrivateCluster ? undefined : fqdn,
+                privateFQDN: api.enablePrivateCluster
+                    ? `${dnsPrefix}-${suffix}.${fakeGuid(id).slice(0, 8)}.privatelink.${location}.azmk8s.io`
+                    : undefined,
+                azurePortalFQDN: `${dnsPrefix}-${suffix}.portal.hcp.${location}.azmk8s.io`,
+                identity: {
+                    type: identity?.type,
+                    userAssignedIdentities: userAssigned,
+                    tenantId: this.deployer.tenantId,
+                },
+                oidcIssuerProfile: {
+                    enabled: true,
+                    // Real shape: https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/ (trailing slash).
+                    issuerURL: `https://${location}.oic.prod-aks.azure.com/${this.deployer.tenantId}/${fakeGuid(`${id}#oidc`)}/`,
+                },
+                maxAgentPools: 100,
+                resourceUID: fakeGuid(`${id}#uid`).replace(/-/g, "").slice(0, 24),
+                subscription: sub,
+            },
+        };
+    }
+
+    /**
+     * Role assignments registered so far to `principal` (lowercase object id), with their role
+     * GUID: indexed as they register, so a stack of thousands of Kubernetes objects, each of which
+     * asks about the deployer's grants, does not rescan every resource.
+     */
+    /** ARM's authorization of a write by a deployer whose rights are known (FakeWorld.rights). */
+    private authorize(
+        action: Parameters<typeof authorizationProblem>[2],
+        scope: string,
+        request?: { roleGuid: string; principalType: string },
+    ): void {
+        if (this.rights === undefined) return;
+        const problem = authorizationProblem(
+            this.rights,
+            this.deployer.objectId,
+            action,
+            scope,
+            request,
+        );
+        if (problem !== undefined) throw new Error(problem);
+    }
+
+    private assignments(principal: string): { r: FakeResource; guid: string }[] {
+        return this.grantsByPrincipal.get(principal) ?? [];
+    }
+
+    /**
+     * AKS checks at create time that the control-plane identity holds, as ARM sees it then
+     * (docs/azure-facts.md, failure modes 4 and 11; roles table): Managed Identity Operator on the
+     * kubelet identity; with API Server VNet Integration Network Contributor on the API server
+     * subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration); with KMS etcd encryption
+     * Key Vault Crypto User on the key and, for a private vault, Key Vault Contributor on the vault
+     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption); and with your own private DNS zone
+     * Private DNS Zone Contributor on the zone and Network Contributor on the nodes' virtual
+     * network, where AKS links the zone (learn.microsoft.com/azure/aks/private-clusters;
+     * Azure/AKS#2711; docs/azure-facts.md failure mode 29). A grant on a scope above counts.
+     */
+    private checkControlPlaneGrants(inputs: Props): void {
+        const kubelet = (inputs.identityProfile as { kubeletidentity?: { resourceId?: string } })
+            ?.kubeletidentity?.resourceId;
+        const controlPlane = (inputs.identity as { userAssignedIdentities?: string[] })
+            ?.userAssignedIdentities?.[0];
+        if (controlPlane === undefined) return;
+        const principal = fakeGuid(`${controlPlane}#principal`);
+        if (kubelet !== undefined) {
+            const target = kubelet.toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.managedIdentityOperator,
+                (at) => target === at || target.startsWith(`${at}/`),
+                (why) =>
+                    `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}${why}`,
+            );
+        }
+        this.checkPrivateDnsZoneGrants(inputs, principal);
+        this.checkPoolSubnetGrants(inputs, (inputs.agentPoolProfiles ?? []) as Props[]);
+        const api = (inputs.apiServerAccessProfile ?? {}) as Props;
+        if (api.enableVnetIntegration === true && typeof api.subnetId === "string") {
+            // "Lack of permissions at the API server subnet can cause a provisioning failure"
+            // (learn.microsoft.com/azure/aks/api-server-vnet-integration).
+            const subnet = api.subnetId.toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.networkContributor,
+                (at) => subnet === at || subnet.startsWith(`${at}/`),
+                (why) =>
+                    `LinkedAuthorizationFailed: the control-plane identity ${principal} has no Network Contributor on the API server subnet ${String(api.subnetId)}${why}`,
+            );
+        }
+        const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
+            ?.azureKeyVaultKms;
+        if (kms?.enabled === true && kms.keyVaultNetworkAccess === "Private") {
+            // A private vault: AKS makes the private link to it as the control plane, which needs
+            // Key Vault Contributor on the vault (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
+            const vault = String(kms.keyVaultResourceId).toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.keyVaultContributor,
+                (at) => vault === at || vault.startsWith(`${at}/`),
+                (why) =>
+                    `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot link the private key vault ${String(kms.keyVaultResourceId)}: it holds no Key Vault Contributor on the vault${why}`,
+            );
+        }
+        if (typeof inputs.diskEncryptionSetID === "string") {
+            // "Ensure your AKS cluster identity has read permission of DiskEncryptionSet"
+            // (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
+            const des = inputs.diskEncryptionSetID.toLowerCase();
+            this.requireGrant(
+                principal,
+                AKS_ROLES.reader,
+                (at) => des === at || des.startsWith(`${at}/`),
+                (why) =>
+                    `LinkedAuthorizationFailed: the control-plane identity ${principal} does not have permission to perform action 'Microsoft.Compute/diskEncryptionSets/read' on the disk encryption set ${String(inputs.diskEncryptionSetID)}${why}`,
+            );
+        }
+        if (kms?.enabled === true) {
+            // Vault names are global: the key id's vault and key name find the key's ARM scope.
+            const key = /^https:\/\/([^.]+)\.vault\.azure\.net\/keys\/([^/]+)\//.exec(
+                String(kms.keyId),
+            );
+            const suffix = key
+                ? `/providers/microsoft.keyvault/vaults/${key[1]}/keys/${key[2]}`.toLowerCase()
+                : "(no key)";
+            this.requireGrant(
+                principal,
+                AKS_ROLES.keyVaultCryptoUser,
+                (at) => {
+                    const tail = at.slice(at.indexOf("/providers/microsoft.keyvault/vaults/"));
+                    return (
+                        tail.startsWith("/providers/") &&
+                        (suffix === tail || suffix.startsWith(`${tail}/`))
+                    );
+                },
+                (why) =>
+                    `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot use the KMS key ${String(kms.keyId)}: it holds no Key Vault Crypto User on the key or its vault${why}`,
+            );
+        }
+    }
+
+    /**
+     * AKS joins a pool's nodes to its vnetSubnetID and its pods to its podSubnetID as the cluster's
+     * control plane, which needs Network Contributor there (or on the VNet) when the pool is created
+     * (learn.microsoft.com/azure/aks/concepts-network-legacy-cni, prerequisites: "at least Network
+     * Contributor permissions on the subnet within the virtual network").
+     */
+    private checkPoolSubnetGrants(cluster: Props, pools: Props[]): void {
+        const controlPlane = (cluster.identity as { userAssignedIdentities?: string[] } | undefined)
+            ?.userAssignedIdentities?.[0];
+        if (controlPlane === undefined) return;
+        const principal = fakeGuid(`${controlPlane}#principal`);
+        for (const pool of pools) {
+            for (const key of ["vnetSubnetID", "podSubnetID"]) {
+                const subnet = pool[key];
+                if (typeof subnet !== "string") continue;
+                const target = subnet.toLowerCase();
+                this.requireGrant(
+                    principal,
+                    AKS_ROLES.networkContributor,
+                    (at) => target === at || target.startsWith(`${at}/`),
+                    (why) =>
+                        `LinkedAuthorizationFailed: the control-plane identity ${principal} does not have permission to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope '${subnet}' (${key} of agent pool ${String(pool.name ?? pool.agentPoolName)})${why}`,
+                );
+            }
+        }
+    }
+
+    /** The grants of your own private DNS zone (see checkControlPlaneGrants). */
+    private checkPrivateDnsZoneGrants(inputs: Props, principal: string): void {
+        const zone = (inputs.apiServerAccessProfile as { privateDNSZone?: unknown } | undefined)
+            ?.privateDNSZone;
+        if (typeof zone !== "string" || !zone.startsWith("/")) return;
+        const within = (target: string) => (at: string) =>
+            target.toLowerCase() === at || target.toLowerCase().startsWith(`${at}/`);
+        this.requireGrant(
+            principal,
+            AKS_ROLES.privateDnsZoneContributor,
+            within(zone),
+            (why) =>
+                `CustomPrivateDNSZoneMissingPermissionError: Service principal or user-assigned identity must be given permission to read and write to custom private dns zone ${zone}. Check access result not allowed for action Microsoft.Network/privateDnsZones/write${why}`,
+        );
+        const pools = (inputs.agentPoolProfiles ?? []) as { vnetSubnetID?: unknown }[];
+        const subnet = pools.map((p) => p.vnetSubnetID).find((x) => typeof x === "string");
+        if (typeof subnet !== "string") return;
+        const vnet = subnet.replace(/\/subnets\/[^/]+$/i, "");
+        this.requireGrant(
+            principal,
+            AKS_ROLES.networkContributor,
+            within(vnet),
+            (why) =>
+                `LinkedAuthorizationFailed: The client '${principal}' has permission to perform action 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write' on scope '${zone}'; however, it does not have permission to perform action 'Microsoft.Network/virtualNetworks/join/action' on the linked scope(s) '${vnet}'${why}`,
+        );
+    }
+
+    /**
+     * Throws `message(why)` unless `principal` holds `role` on a scope `covers` accepts (given in
+     * lowercase), honoured now.
+     */
+    private requireGrant(
+        principal: string,
+        role: string,
+        covers: (scope: string) => boolean,
+        message: (why: string) => string,
+    ): void {
+        const grant = this.assignments(principal.toLowerCase()).find(
+            ({ r, guid }) =>
+                guid === role &&
+                covers(String(r.inputs.scope).toLowerCase()) &&
+                r.inputs.principalId === principal,
+        );
+        const honoured = grant && grant.r.createdAt + PROPAGATION_SECONDS.kubeletOperator;
+        if (honoured === undefined || honoured > this.now) {
+            throw new Error(
+                message(
+                    grant
+                        ? ` yet (granted at ${grant.r.createdAt} s, honoured from ${honoured} s; the cluster was created at ${this.now} s)`
+                        : " (no such grant when the cluster was created)",
+                ),
+            );
+        }
+    }
+
+    /**
+     * Azure Monitor accepts only the log categories the resource type has, needs a destination,
+     * and refuses a second setting that sends a category to a destination another setting of the
+     * same resource already sends it to.
+     */
+    private checkDiagnosticSetting(inputs: Props): void {
+        const uri = str(inputs.resourceUri, "resourceUri").toLowerCase();
+        const logs = (inputs.logs ?? []) as { category?: string; enabled?: boolean }[];
+        const problems: string[] = [];
+        if (/\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/.test(uri)) {
+            for (const l of logs) {
+                if (!AKS_LOG_CATEGORIES.includes(String(l.category))) {
+                    problems.push(
+                        `Category '${String(l.category)}' is not supported for Microsoft.ContainerService/managedClusters`,
+                    );
+                }
+            }
+        }
+        problems.push(...diagnosticSinkProblems(inputs));
+        const sink =
+            inputs.workspaceId ?? inputs.storageAccountId ?? inputs.eventHubAuthorizationRuleId;
+        if (sink === undefined) {
+            problems.push(
+                "a diagnostic setting needs a destination (workspaceId, storage, event hub)",
+            );
+        }
+        const others = [...this.outside, ...this.resources].filter(
+            (o) =>
+                o.type === TYPES.diagnosticSetting &&
+                String(o.inputs?.resourceUri).toLowerCase() === uri &&
+                o.inputs?.name !== inputs.name,
+        );
+        for (const o of others) {
+            const theirs = ((o.inputs?.logs ?? []) as { category?: string }[]).map(
+                (l) => l.category,
+            );
+            const shared = logs.filter((l) => theirs.includes(l.category));
+            if (
+                String(o.inputs?.workspaceId).toLowerCase() === String(sink).toLowerCase() &&
+                shared.length > 0
+            ) {
+                problems.push(
+                    `Conflict: data sink '${String(sink)}' is already used in diagnostic setting '${String(o.inputs?.name)}' for category '${String(shared[0].category)}'`,
+                );
+            }
+        }
+        if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+    }
+
+    /**
+     * A Conditional Access policy targets applications of the tenant, by their service principal
+     * (AKS: "select Azure Kubernetes Service Microsoft Entra Server" among the Enterprise
+     * applications, learn.microsoft.com/azure/aks/access-control-managed-azure-ad): an included
+     * application without one is refused (docs/azure-facts.md failure mode 30; the message is a
+     * paraphrase).
+     */
+    private missingServicePrincipals(inputs: Props): string[] {
+        const apps = ((inputs.conditions as Props | undefined)?.applications ?? {}) as Props;
+        const included = (apps.includedApplications ?? []) as unknown[];
+        return included
+            .filter((a): a is string => typeof a === "string" && /^[0-9a-f-]{36}$/i.test(a))
+            .filter((a) => !this.servicePrincipals.has(a.toLowerCase()))
+            .map(
+                (a) =>
+                    `includedApplications: application ${a} has no service principal in tenant ${this.deployer.tenantId}`,
+            );
+    }
+
+    /** The object id of a group Graph knows (created earlier in the run, or in the directory). */
+    private knownGroup(groupId: unknown, what: string): string {
+        const id = str(groupId, `${what} groupId`).toLowerCase();
+        if (this.directory.get(id) !== "Group") {
+            throw new Error(
+                `Request_ResourceNotFound: ${what}: group ${id} does not exist (give the group's object id)`,
+            );
+        }
+        return id;
+    }
+
+    /**
+     * PIM refuses a permanent eligibility while the group's member policy requires eligibilities to
+     * expire, which its default policy does (RoleAssignmentRequestPolicyValidationFailed,
+     * hashicorp/terraform-provider-azuread#1450): the stack's policy must be written first.
+     */
+    private checkPermanentEligibility(group: string, inputs: Props): void {
+        if (inputs.permanentAssignment !== true) return;
+        const policy = this.resources.find(
+            (r) =>
+                r.type === TYPES.pimPolicy &&
+                String(r.inputs.groupId).toLowerCase() === group &&
+                r.inputs.roleId === inputs.assignmentType &&
+                r.createdAt <= this.now,
+        );
+        const rules = policy?.inputs.eligibleAssignmentRules as
+            { expirationRequired?: boolean } | undefined;
+        if (rules?.expirationRequired !== false) {
+            throw new Error(
+                `RoleAssignmentRequestPolicyValidationFailed: the group's ${String(inputs.assignmentType)} policy requires an expiration (Expiration_EndUser_Assignment)` +
+                    (policy
+                        ? ""
+                        : "; no policy of the stack was in effect when the eligibility was requested"),
+            );
+        }
+    }
+
+    /** ARM compares a role assignment's principalType with what Graph knows of the principal. */
+    private checkPrincipalType(inputs: Props): void {
+        const id = str(inputs.principalId, "principalId").toLowerCase();
+        const known = this.directory.get(id);
+        const said = inputs.principalType as string | undefined;
+        if (known !== undefined && said !== undefined && said !== known) {
+            throw new Error(
+                `UnmatchedPrincipalType: The PrincipalId '${id}' has type '${known}', which is different from specified PrincipalType '${said}'.`,
+            );
+        }
+    }
+
+    /**
+     * The Kubernetes API answers 403 until the deployer (the login) holds an AKS RBAC role on the
+     * cluster that the authorizer honours: granted on the cluster or a scope above it, at least
+     * five minutes earlier (docs/azure-facts.md, failure mode 7), or access from outside the stack.
+     */
+    private checkKubernetesAccess(type: string): void {
+        if (this.deployer.clusterAccessOutsideStack) return;
+        const cluster = this.resources.find((r) => r.type === TYPES.cluster);
+        if (!cluster) return;
+        const me = this.deployer.objectId.toLowerCase();
+        const clusterId = cluster.id.toLowerCase();
+        const roles: string[] = [AKS_ROLES.rbacClusterAdmin, AKS_ROLES.rbacAdmin];
+        const grants = this.assignments(me).filter(
+            ({ r, guid }) =>
+                roles.includes(guid) &&
+                String(r.inputs.principalId).toLowerCase() === me &&
+                (clusterId === String(r.inputs.scope).toLowerCase() ||
+                    clusterId.startsWith(`${String(r.inputs.scope).toLowerCase()}/`)),
+        );
+        const honoured = Math.min(
+            ...grants.map(({ r }) => r.createdAt + PROPAGATION_SECONDS.aksRbac),
+        );
+        if (honoured > this.now) {
+            throw new Error(
+                `Forbidden (403): ${type} by ${me}: ` +
+                    (grants.length === 0
+                        ? "the deployer has no AKS RBAC role on the cluster"
+                        : `the deployer's AKS RBAC role is honoured from ${honoured} s, the call came at ${this.now} s`),
+            );
+        }
+    }
+
+    private kubernetesObject(type: string, inputs: Props): { id: string; state: Props } {
+        const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+        const n = str(metadata.name, `${type} metadata.name`);
+        const id = metadata.namespace ? `${metadata.namespace}/${n}` : n;
+        return {
+            id,
+            state: { ...inputs, metadata: { ...metadata, uid: fakeGuid(`${type}#${id}`) } },
+        };
+    }
+
+    /** The resource registered with this type, logical name and id. */
+    find(type: string, name: string, id: string): FakeResource | undefined {
+        return this.byKey.get(`${type}|${name}|${id}`);
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Props {
+        const inputs = args.inputs as Props;
+        this.invokes.push({ token: args.token, inputs });
+        switch (args.token) {
+            case "azure-native:authorization:getClientConfig":
+                return { ...this.deployer };
+            case "azuread:index/getClientConfig:getClientConfig":
+                return {
+                    tenantId: this.deployer.tenantId,
+                    objectId: this.deployer.objectId,
+                    clientId: this.deployer.clientId,
+                };
+            case "azure-native:containerservice:listManagedClusterUserCredentials":
+                return this.userCredentials(inputs);
+            case "azuread:index/getServicePrincipals:getServicePrincipals": {
+                // Only the lookup by client id with ignoreMissing, as the program asks.
+                const wanted = (inputs.clientIds ?? []) as string[];
+                if (inputs.ignoreMissing !== true || wanted.length === 0) {
+                    throw new Error(
+                        "fake azuread: getServicePrincipals is answered for clientIds with ignoreMissing only",
+                    );
+                }
+                const found = wanted.filter((id) => this.servicePrincipals.has(id.toLowerCase()));
+                return {
+                    clientIds: found,
+                    objectIds: found.map((id) => fakeGuid(`sp#${id.toLowerCase()}`)),
+                    displayNames: found.map((id) => `app ${id}`),
+                    servicePrincipals: [],
+                    ignoreMissing: true,
+                    returnAll: false,
+                    id: "servicePrincipals",
+                };
+            }
+            case GET_SERVICE_PRINCIPAL:
+                return servicePrincipalLookup(inputs);
+            default:
+                // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
+                throw new Error(
+                    `fake azure: no answer for invoke ${args.token}; add it to offline/fakes.ts`,
+                );
+        }
+    }
+
+    /** The exec-format user kubeconfig AKS returns: kubelogin with an interactive device-code login. */
+    private userCredentials(inputs: Props): Props {
+        const rg = str(inputs.resourceGroupName, "resourceGroupName");
+        const n = str(inputs.resourceName, "resourceName");
+        if (inputs.format !== "exec") {
+            throw new Error(
+                "fake azure: listManagedClusterUserCredentials without format exec returns an azure auth-provider kubeconfig; ask for exec",
+            );
+        }
+        const cluster = this.resources.find(
+            (r) =>
+                r.type === TYPES.cluster && r.state.name === n && r.inputs.resourceGroupName === rg,
+        );
+        // A team stack's cluster is its platform's (docs/team-stacks.md): known from its outputs.
+        const platform = Object.values(this.stacks).find(
+            (s) => s.outputs.clusterName === n && s.outputs.resourceGroupName === rg,
+        );
+        if (!cluster && !platform) {
+            throw new Error(`fake azure: ResourceNotFound: managed cluster ${rg}/${n}`);
+        }
+        const fqdn = cluster
+            ? (cluster.state.fqdn ?? cluster.state.privateFQDN)
+            : `${n}-${fakeGuid(`${rg}/${n}#fqdn`).slice(0, 8)}.hcp.azmk8s.io`;
+        const server = `https://${String(fqdn)}:443`;
+        const user = `clusterUser_${rg}_${n}`;
+        const kubeconfig = {
+            apiVersion: "v1",
+            clusters: [
+                {
+                    cluster: {
+                        "certificate-authority-data": Buffer.from(`fake CA of ${n}`).toString(
+                            "base64",
+                        ),
+                        server,
+                    },
+                    name: n,
+                },
+            ],
+            contexts: [{ context: { cluster: n, user }, name: n }],
+            "current-context": n,
+            kind: "Config",
+            preferences: {},
+            users: [
+                {
+                    name: user,
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            args: [
+                                "get-token",
+                                "--environment",
+                                "AzurePublicCloud",
+                                "--server-id",
+                                AKS_SERVER_APP_ID,
+                                "--client-id",
+                                AKS_CLIENT_APP_ID,
+                                "--tenant-id",
+                                this.deployer.tenantId,
+                                "--login",
+                                "devicecode",
+                            ],
+                            command: "kubelogin",
+                            env: null,
+                            installHint:
+                                "\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n",
+                            interactiveMode: "IfAvailable",
+                            provideClusterInfo: false,
+                        },
+                    },
+                },
+            ],
+        };
+        return {
+            kubeconfigs: [
+                {
+                    name: "clusterUser",
+                    value: Buffer.from(stringify(kubeconfig)).toString("base64"),
+                },
+            ],
+        };
+    }
+}
+
+/** A role assignment's (scope, role GUID, principal), lowercased: what ARM keeps unique. */
+function assignmentKey(id: string, inputs: Props): string {
+    const scope =
+        typeof inputs.scope === "string"
+            ? inputs.scope
+            : id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, "");
+    const text = (v: unknown) => (typeof v === "string" ? v : "");
+    const role = text(inputs.roleDefinitionId).split("/").pop() ?? "";
+    return [scope, role, text(inputs.principalId)].join("|").toLowerCase();
+}
+
+/** `Namespace` of `kubernetes:core/v1:Namespace`. */
+function kindOf(type: string): string {
+    return type.split(":").pop() ?? type;
+}
