@@ -4,14 +4,15 @@
 //
 // Every GUID is derived from what identifies the object (its resource id), so two runs of the same
 // config produce byte-identical plans. Unknown invokes fail loudly.
-import { addonProblems, diagnosticSinkProblems, monitoringAnswer } from "./monitoringFakes";
+import { addonProblems, monitoringAnswer } from "./monitoringFakes";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
 import { loginPrincipalType } from "../components/deployer";
-import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from "../components/kubeconfig";
 import { AKS_ROLES } from "../components/roles";
+import { clusterAnswer, userCredentials } from "./aksAnswers";
 import { bootstrapAnswer, GET_SERVICE_PRINCIPAL, servicePrincipalLookup } from "./bootstrapFakes";
 import { type Change, classifyChange } from "./changes";
+import { ControlPlaneGrants } from "./controlPlaneGrants";
+import { checkDiagnosticSetting } from "./diagnosticSettings";
 import { conditionalAccessProblems, pimPolicyProblems } from "./entraChecks";
 import {
     DEFAULT_DEPLOYER,
@@ -24,16 +25,12 @@ import {
     type PrincipalKind,
     type PriorResource,
     type StackOutputs,
+    str,
     TENANT_APPS,
 } from "./fakeWorld";
 import { updateProblems } from "./inPlaceUpdates";
 import { unwrapSecrets } from "./inputValues";
-import {
-    AKS_LOG_CATEGORIES,
-    maintenanceProblems,
-    managedClusterProblems,
-    poolProblems,
-} from "./managedClusterChecks";
+import { maintenanceProblems, managedClusterProblems, poolProblems } from "./managedClusterChecks";
 import {
     createSeconds,
     deleteSeconds,
@@ -71,12 +68,6 @@ function fail(message: string): never {
     throw new Error(message);
 }
 
-function str(value: unknown, what: string): string {
-    if (typeof value !== "string" || value.length === 0) {
-        throw new Error(`fake azure: ${what} is missing`);
-    }
-    return value;
-}
 export class AzureFakes implements pulumi.runtime.Mocks {
     readonly resources: FakeResource[] = [];
     private readonly byKey = new Map<string, FakeResource>();
@@ -362,7 +353,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                             `BadRequest: agent pool ${pool}: podSubnetID cannot be used with networkPluginMode overlay`,
                         );
                     }
-                    this.checkPoolSubnetGrants(owner.inputs, [inputs]);
+                    this.grants().checkPoolSubnetGrants(owner.inputs, [inputs]);
                 }
                 return {
                     id: `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${cluster}/agentPools/${pool}`,
@@ -399,7 +390,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             }
             case TYPES.diagnosticSetting: {
-                this.checkDiagnosticSetting(inputs);
+                checkDiagnosticSetting(inputs, [...this.outside, ...this.resources]);
                 const n = str(inputs.name, "name");
                 return {
                     id: `${str(inputs.resourceUri, "resourceUri")}/providers/Microsoft.Insights/diagnosticSettings/${n}`,
@@ -504,7 +495,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
      * user kubeconfig, so an answer without them would fail the run on the program's own checks.
      */
     private cluster(inputs: Props, sub: string): { id: string; state: Props } {
-        const answer = this.clusterAnswer(inputs, sub);
+        const answer = clusterAnswer(inputs, sub, (rg) => this.rgId(rg), this.deployer.tenantId);
         try {
             const problems = [
                 ...managedClusterProblems(inputs),
@@ -513,66 +504,13 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             if (problems.length > 0) {
                 throw new Error(`BadRequest: ${problems.join("; ")}`);
             }
-            this.checkControlPlaneGrants(inputs);
+            this.grants().checkControlPlaneGrants(inputs);
         } catch (e) {
             throw new Refused((e as Error).message, answer);
         }
         return answer;
     }
 
-    private clusterAnswer(inputs: Props, sub: string): { id: string; state: Props } {
-        const n = str(inputs.resourceName, "resourceName");
-        const id = `${this.rgId(inputs.resourceGroupName)}/providers/Microsoft.ContainerService/managedClusters/${n}`;
-        const location = str(inputs.location, "location");
-        const dnsPrefix = str(inputs.dnsPrefix, "dnsPrefix");
-        const suffix = fakeGuid(`${id}#fqdn`).slice(0, 8);
-        const identity = inputs.identity as
-            { type?: string; userAssignedIdentities?: string[] } | undefined;
-        const userAssigned = Object.fromEntries(
-            (identity?.userAssignedIdentities ?? []).map((uai) => [
-                uai,
-                { clientId: fakeGuid(`${uai}#client`), principalId: fakeGuid(`${uai}#principal`) },
-            ]),
-        );
-        const api = (inputs.apiServerAccessProfile ?? {}) as { enablePrivateCluster?: boolean };
-        const fqdn = `${dnsPrefix}-${suffix}.hcp.${location}.azmk8s.io`;
-        return {
-            id,
-            state: {
-                ...inputs,
-                name: n,
-                type: "Microsoft.ContainerService/ManagedClusters",
-                provisioningState: "Succeeded",
-                powerState: { code: "Running" },
-                kubernetesVersion: inputs.kubernetesVersion ?? "1.35.4",
-                currentKubernetesVersion: inputs.kubernetesVersion ?? "1.35.4",
-                fqdn: api.enablePrivateCluster ? undefined : fqdn,
-                privateFQDN: api.enablePrivateCluster
-                    ? `${dnsPrefix}-${suffix}.${fakeGuid(id).slice(0, 8)}.privatelink.${location}.azmk8s.io`
-                    : undefined,
-                azurePortalFQDN: `${dnsPrefix}-${suffix}.portal.hcp.${location}.azmk8s.io`,
-                identity: {
-                    type: identity?.type,
-                    userAssignedIdentities: userAssigned,
-                    tenantId: this.deployer.tenantId,
-                },
-                oidcIssuerProfile: {
-                    enabled: true,
-                    // Real shape: https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/ (trailing slash).
-                    issuerURL: `https://${location}.oic.prod-aks.azure.com/${this.deployer.tenantId}/${fakeGuid(`${id}#oidc`)}/`,
-                },
-                maxAgentPools: 100,
-                resourceUID: fakeGuid(`${id}#uid`).replace(/-/g, "").slice(0, 24),
-                subscription: sub,
-            },
-        };
-    }
-
-    /**
-     * Role assignments registered so far to `principal` (lowercase object id), with their role
-     * GUID: indexed as they register, so a stack of thousands of Kubernetes objects, each of which
-     * asks about the deployer's grants, does not rescan every resource.
-     */
     /** ARM's authorization of a write by a deployer whose rights are known (FakeWorld.rights). */
     private authorize(
         action: Parameters<typeof authorizationProblem>[2],
@@ -590,232 +528,18 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         if (problem !== undefined) throw new Error(problem);
     }
 
+    /**
+     * Role assignments registered so far to `principal` (lowercase object id), with their role
+     * GUID: indexed as they register, so a stack of thousands of Kubernetes objects, each of which
+     * asks about the deployer's grants, does not rescan every resource.
+     */
     private assignments(principal: string): { r: FakeResource; guid: string }[] {
         return this.grantsByPrincipal.get(principal) ?? [];
     }
 
-    /**
-     * AKS checks at create time that the control-plane identity holds, as ARM sees it then
-     * (docs/azure-facts.md, failure modes 4 and 11; roles table): Managed Identity Operator on the
-     * kubelet identity; with API Server VNet Integration Network Contributor on the API server
-     * subnet (learn.microsoft.com/azure/aks/api-server-vnet-integration); with KMS etcd encryption
-     * Key Vault Crypto User on the key and, for a private vault, Key Vault Contributor on the vault
-     * (learn.microsoft.com/azure/aks/use-kms-etcd-encryption); and with your own private DNS zone
-     * Private DNS Zone Contributor on the zone and Network Contributor on the nodes' virtual
-     * network, where AKS links the zone (learn.microsoft.com/azure/aks/private-clusters;
-     * Azure/AKS#2711; docs/azure-facts.md failure mode 29). A grant on a scope above counts.
-     */
-    private checkControlPlaneGrants(inputs: Props): void {
-        const kubelet = (inputs.identityProfile as { kubeletidentity?: { resourceId?: string } })
-            ?.kubeletidentity?.resourceId;
-        const controlPlane = (inputs.identity as { userAssignedIdentities?: string[] })
-            ?.userAssignedIdentities?.[0];
-        if (controlPlane === undefined) return;
-        const principal = fakeGuid(`${controlPlane}#principal`);
-        if (kubelet !== undefined) {
-            const target = kubelet.toLowerCase();
-            this.requireGrant(
-                principal,
-                AKS_ROLES.managedIdentityOperator,
-                (at) => target === at || target.startsWith(`${at}/`),
-                (why) =>
-                    `CustomKubeletIdentityMissingPermissionError: the control-plane identity ${principal} does not have Managed Identity Operator on the kubelet identity ${kubelet}${why}`,
-            );
-        }
-        this.checkPrivateDnsZoneGrants(inputs, principal);
-        this.checkPoolSubnetGrants(inputs, (inputs.agentPoolProfiles ?? []) as Props[]);
-        const api = (inputs.apiServerAccessProfile ?? {}) as Props;
-        if (api.enableVnetIntegration === true && typeof api.subnetId === "string") {
-            // "Lack of permissions at the API server subnet can cause a provisioning failure"
-            // (learn.microsoft.com/azure/aks/api-server-vnet-integration).
-            const subnet = api.subnetId.toLowerCase();
-            this.requireGrant(
-                principal,
-                AKS_ROLES.networkContributor,
-                (at) => subnet === at || subnet.startsWith(`${at}/`),
-                (why) =>
-                    `LinkedAuthorizationFailed: the control-plane identity ${principal} has no Network Contributor on the API server subnet ${String(api.subnetId)}${why}`,
-            );
-        }
-        const kms = (inputs.securityProfile as { azureKeyVaultKms?: Props } | undefined)
-            ?.azureKeyVaultKms;
-        if (kms?.enabled === true && kms.keyVaultNetworkAccess === "Private") {
-            // A private vault: AKS makes the private link to it as the control plane, which needs
-            // Key Vault Contributor on the vault (learn.microsoft.com/azure/aks/use-kms-etcd-encryption).
-            const vault = String(kms.keyVaultResourceId).toLowerCase();
-            this.requireGrant(
-                principal,
-                AKS_ROLES.keyVaultContributor,
-                (at) => vault === at || vault.startsWith(`${at}/`),
-                (why) =>
-                    `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot link the private key vault ${String(kms.keyVaultResourceId)}: it holds no Key Vault Contributor on the vault${why}`,
-            );
-        }
-        if (typeof inputs.diskEncryptionSetID === "string") {
-            // "Ensure your AKS cluster identity has read permission of DiskEncryptionSet"
-            // (learn.microsoft.com/azure/aks/azure-disk-customer-managed-keys).
-            const des = inputs.diskEncryptionSetID.toLowerCase();
-            this.requireGrant(
-                principal,
-                AKS_ROLES.reader,
-                (at) => des === at || des.startsWith(`${at}/`),
-                (why) =>
-                    `LinkedAuthorizationFailed: the control-plane identity ${principal} does not have permission to perform action 'Microsoft.Compute/diskEncryptionSets/read' on the disk encryption set ${String(inputs.diskEncryptionSetID)}${why}`,
-            );
-        }
-        if (kms?.enabled === true) {
-            // Vault names are global: the key id's vault and key name find the key's ARM scope.
-            const key = /^https:\/\/([^.]+)\.vault\.azure\.net\/keys\/([^/]+)\//.exec(
-                String(kms.keyId),
-            );
-            const suffix = key
-                ? `/providers/microsoft.keyvault/vaults/${key[1]}/keys/${key[2]}`.toLowerCase()
-                : "(no key)";
-            this.requireGrant(
-                principal,
-                AKS_ROLES.keyVaultCryptoUser,
-                (at) => {
-                    const tail = at.slice(at.indexOf("/providers/microsoft.keyvault/vaults/"));
-                    return (
-                        tail.startsWith("/providers/") &&
-                        (suffix === tail || suffix.startsWith(`${tail}/`))
-                    );
-                },
-                (why) =>
-                    `KMSKeyVaultAccessDenied: the control-plane identity ${principal} cannot use the KMS key ${String(kms.keyId)}: it holds no Key Vault Crypto User on the key or its vault${why}`,
-            );
-        }
-    }
-
-    /**
-     * AKS joins a pool's nodes to its vnetSubnetID and its pods to its podSubnetID as the cluster's
-     * control plane, which needs Network Contributor there (or on the VNet) when the pool is created
-     * (learn.microsoft.com/azure/aks/concepts-network-legacy-cni, prerequisites: "at least Network
-     * Contributor permissions on the subnet within the virtual network").
-     */
-    private checkPoolSubnetGrants(cluster: Props, pools: Props[]): void {
-        const controlPlane = (cluster.identity as { userAssignedIdentities?: string[] } | undefined)
-            ?.userAssignedIdentities?.[0];
-        if (controlPlane === undefined) return;
-        const principal = fakeGuid(`${controlPlane}#principal`);
-        for (const pool of pools) {
-            for (const key of ["vnetSubnetID", "podSubnetID"]) {
-                const subnet = pool[key];
-                if (typeof subnet !== "string") continue;
-                const target = subnet.toLowerCase();
-                this.requireGrant(
-                    principal,
-                    AKS_ROLES.networkContributor,
-                    (at) => target === at || target.startsWith(`${at}/`),
-                    (why) =>
-                        `LinkedAuthorizationFailed: the control-plane identity ${principal} does not have permission to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope '${subnet}' (${key} of agent pool ${String(pool.name ?? pool.agentPoolName)})${why}`,
-                );
-            }
-        }
-    }
-
-    /** The grants of your own private DNS zone (see checkControlPlaneGrants). */
-    private checkPrivateDnsZoneGrants(inputs: Props, principal: string): void {
-        const zone = (inputs.apiServerAccessProfile as { privateDNSZone?: unknown } | undefined)
-            ?.privateDNSZone;
-        if (typeof zone !== "string" || !zone.startsWith("/")) return;
-        const within = (target: string) => (at: string) =>
-            target.toLowerCase() === at || target.toLowerCase().startsWith(`${at}/`);
-        this.requireGrant(
-            principal,
-            AKS_ROLES.privateDnsZoneContributor,
-            within(zone),
-            (why) =>
-                `CustomPrivateDNSZoneMissingPermissionError: Service principal or user-assigned identity must be given permission to read and write to custom private dns zone ${zone}. Check access result not allowed for action Microsoft.Network/privateDnsZones/write${why}`,
-        );
-        const pools = (inputs.agentPoolProfiles ?? []) as { vnetSubnetID?: unknown }[];
-        const subnet = pools.map((p) => p.vnetSubnetID).find((x) => typeof x === "string");
-        if (typeof subnet !== "string") return;
-        const vnet = subnet.replace(/\/subnets\/[^/]+$/i, "");
-        this.requireGrant(
-            principal,
-            AKS_ROLES.networkContributor,
-            within(vnet),
-            (why) =>
-                `LinkedAuthorizationFailed: The client '${principal}' has permission to perform action 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write' on scope '${zone}'; however, it does not have permission to perform action 'Microsoft.Network/virtualNetworks/join/action' on the linked scope(s) '${vnet}'${why}`,
-        );
-    }
-
-    /**
-     * Throws `message(why)` unless `principal` holds `role` on a scope `covers` accepts (given in
-     * lowercase), honoured now.
-     */
-    private requireGrant(
-        principal: string,
-        role: string,
-        covers: (scope: string) => boolean,
-        message: (why: string) => string,
-    ): void {
-        const grant = this.assignments(principal.toLowerCase()).find(
-            ({ r, guid }) =>
-                guid === role &&
-                covers(String(r.inputs.scope).toLowerCase()) &&
-                r.inputs.principalId === principal,
-        );
-        const honoured = grant && grant.r.createdAt + PROPAGATION_SECONDS.kubeletOperator;
-        if (honoured === undefined || honoured > this.now) {
-            throw new Error(
-                message(
-                    grant
-                        ? ` yet (granted at ${grant.r.createdAt} s, honoured from ${honoured} s; the cluster was created at ${this.now} s)`
-                        : " (no such grant when the cluster was created)",
-                ),
-            );
-        }
-    }
-
-    /**
-     * Azure Monitor accepts only the log categories the resource type has, needs a destination,
-     * and refuses a second setting that sends a category to a destination another setting of the
-     * same resource already sends it to.
-     */
-    private checkDiagnosticSetting(inputs: Props): void {
-        const uri = str(inputs.resourceUri, "resourceUri").toLowerCase();
-        const logs = (inputs.logs ?? []) as { category?: string; enabled?: boolean }[];
-        const problems: string[] = [];
-        if (/\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/.test(uri)) {
-            for (const l of logs) {
-                if (!AKS_LOG_CATEGORIES.includes(String(l.category))) {
-                    problems.push(
-                        `Category '${String(l.category)}' is not supported for Microsoft.ContainerService/managedClusters`,
-                    );
-                }
-            }
-        }
-        problems.push(...diagnosticSinkProblems(inputs));
-        const sink =
-            inputs.workspaceId ?? inputs.storageAccountId ?? inputs.eventHubAuthorizationRuleId;
-        if (sink === undefined) {
-            problems.push(
-                "a diagnostic setting needs a destination (workspaceId, storage, event hub)",
-            );
-        }
-        const others = [...this.outside, ...this.resources].filter(
-            (o) =>
-                o.type === TYPES.diagnosticSetting &&
-                String(o.inputs?.resourceUri).toLowerCase() === uri &&
-                o.inputs?.name !== inputs.name,
-        );
-        for (const o of others) {
-            const theirs = ((o.inputs?.logs ?? []) as { category?: string }[]).map(
-                (l) => l.category,
-            );
-            const shared = logs.filter((l) => theirs.includes(l.category));
-            if (
-                String(o.inputs?.workspaceId).toLowerCase() === String(sink).toLowerCase() &&
-                shared.length > 0
-            ) {
-                problems.push(
-                    `Conflict: data sink '${String(sink)}' is already used in diagnostic setting '${String(o.inputs?.name)}' for category '${String(shared[0].category)}'`,
-                );
-            }
-        }
-        if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
+    /** The control-plane grants as ARM sees them now. */
+    private grants(): ControlPlaneGrants {
+        return new ControlPlaneGrants((principal) => this.assignments(principal), this.now);
     }
 
     /**
@@ -946,7 +670,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     clientId: this.deployer.clientId,
                 };
             case "azure-native:containerservice:listManagedClusterUserCredentials":
-                return this.userCredentials(inputs);
+                return userCredentials(inputs, this.resources, this.stacks, this.deployer.tenantId);
             case "azuread:index/getServicePrincipals:getServicePrincipals": {
                 // Only the lookup by client id with ignoreMissing, as the program asks.
                 const wanted = (inputs.clientIds ?? []) as string[];
@@ -974,88 +698,6 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                     `fake azure: no answer for invoke ${args.token}; add it to offline/fakes.ts`,
                 );
         }
-    }
-
-    /** The exec-format user kubeconfig AKS returns: kubelogin with an interactive device-code login. */
-    private userCredentials(inputs: Props): Props {
-        const rg = str(inputs.resourceGroupName, "resourceGroupName");
-        const n = str(inputs.resourceName, "resourceName");
-        if (inputs.format !== "exec") {
-            throw new Error(
-                "fake azure: listManagedClusterUserCredentials without format exec returns an azure auth-provider kubeconfig; ask for exec",
-            );
-        }
-        const cluster = this.resources.find(
-            (r) =>
-                r.type === TYPES.cluster && r.state.name === n && r.inputs.resourceGroupName === rg,
-        );
-        // A team stack's cluster is its platform's (docs/team-stacks.md): known from its outputs.
-        const platform = Object.values(this.stacks).find(
-            (s) => s.outputs.clusterName === n && s.outputs.resourceGroupName === rg,
-        );
-        if (!cluster && !platform) {
-            throw new Error(`fake azure: ResourceNotFound: managed cluster ${rg}/${n}`);
-        }
-        const fqdn = cluster
-            ? (cluster.state.fqdn ?? cluster.state.privateFQDN)
-            : `${n}-${fakeGuid(`${rg}/${n}#fqdn`).slice(0, 8)}.hcp.azmk8s.io`;
-        const server = `https://${String(fqdn)}:443`;
-        const user = `clusterUser_${rg}_${n}`;
-        const kubeconfig = {
-            apiVersion: "v1",
-            clusters: [
-                {
-                    cluster: {
-                        "certificate-authority-data": Buffer.from(`fake CA of ${n}`).toString(
-                            "base64",
-                        ),
-                        server,
-                    },
-                    name: n,
-                },
-            ],
-            contexts: [{ context: { cluster: n, user }, name: n }],
-            "current-context": n,
-            kind: "Config",
-            preferences: {},
-            users: [
-                {
-                    name: user,
-                    user: {
-                        exec: {
-                            apiVersion: "client.authentication.k8s.io/v1beta1",
-                            args: [
-                                "get-token",
-                                "--environment",
-                                "AzurePublicCloud",
-                                "--server-id",
-                                AKS_SERVER_APP_ID,
-                                "--client-id",
-                                AKS_CLIENT_APP_ID,
-                                "--tenant-id",
-                                this.deployer.tenantId,
-                                "--login",
-                                "devicecode",
-                            ],
-                            command: "kubelogin",
-                            env: null,
-                            installHint:
-                                "\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n",
-                            interactiveMode: "IfAvailable",
-                            provideClusterInfo: false,
-                        },
-                    },
-                },
-            ],
-        };
-        return {
-            kubeconfigs: [
-                {
-                    name: "clusterUser",
-                    value: Buffer.from(stringify(kubeconfig)).toString("base64"),
-                },
-            ],
-        };
     }
 }
 

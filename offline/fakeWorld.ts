@@ -131,3 +131,11 @@ export interface FakeInvoke {
     token: string;
     inputs: Props;
 }
+
+/** A required string input: the fakes refuse a registration without it. */
+export function str(value: unknown, what: string): string {
+    if (typeof value !== "string" || value.length === 0) {
+        throw new Error(`fake azure: ${what} is missing`);
+    }
+    return value;
+}
