@@ -7,12 +7,17 @@
 import { addonProblems, monitoringAnswer } from "./monitoringFakes";
 import * as pulumi from "@pulumi/pulumi";
 import { loginPrincipalType } from "../components/deployer";
-import { AKS_ROLES } from "../components/roles";
 import { clusterAnswer, userCredentials } from "./aksAnswers";
 import { bootstrapAnswer, GET_SERVICE_PRINCIPAL, servicePrincipalLookup } from "./bootstrapFakes";
 import { type Change, classifyChange } from "./changes";
 import { ControlPlaneGrants } from "./controlPlaneGrants";
 import { checkDiagnosticSetting } from "./diagnosticSettings";
+import {
+    checkPermanentEligibility,
+    checkPrincipalType,
+    knownGroup,
+    missingServicePrincipals,
+} from "./entraDirectory";
 import { conditionalAccessProblems, pimPolicyProblems } from "./entraChecks";
 import {
     DEFAULT_DEPLOYER,
@@ -29,16 +34,10 @@ import {
     TENANT_APPS,
 } from "./fakeWorld";
 import { updateProblems } from "./inPlaceUpdates";
+import { checkKubernetesAccess, kindOf, kubernetesObject } from "./kubernetesFakes";
 import { unwrapSecrets } from "./inputValues";
 import { maintenanceProblems, managedClusterProblems, poolProblems } from "./managedClusterChecks";
-import {
-    createSeconds,
-    deleteSeconds,
-    PROPAGATION_SECONDS,
-    type Span,
-    Timeline,
-    updateSeconds,
-} from "./timeline";
+import { createSeconds, deleteSeconds, type Span, Timeline, updateSeconds } from "./timeline";
 import { authorizationProblem, type Right } from "./delegation";
 import { policyAssignmentProblems } from "./policyAssignments";
 import { TYPES } from "./types";
@@ -316,7 +315,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             case TYPES.roleAssignment: {
                 const n = str(inputs.roleAssignmentName, "roleAssignmentName");
                 const scope = str(inputs.scope, "scope");
-                this.checkPrincipalType(inputs);
+                checkPrincipalType(this.directory, inputs);
                 this.authorize("Microsoft.Authorization/roleAssignments/write", scope, {
                     roleGuid: str(inputs.roleDefinitionId, "roleDefinitionId").split("/").pop()!,
                     principalType: str(inputs.principalType, "principalType"),
@@ -417,7 +416,11 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 return { id: `/groups/${objectId}`, state: { ...inputs, objectId } };
             }
             case TYPES.pimPolicy: {
-                const group = this.knownGroup(inputs.groupId, "GroupRoleManagementPolicy");
+                const group = knownGroup(
+                    this.directory,
+                    inputs.groupId,
+                    "GroupRoleManagementPolicy",
+                );
                 const problems = pimPolicyProblems(inputs);
                 if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
                 // Entra ID made the policy with the group; the provider takes it over (auto-import).
@@ -427,8 +430,8 @@ export class AzureFakes implements pulumi.runtime.Mocks {
                 };
             }
             case TYPES.pimEligibility: {
-                const group = this.knownGroup(inputs.groupId, "eligibility schedule");
-                this.checkPermanentEligibility(group, inputs);
+                const group = knownGroup(this.directory, inputs.groupId, "eligibility schedule");
+                checkPermanentEligibility(this.resources, this.now, group, inputs);
                 const principal = str(inputs.principalId, "principalId").toLowerCase();
                 return {
                     id: `${group}_${String(inputs.assignmentType)}_${principal}`,
@@ -438,7 +441,11 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             case TYPES.conditionalAccess: {
                 const problems = [
                     ...conditionalAccessProblems(inputs),
-                    ...this.missingServicePrincipals(inputs),
+                    ...missingServicePrincipals(
+                        inputs,
+                        this.servicePrincipals,
+                        this.deployer.tenantId,
+                    ),
                 ];
                 if (problems.length > 0) throw new Error(`BadRequest: ${problems.join("; ")}`);
                 return {
@@ -466,8 +473,14 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             }
             default:
                 if (type.startsWith("kubernetes:")) {
-                    this.checkKubernetesAccess(type);
-                    return this.kubernetesObject(type, inputs);
+                    checkKubernetesAccess(
+                        type,
+                        this.deployer,
+                        this.resources,
+                        (principal) => this.assignments(principal),
+                        this.now,
+                    );
+                    return kubernetesObject(type, inputs);
                 }
                 if (type.startsWith("pulumi:providers:")) {
                     return { id: fakeGuid(`provider#${name}`), state: { ...inputs } };
@@ -542,116 +555,6 @@ export class AzureFakes implements pulumi.runtime.Mocks {
         return new ControlPlaneGrants((principal) => this.assignments(principal), this.now);
     }
 
-    /**
-     * A Conditional Access policy targets applications of the tenant, by their service principal
-     * (AKS: "select Azure Kubernetes Service Microsoft Entra Server" among the Enterprise
-     * applications, learn.microsoft.com/azure/aks/access-control-managed-azure-ad): an included
-     * application without one is refused (docs/azure-facts.md failure mode 30; the message is a
-     * paraphrase).
-     */
-    private missingServicePrincipals(inputs: Props): string[] {
-        const apps = ((inputs.conditions as Props | undefined)?.applications ?? {}) as Props;
-        const included = (apps.includedApplications ?? []) as unknown[];
-        return included
-            .filter((a): a is string => typeof a === "string" && /^[0-9a-f-]{36}$/i.test(a))
-            .filter((a) => !this.servicePrincipals.has(a.toLowerCase()))
-            .map(
-                (a) =>
-                    `includedApplications: application ${a} has no service principal in tenant ${this.deployer.tenantId}`,
-            );
-    }
-
-    /** The object id of a group Graph knows (created earlier in the run, or in the directory). */
-    private knownGroup(groupId: unknown, what: string): string {
-        const id = str(groupId, `${what} groupId`).toLowerCase();
-        if (this.directory.get(id) !== "Group") {
-            throw new Error(
-                `Request_ResourceNotFound: ${what}: group ${id} does not exist (give the group's object id)`,
-            );
-        }
-        return id;
-    }
-
-    /**
-     * PIM refuses a permanent eligibility while the group's member policy requires eligibilities to
-     * expire, which its default policy does (RoleAssignmentRequestPolicyValidationFailed,
-     * hashicorp/terraform-provider-azuread#1450): the stack's policy must be written first.
-     */
-    private checkPermanentEligibility(group: string, inputs: Props): void {
-        if (inputs.permanentAssignment !== true) return;
-        const policy = this.resources.find(
-            (r) =>
-                r.type === TYPES.pimPolicy &&
-                String(r.inputs.groupId).toLowerCase() === group &&
-                r.inputs.roleId === inputs.assignmentType &&
-                r.createdAt <= this.now,
-        );
-        const rules = policy?.inputs.eligibleAssignmentRules as
-            { expirationRequired?: boolean } | undefined;
-        if (rules?.expirationRequired !== false) {
-            throw new Error(
-                `RoleAssignmentRequestPolicyValidationFailed: the group's ${String(inputs.assignmentType)} policy requires an expiration (Expiration_EndUser_Assignment)` +
-                    (policy
-                        ? ""
-                        : "; no policy of the stack was in effect when the eligibility was requested"),
-            );
-        }
-    }
-
-    /** ARM compares a role assignment's principalType with what Graph knows of the principal. */
-    private checkPrincipalType(inputs: Props): void {
-        const id = str(inputs.principalId, "principalId").toLowerCase();
-        const known = this.directory.get(id);
-        const said = inputs.principalType as string | undefined;
-        if (known !== undefined && said !== undefined && said !== known) {
-            throw new Error(
-                `UnmatchedPrincipalType: The PrincipalId '${id}' has type '${known}', which is different from specified PrincipalType '${said}'.`,
-            );
-        }
-    }
-
-    /**
-     * The Kubernetes API answers 403 until the deployer (the login) holds an AKS RBAC role on the
-     * cluster that the authorizer honours: granted on the cluster or a scope above it, at least
-     * five minutes earlier (docs/azure-facts.md, failure mode 7), or access from outside the stack.
-     */
-    private checkKubernetesAccess(type: string): void {
-        if (this.deployer.clusterAccessOutsideStack) return;
-        const cluster = this.resources.find((r) => r.type === TYPES.cluster);
-        if (!cluster) return;
-        const me = this.deployer.objectId.toLowerCase();
-        const clusterId = cluster.id.toLowerCase();
-        const roles: string[] = [AKS_ROLES.rbacClusterAdmin, AKS_ROLES.rbacAdmin];
-        const grants = this.assignments(me).filter(
-            ({ r, guid }) =>
-                roles.includes(guid) &&
-                String(r.inputs.principalId).toLowerCase() === me &&
-                (clusterId === String(r.inputs.scope).toLowerCase() ||
-                    clusterId.startsWith(`${String(r.inputs.scope).toLowerCase()}/`)),
-        );
-        const honoured = Math.min(
-            ...grants.map(({ r }) => r.createdAt + PROPAGATION_SECONDS.aksRbac),
-        );
-        if (honoured > this.now) {
-            throw new Error(
-                `Forbidden (403): ${type} by ${me}: ` +
-                    (grants.length === 0
-                        ? "the deployer has no AKS RBAC role on the cluster"
-                        : `the deployer's AKS RBAC role is honoured from ${honoured} s, the call came at ${this.now} s`),
-            );
-        }
-    }
-
-    private kubernetesObject(type: string, inputs: Props): { id: string; state: Props } {
-        const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
-        const n = str(metadata.name, `${type} metadata.name`);
-        const id = metadata.namespace ? `${metadata.namespace}/${n}` : n;
-        return {
-            id,
-            state: { ...inputs, metadata: { ...metadata, uid: fakeGuid(`${type}#${id}`) } },
-        };
-    }
-
     /** The resource registered with this type, logical name and id. */
     find(type: string, name: string, id: string): FakeResource | undefined {
         return this.byKey.get(`${type}|${name}|${id}`);
@@ -710,9 +613,4 @@ function assignmentKey(id: string, inputs: Props): string {
     const text = (v: unknown) => (typeof v === "string" ? v : "");
     const role = text(inputs.roleDefinitionId).split("/").pop() ?? "";
     return [scope, role, text(inputs.principalId)].join("|").toLowerCase();
-}
-
-/** `Namespace` of `kubernetes:core/v1:Namespace`. */
-function kindOf(type: string): string {
-    return type.split(":").pop() ?? type;
 }
