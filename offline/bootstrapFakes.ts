@@ -2,7 +2,7 @@
 // their blob service and containers, management locks, key vaults and keys, app role assignments
 // and the Microsoft Graph service principal lookup. Answers as the services do (id shapes,
 // computed properties) and refuses what they refuse; offline/fakes.ts hands them these types.
-import { fakeGuid } from "./fakes";
+import { fakeGuid } from "./fakeWorld";
 
 type Props = Record<string, unknown>;
 
