@@ -552,7 +552,7 @@ export class AzureFakes implements pulumi.runtime.Mocks {
             default:
                 // Fails the program: an invoke the fakes do not know would be a guess, not Azure.
                 throw new Error(
-                    `fake azure: no answer for invoke ${args.token}; add it to offline/fakes.ts`,
+                    `fake azure: no answer for invoke ${args.token}; add it to offline/azureFakes.ts`,
                 );
         }
     }
