@@ -2,7 +2,7 @@
 // data roles on the state container and the secrets key, and the Microsoft Graph application
 // permissions. Pure module: no Pulumi resources, so tests and the policy pack read it directly.
 // Sources: docs/azure-facts.md ("Bootstrap: deployment identities").
-import { PRIVILEGE } from "../components/privilege";
+import { PRIVILEGE } from "../components/access/privilege";
 import { BUILT_IN_ROLES } from "../components/roles";
 import {
     blobWriteCondition,
@@ -29,7 +29,7 @@ export const BOOTSTRAP_ROLES = {
 
 /**
  * Role definitions the stacks assign, collected from the main program's privilege table
- * (components/privilege.ts): every role it may grant, none of the `forbidden` class (Owner,
+ * (components/access/privilege.ts): every role it may grant, none of the `forbidden` class (Owner,
  * Contributor, User Access Administrator, RBAC Administrator, AKS Cluster Admin and Contributor,
  * Key Vault Data Access Administrator). A deployment identity may assign these and no other: a
  * role the table gains is assignable on the next bootstrap run, a forbidden one never.
@@ -183,7 +183,7 @@ export function azureGrants(profile: Profile, stacks: readonly string[]): AzureG
                         assignableRoles(stacks),
                         assignableRoles(stacks),
                     ),
-                    why: "assigns and removes only the roles the stacks assign (components/privilege.ts), never Owner, Contributor, User Access Administrator or RBAC Administrator",
+                    why: "assigns and removes only the roles the stacks assign (components/access/privilege.ts), never Owner, Contributor, User Access Administrator or RBAC Administrator",
                 },
                 reader,
                 stateWrites(

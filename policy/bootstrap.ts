@@ -3,10 +3,10 @@
 // purged early; deployment identities hold Contributor and a role-assignment right only in the
 // bootstrap's own shape (RBAC Administrator with a condition to the roles the stacks assign), and
 // no Graph permission that reaches beyond what the stacks declare. Restated here on purpose, as
-// policy/azure.ts explains, but for the privilege of roles (components/privilege.ts).
+// policy/azure.ts explains, but for the privilege of roles (components/access/privilege.ts).
 // Sources: docs/azure-facts.md ("Bootstrap").
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { PRIVILEGE, rolesOfClass } from "../components/privilege";
+import { PRIVILEGE, rolesOfClass } from "../components/access/privilege";
 import { parentTypeFromUrn, TYPE } from "./azure";
 import { onType } from "./cluster";
 import { isUnknown, read, show, str } from "./read";
@@ -76,7 +76,7 @@ export function conditionRoles(
 export const deploymentGrants: ResourceValidationPolicy = {
     name: "bootstrap-deployment-grants",
     description:
-        "A deployment identity of the bootstrap holds Contributor on the subscription only without a condition it does not need, and Role Based Access Control Administrator only with a condition (version 2.0) that limits the roles it assigns and removes to roles the stacks may grant (components/privilege.ts, never a forbidden one).",
+        "A deployment identity of the bootstrap holds Contributor on the subscription only without a condition it does not need, and Role Based Access Control Administrator only with a condition (version 2.0) that limits the roles it assigns and removes to roles the stacks may grant (components/access/privilege.ts, never a forbidden one).",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
         const id = read(props, "roleDefinitionId");

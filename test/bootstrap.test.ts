@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { PRIVILEGE } from "../components/privilege";
+import { PRIVILEGE } from "../components/access/privilege";
 import { fakeGraphObjectId } from "../offline/bootstrapFakes";
 import type { Registration, RunResult } from "../offline/harness";
 import { runProgram } from "../offline/harness";
