@@ -50,12 +50,25 @@ export const ASSIGNABLE_ROLES: readonly string[] = Object.entries(PRIVILEGE)
  */
 export const PLATFORM_ASSIGNABLE_ROLES: readonly string[] = [
     ...ASSIGNABLE_ROLES,
-    "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+    BOOTSTRAP_ROLES.rbacAdministrator,
 ].sort();
 
 /** The roles the identity deploying `stacks` may assign and remove. */
 export function assignableRoles(stacks: readonly string[]): readonly string[] {
     return stacks.includes(PLATFORM_STACK) ? PLATFORM_ASSIGNABLE_ROLES : ASSIGNABLE_ROLES;
+}
+
+/** Logical name of an environment's deployment identity component (bootstrap/index.ts). */
+export function deploymentIdentityName(environment: string): string {
+    return `deploy-${environment}`;
+}
+
+/** Logical name of one Azure grant of a deployment identity (bootstrap/deploymentIdentity.ts). */
+export function azureGrantName(
+    identity: string,
+    grant: Pick<AzureGrant, "role" | "scope">,
+): string {
+    return `${identity}-${grant.role}-${grant.scope}`;
 }
 
 /** The stack that hosts the teams (the delivery contract: Pulumi.platform.yaml). */

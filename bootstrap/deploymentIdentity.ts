@@ -4,10 +4,11 @@
 import * as azuread from "@pulumi/azuread";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import { GITHUB_ISSUER, TOKEN_EXCHANGE_AUDIENCE } from "../components/config";
+import { GITHUB_ISSUER, githubSubject, TOKEN_EXCHANGE_AUDIENCE } from "../components/config";
 import { federatedCredentialName } from "../components/naming";
 import { assignRole } from "../components/roleAssignment";
 import {
+    azureGrantName,
     azureGrants,
     BOOTSTRAP_ROLES,
     type Environment,
@@ -26,11 +27,6 @@ export interface DeploymentIdentityArgs {
     readonly keyId: pulumi.Input<string>;
     /** Object id of the Microsoft Graph service principal in this tenant. */
     readonly graphObjectId: pulumi.Input<string>;
-}
-
-/** The federated credential subject of a GitHub environment. */
-export function environmentSubject(repository: string, environment: string): string {
-    return `repo:${repository}:environment:${environment}`;
 }
 
 export class DeploymentIdentity extends pulumi.ComponentResource {
@@ -55,7 +51,7 @@ export class DeploymentIdentity extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const subject = environmentSubject(args.repository, env.name);
+        const subject = githubSubject({ repository: args.repository, environment: env.name });
         this.credential = new managedidentity.FederatedIdentityCredential(
             `${name}-github`,
             {
@@ -81,7 +77,7 @@ export class DeploymentIdentity extends pulumi.ComponentResource {
         };
         for (const grant of azureGrants(env.profile, env.stacks)) {
             assignRole(
-                `${name}-${grant.role}-${grant.scope}`,
+                azureGrantName(name, grant),
                 {
                     scope: scopes[grant.scope],
                     roleGuid: BOOTSTRAP_ROLES[grant.role],

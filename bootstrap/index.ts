@@ -6,7 +6,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/config/messages";
-import { environments, MICROSOFT_GRAPH_APP_ID } from "./access";
+import { deploymentIdentityName, environments, MICROSOFT_GRAPH_APP_ID } from "./access";
 import { bootstrapConfigFrom } from "./config";
 import { DeploymentIdentity } from "./deploymentIdentity";
 import { ghVariableCommands } from "./ghVariables";
@@ -45,7 +45,7 @@ export = async () => {
     const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID });
     const identities = environments(config.stacks).map((environment) => ({
         environment: environment.name,
-        identity: new DeploymentIdentity(`deploy-${environment.name}`, {
+        identity: new DeploymentIdentity(deploymentIdentityName(environment.name), {
             environment,
             repository,
             resourceGroupName: group.name,

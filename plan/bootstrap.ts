@@ -10,6 +10,7 @@ import { pulumiConfigMap } from "../components/config/pulumi";
 import type * as Harness from "../offline/harness";
 import type * as PolicyEvaluate from "../policy/evaluate";
 import { UsageError } from "./files";
+import { roleGuidOf, text } from "./registrations";
 import { stableJson } from "./model";
 import type { Style } from "./text";
 
@@ -101,7 +102,6 @@ export function bootstrapPlan(
     const custom = result.registrations.filter((r) => r.custom);
     const byType: Record<string, number> = {};
     for (const r of custom) byType[r.type] = (byType[r.type] ?? 0) + 1;
-    const text = (v: unknown) => (typeof v === "string" ? v : "");
     const identities = custom
         .filter((r) => r.type === "azure-native:managedidentity:UserAssignedIdentity")
         .map((r) => {
@@ -122,7 +122,7 @@ export function bootstrapPlan(
         .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
         .map((r) => ({
             environment: environmentOf(r.parent),
-            roleGuid: text(r.inputs.roleDefinitionId).split("/").pop() ?? "",
+            roleGuid: roleGuidOf(r),
             role: /\(([^()]+)\)$/.exec(text(r.inputs.description))?.[1] ?? "",
             scope: text(r.inputs.scope),
             ...(r.inputs.condition ? { condition: text(r.inputs.condition) } : {}),

@@ -4,7 +4,7 @@
 import type { Registration } from "../offline/harness";
 import { BUILT_IN_ROLES } from "../components/roles";
 import type { Access } from "./access";
-import { at, strings, text, TYPES } from "./registrations";
+import { at, lastSegment, strings, text, TYPES } from "./registrations";
 
 /** Roles that read secret values in a vault with Azure RBAC (learn.microsoft.com/azure/key-vault/general/rbac-guide). */
 const SECRET_READERS = new Set(
@@ -22,8 +22,6 @@ export const MONITORING_NAME_INPUT: Readonly<Record<string, string>> = {
     [TYPES.azureMonitorWorkspace]: "azureMonitorWorkspaceName",
     [TYPES.prometheusRuleGroup]: "ruleGroupName",
 };
-
-const last = (id: unknown) => text(id).split("/").pop() ?? "";
 
 /** The cluster's add-on lines: Container Insights, managed Prometheus, the Secrets Store driver. */
 export function addonProperties(
@@ -49,7 +47,7 @@ export function addonProperties(
     return {
         containerInsights:
             at(oms, "enabled") === true
-                ? `enabled, workspace ${last(at(oms, "config", "logAnalyticsWorkspaceResourceID"))}, ${at(oms, "config", "useAADAuth") === "true" ? "managed-identity ingestion (no shared keys)" : "SHARED-KEY ingestion"}`
+                ? `enabled, workspace ${lastSegment(at(oms, "config", "logAnalyticsWorkspaceResourceID"))}, ${at(oms, "config", "useAADAuth") === "true" ? "managed-identity ingestion (no shared keys)" : "SHARED-KEY ingestion"}`
                 : "disabled",
         managedPrometheus:
             at(inputs, "azureMonitorProfile", "metrics", "enabled") === true
@@ -86,15 +84,17 @@ export function monitoringProperties(
                     ...(prom.length ? ["Prometheus metrics"] : []),
                 ].join("; "),
                 destination: [
-                    ...la.map((d) => `workspace ${last(d.workspaceResourceId)}`),
-                    ...accounts.map((d) => `Azure Monitor workspace ${last(d.accountResourceId)}`),
+                    ...la.map((d) => `workspace ${lastSegment(d.workspaceResourceId)}`),
+                    ...accounts.map(
+                        (d) => `Azure Monitor workspace ${lastSegment(d.accountResourceId)}`,
+                    ),
                 ].join(", "),
             };
         }
         case TYPES.dataCollectionRuleAssociation:
             return {
                 resource: access.scopeOf(text(i.resourceUri)).label,
-                rule: last(i.dataCollectionRuleId),
+                rule: lastSegment(i.dataCollectionRuleId),
             };
         case TYPES.dataCollectionEndpoint:
             return { publicNetworkAccess: text(at(i, "networkAcls", "publicNetworkAccess")) };
@@ -106,7 +106,7 @@ export function monitoringProperties(
             const actions = new Set(
                 alerts.flatMap((a) =>
                     ((a.actions ?? []) as Record<string, unknown>[]).map((x) =>
-                        last(x.actionGroupId),
+                        lastSegment(x.actionGroupId),
                     ),
                 ),
             );
@@ -135,9 +135,9 @@ export function monitoringProperties(
 /** The diagnostic setting's destinations: the workspace, then the sinks of auditLogs. */
 export function diagnosticDestinations(i: Record<string, unknown>): string {
     return [
-        `workspace ${last(i.workspaceId)}${i.logAnalyticsDestinationType === "Dedicated" ? " (resource-specific tables)" : ""}`,
+        `workspace ${lastSegment(i.workspaceId)}${i.logAnalyticsDestinationType === "Dedicated" ? " (resource-specific tables)" : ""}`,
         ...(i.storageAccountId !== undefined
-            ? [`storage account ${last(i.storageAccountId)}`]
+            ? [`storage account ${lastSegment(i.storageAccountId)}`]
             : []),
         ...(i.eventHubName !== undefined
             ? [

@@ -4,13 +4,12 @@
 import { AUTOSCALER_SETTINGS } from "../components/autoscalerProfile";
 import { addedProperties } from "../components/extraProperties";
 import { POD_SECURITY_INITIATIVES } from "../components/podSecurityPolicy";
+import { lastSegment } from "./registrations";
 
 type Props = Record<string, unknown>;
 
 /** azure-native input name -> az name of each autoscaler setting. */
 const AZ_NAME = new Map(Object.entries(AUTOSCALER_SETTINGS).map(([az, s]) => [s.arg, az]));
-
-const lastSegment = (id: unknown) => String(id).split("/").pop() ?? "";
 
 /** Rows of a ManagedCluster's properties for the settings above (only those set). */
 export function parityClusterProperties(i: Props): Record<string, string> {

@@ -55,6 +55,16 @@ export function text(value: unknown): string {
     return typeof value === "string" ? value : "";
 }
 
+/** The last segment of an ARM id (a resource's name), "" when the value is no string. */
+export function lastSegment(id: unknown): string {
+    return text(id).split("/").pop() ?? "";
+}
+
+/** A role assignment's role definition GUID, lowercase. */
+export function roleGuidOf(assignment: { inputs: Record<string, unknown> }): string {
+    return lastSegment(assignment.inputs.roleDefinitionId).toLowerCase();
+}
+
 export function strings(value: unknown): string[] {
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }

@@ -10,6 +10,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import {
     AKS_RBAC_CLUSTER_ADMIN,
     AKS_SCOPE,
+    assignedRole,
     BROAD_SCOPE,
     DEPLOYER_GRANT_PARENT,
     GUID,
@@ -20,7 +21,6 @@ import {
 import { groupLabel, type GroupTarget, isJitGroup, pimGroups, scheduleRole } from "./entra";
 import { isUnknown, items, read, show, str } from "./read";
 import { AKS_ROLES, CLUSTER_WIDE_EFFECT } from "../components/roles";
-import { assignedRole } from "./roleAssignments";
 import { ofType } from "./stack";
 
 /** AKS RBAC Admin and Writer on the whole cluster, and what they amount to there. */

@@ -8,6 +8,7 @@
 
 import { PRIVILEGE, privilegeOf, rolesOfClass } from "../components/access/privilege";
 import { ACCESS_ROLE_GUIDS, AKS_ROLES } from "../components/roles";
+import { read } from "./read";
 
 /** Hands out the *local* admin kubeconfig (listClusterAdminCredential). */
 export const AKS_CLUSTER_ADMIN_ROLE: string = AKS_ROLES.clusterAdminLocal;
@@ -119,6 +120,12 @@ export const DEPLOYER_GRANT_PARENT = "aks-entra:connection:ClusterConnection";
 export function roleGuidOf(roleDefinitionId: string): string {
     const last = roleDefinitionId.split("/").pop() ?? "";
     return last.toLowerCase();
+}
+
+/** The role GUID of a role assignment's props; undefined while unknown or absent. */
+export function assignedRole(props: Record<string, unknown>): string | undefined {
+    const id = read(props, "roleDefinitionId");
+    return typeof id === "string" ? roleGuidOf(id) : undefined;
 }
 
 /** Display name of a role GUID this pack knows. */

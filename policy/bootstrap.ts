@@ -6,8 +6,14 @@
 // policy/azure.ts explains, but for the privilege of roles (components/access/privilege.ts).
 // Sources: docs/azure-facts.md ("Bootstrap").
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+    azureGrantName,
+    BOOTSTRAP_ROLES,
+    deploymentIdentityName,
+    PLATFORM_STACK,
+} from "../bootstrap/access";
 import { PRIVILEGE, rolesOfClass } from "../components/access/privilege";
-import { parentTypeFromUrn, TYPE } from "./azure";
+import { assignedRole, parentTypeFromUrn, TYPE } from "./azure";
 import { onType } from "./cluster";
 import { isUnknown, read, show, str } from "./read";
 
@@ -16,8 +22,8 @@ export const BOOTSTRAP_PROJECT = "aks-entra-bootstrap";
 /** The bootstrap component whose role assignments these rules govern. */
 export const DEPLOYMENT_IDENTITY_PARENT = "aks-entra:bootstrap:DeploymentIdentity";
 
-const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
-const RBAC_ADMINISTRATOR = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
+const CONTRIBUTOR = BOOTSTRAP_ROLES.contributor;
+const RBAC_ADMINISTRATOR = BOOTSTRAP_ROLES.rbacAdministrator;
 
 /** The project of a URN (`urn:pulumi:<stack>::<project>::...`). */
 export function projectOfUrn(urn: string): string {
@@ -38,7 +44,10 @@ export function isBootstrapDeploymentGrant(urn: string, guid: string | undefined
 }
 
 /** The platform identity's RBAC Administrator grant (bootstrap/index.ts, deploymentIdentity.ts). */
-const PLATFORM_GRANT = "deploy-platform-rbacAdministrator-subscription";
+const PLATFORM_GRANT = azureGrantName(deploymentIdentityName(PLATFORM_STACK), {
+    role: "rbacAdministrator",
+    scope: "subscription",
+});
 
 const WRITE = "Microsoft.Authorization/roleAssignments/write";
 const DELETE = "Microsoft.Authorization/roleAssignments/delete";
@@ -79,9 +88,7 @@ export const deploymentGrants: ResourceValidationPolicy = {
         "A deployment identity of the bootstrap holds Contributor on the subscription only without a condition it does not need, and Role Based Access Control Administrator only with a condition (version 2.0) that limits the roles it assigns and removes to roles the stacks may grant (components/access/privilege.ts, never a forbidden one).",
     enforcementLevel: "mandatory",
     validateResource: onType(TYPE.roleAssignment, (props, args, report) => {
-        const id = read(props, "roleDefinitionId");
-        if (typeof id !== "string") return;
-        const guid = id.split("/").pop()?.toLowerCase();
+        const guid = assignedRole(props);
         if (!isBootstrapDeploymentGrant(args.urn, guid)) return;
         const scope = read(props, "scope");
         if (!isUnknown(scope) && !SUBSCRIPTION.test(str(scope) ?? "")) {

@@ -6,10 +6,9 @@ import type {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { AKS_RBAC_CLUSTER_ADMIN, AKS_SERVER_APP_ID, roleName, TYPE } from "./azure";
+import { AKS_RBAC_CLUSTER_ADMIN, AKS_SERVER_APP_ID, assignedRole, roleName, TYPE } from "./azure";
 import { onType } from "./cluster";
 import { isUnknown, items, read, show, str } from "./read";
-import { assignedRole } from "./roleAssignments";
 
 const ofType = (resources: PolicyResource[], type: RegExp) =>
     resources.filter((r) => type.test(r.type));

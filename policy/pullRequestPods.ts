@@ -4,9 +4,8 @@
 // under "baseline" it could still run a pod that is no container hardening at all, under
 // "privileged" one that takes the node.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { AKS_SCOPE, TYPE } from "./azure";
+import { AKS_SCOPE, assignedRole, TYPE } from "./azure";
 import { isUnknown, read, show, str } from "./read";
-import { assignedRole } from "./roleAssignments";
 import { identityOf, ofType } from "./stack";
 
 /** AKS RBAC Writer and Admin: they create pods (docs/azure-facts.md, built-in role GUIDs). */

@@ -5,6 +5,7 @@ import {
     AKS_RBAC_CLUSTER_ADMIN,
     AKS_RBAC_ROLES,
     AKS_SCOPE,
+    assignedRole,
     BROAD_SCOPE,
     BROADLY_PRIVILEGED_ROLES,
     CLUSTER_IDENTITIES_PARENT,
@@ -16,19 +17,12 @@ import {
     parentTypeFromUrn,
     PRINCIPAL_TYPES,
     PRIVILEGED_ROLES,
-    roleGuidOf,
     TYPE,
 } from "./azure";
 import { isTeamRight, TEAM_BOUNDARY_TYPE } from "../components/teamBoundary";
 import { isBootstrapDeploymentGrant } from "./bootstrap";
 import { onType } from "./cluster";
 import { isUnknown, read, show, str } from "./read";
-
-/** The role GUID of a role assignment's props; undefined while unknown or absent. */
-export function assignedRole(props: Record<string, unknown>): string | undefined {
-    const id = read(props, "roleDefinitionId");
-    return typeof id === "string" ? roleGuidOf(id) : undefined;
-}
 
 export const principalTypeSet: ResourceValidationPolicy = {
     name: "role-assignment-principal-type",

@@ -4,6 +4,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import {
     AKS_RBAC_CLUSTER_ADMIN,
     AKS_RBAC_ROLES,
+    assignedRole,
     CLIENT_ID_ANNOTATION,
     DEPLOYER_GRANT_PARENT,
     parentTypeFromUrn,
@@ -13,7 +14,6 @@ import {
 import { groupLabel, isJitGroup, pimGroups, policyRole, scheduleRole } from "./entra";
 import { SERVICE_ACCOUNT_SUBJECT } from "./federatedCredentials";
 import { isUnknown, items, read, show, str } from "./read";
-import { assignedRole } from "./roleAssignments";
 
 /** The resources of one type. */
 export const ofType = (resources: PolicyResource[], type: RegExp) =>

@@ -4,9 +4,8 @@
 // --policy-pack-config`), nothing the stack declares reaches outside them. Unset: not a team stack.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { AKS_ROLES } from "../components/roles";
-import { TYPE } from "./azure";
+import { assignedRole, TYPE } from "./azure";
 import { isUnknown, read, show, str } from "./read";
-import { assignedRole } from "./roleAssignments";
 
 export interface TeamBoundaryConfig {
     teamNamespaces?: string[];

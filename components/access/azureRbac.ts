@@ -5,7 +5,7 @@
 // authorizer honours it (docs/azure-facts.md, failure mode 7), so it is a grant on the cluster.
 // Pure module.
 import { armScopeLabel, roleName } from "../../plan/labels";
-import { text, TYPES } from "../../plan/registrations";
+import { roleGuidOf, text, TYPES } from "../../plan/registrations";
 import { AKS_DATA_PLANE_ROLES } from "../roles";
 import type { AccessBuilder } from "./context";
 import { DECLARED_LEVEL, privilegeOf, roleLevel } from "./privilege";
@@ -14,7 +14,7 @@ export function azureRbacGrants(b: AccessBuilder): void {
     const { index, config } = b.ctx;
     const declaredRoles = new Map(config.declaredRoles.map((d) => [d.guid, d]));
     for (const ra of index.ofType(TYPES.roleAssignment)) {
-        const guid = (text(ra.inputs.roleDefinitionId).split("/").pop() ?? "").toLowerCase();
+        const guid = roleGuidOf(ra);
         const declared = privilegeOf(guid) ? undefined : declaredRoles.get(guid);
         const p = b.principalFor(text(ra.inputs.principalId), text(ra.inputs.principalType));
         const scopeId = text(ra.inputs.scope);
