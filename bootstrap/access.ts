@@ -11,9 +11,6 @@ import {
     statePaths,
 } from "../components/stateAccess";
 
-// The state paths and their condition are shared with the platform stack's team rights.
-export { blobWriteCondition, lockPrefix, MAIN_PROJECT, statePaths };
-
 /** Built-in Azure roles the bootstrap grants, by GUID (Microsoft's "Azure built-in roles"). */
 export const BOOTSTRAP_ROLES = {
     /** Manages every resource in scope; no role assignments, no locks (NotActions Authorization writes/deletes). */

@@ -9,7 +9,8 @@ import {
     stableJson,
     validBootstrapConfig,
 } from "./bootstrap";
-import { EXIT, type Io, type Options } from "./cli";
+import type { Options } from "./args";
+import { EXIT, type Io } from "./cli";
 import { readPolicyConfig, readStackConfig, UsageError } from "./files";
 import { style, wantColour } from "./text";
 

@@ -27,7 +27,6 @@ import { diffJson, renderDiffMarkdown, renderDiffText } from "./diffRender";
 import { parseBasePlanFile, readPolicyConfig, readStackConfig, UsageError } from "./files";
 
 export { readStackConfig, UsageError };
-export { FAIL_ON, type Options, parseArgs, USAGE } from "./args";
 import { type Options, parseArgs, USAGE } from "./args";
 import { renderMarkdown } from "./markdown";
 import { platformStacks, teamPolicyConfig } from "./platform";
